@@ -1,0 +1,5 @@
+"""gatekeeper: a phase gate checker for CI."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

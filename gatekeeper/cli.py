@@ -1,0 +1,124 @@
+"""Command line: parse options, dispatch to a command, map errors to exit codes.
+
+Nothing else lives here; each command is a function in gatekeeper.commands
+that returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gatekeeper import __version__
+from gatekeeper.errors import ExitCode, GatekeeperError
+
+DEFAULT_MATRIX = "gatekeeper.yml"
+OUTPUT_FORMATS = ("terminal", "markdown", "json")
+
+
+def _matrix_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--matrix",
+        "-m",
+        metavar="FILE",
+        help=f"the matrix file (default: ./{DEFAULT_MATRIX}, else ./.github/{DEFAULT_MATRIX})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gatekeeper",
+        description="Phase gate checker: the next phase does not begin until every "
+        "benchmark of the prior phases is met.",
+    )
+    parser.add_argument("--version", action="version", version=f"gatekeeper {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="evaluate the evidence and decide the gate")
+    _matrix_option(check)
+    check.add_argument(
+        "--root",
+        metavar="DIR",
+        help="folder that artifact globs are relative to (default: the matrix file's folder)",
+    )
+    check.add_argument(
+        "--phase",
+        metavar="PHASE",
+        help="enforce the gate of this phase (default: `current` in the matrix file)",
+    )
+    check.add_argument(
+        "--format",
+        choices=(*OUTPUT_FORMATS, "none"),
+        default="terminal",
+        help="what to print on standard output (default: terminal)",
+    )
+    check.add_argument(
+        "--output",
+        metavar="FORMAT:PATH",
+        action="append",
+        default=[],
+        help="also write a report to a file, e.g. json:gate.json or markdown:gate.md; repeatable",
+    )
+    check.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="post nothing anywhere; print the verdict locally (the same verdict CI gives)",
+    )
+    check.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="judge waiver expiry as of this date (default: today, UTC)",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in the terminal report (auto: only on a TTY, and never when NO_COLOR is set)",
+    )
+
+    validate = commands.add_parser("validate", help="check a matrix file and report every problem")
+    validate.add_argument(
+        "files", nargs="*", metavar="FILE", help=f"matrix files (default: ./{DEFAULT_MATRIX})"
+    )
+
+    init = commands.add_parser("init", help="write a commented starter matrix file")
+    init.add_argument(
+        "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
+        help=f"where to write it (default: ./{DEFAULT_MATRIX})",
+    )  # fmt: skip
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    try:
+        if args.command == "check":
+            from gatekeeper.commands.check import run_check
+
+            return run_check(args)
+        if args.command == "validate":
+            from gatekeeper.commands.validate import run_validate
+
+            return run_validate(args.files)
+        from gatekeeper.commands.init import run_init
+
+        return run_init(args.path, force=args.force)
+    except GatekeeperError as exc:
+        print(f"gatekeeper: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("gatekeeper: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERNAL)
+    except Exception as exc:  # a bug: say so plainly, never pass
+        print(
+            f"gatekeeper: internal error ({type(exc).__name__}: {exc}); "
+            "the gate is not decided. Please report this.",
+            file=sys.stderr,
+        )
+        return int(ExitCode.INTERNAL)

@@ -1,0 +1,121 @@
+"""The pure core: (matrix, evidence, date) -> Report. No I/O, no printing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from gatekeeper.engine.metrics import evaluate_metric
+from gatekeeper.engine.tests import evaluate_tests
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState
+from gatekeeper.model import Benchmark, Matrix, TestCriterion, Waiver
+from gatekeeper.results import (
+    BenchmarkResult,
+    CellResult,
+    CellState,
+    GateResult,
+    Outcome,
+    Report,
+)
+
+
+def _judge_evidence(benchmark: Benchmark, evidence: ArtifactEvidence) -> BenchmarkResult:
+    if evidence.state is ArtifactState.MISSING:
+        globs = ", ".join(evidence.patterns)
+        return BenchmarkResult(benchmark, Outcome.MISSING, f"no evidence: no file matches {globs}")
+    if evidence.state is ArtifactState.ERROR:
+        return BenchmarkResult(
+            benchmark,
+            Outcome.ERROR,
+            f"evidence unreadable: {len(evidence.errors)} file(s) of {evidence.artifact!r} "
+            "could not be read",
+            evidence.errors,
+        )
+    criterion = benchmark.criterion
+    if isinstance(criterion, TestCriterion):
+        outcome, summary, details, failed = evaluate_tests(criterion, evidence)
+        return BenchmarkResult(benchmark, outcome, summary, details, failed_tests=failed)
+    outcome, summary, details, measurements = evaluate_metric(criterion, evidence)
+    return BenchmarkResult(benchmark, outcome, summary, details, measurements=measurements)
+
+
+def apply_waiver(result: BenchmarkResult, waiver: Waiver | None, today: dt.date) -> BenchmarkResult:
+    """A live waiver turns a shortfall into WAIVED; an expired one fails loudly."""
+    if waiver is None:
+        return result
+    who = f"waived by {waiver.approved_by} until {waiver.expires.isoformat()}: {waiver.reason}"
+    underlying = result.outcome
+    if today > waiver.expires:
+        summary = (
+            f"waiver expired on {waiver.expires.isoformat()} (approved by {waiver.approved_by}); "
+            f"the evidence alone says {underlying.value}: {result.summary}"
+        )
+        return BenchmarkResult(
+            result.benchmark, Outcome.FAIL, summary, result.details, result.failed_tests,
+            result.measurements, waiver, underlying,
+        )  # fmt: skip
+    if underlying is Outcome.PASS:
+        summary = f"{result.summary} (a waiver is in place but not needed: {who})"
+        return BenchmarkResult(
+            result.benchmark, Outcome.PASS, summary, result.details, result.failed_tests,
+            result.measurements, waiver, underlying,
+        )  # fmt: skip
+    summary = f"{who} — the evidence alone says {underlying.value}: {result.summary}"
+    return BenchmarkResult(
+        result.benchmark, Outcome.WAIVED, summary, result.details, result.failed_tests,
+        result.measurements, waiver, underlying,
+    )  # fmt: skip
+
+
+def cell_state(results: tuple[BenchmarkResult, ...]) -> CellState:
+    outcomes = {r.outcome for r in results}
+    if outcomes & {Outcome.FAIL, Outcome.ERROR}:
+        return CellState.RED
+    if Outcome.MISSING in outcomes or not results:
+        return CellState.GREY
+    return CellState.GREEN
+
+
+def evaluate(
+    matrix: Matrix,
+    evidence: Mapping[str, ArtifactEvidence],
+    today: dt.date,
+    enforced: str | None = None,
+) -> Report:
+    """Judge every benchmark, colour every cell, decide every phase gate.
+
+    ``enforced`` defaults to the matrix's ``current`` phase, else its last phase.
+    """
+    waivers = {w.benchmark: w for w in matrix.waivers}
+    cells = []
+    for cell in matrix.cells:
+        results = tuple(
+            apply_waiver(
+                _judge_evidence(b, evidence[b.criterion.artifact]), waivers.get(b.ref), today
+            )
+            for b in cell.benchmarks
+        )
+        cells.append(CellResult(cell, cell_state(results), results))
+    gates = []
+    for index, phase in enumerate(matrix.phases):
+        blocking = tuple(
+            c.cell.ref
+            for c in cells
+            if matrix.phase_index(c.cell.phase) <= index and c.state is not CellState.GREEN
+        )
+        gates.append(GateResult(phase, not blocking, blocking))
+    stands_at = None
+    for gate in gates:
+        if not gate.passed:
+            break
+        stands_at = gate.phase.id
+    used = {b.criterion.artifact for c in matrix.cells for b in c.benchmarks}
+    return Report(
+        matrix=matrix,
+        cells=tuple(cells),
+        gates=tuple(gates),
+        enforced=enforced or matrix.current or matrix.phases[-1].id,
+        stands_at=stands_at,
+        artifacts={k: v for k, v in evidence.items() if k in used},
+        today=today,
+    )

@@ -1,0 +1,76 @@
+"""Test criteria: select test cases, count them, hold them to the pass rate."""
+
+from __future__ import annotations
+
+from gatekeeper.evidence import ArtifactEvidence, TestResult, TestStatus
+from gatekeeper.model import FlakyPolicy, TestCriterion
+from gatekeeper.results import Outcome
+from gatekeeper.selector import matches_any
+
+MAX_DETAIL_TESTS = 20
+"""Failing tests named in a result's details; all of them stay in failed_tests."""
+
+Verdict = tuple[Outcome, str, tuple[str, ...], tuple[TestResult, ...]]
+
+
+def selected(criterion: TestCriterion, test: TestResult) -> bool:
+    return (
+        matches_any(test.suite, criterion.suite)
+        and matches_any(test.classname, criterion.classname)
+        and matches_any(test.name, criterion.name)
+        and matches_any(test.file, criterion.file)
+    )
+
+
+def _counts_as_failed(criterion: TestCriterion, test: TestResult) -> bool:
+    if test.status in (TestStatus.FAILED, TestStatus.ERROR):
+        return True
+    return test.flaky and criterion.flaky is FlakyPolicy.FAIL
+
+
+def test_id(test: TestResult) -> str:
+    """How a test is named in reports: classname::name (or suite::name)."""
+    owner = test.classname or test.suite
+    return f"{owner}::{test.name}" if owner else test.name
+
+
+def _describe(test: TestResult) -> str:
+    label = f"{test.status.value}: {test_id(test)}"
+    if test.flaky and test.status is TestStatus.PASSED:
+        label = f"flaky (passed on rerun): {test_id(test)}"
+    if test.message:
+        label += f" — {test.message.splitlines()[0][:200]}"
+    return label
+
+
+def evaluate_tests(criterion: TestCriterion, evidence: ArtifactEvidence) -> Verdict:
+    """Outcome, summary, detail lines and the tests that count against it."""
+    matched = [t for t in evidence.tests if selected(criterion, t)]
+    skipped = [t for t in matched if t.status is TestStatus.SKIPPED]
+    run = [t for t in matched if t.status is not TestStatus.SKIPPED]
+    failed = tuple(t for t in run if _counts_as_failed(criterion, t))
+    passed = len(run) - len(failed)
+    flaky = sum(1 for t in run if t.flaky and t.status is TestStatus.PASSED)
+    summary = f"{passed}/{len(run)} tests passed"
+    if skipped:
+        summary += f", {len(skipped)} skipped"
+    if flaky:
+        counted = "counted as failed" if criterion.flaky is FlakyPolicy.FAIL else "passed on rerun"
+        summary += f", {flaky} flaky ({counted})"
+    details = tuple(_describe(t) for t in failed[:MAX_DETAIL_TESTS])
+    if len(failed) > MAX_DETAIL_TESTS:
+        details += (f"… and {len(failed) - MAX_DETAIL_TESTS} more",)
+    problems = []
+    if not matched:
+        files = ", ".join(f.path for f in evidence.files)
+        problems.append(f"the selection matched no test in {files}")
+    elif len(run) < criterion.min_count:
+        problems.append(f"{len(run)} run tests matched; at least {criterion.min_count} required")
+    if criterion.max_skipped is not None and len(skipped) > criterion.max_skipped:
+        problems.append(f"{len(skipped)} skipped; at most {criterion.max_skipped} allowed")
+    if run and passed < criterion.pass_rate * len(run) - 1e-9:
+        rate = 100 * passed / len(run)
+        problems.append(f"pass rate {rate:.4g}% < required {100 * criterion.pass_rate:.4g}%")
+    if problems:
+        return Outcome.FAIL, f"{summary}: {'; '.join(problems)}", details, failed
+    return Outcome.PASS, summary, details, failed

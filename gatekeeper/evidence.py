@@ -1,0 +1,127 @@
+"""The normalised evidence model every parser produces.
+
+Parsers turn tool outputs into these records; the engine only ever sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from gatekeeper.units import Quantity
+
+
+class TestStatus(str, Enum):
+    """Final outcome of one test case."""
+
+    __test__ = False  # not a pytest test class
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One test case as reported by a test runner."""
+
+    __test__ = False
+
+    suite: str
+    """Name of the innermost enclosing suite ('' when none)."""
+    classname: str
+    """The class (or module) the runner reported; '' when absent."""
+    name: str
+    """The test's name."""
+    file: str | None
+    """Source file of the test, when the report names it."""
+    line: int | None
+    """Line in that file, when the report names it."""
+    status: TestStatus
+    """Final outcome."""
+    flaky: bool = False
+    """Passed only after failing attempts (e.g. Surefire's flakyFailure)."""
+    reruns: int = 0
+    """How many failed attempts the report records before the final one."""
+    duration: float | None = None
+    """Seconds, when reported."""
+    message: str | None = None
+    """Failure / error / skip message, when any."""
+    source: str = ""
+    """The artifact file this came from."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One named measurement series with its statistics, in base units."""
+
+    name: str
+    """Metric or benchmark name (k6 metric name, benchmark name)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tag / label filter this series is restricted to (k6 sub-metrics, benchmark params)."""
+    stats: Mapping[str, Quantity] = field(default_factory=dict)
+    """Statistic name (avg, min, max, med, p(95), rate, count, ...) -> value."""
+    kind: str = ""
+    """What the tool calls it: trend, rate, counter, gauge, benchmark."""
+    aliases: tuple[str, ...] = ()
+    """Other names the series answers to (e.g. pytest-benchmark's fullname)."""
+    source: str = ""
+    """The artifact file this came from."""
+
+    @property
+    def label(self) -> str:
+        """The name as a user would write it in a selector: name{tag:value,...}."""
+        if not self.tags:
+            return self.name
+        inner = ",".join(f"{k}:{v}" for k, v in sorted(self.tags.items()))
+        return f"{self.name}{{{inner}}}"
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """Everything one artifact file yielded."""
+
+    path: str
+    """The file, relative to the root when possible."""
+    format: str
+    """The format it was read as."""
+    tests: tuple[TestResult, ...] = ()
+    """Test cases, for test-result formats."""
+    metrics: tuple[Metric, ...] = ()
+    """Metrics, for load-test and benchmark formats."""
+
+
+class ArtifactState(str, Enum):
+    """Whether an artifact's evidence could be read."""
+
+    READ = "read"
+    """Every matching file was parsed."""
+    MISSING = "missing"
+    """No file matched its globs."""
+    ERROR = "error"
+    """At least one matching file could not be read or understood."""
+
+
+@dataclass(frozen=True)
+class ArtifactEvidence:
+    """What gatekeeper found for one artifact of the matrix."""
+
+    artifact: str
+    """The artifact id."""
+    state: ArtifactState
+    files: tuple[ParsedFile, ...] = ()
+    """The files that were read."""
+    errors: tuple[str, ...] = ()
+    """One message per unreadable file, each naming the file and where."""
+    patterns: tuple[str, ...] = ()
+    """The globs that were searched."""
+
+    @property
+    def tests(self) -> tuple[TestResult, ...]:
+        return tuple(t for f in self.files for t in f.tests)
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        return tuple(m for f in self.files for m in f.metrics)

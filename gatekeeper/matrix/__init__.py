@@ -1,0 +1,1 @@
+"""The matrix file: YAML with positions, schema and rule checks, typed model."""

@@ -1,0 +1,134 @@
+"""Read a matrix file: YAML -> schema and rule checks -> typed ``Matrix``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from gatekeeper.errors import Position
+from gatekeeper.matrix.problems import MatrixError, Problem
+from gatekeeper.matrix.rules import rule_problems
+from gatekeeper.matrix.schema import schema_problems
+from gatekeeper.matrix.yamlpos import Located, load_yaml
+from gatekeeper.model import (
+    Artifact,
+    Benchmark,
+    Cell,
+    Criterion,
+    FlakyPolicy,
+    Matrix,
+    MetricCriterion,
+    Phase,
+    Swimlane,
+    TestCriterion,
+    Waiver,
+)
+from gatekeeper.selector import parse_metric_selector
+from gatekeeper.threshold import parse_threshold
+
+
+def _globs(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _rate(value: Any) -> float:
+    if value is None:
+        return 1.0
+    text = str(value).rstrip("%")
+    return float(text) / 100
+
+
+def _criterion(bench: dict[str, Any]) -> Criterion:
+    if "tests" in bench:
+        tests = bench["tests"]
+        return TestCriterion(
+            artifact=tests["from"],
+            suite=_globs(tests.get("suite")),
+            classname=_globs(tests.get("class")),
+            name=_globs(tests.get("name")),
+            file=_globs(tests.get("file")),
+            pass_rate=_rate(tests.get("pass_rate")),
+            min_count=tests.get("min", 1),
+            max_skipped=tests.get("max_skipped"),
+            flaky=FlakyPolicy(tests.get("flaky", "pass")),
+        )
+    metric = bench["metric"]
+    name, tags = parse_metric_selector(metric["name"])
+    return MetricCriterion(
+        artifact=metric["from"],
+        name=name,
+        tags=tags,
+        thresholds=tuple(parse_threshold(t) for t in _globs(bench["threshold"])),
+    )
+
+
+def build(located: Located) -> Matrix:
+    """Typed matrix from data that passed the schema and the rules."""
+    data = located.data
+    cells = []
+    for lane_index, lane in enumerate(data["swimlanes"]):
+        for phase, cell in lane["cells"].items():
+            benchmarks = tuple(
+                Benchmark(
+                    id=b["id"],
+                    swimlane=lane["id"],
+                    phase=phase,
+                    criterion=_criterion(b),
+                    description=b.get("description", ""),
+                    line=located.position(
+                        ("swimlanes", lane_index, "cells", phase, "benchmarks", i)
+                    ).line,
+                )
+                for i, b in enumerate(cell["benchmarks"])
+            )
+            cells.append(
+                Cell(lane["id"], phase, cell["goal"], benchmarks, tuple(cell.get("depends_on", ())))
+            )
+    return Matrix(
+        path=located.file,
+        project=data.get("project", ""),
+        phases=tuple(Phase(p["id"], p["name"], p.get("theme", "")) for p in data["phases"]),
+        swimlanes=tuple(Swimlane(s["id"], s["name"]) for s in data["swimlanes"]),
+        cells=tuple(cells),
+        artifacts={
+            key: Artifact(key, a.get("format", "auto"), _globs(a["paths"]))
+            for key, a in data["artifacts"].items()
+        },
+        waivers=tuple(
+            Waiver(
+                w["benchmark"], w["reason"], w["approved_by"], dt.date.fromisoformat(w["expires"])
+            )
+            for w in data.get("waivers", ())
+        ),
+        current=data.get("current"),
+    )
+
+
+def parse_matrix(raw: bytes, file: str) -> Matrix:
+    """Validate and build; raise MatrixError listing every problem."""
+    located = load_yaml(raw, file)
+    if not isinstance(located.data, dict):
+        raise MatrixError([Problem(Position(file, 1, 1), (), "the matrix file must be a mapping")])
+    problems = schema_problems(located) + rule_problems(located)
+    if problems:
+        unique = {str(p): p for p in problems}  # a rule may restate a schema finding
+        raise MatrixError(sorted(unique.values(), key=_order))
+    return build(located)
+
+
+def _order(problem: Problem) -> tuple[int, int]:
+    return problem.position.line or 0, problem.position.column or 0
+
+
+def read_matrix(path: Path, display: str | None = None) -> Matrix:
+    """Read and parse the matrix file at ``path``."""
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise MatrixError([Problem(Position(shown), (), f"cannot read: {reason}")]) from exc
+    return parse_matrix(raw, shown)

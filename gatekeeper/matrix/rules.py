@@ -1,0 +1,182 @@
+"""Rules a JSON Schema cannot express: references, uniqueness, order, cycles.
+
+Written defensively so they run even on a file with schema errors: a user
+sees every problem in one go, not one per attempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from gatekeeper.matrix.problems import KeyPath, Problem
+from gatekeeper.matrix.yamlpos import Located
+from gatekeeper.selector import parse_metric_selector
+from gatekeeper.threshold import ThresholdSyntaxError, parse_threshold
+
+
+def _dicts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield (*path, i), item
+
+
+def _cells(data: dict[str, Any]) -> Iterator[tuple[KeyPath, str, str, dict[str, Any]]]:
+    for lane_path, lane in _dicts(data.get("swimlanes"), ("swimlanes",)):
+        cells = lane.get("cells")
+        if isinstance(cells, dict):
+            for phase, cell in cells.items():
+                if isinstance(cell, dict):
+                    yield (*lane_path, "cells", phase), str(lane.get("id")), phase, cell
+
+
+class _Checker:
+    def __init__(self, located: Located) -> None:
+        self.located = located
+        self.problems: list[Problem] = []
+        data = located.data if isinstance(located.data, dict) else {}
+        self.data = data
+        self.phases = [str(p.get("id")) for _, p in _dicts(data.get("phases"), ("phases",))]
+        artifacts = data.get("artifacts")
+        self.artifacts = set(artifacts) if isinstance(artifacts, dict) else set()
+        self.cells = {f"{lane}/{phase}": path for path, lane, phase, _ in _cells(data)}
+
+    def report(self, path: KeyPath, message: str) -> None:
+        self.problems.append(Problem(self.located.position(path), path, message))
+
+    def unique(self, items: Iterator[tuple[KeyPath, dict[str, Any]]], what: str) -> None:
+        seen: dict[str, KeyPath] = {}
+        for path, item in items:
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                line = self.located.position(seen[ident]).line
+                self.report((*path, "id"), f"duplicate {what} id {ident!r} (first at line {line})")
+            else:
+                seen[ident] = (*path, "id")
+
+    def check(self) -> list[Problem]:
+        self.unique(_dicts(self.data.get("phases"), ("phases",)), "phase")
+        self.unique(_dicts(self.data.get("swimlanes"), ("swimlanes",)), "swimlane")
+        current = self.data.get("current")
+        if isinstance(current, str) and current not in self.phases:
+            self.report(("current",), f"unknown phase {current!r}{self.known_phases()}")
+        for path, _lane, phase, cell in _cells(self.data):
+            self.check_cell(path, phase, cell)
+        self.check_cycles()
+        self.check_waivers()
+        return sorted(self.problems, key=lambda p: (p.position.line or 0, p.position.column or 0))
+
+    def known_phases(self) -> str:
+        return f" (phases: {', '.join(self.phases)})" if self.phases else ""
+
+    def check_cell(self, path: KeyPath, phase: str, cell: dict[str, Any]) -> None:
+        if phase not in self.phases:
+            self.report(path, f"unknown phase {phase!r}{self.known_phases()}")
+        benchmarks = list(_dicts(cell.get("benchmarks"), (*path, "benchmarks")))
+        self.unique(iter(benchmarks), "benchmark")
+        for bench_path, bench in benchmarks:
+            self.check_benchmark(bench_path, bench)
+        depends = cell.get("depends_on")
+        for i, ref in enumerate(depends if isinstance(depends, list) else []):
+            dep_path = (*path, "depends_on", i)
+            if not isinstance(ref, str) or ref not in self.cells:
+                self.report(dep_path, f"depends on {ref!r}, which is not a cell of this matrix")
+                continue
+            dep_phase = ref.split("/", 1)[1]
+            if phase in self.phases and self.phases.index(dep_phase) > self.phases.index(phase):
+                self.report(
+                    dep_path,
+                    f"depends on {ref!r} of a later phase ({dep_phase} comes after {phase}): "
+                    "a cell can only depend on cells of its own or earlier phases",
+                )
+
+    def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        for kind in ("tests", "metric"):
+            source = bench.get(kind)
+            artifact = source.get("from") if isinstance(source, dict) else None
+            if isinstance(artifact, str) and artifact not in self.artifacts:
+                known = ", ".join(sorted(self.artifacts)) or "none declared"
+                self.report(
+                    (*path, kind, "from"), f"unknown artifact {artifact!r} (artifacts: {known})"
+                )
+        metric = bench.get("metric")
+        if isinstance(metric, dict) and isinstance(metric.get("name"), str):
+            try:
+                parse_metric_selector(metric["name"])
+            except ValueError as exc:
+                self.report((*path, "metric", "name"), str(exc))
+        thresholds = bench.get("threshold")
+        items = thresholds if isinstance(thresholds, list) else [thresholds]
+        for i, text in enumerate(items):
+            if isinstance(text, str):
+                where = (
+                    (*path, "threshold", i)
+                    if isinstance(thresholds, list)
+                    else (*path, "threshold")
+                )
+                try:
+                    parse_threshold(text)
+                except ThresholdSyntaxError as exc:
+                    self.report(where, str(exc))
+
+    def check_cycles(self) -> None:
+        graph: dict[str, list[str]] = {}
+        for _path, lane, phase, cell in _cells(self.data):
+            deps = cell.get("depends_on")
+            graph[f"{lane}/{phase}"] = (
+                [d for d in deps if isinstance(d, str)] if isinstance(deps, list) else []
+            )
+        done: set[str] = set()
+        for start in graph:
+            stack: list[str] = []
+            self.visit(start, graph, stack, done)
+
+    def visit(
+        self, node: str, graph: dict[str, list[str]], stack: list[str], done: set[str]
+    ) -> None:
+        if node in done:
+            return
+        if node in stack:
+            cycle = [*stack[stack.index(node) :], node]
+            self.report(
+                (*self.cells[node], "depends_on"), f"dependency cycle: {' -> '.join(cycle)}"
+            )
+            return
+        stack.append(node)
+        for dep in graph.get(node, []):
+            if dep in graph:
+                self.visit(dep, graph, stack, done)
+        stack.pop()
+        done.add(node)
+
+    def check_waivers(self) -> None:
+        benchmarks = {
+            f"{lane}/{phase}/{b.get('id')}"
+            for _p, lane, phase, cell in _cells(self.data)
+            for _bp, b in _dicts(cell.get("benchmarks"), ())
+        }
+        seen: set[str] = set()
+        for path, waiver in _dicts(self.data.get("waivers"), ("waivers",)):
+            ref = waiver.get("benchmark")
+            if not isinstance(ref, str):
+                continue
+            if ref not in benchmarks:
+                self.report((*path, "benchmark"), f"waives {ref!r}, which is not a benchmark")
+            elif ref in seen:
+                self.report((*path, "benchmark"), f"{ref!r} is waived twice")
+            seen.add(ref)
+            expires = waiver.get("expires")
+            if isinstance(expires, str):
+                try:
+                    dt.date.fromisoformat(expires)
+                except ValueError:
+                    self.report((*path, "expires"), f"{expires!r} is not a real date")
+
+
+def rule_problems(located: Located) -> list[Problem]:
+    """Every rule violation in the file, in file order."""
+    return _Checker(located).check()

@@ -1,0 +1,90 @@
+"""JSON Schema validation of the matrix file, with errors a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from gatekeeper.matrix.problems import KeyPath, Problem
+from gatekeeper.matrix.yamlpos import Located
+from gatekeeper.resources import load_schema
+
+_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    for name, kind in (("a mapping", dict), ("a list", list), ("text", str)):
+        if isinstance(value, kind):
+            return name
+    if value is None:
+        return "nothing (null)"
+    return "a number"
+
+
+def _message(error: Any) -> tuple[KeyPath, str]:
+    """Turn one jsonschema error into (key path at fault, message)."""
+    path: KeyPath = tuple(error.absolute_path)
+    validator, value = error.validator, error.instance
+    if validator == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [k for k in value if k not in allowed]
+        key = extra[0] if extra else ""
+        hint = difflib.get_close_matches(key, allowed, n=1)
+        tip = f" (did you mean {hint[0]!r}?)" if hint else f" (allowed: {', '.join(allowed)})"
+        return (*path, key), f"unknown key {key!r}{tip}"
+    if validator == "required":
+        return path, f"missing required key {error.validator_value[0]!r}" if len(
+            error.validator_value
+        ) == 1 else error.message.replace("is a required property", "is required")
+    if validator == "type":
+        wanted = error.validator_value
+        return path, f"expected {_TYPES.get(wanted, wanted)}, got {_describe(value)}"
+    if validator == "pattern" and error.schema.get("$ref") is None:
+        if error.validator_value == "^[a-z0-9][a-z0-9._-]*$":
+            return (
+                path,
+                f"{value!r} is not a valid id: use lowercase letters, digits, '.', '_', '-'",
+            )
+        return path, f"{value!r} does not match the expected form {error.validator_value}"
+    if validator == "enum":
+        options = ", ".join(repr(v) for v in error.validator_value)
+        return path, f"{value!r} is not one of {options}"
+    if validator == "const":
+        return path, f"must be {error.validator_value!r}, got {value!r}"
+    if (
+        validator == "oneOf"
+        and isinstance(value, dict)
+        and "id" in error.schema.get("properties", {})
+    ):
+        return path, "a benchmark needs either `tests`, or `metric` together with `threshold`"
+    if validator == "oneOf" and error.context:
+        return path, f"expected text or a list of text, got {_describe(value)}"
+    if validator in ("minItems", "minProperties"):
+        return path, "must not be empty"
+    return path, error.message
+
+
+def _errors(located: Located) -> Iterator[Any]:
+    from jsonschema import Draft202012Validator  # import cost is paid only here
+
+    validator = Draft202012Validator(load_schema("matrix.schema.json"))
+    yield from validator.iter_errors(located.data)
+
+
+def schema_problems(located: Located) -> list[Problem]:
+    """Every schema violation in the file, in file order."""
+    problems = []
+    for error in _errors(located):
+        path, message = _message(error)
+        problems.append(Problem(located.position(path), path, message))
+    return sorted(problems, key=lambda p: (p.position.line or 0, p.position.column or 0))

@@ -1,0 +1,118 @@
+"""Load YAML into plain data while keeping the line and column of every key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from gatekeeper.errors import Position
+from gatekeeper.matrix.problems import KeyPath, MatrixError, Problem
+
+MAX_NODES = 200_000
+"""Aliases can make a small file expand enormously; refuse past this many nodes."""
+MAX_BYTES = 8 * 1024 * 1024
+
+try:  # libyaml is much faster where it is installed
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Located:
+    """YAML data and where each key path sits in the file."""
+
+    data: Any
+    positions: dict[KeyPath, tuple[int, int]]
+    file: str
+
+    def position(self, path: KeyPath) -> Position:
+        """Position of the deepest part of ``path`` that exists in the file."""
+        for end in range(len(path), -1, -1):
+            found = self.positions.get(path[:end])
+            if found:
+                return Position(self.file, *found)
+        return Position(self.file)
+
+
+class _Walker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def at(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def walk(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise MatrixError([Problem(Position(self.file), path, "file expands too far")])
+        self.positions.setdefault(path, self.at(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        value = self.constructor.construct_object(node, deep=True)
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        return value
+
+    def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    Problem(
+                        Position(self.file, *self.at(key_node)), path, "keys must be plain text"
+                    )
+                )
+                continue
+            key = str(key_node.value)  # raw text: a phase called `on` stays 'on'
+            key_path = (*path, key)
+            if key in result:
+                first = self.positions[key_path]
+                self.problems.append(
+                    Problem(
+                        Position(self.file, *self.at(key_node)),
+                        key_path,
+                        f"duplicate key {key!r} (first at line {first[0]})",
+                    )
+                )
+                continue
+            self.positions[key_path] = self.at(key_node)
+            result[key] = self.walk(value_node, key_path)
+        return result
+
+
+def load_yaml(raw: bytes, file: str) -> Located:
+    """Parse YAML bytes; raise MatrixError with positions for anything unreadable."""
+    if len(raw) > MAX_BYTES:
+        raise MatrixError([Problem(Position(file), (), f"file is over {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise MatrixError([Problem(Position(file, line, column), (), message)]) from exc
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file)
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        raise MatrixError([Problem(where, (), message)]) from exc
+    except yaml.YAMLError as exc:
+        raise MatrixError([Problem(Position(file), (), f"invalid YAML: {exc}")]) from exc
+    walker = _Walker(file)
+    data = walker.walk(node, ()) if node is not None else None
+    if walker.problems:
+        raise MatrixError(walker.problems)
+    return Located(data, walker.positions, file)

@@ -1,0 +1,160 @@
+"""The phase matrix as typed, immutable records: what the matrix file declares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from gatekeeper.threshold import Threshold
+
+
+class FlakyPolicy(str, Enum):
+    """How a test that passed only on rerun counts."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase, in order."""
+
+    id: str
+    name: str
+    theme: str = ""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A named evidence source."""
+
+    id: str
+    format: str
+    """A parser name from gatekeeper.parsers, or 'auto'."""
+    paths: tuple[str, ...]
+    """Globs relative to the root folder."""
+
+
+@dataclass(frozen=True)
+class TestCriterion:
+    """Select test cases from an artifact and require them to pass."""
+
+    __test__ = False
+
+    artifact: str
+    suite: tuple[str, ...] = ()
+    """Globs on the suite name; empty means any. Same for the three below."""
+    classname: tuple[str, ...] = ()
+    name: tuple[str, ...] = ()
+    file: tuple[str, ...] = ()
+    pass_rate: float = 1.0
+    """Fraction of run (not skipped) tests that must pass."""
+    min_count: int = 1
+    """At least this many run tests must match: an empty selection never passes."""
+    max_skipped: int | None = None
+    """At most this many matching tests may be skipped; None is no limit."""
+    flaky: FlakyPolicy = FlakyPolicy.PASS
+
+
+@dataclass(frozen=True)
+class MetricCriterion:
+    """Select a metric from an artifact and hold its statistics to thresholds."""
+
+    artifact: str
+    name: str
+    """Glob on the metric name (or a benchmark's alias)."""
+    tags: Mapping[str, str]
+    """Tag filter; the series must carry exactly these tags."""
+    thresholds: tuple[Threshold, ...]
+    """All must hold."""
+
+    @property
+    def selector(self) -> str:
+        """The selector as written: name{tag:value}."""
+        if not self.tags:
+            return self.name
+        return self.name + "{" + ",".join(f"{k}:{v}" for k, v in self.tags.items()) + "}"
+
+
+Criterion = TestCriterion | MetricCriterion
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One measurable criterion of a cell."""
+
+    id: str
+    swimlane: str
+    phase: str
+    criterion: Criterion
+    description: str = ""
+    line: int | None = None
+    """Line of the benchmark in the matrix file, for annotations."""
+
+    @property
+    def ref(self) -> str:
+        """Its full id: swimlane/phase/benchmark."""
+        return f"{self.swimlane}/{self.phase}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a swimlane meets a phase."""
+
+    swimlane: str
+    phase: str
+    goal: str
+    benchmarks: tuple[Benchmark, ...]
+    depends_on: tuple[str, ...] = ()
+    """Other cells, as swimlane/phase."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.swimlane}/{self.phase}"
+
+
+@dataclass(frozen=True)
+class Swimlane:
+    """A component that carries work across phases."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """Permission to let one benchmark pass regardless, until a date."""
+
+    benchmark: str
+    """swimlane/phase/benchmark"""
+    reason: str
+    approved_by: str
+    expires: dt.date
+    """Last day the waiver holds."""
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The whole matrix file."""
+
+    path: str
+    """The matrix file, as the user named it."""
+    project: str
+    phases: tuple[Phase, ...]
+    swimlanes: tuple[Swimlane, ...]
+    cells: tuple[Cell, ...]
+    artifacts: Mapping[str, Artifact]
+    waivers: tuple[Waiver, ...] = ()
+    current: str | None = None
+    """The phase the team is working to complete."""
+
+    def phase_index(self, phase_id: str) -> int:
+        return [p.id for p in self.phases].index(phase_id)
+
+    def cell(self, swimlane: str, phase: str) -> Cell | None:
+        for cell in self.cells:
+            if cell.swimlane == swimlane and cell.phase == phase:
+                return cell
+        return None

@@ -1,0 +1,144 @@
+"""The machine-readable report; its shape is schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gatekeeper import __version__
+from gatekeeper.evidence import TestResult
+from gatekeeper.model import MetricCriterion, TestCriterion
+from gatekeeper.reporters.common import RenderOptions, verdict
+from gatekeeper.results import BenchmarkResult, Report
+
+REPORT_VERSION = 1
+
+
+def _test(test: TestResult) -> dict[str, Any]:
+    return {
+        "suite": test.suite,
+        "class": test.classname,
+        "name": test.name,
+        "file": test.file,
+        "line": test.line,
+        "status": test.status.value,
+        "flaky": test.flaky,
+        "message": test.message,
+        "source": test.source,
+    }
+
+
+def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
+    bench = result.benchmark
+    criterion = bench.criterion
+    selector: dict[str, Any]
+    if isinstance(criterion, TestCriterion):
+        selector = {"kind": "tests", "artifact": criterion.artifact}
+    else:
+        assert isinstance(criterion, MetricCriterion)
+        selector = {
+            "kind": "metric",
+            "artifact": criterion.artifact,
+            "metric": criterion.selector,
+            "thresholds": [t.text for t in criterion.thresholds],
+        }
+    waiver = result.waiver
+    return {
+        "id": bench.id,
+        "ref": bench.ref,
+        "description": bench.description,
+        "line": bench.line,
+        **selector,
+        "outcome": result.outcome.value,
+        "underlying": result.underlying.value if result.underlying else None,
+        "summary": result.summary,
+        "details": list(result.details),
+        "measurements": [
+            {
+                "series": m.series,
+                "source": m.source,
+                "threshold": m.threshold,
+                "actual": m.actual,
+                "ok": m.ok,
+            }
+            for m in result.measurements
+        ],
+        "failed_tests": [_test(t) for t in result.failed_tests],
+        "waiver": None
+        if waiver is None
+        else {
+            "reason": waiver.reason,
+            "approved_by": waiver.approved_by,
+            "expires": waiver.expires.isoformat(),
+        },
+    }
+
+
+def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
+    matrix = report.matrix
+    return {
+        "report_version": REPORT_VERSION,
+        "gatekeeper_version": __version__,
+        "project": matrix.project,
+        "matrix": matrix.path,
+        "date": report.today.isoformat(),
+        "enforced_phase": report.enforced,
+        "stands_at": report.stands_at,
+        "verdict": verdict(report, exit_code),
+        "exit_code": exit_code,
+        "phases": [
+            {
+                "id": gate.phase.id,
+                "name": gate.phase.name,
+                "theme": gate.phase.theme,
+                "gate": "passed" if gate.passed else "failed",
+                "blocking_cells": list(gate.blocking),
+            }
+            for gate in report.gates
+        ],
+        "swimlanes": [{"id": s.id, "name": s.name} for s in matrix.swimlanes],
+        "cells": [
+            {
+                "swimlane": c.cell.swimlane,
+                "phase": c.cell.phase,
+                "goal": c.cell.goal,
+                "state": c.state.value,
+                "depends_on": list(c.cell.depends_on),
+                "benchmarks": [_benchmark(b) for b in c.benchmarks],
+            }
+            for c in report.cells
+        ],
+        "artifacts": [
+            {
+                "id": a.artifact,
+                "format": matrix.artifacts[a.artifact].format,
+                "state": a.state.value,
+                "patterns": list(a.patterns),
+                "files": [
+                    {
+                        "path": f.path,
+                        "format": f.format,
+                        "tests": len(f.tests),
+                        "metrics": len(f.metrics),
+                    }
+                    for f in a.files
+                ],
+                "errors": list(a.errors),
+            }
+            for a in report.artifacts.values()
+        ],
+        "waivers": [
+            {
+                "benchmark": w.benchmark,
+                "reason": w.reason,
+                "approved_by": w.approved_by,
+                "expires": w.expires.isoformat(),
+                "expired": report.today > w.expires,
+            }
+            for w in matrix.waivers
+        ],
+    }
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return json.dumps(to_dict(report, options.exit_code), indent=2, ensure_ascii=False) + "\n"

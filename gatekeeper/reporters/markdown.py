@@ -1,0 +1,123 @@
+"""Markdown for job summaries and PR comments: the matrix table, then each blocker."""
+
+from __future__ import annotations
+
+import re
+
+from gatekeeper.reporters.common import (
+    STATE_WORDS,
+    RenderOptions,
+    evidence_sources,
+    failing,
+    headline,
+    later,
+    phase_name,
+)
+from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+
+MARKERS: dict[CellState, str] = {
+    CellState.GREEN: "🟩",
+    CellState.RED: "🟥",
+    CellState.GREY: "⬜",
+    CellState.BLANK: "·",
+}
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+_GOAL_CHARS = 60
+
+
+def escape(text: str) -> str:
+    """Make untrusted text inert in GitHub Markdown: no tables broken, no HTML, no @mentions."""
+    text = " ".join(text.split())  # newlines would end a table row
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return text.replace("@", "@\u2060")  # a word joiner stops the mention
+
+
+def _cell(report: Report, lane: str, phase: str) -> str:
+    result = report.cell(lane, phase)
+    if result is None:
+        return MARKERS[CellState.BLANK]
+    goal = result.cell.goal
+    if len(goal) > _GOAL_CHARS:
+        goal = goal[: _GOAL_CHARS - 1] + "…"
+    return f"{MARKERS[result.state]} {STATE_WORDS[result.state]}<br>{escape(goal)}"
+
+
+def _table(report: Report) -> list[str]:
+    phases = report.matrix.phases
+    lines = [
+        "| Swimlane | " + " | ".join(escape(p.name) for p in phases) + " |",
+        "|---|" + "---|" * len(phases),
+    ]
+    for lane in report.matrix.swimlanes:
+        cells = " | ".join(_cell(report, lane.id, p.id) for p in phases)
+        lines.append(f"| **{escape(lane.name)}** | {cells} |")
+    gates = " | ".join(
+        (
+            "✅ passed"
+            if g.passed
+            else "❌ **failed**"
+            if g.phase.id == report.enforced
+            else "❌ failed"
+        )
+        for g in report.gates
+    )
+    lines.append(f"| *gate* | {gates} |")
+    return lines
+
+
+def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
+    bench = result.benchmark
+    cell = report.cell(bench.swimlane, bench.phase)
+    lane = next(s.name for s in report.matrix.swimlanes if s.id == bench.swimlane)
+    marker = MARKERS[CellState.GREY if result.outcome is Outcome.MISSING else CellState.RED]
+    lines = [f"#### {marker} {escape(bench.ref)} — {result.outcome.value}", ""]
+    where = f"{escape(lane)} × {escape(phase_name(report, bench.phase))}"
+    if cell is not None:
+        where += f": {escape(cell.cell.goal)}"
+    lines += [f"*{where}*", "", f"- {escape(result.summary)}"]
+    lines += [f"  - {escape(d)}" for d in result.details]
+    sources = evidence_sources(result)
+    if sources:
+        lines.append(f"- evidence: {', '.join(escape(s) for s in sources)}")
+    return [*lines, ""]
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    icon = "✅" if options.exit_code == 0 else "❌"
+    lines = [f"## {icon} {escape(headline(report, options.exit_code))}", ""]
+    lines += _table(report)
+    lines += [
+        "",
+        "🟩 met · 🟥 failed · ⬜ pending (evidence missing) · · no work in this phase",
+        "",
+    ]
+    blocking = failing(report)
+    if blocking:
+        gate = escape(phase_name(report, report.enforced))
+        lines += [f"### Blocking the {gate} gate ({len(blocking)})", ""]
+        for result in blocking:
+            lines += _blocker(report, result)
+    pending = later(report)
+    if pending:
+        lines += [f"### Not yet met in later phases ({len(pending)}, not blocking)", ""]
+        lines += [
+            f"- {escape(r.benchmark.ref)} — {r.outcome.value}: {escape(r.summary)}" for r in pending
+        ]
+        lines.append("")
+    if report.matrix.waivers:
+        lines += [
+            f"### Waivers ({len(report.matrix.waivers)})",
+            "",
+            "| Benchmark | Status | Approved by | Expires | Reason |",
+            "|---|---|---|---|---|",
+        ]
+        for w in report.matrix.waivers:
+            status = "❌ expired" if report.today > w.expires else "active"
+            lines.append(
+                f"| {escape(w.benchmark)} | {status} | {escape(w.approved_by)} | "
+                f"{w.expires.isoformat()} | {escape(w.reason)} |"
+            )
+        lines.append("")
+    lines.append(f"<sub>gatekeeper · exit code {options.exit_code}</sub>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,102 @@
+"""The report for a CI log or a terminal: the matrix, then what blocks the gate."""
+
+from __future__ import annotations
+
+from gatekeeper.reporters.common import (
+    STATE_WORDS,
+    RenderOptions,
+    evidence_sources,
+    failing,
+    headline,
+    later,
+    phase_name,
+)
+from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+
+_COLORS = {"green": "32", "red": "31", "grey": "90", "bold": "1", "yellow": "33"}
+_STATE_COLOR = {CellState.GREEN: "green", CellState.RED: "red", CellState.GREY: "grey"}
+_OUTCOME_COLOR = {Outcome.FAIL: "red", Outcome.ERROR: "red", Outcome.MISSING: "grey"}
+
+
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, color: str) -> str:
+        if not self.enabled or not text.strip():
+            return text
+        return f"\033[{_COLORS[color]}m{text}\033[0m"
+
+
+def _table(report: Report, paint: _Painter) -> list[str]:
+    phases = report.matrix.phases
+    lane_width = max(len(s.name) for s in report.matrix.swimlanes) + 2
+    widths = [max(len(p.name), 7) + 2 for p in phases]
+    lines = [
+        " " * (lane_width + 2)
+        + "".join(p.name.ljust(w) for p, w in zip(phases, widths, strict=True))
+    ]
+    for lane in report.matrix.swimlanes:
+        row = "  " + lane.name.ljust(lane_width)
+        for phase, width in zip(phases, widths, strict=True):
+            cell = report.cell(lane.id, phase.id)
+            state = cell.state if cell else CellState.BLANK
+            word = STATE_WORDS[state].upper() if state is CellState.RED else STATE_WORDS[state]
+            row += (
+                paint(word.ljust(width), _STATE_COLOR.get(state, "grey")) if word else " " * width
+            )
+        lines.append(row.rstrip())
+    gate_row = "  " + "gate".ljust(lane_width)
+    for gate, width in zip(report.gates, widths, strict=True):
+        word = (
+            "passed" if gate.passed else "FAILED" if gate.phase.id == report.enforced else "failed"
+        )
+        gate_row += paint(word.ljust(width), "green" if gate.passed else "red")
+    lines.append(gate_row.rstrip())
+    return lines
+
+
+def _benchmark_lines(result: BenchmarkResult, paint: _Painter) -> list[str]:
+    tag = result.outcome.value.upper()
+    color = _OUTCOME_COLOR.get(result.outcome, "yellow")
+    lines = [f"    {paint(tag.ljust(8), color)}{result.benchmark.ref}"]
+    lines.append(f"            {result.summary}")
+    lines.extend(f"            {d}" for d in result.details)
+    sources = evidence_sources(result)
+    if sources:
+        lines.append(f"            evidence: {', '.join(sources)}")
+    return lines
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    paint = _Painter(options.color)
+    ok = report.passed and options.exit_code == 0
+    lines = [paint(headline(report, options.exit_code), "green" if ok else "red"), ""]
+    lines += _table(report, paint)
+    lines.append("")
+    blocking = failing(report)
+    gate = phase_name(report, report.enforced)
+    if blocking:
+        lines.append(paint(f"Blocking the {gate} gate ({len(blocking)}):", "bold"))
+        for result in blocking:
+            lines += _benchmark_lines(result, paint)
+        lines.append("")
+    pending = later(report)
+    if pending:
+        lines.append(f"Not yet met in later phases ({len(pending)}, not blocking):")
+        lines += [
+            f"    {r.outcome.value.upper().ljust(8)}{r.benchmark.ref}: {r.summary}" for r in pending
+        ]
+        lines.append("")
+    if report.matrix.waivers:
+        lines.append(f"Waivers ({len(report.matrix.waivers)}):")
+        for w in report.matrix.waivers:
+            state = "EXPIRED" if report.today > w.expires else "active"
+            color = "red" if state == "EXPIRED" else "yellow"
+            lines.append(
+                f"    {paint(state.ljust(8), color)}{w.benchmark}"
+                f" — {w.reason} (approved by {w.approved_by}, expires {w.expires.isoformat()})"
+            )
+        lines.append("")
+    lines.append(f"exit {options.exit_code}")
+    return "\n".join(lines) + "\n"

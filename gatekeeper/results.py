@@ -1,0 +1,129 @@
+"""What the engine concludes: per benchmark, per cell, per phase gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
+from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
+
+
+class Outcome(str, Enum):
+    """A benchmark's verdict. Only PASS and WAIVED count as met."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    MISSING = "missing"
+    """No evidence: a glob matched nothing, or the metric is not in the files."""
+    ERROR = "error"
+    """Evidence exists but could not be read, or cannot answer the criterion."""
+    WAIVED = "waived"
+
+    @property
+    def met(self) -> bool:
+        return self in (Outcome.PASS, Outcome.WAIVED)
+
+
+class CellState(str, Enum):
+    """A cell's colour in the matrix."""
+
+    GREEN = "green"
+    """Every benchmark passed or is waived."""
+    RED = "red"
+    """A benchmark failed or its evidence is unreadable."""
+    GREY = "grey"
+    """Pending: some evidence is missing, nothing failed."""
+    BLANK = "blank"
+    """No cell: the swimlane has no work in this phase."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One statistic compared with one threshold."""
+
+    series: str
+    """The metric as a selector would name it: name{tag:value}."""
+    source: str
+    """The file it came from."""
+    threshold: str
+    """The threshold expression."""
+    actual: str
+    """The measured value, rendered with a unit ('' when absent)."""
+    ok: bool
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    """The verdict on one benchmark and the evidence behind it."""
+
+    benchmark: Benchmark
+    outcome: Outcome
+    summary: str
+    """One line a person reads first."""
+    details: tuple[str, ...] = ()
+    """Further evidence lines: failing tests, files that could not be read."""
+    failed_tests: tuple[TestResult, ...] = ()
+    """Tests that count against the benchmark (for annotations)."""
+    measurements: tuple[Measurement, ...] = ()
+    waiver: Waiver | None = None
+    """The waiver that applies, expired or not."""
+    underlying: Outcome | None = None
+    """With a waiver: what the evidence alone said."""
+
+
+@dataclass(frozen=True)
+class CellResult:
+    cell: Cell
+    state: CellState
+    benchmarks: tuple[BenchmarkResult, ...]
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Gate of a phase: every cell of this and earlier phases must be green."""
+
+    phase: Phase
+    passed: bool
+    blocking: tuple[str, ...]
+    """Cells (swimlane/phase) that are not green."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a reporter needs; produced by ``engine.evaluate``."""
+
+    matrix: Matrix
+    cells: tuple[CellResult, ...]
+    gates: tuple[GateResult, ...]
+    enforced: str
+    """The phase whose gate decides the verdict."""
+    stands_at: str | None
+    """The highest phase whose gate passes; None when even the first fails."""
+    artifacts: Mapping[str, ArtifactEvidence]
+    today: dt.date
+
+    @property
+    def passed(self) -> bool:
+        """Whether the enforced gate passes."""
+        return self.gate(self.enforced).passed
+
+    @property
+    def no_evidence(self) -> bool:
+        """True when not a single artifact could be read."""
+        return all(a.state is not ArtifactState.READ for a in self.artifacts.values())
+
+    def gate(self, phase: str) -> GateResult:
+        return next(g for g in self.gates if g.phase.id == phase)
+
+    def cell(self, swimlane: str, phase: str) -> CellResult | None:
+        for result in self.cells:
+            if result.cell.swimlane == swimlane and result.cell.phase == phase:
+                return result
+        return None
+
+    @property
+    def benchmarks(self) -> tuple[BenchmarkResult, ...]:
+        return tuple(b for c in self.cells for b in c.benchmarks)

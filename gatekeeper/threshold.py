@@ -1,0 +1,114 @@
+"""Threshold expressions in k6's syntax, with units: ``p(95) < 250ms``.
+
+Grammar: ``STAT OP NUMBER [UNIT]`` where STAT is a statistic name or
+``p(N)``, OP one of ``< <= > >= == === !=``. A bare number means the unit k6
+uses: milliseconds for times, a fraction for rates, plain numbers otherwise.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gatekeeper.units import UNITS, Dimension, Quantity
+
+STATISTICS: tuple[str, ...] = (
+    "avg", "min", "max", "med", "stddev", "rate", "count", "value", "passes", "fails",
+    "ops", "iqr", "q1", "q3", "rounds", "iterations",
+)  # fmt: skip
+ALIASES: dict[str, str] = {"mean": "avg", "median": "med", "throughput": "ops"}
+"""Other spellings users write, mapped to the canonical statistic."""
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "===": operator.eq,
+    "!=": operator.ne,
+}
+
+_TOKEN = re.compile(
+    r"\s*(?P<stat>p\(\s*[^)]*\)|[A-Za-z_][A-Za-z_0-9]*)"
+    r"\s*(?P<op>===|==|!=|<=|>=|<|>)?"
+    r"\s*(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)?"
+    r"\s*(?P<unit>\S*)\s*$"
+)
+_PERCENTILE = re.compile(r"p\(\s*(\d+(?:\.\d+)?)\s*\)")
+_BARE_FACTOR: dict[Dimension, float] = {Dimension.TIME: 1e-3}
+
+
+class ThresholdSyntaxError(ValueError):
+    """A threshold expression that cannot be understood; says why."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A parsed threshold expression."""
+
+    text: str
+    """The expression as written."""
+    statistic: str
+    """Canonical statistic: avg, med, p(95), rate, ..."""
+    op: str
+    """Comparison operator as written."""
+    number: float
+    """The number as written."""
+    unit: str
+    """The unit as written; '' for a bare number."""
+
+    def limit_for(self, dimension: Dimension) -> Quantity:
+        """The threshold in base units of ``dimension``; raises on a unit mismatch."""
+        if not self.unit:
+            return Quantity(self.number * _BARE_FACTOR.get(dimension, 1.0), dimension)
+        unit_dimension, factor = UNITS[self.unit]
+        if unit_dimension is not dimension:
+            raise ThresholdSyntaxError(
+                f"unit {self.unit!r} measures {unit_dimension.value}, "
+                f"but the statistic measures {dimension.value}"
+            )
+        return Quantity(self.number * factor, dimension)
+
+    def holds(self, actual: Quantity) -> bool:
+        """Whether ``actual`` satisfies the threshold."""
+        return OPERATORS[self.op](actual.value, self.limit_for(actual.dimension).value)
+
+
+def _statistic(raw: str) -> str:
+    match = _PERCENTILE.fullmatch(raw)
+    if raw.startswith("p("):
+        if not match or not 0 <= float(match.group(1)) <= 100:
+            raise ThresholdSyntaxError(f"bad percentile {raw!r}: write p(N) with 0 <= N <= 100")
+        number = float(match.group(1))
+        return f"p({int(number) if number.is_integer() else number})"
+    name = ALIASES.get(raw, raw)
+    if name not in STATISTICS:
+        known = ", ".join((*STATISTICS, "p(N)", *ALIASES))
+        raise ThresholdSyntaxError(f"unknown statistic {raw!r} (known: {known})")
+    return name
+
+
+def parse_threshold(text: str) -> Threshold:
+    """Parse ``text`` or raise ThresholdSyntaxError with a reason."""
+    match = _TOKEN.match(text)
+    if not text.strip():
+        raise ThresholdSyntaxError("empty threshold")
+    if not match:
+        raise ThresholdSyntaxError(
+            f"cannot read threshold {text!r}: write STAT OP NUMBER[UNIT], e.g. 'p(95) < 250ms'"
+        )
+    stat = _statistic(match.group("stat"))
+    if match.group("op") is None:
+        raise ThresholdSyntaxError(
+            f"threshold {text!r} has no comparison after {match.group('stat')!r} "
+            f"(use one of {' '.join(OPERATORS)})"
+        )
+    if match.group("number") is None:
+        raise ThresholdSyntaxError(f"threshold {text!r} needs a number after {match.group('op')!r}")
+    unit = match.group("unit")
+    if unit and unit not in UNITS:
+        raise ThresholdSyntaxError(f"unknown unit {unit!r} (known: {' '.join(UNITS)})")
+    return Threshold(text, stat, match.group("op"), float(match.group("number")), unit)
