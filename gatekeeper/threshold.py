@@ -7,6 +7,7 @@ uses: milliseconds for times, a fraction for rates, plain numbers otherwise.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -73,8 +74,14 @@ class Threshold:
         return Quantity(self.number * factor, dimension)
 
     def holds(self, actual: Quantity) -> bool:
-        """Whether ``actual`` satisfies the threshold."""
-        return OPERATORS[self.op](actual.value, self.limit_for(actual.dimension).value)
+        """Whether ``actual`` satisfies the threshold.
+
+        Values equal up to float noise from unit conversion (240000000ns vs
+        0.24s) compare as equal, so a boundary is judged as written.
+        """
+        limit = self.limit_for(actual.dimension).value
+        value = limit if math.isclose(actual.value, limit, rel_tol=1e-9) else actual.value
+        return OPERATORS[self.op](value, limit)
 
 
 def _statistic(raw: str) -> str:

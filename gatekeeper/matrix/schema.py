@@ -43,9 +43,8 @@ def _message(error: Any) -> tuple[KeyPath, str]:
         tip = f" (did you mean {hint[0]!r}?)" if hint else f" (allowed: {', '.join(allowed)})"
         return (*path, key), f"unknown key {key!r}{tip}"
     if validator == "required":
-        return path, f"missing required key {error.validator_value[0]!r}" if len(
-            error.validator_value
-        ) == 1 else error.message.replace("is a required property", "is required")
+        missing = error.message.split(" is a required property")[0]
+        return path, f"missing required key {missing}"
     if validator == "type":
         wanted = error.validator_value
         return path, f"expected {_TYPES.get(wanted, wanted)}, got {_describe(value)}"
@@ -55,7 +54,7 @@ def _message(error: Any) -> tuple[KeyPath, str]:
                 path,
                 f"{value!r} is not a valid id: use lowercase letters, digits, '.', '_', '-'",
             )
-        return path, f"{value!r} does not match the expected form {error.validator_value}"
+        return path, f"{value!r} does not have the expected form {error.validator_value}"
     if validator == "enum":
         options = ", ".join(repr(v) for v in error.validator_value)
         return path, f"{value!r} is not one of {options}"
@@ -68,8 +67,14 @@ def _message(error: Any) -> tuple[KeyPath, str]:
     ):
         return path, "a benchmark needs either `tests`, or `metric` together with `threshold`"
     if validator == "oneOf" and error.context:
-        return path, f"expected text or a list of text, got {_describe(value)}"
-    if validator in ("minItems", "minProperties"):
+        from jsonschema.exceptions import best_match
+
+        # prefer the branch of the right type: for a list, what is wrong with the list
+        same_type = [e for e in error.context if e.validator != "type"]
+        _, message = _message(best_match(same_type or error.context))
+        description = error.schema.get("description")
+        return path, f"{message} ({description})" if description else message
+    if validator in ("minItems", "minProperties", "minLength"):
         return path, "must not be empty"
     return path, error.message
 

@@ -52,13 +52,17 @@ class _Walker:
     def walk(self, node: yaml.Node, path: KeyPath) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise MatrixError([Problem(Position(self.file), path, "file expands too far")])
+            message = f"the file expands to over {MAX_NODES} values (through YAML aliases?)"
+            raise MatrixError([Problem(Position(self.file, *self.at(node)), (), message)])
         self.positions.setdefault(path, self.at(node))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):  # e.g. 2026-02-30 looks like a date but is none
+            return str(node.value)
         if isinstance(value, dt.date | dt.datetime):
             return value.isoformat()
         return value

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+REGENERATE = os.environ.get("GATEKEEPER_REGENERATE") == "1"
+"""Set GATEKEEPER_REGENERATE=1 to rewrite expected-output files instead of comparing."""
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus of real artifacts; tests that need it skip where it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
+
+
+def compare_or_regenerate(expected_file: Path, actual: str) -> None:
+    """Exact comparison with an expected-output file (rewritten when regenerating)."""
+    if REGENERATE:
+        expected_file.write_text(actual, encoding="utf-8")
+        return
+    assert expected_file.is_file(), f"{expected_file} missing: run with GATEKEEPER_REGENERATE=1"
+    assert actual == expected_file.read_text(encoding="utf-8")
