@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from gatekeeper import __version__
 from gatekeeper.errors import ExitCode, GatekeeperError
+from gatekeeper.matrix.problems import MatrixError
 
 DEFAULT_MATRIX = "gatekeeper.yml"
 OUTPUT_FORMATS = ("terminal", "markdown", "json")
@@ -109,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gatekeeper.commands.init import run_init
 
         return run_init(args.path, force=args.force)
+    except MatrixError as exc:  # file:line:column lines, as editors and problem matchers read them
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return int(exc.exit_code)
     except GatekeeperError as exc:
         print(f"gatekeeper: {exc}", file=sys.stderr)
         return int(exc.exit_code)

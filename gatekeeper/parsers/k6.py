@@ -1,0 +1,169 @@
+"""k6 end-of-test summaries: ``--summary-export`` files and ``handleSummary`` JSON.
+
+Both shapes map metric keys (``name{tag:value,...}``) to statistics; values are
+converted to base units so a threshold in ms compares with k6's milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.evidence import Metric, ParsedFile
+from gatekeeper.parsers import _json
+from gatekeeper.units import Dimension, Quantity
+
+NAME = "k6"
+
+# The export shape does not say what a trend contains; these built-in trends are in ms.
+_TIME_TRENDS = frozenset(
+    {
+        "http_req_duration",
+        "http_req_blocked",
+        "http_req_connecting",
+        "http_req_tls_handshaking",
+        "http_req_sending",
+        "http_req_waiting",
+        "http_req_receiving",
+        "iteration_duration",
+        "group_duration",
+        "grpc_req_duration",
+        "ws_connecting",
+        "ws_session_duration",
+        "ws_ping",
+    }
+)
+_TIME_TREND_PREFIXES = ("browser_", "webvital_")
+# Layout shift is a unitless score, although it lives among the browser timings.
+_UNITLESS_BROWSER = ("browser_web_vital_cls", "webvital_cumulative_layout_shift")
+_DATA_METRICS = frozenset(
+    {"data_sent", "data_received", "browser_data_sent", "browser_data_received"}
+)
+
+_ROOT_GROUP_FIRST = re.compile(r'\{\s*"root_group"\s*:')
+_KINDS = ("trend", "rate", "counter", "gauge")
+_MS = 1e-3
+
+
+def detect(head: bytes) -> bool:
+    """A JSON object naming ``metrics`` beside one of k6's other top-level keys."""
+    text = _json.sniff(head)
+    if text is None or '"machine_info"' in text:
+        return False
+    if _ROOT_GROUP_FIRST.match(text):
+        return True  # many checks can push "metrics" past the sniffed bytes
+    return '"metrics"' in text and any(k in text for k in ('"root_group"', '"state"', '"options"'))
+
+
+def parse(path: Path, display: str) -> ParsedFile:
+    """Read a k6 summary; every metric keeps k6's statistic names, in base units."""
+    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    metrics = _json.expect_object(root.get("metrics"), display, "metrics")
+    parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics.items())
+    return ParsedFile(path=display, format=NAME, metrics=parsed)
+
+
+def _split_key(key: str) -> tuple[str, dict[str, str]] | None:
+    """``name{a:1,b:2}`` -> ("name", {"a": "1", "b": "2"}); None when the filter is malformed."""
+    brace = key.find("{")
+    if brace < 0:
+        return key, {}
+    if not key.endswith("}") or brace == 0:
+        return None
+    tags: dict[str, str] = {}
+    for pair in filter(None, (part.strip() for part in key[brace + 1 : -1].split(","))):
+        tag, colon, value = pair.partition(":")
+        if not colon or not tag.strip():
+            return None
+        tags[tag.strip()] = value.strip().strip("\"'")
+    return key[:brace], tags
+
+
+def _metric(key: str, raw: object, display: str, where: str) -> Metric:
+    split = _split_key(key)
+    if split is None:
+        message = f"{where}: cannot read the tag filter; expected name{{tag:value,...}}"
+        raise EvidenceError(Position(display), message)
+    name, tags = split
+    body = _json.expect_object(raw, display, where)
+    if "values" in body:  # handleSummary shape
+        stats_where = f"{where}.values"
+        values = _json.expect_object(body["values"], display, stats_where)
+        kind = _kind(body.get("type"), values, display, f"{where}.type")
+        contains = body.get("contains")
+    else:  # --summary-export shape: the statistics are the body itself
+        stats_where = where
+        values = {k: v for k, v in body.items() if k != "thresholds"}
+        kind = _kind(None, values, display, where)
+        contains = _export_contains(name, kind)
+    numbers: dict[str, float] = {}
+    for stat, value in values.items():
+        number = _json.number_or_none(value, display, f"{stats_where}.{stat}")
+        if number is not None:
+            numbers[stat] = number
+    stats = {} if _empty(kind, numbers) else _convert(kind, contains, numbers)
+    return Metric(name=name, tags=tags, stats=stats, kind=kind, source=display)
+
+
+def _kind(declared: object, values: dict[str, object], display: str, where: str) -> str:
+    if declared is not None:
+        if declared not in _KINDS:
+            raise _json.shape_error(display, where, "one of " + ", ".join(_KINDS), declared)
+        return str(declared)
+    keys = set(values)
+    if keys & {"passes", "fails"}:
+        return "rate"
+    if "rate" in keys and keys <= {"count", "rate"}:
+        return "counter"
+    if "value" in keys:
+        return "gauge"
+    return "trend"
+
+
+def _export_contains(name: str, kind: str) -> str:
+    if name in _DATA_METRICS:
+        return "data"
+    if kind != "trend" or name.startswith(_UNITLESS_BROWSER):
+        return "default"
+    if name in _TIME_TRENDS or name.startswith(_TIME_TREND_PREFIXES):
+        return "time"
+    return "default"
+
+
+def _empty(kind: str, numbers: dict[str, float]) -> bool:
+    """A series with no samples must not pass anything, so it keeps no statistics."""
+    if kind == "trend":
+        return numbers.get("count") == 0
+    if kind == "rate" and ("passes" in numbers or "fails" in numbers):
+        return numbers.get("passes", 0) + numbers.get("fails", 0) == 0
+    return False
+
+
+def _convert(kind: str, contains: object, numbers: dict[str, float]) -> dict[str, Quantity]:
+    if kind == "rate" and "value" in numbers and "rate" not in numbers:
+        numbers = {**numbers, "rate": numbers["value"]}
+    return {stat: _quantity(kind, contains, stat, value) for stat, value in numbers.items()}
+
+
+def _quantity(kind: str, contains: object, stat: str, value: float) -> Quantity:
+    if kind == "rate":
+        if stat in ("passes", "fails"):
+            return Quantity(value, Dimension.COUNT)
+        return Quantity(value, Dimension.RATIO)
+    if kind == "counter":
+        if contains == "data":
+            dim = Dimension.DATA_RATE if stat == "rate" else Dimension.SIZE
+            return Quantity(value, dim)
+        if stat == "rate":
+            return Quantity(value, Dimension.NUMBER if contains == "time" else Dimension.THROUGHPUT)
+        if contains == "time":
+            return Quantity(value * _MS, Dimension.TIME)
+        return Quantity(value, Dimension.COUNT)
+    if kind == "trend" and stat == "count":
+        return Quantity(value, Dimension.COUNT)
+    if contains == "time":
+        return Quantity(value * _MS, Dimension.TIME)
+    if contains == "data":
+        return Quantity(value, Dimension.SIZE)
+    return Quantity(value, Dimension.NUMBER)

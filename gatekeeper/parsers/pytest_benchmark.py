@@ -1,0 +1,92 @@
+"""pytest-benchmark ``--benchmark-json`` files: one metric per benchmark, times in seconds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gatekeeper.evidence import Metric, ParsedFile
+from gatekeeper.parsers import _json
+from gatekeeper.units import Dimension, Quantity
+
+NAME = "pytest-benchmark"
+
+_FIRST_KEY = re.compile(r'\{\s*"machine_info"\s*:')
+
+# pytest-benchmark's statistic -> the names it is published under (k6 spelling first).
+_TIME_STATS: dict[str, tuple[str, ...]] = {
+    "min": ("min",),
+    "max": ("max",),
+    "mean": ("avg", "mean"),
+    "median": ("med", "median"),
+    "stddev": ("stddev",),
+    "iqr": ("iqr",),
+    "q1": ("q1",),
+    "q3": ("q3",),
+}
+_OTHER_STATS: dict[str, Dimension] = {
+    "ops": Dimension.THROUGHPUT,
+    "rounds": Dimension.COUNT,
+    "iterations": Dimension.COUNT,
+}
+
+
+def detect(head: bytes) -> bool:
+    """A JSON object with pytest-benchmark's ``machine_info`` and ``benchmarks`` keys."""
+    text = _json.sniff(head)
+    if text is None or '"machine_info"' not in text:
+        return False
+    # py-cpuinfo's flag list can push "benchmarks" past the sniffed bytes, but the plugin
+    # always writes machine_info first, which no other format here does.
+    return '"benchmarks"' in text or _FIRST_KEY.match(text) is not None
+
+
+def parse(path: Path, display: str) -> ParsedFile:
+    """Read a pytest-benchmark JSON file; the raw ``data`` samples are ignored."""
+    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    benchmarks = _json.expect_list(root.get("benchmarks"), display, "benchmarks")
+    metrics = tuple(
+        _metric(raw, display, f"benchmarks[{index}]") for index, raw in enumerate(benchmarks)
+    )
+    return ParsedFile(path=display, format=NAME, metrics=metrics)
+
+
+def _metric(raw: object, display: str, where: str) -> Metric:
+    bench = _json.expect_object(raw, display, where)
+    name = _json.expect_str(bench.get("name"), display, f"{where}.name")
+    fullname = bench.get("fullname")
+    aliases = (_json.expect_str(fullname, display, f"{where}.fullname"),) if fullname else ()
+    return Metric(
+        name=name,
+        tags=_tags(bench, display, where),
+        stats=_stats(bench.get("stats"), display, f"{where}.stats"),
+        kind="benchmark",
+        aliases=aliases,
+        source=display,
+    )
+
+
+def _tags(bench: dict[str, object], display: str, where: str) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    params = bench.get("params")
+    if params is not None:
+        for key, value in _json.expect_object(params, display, f"{where}.params").items():
+            tags[key] = str(value)
+    group = bench.get("group")
+    if group is not None:
+        tags["group"] = _json.expect_str(group, display, f"{where}.group")
+    return tags
+
+
+def _stats(raw: object, display: str, where: str) -> dict[str, Quantity]:
+    stats = _json.expect_object(raw, display, where)
+    out: dict[str, Quantity] = {}
+    for key, names in _TIME_STATS.items():
+        value = _json.number_or_none(stats.get(key), display, f"{where}.{key}")
+        if value is not None:
+            out.update((name, Quantity(value, Dimension.TIME)) for name in names)
+    for key, dimension in _OTHER_STATS.items():
+        value = _json.number_or_none(stats.get(key), display, f"{where}.{key}")
+        if value is not None:
+            out[key] = Quantity(value, dimension)
+    return out

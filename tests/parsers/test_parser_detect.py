@@ -1,0 +1,144 @@
+"""Format detection: each parser claims its own files and nothing else."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.errors import EvidenceError
+from gatekeeper.parsers import PARSERS, SNIFF_BYTES, detect_format
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def claims(head: bytes) -> list[str]:
+    """Every format whose detect() accepts ``head``: exactly one for a known file."""
+    return [name for name, parser in PARSERS.items() if parser.detect(head[:SNIFF_BYTES])]
+
+
+@pytest.mark.parametrize(
+    ("relative", "fmt"),
+    [
+        ("real/pytest-xunit1.xml", "junit"),
+        ("real/pytest-xunit2.xml", "junit"),
+        ("real/pytest-benchmark.json", "pytest-benchmark"),
+        ("handmade/nested-suites.xml", "junit"),
+    ],
+)
+def test_fixtures(relative: str, fmt: str) -> None:
+    assert claims((FIXTURES / relative).read_bytes()) == [fmt]
+
+
+@pytest.mark.parametrize(
+    ("relative", "fmt"),
+    [
+        ("bench/k6-summary-export/qr-code-generator_summary-export.json", "k6"),
+        ("bench/k6-summary-export/ticket-reserve_summary-export.json", "k6"),
+        ("bench/k6-handlesummary-json/k6-example-circleci-orb_summary.json", "k6"),
+        ("bench/k6-handlesummary-json/k6-reporter_grpc.json", "k6"),
+        ("bench/k6-handlesummary-json/k6-reporter_simple.json", "k6"),
+        ("bench/pytest-benchmark/pytest_output.json", "pytest-benchmark"),
+        ("bench/pytest-benchmark/pytest_several_units.json", "pytest-benchmark"),
+        ("junit/junitparser/tests/data/no_suites_tag.xml", "junit"),
+        (
+            "junit/maven-surefire/surefire-report-parser/src/test/resources/fixture/testsuitexmlparser/TEST-org.acme.FlakyTest.xml",
+            "junit",
+        ),
+        # starts with a UTF-8 BOM
+        (
+            "junit/publish-unit-test-result-action/python/test/files/junit-xml/xunit/xunit.xml",
+            "junit",
+        ),
+    ],
+)
+def test_corpus_files(corpus: Path, relative: str, fmt: str) -> None:
+    path = corpus / relative
+    assert claims(path.read_bytes()) == [fmt]
+    assert detect_format(path, relative) == fmt
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "junit/publish-unit-test-result-action/python/test/files/junit-xml/non-junit.xml",
+        "junit/publish-unit-test-result-action/python/test/files/nunit/nunit3/jenkins/NUnit-simple.xml",
+        "junit/test-results-parser/tests/data/testng/groups.xml",
+        "junit/publish-unit-test-result-action/python/test/files/mocha/tests.json",
+        "bench/k6-ndjson",
+        "bench/google-benchmark",
+        "bench/hyperfine",
+    ],
+)
+def test_other_formats_are_not_claimed(corpus: Path, relative: str) -> None:
+    path = corpus / relative
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    assert files
+    for file in files:
+        assert claims(file.read_bytes()) == [], file
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'<?xml version="1.0"?>\n<!-- written by a tool -->\n<testsuites name="x">',
+        b"\xef\xbb\xbf<testsuite>",
+        b"  \n<testsuite/>",
+        b'<?xml version="1.0"?><?xml-stylesheet href="a.xsl"?><!DOCTYPE testsuite [ ]><testsuite>',
+        '<?xml version="1.0" encoding="UTF-16"?><testsuites>'.encode("utf-16"),
+        b"<j:testsuites xmlns:j='urn:x'>",
+    ],
+)
+def test_junit_heads(head: bytes) -> None:
+    assert claims(head) == ["junit"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'{"state": {"isStdOutTTY": true}, "metrics": {"vus": {}}}',
+        b'{"options": {"summaryTrendStats": []}, "metrics": {}}',
+        b'\n  {\n "root_group": {}, "metrics": {}',
+        # an export whose root group lists so many checks that "metrics" comes later
+        b'{"root_group": {"checks": {' + b'"status is 200": {"passes": 1, "fails": 0}, ' * 100,
+    ],
+)
+def test_k6_heads_in_any_key_order(head: bytes) -> None:
+    assert claims(head) == ["k6"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"hello, this is a plain text file\nwith two lines\n",
+        b"",
+        b"<html><body>testsuite</body></html>",
+        b"<!-- <testsuite> in a comment only -->\n<results/>",
+        b'{"metrics": {}}',
+        b'["metrics", "root_group"]',
+        b'{"benchmarks": []}',
+        b"BenchmarkFoo-8   1000000   1052 ns/op\n",
+        random.Random(7).randbytes(SNIFF_BYTES),
+    ],
+    ids=[
+        "text",
+        "empty",
+        "html",
+        "comment-only",
+        "metrics-only",
+        "array",
+        "no-machine-info",
+        "go-bench",
+        "random",
+    ],
+)
+def test_nothing_claims_other_content(head: bytes) -> None:
+    assert claims(head) == []
+
+
+def test_unknown_format_is_an_evidence_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes\n")
+    with pytest.raises(EvidenceError, match="cannot tell the format"):
+        detect_format(path, "notes.txt")

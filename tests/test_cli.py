@@ -1,0 +1,285 @@
+"""The command line end to end on real files: exit codes, messages, outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.cli import main
+from gatekeeper.errors import ExitCode
+
+MATRIX = """\
+version: 1
+project: Demo
+current: one
+phases:
+  - {id: one, name: One}
+  - {id: two, name: Two}
+artifacts:
+  unit: {format: junit, paths: "reports/*.xml"}
+  load: {format: k6, paths: "reports/k6.json"}
+swimlanes:
+  - id: core
+    name: Core
+    cells:
+      one:
+        goal: Core tests pass
+        benchmarks:
+          - {id: tests, tests: {from: unit, class: "tests.test_core"}}
+      two:
+        goal: Fast enough
+        benchmarks:
+          - id: p95
+            metric: {from: load, name: http_req_duration}
+            threshold: p(95) < 250ms
+"""
+
+JUNIT_PASS = """\
+<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" tests="2">
+<testcase classname="tests.test_core" name="test_a" time="0.1"/>
+<testcase classname="tests.test_core" name="test_b" time="0.1"/>
+</testsuite></testsuites>
+"""
+
+JUNIT_FAIL = JUNIT_PASS.replace(
+    'name="test_b" time="0.1"/>',
+    'name="test_b" time="0.1"><failure message="assert 1 == 2">trace</failure></testcase>',
+)
+
+K6 = json.dumps(
+    {
+        "root_group": {"name": "", "path": "", "id": "d41d8cd98f00b204e9800998ecf8427e",
+                       "groups": {}, "checks": {}},
+        "metrics": {"http_req_duration": {"avg": 120.5, "min": 3.1, "med": 110.0, "max": 900.2,
+                                          "p(90)": 200.1, "p(95)": 230.7}},
+    }
+)  # fmt: skip
+
+
+def project(tmp_path: Path, junit: str | None = JUNIT_PASS, k6: str | None = K6) -> Path:
+    (tmp_path / "gatekeeper.yml").write_text(MATRIX, encoding="utf-8")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    if junit is not None:
+        (reports / "unit.xml").write_text(junit, encoding="utf-8")
+    if k6 is not None:
+        (reports / "k6.json").write_text(k6, encoding="utf-8")
+    return tmp_path
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def check(root: Path, *extra: str) -> int:
+    return run("check", "--matrix", str(root / "gatekeeper.yml"), "--today", "2026-11-26", *extra)
+
+
+def test_passing_gate_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check(project(tmp_path)) == ExitCode.PASSED
+    out = capsys.readouterr().out
+    assert out.startswith("Demo: One gate PASSED — stands at Two\n")
+
+
+def test_failing_gate_exits_1_and_names_the_failing_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert check(project(tmp_path, junit=JUNIT_FAIL)) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "failed: tests.test_core::test_b — assert 1 == 2" in out
+    assert "evidence: reports/unit.xml" in out
+
+
+def test_phase_flag_overrides_current(tmp_path: Path) -> None:
+    root = project(tmp_path, k6=K6.replace("230.7", "300.0"))
+    assert check(root) == ExitCode.PASSED
+    assert check(root, "--phase", "two") == ExitCode.FAILED
+
+
+def test_missing_evidence_fails_and_no_evidence_at_all_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, junit=None)
+    assert check(root) == ExitCode.FAILED  # the k6 file was read; unit tests are missing
+    assert "no evidence: no file matches reports/*.xml" in capsys.readouterr().out
+    (root / "reports" / "k6.json").unlink()
+    assert check(root) == ExitCode.NO_EVIDENCE
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (JUNIT_PASS[:150], "reports/unit.xml:3:"),  # truncated
+        (
+            b"<?xml version='1.0' encoding='utf-8'?>\n<testsuite name='\xff'/>",
+            "reports/unit.xml:2:",
+        ),
+        ("<html><body>not a test report</body></html>", "reports/unit.xml"),
+    ],
+    ids=["truncated", "not-utf8", "wrong-root"],
+)
+def test_unreadable_evidence_is_an_error_that_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, where: str
+) -> None:
+    root = project(tmp_path)
+    target = root / "reports" / "unit.xml"
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    assert check(root, "--phase", "two") == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "ERROR   core/one/tests" in out
+    assert where in out
+    assert "PASS" not in out.split("Blocking")[0]  # nothing claims a pass
+    assert "Traceback" not in out
+
+
+def test_json_of_the_wrong_shape_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, k6=json.dumps({"metrics": [1, 2], "root_group": {}}))
+    assert check(root, "--phase", "two") == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "ERROR   core/two/p95" in out
+    assert "reports/k6.json" in out
+
+
+def test_broken_matrix_exits_2_with_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    (root / "gatekeeper.yml").write_text(MATRIX.replace("p(95) < 250ms", "p(95) < 250 parsecs"))
+    assert check(root) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert (
+        "gatekeeper.yml:23:13: swimlanes[0].cells.two.benchmarks[0].threshold: unknown unit" in err
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--phase", "nine"], "--phase 'nine': not a phase of"),
+        (["--today", "tomorrow"], "--today 'tomorrow': expected YYYY-MM-DD"),
+        (["--output", "html:x.html"], "expected FORMAT:PATH with FORMAT one of terminal"),
+        (["--root", "/nonexistent/folder"], "not a folder"),
+    ],
+)
+def test_bad_usage_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert check(project(tmp_path), *argv) == ExitCode.USAGE
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_flag_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("check", "--no-such-flag") == ExitCode.USAGE
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_no_matrix_file_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("check") == ExitCode.USAGE
+    assert "no matrix file" in capsys.readouterr().err
+
+
+def test_default_matrix_location_and_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run("check", "--format", "none") == ExitCode.PASSED
+
+
+def test_several_outputs_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, junit=JUNIT_FAIL)
+    json_path, md_path = tmp_path / "out" / "gate.json", tmp_path / "out" / "gate.md"
+    code = check(
+        root, "--format", "none", "--output", f"json:{json_path}", "--output", f"markdown:{md_path}"
+    )
+    assert code == ExitCode.FAILED
+    assert capsys.readouterr().out == ""
+    report = json.loads(json_path.read_text(encoding="utf-8"))
+    assert (report["verdict"], report["exit_code"], report["stands_at"]) == ("failed", 1, None)
+    assert md_path.read_text(encoding="utf-8").startswith("## ❌ Demo: One gate FAILED")
+
+
+def test_colour_only_when_asked_or_on_a_tty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path)
+    check(root)
+    assert "\033[" not in capsys.readouterr().out  # captured output is not a TTY
+    check(root, "--color", "always")
+    assert "\033[32m" in capsys.readouterr().out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    check(root)
+    assert "\033[" in capsys.readouterr().out
+    monkeypatch.setenv("NO_COLOR", "1")
+    check(root)
+    assert "\033[" not in capsys.readouterr().out
+
+
+def test_init_writes_a_starter_that_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "gk.yml"
+    assert run("init", str(target)) == ExitCode.PASSED
+    assert run("validate", str(target)) == ExitCode.PASSED
+    assert "gk.yml: ok (2 phases, 2 cells, 3 benchmarks)" in capsys.readouterr().out
+    assert run("init", str(target)) == ExitCode.USAGE
+    assert "exists; use --force" in capsys.readouterr().err
+    assert run("init", str(target), "--force") == ExitCode.PASSED
+
+
+def test_validate_reports_all_files_and_all_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = project(tmp_path) / "gatekeeper.yml"
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        textwrap.dedent("""\
+        version: 1
+        phases: [{id: one, name: One}, {id: one, name: Again}]
+        artifacts: {unit: {paths: x}}
+        swimlanes: [{id: a, name: A, cells: {two: {goal: g, benchmarks: [{id: b, tests: {from: u}}]}}}]
+        """)
+    )
+    assert run("validate", str(good), str(bad)) == ExitCode.USAGE
+    captured = capsys.readouterr()
+    assert "gatekeeper.yml: ok" in captured.out
+    lines = captured.err.splitlines()
+    assert lines[-1] == f"{bad}: 3 problem(s)"
+    assert all(line.startswith(f"{bad}:") for line in lines)
+
+
+def test_an_internal_error_is_exit_4_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("gatekeeper.commands.check.evaluate", explode)
+    assert check(project(tmp_path)) == ExitCode.INTERNAL
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: simulated bug); the gate is not decided" in err
+
+
+def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
+    root = project(tmp_path, junit="<testsuite><testcase")
+    done = subprocess.run(
+        [sys.executable, "-m", "gatekeeper", "check", "--matrix", str(root / "gatekeeper.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == ExitCode.FAILED
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "reports/unit.xml:1:" in done.stdout

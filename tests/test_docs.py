@@ -1,0 +1,140 @@
+"""The README is a public interface: its commands run, its tables match the code."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from gatekeeper.cli import build_parser
+from gatekeeper.errors import ExitCode
+from gatekeeper.parsers import FORMAT_NAMES
+from gatekeeper.threshold import ALIASES, OPERATORS, STATISTICS
+from gatekeeper.units import UNITS
+from tests.conftest import REGENERATE, REPO
+
+README = REPO / "README.md"
+OUTPUT_BLOCK = re.compile(
+    r"(<!-- kmta-output:start -->\n```text\n)(.*?)(```\n<!-- kmta-output:end -->)", re.DOTALL
+)
+
+
+def _readme() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    text = _readme()
+    start = text.index(title)
+    end = text.find("\n#", start + len(title))
+    return text[start : end if end != -1 else None]
+
+
+def _quick_start() -> list[str]:
+    block = _section("## Quick start").split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_commands() -> None:
+    commands = _quick_start()
+    assert len(commands) == 2
+    assert commands[0] == "pip install . && cd examples/kmta && gatekeeper check --dry-run"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = _quick_start()[1].split("&&")[-1].strip()
+    assert test_command == "python -m pytest"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(rf"^{re.escape(test_command)}$", ci, re.MULTILINE)
+
+
+def test_quick_start_output_is_what_the_example_prints() -> None:
+    """Runs the first quick-start command (installed package: `python -m gatekeeper`)."""
+    argv = shlex.split(_quick_start()[0].split("&&")[-1])
+    assert argv[0] == "gatekeeper"
+    done = subprocess.run(
+        [sys.executable, "-m", "gatekeeper", *argv[1:]],
+        cwd=REPO / "examples" / "kmta",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == ExitCode.FAILED, done.stderr
+    assert done.stderr == ""
+    match = OUTPUT_BLOCK.search(_readme())
+    assert match, "README lost its kmta-output markers"
+    if REGENERATE:
+        README.write_text(
+            OUTPUT_BLOCK.sub(lambda m: m.group(1) + done.stdout + m.group(3), _readme()),
+            encoding="utf-8",
+        )
+        return
+    assert match.group(2) == done.stdout
+
+
+def _flags(parser: argparse.ArgumentParser) -> set[str]:
+    found = {o for a in parser._actions for o in a.option_strings if o not in ("-h", "--help")}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _flags(sub)
+    return found
+
+
+def test_every_cli_flag_is_documented_and_every_documented_flag_exists() -> None:
+    table = _section("## Command line")
+    documented = set(re.findall(r"^\| `(-[-\w]+)`", table, re.MULTILINE))
+    documented |= set(re.findall(r"^\| `--[-\w]+`, `(-\w)`", table, re.MULTILINE))
+    assert documented == _flags(build_parser())
+
+
+def test_exit_code_table_matches_the_code() -> None:
+    rows = re.findall(r"^\| (\d) \| (.+) \|$", _section("### Exit codes"), re.MULTILINE)
+    assert [int(code) for code, _ in rows] == [int(c) for c in ExitCode]
+    for (_, text), code in zip(rows, ExitCode, strict=True):
+        keyword = {"PASSED": "passed", "FAILED": "failed", "USAGE": "broken",
+                   "NO_EVIDENCE": "no evidence", "INTERNAL": "internal"}[code.name]  # fmt: skip
+        assert keyword in text
+
+
+def test_formats_statistics_operators_and_units_are_documented() -> None:
+    formats = set(re.findall(r"^\| `([\w-]+)` \|", _section("### Evidence formats"), re.MULTILINE))
+    assert formats - {"format"} == set(FORMAT_NAMES)  # less the header
+    metrics = _section("### Metrics and thresholds")
+    for name in (*STATISTICS, *ALIASES, *OPERATORS):
+        assert f"`{name}`" in metrics, name
+    for unit in UNITS:
+        assert f"`{unit}`" in metrics, unit
+
+
+def test_every_matrix_key_in_the_schema_is_documented() -> None:
+    import json
+
+    schema = json.loads((REPO / "schemas" / "matrix.schema.json").read_text(encoding="utf-8"))
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    keys.discard("$schema")
+    reference = _section("## The matrix file")
+    missing = sorted(k for k in keys if f"`{k}" not in reference)
+    assert not missing
+
+
+def test_readme_example_matrix_validates(tmp_path: Path) -> None:
+    from gatekeeper.matrix.load import parse_matrix
+
+    block = _section("## The matrix file").split("```yaml\n", 1)[1].split("```", 1)[0]
+    matrix = parse_matrix(block.encode(), "README.md")
+    assert [p.id for p in matrix.phases] == ["stone", "iron"]
