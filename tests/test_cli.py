@@ -249,7 +249,8 @@ def test_validate_reports_all_files_and_all_problems(
         version: 1
         phases: [{id: one, name: One}, {id: one, name: Again}]
         artifacts: {unit: {paths: x}}
-        swimlanes: [{id: a, name: A, cells: {two: {goal: g, benchmarks: [{id: b, tests: {from: u}}]}}}]
+        swimlanes:
+          - {id: a, name: A, cells: {two: {goal: g, benchmarks: [{id: b, tests: {from: u}}]}}}
         """)
     )
     assert run("validate", str(good), str(bad)) == ExitCode.USAGE

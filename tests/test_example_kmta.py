@@ -1,0 +1,174 @@
+"""The bundled KMTA example stays what its README says: the article's matrix, real evidence."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from junitparser import JUnitXml
+
+from gatekeeper.cli import main
+from gatekeeper.collect import find_files
+from gatekeeper.matrix.load import read_matrix
+from gatekeeper.model import Matrix
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kmta"
+MATRIX = EXAMPLE / "gatekeeper.yml"
+REPORTS = EXAMPLE / "reports"
+
+PHASES = {
+    "sandbox": "Sandbox",
+    "stone": "Stone",
+    "bronze": "Bronze",
+    "iron": "Iron",
+    "steel": "Steel",
+    "titanium": "Titanium",
+}
+# (swimlane name, phase id) -> goal: the article's table, and nothing else.
+CELLS = {
+    ("Email Authentication", "steel"): "<10 DKIM keys (manual rotation)",
+    ("Ingress API", "stone"): "Use account hot setting to divert traffic",
+    ("Ingress API", "iron"): (
+        "New multi-modal traffic splitter replacing current traffic split logic"
+    ),
+    ("Resilience / Availability", "stone"): "Initial infrastructure (MTA / HAProxy) stood up",
+    ("Resilience / Availability", "iron"): "RFC for persistent volumes",
+    ("Resilience / Availability", "steel"): (
+        "Persistent volumes; network interfaces → HAProxy integration"
+    ),
+    ("Scalability", "iron"): "Build load testing harnesses for all components",
+    ("Scalability", "titanium"): "All components load tested and verified to scale",
+    ("Managed Configuration", "bronze"): (
+        "Configuration tools to manage MTA / HAProxy configuration"
+    ),
+    ("Managed Configuration", "titanium"): "All configuration tools fully operational",
+    ("Campaigns Integration", "stone"): "Limited (via account hot setting)",
+    ("Campaigns Integration", "iron"): "Full (using multi-modal traffic splitter)",
+}
+GREY_ARTIFACTS = {"staging-e2e", "failover-drill", "soak", "peak"}
+"""Evidence that does not exist yet: Steel and Titanium are partly grey."""
+
+DELIBERATE_FAILURE = (
+    "unit",
+    "tests.test_splitter.TestSplitter",
+    "test_zero_rollout_keeps_every_account_on_legacy",
+)
+
+Outcomes = dict[tuple[str, str, str], str]
+
+
+@pytest.fixture(scope="module")
+def matrix() -> Matrix:
+    return read_matrix(MATRIX)
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("kmta-reports")
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE / "regenerate.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def junit_outcomes(folder: Path) -> Outcomes:
+    """(suite, classname, name) -> passed / failure / error / skipped, for every JUnit file."""
+    outcomes: Outcomes = {}
+    for path in sorted((folder / "junit").glob("*.xml")):
+        for suite in JUnitXml.fromfile(str(path)):
+            for case in suite:
+                kinds = [type(result).__name__.lower() for result in case.result]
+                outcomes[(suite.name, case.classname, case.name)] = kinds[0] if kinds else "passed"
+    return outcomes
+
+
+def benchmark_names(folder: Path) -> set[str]:
+    names = set()
+    for path in (folder / "bench").glob("*.json"):
+        names |= {b["fullname"] for b in json.loads(path.read_text())["benchmarks"]}
+    return names
+
+
+def test_the_matrix_is_the_articles(matrix: Matrix) -> None:
+    assert matrix.project == "KMTA"
+    assert matrix.current == "iron"
+    assert {p.id: p.name for p in matrix.phases} == PHASES
+    assert [p.id for p in matrix.phases] == list(PHASES)
+    lanes = {lane.id: lane.name for lane in matrix.swimlanes}
+    assert {(lanes[c.swimlane], c.phase): c.goal for c in matrix.cells} == CELLS
+    assert all(1 <= len(cell.benchmarks) <= 3 for cell in matrix.cells)
+
+
+def test_the_one_waiver_holds_an_earlier_phase_open(matrix: Matrix) -> None:
+    (waiver,) = matrix.waivers
+    assert str(waiver.expires) == "2030-12-31"
+    phase = waiver.benchmark.split("/")[1]
+    assert matrix.phase_index(phase) < matrix.phase_index("iron")
+
+
+def test_the_committed_reports_hold_the_deliberate_failure() -> None:
+    outcomes = junit_outcomes(REPORTS)
+    failed = [test for test, outcome in outcomes.items() if outcome not in ("passed", "skipped")]
+    assert failed == [DELIBERATE_FAILURE]
+    assert outcomes[DELIBERATE_FAILURE] == "failure"
+    assert sum(outcome == "skipped" for outcome in outcomes.values()) == 2
+
+
+def test_regenerated_junit_has_the_committed_tests_and_outcomes(regenerated: Path) -> None:
+    assert junit_outcomes(regenerated) == junit_outcomes(REPORTS)
+
+
+def test_regenerated_benchmarks_have_the_committed_names(regenerated: Path) -> None:
+    assert benchmark_names(regenerated) == benchmark_names(REPORTS)
+    assert len(benchmark_names(REPORTS)) == 3
+
+
+def test_regenerated_k6_summaries_are_the_committed_bytes(regenerated: Path) -> None:
+    committed = sorted(p.name for p in (REPORTS / "k6").glob("*.json"))
+    assert sorted(p.name for p in (regenerated / "k6").glob("*.json")) == committed
+    for name in committed:
+        assert (regenerated / "k6" / name).read_bytes() == (REPORTS / "k6" / name).read_bytes()
+
+
+def test_every_glob_finds_its_evidence_and_the_grey_ones_none(matrix: Matrix) -> None:
+    assert GREY_ARTIFACTS.issubset(matrix.artifacts)
+    for artifact in matrix.artifacts.values():
+        for pattern in artifact.paths:
+            found = find_files(EXAMPLE, (pattern,))
+            if artifact.id in GREY_ARTIFACTS:
+                assert not found, f"{artifact.id}: {pattern} should match nothing yet"
+            else:
+                assert found, f"{artifact.id}: {pattern} matches no committed file"
+
+
+def test_check_fails_iron_for_the_splitter_and_stands_at_bronze(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["check", "--matrix", str(MATRIX), "--dry-run", "--format", "json"]
+    assert main([*argv, "--today", "2026-01-01"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["enforced_phase"], report["stands_at"]) == ("iron", "bronze")
+    outcomes = {b["ref"]: b["outcome"] for cell in report["cells"] for b in cell["benchmarks"]}
+    blocking = {ref for ref, outcome in outcomes.items() if outcome not in ("pass", "waived")}
+    phases = {ref: ref.split("/")[1] for ref in blocking}
+    assert {ref for ref, phase in phases.items() if phase == "iron"} == {
+        "ingress-api/iron/splitter-tests",
+        "ingress-api/iron/splitter-latency",
+    }
+    assert {outcomes[ref] for ref, phase in phases.items() if phase != "iron"} == {"missing"}
+    assert outcomes["managed-config/bronze/config-apply-staging"] == "waived"
+    states = {f"{cell['swimlane']}/{cell['phase']}": cell["state"] for cell in report["cells"]}
+    assert {ref for ref, state in states.items() if state != "green"} == {
+        "ingress-api/iron",  # red
+        "resilience/steel",  # grey, as is all of Titanium; DKIM's Steel cell is green
+        "scalability/titanium",
+        "managed-config/titanium",
+    }
+    assert states["ingress-api/iron"] == "red"
