@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from gatekeeper.errors import ExitCode
+from gatekeeper.model import Waiver
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+
+WORD_JOINER = "\u2060"
+"""Invisible and not whitespace: it breaks a mention or a workflow command and shows nothing."""
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Marks and overrides that reorder text as it is displayed (the 'Trojan Source' trick)."""
 
 
 @dataclass(frozen=True)
@@ -82,3 +91,40 @@ def evidence_sources(result: BenchmarkResult) -> list[str]:
     """The files a benchmark's verdict rests on."""
     files = {m.source for m in result.measurements} | {t.source for t in result.failed_tests}
     return sorted(f for f in files if f)
+
+
+def waiver_status(report: Report, waiver: Waiver) -> str:
+    """'expired', 'waived' (it turns a shortfall into a pass) or 'not needed' (the benchmark
+    passes on its own evidence)."""
+    if report.today > waiver.expires:
+        return "expired"
+    result = next((b for b in report.benchmarks if b.benchmark.ref == waiver.benchmark), None)
+    return "not needed" if result is not None and result.outcome is Outcome.PASS else "waived"
+
+
+def _shown(char: str) -> str:
+    if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return char
+
+
+def one_line(text: str) -> str:
+    """Untrusted text on one line: every run of whitespace (newlines included) becomes one
+    space, and control and text-direction characters are shown as escapes (\\x1b, \\u202e)
+    so that they do nothing to a terminal or a page."""
+    return "".join(map(_shown, " ".join(text.split())))
+
+
+def plain(text: str) -> str:
+    """Untrusted text made inert for a terminal and a CI log.
+
+    On one line (see ``one_line``), and never a GitHub Actions workflow command: the runner
+    obeys ``::cmd::`` at the start of a line, after any spaces, and ``##[cmd]`` anywhere in
+    one, so a word joiner goes in front of a leading ``::`` and inside every ``##[``. A
+    ``::`` elsewhere (``tests/test_x.py::test_y``) is left alone.
+    """
+    text = one_line(text)
+    if text.startswith("::"):
+        text = WORD_JOINER + text
+    return text.replace("##[", "##" + WORD_JOINER + "[")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from gatekeeper import __version__
@@ -12,6 +13,9 @@ from gatekeeper.reporters.common import RenderOptions, verdict
 from gatekeeper.results import BenchmarkResult, Report
 
 REPORT_VERSION = 1
+_LOG_UNSAFE = re.compile(
+    "##\\[|[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _test(test: TestResult) -> dict[str, Any]:
@@ -140,5 +144,18 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
     }
 
 
+def _escape(match: re.Match[str]) -> str:
+    found = match.group()
+    return "##\\u005b" if found == "##[" else f"\\u{ord(found):04x}"
+
+
+def _log_safe(text: str) -> str:
+    """JSON that stays data when printed to a CI log (``--format json``): no ``##[cmd]``
+    workflow command, no C1 control (a terminal may obey one), no line or text-direction
+    separator. Only string contents can match, and a JSON parser reads the same values back."""
+    return _LOG_UNSAFE.sub(_escape, text)
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(to_dict(report, options.exit_code), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(to_dict(report, options.exit_code), indent=2, ensure_ascii=False)
+    return _log_safe(text) + "\n"

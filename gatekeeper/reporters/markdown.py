@@ -11,7 +11,9 @@ from gatekeeper.reporters.common import (
     failing,
     headline,
     later,
+    one_line,
     phase_name,
+    waiver_status,
 )
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
 
@@ -23,11 +25,13 @@ MARKERS: dict[CellState, str] = {
 }
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 _GOAL_CHARS = 60
+_WAIVER_STATUS = {"expired": "❌ expired", "waived": "⚠️ waived", "not needed": "✅ not needed"}
 
 
 def escape(text: str) -> str:
-    """Make untrusted text inert in GitHub Markdown: no tables broken, no HTML, no @mentions."""
-    text = " ".join(text.split())  # newlines would end a table row
+    """Make untrusted text inert in GitHub Markdown: no tables broken, no HTML, no @mentions,
+    no escape sequences (the report is also printed to CI logs with --format markdown)."""
+    text = one_line(text)  # newlines would end a table row
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     return text.replace("@", "@\u2060")  # a word joiner stops the mention
@@ -113,7 +117,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "|---|---|---|---|---|",
         ]
         for w in report.matrix.waivers:
-            status = "❌ expired" if report.today > w.expires else "active"
+            status = _WAIVER_STATUS[waiver_status(report, w)]
             lines.append(
                 f"| {escape(w.benchmark)} | {status} | {escape(w.approved_by)} | "
                 f"{w.expires.isoformat()} | {escape(w.reason)} |"

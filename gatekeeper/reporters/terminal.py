@@ -1,4 +1,8 @@
-"""The report for a CI log or a terminal: the matrix, then what blocks the gate."""
+"""The report for a CI log or a terminal: the matrix, then what blocks the gate.
+
+Every piece of text from the matrix file or the evidence goes through ``plain()``: a CI log
+obeys escape sequences and workflow commands, and a test name is not allowed to send either.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,15 @@ from gatekeeper.reporters.common import (
     headline,
     later,
     phase_name,
+    plain,
+    waiver_status,
 )
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
 
 _COLORS = {"green": "32", "red": "31", "grey": "90", "bold": "1", "yellow": "33"}
 _STATE_COLOR = {CellState.GREEN: "green", CellState.RED: "red", CellState.GREY: "grey"}
 _OUTCOME_COLOR = {Outcome.FAIL: "red", Outcome.ERROR: "red", Outcome.MISSING: "grey"}
+_WAIVER_LOOK = {"expired": ("EXPIRED", "red"), "waived": ("waived", "yellow")}
 
 
 class _Painter:
@@ -30,16 +37,19 @@ class _Painter:
 
 def _table(report: Report, paint: _Painter) -> list[str]:
     phases = report.matrix.phases
-    lane_width = max(len(s.name) for s in report.matrix.swimlanes) + 2
-    widths = [max(len(p.name), 7) + 2 for p in phases]
+    names = [plain(p.name) for p in phases]
+    lanes = [(s.id, plain(s.name)) for s in report.matrix.swimlanes]
+    lane_width = max(len(name) for _, name in lanes) + 2
+    widths = [max(len(name), 7) + 2 for name in names]
     lines = [
-        " " * (lane_width + 2)
-        + "".join(p.name.ljust(w) for p, w in zip(phases, widths, strict=True))
+        (
+            " " * (lane_width + 2) + "".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+        ).rstrip()
     ]
-    for lane in report.matrix.swimlanes:
-        row = "  " + lane.name.ljust(lane_width)
+    for lane_id, lane_name in lanes:
+        row = "  " + lane_name.ljust(lane_width)
         for phase, width in zip(phases, widths, strict=True):
-            cell = report.cell(lane.id, phase.id)
+            cell = report.cell(lane_id, phase.id)
             state = cell.state if cell else CellState.BLANK
             word = STATE_WORDS[state].upper() if state is CellState.RED else STATE_WORDS[state]
             row += (
@@ -59,23 +69,23 @@ def _table(report: Report, paint: _Painter) -> list[str]:
 def _benchmark_lines(result: BenchmarkResult, paint: _Painter) -> list[str]:
     tag = result.outcome.value.upper()
     color = _OUTCOME_COLOR.get(result.outcome, "yellow")
-    lines = [f"    {paint(tag.ljust(8), color)}{result.benchmark.ref}"]
-    lines.append(f"            {result.summary}")
-    lines.extend(f"            {d}" for d in result.details)
+    lines = [f"    {paint(tag.ljust(8), color)}{plain(result.benchmark.ref)}"]
+    lines.append(f"            {plain(result.summary)}")
+    lines.extend(f"            {plain(d)}" for d in result.details)
     sources = evidence_sources(result)
     if sources:
-        lines.append(f"            evidence: {', '.join(sources)}")
+        lines.append(f"            evidence: {', '.join(plain(s) for s in sources)}")
     return lines
 
 
 def render(report: Report, options: RenderOptions) -> str:
     paint = _Painter(options.color)
     ok = report.passed and options.exit_code == 0
-    lines = [paint(headline(report, options.exit_code), "green" if ok else "red"), ""]
+    lines = [paint(plain(headline(report, options.exit_code)), "green" if ok else "red"), ""]
     lines += _table(report, paint)
     lines.append("")
     blocking = failing(report)
-    gate = phase_name(report, report.enforced)
+    gate = plain(phase_name(report, report.enforced))
     if blocking:
         lines.append(paint(f"Blocking the {gate} gate ({len(blocking)}):", "bold"))
         for result in blocking:
@@ -85,17 +95,18 @@ def render(report: Report, options: RenderOptions) -> str:
     if pending:
         lines.append(f"Not yet met in later phases ({len(pending)}, not blocking):")
         lines += [
-            f"    {r.outcome.value.upper().ljust(8)}{r.benchmark.ref}: {r.summary}" for r in pending
+            f"    {r.outcome.value.upper().ljust(8)}{plain(r.benchmark.ref)}: {plain(r.summary)}"
+            for r in pending
         ]
         lines.append("")
     if report.matrix.waivers:
         lines.append(f"Waivers ({len(report.matrix.waivers)}):")
         for w in report.matrix.waivers:
-            state = "EXPIRED" if report.today > w.expires else "active"
-            color = "red" if state == "EXPIRED" else "yellow"
+            status = waiver_status(report, w)
+            word, color = _WAIVER_LOOK.get(status, (status, "grey"))
             lines.append(
-                f"    {paint(state.ljust(8), color)}{w.benchmark}"
-                f" — {w.reason} (approved by {w.approved_by}, expires {w.expires.isoformat()})"
+                f"    {paint(word.ljust(11), color)}{plain(w.benchmark)} — {plain(w.reason)}"
+                f" (approved by {plain(w.approved_by)}, expires {w.expires.isoformat()})"
             )
         lines.append("")
     lines.append(f"exit {options.exit_code}")

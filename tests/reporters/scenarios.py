@@ -1,0 +1,493 @@
+"""Reports the reporter tests render: hand-built matrices and evidence, judged by the real engine.
+
+Shared by the golden-file tests and ``regenerate.py``, so both always see the same reports.
+Every scenario is evaluated on ``TODAY`` so waiver expiry never depends on the calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from gatekeeper.commands.check import exit_code
+from gatekeeper.engine import evaluate
+from gatekeeper.evidence import (
+    ArtifactEvidence,
+    ArtifactState,
+    Metric,
+    ParsedFile,
+    TestResult,
+    TestStatus,
+)
+from gatekeeper.model import (
+    Artifact,
+    Benchmark,
+    Cell,
+    FlakyPolicy,
+    Matrix,
+    MetricCriterion,
+    Phase,
+    Swimlane,
+    TestCriterion,
+    Waiver,
+)
+from gatekeeper.reporters import REPORTERS, RenderOptions
+from gatekeeper.results import Report
+from gatekeeper.threshold import parse_threshold
+from gatekeeper.units import Dimension, Quantity
+
+TODAY = dt.date(2026, 11, 26)
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+PHASES = (
+    Phase("stone", "Stone", "First production deploy"),
+    Phase("bronze", "Bronze", "Monitoring, engagement tracking"),
+    Phase("iron", "Iron", "Route traffic; capacity proven by load tests"),
+)
+FORMATS = {"unit": "junit", "k6": "k6", "micro": "pytest-benchmark", "chaos": "junit"}
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+def by_tests(
+    lane: str,
+    phase: str,
+    bench: str,
+    artifact: str = "unit",
+    *,
+    name: tuple[str, ...] = (),
+    classname: tuple[str, ...] = (),
+    min_count: int = 1,
+    max_skipped: int | None = None,
+    flaky: FlakyPolicy = FlakyPolicy.PASS,
+    line: int | None = None,
+) -> Benchmark:
+    criterion = TestCriterion(
+        artifact,
+        classname=classname,
+        name=name,
+        min_count=min_count,
+        max_skipped=max_skipped,
+        flaky=flaky,
+    )
+    return Benchmark(bench, lane, phase, criterion, line=line)
+
+
+def by_metric(
+    lane: str,
+    phase: str,
+    bench: str,
+    name: str,
+    *thresholds: str,
+    artifact: str = "k6",
+    tags: Mapping[str, str] | None = None,
+    description: str = "",
+) -> Benchmark:
+    criterion = MetricCriterion(
+        artifact, name, dict(tags or {}), tuple(parse_threshold(t) for t in thresholds)
+    )
+    return Benchmark(bench, lane, phase, criterion, description=description)
+
+
+def case(
+    name: str,
+    status: TestStatus = TestStatus.PASSED,
+    *,
+    classname: str = "tests.test_dkim",
+    suite: str = "pytest",
+    message: str | None = None,
+    flaky: bool = False,
+    source: str = "reports/junit/unit.xml",
+) -> TestResult:
+    file = classname.replace(".", "/") + ".py" if classname else None
+    return TestResult(
+        suite, classname, name, file, 10, status, flaky, int(flaky), 0.01, message, source
+    )
+
+
+def seconds(value: float) -> Quantity:
+    return Quantity(value, Dimension.TIME)
+
+
+def series(
+    name: str, source: str = "reports/k6/summary.json", tags: Mapping[str, str] | None = None,
+    **stats: Quantity,
+) -> Metric:  # fmt: skip
+    renamed = {"p(95)" if k == "p95" else "p(99)" if k == "p99" else k: v for k, v in stats.items()}
+    return Metric(name, dict(tags or {}), renamed, "trend", (), source)
+
+
+def read(artifact: str, path: str, *items: TestResult | Metric) -> ArtifactEvidence:
+    found = ParsedFile(
+        path,
+        FORMATS[artifact],
+        tuple(i for i in items if isinstance(i, TestResult)),
+        tuple(i for i in items if isinstance(i, Metric)),
+    )
+    return ArtifactEvidence(artifact, ArtifactState.READ, (found,), (), (path,))
+
+
+def missing(artifact: str, *patterns: str) -> ArtifactEvidence:
+    return ArtifactEvidence(artifact, ArtifactState.MISSING, patterns=patterns)
+
+
+def broken(artifact: str, *errors: str) -> ArtifactEvidence:
+    return ArtifactEvidence(artifact, ArtifactState.ERROR, errors=errors, patterns=("reports/**",))
+
+
+def matrix(
+    project: str,
+    lanes: tuple[Swimlane, ...],
+    cells: tuple[Cell, ...],
+    *,
+    waivers: tuple[Waiver, ...] = (),
+    current: str | None = None,
+    phases: tuple[Phase, ...] = PHASES,
+) -> Matrix:
+    artifacts = {
+        a: Artifact(a, f, (f"reports/{a}/*",))
+        for a, f in FORMATS.items()
+        if any(b.criterion.artifact == a for c in cells for b in c.benchmarks)
+    }
+    return Matrix("gatekeeper.yml", project, phases, lanes, cells, artifacts, waivers, current)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A matrix and its evidence; the report is whatever the real engine makes of them."""
+
+    name: str
+    matrix: Matrix
+    evidence: Mapping[str, ArtifactEvidence]
+    enforced: str | None = None
+
+    @property
+    def report(self) -> Report:
+        return evaluate(self.matrix, self.evidence, TODAY, self.enforced)
+
+    @property
+    def exit_code(self) -> int:
+        return int(exit_code(self.report))
+
+
+# --- the scenarios ---------------------------------------------------------------------------
+
+AUTH = Swimlane("auth", "Email Authentication")
+INGRESS = Swimlane("ingress", "Ingress API")
+SCALE = Swimlane("scale", "Scalability")
+RESILIENCE = Swimlane("resilience", "Resilience / Availability")
+
+
+def passing() -> Scenario:
+    """The enforced gate (Bronze) passes; Iron is still red and grey, which does not block.
+
+    Covers: a flaky test that passed on rerun, a waiver that is not needed, units written in
+    ms and µs against values in s, a blank cell, a cell without benchmarks, a later-phase miss.
+    """
+    cells = (
+        Cell("auth", "stone", "Sign outbound mail with DKIM", (
+            by_tests("auth", "stone", "dkim-signing", classname=("tests.test_dkim",), min_count=3),
+        )),
+        Cell("ingress", "stone", "Use account hot setting to divert traffic", (
+            by_tests("ingress", "stone", "hot-setting-e2e", classname=("tests.e2e.*",)),
+        )),
+        Cell("ingress", "bronze", "Engagement tracking endpoint", (
+            by_metric("ingress", "bronze", "track-latency", "http_req_duration",
+                   "p(95) < 250ms", "max < 2s", tags={"scenario": "track"},
+                   description="tracking stays fast under load"),
+        )),
+        Cell("scale", "bronze", "Header parser is cheap", (
+            by_metric("scale", "bronze", "parse-header", "test_parse_header", "mean < 50µs",
+                   artifact="micro"),
+        )),
+        Cell("auth", "iron", "Rotate DKIM keys without downtime", (
+            by_tests("auth", "iron", "key-rotation", name=("test_rotation*",)),
+        ), depends_on=("auth/stone",)),
+        Cell("scale", "iron", "2,000 msg/s sustained", (
+            by_metric("scale", "iron", "smtp-submit-p95", "smtp_submit_duration", "p(95) < 250ms"),
+        )),
+        Cell("resilience", "iron", "Chaos drills (benchmarks to come)", ()),
+    )  # fmt: skip
+    waivers = (
+        Waiver("ingress/stone/hot-setting-e2e", "e2e rig flaky in October", "jmoody",
+               dt.date(2026, 12, 15)),
+    )  # fmt: skip
+    evidence = {
+        "unit": read(
+            "unit",
+            "reports/junit/unit.xml",
+            case("test_sign_simple"),
+            case("test_sign_long_headers", flaky=True),
+            case("test_sign_utf8"),
+            case("test_skipped_on_ci", TestStatus.SKIPPED, message="needs HSM"),
+            case("test_hot_setting_diverts", classname="tests.e2e.test_hot_setting"),
+            case(
+                "test_rotation_overlap",
+                TestStatus.FAILED,
+                classname="tests.test_rotation",
+                message="AssertionError: old key revoked before new key published",
+            ),
+        ),
+        "k6": read(
+            "k6",
+            "reports/k6/summary.json",
+            series(
+                "http_req_duration",
+                tags={"scenario": "track"},
+                p95=seconds(0.2013),
+                max=seconds(1.2),
+                avg=seconds(0.0871),
+            ),
+            series("http_req_duration", p95=seconds(0.31)),
+            series("smtp_submit_durations", p95=seconds(0.2)),
+        ),
+        "micro": read(
+            "micro",
+            ".benchmarks/0001_parse.json",
+            series("test_parse_header", source=".benchmarks/0001_parse.json", avg=seconds(31.4e-6)),
+        ),
+    }
+    lanes = (AUTH, INGRESS, SCALE, RESILIENCE)
+    return Scenario(
+        "passing",
+        matrix("KMTA", lanes, cells, waivers=waivers, current="bronze"),
+        evidence,
+    )
+
+
+def failing() -> Scenario:
+    """The enforced gate (Iron) fails on every kind of shortfall; Stone still passes.
+
+    Covers: fail (tests, metric breaking a ms threshold with a value in s, empty selection,
+    flaky counted as failed, too many skipped), error (unreadable artifact, statistic the
+    series does not report), missing (no file), waived (live waiver), expired waiver.
+    """
+    cells = (
+        Cell("auth", "stone", "Sign outbound mail with DKIM", (
+            by_tests("auth", "stone", "dkim-signing", classname=("tests.test_dkim",)),
+        )),
+        Cell("ingress", "stone", "Use account hot setting to divert traffic", (
+            by_metric("ingress", "stone", "divert-p95", "http_req_duration", "p(95) < 100ms",
+                   tags={"scenario": "divert"}),
+        )),
+        Cell("auth", "bronze", "DMARC reports ingested", (
+            by_tests("auth", "bronze", "dmarc-ingest", classname=("tests.test_dmarc",), line=42),
+        )),
+        Cell("ingress", "bronze", "Engagement tracking endpoint", (
+            by_tests("ingress", "bronze", "tracking-e2e", "chaos"),
+        )),
+        Cell("scale", "bronze", "Queue workers scale out", (
+            by_tests("scale", "bronze", "autoscale", classname=("tests.test_autoscale",),
+                  max_skipped=0, flaky=FlakyPolicy.FAIL),
+        )),
+        Cell("resilience", "bronze", "Failover drill", (
+            by_tests("resilience", "bronze", "failover", classname=("tests.failover.*",)),
+        )),
+        Cell("ingress", "iron", "New multi-modal traffic splitter", (
+            by_metric("ingress", "iron", "splitter-p95", "http_req_duration",
+                   "p(95) < 250ms", "avg < 0.2s", tags={"scenario": "splitter"}),
+            by_metric("ingress", "iron", "splitter-throughput", "http_reqs", "p(99) < 1s"),
+        ), depends_on=("ingress/stone",)),
+        Cell("scale", "iron", "2,000 msg/s sustained", (
+            by_metric("scale", "iron", "parse-header", "test_parse_header", "mean < 50µs",
+                   artifact="micro"),
+        )),
+    )  # fmt: skip
+    waivers = (
+        Waiver("ingress/stone/divert-p95", "load rig undersized until the new hosts arrive",
+               "jmoody", dt.date(2026, 12, 15)),
+        Waiver("auth/bronze/dmarc-ingest", "vendor sandbox down", "akim",
+               dt.date(2026, 11, 1)),
+    )  # fmt: skip
+    evidence = {
+        "unit": read(
+            "unit",
+            "reports/junit/unit.xml",
+            case("test_sign_simple"),
+            case("test_dmarc_parse", classname="tests.test_dmarc"),
+            case(
+                "test_dmarc_aggregate",
+                TestStatus.FAILED,
+                classname="tests.test_dmarc",
+                message="KeyError: 'policy_published'\nTraceback (most recent call last):",
+            ),
+            case("test_scale_out", classname="tests.test_autoscale"),
+            case("test_scale_in", classname="tests.test_autoscale", flaky=True),
+            case(
+                "test_scale_to_zero",
+                TestStatus.SKIPPED,
+                classname="tests.test_autoscale",
+                message="needs cluster",
+            ),
+            case(
+                "test_scale_errors",
+                TestStatus.ERROR,
+                classname="tests.test_autoscale",
+                message="fixture 'cluster' not found",
+            ),
+        ),
+        "k6": read(
+            "k6",
+            "reports/k6/summary.json",
+            series("http_req_duration", tags={"scenario": "divert"}, p95=seconds(0.1413)),
+            series(
+                "http_req_duration",
+                tags={"scenario": "splitter"},
+                p95=seconds(1.2),
+                avg=seconds(0.1504),
+            ),
+            Metric(
+                "http_reqs",
+                {},
+                {
+                    "count": Quantity(120000, Dimension.COUNT),
+                    "rate": Quantity(1998.5, Dimension.THROUGHPUT),
+                },
+                "counter",
+                (),
+                "reports/k6/summary.json",
+            ),
+        ),
+        "micro": missing("micro", ".benchmarks/**/*.json"),
+        "chaos": broken(
+            "chaos",
+            "reports/chaos/drill.xml:3:1: not well-formed (invalid token)",
+            "reports/chaos/drill-2.xml: the file is empty",
+        ),
+    }
+    lanes = (AUTH, INGRESS, SCALE, RESILIENCE)
+    return Scenario(
+        "failing", matrix("KMTA", lanes, cells, waivers=waivers, current="iron"), evidence
+    )
+
+
+def no_evidence() -> Scenario:
+    """Not one artifact could be read: exit code 3, whatever the cells say."""
+    cells = (
+        Cell("auth", "stone", "Sign outbound mail with DKIM", (
+            by_tests("auth", "stone", "dkim-signing"),
+        )),
+        Cell("ingress", "stone", "Use account hot setting to divert traffic", (
+            by_metric("ingress", "stone", "divert-p95", "http_req_duration", "p(95) < 100ms"),
+        )),
+    )  # fmt: skip
+    evidence = {
+        "unit": missing("unit", "reports/junit/*.xml"),
+        "k6": broken("k6", "reports/k6/summary.json:1:1: expected a JSON object, found '['"),
+    }
+    return Scenario(
+        "no-evidence",
+        matrix("", (AUTH, INGRESS), cells, phases=PHASES[:1]),
+        evidence,
+    )
+
+
+INJECTION = "\n::error file=app.py,line=1::pwned"
+"""A newline, then a workflow command: what a hostile artifact hopes reaches a CI log."""
+
+
+def hostile() -> Scenario:
+    """Every piece of user text tries Markdown, HTML, mention, ANSI and workflow-command tricks."""
+    phases = (
+        Phase("stone", "::error::Stone", "theme <!-- hidden -->"),
+        Phase("bronze", "Bronze | <b>bold</b>", "@everyone"),
+    )
+    lanes = (
+        Swimlane("evil", "::warning::Lane @everyone <img src=x onerror=alert(1)>"),
+        Swimlane("ingress", "Ingress `API`\r::notice::cr"),
+    )
+    cells = (
+        Cell("evil", "stone",
+             "Goal | pipe" + INJECTION + " <!-- c --> [x](javascript:alert(1)) @org/team",
+             (by_tests("evil", "stone", "tests"),)),
+        Cell("evil", "bronze", "Metric \x1b[31mred\x1b[0m ##[error]legacy", (
+            by_metric("evil", "bronze", "latency", "::error::metric*", "p(95) < 250ms"),
+        )),
+        Cell("ingress", "stone", "Unreadable <evidence>", (
+            by_tests("ingress", "stone", "e2e", "chaos"),
+        )),
+        Cell("ingress", "bronze", "Waived | missing", (
+            by_metric("ingress", "bronze", "p95", "latency", "p(95) < 1s", artifact="micro"),
+        )),
+    )  # fmt: skip
+    waivers = (
+        Waiver("ingress/bronze/p95", "\x1b[31mred\x1b[0m | @everyone\n::set-output name=x::y <!--",
+               "@org/team", dt.date(2026, 12, 31)),
+        Waiver("evil/bronze/latency", "##[error]expired `rm -rf /` [x](javascript:alert(1))",
+               "@everyone\n::error::approver", dt.date(2026, 1, 1)),
+    )  # fmt: skip
+    source = "reports/<script>alert(1)</script>.xml"
+    evidence = {
+        "unit": read(
+            "unit",
+            source,
+            case(
+                "test_pipe|cell" + INJECTION,
+                TestStatus.FAILED,
+                suite="suite <!-- s --> @everyone",
+                classname="[x](javascript:alert(1))",
+                message="`whoami` <script>alert(1)</script> ##[warning]legacy"
+                "\n::set-output name=x::y",
+                source=source,
+            ),
+            case(
+                "test_ansi\x1b[31mRED\x1b[0m\r::notice::cr",
+                TestStatus.ERROR,
+                classname="",
+                suite="::error::suite",
+                source=source,
+                message="\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x9b31m c1",
+            ),
+            case(
+                "test_bidi_\u202eexe.txt\u2028::error::ls",
+                TestStatus.FAILED,
+                classname="@org/team",
+                message="\u2029::error::ps",
+                source=source,
+            ),
+        ),
+        "k6": read(
+            "k6",
+            "k6/<b>summary</b>.json",
+            series("::error::metric\x1b[2J", source="\n::error::k6/summary.json", p95=seconds(0.3)),
+        ),
+        "micro": missing("micro", "reports/*|<x>.json" + INJECTION),
+        "chaos": broken("chaos", "reports/x.xml\n::error::injected: line 1: <script> ##[error]"),
+    }
+    project = "Acme <script>alert('p')</script> | @everyone `x` ##[error]project\n::error::p"
+    return Scenario(
+        "hostile", matrix(project, lanes, cells, waivers=waivers, phases=phases), evidence
+    )
+
+
+SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "passing": passing,
+    "failing": failing,
+    "no-evidence": no_evidence,
+    "hostile": hostile,
+}
+
+
+def _render(fmt: str, color: bool = False) -> Callable[[Report, int], str]:
+    def render(report: Report, code: int) -> str:
+        return REPORTERS[fmt](report, RenderOptions(exit_code=code, color=color))
+
+    return render
+
+
+OUTPUTS: dict[str, Callable[[Report, int], str]] = {
+    "terminal.txt": _render("terminal"),
+    "terminal-color.txt": _render("terminal", color=True),
+    "report.md": _render("markdown"),
+    "report.json": _render("json"),
+}
+"""Golden file name -> how it is rendered."""
+
+
+def render_all(scenario: Scenario) -> dict[str, str]:
+    """Every golden output of one scenario, by file name."""
+    report = scenario.report
+    return {name: render(report, scenario.exit_code) for name, render in OUTPUTS.items()}
