@@ -23,7 +23,7 @@ MARKERS: dict[CellState, str] = {
     CellState.GREY: "⬜",
     CellState.BLANK: "·",
 }
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")  # what can format or link mid-line
 _GOAL_CHARS = 60
 _WAIVER_STATUS = {"expired": "❌ expired", "waived": "⚠️ waived", "not needed": "✅ not needed"}
 
