@@ -172,3 +172,19 @@ def test_check_fails_iron_for_the_splitter_and_stands_at_bronze(
         "managed-config/titanium",
     }
     assert states["ingress-api/iron"] == "red"
+
+
+def test_the_example_json_report_follows_the_published_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((Path(__file__).parents[1] / "schemas" / "report.schema.json").read_text())
+    assert main(["check", "--matrix", str(MATRIX), "--format", "json"]) == 1
+    Draft202012Validator(schema).validate(json.loads(capsys.readouterr().out))
+
+
+def test_the_waiver_holds_bronze_open_until_it_expires(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "--matrix", str(MATRIX), "--phase", "bronze", "--format", "none"]
+    assert main([*argv, "--today", "2030-12-31"]) == 0
+    assert main([*argv, "--today", "2031-01-01"]) == 1
