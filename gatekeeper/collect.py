@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError
-from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile
-from gatekeeper.model import Artifact
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, SeriesRequest
+from gatekeeper.model import Artifact, Matrix, MetricCriterion
 from gatekeeper.parsers import parse_file
 
 
@@ -25,7 +24,21 @@ def find_files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     return [found[k] for k in sorted(found)]
 
 
-def collect_artifact(artifact: Artifact, root: Path) -> ArtifactEvidence:
+def requests_by_artifact(matrix: Matrix) -> dict[str, tuple[SeriesRequest, ...]]:
+    """The metric series each artifact is asked for, so stream parsers keep only those."""
+    wanted: dict[str, dict[SeriesRequest, None]] = {key: {} for key in matrix.artifacts}
+    for cell in matrix.cells:
+        for bench in cell.benchmarks:
+            criterion = bench.criterion
+            if isinstance(criterion, MetricCriterion):
+                request = SeriesRequest(criterion.name, tuple(sorted(criterion.tags.items())))
+                wanted[criterion.artifact][request] = None
+    return {key: tuple(requests) for key, requests in wanted.items()}
+
+
+def collect_artifact(
+    artifact: Artifact, root: Path, wanted: tuple[SeriesRequest, ...] = ()
+) -> ArtifactEvidence:
     """Parse every file of one artifact; an unreadable file is recorded, not raised."""
     files = find_files(root, artifact.paths)
     if not files:
@@ -35,13 +48,17 @@ def collect_artifact(artifact: Artifact, root: Path) -> ArtifactEvidence:
     for path in files:
         display = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
         try:
-            parsed.append(parse_file(path, display, artifact.format))
+            parsed.append(parse_file(path, display, artifact.format, wanted))
         except EvidenceError as exc:
             errors.append(str(exc))
     state = ArtifactState.ERROR if errors else ArtifactState.READ
     return ArtifactEvidence(artifact.id, state, tuple(parsed), tuple(errors), artifact.paths)
 
 
-def collect(artifacts: Mapping[str, Artifact], root: Path) -> dict[str, ArtifactEvidence]:
+def collect(matrix: Matrix, root: Path) -> dict[str, ArtifactEvidence]:
     """Evidence for every artifact of the matrix."""
-    return {key: collect_artifact(artifact, root) for key, artifact in artifacts.items()}
+    wanted = requests_by_artifact(matrix)
+    return {
+        key: collect_artifact(artifact, root, wanted[key])
+        for key, artifact in matrix.artifacts.items()
+    }

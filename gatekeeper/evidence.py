@@ -5,11 +5,11 @@ Parsers turn tool outputs into these records; the engine only ever sees them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from gatekeeper.units import Quantity
+from gatekeeper.units import Dimension, Quantity
 
 
 class TestStatus(str, Enum):
@@ -69,6 +69,11 @@ class Metric:
     """Other names the series answers to (e.g. pytest-benchmark's fullname)."""
     source: str = ""
     """The artifact file this came from."""
+    samples: Sequence[float] = ()
+    """Raw values in base units, sorted ascending, where the tool gives them: any p(N)
+    a threshold asks for is then computed from them (an array.array keeps them small)."""
+    sample_dimension: Dimension = Dimension.NUMBER
+    """What the samples measure."""
 
     @property
     def label(self) -> str:
@@ -77,6 +82,17 @@ class Metric:
             return self.name
         inner = ",".join(f"{k}:{v}" for k, v in sorted(self.tags.items()))
         return f"{self.name}{{{inner}}}"
+
+
+@dataclass(frozen=True)
+class SeriesRequest:
+    """A series the matrix asks of an artifact: parsers of raw streams keep only these."""
+
+    name: str
+    """Glob on the metric (or label) name."""
+    tags: tuple[tuple[str, str], ...] = ()
+    """Tag filter, sorted (key, value) pairs: a point belongs to the series when it carries
+    at least these tags."""
 
 
 @dataclass(frozen=True)

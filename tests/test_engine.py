@@ -445,3 +445,21 @@ def test_red_beats_grey_in_a_cell() -> None:
     report = evaluate(matrix, evidence, TODAY)
     assert report.cells[0].state is CellState.RED
     assert not report.no_evidence
+
+
+def test_any_percentile_is_computed_from_raw_samples() -> None:
+    raw = Metric(
+        "http_req_duration",
+        {},
+        {},
+        "trend",
+        source="out.ndjson",
+        samples=[i / 1000 for i in range(1, 101)],  # 1ms .. 100ms
+        sample_dimension=Dimension.TIME,
+    )
+    outcome, summary = outcome_of(metric("http_req_duration", "p(99) < 100ms"), metrics(raw))
+    assert outcome is Outcome.PASS
+    assert summary == "http_req_duration p(99) = 99.01ms (meets 'p(99) < 100ms')"
+    assert (
+        outcome_of(metric("http_req_duration", "p(99.5) < 99.4ms"), metrics(raw))[0] is Outcome.FAIL
+    )

@@ -70,3 +70,13 @@ def test_unreadable_matrix_file_is_a_problem_not_a_crash(tmp_path: Path) -> None
     with pytest.raises(MatrixError) as caught:
         read_matrix(tmp_path / "absent.yml", "absent.yml")
     assert "absent.yml: (top level): cannot read" in str(caught.value)
+
+
+def test_schema_format_names_are_the_registered_parsers() -> None:
+    import json
+
+    from gatekeeper.parsers import FORMAT_NAMES
+
+    schema = json.loads((CASES.parents[1] / "schemas" / "matrix.schema.json").read_text())
+    artifact = schema["properties"]["artifacts"]["additionalProperties"]
+    assert artifact["properties"]["format"]["enum"] == list(FORMAT_NAMES)

@@ -61,7 +61,7 @@ def run_check(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else path.resolve().parent
     if not root.is_dir():
         raise UsageError(f"--root {args.root!r}: not a folder")
-    evidence = collect(matrix.artifacts, root.resolve())
+    evidence = collect(matrix, root.resolve())
     report = evaluate(matrix, evidence, today, args.phase)
     code = exit_code(report)
     for fmt, target in outputs:

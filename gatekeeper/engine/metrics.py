@@ -9,6 +9,7 @@ from fnmatch import fnmatchcase
 from gatekeeper.evidence import ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
 from gatekeeper.results import Measurement, Outcome
+from gatekeeper.stats import from_samples
 from gatekeeper.threshold import Threshold, ThresholdSyntaxError
 from gatekeeper.units import Quantity
 
@@ -43,12 +44,13 @@ def _statistic(metric: Metric, name: str) -> Quantity | None:
     for key in (name, *FALLBACK_STATS.get(name, ())):
         if key in metric.stats:
             return metric.stats[key]
-    return None
+    value = from_samples(metric.samples, name)  # any p(N), when the tool kept raw samples
+    return None if value is None else Quantity(value, metric.sample_dimension)
 
 
 def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement, str]:
     value = _statistic(metric, threshold.statistic)
-    if not metric.stats:
+    if not metric.stats and not metric.samples:
         note = f"{metric.label} has no samples"
         return (
             Outcome.MISSING,

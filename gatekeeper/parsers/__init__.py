@@ -1,18 +1,21 @@
 """Parsers: one module per artifact format, registered by name.
 
-Adding a format means one new module and one line in ``PARSERS``.
+Adding a format means one new module and one line in ``PARSER_MODULES``.
 A parser reads one file and returns a ``ParsedFile`` or raises
 ``EvidenceError`` naming the file and, where it can, the line and column.
+Modules are imported only when their format is needed (or detection asks),
+so a module keeps heavy imports inside ``parse``.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import ParsedFile
-from gatekeeper.parsers import junit, k6, pytest_benchmark
+from gatekeeper.evidence import ParsedFile, SeriesRequest
 
 SNIFF_BYTES = 4096
 """How much of the start of a file format detection looks at."""
@@ -28,19 +31,29 @@ class Parser(Protocol):
         """Whether the first bytes of a file look like this format."""
         ...
 
-    def parse(self, path: Path, display: str) -> ParsedFile:
-        """Read the file at ``path``; ``display`` is how messages name it."""
+    def parse(self, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+        """Read the file at ``path``; ``display`` is how messages name it.
+
+        ``wanted`` names the series the matrix asks for; formats that carry raw
+        samples (streams) use it to keep only those, with their tag filters.
+        """
         ...
 
 
-PARSERS: dict[str, Parser] = {
-    junit.NAME: junit,
-    k6.NAME: k6,
-    pytest_benchmark.NAME: pytest_benchmark,
+PARSER_MODULES: dict[str, str] = {
+    # Detection tries them in this order: the most specific signatures first.
+    "junit": "gatekeeper.parsers.junit",
+    "k6": "gatekeeper.parsers.k6",
+    "pytest-benchmark": "gatekeeper.parsers.pytest_benchmark",
 }
 
 AUTO = "auto"
-FORMAT_NAMES: tuple[str, ...] = (AUTO, *PARSERS)
+FORMAT_NAMES: tuple[str, ...] = (AUTO, *PARSER_MODULES)
+
+
+def get_parser(name: str) -> Parser:
+    """The parser module for a format name."""
+    return cast(Parser, importlib.import_module(PARSER_MODULES[name]))
 
 
 def detect_format(path: Path, display: str) -> str:
@@ -50,14 +63,16 @@ def detect_format(path: Path, display: str) -> str:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
-    for name, parser in PARSERS.items():
-        if parser.detect(head):
+    for name in PARSER_MODULES:
+        if get_parser(name).detect(head):
             return name
-    tried = ", ".join(PARSERS)
+    tried = ", ".join(PARSER_MODULES)
     raise EvidenceError(Position(display), f"cannot tell the format (tried {tried}); set `format:`")
 
 
-def parse_file(path: Path, display: str, fmt: str) -> ParsedFile:
+def parse_file(
+    path: Path, display: str, fmt: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
     """Parse one file as ``fmt`` (or detect it when ``fmt`` is 'auto')."""
     name = detect_format(path, display) if fmt == AUTO else fmt
-    return PARSERS[name].parse(path, display)
+    return get_parser(name).parse(path, display, wanted)

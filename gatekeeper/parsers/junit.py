@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -20,7 +20,7 @@ from defusedxml.ElementTree import DefusedXMLParser, iterparse
 from junitparser import xunit2
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import ParsedFile, TestResult, TestStatus
+from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
 
 NAME = "junit"
 
@@ -63,7 +63,7 @@ def detect(head: bytes) -> bool:
     return _ROOT_TAG.match(head, position) is not None
 
 
-def parse(path: Path, display: str) -> ParsedFile:
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every test case of a JUnit XML report; a report with none is not an error."""
     parser = DefusedXMLParser(
         target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True

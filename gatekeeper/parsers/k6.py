@@ -7,10 +7,11 @@ converted to base units so a threshold in ms compares with k6's milliseconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Metric, ParsedFile
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
@@ -56,7 +57,7 @@ def detect(head: bytes) -> bool:
     return '"metrics"' in text and any(k in text for k in ('"root_group"', '"state"', '"options"'))
 
 
-def parse(path: Path, display: str) -> ParsedFile:
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a k6 summary; every metric keeps k6's statistic names, in base units."""
     root = _json.expect_object(_json.load(path, display), display, "(top level)")
     metrics = _json.expect_object(root.get("metrics"), display, "metrics")

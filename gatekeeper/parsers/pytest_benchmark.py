@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from gatekeeper.evidence import Metric, ParsedFile
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
@@ -41,7 +42,7 @@ def detect(head: bytes) -> bool:
     return '"benchmarks"' in text or _FIRST_KEY.match(text) is not None
 
 
-def parse(path: Path, display: str) -> ParsedFile:
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a pytest-benchmark JSON file; the raw ``data`` samples are ignored."""
     root = _json.expect_object(_json.load(path, display), display, "(top level)")
     benchmarks = _json.expect_list(root.get("benchmarks"), display, "benchmarks")
