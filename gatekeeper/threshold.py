@@ -17,9 +17,9 @@ from gatekeeper.units import UNITS, Dimension, Quantity
 
 STATISTICS: tuple[str, ...] = (
     "avg", "min", "max", "med", "stddev", "rate", "count", "value", "passes", "fails",
-    "ops", "iqr", "q1", "q3", "rounds", "iterations",
+    "throughput", "error_rate", "iqr", "q1", "q3", "rounds", "iterations",
 )  # fmt: skip
-ALIASES: dict[str, str] = {"mean": "avg", "median": "med", "throughput": "ops"}
+ALIASES: dict[str, str] = {"mean": "avg", "median": "med", "ops": "throughput"}
 """Other spellings users write, mapped to the canonical statistic."""
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {

@@ -13,8 +13,12 @@ from gatekeeper.stats import from_samples
 from gatekeeper.threshold import Threshold, ThresholdSyntaxError
 from gatekeeper.units import Quantity
 
-FALLBACK_STATS: dict[str, tuple[str, ...]] = {"ops": ("rate",), "rate": ("value",)}
-"""Where else a statistic may be found: throughput is a counter's rate in k6."""
+FALLBACK_STATS: dict[str, tuple[str, ...]] = {
+    "throughput": ("ops", "rate"),
+    "rate": ("value",),
+}
+"""Where else a statistic may be found: throughput is pytest-benchmark's ops and a k6
+counter's rate; a k6 rate metric's rate is its value in the export shape."""
 
 Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...]]
 

@@ -43,8 +43,13 @@ class Parser(Protocol):
 PARSER_MODULES: dict[str, str] = {
     # Detection tries them in this order: the most specific signatures first.
     "junit": "gatekeeper.parsers.junit",
+    # -- other test-result formats --
     "k6": "gatekeeper.parsers.k6",
+    # -- k6 streams --
+    # -- load-test formats --
     "pytest-benchmark": "gatekeeper.parsers.pytest_benchmark",
+    # -- benchmark formats run by real tools --
+    # -- benchmark formats from the corpus --
 }
 
 AUTO = "auto"
