@@ -83,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="*", metavar="FILE", help=f"matrix files (default: ./{DEFAULT_MATRIX})"
     )
 
+    inspect = commands.add_parser(
+        "inspect", help="show what gatekeeper reads in artifact files, and how to select it"
+    )
+    inspect.add_argument("artifacts", nargs="+", metavar="FILE", help="artifact files")
+    inspect.add_argument(
+        "--format",
+        dest="artifact_format",
+        default="auto",
+        metavar="FORMAT",
+        help="read the files as this format (default: auto, detected from the content)",
+    )
+
     init = commands.add_parser("init", help="write a commented starter matrix file")
     init.add_argument(
         "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
@@ -107,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gatekeeper.commands.validate import run_validate
 
             return run_validate(args.files)
+        if args.command == "inspect":
+            from gatekeeper.commands.inspect import run_inspect
+
+            return run_inspect(args.artifacts, args.artifact_format)
         from gatekeeper.commands.init import run_init
 
         return run_init(args.path, force=args.force)

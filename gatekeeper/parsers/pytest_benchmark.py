@@ -18,8 +18,8 @@ _FIRST_KEY = re.compile(r'\{\s*"machine_info"\s*:')
 _TIME_STATS: dict[str, tuple[str, ...]] = {
     "min": ("min",),
     "max": ("max",),
-    "mean": ("avg", "mean"),
-    "median": ("med", "median"),
+    "mean": ("avg",),  # thresholds may still say mean / median: they are aliases
+    "median": ("med",),
     "stddev": ("stddev",),
     "iqr": ("iqr",),
     "q1": ("q1",),

@@ -43,8 +43,8 @@ def test_real_file_statistics_in_base_units() -> None:
     }
     for name, metric in metrics(REAL).items():
         stats = raw[name]
-        assert metric.stats["avg"] == metric.stats["mean"] == Quantity(stats["mean"], D.TIME)
-        assert metric.stats["med"] == metric.stats["median"] == Quantity(stats["median"], D.TIME)
+        assert metric.stats["avg"] == Quantity(stats["mean"], D.TIME)
+        assert metric.stats["med"] == Quantity(stats["median"], D.TIME)
         for key in ("min", "max", "stddev", "iqr", "q1", "q3"):
             assert metric.stats[key] == Quantity(stats[key], D.TIME)
         assert metric.stats["ops"] == Quantity(stats["ops"], D.THROUGHPUT)

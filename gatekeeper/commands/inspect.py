@@ -1,0 +1,29 @@
+"""`gatekeeper inspect`: what gatekeeper sees in artifact files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gatekeeper.errors import EvidenceError, ExitCode
+from gatekeeper.parsers import AUTO, parse_file
+from gatekeeper.reporters.common import plain
+from gatekeeper.reporters.inspection import render_inspection
+
+
+def run_inspect(files: Sequence[str], fmt: str = AUTO) -> int:
+    unreadable = 0
+    for index, name in enumerate(files):
+        if index:
+            print()
+        try:
+            parsed = parse_file(Path(name), name, fmt)
+        except EvidenceError as exc:
+            unreadable += 1
+            print(plain(str(exc)), file=sys.stderr)
+            continue
+        sys.stdout.write(render_inspection(parsed))
+    if unreadable == len(files):
+        return int(ExitCode.NO_EVIDENCE)
+    return int(ExitCode.FAILED if unreadable else ExitCode.PASSED)
