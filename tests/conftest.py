@@ -26,3 +26,11 @@ def compare_or_regenerate(expected_file: Path, actual: str) -> None:
         return
     assert expected_file.is_file(), f"{expected_file} missing: run with GATEKEEPER_REGENERATE=1"
     assert actual == expected_file.read_text(encoding="utf-8")
+
+
+def missing_tool(reason: str) -> None:
+    """Skip a real-tool test where the tool is absent — except in CI, where .ci/run installs
+    every tool, so an absent one is a failure rather than a silently skipped proof."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; .ci/run should have installed it")
+    pytest.skip(reason)

@@ -56,8 +56,10 @@ def _message(error: Any) -> tuple[KeyPath, str]:
             )
         return path, f"{value!r} does not have the expected form {error.validator_value}"
     if validator == "enum":
-        options = ", ".join(repr(v) for v in error.validator_value)
-        return path, f"{value!r} is not one of {options}"
+        allowed = [str(v) for v in error.validator_value]
+        close = difflib.get_close_matches(str(value), allowed, 1)
+        suggestion = f"did you mean {close[0]!r}? " if close else ""
+        return path, f"{value!r} is not one of: {suggestion}{', '.join(map(repr, allowed))}"
     if validator == "const":
         return path, f"must be {error.validator_value!r}, got {value!r}"
     if (

@@ -44,12 +44,31 @@ PARSER_MODULES: dict[str, str] = {
     # Detection tries them in this order: the most specific signatures first.
     "junit": "gatekeeper.parsers.junit",
     # -- other test-result formats --
+    "nunit": "gatekeeper.parsers.nunit",
+    "xunit-net": "gatekeeper.parsers.xunit_net",
+    "trx": "gatekeeper.parsers.trx",
+    "testng": "gatekeeper.parsers.testng",
     "k6": "gatekeeper.parsers.k6",
     # -- k6 streams --
+    "k6-ndjson": "gatekeeper.parsers.k6_ndjson",
     # -- load-test formats --
+    "jmeter": "gatekeeper.parsers.jmeter",
+    "locust": "gatekeeper.parsers.locust",
     "pytest-benchmark": "gatekeeper.parsers.pytest_benchmark",
     # -- benchmark formats run by real tools --
+    "google-benchmark": "gatekeeper.parsers.google_benchmark",
+    "hyperfine": "gatekeeper.parsers.hyperfine",
+    "catch2": "gatekeeper.parsers.catch2",
+    "go-bench": "gatekeeper.parsers.go_bench",
     # -- benchmark formats from the corpus --
+    "gatling": "gatekeeper.parsers.gatling",
+    "wrk": "gatekeeper.parsers.wrk",
+    "vegeta": "gatekeeper.parsers.vegeta",
+    "jmh": "gatekeeper.parsers.jmh",
+    "benchmarkdotnet": "gatekeeper.parsers.benchmarkdotnet",
+    "benchmarkjs": "gatekeeper.parsers.benchmarkjs",
+    "cargo-bench": "gatekeeper.parsers.cargo_bench",
+    "criterion": "gatekeeper.parsers.criterion",
 }
 
 AUTO = "auto"

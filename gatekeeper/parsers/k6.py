@@ -1,7 +1,9 @@
 """k6 end-of-test summaries: ``--summary-export`` files and ``handleSummary`` JSON.
 
-Both shapes map metric keys (``name{tag:value,...}``) to statistics; values are
-converted to base units so a threshold in ms compares with k6's milliseconds.
+The legacy export and the handleSummary object map metric keys
+(``name{tag:value,...}``) to statistics; k6 v1's machine-readable summary lists
+them under ``results.metrics`` (see _k6_results). Values are converted to base
+units so a threshold in ms compares with k6's milliseconds.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers import _json
-from gatekeeper.units import Dimension, Quantity
+from gatekeeper.parsers import _json, _k6_results
+from gatekeeper.parsers._k6_units import KINDS, quantity
+from gatekeeper.units import Quantity
 
 NAME = "k6"
 
@@ -43,8 +46,7 @@ _DATA_METRICS = frozenset(
 )
 
 _ROOT_GROUP_FIRST = re.compile(r'\{\s*"root_group"\s*:')
-_KINDS = ("trend", "rate", "counter", "gauge")
-_MS = 1e-3
+_CONFIG_FIRST = re.compile(r'\{\s*"config"\s*:\s*\{\s*"duration"\s*:')
 
 
 def detect(head: bytes) -> bool:
@@ -52,14 +54,18 @@ def detect(head: bytes) -> bool:
     text = _json.sniff(head)
     if text is None or '"machine_info"' in text:
         return False
-    if _ROOT_GROUP_FIRST.match(text):
+    if _ROOT_GROUP_FIRST.match(text) or _CONFIG_FIRST.match(text):
         return True  # many checks can push "metrics" past the sniffed bytes
+    if '"k6_version"' in text and '"generated_at"' in text:
+        return True  # the machine-readable summary, its keys in another order
     return '"metrics"' in text and any(k in text for k in ('"root_group"', '"state"', '"options"'))
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a k6 summary; every metric keeps k6's statistic names, in base units."""
     root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    if _k6_results.is_machine_readable(root):
+        return ParsedFile(path=display, format=NAME, metrics=_k6_results.metrics(root, display))
     metrics = _json.expect_object(root.get("metrics"), display, "metrics")
     parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics.items())
     return ParsedFile(path=display, format=NAME, metrics=parsed)
@@ -109,8 +115,8 @@ def _metric(key: str, raw: object, display: str, where: str) -> Metric:
 
 def _kind(declared: object, values: dict[str, object], display: str, where: str) -> str:
     if declared is not None:
-        if declared not in _KINDS:
-            raise _json.shape_error(display, where, "one of " + ", ".join(_KINDS), declared)
+        if declared not in KINDS:
+            raise _json.shape_error(display, where, "one of " + ", ".join(KINDS), declared)
         return str(declared)
     keys = set(values)
     if keys & {"passes", "fails"}:
@@ -144,27 +150,4 @@ def _empty(kind: str, numbers: dict[str, float]) -> bool:
 def _convert(kind: str, contains: object, numbers: dict[str, float]) -> dict[str, Quantity]:
     if kind == "rate" and "value" in numbers and "rate" not in numbers:
         numbers = {**numbers, "rate": numbers["value"]}
-    return {stat: _quantity(kind, contains, stat, value) for stat, value in numbers.items()}
-
-
-def _quantity(kind: str, contains: object, stat: str, value: float) -> Quantity:
-    if kind == "rate":
-        if stat in ("passes", "fails"):
-            return Quantity(value, Dimension.COUNT)
-        return Quantity(value, Dimension.RATIO)
-    if kind == "counter":
-        if contains == "data":
-            dim = Dimension.DATA_RATE if stat == "rate" else Dimension.SIZE
-            return Quantity(value, dim)
-        if stat == "rate":
-            return Quantity(value, Dimension.NUMBER if contains == "time" else Dimension.THROUGHPUT)
-        if contains == "time":
-            return Quantity(value * _MS, Dimension.TIME)
-        return Quantity(value, Dimension.COUNT)
-    if kind == "trend" and stat == "count":
-        return Quantity(value, Dimension.COUNT)
-    if contains == "time":
-        return Quantity(value * _MS, Dimension.TIME)
-    if contains == "data":
-        return Quantity(value, Dimension.SIZE)
-    return Quantity(value, Dimension.NUMBER)
+    return {stat: quantity(kind, contains, stat, value) for stat, value in numbers.items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -11,7 +10,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import junit
+from gatekeeper.parsers import _xml, junit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -198,15 +197,15 @@ def test_processed_elements_are_dropped(tmp_path: Path, monkeypatch: pytest.Monk
     )
     report.write_text(f"<testsuites><testsuite name='s'>{cases}</testsuite></testsuites>")
     seen: list[Element] = []
-    real_iterparse = junit.iterparse
+    real_element = _xml.Element
 
-    def spying_iterparse(*args: Any, **kwargs: Any) -> Iterator[tuple[str, Element]]:
-        for event, element in real_iterparse(*args, **kwargs):
-            seen.append(element)
-            yield event, element
+    def spying_element(*args: Any, **kwargs: Any) -> Element:
+        seen.append(real_element(*args, **kwargs))
+        return seen[-1]
 
-    monkeypatch.setattr(junit, "iterparse", spying_iterparse)
+    # the stream (gatekeeper.parsers._xml) makes the elements around the cases with it
+    monkeypatch.setattr(_xml, "Element", spying_element)
     assert len(parse(report)) == 500
     root = seen[0]
     assert root.tag == "testsuites"
-    assert len(root) == 0  # the suite, and with it every case, was removed once read
+    assert all(len(e) == 0 for e in seen)  # no case, nor the suite, stays attached once read

@@ -1,0 +1,70 @@
+"""libtest's benchmark lines, which ``cargo bench`` and Criterion's ``--output-format bencher``
+both print: ``test NAME ... bench:   1,234 ns/iter (+/- 56)`` (optionally ``= 830 MB/s``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gatekeeper.evidence import Metric
+from gatekeeper.parsers._bench import TIME_SCALE, line_error, number
+from gatekeeper.units import UNITS, Dimension, Quantity
+
+_NUMBER = r"[\d,]*\d(?:\.\d+)?"
+# `cargo bench --quiet` prints one character per test (. i F) and no newline before
+# the next benchmark's line, so such characters may lead it.
+_QUIET = r"[.iF]*"
+BENCH_LINE = re.compile(
+    rf"^{_QUIET}test (?P<name>\S.*?)\s+\.\.\.\s+bench:\s+(?P<value>{_NUMBER}) (?P<unit>\S+)"
+    rf" \(\+/- (?P<dev>{_NUMBER})\)(?: = (?P<rate>{_NUMBER}) (?P<rate_unit>\S+))?\s*$"
+)
+"""A measured benchmark."""
+FAILED_LINE = re.compile(rf"^{_QUIET}test (?P<name>\S.*?)\s+\.\.\.\s+FAILED\s*$")
+"""A benchmark (or test) that panicked: it has no measurement."""
+_STARTS_LIKE_BENCH = re.compile(rf"^{_QUIET}test \S.*\.\.\.\s+bench:")
+
+
+def is_bench_line(line: str) -> bool:
+    """Whether a line is a complete libtest benchmark result."""
+    return BENCH_LINE.match(line) is not None
+
+
+def read_line(line: str, lineno: int, display: str) -> Metric | None:
+    """The metric a line reports, None for other lines; a broken bench line is an error."""
+    match = BENCH_LINE.match(line)
+    if match is None:
+        failed = FAILED_LINE.match(line)
+        if failed is not None:  # no statistics: nothing can pass against it
+            return Metric(name=failed["name"], kind="benchmark", source=display)
+        if _STARTS_LIKE_BENCH.match(line):
+            raise line_error(
+                display,
+                lineno,
+                "cannot read this benchmark line; expected "
+                "'test NAME ... bench: N UNIT/iter (+/- M)'",
+            )
+        return None
+    stats = _per_iteration(number(match["value"]), number(match["dev"]), match["unit"])
+    if match["rate"] is not None:
+        rate = UNITS.get(match["rate_unit"])
+        if rate is None or rate[0] is not Dimension.DATA_RATE:
+            column = match.start("rate_unit") + 1
+            message = f"unknown throughput unit {match['rate_unit']!r}; expected MB/s"
+            raise line_error(display, lineno, message, column)
+        stats["data_rate"] = Quantity(number(match["rate"]) * rate[1], Dimension.DATA_RATE)
+    return Metric(name=match["name"], stats=stats, kind="benchmark", source=display)
+
+
+def _per_iteration(value: float, deviation: float, unit: str) -> dict[str, Quantity]:
+    """Time per iteration in seconds; other units (cycles/iter, custom measurements) are
+    kept as plain numbers, since gatekeeper cannot tell what they measure."""
+    scale = TIME_SCALE.get(unit.removesuffix("/iter")) if unit.endswith("/iter") else None
+    if scale is None:
+        return {
+            "avg": Quantity(value, Dimension.NUMBER),
+            "deviation": Quantity(deviation, Dimension.NUMBER),
+        }
+    return {
+        "avg": Quantity(value * scale, Dimension.TIME),
+        "deviation": Quantity(deviation * scale, Dimension.TIME),
+    }

@@ -1,0 +1,268 @@
+"""Reading XML test reports as a stream: safe, bounded, with positions in errors.
+
+Shared by the XML formats so each one only describes its shape. A format names its root
+elements and the elements that make up one record (a test case, a test definition); each
+record is handed over as soon as it closes and is then dropped from the tree, so memory
+stays flat however large the report. Entity declarations are refused (billion laughs,
+XXE) and external references are never fetched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from gatekeeper.errors import EvidenceError, Position
+
+if TYPE_CHECKING:
+    from pyexpat import XMLParserType
+
+    from defusedxml.ElementTree import DefusedXMLParser
+
+T = TypeVar("T")
+
+MAX_DEPTH = 1000
+"""Deeper nesting than any test report has; refused so that work per record stays bounded."""
+
+_CHUNK = 64 * 1024
+"""Bytes handed to expat at a time."""
+
+MESSAGE_LIMIT = 500
+"""Longest message kept from a failure or skip: its first line is what a reader needs."""
+
+_BOMS = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_PROLOG_ITEM = re.compile(
+    rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL
+)
+_ROOT_TAG = re.compile(rb"\s*<(?:[\w.-]+:)?([\w.-]+)[\s/>]")
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+_POSITION_SUFFIX = re.compile(r": line \d+, column \d+$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a format's documents look like, as far as streaming them goes."""
+
+    kind: str
+    """How messages name the format, with its article: "a JUnit report"."""
+    roots: tuple[str, ...]
+    """Local names of the root elements the format allows."""
+    records: frozenset[str]
+    """Local names of the elements handed over whole; one inside another belongs to it."""
+
+
+def root_name(head: bytes) -> str | None:
+    """The root element's local name, after any BOM, XML declaration, comments and DOCTYPE."""
+    for bom, encoding in _BOMS.items():
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode()
+            break
+    position = 0
+    while item := _PROLOG_ITEM.match(head, position):
+        position = item.end()
+    found = _ROOT_TAG.match(head, position)
+    return found.group(1).decode("ascii", errors="replace") if found else None
+
+
+def read_records(
+    path: Path,
+    display: str,
+    layout: Layout,
+    convert: Callable[[Element, Sequence[Element]], T],
+) -> list[T]:
+    """``convert(record, ancestors)`` for every record, in document order.
+
+    ``ancestors`` runs from the root to the record's parent and holds their attributes
+    only (no text, no children). Neither may be kept after ``convert`` returns.
+    """
+    from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    reader = _RecordReader(display, layout, convert)
+    parser = DefusedXMLParser(
+        target=reader, forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
+    reader.listen(parser.parser)
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                parser.feed(chunk)
+        parser.close()
+        return reader.found
+    except _TooDeep as exc:
+        message = f"elements nested more than {MAX_DEPTH} deep; this is not {layout.kind}"
+        raise EvidenceError(_expat_position(parser, display), message) from exc
+    except EntitiesForbidden as exc:
+        message = "refused: XML entity declarations are not allowed"
+        raise EvidenceError(_expat_position(parser, display), message) from exc
+    except ExternalReferenceForbidden as exc:
+        message = "refused: XML external references are not allowed"
+        raise EvidenceError(_expat_position(parser, display), message) from exc
+    except ParseError as exc:
+        line, column = exc.position
+        reason = _POSITION_SUFFIX.sub("", str(exc))
+        if exc.code in (3, 5):  # expat's "no element found" / "unclosed token"
+            reason += " (is the file truncated?)"
+        raise EvidenceError(
+            Position(display, line, column + 1), f"malformed XML: {reason}"
+        ) from exc
+    except DefusedXmlException as exc:
+        raise EvidenceError(Position(display), f"refused: {exc}") from exc
+    except LookupError as exc:  # an encoding declaration Python does not know
+        raise EvidenceError(Position(display), f"unreadable XML: {exc}") from exc
+    except OSError as exc:
+        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+
+
+class _TooDeep(Exception):
+    """Raised from inside expat, so that its position is still the offending tag's."""
+
+
+class _RecordReader(Generic[T]):
+    """expat's handlers: each record built into a tree, bare ancestors around it.
+
+    defusedxml's parser keeps its guards (entities, external references) and its error
+    reporting, but elements go from expat straight to these handlers: nothing outside
+    a record becomes a tree, no event list is kept, attributes arrive as expat's dict.
+    """
+
+    def __init__(
+        self, display: str, layout: Layout, convert: Callable[[Element, Sequence[Element]], T]
+    ) -> None:
+        self.display = display
+        self.layout = layout
+        self.convert = convert
+        self.found: list[T] = []
+        self.ancestors: list[Element] = []
+        """Open elements outside the record, root first: their attributes only."""
+        self.record: TreeBuilder | None = None
+        self.depth = 0
+        """Open elements inside the record being built."""
+        self.names: dict[str, str] = {}
+        self.namespaced = False
+
+    def listen(self, expat: XMLParserType) -> None:
+        expat.ordered_attributes = False
+        expat.StartElementHandler = self._start
+        expat.EndElementHandler = self._end
+        expat.CharacterDataHandler = self._data
+        expat.StartNamespaceDeclHandler = self._namespace
+
+    def _name(self, raw: str) -> str:
+        """expat's ``uri}local`` spelt as ElementTree does, ``{uri}local``."""
+        name = self.names.get(raw)
+        if name is None:
+            name = self.names[raw] = "{" + raw if "}" in raw else raw
+        return name
+
+    def _namespace(self, prefix: str | None, uri: str) -> None:
+        self.namespaced = True  # from now on attribute names may need respelling too
+
+    def _start(self, raw: str, attrib: dict[str, str]) -> None:
+        tag = self.names.get(raw) or self._name(raw)
+        if self.namespaced and attrib:
+            attrib = {self._name(key): value for key, value in attrib.items()}
+        if self.record is not None:
+            self.depth += 1
+            if self.depth + len(self.ancestors) > MAX_DEPTH:
+                raise _TooDeep
+            self.record.start(tag, attrib)
+            return
+        name = local(tag)
+        if not self.ancestors and name not in self.layout.roots:
+            raise EvidenceError(
+                Position(self.display),
+                f"not {self.layout.kind}: the root element is <{name}>, "
+                f"expected {_either(self.layout.roots)}",
+            )
+        if len(self.ancestors) >= MAX_DEPTH:
+            raise _TooDeep
+        if name in self.layout.records:  # a record inside a record belongs to the outer one
+            self.record, self.depth = TreeBuilder(), 1
+            self.record.start(tag, attrib)
+        else:
+            self.ancestors.append(Element(tag, attrib))
+
+    def _end(self, raw: str) -> None:
+        if self.record is None:
+            self.ancestors.pop()
+            return
+        self.record.end(self.names.get(raw) or self._name(raw))
+        self.depth -= 1
+        if not self.depth:
+            record, self.record = self.record.close(), None
+            self.found.append(self.convert(record, self.ancestors))
+
+    def _data(self, text: str) -> None:
+        if self.record is not None:
+            self.record.data(text)
+
+    def close(self) -> None:
+        """The parser's target ends here: the records went to ``found`` as they closed."""
+
+
+def _expat_position(parser: DefusedXMLParser, display: str) -> Position:
+    expat = parser.parser
+    return Position(display, expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
+
+
+def _either(names: Sequence[str]) -> str:
+    shown = [f"<{name}>" for name in names]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+
+def local(tag: str) -> str:
+    """A tag without its namespace."""
+    return tag.rpartition("}")[2]
+
+
+def child(element: Element, name: str) -> Element | None:
+    """The first direct child with this local name, whatever its namespace."""
+    return next((c for c in element if local(c.tag) == name), None)
+
+
+def text_at(element: Element | None, *path: str) -> str | None:
+    """The text of the element reached by following local names from ``element``."""
+    for name in path:
+        if element is None:
+            return None
+        element = child(element, name)
+    return None if element is None else element.text
+
+
+def first_line(*texts: str | None) -> str | None:
+    """The first non-blank line of the first text that has one, shortened to a message."""
+    for candidate in texts:
+        lines = [line.strip() for line in (candidate or "").splitlines() if line.strip()]
+        if lines:
+            return lines[0][:MESSAGE_LIMIT]
+    return None
+
+
+def whole_number(value: str | None) -> int | None:
+    """A non-negative integer attribute (a line number); junk becomes None."""
+    digits = (value or "").strip()
+    # Bounded so a hostile value cannot hit int()'s digit limit.
+    return int(digits) if digits.isdecimal() and len(digits) <= 9 else None
+
+
+def seconds(value: str | None) -> float | None:
+    """Seconds from a time attribute; "1,234.5" and "0,25" are read, junk becomes None."""
+    if value is None:
+        return None
+    if "," in value:  # most values have none: float() then reads them as they are
+        value = value.strip()
+        if _THOUSANDS.fullmatch(value):
+            value = value.replace(",", "")
+        elif value.count(",") == 1 and "." not in value:
+            value = value.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None

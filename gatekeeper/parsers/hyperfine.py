@@ -1,0 +1,106 @@
+"""hyperfine ``--export-json`` files: one metric per benchmarked command, times in seconds.
+
+hyperfine keeps every run's wall-clock time in ``times``; they become the metric's samples,
+so any p(N) can be asked of a command. Parameter-scan values become tags.
+"""
+
+from __future__ import annotations
+
+import array
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers import _json
+from gatekeeper.units import Dimension, Quantity
+
+NAME = "hyperfine"
+
+_SIGNATURE = re.compile(r'\{\s*"results"\s*:\s*\[\s*\{\s*"command"\s*:')
+
+# hyperfine's field -> the statistic names it is published under (k6 spelling first).
+_TIME_FIELDS: dict[str, tuple[str, ...]] = {
+    "mean": ("avg", "mean"),
+    "median": ("med", "median"),
+    "stddev": ("stddev",),
+    "min": ("min",),
+    "max": ("max",),
+    "user": ("user",),
+    "system": ("system",),
+}
+
+
+def detect(head: bytes) -> bool:
+    """A JSON object whose first key is ``results``, a list of objects led by ``command``."""
+    text = _json.sniff(head)
+    return text is not None and _SIGNATURE.match(text) is not None
+
+
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+    """Read a hyperfine JSON export; each command is a series with its raw run times."""
+    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    results = _json.expect_list(root.get("results"), display, "results")
+    metrics = tuple(_metric(raw, display, f"results[{index}]") for index, raw in enumerate(results))
+    return ParsedFile(path=display, format=NAME, metrics=metrics)
+
+
+def _metric(raw: object, display: str, where: str) -> Metric:
+    result = _json.expect_object(raw, display, where)
+    # With --command-name, hyperfine writes the given name here instead of the command line.
+    command = _json.expect_str(result.get("command"), display, f"{where}.command")
+    times = _samples(result.get("times"), display, f"{where}.times")
+    exit_codes = result.get("exit_codes")
+    if exit_codes is not None:
+        exit_codes = _json.expect_list(exit_codes, display, f"{where}.exit_codes")
+    tags = _parameters(result.get("parameters"), display, f"{where}.parameters")
+    stats: dict[str, Quantity] = {}
+    for key, names in _TIME_FIELDS.items():
+        # stddev is null after a single run.
+        value = _json.number_or_none(result.get(key), display, f"{where}.{key}")
+        if value is not None:
+            stats.update((name, Quantity(value, Dimension.TIME)) for name in names)
+    runs = len(times) if times is not None else None if exit_codes is None else len(exit_codes)
+    if runs == 0:
+        # Nothing was measured: keep no statistics so nothing can pass against it.
+        return Metric(name=command, tags=tags, kind="benchmark", source=display)
+    if runs is not None:
+        stats["count"] = Quantity(runs, Dimension.COUNT)
+    if exit_codes:
+        # A run killed by a signal has a null exit code; it failed as much as a non-zero one.
+        failed = sum(1 for code in exit_codes if code != 0)
+        stats["error_rate"] = Quantity(failed / len(exit_codes), Dimension.RATIO)
+    memory = _samples(result.get("memory_usage_byte"), display, f"{where}.memory_usage_byte")
+    if memory:
+        stats["memory"] = Quantity(memory[-1], Dimension.SIZE)
+    return Metric(
+        name=command,
+        tags=tags,
+        stats=stats,
+        kind="benchmark",
+        source=display,
+        samples=times or (),
+        sample_dimension=Dimension.TIME,
+    )
+
+
+def _samples(raw: object, display: str, where: str) -> array.array[float] | None:
+    """A list of numbers, sorted ascending; None when the field is absent."""
+    if raw is None:
+        return None
+    values = _json.expect_list(raw, display, where)
+    numbers = [_json.expect_number(v, display, f"{where}[{i}]") for i, v in enumerate(values)]
+    return array.array("d", sorted(numbers))
+
+
+def _parameters(raw: object, display: str, where: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    found = _json.expect_object(raw, display, where)
+    tags: dict[str, str] = {}
+    for key, value in found.items():
+        # hyperfine writes the values as strings; accept numbers from hand-made files too.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        tags[key] = _json.expect_str(value, display, f"{where}.{key}")
+    return tags

@@ -1,0 +1,70 @@
+"""JMH ``-rf json`` results: one series per benchmark (and mode), params as tags.
+
+The score's unit decides what it is, not the mode (a file may say ``thrpt`` yet score in
+``s/op``): ``ops/<time>`` is a ``throughput`` per second, ``<time>/op`` an ``avg`` time in
+seconds. ``scorePercentiles`` give ``p(N)``, ``min`` (p0), ``max`` (p100) and ``med``;
+``scoreError`` (the half-width of JMH's 99.9 % confidence interval) is ``error``; the raw
+iteration scores (``rawData``, or the ``rawDataHistogram`` of sample mode) are the
+samples and their number is ``count``. Each secondary metric (``gc.alloc.rate``, ...)
+is its own series named ``<benchmark>:<metric>``, as JMH prints it; its unit maps the
+same way, with JMH's ``MB/sec`` meaning MiB per second (JMH divides by 1024²).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers import _json
+from gatekeeper.parsers._bench import head_lines
+from gatekeeper.parsers._jmh_score import score_series
+
+NAME = "jmh"
+
+_BOM = "\ufeff"
+
+
+def detect(head: bytes) -> bool:
+    """A JSON array whose objects carry JMH's run fields."""
+    text = "\n".join(head_lines(head)).lstrip(_BOM).lstrip()
+    if not text.startswith("["):
+        return False
+    if '"jmhVersion"' in text:
+        return True
+    return '"benchmark"' in text and '"mode"' in text and '"forks"' in text
+
+
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+    """Read every benchmark of a JMH result file."""
+    runs = _json.expect_list(_json.load(path, display), display, "(top level)")
+    metrics: list[Metric] = []
+    for index, raw in enumerate(runs):
+        where = f"[{index}]"
+        run = _json.expect_object(raw, display, where)
+        name = _json.expect_str(run.get("benchmark"), display, f"{where}.benchmark")
+        mode = _json.expect_str(run.get("mode"), display, f"{where}.mode")
+        tags = {"mode": mode, **_params(run.get("params"), display, f"{where}.params")}
+        metrics.append(
+            score_series(name, tags, run.get("primaryMetric"), display, f"{where}.primaryMetric")
+        )
+        secondary = run.get("secondaryMetrics")
+        if secondary is None:
+            continue
+        where_secondary = f"{where}.secondaryMetrics"
+        for label, body in _json.expect_object(secondary, display, where_secondary).items():
+            # Older JMH prefixed profiler metrics with a middle dot: '·gc.alloc.rate'.
+            series = f"{name}:{label.lstrip('·')}"
+            metrics.append(score_series(series, tags, body, display, f"{where_secondary}.{label}"))
+    return ParsedFile(path=display, format=NAME, metrics=tuple(metrics))
+
+
+def _params(raw: object, display: str, where: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    tags: dict[str, str] = {}
+    for key, value in _json.expect_object(raw, display, where).items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise _json.shape_error(display, f"{where}.{key}", "a string", value)
+        tags[key] = str(value)
+    return tags

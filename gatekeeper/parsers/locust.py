@@ -1,0 +1,249 @@
+"""Locust ``--csv=PREFIX`` outputs, each told apart by its header line.
+
+- ``PREFIX_stats.csv``: one series per request row, named as Locust names it,
+  tagged ``{method: Type}``; its ``Aggregated`` row has no type and no tags.
+  Statistics: count, fails, error_rate, med/avg/min/max and every percentile
+  column the run was configured with (``95%`` -> p(95)), in seconds,
+  throughput (Requests/s) and avg_content_size (bytes).
+- ``PREFIX_stats_history.csv``: the last row of each series, which carries the
+  run's running totals (count, fails, error_rate, med/avg/min/max,
+  avg_content_size). Its percentile and Requests/s columns describe only the
+  last few seconds of the run, so they are not published as the run's p(N) or
+  throughput: use ``_stats.csv`` for those.
+- ``PREFIX_failures.csv``: fails per (method, name), summed over the error
+  messages, and the Aggregated total. A request that never failed has no row.
+- ``PREFIX_exceptions.csv`` is recognised and holds no series.
+
+"N/A" (Locust's word for no data) leaves a statistic out, and a series with no
+requests has no statistics at all, so nothing can pass against it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.units import Dimension, Quantity
+
+NAME = "locust"
+
+MAX_LINE = 1 << 20
+"""A physical line longer than this is not a Locust row."""
+MAX_SERIES = 10_000
+"""More distinct request names than this is not a request list."""
+
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "stats": ("Type", "Name", "Request Count", "Failure Count"),
+    "history": ("Timestamp", "User Count", "Type", "Name"),
+    "failures": ("Method", "Name", "Error", "Occurrences"),
+    "exceptions": ("Count", "Message", "Traceback", "Nodes"),
+}
+_TIME = (Dimension.TIME, 1000.0)
+_STATS_COLUMNS: dict[str, tuple[str, Dimension, float]] = {
+    "Request Count": ("count", Dimension.COUNT, 1.0),
+    "Failure Count": ("fails", Dimension.COUNT, 1.0),
+    "Median Response Time": ("med", *_TIME),
+    "Average Response Time": ("avg", *_TIME),
+    "Min Response Time": ("min", *_TIME),
+    "Max Response Time": ("max", *_TIME),
+    "Average Content Size": ("avg_content_size", Dimension.SIZE, 1.0),
+    "Requests/s": ("throughput", Dimension.THROUGHPUT, 1.0),
+}
+_HISTORY_COLUMNS = {f"Total {c}": s for c, s in _STATS_COLUMNS.items() if c != "Requests/s"}
+_PERCENTILE = re.compile(r"(\d+(?:\.\d+)?)%")
+_BOM = "\ufeff"
+
+Row = tuple[int, list[str]]  # a record and the line it starts on
+
+
+def detect(head: bytes) -> bool:
+    """A first line that is one of Locust's CSV headers."""
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").removeprefix(_BOM)
+    try:
+        header = next(csv.reader([first.rstrip("\r")]), [])
+    except csv.Error:
+        return False
+    return _kind(header) is not None
+
+
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+    """Read one Locust CSV file; which one it is comes from its header."""
+    try:
+        with path.open("rb") as handle:
+            rows = _rows(handle, display)
+            _, header = next(rows, (1, []))
+            kind = _kind(header)
+            if kind is None:
+                expected = " or ".join(",".join(h[:2]) + ",..." for h in _HEADERS.values())
+                raise EvidenceError(
+                    Position(display, 1, 1), f"not a Locust CSV file: expected a header {expected}"
+                )
+            columns = {name: index for index, name in reversed(list(enumerate(header)))}
+            records = _sized(rows, len(header), display)
+            if kind == "stats":
+                stat_columns = _stat_columns(columns, _STATS_COLUMNS)
+                metrics = [_metric(row, columns, stat_columns, display, n) for n, row in records]
+            elif kind == "history":
+                metrics = _history(records, columns, display)
+            elif kind == "failures":
+                metrics = _failures(records, columns, display)
+            else:
+                metrics = []
+    except OSError as exc:
+        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    return ParsedFile(path=display, format=NAME, metrics=tuple(metrics))
+
+
+def _kind(header: list[str]) -> str | None:
+    return next((k for k, h in _HEADERS.items() if tuple(header[: len(h)]) == h), None)
+
+
+class _Column(NamedTuple):
+    title: str  # as the header names it
+    stat: str
+    dimension: Dimension
+    divisor: float  # Locust's unit -> the base unit (ms -> s)
+
+
+def _stat_columns(
+    columns: dict[str, int], named: dict[str, tuple[str, Dimension, float]]
+) -> dict[int, _Column]:
+    found = {
+        columns[title]: _Column(title, *stat) for title, stat in named.items() if title in columns
+    }
+    if named is _STATS_COLUMNS:  # the percentile columns Locust was configured with
+        for title, index in columns.items():
+            match = _PERCENTILE.fullmatch(title)
+            if match:
+                number = float(match.group(1))
+                key = f"p({int(number) if number.is_integer() else number})"
+                found[index] = _Column(title, key, *_TIME)
+    return found
+
+
+def _history(rows: Iterator[Row], columns: dict[str, int], display: str) -> list[Metric]:
+    missing = [n for n in ("Total Request Count", "Total Failure Count") if n not in columns]
+    if missing:
+        raise EvidenceError(Position(display, 1), "the header lacks " + ", ".join(missing))
+    last: dict[tuple[str, str], Row] = {}
+    for line, row in rows:
+        key = (row[columns["Type"]], row[columns["Name"]])
+        if key not in last and len(last) >= MAX_SERIES:
+            raise EvidenceError(Position(display, line), f"more than {MAX_SERIES} series")
+        last[key] = (line, row)
+    stat_columns = _stat_columns(columns, _HISTORY_COLUMNS)
+    return [_metric(row, columns, stat_columns, display, line) for line, row in last.values()]
+
+
+def _failures(rows: Iterator[Row], columns: dict[str, int], display: str) -> list[Metric]:
+    counts: dict[tuple[str, str], float] = {}
+    for line, row in rows:
+        key = (row[columns["Method"]], row[columns["Name"]])
+        if key not in counts and len(counts) >= MAX_SERIES:
+            raise EvidenceError(Position(display, line), f"more than {MAX_SERIES} series")
+        number = _number(row[columns["Occurrences"]], "Occurrences", display, line)
+        counts[key] = counts.get(key, 0.0) + (number or 0.0)
+    metrics = [
+        Metric(
+            name=name,
+            tags={"method": method} if method else {},
+            stats={"fails": Quantity(fails, Dimension.COUNT)},
+            kind="request",
+            source=display,
+        )
+        for (method, name), fails in counts.items()
+    ]
+    total = Quantity(sum(counts.values()), Dimension.COUNT)
+    metrics.append(
+        Metric(name="Aggregated", stats={"fails": total}, kind="request", source=display)
+    )
+    return metrics
+
+
+def _metric(
+    row: list[str],
+    columns: dict[str, int],
+    stat_columns: dict[int, _Column],
+    display: str,
+    line: int,
+) -> Metric:
+    method = row[columns["Type"]]
+    stats: dict[str, Quantity] = {}
+    for index, column in stat_columns.items():
+        number = _number(row[index], column.title, display, line)
+        if number is not None:
+            stats[column.stat] = Quantity(number / column.divisor, column.dimension)
+    count = stats.get("count")
+    if count is None or count.value == 0:
+        stats = {}  # fail closed: no requests, nothing to pass against
+    elif "fails" in stats:
+        stats["error_rate"] = Quantity(stats["fails"].value / count.value, Dimension.RATIO)
+    return Metric(
+        name=row[columns["Name"]],
+        tags={"method": method} if method else {},
+        stats=stats,
+        kind="request",
+        source=display,
+    )
+
+
+def _number(text: str, column: str, display: str, line: int) -> float | None:
+    if text == "N/A":
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise EvidenceError(
+            Position(display, line), f"{column} is {shown!r}, expected a number or N/A"
+        )
+    return number
+
+
+def _sized(rows: Iterator[Row], width: int, display: str) -> Iterator[Row]:
+    """The records, each checked to have as many fields as the header."""
+    for line, row in rows:
+        if len(row) != width:
+            hint = " (is the file truncated?)" if len(row) < width else ""
+            raise EvidenceError(
+                Position(display, line),
+                f"expected {width} fields as the header names, found {len(row)}{hint}",
+            )
+        yield line, row
+
+
+def _rows(handle: BinaryIO, display: str) -> Iterator[Row]:
+    """Records with the line each starts on; lines are bounded and strictly UTF-8."""
+
+    def lines() -> Iterator[str]:
+        number = 0
+        while raw := handle.readline(MAX_LINE + 1):
+            number += 1
+            if len(raw) > MAX_LINE:
+                message = f"line longer than {MAX_LINE // 1024} KiB; this is not a Locust row"
+                raise EvidenceError(Position(display, number), message)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
+                message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+                raise EvidenceError(Position(display, number, column), message) from exc
+            yield text.removeprefix(_BOM) if number == 1 else text
+
+    reader = csv.reader(lines())
+    start = 1
+    try:
+        for row in reader:
+            if row:
+                yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise EvidenceError(Position(display, start), f"malformed CSV: {exc}") from exc

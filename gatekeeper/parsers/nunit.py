@@ -1,0 +1,141 @@
+"""NUnit XML results: NUnit 2 ``<test-results>`` and NUnit 3 ``<test-run>``, read as a stream.
+
+Each ``<test-case>`` becomes one result. NUnit 3 states an outcome as a result and a
+label (``Failed`` + ``Error`` is an exception, ``Skipped`` + ``Ignored`` an ignored test);
+NUnit 2 as one result word, or before 2.5 only as ``executed`` and ``success`` flags.
+Both are mapped onto the same statuses, failing closed: a test NUnit could not run
+because it is malformed (NUnit 2 ``NotRunnable``, NUnit 3 label ``Invalid``) is an
+error, not a skip, so a skip allowance cannot hide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.parsers._xml import (
+    Layout,
+    child,
+    first_line,
+    local,
+    read_records,
+    root_name,
+    seconds,
+    text_at,
+)
+
+NAME = "nunit"
+
+_LAYOUT = Layout(
+    "an NUnit report", ("test-results", "test-run", "test-suite"), frozenset({"test-case"})
+)
+_RESULTS = {
+    # NUnit 3
+    "passed": TestStatus.PASSED,
+    "warning": TestStatus.PASSED,  # passed, with warnings NUnit reports separately
+    "failed": TestStatus.FAILED,
+    "skipped": TestStatus.SKIPPED,
+    "inconclusive": TestStatus.SKIPPED,
+    # NUnit 2
+    "success": TestStatus.PASSED,
+    "failure": TestStatus.FAILED,
+    "error": TestStatus.ERROR,
+    "notrunnable": TestStatus.ERROR,
+    "cancelled": TestStatus.ERROR,
+    "ignored": TestStatus.SKIPPED,
+}
+# NUnit 3 labels that make an outcome an error: an exception, a malformed test, an abort.
+_ERROR_LABELS = {"error", "invalid", "cancelled"}
+# Suites that group the cases of one method, not a class.
+_METHOD_SUITES = {"ParameterizedMethod", "ParameterizedTest", "Theory", "GenericMethod"}
+
+
+def detect(head: bytes) -> bool:
+    """The root element is NUnit's ``<test-run>`` (3), ``<test-results>`` (2) or a suite."""
+    return root_name(head) in _LAYOUT.roots
+
+
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+    """Read every test case of an NUnit report; a report with none is not an error."""
+
+    def convert(case: Element, enclosing: Sequence[Element]) -> TestResult:
+        return _result(case, enclosing, display)
+
+    tests = tuple(read_records(path, display, _LAYOUT, convert))
+    return ParsedFile(path=display, format=NAME, tests=tests)
+
+
+def _result(case: Element, enclosing: Sequence[Element], display: str) -> TestResult:
+    fixture = next(
+        (
+            suite
+            for suite in reversed(enclosing)
+            if local(suite.tag) == "test-suite" and suite.get("type") not in _METHOD_SUITES
+        ),
+        None,
+    )
+    classname, name = _names(case, fixture, enclosing)
+    status, message = _status(case)
+    suite = "" if fixture is None else fixture.get("fullname") or classname or fixture.get("name")
+    return TestResult(
+        suite=suite or "",
+        classname=classname,
+        name=name,
+        file=None,
+        line=None,
+        status=status,
+        duration=seconds(case.get("duration", case.get("time"))),
+        message=message,
+        source=display,
+    )
+
+
+def _names(case: Element, fixture: Element | None, enclosing: Sequence[Element]) -> tuple[str, str]:
+    """(class, test) names: NUnit 3 gives both; NUnit 2 only a full name to split."""
+    name = case.get("name", "")
+    if case.get("classname"):
+        return case.get("classname", ""), name
+    full = case.get("fullname", name)
+    if full != name and full.endswith("." + name):  # NUnit 3 without a classname
+        return full[: -len(name) - 1], name
+    # NUnit 2: "Namespace.Fixture.Method(args)"; the fixture's own name may carry
+    # arguments too ("Box<Int32>(5)"), and the suites above it name the namespaces.
+    short = "" if fixture is None else fixture.get("name", "")
+    spaces = [e.get("name", "") for e in enclosing if e.get("type") == "Namespace"]
+    for prefix in (".".join([*spaces, short]), short):
+        if prefix and full.startswith(prefix + "."):
+            return prefix, full[len(prefix) + 1 :]
+    head = full.split("(", 1)[0]  # dots inside the method's arguments do not count
+    if "." in head:
+        end = head.rindex(".")
+        return full[:end], full[end + 1 :]
+    return short, full
+
+
+def _status(case: Element) -> tuple[TestStatus, str | None]:
+    result = case.get("result", "").lower()
+    label = case.get("label", "").lower()
+    if result:
+        status = _RESULTS.get(result)
+        if status is None:
+            unknown = case.get("result")
+            return TestStatus.ERROR, f"NUnit result {unknown!r} is not one gatekeeper knows"
+    elif case.get("executed", "").lower() == "false":
+        status = TestStatus.SKIPPED
+    elif case.get("success", "").lower() == "false" or child(case, "failure") is not None:
+        status = TestStatus.FAILED
+    else:
+        status = TestStatus.PASSED
+    if label in _ERROR_LABELS and status is not TestStatus.PASSED:
+        status = TestStatus.ERROR
+    if status is TestStatus.PASSED:
+        return status, None
+    failure = first_line(
+        text_at(case, "failure", "message"), text_at(case, "failure", "stack-trace")
+    )
+    reason = first_line(text_at(case, "reason", "message"))
+    if status is TestStatus.SKIPPED:
+        return status, reason or failure
+    return status, failure or reason or (case.get("label") or None)

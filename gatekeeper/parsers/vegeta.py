@@ -1,0 +1,98 @@
+"""vegeta reports: ``vegeta report -type=json`` (latencies in nanoseconds) and ``-type=text``.
+
+One series, named ``vegeta``, per report: ``avg``, ``min``, ``max``, ``med`` and ``p(N)`` of
+latency, ``count`` (requests), ``throughput`` (successful requests per second),
+``request_rate`` (requests sent per second: vegeta's ``rate``), ``success`` and
+``error_rate`` (1 - success) as ratios, ``bytes_in`` / ``bytes_out`` (totals),
+``duration`` (of the attack) and ``wait`` (for the last responses). A report of no
+requests has no statistics, so nothing can pass against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers import _json
+from gatekeeper.parsers._bench import first_char, head_lines, pkey, read_lines
+from gatekeeper.parsers._vegeta_text import read_text_report
+from gatekeeper.units import Dimension, Quantity
+
+NAME = "vegeta"
+
+_NS = 1e-9
+_PERCENTILE_KEY = re.compile(r"(\d+(?:\.\d+)?)th")
+_TEXT_REQUESTS = re.compile(r"^Requests\s+\[total, rate")
+_TEXT_LATENCIES = re.compile(r"^Latencies\s+\[")
+
+
+def detect(head: bytes) -> bool:
+    """A JSON report (latencies beside byte and status counts) or the text report's rows."""
+    text = _json.sniff(head)
+    if text is not None:
+        return '"latencies"' in text and any(
+            key in text for key in ('"bytes_in"', '"status_codes"', '"throughput"')
+        )
+    lines = head_lines(head)
+    return any(_TEXT_REQUESTS.match(line) for line in lines) and any(
+        _TEXT_LATENCIES.match(line) for line in lines
+    )
+
+
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+    """Read a JSON or text report, told apart by the first character."""
+    if first_char(path, display) == "{":
+        stats = _json_stats(path, display)
+    else:
+        stats = read_text_report(read_lines(path, display), display)
+    metric = Metric(name=NAME, stats=finish(stats), kind="request", source=display)
+    return ParsedFile(path=display, format=NAME, metrics=(metric,))
+
+
+def finish(stats: dict[str, Quantity]) -> dict[str, Quantity]:
+    """Add what follows from the rest; no statistics at all for a report of no requests."""
+    if stats.get("count", Quantity(0, Dimension.COUNT)).value == 0:
+        return {}
+    if "p(50)" in stats:
+        stats["med"] = stats["p(50)"]
+    if "success" in stats:
+        stats["error_rate"] = Quantity(1 - stats["success"].value, Dimension.RATIO)
+    return stats
+
+
+def _json_stats(path: Path, display: str) -> dict[str, Quantity]:
+    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    latencies = _json.expect_object(root.get("latencies"), display, "latencies")
+    stats: dict[str, Quantity] = {}
+    for key, value in latencies.items():
+        where = f"latencies.{key}"
+        if key in ("mean", "min", "max"):
+            stat = "avg" if key == "mean" else key
+        elif (rank := _PERCENTILE_KEY.fullmatch(key)) is not None:
+            stat = pkey(float(rank[1]))
+        else:
+            continue  # 'total' is the sum of all latencies
+        seconds = _json.expect_number(value, display, where) * _NS
+        stats[stat] = Quantity(seconds, Dimension.TIME)
+    scalars = (
+        ("requests", "count", Dimension.COUNT, 1.0),
+        ("rate", "request_rate", Dimension.THROUGHPUT, 1.0),
+        ("throughput", "throughput", Dimension.THROUGHPUT, 1.0),
+        ("success", "success", Dimension.RATIO, 1.0),
+        ("duration", "duration", Dimension.TIME, _NS),
+        ("wait", "wait", Dimension.TIME, _NS),
+    )
+    for key, stat, dimension, factor in scalars:
+        if key in root:
+            value = _json.expect_number(root[key], display, key)
+            stats[stat] = Quantity(value * factor, dimension)
+    for key in ("bytes_in", "bytes_out"):
+        if key in root:
+            block = _json.expect_object(root[key], display, key)
+            total = _json.expect_number(block.get("total"), display, f"{key}.total")
+            stats[key] = Quantity(total, Dimension.SIZE)
+    if "count" not in stats:
+        raise _json.shape_error(display, "requests", "a number", None)
+    return stats

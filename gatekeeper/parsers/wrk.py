@@ -1,0 +1,119 @@
+"""wrk's (and wrk2's) console report: one series named by the URL under test (alias ``wrk``).
+
+Statistics: ``avg``, ``stddev``, ``max`` of latency (Thread Stats), ``p(N)`` and ``med``
+from ``--latency``'s distribution, ``count`` (requests completed), ``throughput``
+(Requests/sec), ``duration``, ``bytes`` read and ``data_rate`` (Transfer/sec; wrk's KB
+and MB are binary, 1024-based), ``http_errors`` (the 'Non-2xx or 3xx responses' line:
+status 400 and above), ``socket_errors`` (connect + read + write + timeout) and
+``error_rate`` = (http_errors + socket_errors) / (requests + socket_errors): every
+socket error is an attempt that failed. A run that completed no request has no
+statistics, so nothing can pass against it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers._bench import head_lines, line_error, pkey, read_lines
+from gatekeeper.units import Dimension, Quantity
+
+NAME = "wrk"
+
+_TIME_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_BINARY = {"B": 1.0, "KB": 1024.0, "MB": 1024.0**2, "GB": 1024.0**3, "TB": 1024.0**4}
+_METRIC = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9}
+_T = r"(\d+(?:\.\d+)?)(us|ms|s|m|h)"
+_B = r"(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)"
+
+_RUNNING = re.compile(r"^Running (\S+) test @ (?P<url>\S+)\s*$")
+_THREADS = re.compile(r"^\s+\d+ threads and \d+ connections\s*$")
+_LATENCY = re.compile(rf"^\s+Latency\s+{_T}\s+{_T}\s+{_T}\s")
+_PERCENTILE = re.compile(rf"^\s*(\d+(?:\.\d+)?)%\s+{_T}\s*$")
+_TOTAL = re.compile(rf"^\s+(\d+) requests in {_T}, {_B} read\s*$")
+_SOCKET = re.compile(r"^\s+Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+_HTTP_ERRORS = re.compile(r"^\s+Non-2xx or 3xx responses: (\d+)\s*$")
+_RPS = re.compile(r"^Requests/sec:\s+(\d+(?:\.\d+)?)([kMG]?)\s*$")
+_TRANSFER = re.compile(rf"^Transfer/sec:\s+{_B}\s*$")
+
+
+def detect(head: bytes) -> bool:
+    """wrk's first two lines: 'Running 10s test @ URL' and 'N threads and M connections'."""
+    lines = [line for line in head_lines(head) if line.strip()]
+    return any(
+        _RUNNING.match(first) and _THREADS.match(second)
+        for first, second in itertools.pairwise(lines)
+    )
+
+
+def _time(value: str, unit: str) -> Quantity:
+    return Quantity(float(value) * _TIME_UNITS[unit], Dimension.TIME)
+
+
+def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
+    """Read one wrk report (the first, when a log holds several)."""
+    url: str | None = None
+    stats: dict[str, Quantity] = {}
+    requests: float | None = None
+    last = 0
+    for lineno, line in read_lines(path, display):
+        last = lineno
+        if url is None:
+            if (running := _RUNNING.match(line)) is not None:
+                url = running["url"]
+            continue
+        if (match := _RUNNING.match(line)) is not None:
+            break
+        if (match := _LATENCY.match(line)) is not None:
+            for stat, (value, unit) in zip(("avg", "stddev", "max"), _pairs(match), strict=True):
+                stats[stat] = _time(value, unit)
+        elif (match := _PERCENTILE.match(line)) is not None:
+            stats[pkey(float(match[1]))] = _time(match[2], match[3])
+        elif (match := _TOTAL.match(line)) is not None:
+            requests = float(match[1])
+            stats["count"] = Quantity(requests, Dimension.COUNT)
+            stats["duration"] = _time(match[2], match[3])
+            stats["bytes"] = Quantity(float(match[4]) * _BINARY[match[5]], Dimension.SIZE)
+        elif (match := _SOCKET.match(line)) is not None:
+            total = sum(int(match[i]) for i in range(1, 5))
+            stats["socket_errors"] = Quantity(total, Dimension.COUNT)
+        elif (match := _HTTP_ERRORS.match(line)) is not None:
+            stats["http_errors"] = Quantity(int(match[1]), Dimension.COUNT)
+        elif (match := _RPS.match(line)) is not None:
+            rps = float(match[1]) * _METRIC[match[2]]
+            stats["throughput"] = Quantity(rps, Dimension.THROUGHPUT)
+        elif (match := _TRANSFER.match(line)) is not None:
+            rate = float(match[1]) * _BINARY[match[2]]
+            stats["data_rate"] = Quantity(rate, Dimension.DATA_RATE)
+    if url is None:
+        raise EvidenceError(Position(display), "not wrk output: no 'Running ... test @ URL' line")
+    if requests is None:
+        message = "the wrk report ends before its summary line ('N requests in T, S read')"
+        raise line_error(display, last, message)
+    metric = Metric(
+        name=url,
+        stats=_finish(stats, requests),
+        kind="request",
+        aliases=(NAME,),
+        source=display,
+    )
+    return ParsedFile(path=display, format=NAME, metrics=(metric,))
+
+
+def _pairs(match: re.Match[str]) -> list[tuple[str, str]]:
+    return [(match[i], match[i + 1]) for i in (1, 3, 5)]
+
+
+def _finish(stats: dict[str, Quantity], requests: float) -> dict[str, Quantity]:
+    if requests == 0:
+        return {}
+    if "p(50)" in stats:
+        stats["med"] = stats["p(50)"]
+    http = stats.get("http_errors", Quantity(0, Dimension.COUNT)).value
+    sockets = stats.get("socket_errors", Quantity(0, Dimension.COUNT)).value
+    stats["error_rate"] = Quantity((http + sockets) / (requests + sockets), Dimension.RATIO)
+    return stats

@@ -1,0 +1,93 @@
+"""Detection across the whole benchmark corpus: each file is claimed by at most one format,
+and by the format its folder holds wherever that format is one gatekeeper reads.
+
+The folder -> format table is explicit. A format another helper has not registered yet is
+expected to claim nothing until it is in PARSER_MODULES; a format gatekeeper does not
+read (None) must claim nothing at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
+
+BENCH = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "bench"
+
+FOLDER_FORMAT: dict[str, str | None] = {
+    "bencher-bmf-json": None,
+    "benchmarkdotnet": "benchmarkdotnet",
+    "benchmarkjs": "benchmarkjs",
+    "benchstat": None,  # benchstat's comparison tables, not a tool run
+    "cargo-libtest-bench": "cargo-bench",
+    # Catch2's console output; the catch2 format reads its XML reporter.
+    "catch2": "catch2-console",
+    "criterion": "criterion",
+    "dart-benchmark-harness": None,
+    "gab-custom-json": None,
+    "gatling": "gatling",
+    "go-bench": "go-bench",
+    "google-benchmark": "google-benchmark",
+    "hyperfine": "hyperfine",
+    "iai": None,
+    "jmeter-jtl": "jmeter",
+    "jmh": "jmh",
+    "julia": None,
+    "junit-xml": "junit",
+    "k6-handlesummary-json": "k6",
+    "k6-ndjson": "k6-ndjson",
+    "k6-summary-export": "k6",
+    "locust": "locust",
+    "luau": None,
+    "pytest-benchmark": "pytest-benchmark",
+    "python-asv": None,
+    "ruby-benchmark": None,
+    "vegeta": "vegeta",
+    "vitest-bench": None,
+}
+
+FILE_FORMAT: dict[str, str | None] = {
+    # Only `--output-format bencher` lines: libtest's shape, which cargo-bench claims.
+    "criterion/criterion_output.txt": "cargo-bench",
+    # `running 0 tests` and nothing else: `cargo test` prints exactly the same.
+    "cargo-libtest-bench/bencher_zero.txt": None,
+    # simulation.log is Gatling's internal record, its layout changing between versions;
+    # gatekeeper reads the report's JSON files instead.
+    "gatling/gatling-3.1.2_googletest_simulation.log": None,
+    "gatling/gatling-3.8.3_kata_simulation.log": None,
+}
+
+
+def corpus_files() -> list[str]:
+    if not BENCH.is_dir():
+        return []
+    return sorted(
+        path.relative_to(BENCH).as_posix()
+        for path in BENCH.rglob("*")
+        if path.is_file() and path.parent != BENCH
+    )
+
+
+def expected_format(relative: str) -> str | None:
+    folder = relative.split("/", 1)[0]
+    expected = FILE_FORMAT.get(relative, FOLDER_FORMAT[folder])
+    return expected if expected in PARSER_MODULES else None
+
+
+def claims(head: bytes) -> list[str]:
+    return [name for name in PARSER_MODULES if get_parser(name).detect(head[:SNIFF_BYTES])]
+
+
+def test_every_corpus_folder_is_mapped(corpus: Path) -> None:
+    folders = {p.name for p in (corpus / "bench").iterdir() if p.is_dir()}
+    assert folders == set(FOLDER_FORMAT)
+    assert set(FILE_FORMAT) <= set(corpus_files())
+
+
+@pytest.mark.parametrize("relative", corpus_files())
+def test_detected_as_its_folders_format(corpus: Path, relative: str) -> None:
+    head = (corpus / "bench" / relative).read_bytes()[:SNIFF_BYTES]
+    expected = expected_format(relative)
+    assert claims(head) == ([expected] if expected else [])
