@@ -33,7 +33,7 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
 }
 
 _TOKEN = re.compile(
-    r"\s*(?P<stat>p\(\s*[^)]*\)|[A-Za-z_][A-Za-z_0-9]*)"
+    r"\s*(?P<stat>p\(\s*[^)]*\)|[A-Za-z_][A-Za-z_0-9./]*)"  # go-bench: chars/op
     r"\s*(?P<op>===|==|!=|<=|>=|<|>)?"
     r"\s*(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)?"
     r"\s*(?P<unit>\S*)\s*$"
