@@ -43,7 +43,8 @@ def collect(block: Block, name: str, all_series: list[Series]) -> list[Declared]
     plain = [s.values.append for s in all_series if not s.needles]
     filtered: Filtered = [(s.needles, s.values.append) for s in all_series if s.needles]
     declared: list[Declared] = []
-    # Byte comparisons need no decoding, but the lines read must still be UTF-8.
+    # Byte comparisons need no decoding, but the lines read must still be UTF-8. (The whole
+    # buffer is asked, stale bytes past ``end`` included: at worst lines get checked.)
     ascii_only = data.isascii()
     at = find(mention, 0, end)
     while at >= 0:
@@ -56,6 +57,7 @@ def collect(block: Block, name: str, all_series: list[Series]) -> list[Declared]
                 number = float(data[value_at : tags_at - 8])
             except ValueError:
                 number = None
+        # Not in k6's layout, not a finite number (inf - inf is nan) or not UTF-8: decode it.
         if number is None or number - number or not (ascii_only or _utf8(data, at, eol)):
             declared += _decoded(block, at, name, plain, filtered)
             at = find(mention, eol, end)

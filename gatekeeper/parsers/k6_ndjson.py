@@ -160,7 +160,8 @@ class _Stream:
         times = []
         for raw, offset in (self.first, self.last):
             sample = lines.point(lines.decode(raw, offset), offset)
-            assert sample is not None  # the line was found by its Point prefix
+            if sample is None:  # a declaration dressed as a sample: no span to tell
+                return None
             times.append(lines.timestamp(sample.time, offset))
         return times[1] - times[0] if times[1] > times[0] else None
 

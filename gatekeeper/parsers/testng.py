@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -102,8 +102,8 @@ def _results(attempts: Iterable[_Attempt]) -> Iterable[TestResult]:
         reruns = pending.pop(key, 0)
         last_retried.pop(key, None)
         flaky = reruns > 0 and result.status is TestStatus.PASSED
-        yield replace(result, reruns=reruns, flaky=flaky)
+        yield result._replace(reruns=reruns, flaky=flaky)
     # Retried attempts with no final one: the test never got a verdict, so it failed.
     for key, reruns in pending.items():
         message = "retried, but the report has no final attempt"
-        yield replace(last_retried[key], status=TestStatus.FAILED, reruns=reruns, message=message)
+        yield last_retried[key]._replace(status=TestStatus.FAILED, reruns=reruns, message=message)
