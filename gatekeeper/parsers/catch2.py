@@ -1,12 +1,18 @@
-"""Catch2 XML reporter output (``-r xml``): test cases and their BENCHMARK results.
+"""Catch2's XML reporter output (``-r xml``) and its console output's benchmark table.
 
-Catch2 v2 writes ``<Catch><Group>``, v3 ``<Catch2TestRun>``; both hold ``<TestCase>``
+XML: Catch2 v2 writes ``<Catch><Group>``, v3 ``<Catch2TestRun>``; both hold ``<TestCase>``
 elements with an ``<OverallResult>`` and, for each BENCHMARK, a ``<BenchmarkResults>``
 whose mean and standard deviation are in nanoseconds. A benchmark is named as written in
 the source and tagged with its test case; it also answers to its path, ``test case/
 section/.../benchmark``. Every benchmark carries that one tag, so a plain selector finds
 a name in any test case or section. A benchmark that threw has a ``<failed>`` child and
 keeps no statistics, even where Catch2 v2 still calls its test case a success.
+
+Console (the default reporter; see ``_catch2_console``): the same statistics, read from
+the table Catch2 prints, under the same names. The table's rows do not carry their test
+case, so these series have no tag and no path: a selector by benchmark name (``fib 15``)
+reads either output. Test results come from the XML only; the console's totals are
+ignored.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from xml.etree.ElementTree import Element
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
-from gatekeeper.parsers import _xml
+from gatekeeper.parsers import SNIFF_BYTES, _catch2_console, _xml
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "catch2"
@@ -41,16 +47,32 @@ Record = tuple[TestResult, list[Metric]]
 
 
 def detect(head: bytes) -> bool:
-    """The root element is Catch2's ``<Catch>`` (v2) or ``<Catch2TestRun>`` (v3)."""
-    return _xml.root_name(head) in _LAYOUT.roots
+    """The root element is Catch2's ``<Catch>`` (v2) or ``<Catch2TestRun>`` (v3), or the
+    text has the console's benchmark table header."""
+    return _xml.root_name(head) in _LAYOUT.roots or _catch2_console.detect(head)
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Every test case as a test result and every benchmark as a metric."""
+    if not _looks_like_xml(path, display):
+        metrics = _catch2_console.read(path, display)
+        return ParsedFile(path=display, format=NAME, metrics=metrics)
     records = _xml.read_records(path, display, _LAYOUT, lambda e, a: _record(e, a, display))
     tests = tuple(test for test, _ in records)
     metrics = tuple(metric for _, found in records for metric in found)
     return ParsedFile(path=display, format=NAME, tests=tests, metrics=metrics)
+
+
+def _looks_like_xml(path: Path, display: str) -> bool:
+    """A first character '<' (or a UTF-16 byte order mark): read as XML, else as text."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
 
 
 def _record(case: Element, ancestors: Sequence[Element], display: str) -> Record:

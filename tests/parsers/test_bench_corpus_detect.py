@@ -1,9 +1,10 @@
 """Detection across the whole benchmark corpus: each file is claimed by at most one format,
 and by the format its folder holds wherever that format is one gatekeeper reads.
 
-The folder -> format table is explicit. A format another helper has not registered yet is
-expected to claim nothing until it is in PARSER_MODULES; a format gatekeeper does not
-read (None) must claim nothing at all.
+The folder -> format table is explicit, and docs/conformance.md ("Benchmark and load-test
+corpus") states the same tables to users: a test keeps the two equal. A format another
+helper has not registered yet is expected to claim nothing until it is in PARSER_MODULES;
+a format gatekeeper does not read (None) must claim nothing at all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
 
 BENCH = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "bench"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
+DOC_SECTION = "## Benchmark and load-test corpus"
 
 FOLDER_FORMAT: dict[str, str | None] = {
     "bencher-bmf-json": None,
@@ -22,8 +25,7 @@ FOLDER_FORMAT: dict[str, str | None] = {
     "benchmarkjs": "benchmarkjs",
     "benchstat": None,  # benchstat's comparison tables, not a tool run
     "cargo-libtest-bench": "cargo-bench",
-    # Catch2's console output; the catch2 format reads its XML reporter.
-    "catch2": "catch2-console",
+    "catch2": "catch2",  # the console reporter's benchmark table
     "criterion": "criterion",
     "dart-benchmark-harness": None,
     "gab-custom-json": None,
@@ -91,3 +93,29 @@ def test_detected_as_its_folders_format(corpus: Path, relative: str) -> None:
     head = (corpus / "bench" / relative).read_bytes()[:SNIFF_BYTES]
     expected = expected_format(relative)
     assert claims(head) == ([expected] if expected else [])
+
+
+def doc_tables() -> list[dict[str, str | None]]:
+    """The section's tables as {first cell: format}, "not ..." read as None."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split(f"\n{DOC_SECTION}\n", 1)[1].split("\n## ", 1)[0]
+    tables: list[dict[str, str | None]] = []
+    for block in section.split("\n\n"):
+        rows = [line for line in block.splitlines() if line.startswith("|")][2:]
+        if rows:
+            cells = [[c.strip().strip("`") for c in row.strip("|").split("|")] for row in rows]
+            tables.append({c[0]: None if c[1].startswith("not ") else c[1] for c in cells})
+    return tables
+
+
+def test_the_doc_states_this_mapping() -> None:
+    folders, files = doc_tables()
+    assert {folder.removesuffix("/"): fmt for folder, fmt in folders.items()} == FOLDER_FORMAT
+    assert files == FILE_FORMAT
+
+
+def test_the_doc_names_exactly_the_corpus_folders(corpus: Path) -> None:
+    folders, _ = doc_tables()
+    assert sorted(folders) == sorted(
+        f"{p.name}/" for p in (corpus / "bench").iterdir() if p.is_dir()
+    )
