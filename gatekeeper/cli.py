@@ -16,6 +16,8 @@ from gatekeeper.matrix.problems import MatrixError
 
 DEFAULT_MATRIX = "gatekeeper.yml"
 OUTPUT_FORMATS = ("terminal", "markdown", "json")
+ON_OFF = ("on", "off")
+COMMENT_MODES = ("always", "on-change", "on-failure", "off")  # publish.CommentMode, unimported
 
 
 def _matrix_option(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +26,42 @@ def _matrix_option(parser: argparse.ArgumentParser) -> None:
         "-m",
         metavar="FILE",
         help=f"the matrix file (default: ./{DEFAULT_MATRIX}, else ./.github/{DEFAULT_MATRIX})",
+    )
+
+
+def _github_options(check: argparse.ArgumentParser) -> None:
+    """Reporting to GitHub: used in GitHub Actions (GITHUB_ACTIONS=true) with GITHUB_TOKEN."""
+    check.add_argument(
+        "--check-name",
+        metavar="NAME",
+        default="gatekeeper",
+        help="name of the check run and commit status context; the name to make required "
+        "(default: gatekeeper)",
+    )
+    check.add_argument(
+        "--github-check",
+        choices=ON_OFF,
+        default="on",
+        help="create or update a check run with annotations for the commit (default: on)",
+    )
+    check.add_argument(
+        "--github-status",
+        choices=ON_OFF,
+        default="off",
+        help="also set a commit status, for tokens that cannot write checks (default: off)",
+    )
+    check.add_argument(
+        "--comment",
+        choices=COMMENT_MODES,
+        default="always",
+        help="the pull request comment, updated in place: always, on-change (when a cell "
+        "changed), on-failure (once the gate fails), off (default: always)",
+    )
+    check.add_argument(
+        "--job-summary",
+        choices=ON_OFF,
+        default="on",
+        help="append the Markdown report to $GITHUB_STEP_SUMMARY (default: on)",
     )
 
 
@@ -64,8 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--dry-run",
         action="store_true",
-        help="post nothing anywhere; print the verdict locally (the same verdict CI gives)",
+        help="post nothing anywhere; print the verdict locally (the same verdict CI gives) and, "
+        "in a GitHub context, what would be posted",
     )
+    _github_options(check)
     check.add_argument(
         "--today",
         metavar="YYYY-MM-DD",

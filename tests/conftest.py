@@ -11,6 +11,15 @@ REGENERATE = os.environ.get("GATEKEEPER_REGENERATE") == "1"
 """Set GATEKEEPER_REGENERATE=1 to rewrite expected-output files instead of comparing."""
 
 
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests start outside any Actions run, even when this project's own CI is one: an
+    in-process `main()` must not write to the real job summary or post with its token."""
+    for name in list(os.environ):
+        if name.startswith(("GITHUB_", "RUNNER_", "INPUT_")):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The shared corpus of real artifacts; tests that need it skip where it is absent."""

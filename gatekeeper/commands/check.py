@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from gatekeeper import github
 from gatekeeper.collect import collect
 from gatekeeper.commands import locate_matrix
 from gatekeeper.engine import evaluate
@@ -44,6 +45,36 @@ def _outputs(specs: list[str]) -> list[tuple[str, Path]]:
     return outputs
 
 
+def _check_name(text: str) -> str:
+    name = text.strip()
+    if not name or not name.isprintable() or len(name) > 255:
+        raise UsageError(f"--check-name {text!r}: expected a name of 1 to 255 printable characters")
+    return name
+
+
+def _report_to_github(
+    args: argparse.Namespace, check_name: str, report: Report, code: ExitCode,
+    outputs: list[tuple[str, Path]], root: Path,
+) -> None:  # fmt: skip
+    """Only in GitHub Actions, or to preview with --dry-run; never changes the exit code."""
+    from gatekeeper.github.plans import GitHubOptions
+    from gatekeeper.github.publish import CommentMode
+    from gatekeeper.github.run import report_to_github
+
+    options = GitHubOptions(
+        check_name=check_name,
+        check=args.github_check == "on",
+        status=args.github_status == "on",
+        comment=CommentMode(args.comment),
+        job_summary=args.job_summary == "on",
+        dry_run=args.dry_run,
+        json_report=next((p for fmt, p in reversed(outputs) if fmt == "json"), None),
+        root=root,
+    )
+    sys.stdout.flush()  # the report first, then what comes after it
+    report_to_github(report, int(code), options, os.environ, out=sys.stdout, err=sys.stderr)
+
+
 def _use_color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
@@ -52,6 +83,7 @@ def _use_color(choice: str) -> bool:
 
 def run_check(args: argparse.Namespace) -> int:
     outputs = _outputs(args.output)  # bad usage is reported before any work
+    check_name = _check_name(args.check_name)
     today = _today(args.today)
     path = locate_matrix(args.matrix)
     matrix = read_matrix(path, str(path))
@@ -74,4 +106,6 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format != "none":
         options = RenderOptions(exit_code=int(code), color=_use_color(args.color))
         sys.stdout.write(REPORTERS[args.format](report, options))
+    if github.applies(os.environ, args.dry_run):
+        _report_to_github(args, check_name, report, code, outputs, root.resolve())
     return int(code)

@@ -1,0 +1,169 @@
+"""Everything GitHub that ``gatekeeper check`` does once the verdict is known. Never raises:
+whatever happens here, the exit code is the gate's.
+
+Order matters: the job summary and step outputs are written before anything is posted,
+so a verdict is on the page even when the API hangs or fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+from gatekeeper.github import actions_io
+from gatekeeper.github.context import GitHubContext
+from gatekeeper.github.fit import Kind, Part, split_report
+from gatekeeper.github.plans import GitHubOptions, Plans, make_plans, preview
+from gatekeeper.github.publish import CommentMode, GitHubAPI, PublishResult, publish
+from gatekeeper.github.retry import RetryPolicy
+from gatekeeper.reporters import REPORTERS, RenderOptions
+from gatekeeper.reporters.common import plain, verdict
+from gatekeeper.reporters.markdown import escape
+from gatekeeper.results import Report
+
+ApiFactory = Callable[[GitHubContext, RetryPolicy], GitHubAPI]
+REPORT_FILE = "gatekeeper-report.json"
+FORK_NOTE = (
+    "> [!NOTE]",
+    "> **Nothing was posted to the pull request.** It comes from a fork, so GitHub gives "
+    "this run a read-only token: gatekeeper wrote this summary and its step outputs only. "
+    "To get the check run and the comment on fork pull requests, use the two-stage recipe: "
+    "this workflow uploads its reports as an artifact, and a second workflow, started by "
+    "`workflow_run` when this one completes, downloads them and runs gatekeeper with a token "
+    "that can write (`examples/workflows/` has both, ready to copy).",
+    "",
+)
+FORK_LINE = (
+    "gatekeeper: nothing posted: a pull request from a fork gets a read-only token "
+    "(the job summary explains the two-stage workflow_run recipe)\n"
+)
+_SUMMARY_ELSEWHERE = "The full report is in the JSON report (the `report` output)."
+
+
+def report_to_github(
+    report: Report,
+    exit_code: int,
+    options: GitHubOptions,
+    environ: Mapping[str, str],
+    *,
+    out: TextIO,
+    err: TextIO,
+    api_factory: ApiFactory | None = None,
+    now: dt.datetime | None = None,
+) -> PublishResult | None:
+    actions = environ.get("GITHUB_ACTIONS") == "true"
+    try:
+        ctx = GitHubContext.from_env(environ)
+        when = now or dt.datetime.now(dt.timezone.utc)
+        return _report(report, exit_code, options, ctx, environ, out, err, api_factory, when)
+    except Exception as exc:  # a bug here must not cost the verdict
+        _warn(err, actions, f"could not report to GitHub: internal error ({type(exc).__name__}: "
+              f"{exc}); the gate's verdict and exit code stand")  # fmt: skip
+        return None
+
+
+def _report(
+    report: Report,
+    exit_code: int,
+    options: GitHubOptions,
+    ctx: GitHubContext,
+    environ: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    api_factory: ApiFactory | None,
+    now: dt.datetime,
+) -> PublishResult | None:
+    markdown = REPORTERS["markdown"](report, RenderOptions(exit_code=exit_code))
+    if options.dry_run:
+        plans = make_plans(report, exit_code, markdown, ctx, options, now)
+        out.write(preview(plans, ctx, options))
+        return None
+    if ctx.token:
+        err.write(actions_io.mask(ctx.token))
+    for problem in ctx.problems:
+        _warn(err, ctx.actions, f"GitHub context: {problem}")
+    if options.job_summary and ctx.step_summary is not None:
+        parts = split_report(markdown)
+        if ctx.read_only:
+            parts.insert(0, Part(Kind.FIXED, FORK_NOTE))
+        _write(err, ctx, "job summary", lambda: _summary(ctx.step_summary, parts))
+    if ctx.output is not None:
+        _write(err, ctx, "step outputs", lambda: _outputs(report, exit_code, options, ctx))
+    wanted = options.check or options.status or options.comment is not CommentMode.OFF
+    if ctx.read_only:
+        err.write(FORK_LINE)
+        return PublishResult(skipped=("everything: read-only token of a fork pull request",))
+    if not wanted:
+        return None
+    if not ctx.token or not ctx.repository:
+        missing = "GITHUB_TOKEN" if not ctx.token else "GITHUB_REPOSITORY"
+        _warn(err, ctx.actions, f"nothing posted to GitHub: {missing} is not set")
+        return PublishResult(failed=(f"everything: {missing} is not set",))
+    plans = make_plans(report, exit_code, markdown, ctx, options, now)
+    result = _publish(plans, ctx, environ, api_factory)
+    for line in result.posted + result.skipped:
+        err.write(f"gatekeeper: {plain(line)}\n")
+    for line in result.failed:
+        _warn(err, ctx.actions, f"could not post the {line}")
+    if result.failed and options.job_summary and ctx.step_summary is not None:
+        lines = ("### ⚠️ Not posted to GitHub", "", *(f"- {escape(f)}" for f in result.failed), "")
+        summary = ctx.step_summary
+        _write(err, ctx, "job summary", lambda: _summary(summary, [Part(Kind.FIXED, lines)]))
+    return result
+
+
+def _publish(
+    plans: Plans, ctx: GitHubContext, environ: Mapping[str, str], api_factory: ApiFactory | None
+) -> PublishResult:
+    api = (api_factory or _pygithub)(ctx, RetryPolicy.from_env(environ))
+    result = publish(
+        api, sha=ctx.sha, check_run=plans.check_run, status=plans.status, comment=plans.comment
+    )
+    return PublishResult(result.posted, plans.skipped + result.skipped, result.failed)
+
+
+def _pygithub(ctx: GitHubContext, policy: RetryPolicy) -> GitHubAPI:
+    from gatekeeper.github.client import PyGithubClient
+
+    assert ctx.repository is not None and ctx.token is not None  # checked by the caller
+    return PyGithubClient(
+        api_url=ctx.api_url, repository=ctx.repository, token=ctx.token, policy=policy
+    )
+
+
+def _summary(path: Path | None, parts: list[Part]) -> None:
+    if path is not None:
+        actions_io.append_summary(path, parts, elsewhere=_SUMMARY_ELSEWHERE)
+
+
+def _outputs(report: Report, exit_code: int, options: GitHubOptions, ctx: GitHubContext) -> None:
+    assert ctx.output is not None
+    path = options.json_report
+    if path is None:
+        folder = ctx.runner_temp or Path(tempfile.gettempdir())
+        path = folder / REPORT_FILE
+        path.write_text(REPORTERS["json"](report, RenderOptions(exit_code)), encoding="utf-8")
+    values = {
+        "verdict": verdict(report, exit_code),
+        "stands-at": report.stands_at or "",
+        "enforced-phase": report.enforced,
+        "report": str(path.resolve()),
+    }
+    actions_io.write_outputs(ctx.output, values)
+
+
+def _write(err: TextIO, ctx: GitHubContext, what: str, action: Callable[[], None]) -> None:
+    try:
+        action()
+    except OSError as exc:
+        _warn(err, ctx.actions, f"could not write the {what}: {exc.strerror or exc}")
+
+
+def _warn(err: TextIO, actions: bool, message: str) -> None:
+    if actions:
+        err.write(actions_io.warning(plain(message), title="gatekeeper"))
+    else:
+        err.write(f"gatekeeper: {plain(message)}\n")

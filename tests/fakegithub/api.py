@@ -1,0 +1,82 @@
+"""What each endpoint does with a request that passed validation: one function per
+operation of GitHub's description, keyed by its operationId."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import checks, comments
+from .paging import paginate
+from .state import Store
+
+
+@dataclass(frozen=True)
+class Call:
+    """A valid request: path and query values typed by their schemas, the JSON body."""
+
+    params: dict[str, Any]
+    query_pairs: list[tuple[str, str]]
+    body: Any
+    list_url: str
+    """Absolute URL of this list as GitHub writes it in Link headers."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _page(items: list[Any], call: Call) -> tuple[list[Any], dict[str, str]]:
+    chosen, link = paginate(items, call.params, call.query_pairs, call.list_url)
+    return chosen, ({"Link": link} if link else {})
+
+
+def _list_check_runs(store: Store, call: Call) -> Answer:
+    runs = checks.for_ref(store, call.params["ref"], call.params)
+    chosen, headers = _page(runs, call)
+    return Answer(200, {"total_count": len(runs), "check_runs": chosen}, headers)
+
+
+def _create_check_run(store: Store, call: Call) -> Answer:
+    return Answer(201, checks.create(store, call.body))
+
+
+def _update_check_run(store: Store, call: Call) -> Answer:
+    return Answer(200, checks.update(store, call.params["check_run_id"], call.body))
+
+
+def _create_status(store: Store, call: Call) -> Answer:
+    status = store.commit_status(call.params["sha"], call.body)
+    return Answer(201, status, {"Location": status["url"]})
+
+
+def _list_comments(store: Store, call: Call) -> Answer:
+    found = comments.on_issue(store, call.params["issue_number"], call.params.get("since"))
+    chosen, headers = _page(found, call)
+    return Answer(200, chosen, headers)
+
+
+def _create_comment(store: Store, call: Call) -> Answer:
+    comment = comments.create(store, call.params["issue_number"], call.body["body"])
+    return Answer(201, comment, {"Location": comment["url"]})
+
+
+def _update_comment(store: Store, call: Call) -> Answer:
+    return Answer(200, comments.update(store, call.params["comment_id"], call.body["body"]))
+
+
+OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
+    "checks/list-for-ref": _list_check_runs,
+    "checks/create": _create_check_run,
+    "checks/update": _update_check_run,
+    "repos/create-commit-status": _create_status,
+    "issues/list-comments": _list_comments,
+    "issues/create-comment": _create_comment,
+    "issues/update-comment": _update_comment,
+    "users/get-authenticated": lambda store, call: Answer(200, store.authenticated_user()),
+    "repos/get": lambda store, call: Answer(200, store.repository_object()),
+}

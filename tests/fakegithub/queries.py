@@ -1,0 +1,54 @@
+"""What tests ask the fake GitHub after a run: what it holds and what it was sent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import comments
+from .records import RecordedRequest
+from .state import Identity, Store
+
+
+class Inspection:
+    store: Store
+    requests: list[RecordedRequest]
+
+    def check_runs(
+        self, head_sha: str | None = None, name: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every check run created, oldest first."""
+        return [
+            dict(run)
+            for _, run in sorted(self.store.check_runs.items())
+            if (head_sha is None or run["head_sha"] == head_sha)
+            and (name is None or run["name"] == name)
+        ]
+
+    def annotations(self, check_run_id: int) -> list[dict[str, Any]]:
+        """All annotations of a check run, in the order they were sent."""
+        return list(self.store.annotations.get(check_run_id, []))
+
+    def comments(self, issue: int | None = None) -> list[dict[str, Any]]:
+        """Every comment, ascending id, optionally on one issue or pull request."""
+        return [
+            dict(c)
+            for cid, c in sorted(self.store.comments.items())
+            if issue is None or self.store.comment_issue[cid] == issue
+        ]
+
+    def statuses(self, sha: str | None = None) -> list[dict[str, Any]]:
+        return [dict(s) for s in self.store.statuses if sha is None or s["sha"] == sha]
+
+    def add_comment(self, issue: int, body: str, author: Identity | None = None) -> dict[str, Any]:
+        """A comment already on the pull request (by `author`, default: the token's identity)."""
+        return comments.create(self.store, issue, body, author or self.store.identity)
+
+    def calls(self, method: str, path_regex: str = "") -> list[RecordedRequest]:
+        """The requests with this method whose path matches `path_regex` (re.search)."""
+        pattern = re.compile(path_regex)
+        return [r for r in self.requests if r.method == method and pattern.search(r.path)]
+
+    def writes(self) -> list[RecordedRequest]:
+        """Every request that would change something on GitHub."""
+        return [r for r in self.requests if r.method not in ("GET", "HEAD")]

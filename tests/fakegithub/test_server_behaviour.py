@@ -1,0 +1,219 @@
+"""The fake GitHub answers like GitHub: pagination, accumulating annotations, identities,
+injected failures, and responses that fit GitHub's own response schemas."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.fakegithub import spec
+from tests.fakegithub.client import SHA, call, notes, output
+from tests.fakegithub.faults import SECONDARY_RATE_LIMIT
+from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
+from tests.fakegithub.state import ACTIONS_BOT, Identity
+
+REPO = "/repos/Codertocat/Hello-World"
+COMMENTS = f"{REPO}/issues/2/comments"
+RUN = {"name": "gatekeeper", "head_sha": SHA}
+
+
+def links(header: str | None) -> dict[str, str]:
+    """rel -> URL from a Link header, in the order given."""
+    found = {}
+    for part in (header or "").split(", "):
+        if part:
+            url, rel = part.split("; ")
+            found[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return found
+
+
+def test_pagination_is_github_s(fake_github: FakeGitHub) -> None:
+    for number in range(65):
+        fake_github.add_comment(2, f"comment {number}", Identity("someone", 7))
+    first = call(fake_github, "GET", COMMENTS)
+    assert len(first.body) == 30  # per_page defaults to 30
+    root = f"{fake_github.url}/repositories/186853002/issues/2/comments"
+    assert first.headers["Link"] == f'<{root}?page=2>; rel="next", <{root}?page=3>; rel="last"'
+    middle = call(fake_github, "GET", f"{COMMENTS}?per_page=30&page=2")
+    assert list(links(middle.headers["Link"])) == ["prev", "next", "last", "first"]
+    assert links(middle.headers["Link"])["next"] == f"{root}?per_page=30&page=3"
+    last = call(fake_github, "GET", links(middle.headers["Link"])["last"])  # GitHub's own URL form
+    assert list(links(last.headers["Link"])) == ["prev", "first"]
+    assert len(last.body) == 5
+    ids = [c["id"] for page in (first, middle, last) for c in page.body]
+    assert ids == sorted(ids) and len(set(ids)) == 65  # ascending ids, none twice
+    capped = call(fake_github, "GET", f"{COMMENTS}?per_page=500")
+    assert len(capped.body) == 65 and "Link" not in capped.headers  # at most 100, one page
+    assert fake_github.violations == []
+
+
+def test_annotations_accumulate_across_updates(fake_github: FakeGitHub) -> None:
+    first = {**RUN, "status": "in_progress", "output": output(annotations=notes(50))}
+    run = call(fake_github, "POST", f"{REPO}/check-runs", first).body
+    path = f"{REPO}/check-runs/{run['id']}"
+    call(fake_github, "PATCH", path, {"output": output(annotations=notes(50, 50))})
+    final = call(fake_github, "PATCH", path, {"conclusion": "failure", "output": output(
+        summary="final", annotations=notes(20, 100))}).body  # fmt: skip
+    assert final["output"]["annotations_count"] == 120
+    assert final["output"]["summary"] == "final"
+    assert (final["status"], final["conclusion"]) == (
+        "completed",
+        "failure",
+    )  # conclusion completes
+    assert final["completed_at"] is not None
+    messages = [a["message"] for a in fake_github.annotations(run["id"])]
+    assert messages == [f"test {i} failed" for i in range(120)]
+    assert fake_github.violations == []
+
+
+def test_check_runs_are_listed_by_name_latest_first(fake_github: FakeGitHub) -> None:
+    older = call(fake_github, "POST", f"{REPO}/check-runs", RUN).body
+    newer = call(fake_github, "POST", f"{REPO}/check-runs", RUN).body
+    call(fake_github, "POST", f"{REPO}/check-runs", {**RUN, "name": "other"})
+    listed = call(fake_github, "GET", f"{REPO}/commits/{SHA}/check-runs?check_name=gatekeeper").body
+    assert [r["id"] for r in listed["check_runs"]] == [newer["id"]]  # filter=latest by default
+    every = call(
+        fake_github, "GET", f"{REPO}/commits/{SHA}/check-runs?check_name=gatekeeper&filter=all"
+    )
+    assert [r["id"] for r in every.body["check_runs"]] == [newer["id"], older["id"]]
+    assert every.body["total_count"] == 2
+    assert fake_github.violations == []
+
+
+def test_the_identity_authors_comments_and_answers_get_user(fake_github: FakeGitHub) -> None:
+    refused = call(fake_github, "GET", "/user")  # GITHUB_TOKEN: an installation token
+    assert (refused.status, refused.body["message"]) == (
+        403,
+        "Resource not accessible by integration",
+    )
+    posted = call(fake_github, "POST", COMMENTS, {"body": "hello"}).body
+    assert (posted["user"]["login"], posted["user"]["type"]) == (ACTIONS_BOT.login, "Bot")
+    fake_github.identity = Identity("octo-bot", 99)
+    assert call(fake_github, "GET", "/user").body["login"] == "octo-bot"
+    edited = call(
+        fake_github, "PATCH", f"{REPO}/issues/comments/{posted['id']}", {"body": "edited"}
+    )
+    assert (edited.body["body"], edited.body["id"]) == ("edited", posted["id"])
+    assert call(fake_github, "POST", COMMENTS, {"body": "x"}).body["user"]["login"] == "octo-bot"
+    assert call(fake_github, "PATCH", f"{REPO}/issues/comments/1", {"body": "gone"}).status == 404
+    assert fake_github.violations == []  # a stale id is GitHub's 404, not a client's mistake
+
+
+def test_a_fault_fails_the_given_number_of_times(fake_github: FakeGitHub) -> None:
+    fault = fake_github.fail("POST", r"/check-runs$", 502)
+    first = call(fake_github, "POST", f"{REPO}/check-runs", RUN)
+    assert first.status == 502 and "Bad Gateway" in first.body  # an HTML page, as GitHub's edge
+    assert call(fake_github, "POST", f"{REPO}/check-runs", RUN).status == 201
+    assert fault.hits == 1 and len(fake_github.check_runs()) == 1
+    always = fake_github.fail("GET", r"/comments$", 500, times=None)
+    assert [call(fake_github, "GET", COMMENTS).status for _ in range(3)] == [500] * 3
+    assert always.hits == 3
+
+
+def test_a_fault_after_the_work_leaves_the_work_done(fake_github: FakeGitHub) -> None:
+    fake_github.fail("POST", r"/check-runs$", 502, after=True)
+    assert call(fake_github, "POST", f"{REPO}/check-runs", RUN).status == 502
+    assert len(fake_github.check_runs()) == 1  # a blind retry would make a second one
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_secondary_rate_limit_says_so_as_github_does(
+    fake_github: FakeGitHub, status: int
+) -> None:
+    fake_github.secondary_rate_limit("POST", r"/comments$", retry_after=1, status=status)
+    reply = call(fake_github, "POST", COMMENTS, {"body": "hi"})
+    assert (reply.status, reply.headers["Retry-After"]) == (status, "1")
+    assert reply.body["message"] == SECONDARY_RATE_LIMIT
+    assert "You have exceeded a secondary rate limit" in reply.body["message"]
+    assert fake_github.comments() == []
+    assert call(fake_github, "POST", COMMENTS, {"body": "hi"}).status == 201
+
+
+def test_a_read_only_token_cannot_write(fake_github: FakeGitHub) -> None:
+    fake_github.read_only = True
+    reply = call(fake_github, "POST", f"{REPO}/check-runs", RUN)
+    assert (reply.status, reply.body["message"]) == (403, "Resource not accessible by integration")
+    assert call(fake_github, "GET", COMMENTS).status == 200
+    assert fake_github.check_runs() == [] and len(fake_github.writes()) == 1
+
+
+def test_requests_are_recorded(fake_github: FakeGitHub) -> None:
+    before = time.monotonic()
+    call(fake_github, "POST", f"{COMMENTS}", {"body": "hi"})
+    call(fake_github, "GET", f"{COMMENTS}?per_page=100")
+    posted, listed = fake_github.requests
+    assert (posted.method, posted.path, posted.body, posted.status) == (
+        "POST",
+        COMMENTS,
+        {"body": "hi"},
+        201,
+    )
+    assert (listed.query, listed.status) == ({"per_page": ["100"]}, 200)
+    assert posted.headers["authorization"].startswith("Bearer ")
+    assert before <= posted.at <= listed.at
+    assert fake_github.calls("GET", r"/comments$") == [listed]
+
+
+def test_an_enterprise_server_root_is_served_under_its_prefix() -> None:
+    with FakeGitHub(prefix="/api/v3") as github:
+        assert github.url.endswith("/api/v3")
+        assert call(github, "POST", COMMENTS, {"body": "hi"}).status == 201
+        assert call(github, "GET", github.url.removesuffix("/api/v3") + COMMENTS).status == 404
+        assert len(github.violations) == 1
+
+
+def _responses(github: FakeGitHub) -> dict[str, Any]:
+    """One answer of every endpoint, keyed by operationId."""
+    run = call(github, "POST", f"{REPO}/check-runs", {**RUN, "output": output()}).body
+    comment = call(github, "POST", COMMENTS, {"body": "hi"}).body
+    status = call(github, "POST", f"{REPO}/statuses/{SHA}", {"state": "failure"}).body
+    run_path, comment_path = (
+        f"{REPO}/check-runs/{run['id']}",
+        f"{REPO}/issues/comments/{comment['id']}",
+    )
+    github.identity = Identity("octo-bot", 99)
+    return {
+        "checks/create": run,
+        "checks/update": call(github, "PATCH", run_path, {"conclusion": "success"}).body,
+        "checks/list-for-ref": call(github, "GET", f"{REPO}/commits/{SHA}/check-runs").body,
+        "repos/create-commit-status": status,
+        "issues/create-comment": comment,
+        "issues/update-comment": call(github, "PATCH", comment_path, {"body": "x"}).body,
+        "issues/list-comments": call(github, "GET", COMMENTS).body,
+        "users/get-authenticated": call(github, "GET", "/user").body,
+        "repos/get": call(github, "GET", REPO).body,
+    }
+
+
+def test_every_answer_fits_github_s_response_schema(fake_github: FakeGitHub) -> None:
+    responses = _responses(fake_github)
+    assert sorted(responses) == sorted(e.operation_id for e in spec.endpoints())
+    for endpoint in spec.endpoints():
+        assert spec.response_problems(endpoint, responses[endpoint.operation_id]) == [], (
+            endpoint.template
+        )
+    assert fake_github.violations == []
+
+
+def test_a_real_client_reads_it_and_its_strays_are_caught(fake_github: FakeGitHub) -> None:
+    from github import Auth, Github, GithubException
+
+    for number in range(150):
+        fake_github.add_comment(2, f"remark {number}", Identity("someone", 7))
+    lazy = Github(base_url=fake_github.url, auth=Auth.Token(DEFAULT_TOKEN), per_page=100,
+                  retry=None, lazy=True)  # fmt: skip
+    eager = Github(base_url=fake_github.url, auth=Auth.Token(DEFAULT_TOKEN), retry=None)
+    try:
+        comments = lazy.get_repo("Codertocat/Hello-World").get_issue(2).get_comments()
+        assert [c.body for c in comments] == [f"remark {n}" for n in range(150)]  # via Link
+        assert fake_github.violations == []
+        with pytest.raises(GithubException) as refused:  # GET .../issues/2 is not in the contract
+            eager.get_repo("Codertocat/Hello-World").get_issue(2)
+        assert refused.value.status == 404
+        assert [v.path for v in fake_github.violations] == [f"{REPO}/issues/2"]
+    finally:
+        lazy.close()
+        eager.close()

@@ -1,0 +1,64 @@
+"""PyGithub (and requests under it) is loaded only when something is posted: a local run,
+and a --dry-run even in a GitHub context, never pay for it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+KMTA = REPO / "examples" / "kmta"
+HEAVY = ("github", "requests", "urllib3")
+
+
+def _imported(env: dict[str, str], *argv: str) -> set[str]:
+    """Top-level packages `python -X importtime -m gatekeeper check ...` imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gatekeeper", "check", *argv],
+        cwd=KMTA,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    assert "gatekeeper" in names
+    return names
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def test_a_local_dry_run_imports_no_http_client() -> None:
+    names = _imported(_clean_env(), "--dry-run")
+    assert not names & set(HEAVY), sorted(names & set(HEAVY))
+
+
+@pytest.mark.parametrize("flags", [("--dry-run",), ("--dry-run", "--github-status", "on")])
+def test_a_dry_run_in_a_github_context_previews_without_them(
+    tmp_path: Path, flags: tuple[str, ...]
+) -> None:
+    event = REPO / "tests" / "github" / "events" / "pull_request-opened.json"
+    env = _clean_env() | {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "Codertocat/Hello-World",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_TOKEN": "ghs_not_used",
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }
+    names = _imported(env, *flags)
+    assert not names & set(HEAVY), sorted(names & set(HEAVY))
+    assert not (tmp_path / "summary").exists()  # a dry run writes nothing either

@@ -1,0 +1,113 @@
+"""The action's scripts: the launcher's input-to-flag mapping, and the locks install.py uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from tests.action_scripts import REPO, install, launch
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No input, and no GitHub context (nothing is posted), but what a test sets."""
+    for name in [*os.environ]:
+        if name.startswith(("INPUT_", "GITHUB_")):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def test_launcher_maps_lines_switches_and_values() -> None:
+    env = {
+        "INPUT_OUTPUT": "json:gate.json\n\n  markdown:-odd name.md  \n",
+        "INPUT_DRY_RUN": "True",
+        "INPUT_MATRIX": "-m.yml",
+        "INPUT_PHASE": "",
+        "INPUT_ROOT": "  ",
+    }
+    assert launch.check_argv(env) == [
+        "--matrix=-m.yml",
+        "--output=json:gate.json",
+        "--output=markdown:-odd name.md",
+        "--dry-run",
+    ]
+    assert launch.check_argv({"INPUT_DRY_RUN": "false"}) == []
+
+
+def test_launcher_refuses_a_switch_that_is_not_a_boolean(clean_env: pytest.MonkeyPatch) -> None:
+    with pytest.raises(launch.InputError, match="dry-run"):
+        launch.check_argv({"INPUT_DRY_RUN": "yes"})
+    clean_env.setenv("INPUT_DRY_RUN", "1")
+    assert launch.main() == 2
+
+
+def test_launcher_runs_the_check(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("INPUT_MATRIX", str(REPO / "examples/kmta/gatekeeper.yml"))
+    clean_env.setenv("INPUT_FORMAT", "none")
+    clean_env.setenv("INPUT_DRY_RUN", "true")
+    clean_env.setenv("INPUT_OUTPUT", f"json:{tmp_path}/gate.json\nmarkdown:{tmp_path}/gate.md")
+    code = launch.main()
+    direct = subprocess.run(
+        [sys.executable, "-m", "gatekeeper", "check", "--dry-run", "--format", "none",
+         "--matrix", str(REPO / "examples/kmta/gatekeeper.yml")],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert code == direct.returncode
+    assert json.loads((tmp_path / "gate.json").read_text(encoding="utf-8"))["verdict"]
+    assert (tmp_path / "gate.md").read_text(encoding="utf-8").strip()
+
+
+def test_launcher_echo_cannot_start_a_workflow_command(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_env.setenv("INPUT_MATRIX", str(REPO / "examples/kmta/gatekeeper.yml"))
+    clean_env.setenv("INPUT_PHASE", "iron\n::warning::injected")
+    clean_env.setenv("INPUT_DRY_RUN", "true")
+    assert launch.main() == 2  # no such phase
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("gatekeeper check ")
+    assert not [line for line in lines if line.startswith("::")], lines
+
+
+# --- pinned dependencies --------------------------------------------------------------
+
+
+def _pins(lock: Path) -> dict[str, list[tuple[str, str, int]]]:
+    """name -> [(version, marker, number of hashes)], read from a `--generate-hashes` lock."""
+    pins: dict[str, list[tuple[str, str, int]]] = {}
+    text = lock.read_text(encoding="utf-8").replace("\\\n", " ")
+    for line in text.splitlines():
+        if not line or line[0] in "# ":
+            continue
+        requirement, _, _ = line.partition("--hash")
+        req = Requirement(requirement.strip())
+        (spec,) = req.specifier
+        assert spec.operator == "==", f"{lock.name}: {req.name} is not pinned"
+        pins.setdefault(req.name.lower(), []).append(
+            (spec.version, str(req.marker or ""), line.count("--hash=sha256:"))
+        )
+    return pins
+
+
+def test_the_lock_pins_every_dependency_with_hashes() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = _pins(REPO / "action/requirements.lock")
+    wanted = [*pyproject["project"]["dependencies"], *pyproject["build-system"]["requires"]]
+    for text in wanted:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in action/requirements.lock: regenerate it"
+        for version, _, _ in pins[name]:
+            assert requirement.specifier.contains(version), f"lock has {name}=={version}"
+    assert all(count >= 1 for versions in pins.values() for *_, count in versions)
+    (uv,) = _pins(REPO / "action/bootstrap.lock")["uv"]
+    assert uv[2] >= 1
+    assert install.uv_version() == uv[0]
+    assert f"uv=={uv[0]}" in (REPO / "action/bootstrap.in").read_text(encoding="utf-8")
