@@ -149,6 +149,12 @@ class Matrix:
     waivers: tuple[Waiver, ...] = ()
     current: str | None = None
     """The phase the team is working to complete."""
+    phase_tags: str = "phase/{phase}"
+    """Pattern of the git tags that record a completed phase ({phase}: the phase id)."""
+
+    def phase_tag(self, phase_id: str) -> str:
+        """The tag that records ``phase_id`` as completed."""
+        return self.phase_tags.replace("{phase}", phase_id)
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)

@@ -80,3 +80,10 @@ def test_schema_format_names_are_the_registered_parsers() -> None:
     schema = json.loads((CASES.parents[1] / "schemas" / "matrix.schema.json").read_text())
     artifact = schema["properties"]["artifacts"]["additionalProperties"]
     assert artifact["properties"]["format"]["enum"] == list(FORMAT_NAMES)
+
+
+def test_phase_tag_pattern() -> None:
+    full = read_matrix(CASES / "valid" / "full.yml")
+    assert full.phase_tag("two") == "release/two-done"
+    minimal = read_matrix(CASES / "valid" / "minimal.yml")
+    assert minimal.phase_tag("one") == "phase/one"

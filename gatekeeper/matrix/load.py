@@ -104,6 +104,7 @@ def build(located: Located) -> Matrix:
             for w in data.get("waivers", ())
         ),
         current=data.get("current"),
+        phase_tags=data.get("phase_tags", "phase/{phase}"),
     )
 
 

@@ -54,6 +54,9 @@ def _message(error: Any) -> tuple[KeyPath, str]:
                 path,
                 f"{value!r} is not a valid id: use lowercase letters, digits, '.', '_', '-'",
             )
+        description = error.schema.get("description")
+        if description:
+            return path, f"{value!r} does not fit: {description}"
         return path, f"{value!r} does not have the expected form {error.validator_value}"
     if validator == "enum":
         allowed = [str(v) for v in error.validator_value]
