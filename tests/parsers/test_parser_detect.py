@@ -136,3 +136,25 @@ def test_unknown_format_is_an_evidence_error(tmp_path: Path) -> None:
     path.write_text("just some notes\n")
     with pytest.raises(EvidenceError, match="cannot tell the format"):
         detect_format(path, "notes.txt")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FORMAT_FOLDERS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name in PARSER_MODULES)
+NOT_CLAIMED = {
+    "criterion/target/criterion/fib/20/new/benchmark.json": "read beside estimates.json",
+    "criterion/target/criterion/fib/20/new/sample.json": "read beside estimates.json",
+    "wrk/refused.txt": "wrk's 'unable to connect' output is no report",
+}
+
+
+@pytest.mark.parametrize("folder", FORMAT_FOLDERS, ids=[p.name for p in FORMAT_FOLDERS])
+def test_a_format_claims_its_fixtures_and_nothing_else(folder: Path) -> None:
+    """Every fixture of a format is detected as that format alone; no other fixture is."""
+    for path in sorted(p for p in FIXTURES.rglob("*") if p.is_file()):
+        head = path.read_bytes()[:SNIFF_BYTES]
+        claimed = [name for name in PARSER_MODULES if get_parser(name).detect(head)]
+        relative = path.relative_to(FIXTURES).as_posix()
+        if folder in path.parents and relative not in NOT_CLAIMED:
+            assert claimed == [folder.name], relative
+        else:
+            assert folder.name not in claimed, relative
