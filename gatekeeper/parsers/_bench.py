@@ -69,7 +69,7 @@ def read_lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
                 )
             if number == 1:
                 raw = raw.removeprefix(_BOM)
-            text = _decode(raw, display, number)
+            text = decode_line(raw, display, number)
             for part in re.split(r"\r\n|\r|\n", text.rstrip("\r\n")):
                 yield number, _ANSI.sub("", part)
 
@@ -85,7 +85,8 @@ def first_char(path: Path, display: str) -> str:
     return chr(stripped[0]) if stripped else ""
 
 
-def _decode(raw: bytes, display: str, number: int) -> str:
+def decode_line(raw: bytes, display: str, number: int) -> str:
+    """One line of a UTF-8 text file, or an error at its line and column."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

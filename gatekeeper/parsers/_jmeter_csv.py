@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import _jmeter_arrow, _jmeter_tally
+from gatekeeper.parsers._bench import decode_line
 from gatekeeper.parsers._jmeter_tally import MAX_DIGITS, Tally
 
 COLUMNS = (
@@ -90,7 +91,7 @@ def read_header(path: Path, display: str) -> Header:
             raw = handle.readline(MAX_LINE + 1)
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
-    line = _decode(raw, display, 1).removeprefix(_BOM).rstrip("\r\n")
+    line = decode_line(raw, display, 1).removeprefix(_BOM).rstrip("\r\n")
     header = _header(line)
     if header is not None:
         return header
@@ -202,14 +203,5 @@ def _lines(handle: BinaryIO, display: str) -> Iterator[str]:
         if len(raw) > MAX_LINE:
             message = f"line longer than {MAX_LINE // 1024} KiB; this is not a results row"
             raise EvidenceError(Position(display, number), message)
-        yield _decode(raw, display, number)
+        yield decode_line(raw, display, number)
         number += 1
-
-
-def _decode(raw: bytes, display: str, line: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-        where = Position(display, line, column)
-        raise EvidenceError(where, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from exc
