@@ -7,7 +7,7 @@ subprocess per contender, measuring wall time and peak memory (ru_maxrss):
 
 - csv module: ``csv.reader`` over the file, ``float(elapsed)`` per row, kept in
   an array (the least any reader that computes percentiles must do);
-- gatekeeper: ``gatekeeper.parsers.jmeter.parse`` (pyarrow engine when installed);
+- gatekeeper: ``gatekeeper.parsers.load.jmeter.parse`` (pyarrow engine when installed);
 - gatekeeper's stdlib engine, for information (what runs without pyarrow).
 
 Targets: gatekeeper at least 3x faster than the csv module, peak memory under
@@ -120,7 +120,7 @@ def _csv_module(path: Path, _: bool) -> tuple[int, Callable[[], float]]:
 
 def _gatekeeper(path: Path, stdlib_only: bool) -> tuple[int, Callable[[], float]]:
     sys.path.insert(0, str(REPO))
-    from gatekeeper.parsers import _jmeter_csv, _jmeter_tally, jmeter
+    from gatekeeper.parsers.load import _jmeter_csv, _jmeter_tally, jmeter
 
     if stdlib_only:
         header = _jmeter_csv.read_header(path, path.name)

@@ -126,7 +126,7 @@ def _tally(outcomes: Counter[str], status: str, seconds: float | None, reruns: i
 
 
 def _gatekeeper(path: Path) -> Callable[[], dict[str, object]]:
-    from gatekeeper.parsers import junit
+    from gatekeeper.parsers.testresults import junit
 
     def work() -> dict[str, object]:
         outcomes: Counter[str] = Counter()
@@ -140,7 +140,8 @@ def _gatekeeper(path: Path) -> Callable[[], dict[str, object]]:
 
 def _gatekeeper_streaming(path: Path) -> Callable[[], dict[str, object]]:
     """The same code path, but each result is dropped once counted: the working set."""
-    from gatekeeper.parsers import _xml, junit
+    from gatekeeper.parsers import _xml
+    from gatekeeper.parsers.testresults import junit
 
     def work() -> dict[str, object]:
         outcomes: Counter[str] = Counter()

@@ -224,7 +224,7 @@ def _summary(values: list[float], ok: list[float]) -> dict[str, object]:
 
 def _gatekeeper(path: Path) -> Callable[[], dict[str, object]]:
     from gatekeeper.evidence import SeriesRequest
-    from gatekeeper.parsers import k6_ndjson
+    from gatekeeper.parsers.load import k6_ndjson
 
     wanted = (SeriesRequest(METRIC), SeriesRequest(METRIC, (("status", STATUS),)))
 

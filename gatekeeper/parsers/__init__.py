@@ -1,6 +1,9 @@
 """Parsers: one module per artifact format, registered by name.
 
-Adding a format means one new module and one line in ``PARSER_MODULES``.
+Modules are grouped by what they yield: ``testresults/`` (tests), ``load/`` (request
+and metric series) and ``bench/`` (benchmark series); ``_json``, ``_xml`` and ``_text``
+are the bounded, position-reporting readers they share. Adding a format means one new
+module and one line in ``PARSER_MODULES``.
 A parser reads one file and returns a ``ParsedFile`` or raises
 ``EvidenceError`` naming the file and, where it can, the line and column.
 Modules are imported only when their format is needed (or detection asks),
@@ -41,34 +44,30 @@ class Parser(Protocol):
 
 
 PARSER_MODULES: dict[str, str] = {
-    # Detection tries them in this order: the most specific signatures first.
-    "junit": "gatekeeper.parsers.junit",
-    # -- other test-result formats --
-    "nunit": "gatekeeper.parsers.nunit",
-    "xunit-net": "gatekeeper.parsers.xunit_net",
-    "trx": "gatekeeper.parsers.trx",
-    "testng": "gatekeeper.parsers.testng",
-    "k6": "gatekeeper.parsers.k6",
-    # -- k6 streams --
-    "k6-ndjson": "gatekeeper.parsers.k6_ndjson",
-    # -- load-test formats --
-    "jmeter": "gatekeeper.parsers.jmeter",
-    "locust": "gatekeeper.parsers.locust",
-    "pytest-benchmark": "gatekeeper.parsers.pytest_benchmark",
-    # -- benchmark formats run by real tools --
-    "google-benchmark": "gatekeeper.parsers.google_benchmark",
-    "hyperfine": "gatekeeper.parsers.hyperfine",
-    "catch2": "gatekeeper.parsers.catch2",
-    "go-bench": "gatekeeper.parsers.go_bench",
-    # -- benchmark formats from the corpus --
-    "gatling": "gatekeeper.parsers.gatling",
-    "wrk": "gatekeeper.parsers.wrk",
-    "vegeta": "gatekeeper.parsers.vegeta",
-    "jmh": "gatekeeper.parsers.jmh",
-    "benchmarkdotnet": "gatekeeper.parsers.benchmarkdotnet",
-    "benchmarkjs": "gatekeeper.parsers.benchmarkjs",
-    "cargo-bench": "gatekeeper.parsers.cargo_bench",
-    "criterion": "gatekeeper.parsers.criterion",
+    # Detection tries them in this order: the most specific signatures first, so the
+    # XML roots and JSON keys come before the text formats' line shapes.
+    "junit": "gatekeeper.parsers.testresults.junit",
+    "nunit": "gatekeeper.parsers.testresults.nunit",
+    "xunit-net": "gatekeeper.parsers.testresults.xunit_net",
+    "trx": "gatekeeper.parsers.testresults.trx",
+    "testng": "gatekeeper.parsers.testresults.testng",
+    "k6": "gatekeeper.parsers.load.k6",
+    "k6-ndjson": "gatekeeper.parsers.load.k6_ndjson",
+    "jmeter": "gatekeeper.parsers.load.jmeter",
+    "locust": "gatekeeper.parsers.load.locust",
+    "pytest-benchmark": "gatekeeper.parsers.bench.pytest_benchmark",
+    "google-benchmark": "gatekeeper.parsers.bench.google_benchmark",
+    "hyperfine": "gatekeeper.parsers.bench.hyperfine",
+    "catch2": "gatekeeper.parsers.bench.catch2",
+    "go-bench": "gatekeeper.parsers.bench.go_bench",
+    "gatling": "gatekeeper.parsers.load.gatling",
+    "wrk": "gatekeeper.parsers.load.wrk",
+    "vegeta": "gatekeeper.parsers.load.vegeta",
+    "jmh": "gatekeeper.parsers.bench.jmh",
+    "benchmarkdotnet": "gatekeeper.parsers.bench.benchmarkdotnet",
+    "benchmarkjs": "gatekeeper.parsers.bench.benchmarkjs",
+    "cargo-bench": "gatekeeper.parsers.bench.cargo_bench",
+    "criterion": "gatekeeper.parsers.bench.criterion",
 }
 
 AUTO = "auto"

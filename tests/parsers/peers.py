@@ -26,7 +26,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import junit
+from gatekeeper.parsers.testresults import junit
 
 S = TestStatus
 

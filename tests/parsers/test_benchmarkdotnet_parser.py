@@ -10,7 +10,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile
-from gatekeeper.parsers import benchmarkdotnet
+from gatekeeper.parsers.bench import benchmarkdotnet
 from gatekeeper.units import Dimension
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "benchmarkdotnet"

@@ -9,7 +9,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import benchmarkjs
+from gatekeeper.parsers.bench import benchmarkjs
 from gatekeeper.units import Dimension
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "benchmarkjs"

@@ -13,7 +13,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import cargo_bench
+from gatekeeper.parsers.bench import cargo_bench
 from gatekeeper.units import Dimension
 from tests.conftest import missing_tool
 

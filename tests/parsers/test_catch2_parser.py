@@ -15,7 +15,7 @@ from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
 from gatekeeper.model import MetricCriterion
-from gatekeeper.parsers import catch2
+from gatekeeper.parsers.bench import catch2
 from gatekeeper.units import Dimension, Quantity
 
 D = Dimension

@@ -17,7 +17,8 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import AUTO, detect_format, junit, parse_file
+from gatekeeper.parsers import AUTO, detect_format, parse_file
+from gatekeeper.parsers.testresults import junit
 from tests.conftest import REPO
 from tests.parsers import peers
 from tests.parsers.peers import Expectation

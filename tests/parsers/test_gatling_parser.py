@@ -12,7 +12,7 @@ from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile, TestStatus
 from gatekeeper.model import MetricCriterion
-from gatekeeper.parsers import gatling
+from gatekeeper.parsers.load import gatling
 from gatekeeper.units import Dimension
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gatling"

@@ -16,7 +16,7 @@ from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile
 from gatekeeper.model import MetricCriterion
-from gatekeeper.parsers import google_benchmark
+from gatekeeper.parsers.bench import google_benchmark
 from gatekeeper.units import Dimension, Quantity
 
 D = Dimension

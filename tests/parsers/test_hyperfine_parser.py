@@ -16,7 +16,7 @@ from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Metric, ParsedFile
 from gatekeeper.model import MetricCriterion
-from gatekeeper.parsers import hyperfine
+from gatekeeper.parsers.bench import hyperfine
 from gatekeeper.results import Outcome
 from gatekeeper.threshold import parse_threshold
 from gatekeeper.units import Dimension, Quantity

@@ -11,7 +11,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import _jmeter_arrow, _jmeter_csv, _jmeter_tally, jmeter
+from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_csv, _jmeter_tally, jmeter
 
 pytestmark = pytest.mark.skipif(  # CI installs it: there the test must run
     not _jmeter_arrow.available() and not os.environ.get("CI"), reason="pyarrow is not installed"

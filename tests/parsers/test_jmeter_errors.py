@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.errors import EvidenceError
-from gatekeeper.parsers import _jmeter_csv, _jmeter_tally, jmeter
+from gatekeeper.parsers.load import _jmeter_csv, _jmeter_tally, jmeter
 
 HEADER = "timeStamp,elapsed,label,success\n"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import Metric, SeriesRequest
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser, jmeter, locust
+from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
+from gatekeeper.parsers.load import jmeter, locust
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension
 

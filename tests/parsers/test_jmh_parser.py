@@ -10,7 +10,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile
-from gatekeeper.parsers import jmh
+from gatekeeper.parsers.bench import jmh
 from gatekeeper.stats import from_samples
 from gatekeeper.units import Dimension
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.errors import EvidenceError
-from gatekeeper.parsers import junit
+from gatekeeper.parsers.testresults import junit
 
 DECL = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 

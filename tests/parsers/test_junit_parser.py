@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import _xml, junit
+from gatekeeper.parsers import _xml
+from gatekeeper.parsers.testresults import junit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

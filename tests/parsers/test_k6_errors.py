@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.errors import EvidenceError
-from gatekeeper.parsers import _json, k6
+from gatekeeper.parsers import _json
+from gatekeeper.parsers.load import k6
 
 
 def error_for(tmp_path: Path, content: bytes) -> str:

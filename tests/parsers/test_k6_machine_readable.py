@@ -14,7 +14,8 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import PARSER_MODULES, get_parser, k6
+from gatekeeper.parsers import PARSER_MODULES, get_parser
+from gatekeeper.parsers.load import k6
 from gatekeeper.units import Dimension, Quantity
 
 D = Dimension

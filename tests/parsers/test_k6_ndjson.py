@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import Metric, SeriesRequest
-from gatekeeper.parsers import PARSER_MODULES, _k6_lines, _k6_series, get_parser, k6, k6_ndjson
+from gatekeeper.parsers import PARSER_MODULES, get_parser
+from gatekeeper.parsers.load import _k6_lines, _k6_series, k6, k6_ndjson
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension, Quantity
 

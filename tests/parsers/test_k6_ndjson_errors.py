@@ -8,7 +8,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import SeriesRequest
-from gatekeeper.parsers import _k6_lines, k6_ndjson
+from gatekeeper.parsers.load import _k6_lines, k6_ndjson
 
 DECLARE = (
     b'{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time",'

@@ -9,7 +9,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import k6
+from gatekeeper.parsers.load import k6
 from gatekeeper.units import Dimension, Quantity
 
 D = Dimension

@@ -8,7 +8,8 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser, jmeter, locust
+from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
+from gatekeeper.parsers.load import jmeter, locust
 from gatekeeper.units import Dimension
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "locust"

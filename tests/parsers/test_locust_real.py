@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import detect_format, locust
+from gatekeeper.parsers import detect_format
+from gatekeeper.parsers.load import locust
 
 pytestmark = pytest.mark.skipif(  # CI installs it: there the test must run
     importlib.util.find_spec("locust") is None and not os.environ.get("CI"),

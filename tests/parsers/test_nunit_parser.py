@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import nunit
+from gatekeeper.parsers.testresults import nunit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "nunit"
 ENRICO = "junit/publish-unit-test-result-action/python/test/files/nunit"

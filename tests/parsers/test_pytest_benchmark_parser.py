@@ -9,7 +9,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import pytest_benchmark
+from gatekeeper.parsers.bench import pytest_benchmark
 from gatekeeper.units import Dimension, Quantity
 
 D = Dimension

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import testng
+from gatekeeper.parsers.testresults import testng
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "testng"
 DATA = "junit/test-results-parser/tests/data/testng"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import trx
+from gatekeeper.parsers.testresults import trx
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "trx"
 ENRICO = "junit/publish-unit-test-result-action/python/test/files/trx"

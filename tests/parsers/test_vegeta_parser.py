@@ -10,8 +10,8 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import vegeta
-from gatekeeper.parsers._vegeta_text import go_duration
+from gatekeeper.parsers.load import vegeta
+from gatekeeper.parsers.load._vegeta_text import go_duration
 from gatekeeper.units import Dimension
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "vegeta"

@@ -19,7 +19,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import wrk
+from gatekeeper.parsers.load import wrk
 from gatekeeper.units import Dimension
 from tests.conftest import missing_tool
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import xunit_net
+from gatekeeper.parsers.testresults import xunit_net
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "xunit-net"
 DATA = "junit/test-results-parser/tests/data/xunit"

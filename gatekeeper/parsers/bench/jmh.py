@@ -17,8 +17,8 @@ from pathlib import Path
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._bench import head_lines
-from gatekeeper.parsers._jmh_score import score_series
+from gatekeeper.parsers._text import head_lines
+from gatekeeper.parsers.bench._jmh_score import score_series
 
 NAME = "jmh"
 

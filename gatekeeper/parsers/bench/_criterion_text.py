@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gatekeeper.parsers._bench import TIME_SCALE, line_error
+from gatekeeper.parsers._text import TIME_SCALE, line_error
 from gatekeeper.units import UNITS, Dimension, Quantity
 
 _VALUE = r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?) (\S+)"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers._bench import head_lines, line_error, pkey, read_lines
+from gatekeeper.parsers._text import head_lines, line_error, pkey, read_lines
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "wrk"

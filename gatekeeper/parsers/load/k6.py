@@ -14,8 +14,9 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers import _json, _k6_results
-from gatekeeper.parsers._k6_units import KINDS, quantity
+from gatekeeper.parsers import _json
+from gatekeeper.parsers.load import _k6_results
+from gatekeeper.parsers.load._k6_units import KINDS, quantity
 from gatekeeper.units import Quantity
 
 NAME = "k6"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers._bench import TIME_SCALE, line_error, number
+from gatekeeper.parsers._text import TIME_SCALE, line_error, number
 from gatekeeper.units import UNITS, Dimension, Quantity
 
 _NUMBER = r"[\d,]*\d(?:\.\d+)?"

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from gatekeeper.parsers import _k6_lines as lines
-from gatekeeper.parsers._k6_lines import Block, LineError
-from gatekeeper.parsers._k6_series import Series, Tally
+from gatekeeper.parsers.load import _k6_lines as lines
+from gatekeeper.parsers.load._k6_lines import Block, LineError
+from gatekeeper.parsers.load._k6_series import Series, Tally
 
 Add = Callable[[float], None]
 Filtered = list[tuple[tuple[bytes, ...], Add]]

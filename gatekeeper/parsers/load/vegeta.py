@@ -16,8 +16,8 @@ from pathlib import Path
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._bench import first_char, head_lines, pkey, read_lines
-from gatekeeper.parsers._vegeta_text import read_text_report
+from gatekeeper.parsers._text import first_char, head_lines, pkey, read_lines
+from gatekeeper.parsers.load._vegeta_text import read_text_report
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "vegeta"

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers import _json, _libtest
-from gatekeeper.parsers._bench import first_char, head_lines, read_lines
-from gatekeeper.parsers._criterion_text import ConsoleReader, is_console_line
+from gatekeeper.parsers import _json
+from gatekeeper.parsers._text import first_char, head_lines, read_lines
+from gatekeeper.parsers.bench import _libtest
+from gatekeeper.parsers.bench._criterion_text import ConsoleReader, is_console_line
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "criterion"

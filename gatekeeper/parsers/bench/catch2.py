@@ -24,7 +24,8 @@ from xml.etree.ElementTree import Element
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
-from gatekeeper.parsers import SNIFF_BYTES, _catch2_console, _xml
+from gatekeeper.parsers import SNIFF_BYTES, _xml
+from gatekeeper.parsers.bench import _catch2_console
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "catch2"

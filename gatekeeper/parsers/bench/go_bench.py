@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
-from gatekeeper.parsers._go_bench_results import (
+from gatekeeper.parsers.bench._go_bench_results import (
     CONTINUATION,
     NAME_ONLY,
     RESULT,

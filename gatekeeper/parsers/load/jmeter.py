@@ -26,7 +26,8 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
-from gatekeeper.parsers import SNIFF_BYTES, _jmeter_csv, _jmeter_tally, _jmeter_xml
+from gatekeeper.parsers import SNIFF_BYTES
+from gatekeeper.parsers.load import _jmeter_csv, _jmeter_tally, _jmeter_xml
 
 NAME = "jmeter"
 

@@ -19,10 +19,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gatekeeper.parsers._jmeter_tally import MAX_DIGITS, MAX_LABELS, Tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, MAX_LABELS, Tally
 
 if TYPE_CHECKING:
-    from gatekeeper.parsers._jmeter_csv import Header
+    from gatekeeper.parsers.load._jmeter_csv import Header
 
 BLOCK_BYTES = 1 << 20
 """Arrow's unit of parsing; small blocks keep its read-ahead (one per core) small."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers._bench import TIME_SCALE, head_lines, line_error, read_lines
+from gatekeeper.parsers._text import TIME_SCALE, head_lines, line_error, read_lines
 from gatekeeper.units import Dimension, Quantity
 
 HEADER = re.compile(r"benchmark name\s+samples\s+iterations\s+(estimated|est run time|mean)\s*$")

@@ -14,7 +14,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers._k6_units import MS, quantity, sample_dimension
+from gatekeeper.parsers.load._k6_units import MS, quantity, sample_dimension
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension, Quantity
 

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers import _k6_lines as lines
-from gatekeeper.parsers._k6_lines import Block, LineError
-from gatekeeper.parsers._k6_scan import collect, tally_block
-from gatekeeper.parsers._k6_series import Series, Tally, series_metric, tally_metric
+from gatekeeper.parsers.load import _k6_lines as lines
+from gatekeeper.parsers.load._k6_lines import Block, LineError
+from gatekeeper.parsers.load._k6_scan import collect, tally_block
+from gatekeeper.parsers.load._k6_series import Series, Tally, series_metric, tally_metric
 
 NAME = "k6-ndjson"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._gatling_stats import series
+from gatekeeper.parsers.load._gatling_stats import series
 
 NAME = "gatling"
 

@@ -21,8 +21,8 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.parsers import _jmeter_tally
-from gatekeeper.parsers._jmeter_tally import MAX_DIGITS, Tally
+from gatekeeper.parsers.load import _jmeter_tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally
 
 _SAMPLES = frozenset({"httpSample", "sample"})
 _TRUNCATED = ("no element found", "unclosed token")

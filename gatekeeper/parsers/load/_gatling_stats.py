@@ -6,7 +6,7 @@ import re
 
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._bench import pkey
+from gatekeeper.parsers._text import pkey
 from gatekeeper.units import Dimension, Quantity
 
 _MS = 1e-3

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.parsers._bench import line_error, pkey
+from gatekeeper.parsers._text import line_error, pkey
 from gatekeeper.units import Dimension, Quantity
 
 _ROW = re.compile(r"^(?P<label>[A-Z][A-Za-z ]*?)\s+\[(?P<keys>[^\]]*)\]\s+(?P<values>.*?)\s*$")

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.parsers import _jmeter_arrow, _jmeter_tally
-from gatekeeper.parsers._bench import decode_line
-from gatekeeper.parsers._jmeter_tally import MAX_DIGITS, Tally
+from gatekeeper.parsers._text import decode_line
+from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally
 
 COLUMNS = (
     "timeStamp", "elapsed", "label", "responseCode", "responseMessage", "threadName",

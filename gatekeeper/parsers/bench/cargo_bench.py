@@ -17,9 +17,9 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers import _libtest
-from gatekeeper.parsers._bench import head_lines, line_error, read_lines
-from gatekeeper.parsers._criterion_text import is_console_line
+from gatekeeper.parsers._text import head_lines, line_error, read_lines
+from gatekeeper.parsers.bench import _libtest
+from gatekeeper.parsers.bench._criterion_text import is_console_line
 
 NAME = "cargo-bench"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._bdn_stats import memory_stats, statistics
+from gatekeeper.parsers.bench._bdn_stats import memory_stats, statistics
 from gatekeeper.units import Dimension
 
 NAME = "benchmarkdotnet"

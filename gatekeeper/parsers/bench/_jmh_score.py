@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._bench import TIME_SCALE, pkey
+from gatekeeper.parsers._text import TIME_SCALE, pkey
 from gatekeeper.units import UNITS, Dimension, Quantity
 
 MAX_SAMPLES = 1_000_000

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._k6_units import CONTAINS, KINDS, quantity
+from gatekeeper.parsers.load._k6_units import CONTAINS, KINDS, quantity
 from gatekeeper.units import Quantity
 
 # Go's encoding/json spells the percentiles p(90)/p(95): accept both spellings.

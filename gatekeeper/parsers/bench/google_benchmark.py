@@ -25,7 +25,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._google_benchmark_rows import Row, read_row
+from gatekeeper.parsers.bench._google_benchmark_rows import Row, read_row
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "google-benchmark"

@@ -6,7 +6,7 @@ import math
 import re
 
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._bench import pkey
+from gatekeeper.parsers._text import pkey
 from gatekeeper.units import Dimension, Quantity
 
 _NS = 1e-9

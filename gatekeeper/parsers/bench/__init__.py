@@ -1,0 +1,1 @@
+"""Benchmark formats: each file becomes one series per benchmark."""

@@ -1,0 +1,1 @@
+"""Load-test formats: each file becomes request or metric series."""

@@ -1,0 +1,1 @@
+"""Test-result formats: each file becomes TestResults."""
