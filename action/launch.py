@@ -45,6 +45,7 @@ INPUTS: dict[str, Input] = {
     "phase": Input("--phase"),
     "format": Input("--format"),
     "output": Input("--output", Kind.LINES),
+    "bundle": Input("--bundle", Kind.LINES),
     "dry-run": Input("--dry-run", Kind.SWITCH),
     "check-name": Input("--check-name"),
     "github-check": Input("--github-check"),

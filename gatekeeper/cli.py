@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="enforce the gate of this phase (default: `current` in the matrix file)",
     )
     check.add_argument(
+        "--phase-from-tag",
+        metavar="TAG",
+        help="enforce the gate of the phase this phase tag records (on a push of a phase tag, "
+        "GITHUB_REF names it when --phase is not given)",
+    )
+    check.add_argument(
         "--format",
         choices=(*OUTPUT_FORMATS, "none"),
         default="terminal",
@@ -105,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="post nothing anywhere; print the verdict locally (the same verdict CI gives) and, "
         "in a GitHub context, what would be posted",
     )
+    check.add_argument(
+        "--bundle", metavar="FILE", action="append", default=[],
+        help="judge the evidence in this bundle (from `gatekeeper collect` or `merge`) instead "
+        "of the artifact files; repeatable, the bundles are merged",
+    )  # fmt: skip
+    check.add_argument(
+        "--sha", metavar="SHA",
+        help="the commit being judged: a bundle for another commit is not evidence (default: "
+        "the GitHub event's commit, else GITHUB_SHA, else not checked)",
+    )  # fmt: skip
     _github_options(check)
     check.add_argument(
         "--today",
@@ -135,6 +151,69 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the files as this format (default: auto, detected from the content)",
     )
 
+    # status and promote: phases recorded as git tags (the matrix's phase_tags)
+    status = commands.add_parser(
+        "status", help="the phase a commit stands in by its phase tags, then the matrix"
+    )
+    _matrix_option(status)
+    status.add_argument(
+        "--root", metavar="DIR",
+        help="the folder artifact globs start from, in the git repository to read "
+        "(default: the matrix file's folder)",
+    )  # fmt: skip
+    status.add_argument(
+        "--commit", metavar="REF", default="HEAD",
+        help="the commit whose reachable phase tags count (default: HEAD)",
+    )  # fmt: skip
+    promote = commands.add_parser(
+        "promote", help="tag HEAD as having completed a phase, only if its gate passes"
+    )
+    promote.add_argument(
+        "phase", nargs="?", metavar="PHASE",
+        help="the phase completed (default: the one after the highest phase tagged)",
+    )  # fmt: skip
+    _matrix_option(promote)
+    promote.add_argument(
+        "--root", metavar="DIR",
+        help="the folder artifact globs start from, in the git repository to tag "
+        "(default: the matrix file's folder)",
+    )  # fmt: skip
+    promote.add_argument(
+        "--dry-run", action="store_true",
+        help="evaluate the gate and say what would be tagged; create nothing",
+    )  # fmt: skip
+    promote.add_argument(
+        "--message", metavar="TEXT",
+        help="the tag message's opening text; the verdict and the matrix always follow",
+    )  # fmt: skip
+
+    # collect and merge: evidence bundles, for sharded CI
+    collect = commands.add_parser(
+        "collect", help="reduce this job's artifacts to an evidence bundle for the gate job"
+    )
+    _matrix_option(collect)
+    collect.add_argument(
+        "--root", metavar="DIR",
+        help="folder that artifact globs are relative to (default: the matrix file's folder)",
+    )  # fmt: skip
+    collect.add_argument(
+        "--shard", metavar="NAME",
+        help="this job's name among the shards, unique in the workflow run (default: "
+        "GITHUB_JOB, else local)",
+    )  # fmt: skip
+    collect.add_argument(
+        "--sha", metavar="SHA",
+        help="the commit the evidence is for (default: the GitHub event's commit, else "
+        "GITHUB_SHA, else git's HEAD)",
+    )  # fmt: skip
+    collect.add_argument(
+        "--out", metavar="FILE", default="gatekeeper-bundle.json",
+        help="where to write the bundle (default: gatekeeper-bundle.json)",
+    )  # fmt: skip
+    merge = commands.add_parser("merge", help="merge the evidence bundles of shards into one")
+    merge.add_argument("bundles", nargs="+", metavar="BUNDLE", help="bundles to merge")
+    merge.add_argument("--out", metavar="FILE", required=True, help="where to write the merge")
+
     init = commands.add_parser("init", help="write a commented starter matrix file")
     init.add_argument(
         "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
@@ -163,6 +242,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gatekeeper.commands.inspect import run_inspect
 
             return run_inspect(args.artifacts, args.artifact_format)
+        if args.command == "status":
+            from gatekeeper.commands.status import run_status
+
+            return run_status(args)
+        if args.command == "promote":
+            from gatekeeper.commands.promote import run_promote
+
+            return run_promote(args)
+        if args.command == "collect":
+            from gatekeeper.commands.collect import run_collect
+
+            return run_collect(args)
+        if args.command == "merge":
+            from gatekeeper.commands.merge import run_merge
+
+            return run_merge(args.bundles, args.out)
         from gatekeeper.commands.init import run_init
 
         return run_init(args.path, force=args.force)

@@ -14,7 +14,9 @@ from gatekeeper.commands import locate_matrix
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.matrix.load import read_matrix
+from gatekeeper.phases.tags import tag_gate, tag_verdict
 from gatekeeper.reporters import REPORTERS, RenderOptions
+from gatekeeper.reporters.common import phase_name
 from gatekeeper.results import Report
 
 
@@ -90,11 +92,17 @@ def run_check(args: argparse.Namespace) -> int:
     if args.phase is not None and args.phase not in [p.id for p in matrix.phases]:
         known = ", ".join(p.id for p in matrix.phases)
         raise UsageError(f"--phase {args.phase!r}: not a phase of {path} ({known})")
+    tagged = tag_gate(matrix, args.phase, args.phase_from_tag, os.environ)
     root = Path(args.root) if args.root else path.resolve().parent
     if not root.is_dir():
         raise UsageError(f"--root {args.root!r}: not a folder")
-    evidence = collect(matrix, root.resolve())
-    report = evaluate(matrix, evidence, today, args.phase)
+    if args.bundle:  # the evidence a gate job was handed; the files were read elsewhere
+        from gatekeeper.bundles.accept import bundle_evidence
+
+        evidence = bundle_evidence(matrix, args.bundle, args.sha, os.environ)
+    else:
+        evidence = collect(matrix, root.resolve())
+    report = evaluate(matrix, evidence, today, tagged.phase if tagged else args.phase)
     code = exit_code(report)
     for fmt, target in outputs:
         text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code)))
@@ -106,6 +114,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format != "none":
         options = RenderOptions(exit_code=int(code), color=_use_color(args.color))
         sys.stdout.write(REPORTERS[args.format](report, options))
+    if tagged:  # the tag's name, beside the report, in the log of the push that made it
+        name = phase_name(report, tagged.phase)
+        print(f"gatekeeper: {tag_verdict(tagged, name, report.passed, int(code))}", file=sys.stderr)
     if github.applies(os.environ, args.dry_run):
         _report_to_github(args, check_name, report, code, outputs, root.resolve())
     return int(code)

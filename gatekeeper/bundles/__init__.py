@@ -1,0 +1,112 @@
+"""Evidence bundles: what one CI job's artifacts say, parsed and normalised, in one JSON file.
+
+Sharded CI runs its suites in many jobs. Each job reduces its artifacts to a bundle
+(``gatekeeper collect``); one gate job merges the bundles (``gatekeeper merge``) and judges
+them (``gatekeeper check --bundle``) exactly as it would judge all the files at once.
+
+- this module: the records, and the one error every bundle problem raises;
+- ``build``: a job's artifacts -> a one-shard bundle (globs, parsers, digests: the I/O edge);
+- ``codec``: bundle <-> JSON text, checked against ``schemas/bundle.schema.json``;
+- ``combine``: shards merged, duplicates refused, a bundle -> the evidence the engine judges;
+- ``accept``: which bundles ``check`` takes as the evidence of the commit it judges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gatekeeper.errors import ExitCode, GatekeeperError, Position
+from gatekeeper.evidence import ParsedFile
+
+BUNDLE_VERSION = 1
+SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
+"""A shard's name becomes the first folder of its evidence's paths in a merged bundle."""
+SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+"""A full commit id: SHA-1, or SHA-256 for repositories that use it."""
+
+
+class BundleError(GatekeeperError):
+    """A bundle cannot be read, or bundles cannot be combined; says which and where."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True)
+class RunIdentity:
+    """The GitHub Actions job that collected a shard; every field None outside Actions."""
+
+    repository: str | None = None
+    workflow: str | None = None
+    job: str | None = None
+    run_id: str | None = None
+    run_attempt: str | None = None
+
+    @staticmethod
+    def from_env(environ: Mapping[str, str]) -> RunIdentity:
+        def get(name: str) -> str | None:
+            return environ.get(name) or None
+
+        return RunIdentity(
+            repository=get("GITHUB_REPOSITORY"),
+            workflow=get("GITHUB_WORKFLOW"),
+            job=get("GITHUB_JOB"),
+            run_id=get("GITHUB_RUN_ID"),
+            run_attempt=get("GITHUB_RUN_ATTEMPT"),
+        )
+
+
+@dataclass(frozen=True)
+class FileEvidence:
+    """One file that was read, with the digest of its bytes."""
+
+    parsed: ParsedFile
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """One file that could not be read, and why (an EvidenceError, kept as data)."""
+
+    path: str
+    sha256: str | None
+    """None when the file could not even be opened."""
+    position: Position
+    message: str
+
+    @property
+    def text(self) -> str:
+        """The message as collecting the files directly gives it."""
+        return f"{self.position}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    """What one shard found for one artifact of the matrix."""
+
+    format: str
+    """The format the matrix declared (or 'auto')."""
+    patterns: tuple[str, ...]
+    """The globs searched: check refuses evidence gathered with other globs than its matrix's."""
+    files: tuple[FileEvidence, ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The evidence one job collected."""
+
+    name: str
+    run: RunIdentity
+    artifacts: Mapping[str, ArtifactRecord]
+    """By artifact id: every artifact of the matrix the job collected with."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The evidence of one or more shards, all for one commit."""
+
+    sha: str
+    shards: tuple[Shard, ...]
+    """Sorted by name; names are unique."""

@@ -1,0 +1,99 @@
+"""A job's artifacts -> a one-shard bundle: the same files and parsers as ``check``, kept small.
+
+Raw samples are the only part of the evidence that grows with a test's length (a k6 stream,
+hyperfine's every run), so a bundle keeps them only where the verdict needs them: for a series
+a metric benchmark selects, when one of its thresholds asks for a statistic the tool did not
+compute. Everything else the engine reads is kept whole, so a bundle judges as its files do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from gatekeeper.bundles import ArtifactRecord, Bundle, FileEvidence, RunIdentity, Shard, Unreadable
+from gatekeeper.collect import find_files, requests_by_artifact
+from gatekeeper.engine.metrics import FALLBACK_STATS, select_series
+from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.model import Artifact, Matrix, MetricCriterion
+from gatekeeper.parsers import parse_file
+
+_CHUNK = 1 << 20
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of the file's bytes, read in chunks (artifacts can be gigabytes); None if
+    it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _needs_samples(metric: Metric, statistic: str) -> bool:
+    """Whether the engine would compute ``statistic`` from the samples (engine.metrics)."""
+    return not any(key in metric.stats for key in (statistic, *FALLBACK_STATS.get(statistic, ())))
+
+
+def keep_needed_samples(parsed: ParsedFile, criteria: Sequence[MetricCriterion]) -> ParsedFile:
+    """``parsed`` with raw samples dropped from every series no threshold needs them for."""
+    if not any(m.samples for m in parsed.metrics):
+        return parsed
+    needed: set[int] = set()
+    for criterion in criteria:
+        for metric in select_series(criterion, parsed.metrics):
+            if any(_needs_samples(metric, t.statistic) for t in criterion.thresholds):
+                needed.add(id(metric))
+    metrics = tuple(
+        m if id(m) in needed or not m.samples else dataclasses.replace(m, samples=())
+        for m in parsed.metrics
+    )
+    return dataclasses.replace(parsed, metrics=metrics)
+
+
+def collect_record(
+    artifact: Artifact,
+    root: Path,
+    wanted: tuple[SeriesRequest, ...],
+    criteria: Sequence[MetricCriterion],
+) -> ArtifactRecord:
+    """Like ``collect.collect_artifact``, keeping each file's digest and each error's parts."""
+    files: list[FileEvidence] = []
+    unreadable: list[Unreadable] = []
+    for path in find_files(root, artifact.paths):
+        display = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+        digest = file_digest(path)
+        try:
+            parsed = parse_file(path, display, artifact.format, wanted)
+        except EvidenceError as exc:
+            unreadable.append(Unreadable(display, digest, exc.position, exc.message))
+            continue
+        if digest is None:  # parsed, then gone or unreadable: the digest cannot vouch for it
+            message = "cannot read it again to take its digest"
+            unreadable.append(Unreadable(display, None, Position(display), message))
+            continue
+        files.append(FileEvidence(keep_needed_samples(parsed, criteria), digest))
+    return ArtifactRecord(artifact.format, artifact.paths, tuple(files), tuple(unreadable))
+
+
+def collect_bundle(matrix: Matrix, root: Path, sha: str, name: str, run: RunIdentity) -> Bundle:
+    """The evidence of every artifact of the matrix under ``root``, as shard ``name``."""
+    wanted = requests_by_artifact(matrix)
+    criteria: dict[str, list[MetricCriterion]] = {key: [] for key in matrix.artifacts}
+    for cell in matrix.cells:
+        for bench in cell.benchmarks:
+            if isinstance(bench.criterion, MetricCriterion):
+                criteria[bench.criterion.artifact].append(bench.criterion)
+    artifacts = {
+        key: collect_record(artifact, root, wanted[key], criteria[key])
+        for key, artifact in matrix.artifacts.items()
+    }
+    return Bundle(sha, (Shard(name, run, artifacts),))

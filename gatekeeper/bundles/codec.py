@@ -1,0 +1,164 @@
+"""Bundles as JSON text, and back: deterministic out, untrusted in.
+
+Out: keys sorted, shards by name, files by path, tests and metrics in the order their files
+list them, so identical evidence gives identical bytes. JSON has no NaN or infinity: those
+are written as the strings "NaN", "Infinity", "-Infinity".
+
+In: a bundle comes from another job, perhaps from a pull request's code, so it is held to
+``schemas/bundle.schema.json`` (every problem named by its key path), its size is capped and
+its nesting is bounded before any of it is believed (see ``validate``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from gatekeeper import __version__
+from gatekeeper.bundles import (
+    BUNDLE_VERSION,
+    ArtifactRecord,
+    Bundle,
+    BundleError,
+    FileEvidence,
+    Shard,
+    Unreadable,
+)
+from gatekeeper.bundles.decode import bundle_from_json
+from gatekeeper.bundles.validate import check_schema
+from gatekeeper.evidence import Metric, TestResult
+
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+
+
+def _number(value: float) -> float | str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def _test(test: TestResult) -> dict[str, Any]:
+    fields = test._asdict()
+    fields["status"] = test.status.value
+    fields["duration"] = None if test.duration is None else _number(test.duration)
+    return fields
+
+
+def _metric(metric: Metric) -> dict[str, Any]:
+    return {
+        "name": metric.name,
+        "tags": dict(metric.tags),
+        "stats": {
+            key: {"value": _number(q.value), "dimension": q.dimension.value}
+            for key, q in metric.stats.items()
+        },
+        "kind": metric.kind,
+        "aliases": list(metric.aliases),
+        "source": metric.source,
+        "samples": [_number(v) for v in metric.samples],
+        "sample_dimension": metric.sample_dimension.value,
+    }
+
+
+def _file(file: FileEvidence) -> dict[str, Any]:
+    parsed = file.parsed
+    return {
+        "path": parsed.path,
+        "sha256": file.sha256,
+        "format": parsed.format,
+        "tests": [_test(t) for t in parsed.tests],
+        "metrics": [_metric(m) for m in parsed.metrics],
+    }
+
+
+def _unreadable(item: Unreadable) -> dict[str, Any]:
+    where = item.position
+    error = {"file": where.file, "line": where.line, "column": where.column}
+    return {"path": item.path, "sha256": item.sha256, "error": {**error, "message": item.message}}
+
+
+def _artifact(record: ArtifactRecord) -> dict[str, Any]:
+    return {
+        "format": record.format,
+        "patterns": list(record.patterns),
+        "files": [_file(f) for f in sorted(record.files, key=lambda f: f.parsed.path)],
+        "unreadable": [_unreadable(u) for u in sorted(record.unreadable, key=lambda u: u.path)],
+    }
+
+
+def _shard(shard: Shard) -> dict[str, Any]:
+    run = shard.run
+    return {
+        "name": shard.name,
+        "run": {
+            "repository": run.repository,
+            "workflow": run.workflow,
+            "job": run.job,
+            "run_id": run.run_id,
+            "run_attempt": run.run_attempt,
+        },
+        "artifacts": {key: _artifact(r) for key, r in shard.artifacts.items()},
+    }
+
+
+def to_json(bundle: Bundle) -> dict[str, Any]:
+    return {
+        "bundle_version": BUNDLE_VERSION,
+        "gatekeeper_version": __version__,
+        "sha": bundle.sha,
+        "shards": [_shard(s) for s in sorted(bundle.shards, key=lambda s: s.name)],
+    }
+
+
+def dumps(bundle: Bundle) -> str:
+    """The bundle's text: the same evidence always gives the same bytes."""
+    # ASCII: a lone surrogate in a test's name travels as \udcxx instead of failing to encode
+    text = json.dumps(to_json(bundle), sort_keys=True, ensure_ascii=True, allow_nan=False)
+    return text + "\n"
+
+
+def loads(data: bytes, display: str) -> Bundle:
+    """A bundle from its bytes; ``display`` names it in every message."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleError(f"{display}: larger than {MAX_BUNDLE_BYTES // 2**20} MiB")
+    try:
+        parsed = json.loads(data, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise BundleError(f"{display}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{display}: byte {exc.start + 1}: not UTF-8 text") from exc
+    except RecursionError as exc:  # the C decoder recurses once per level of nesting
+        raise BundleError(f"{display}: nested too deeply to be a bundle") from exc
+    except ValueError as exc:  # NaN, Infinity: not JSON
+        raise BundleError(f"{display}: not JSON: {exc}") from exc
+    check_schema(parsed, display)
+    return bundle_from_json(parsed, display)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value (write it as the string {name!r})")
+
+
+def read_bundle(path: Path, display: str | None = None) -> Bundle:
+    """The bundle in file ``path``."""
+    where = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise BundleError(f"{where}: larger than {MAX_BUNDLE_BYTES // 2**20} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+    return loads(data, where)
+
+
+def write_bundle(bundle: Bundle, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(bundle), encoding="utf-8")
+    except OSError as exc:
+        raise BundleError(f"{path}: cannot write: {exc.strerror or exc}") from exc

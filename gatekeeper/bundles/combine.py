@@ -1,0 +1,142 @@
+"""Shards together: merging bundles, and a bundle -> the evidence the engine judges.
+
+Merging is lossless: a merged bundle is its shards side by side, so merging is associative
+and the order of the inputs does not matter. The shards meet only when a bundle becomes
+evidence: then, if there is more than one, every path of a shard's evidence starts with the
+shard's name (``unit-3/reports/junit/unit.xml``), as if each job's workspace were a folder of
+one tree. A selector matches the series of every shard, each of which must pass, and the
+verdict is the one those files would get from ``check`` in that one tree.
+
+Refused, never deduplicated: a shard twice, bundles for different commits, and one file's
+bytes (with tests or metrics in them) in two shards — the same evidence would count twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import PurePath
+
+from gatekeeper.bundles import ArtifactRecord, Bundle, BundleError, Shard
+from gatekeeper.errors import Position
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile
+from gatekeeper.model import Matrix
+
+
+def _where(origin: str, shard: Shard) -> str:
+    return f"{origin} (shard {shard.name!r})"
+
+
+def merge(bundles: Sequence[tuple[str, Bundle]]) -> Bundle:
+    """One bundle of every shard of ``bundles`` (each given with the name of its file)."""
+    if not bundles:
+        raise BundleError("no bundle to merge")
+    first_origin, first = bundles[0]
+    for origin, bundle in bundles[1:]:
+        if bundle.sha != first.sha:
+            raise BundleError(
+                f"{origin} is evidence for commit {bundle.sha}, but {first_origin} is for "
+                f"commit {first.sha}: bundles of different commits cannot be merged"
+            )
+    seen: dict[str, str] = {}
+    digests: dict[str, tuple[str, str]] = {}
+    shards: list[Shard] = []
+    for origin, bundle in bundles:
+        for shard in bundle.shards:
+            where = _where(origin, shard)
+            if shard.name in seen:
+                raise BundleError(
+                    f"shard {shard.name!r} is in both {seen[shard.name]} and {origin}: each "
+                    "job needs a --shard name of its own, and each bundle is merged once"
+                )
+            seen[shard.name] = origin
+            _check_digests(shard, where, digests)
+            shards.append(shard)
+    return Bundle(first.sha, tuple(sorted(shards, key=lambda s: s.name)))
+
+
+def _check_digests(shard: Shard, where: str, digests: dict[str, tuple[str, str]]) -> None:
+    """A file that holds no test and no metric cannot count twice: it may repeat."""
+    for record in shard.artifacts.values():
+        for file in record.files:
+            parsed = file.parsed
+            if not (parsed.tests or parsed.metrics):
+                continue
+            other = digests.setdefault(file.sha256, (where, parsed.path))
+            if other[0] != where:
+                raise BundleError(
+                    f"{where}: {parsed.path} has the same content (sha256 {file.sha256[:12]}…) "
+                    f"as {other[1]} of {other[0]}: the same evidence would count twice"
+                )
+
+
+def _prefix(path: str, shard: str | None) -> str:
+    if shard is None or not path or PurePath(path).is_absolute():
+        return path
+    return f"{shard}/{path}"
+
+
+def _relocated(parsed: ParsedFile, shard: str | None) -> ParsedFile:
+    if shard is None:
+        return parsed
+    return ParsedFile(
+        path=_prefix(parsed.path, shard),
+        format=parsed.format,
+        tests=tuple(t._replace(source=_prefix(t.source, shard)) for t in parsed.tests),
+        metrics=tuple(replace(m, source=_prefix(m.source, shard)) for m in parsed.metrics),
+    )
+
+
+def _mismatch(key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard) -> str | None:
+    declared = matrix.artifacts[key]
+    if (record.format, record.patterns) == (declared.format, declared.paths):
+        return None
+    return (
+        f"shard {shard.name!r} collected {key!r} as format {record.format} from "
+        f"{', '.join(record.patterns)}, but {matrix.path} says format {declared.format} from "
+        f"{', '.join(declared.paths)}: collect with the matrix that judges"
+    )
+
+
+def artifact_evidence(key: str, bundle: Bundle, matrix: Matrix) -> ArtifactEvidence:
+    """What every shard found for artifact ``key``, as if found in one tree."""
+    several = len(bundle.shards) > 1
+    files: list[ParsedFile] = []
+    errors: list[tuple[str, str]] = []  # (sort key, message): in path order, as collect gives
+    for shard in bundle.shards:
+        record = shard.artifacts.get(key)
+        if record is None:
+            errors.append(("", f"shard {shard.name!r} did not collect {key!r}: its matrix has "
+                           f"no such artifact; collect with the matrix that judges"))  # fmt: skip
+            continue
+        problem = _mismatch(key, record, matrix, shard)
+        if problem is not None:
+            errors.append(("", problem))
+            continue
+        prefix = shard.name if several else None
+        files.extend(_relocated(f.parsed, prefix) for f in record.files)
+        for item in record.unreadable:
+            at = item.position
+            where = Position(_prefix(at.file, prefix), at.line, at.column)
+            errors.append((_prefix(item.path, prefix), f"{where}: {item.message}"))
+    files.sort(key=lambda f: f.path)
+    errors.sort(key=lambda e: e[0])
+    patterns = matrix.artifacts[key].paths
+    if errors:
+        messages = tuple(m for _, m in errors)
+        return ArtifactEvidence(key, ArtifactState.ERROR, tuple(files), messages, patterns)
+    state = ArtifactState.READ if files else ArtifactState.MISSING
+    return ArtifactEvidence(key, state, tuple(files), (), patterns)
+
+
+def evidence(bundle: Bundle, matrix: Matrix) -> dict[str, ArtifactEvidence]:
+    """The evidence of every artifact of ``matrix``, from the bundle instead of the files."""
+    return {key: artifact_evidence(key, bundle, matrix) for key in matrix.artifacts}
+
+
+def refused(matrix: Matrix, reason: str) -> dict[str, ArtifactEvidence]:
+    """Evidence that could not be accepted: every artifact unreadable, saying why."""
+    return {
+        key: ArtifactEvidence(key, ArtifactState.ERROR, errors=(reason,), patterns=artifact.paths)
+        for key, artifact in matrix.artifacts.items()
+    }

@@ -1,0 +1,187 @@
+"""A bundle held to ``schemas/bundle.schema.json``, fast enough for a million tests.
+
+jsonschema checks a test record in about 50 µs: a monorepo's bundle would take minutes. So
+the schema checks the bundle with its tests and metrics left out, and those records, the bulk
+of it, are first checked by the plain functions below; only a record they reject goes to
+jsonschema, which then says what is wrong with it. tests/test_bundle_schema.py holds these
+functions to the schema's ``test`` and ``metric`` definitions: each accepts exactly what the
+schema accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from gatekeeper.bundles import BundleError
+from gatekeeper.resources import load_schema
+from gatekeeper.units import Dimension
+
+SCHEMA = "bundle.schema.json"
+MAX_SHOWN = 5
+"""Problems named in the message; the rest are counted."""
+_MAX_MESSAGE = 200
+_TEST_KEYS = frozenset(
+    ("suite", "classname", "name", "file", "line", "status", "flaky", "reruns", "duration",
+     "message", "source")
+)  # fmt: skip
+_METRIC_KEYS = frozenset(
+    ("name", "tags", "stats", "kind", "aliases", "source", "samples", "sample_dimension")
+)
+_STATUSES = frozenset(("passed", "failed", "error", "skipped"))
+_DIMENSIONS = frozenset(d.value for d in Dimension)
+_NON_FINITE = frozenset(("NaN", "Infinity", "-Infinity"))
+
+
+def _integer(value: Any) -> bool:  # JSON Schema: 1.0 is an integer
+    return type(value) is int or (type(value) is float and value.is_integer())
+
+
+def _number(value: Any) -> bool:
+    kind = type(value)
+    return kind is int or kind is float or (kind is str and value in _NON_FINITE)
+
+
+def _text_or_null(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def is_test(raw: Any) -> bool:
+    """Whether ``raw`` fits the schema's ``test`` definition."""
+    return (
+        type(raw) is dict
+        and raw.keys() == _TEST_KEYS
+        and type(raw["suite"]) is str
+        and type(raw["classname"]) is str
+        and type(raw["name"]) is str
+        and _text_or_null(raw["file"])
+        and (raw["line"] is None or _integer(raw["line"]))
+        and type(raw["status"]) is str
+        and raw["status"] in _STATUSES
+        and type(raw["flaky"]) is bool
+        and _integer(raw["reruns"])
+        and raw["reruns"] >= 0
+        and (raw["duration"] is None or _number(raw["duration"]))
+        and _text_or_null(raw["message"])
+        and type(raw["source"]) is str
+    )
+
+
+def _dimension(value: Any) -> bool:
+    return type(value) is str and value in _DIMENSIONS
+
+
+def _quantity(value: Any) -> bool:
+    return (
+        type(value) is dict
+        and value.keys() == {"value", "dimension"}
+        and _number(value["value"])
+        and _dimension(value["dimension"])
+    )
+
+
+def is_metric(raw: Any) -> bool:
+    """Whether ``raw`` fits the schema's ``metric`` definition."""
+    return (
+        type(raw) is dict
+        and raw.keys() == _METRIC_KEYS
+        and type(raw["name"]) is str
+        and type(raw["tags"]) is dict
+        and all(type(v) is str for v in raw["tags"].values())
+        and type(raw["stats"]) is dict
+        and all(_quantity(q) for q in raw["stats"].values())
+        and type(raw["kind"]) is str
+        and type(raw["aliases"]) is list
+        and all(type(a) is str for a in raw["aliases"])
+        and type(raw["source"]) is str
+        and type(raw["samples"]) is list
+        and all(map(_number, raw["samples"]))
+        and _dimension(raw["sample_dimension"])
+    )
+
+
+_BULK = {"tests": ("test", is_test), "metrics": ("metric", is_metric)}
+
+
+def _skeleton(data: Any) -> tuple[Any, list[tuple[tuple[Any, ...], str, list[Any]]]]:
+    """``data`` with every file's tests and metrics emptied, and those lists with their paths."""
+    bulk: list[tuple[tuple[Any, ...], str, list[Any]]] = []
+    if not (isinstance(data, dict) and isinstance(data.get("shards"), list)):
+        return data, bulk
+    shards = []
+    for i, shard in enumerate(data["shards"]):
+        artifacts = shard.get("artifacts") if isinstance(shard, dict) else None
+        if not isinstance(artifacts, dict):
+            shards.append(shard)
+            continue
+        light = {}
+        for key, artifact in artifacts.items():
+            files = artifact.get("files") if isinstance(artifact, dict) else None
+            if not isinstance(files, list):
+                light[key] = artifact
+                continue
+            kept = []
+            for j, file in enumerate(files):
+                if isinstance(file, dict):
+                    file = dict(file)
+                    for field in _BULK:
+                        if isinstance(file.get(field), list):
+                            path = ("shards", i, "artifacts", key, "files", j, field)
+                            bulk.append((path, field, file[field]))
+                            file[field] = []
+                kept.append(file)
+            light[key] = {**artifact, "files": kept}
+        shards.append({**shard, "artifacts": light})
+    return {**data, "shards": shards}, bulk
+
+
+def key_path(path: Any) -> str:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    return text.lstrip(".") or "(top level)"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    for name, kind in (("object", dict), ("array", list), ("string", str)):
+        if isinstance(value, kind):
+            return name
+    return "number"
+
+
+def _message(error: Any) -> str:
+    """jsonschema's message, without a copy of a large value that is of the wrong type."""
+    if error.validator == "type":
+        return f"expected {error.validator_value}, got {_json_type(error.instance)}"
+    message: str = error.message
+    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "…"
+
+
+def _problems(data: Any) -> Iterator[str]:
+    from jsonschema import Draft202012Validator  # import cost is paid only here
+
+    schema = load_schema(SCHEMA)
+    skeleton, bulk = _skeleton(data)
+    for error in Draft202012Validator(schema).iter_errors(skeleton):
+        yield f"{key_path(error.absolute_path)}: {_message(error)}"
+    for path, field, records in bulk:
+        definition, fits = _BULK[field]
+        record_schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+        for index, record in enumerate(records):
+            if fits(record):
+                continue
+            for error in Draft202012Validator(record_schema).iter_errors(record):
+                where = (*path, index, *error.absolute_path)
+                yield f"{key_path(where)}: {_message(error)}"
+
+
+def check_schema(data: Any, display: str) -> None:
+    """Raise a BundleError naming the first problems by key path, if there are any."""
+    problems = _problems(data)
+    shown = list(islice(problems, MAX_SHOWN))
+    if shown:
+        tail = "; and more" if next(problems, None) is not None else ""
+        raise BundleError(f"{display}: not a gatekeeper bundle: {'; '.join(shown)}{tail}")

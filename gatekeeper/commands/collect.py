@@ -1,0 +1,101 @@
+"""`gatekeeper collect`: reduce this job's artifacts to an evidence bundle for the gate job.
+
+It judges nothing: it exits 0 once the bundle is written, whatever the evidence says (an
+unreadable file is recorded in the bundle and judged by ``check``), and 2 when it cannot
+know which commit or shard the evidence is for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from gatekeeper.bundles import SHARD_NAME, Bundle, RunIdentity
+from gatekeeper.bundles.accept import commit_id
+from gatekeeper.bundles.build import collect_bundle
+from gatekeeper.bundles.codec import write_bundle
+from gatekeeper.commands import locate_matrix
+from gatekeeper.errors import ExitCode, UsageError
+from gatekeeper.github.context import GitHubContext
+from gatekeeper.matrix.load import read_matrix
+
+DEFAULT_BUNDLE = "gatekeeper-bundle.json"
+DEFAULT_SHARD = "local"
+_GIT_TIMEOUT_SECONDS = 60
+
+
+def _git_head(root: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+            capture_output=True, text=True, timeout=_GIT_TIMEOUT_SECONDS, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"no --sha, no GITHUB_SHA, and git cannot tell HEAD: {exc}") from exc
+    if done.returncode != 0:
+        raise UsageError(
+            f"no --sha, no GITHUB_SHA, and {root} is not in a git repository with a commit: "
+            "give the commit the evidence is for with --sha"
+        )
+    return commit_id(done.stdout, "git rev-parse HEAD")
+
+
+def evidence_commit(given: str | None, environ: Mapping[str, str], root: Path) -> str:
+    """--sha; else the commit ``check`` reports on in this GitHub context; else git's HEAD."""
+    if given:
+        return commit_id(given)
+    context = GitHubContext.from_env(environ)
+    if context.sha:
+        return commit_id(context.sha, "the GitHub event's commit")
+    if environ.get("GITHUB_ACTIONS") == "true":  # git's HEAD would be a merge commit
+        why = "; ".join(context.problems) or "no GITHUB_SHA"
+        raise UsageError(f"cannot tell the commit this job tested ({why}): give --sha")
+    return _git_head(root)
+
+
+def shard_name(given: str | None, environ: Mapping[str, str]) -> str:
+    """--shard; else the job's id (GITHUB_JOB), which every job of one matrix shares."""
+    name = given if given is not None else environ.get("GITHUB_JOB") or DEFAULT_SHARD
+    if not SHARD_NAME.fullmatch(name):
+        raise UsageError(
+            f"--shard {name!r}: use 1 to 128 letters, digits, '.', '_', '+' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def _summary(bundle: Bundle, out: Path) -> str:
+    shard = bundle.shards[0]
+    lines = [f"{out}: shard {shard.name}, commit {bundle.sha}"]
+    width = max((len(key) for key in shard.artifacts), default=0)
+    for key, record in shard.artifacts.items():
+        tests = sum(len(f.parsed.tests) for f in record.files)
+        metrics = sum(len(f.parsed.metrics) for f in record.files)
+        if record.unreadable:
+            first = record.unreadable[0]
+            state = f"error    {len(record.unreadable)} unreadable, first {first.text}"
+        elif record.files:
+            state = f"read     {len(record.files)} file(s), {tests} tests, {metrics} metrics"
+        else:
+            state = f"missing  no file matches {', '.join(record.patterns)}"
+        lines.append(f"  {key.ljust(width)}  {state}")
+    return "\n".join(lines) + "\n"
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    name = shard_name(args.shard, os.environ)
+    path = locate_matrix(args.matrix)
+    matrix = read_matrix(path, str(path))
+    root = Path(args.root) if args.root else path.resolve().parent
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root!r}: not a folder")
+    sha = evidence_commit(args.sha, os.environ, root)
+    run = RunIdentity.from_env(os.environ)
+    bundle = collect_bundle(matrix, root.resolve(), sha, name, run)
+    out = Path(args.out)
+    write_bundle(bundle, out)
+    print(_summary(bundle, out), end="")
+    return int(ExitCode.PASSED)

@@ -1,0 +1,6 @@
+"""Phases in git: phase tags record completed phases; ``status`` reads them, ``promote``
+makes them through the gate.
+
+``tags`` and ``promotion`` are pure; ``store`` is the interface to where tags live; ``git``
+is its local implementation and the only module that runs git.
+"""

@@ -1,0 +1,118 @@
+"""Phase tags in a local git repository: the one module that runs git.
+
+Git's own plumbing does the work (``git tag --merged`` for reachability, ``git tag -a`` to
+create); nothing here pushes. Every failure becomes a ``GitError`` naming the repository and
+quoting git, so a missing git, a folder outside any repository or an unknown commit exits 2
+with a sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+
+from gatekeeper.errors import GatekeeperError
+from gatekeeper.phases.tags import TagRef
+
+_TIMEOUT_SECONDS = 120
+"""Long enough for a large repository; short enough that a signing prompt nobody can see
+(tag.gpgSign in a CI job) ends in an error instead of a hung job."""
+_FIELDS = "%(refname:strip=2)%09%(objecttype)%09%(objectname)%09%(*objectname)"
+"""Name, type, own SHA and, for a tag object, the SHA it points at: tab-separated, since a
+ref name cannot hold a tab."""
+
+
+class GitError(GatekeeperError):
+    """git is missing, the folder is in no repository, or a git command failed (exit 2)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+        """What git said, when it said something."""
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+class LocalGit:
+    """The repository that holds a folder; see ``PhaseTagStore`` for the contract."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        try:
+            top = self._git("rev-parse", "--show-toplevel")
+        except GitError as exc:
+            if not exc.detail:  # git never answered: missing, or too slow
+                raise
+            raise GitError(
+                f"{folder}: not in a git repository, and phase tags are git tags "
+                f"(run in a clone, or give --root a folder inside one): {exc.detail}"
+            ) from exc
+        self.top = top.strip()
+
+    def _git(self, *args: str, stdin: str | None = None) -> str:
+        command = ["git", "-C", str(self.folder), *args]
+        try:
+            done = subprocess.run(
+                command, input=stdin, capture_output=True, text=True, encoding="utf-8",
+                errors="replace", timeout=_TIMEOUT_SECONDS, check=False,
+            )  # fmt: skip
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH; phase tags need it") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise GitError(f"`git {shlex.join(args)}` took over {_TIMEOUT_SECONDS}s") from exc
+        if done.returncode != 0:
+            said = _last_line(done.stderr)
+            raise GitError(f"`git {shlex.join(args)}` failed: {said}", said)
+        return done.stdout
+
+    def commit(self, ref: str) -> str:
+        if ref.startswith("-"):
+            raise GitError(f"{ref!r} is not a commit")
+        try:
+            return self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        except GitError as exc:
+            raise GitError(f"{ref!r} is not a commit in the repository at {self.top}") from exc
+
+    def _tags(self, *args: str) -> tuple[TagRef, ...]:
+        found = []
+        for line in self._git("tag", f"--format={_FIELDS}", *args).splitlines():
+            name, kind, own, peeled = line.split("\t", 3)  # _FIELDS: three tabs
+            annotated = kind == "tag"
+            found.append(TagRef(name, peeled if annotated else own, annotated))
+        return tuple(found)
+
+    def reachable_tags(self, commit: str, glob: str) -> tuple[TagRef, ...]:
+        return self._tags(f"--merged={commit}", "--list", glob)
+
+    def find_tag(self, name: str) -> TagRef | None:
+        try:
+            self._git("check-ref-format", f"refs/tags/{name}")
+        except GitError as exc:
+            raise GitError(f"{name!r} is not a valid git tag name") from exc
+        # the pattern is matched as a glob: keep only the exact name
+        return next((t for t in self._tags("--list", name) if t.name == name), None)
+
+    def describe(self, commit: str) -> str:
+        return self._git("log", "-1", "--format=%h (%s)", commit, "--").strip()
+
+    def warnings(self) -> tuple[str, ...]:
+        # untracked files are left out: evidence is usually written into the work tree
+        if self._git("status", "--porcelain", "--untracked-files=no").strip():
+            return (
+                f"the working tree at {self.top} has uncommitted changes: the evidence may not "
+                "be the committed code's, yet the tag goes on the commit",
+            )
+        return ()
+
+    def create_tag(self, name: str, commit: str, message: str) -> None:
+        # whitespace cleanup only: the default would drop report lines that start with '#'
+        self._git(
+            "tag", "--annotate", "--cleanup=whitespace", "--file=-", name, commit, stdin=message
+        )
+
+    def next_steps(self, name: str) -> tuple[str, ...]:
+        return (f"the tag is local; publish it with: git push origin {shlex.quote(name)}",)

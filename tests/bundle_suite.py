@@ -1,0 +1,154 @@
+"""A synthetic sharded suite for the bundle tests: each shard writes real artifact files (JUnit
+XML, hyperfine JSON, sometimes an unreadable file) into its own folder.
+
+The matrix's globs start with ``**/``, so they match a shard's files in the shard's own folder
+(``junit-0.xml``) as well as in the one tree that holds every shard (``s07/junit-0.xml``):
+the same matrix judges the bundles and the raw files.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+OTHER_SHA = "fedcba9876543210fedcba9876543210fedcba98"
+
+MATRIX = """\
+version: 1
+project: Shards
+current: two
+phases:
+  - {id: one, name: One}
+  - {id: two, name: Two}
+artifacts:
+  unit: {format: junit, paths: "**/junit-*.xml"}
+  bench: {format: hyperfine, paths: "**/hyperfine*.json"}
+  soak: {format: k6, paths: "**/soak-*.json"}
+swimlanes:
+  - id: core
+    name: Core
+    cells:
+      one:
+        goal: The suites pass
+        benchmarks:
+          - {id: most-tests, tests: {from: unit, pass_rate: 80%, min: 3}}
+          - {id: api, tests: {from: unit, class: "api.*", flaky: fail, max_skipped: 2}}
+      two:
+        goal: Fast enough
+        benchmarks:
+          - id: sort-p90
+            metric: {from: bench, name: "sort-*"}
+            threshold: p(90) < 60ms
+          - id: all-mean
+            metric: {from: bench, name: "*"}
+            threshold: [mean < 50ms, max < 90ms]
+          - id: large-io
+            metric: {from: bench, name: "io{size:large}"}
+            threshold: p(99) < 95ms
+          - id: soak
+            metric: {from: soak, name: http_req_duration}
+            threshold: p(95) < 250ms
+"""
+
+STATUSES = ("passed", "failed", "error", "skipped", "flaky")
+
+
+@dataclass(frozen=True)
+class Case:
+    classname: str
+    name: str
+    status: str
+    """One of STATUSES; flaky is a pass after a failed attempt (Surefire's flakyFailure)."""
+    time: float = 0.01
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    times: tuple[float, ...]
+    """Seconds."""
+    size: str | None = None
+    """A --parameter-scan value, read as the tag size."""
+
+
+@dataclass(frozen=True)
+class ShardFiles:
+    cases: tuple[Case, ...] = ()
+    commands: tuple[Command, ...] = ()
+    broken: bool = False
+    """Also write a JUnit file that cannot be read."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """More files, by name."""
+
+
+def _case(case: Case) -> str:
+    attrs = f"classname={quoteattr(case.classname)} name={quoteattr(case.name)}"
+    opened = f'  <testcase {attrs} time="{case.time}"'
+    inner = {
+        "passed": "",
+        "failed": '<failure message="assert False">trace</failure>',
+        "error": '<error message="boom">trace</error>',
+        "skipped": '<skipped message="later"/>',
+        "flaky": '<flakyFailure message="first try">trace</flakyFailure>',
+    }[case.status]
+    return f"{opened}>{inner}</testcase>" if inner else f"{opened}/>"
+
+
+def junit(cases: tuple[Case, ...], host: str) -> str:
+    """A JUnit file; ``host`` makes each shard's bytes its own, as a real report's timestamp
+    and hostname do."""
+    body = "\n".join(_case(c) for c in cases)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<testsuites><testsuite name="suite" hostname={quoteattr(host)} tests="{len(cases)}">\n'
+        f"{body}\n</testsuite></testsuites>\n"
+    )
+
+
+def hyperfine(commands: tuple[Command, ...], host: str) -> str:
+    """A hyperfine export; ``host`` (a key hyperfine does not write, and gatekeeper does not
+    read) makes each shard's bytes its own, as real timings do."""
+    results = []
+    for command in commands:
+        times = list(command.times)
+        entry: dict[str, object] = {
+            "command": command.name,
+            "mean": statistics.fmean(times),
+            "stddev": statistics.pstdev(times) if len(times) > 1 else None,
+            "median": statistics.median(times),
+            "user": 0.001,
+            "system": 0.001,
+            "min": min(times),
+            "max": max(times),
+            "times": times,
+            "exit_codes": [0] * len(times),
+        }
+        if command.size is not None:
+            entry["parameters"] = {"size": command.size}
+        results.append(entry)
+    return json.dumps({"results": results, "host": host}, indent=1)
+
+
+def write_shard(folder: Path, files: ShardFiles, host: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if files.cases:
+        (folder / "junit-0.xml").write_text(junit(files.cases, host), encoding="utf-8")
+    if files.commands:
+        (folder / "hyperfine.json").write_text(hyperfine(files.commands, host), encoding="utf-8")
+    if files.broken:
+        text = junit(files.cases[:1], host)[:60]  # cut short: unreadable
+        (folder / "junit-broken.xml").write_text(text, encoding="utf-8")
+    for name, text in files.extra.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def write_matrix(folder: Path, text: str = MATRIX) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "gatekeeper.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
