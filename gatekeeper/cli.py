@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         "of the artifact files; repeatable, the bundles are merged",
     )  # fmt: skip
     check.add_argument(
+        "--fetch-bundles", metavar="GLOB", nargs="?", const="gatekeeper-bundle-*", default=None,
+        help="judge the bundles uploaded as artifacts named GLOB (default: gatekeeper-bundle-*) "
+        "by the workflow runs of the commit; needs GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN",
+    )  # fmt: skip
+    check.add_argument(
         "--sha", metavar="SHA",
         help="the commit being judged: a bundle for another commit is not evidence (default: "
         "the GitHub event's commit, else GITHUB_SHA, else not checked)",

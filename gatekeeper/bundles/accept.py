@@ -52,20 +52,23 @@ def _names(paths: Sequence[str]) -> str:
 
 
 def bundle_evidence(
-    matrix: Matrix, paths: Sequence[str], given_sha: str | None, environ: Mapping[str, str]
-) -> dict[str, ArtifactEvidence]:
-    """The evidence of the bundles in ``paths``, merged; refused evidence when not accepted."""
+    matrix: Matrix, paths: Sequence[str], given_sha: str | None, environ: Mapping[str, str],
+    labels: Sequence[str] | None = None,
+) -> dict[str, ArtifactEvidence]:  # fmt: skip
+    """The evidence of the bundles in ``paths``, merged; refused evidence when not accepted.
+    ``labels``: how to name each file in messages (fetched bundles: by their artifact)."""
+    names = list(labels) if labels is not None else list(paths)
     sha, how = judged_commit(given_sha, environ)
     if sha is None and environ.get("GITHUB_ACTIONS") == "true":
         return refused(matrix, f"bundles refused: the commit being judged is unknown ({how})")
     try:
-        merged = merge([(p, read_bundle(Path(p), p)) for p in paths])
+        merged = merge([(n, read_bundle(Path(p), n)) for p, n in zip(paths, names, strict=True)])
     except BundleError as exc:
         return refused(matrix, f"bundles refused: {exc}")
     if sha is not None and merged.sha != sha:
         return refused(
             matrix,
-            f"bundles refused: {_names(paths)}: evidence for commit {merged.sha}, "
+            f"bundles refused: {_names(names)}: evidence for commit {merged.sha}, "
             f"not for {sha} ({how}), the commit being judged",
         )
     return evidence(merged, matrix)

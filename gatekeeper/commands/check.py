@@ -96,7 +96,13 @@ def run_check(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else path.resolve().parent
     if not root.is_dir():
         raise UsageError(f"--root {args.root!r}: not a folder")
-    if args.bundle:  # the evidence a gate job was handed; the files were read elsewhere
+    if args.fetch_bundles is not None and args.bundle:
+        raise UsageError("--fetch-bundles and --bundle: give one or the other")
+    if args.fetch_bundles is not None:  # the bundles the commit's workflow runs uploaded
+        from gatekeeper.bundles.fetch import fetched_evidence
+
+        evidence = fetched_evidence(matrix, args.fetch_bundles, args.sha, os.environ)
+    elif args.bundle:  # the evidence a gate job was handed; the files were read elsewhere
         from gatekeeper.bundles.accept import bundle_evidence
 
         evidence = bundle_evidence(matrix, args.bundle, args.sha, os.environ)

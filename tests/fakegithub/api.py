@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from . import checks, comments
+from . import actions, checks, comments
 from .paging import paginate
 from .state import Store
 
@@ -69,6 +70,24 @@ def _update_comment(store: Store, call: Call) -> Answer:
     return Answer(200, comments.update(store, call.params["comment_id"], call.body["body"]))
 
 
+def _list_runs(store: Store, call: Call) -> Answer:
+    runs = actions.runs_for(store, call.params)
+    chosen, headers = _page(runs, call)
+    return Answer(200, {"total_count": len(runs), "workflow_runs": chosen}, headers)
+
+
+def _list_artifacts(store: Store, call: Call) -> Answer:
+    found = actions.artifacts_of(store, call.params)
+    chosen, headers = _page(found, call)
+    return Answer(200, {"total_count": len(found), "artifacts": chosen}, headers)
+
+
+def _download_artifact(store: Store, call: Call) -> Answer:
+    split = urlsplit(store.api_url)
+    location = actions.download(store, call.params, f"{split.scheme}://{split.netloc}")
+    return Answer(302, None, {"Location": location})
+
+
 OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "checks/list-for-ref": _list_check_runs,
     "checks/create": _create_check_run,
@@ -79,4 +98,7 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "issues/update-comment": _update_comment,
     "users/get-authenticated": lambda store, call: Answer(200, store.authenticated_user()),
     "repos/get": lambda store, call: Answer(200, store.repository_object()),
+    "actions/list-workflow-runs-for-repo": _list_runs,
+    "actions/list-workflow-run-artifacts": _list_artifacts,
+    "actions/download-artifact": _download_artifact,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import comments
+from . import actions, comments
 from .records import RecordedRequest
 from .state import Identity, Store
 
@@ -13,6 +13,14 @@ from .state import Identity, Store
 class Inspection:
     store: Store
     requests: list[RecordedRequest]
+
+    def add_run(self, head_sha: str, name: str = "CI") -> int:
+        """Register a completed workflow run of ``head_sha``; its id."""
+        return int(actions.add_run(self.store, head_sha, name)["id"])
+
+    def add_artifact(self, run_id: int, name: str, zipped: bytes) -> int:
+        """Register an artifact of run ``run_id`` whose zip is ``zipped``; its id."""
+        return int(actions.add_artifact(self.store, run_id, name, zipped)["id"])
 
     def check_runs(
         self, head_sha: str | None = None, name: str | None = None

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import api, spec
+from . import actions, api, spec
 from .faults import Fault, make_fault
 from .handler import LocalServer
 from .queries import Inspection
@@ -178,6 +178,12 @@ class FakeGitHub(Inspection):
         self, record: RecordedRequest, raw: bytes, pairs: list[tuple[str, str]]
     ) -> tuple[int, dict[str, str], bytes]:
         method, path = record.method, record.path
+        if method == "GET" and path.startswith(actions.STORAGE):
+            try:
+                status, zipped = actions.stored(self.store, path, record.headers)
+            except Refused as refused:
+                return self._refuse(record, refused.status, refused.body)
+            return status, {"Content-Type": "application/zip"}, zipped
         if self.prefix and not path.startswith(self.prefix + "/"):
             return self._refuse(
                 record, 404, {"message": f"Not Found (the API is under {self.prefix})"}
@@ -232,7 +238,8 @@ class FakeGitHub(Inspection):
         fault = self._fault(method, rel, after=True)
         if fault is not None:
             return fault
-        return answer.status, answer.headers, json.dumps(answer.body).encode()
+        body = b"" if answer.body is None else json.dumps(answer.body).encode()
+        return answer.status, answer.headers, body
 
     def _fault(
         self, method: str, rel: str, after: bool

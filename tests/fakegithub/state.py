@@ -99,11 +99,16 @@ class Store:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     comment_issue: dict[int, int] = field(default_factory=dict)
+    workflow_runs: list[dict[str, Any]] = field(default_factory=list)
+    run_artifacts: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    """By workflow run id (actions.py)."""
+    artifact_zips: dict[int, bytes] = field(default_factory=dict)
     # Real ids are past 2**31 (comments) and 2**34 (check runs); a client that keeps them in
     # 32 bits breaks here as it would on GitHub.
     last_id: dict[str, int] = field(
         default_factory=lambda: {"check": 28_000_000_000, "status": 33_000_000_000,
-                                 "comment": 2_400_000_000}
+                                 "comment": 2_400_000_000, "run": 12_000_000_000,
+                                 "artifact": 3_900_000_000}
     )  # fmt: skip
 
     def new_id(self, kind: str) -> int:

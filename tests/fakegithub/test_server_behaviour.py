@@ -174,8 +174,19 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         f"{REPO}/check-runs/{run['id']}",
         f"{REPO}/issues/comments/{comment['id']}",
     )
+    run_id = github.add_run(SHA)
+    artifact_id = github.add_artifact(run_id, "bundle", b"PK\x05\x06" + bytes(18))
     github.identity = Identity("octo-bot", 99)
     return {
+        "actions/list-workflow-runs-for-repo": call(
+            github, "GET", f"{REPO}/actions/runs?head_sha={SHA}"
+        ).body,
+        "actions/list-workflow-run-artifacts": call(
+            github, "GET", f"{REPO}/actions/runs/{run_id}/artifacts"
+        ).body,
+        "actions/download-artifact": call(
+            github, "GET", f"{REPO}/actions/artifacts/{artifact_id}/zip"
+        ).body,
         "checks/create": run,
         "checks/update": call(github, "PATCH", run_path, {"conclusion": "success"}).body,
         "checks/list-for-ref": call(github, "GET", f"{REPO}/commits/{SHA}/check-runs").body,

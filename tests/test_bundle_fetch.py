@@ -1,0 +1,170 @@
+"""`check --fetch-bundles` against the fake GitHub: runs by head SHA, artifacts, the 302 to
+storage, safe unpacking, and fail-closed refusals (exit 3, the reason in the report)."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.bundles import BundleError
+from gatekeeper.bundles.unzip import Limits, extract
+from gatekeeper.cli import main
+from gatekeeper.errors import ExitCode
+from tests.bundle_suite import OTHER_SHA, SHA
+from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
+
+KMTA = Path(__file__).resolve().parent.parent / "examples" / "kmta" / "gatekeeper.yml"
+TODAY = "2026-11-26"
+NAME = "gatekeeper-bundle-linux"
+
+
+def _zip(*members: tuple[str | zipfile.ZipInfo, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def github(fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
+    for name in ("GITHUB_ACTIONS", "GITHUB_SHA", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("GITHUB_RUN_ID", raising=False)
+    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
+    monkeypatch.setenv("GITHUB_REPOSITORY", fake_github.repository)
+    monkeypatch.setenv("GITHUB_TOKEN", DEFAULT_TOKEN)
+    monkeypatch.setenv("GATEKEEPER_GITHUB_BACKOFF", "0.01")
+    return fake_github
+
+
+def _bundle(tmp_path: Path, sha: str = SHA) -> Path:
+    out = tmp_path / f"bundle-{sha[:7]}.json"
+    assert main(["collect", "-m", str(KMTA), "--sha", sha, "--out", str(out)]) == 0
+    return out
+
+
+def _check(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict[str, object]]:
+    capsys.readouterr()
+    argv = ["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--format", "json"]
+    code = main([*argv, *extra])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _refused_with(capsys: pytest.CaptureFixture[str], github: FakeGitHub, words: str) -> None:
+    code, report = _check(capsys, "--fetch-bundles")
+    assert code == ExitCode.NO_EVIDENCE
+    assert words in json.dumps(report)
+    assert github.violations == []
+
+
+def test_fetched_bundles_are_judged_as_the_bundle_itself(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = _bundle(tmp_path)
+    run = github.add_run(SHA)
+    github.add_artifact(run, NAME, _zip(("gatekeeper-bundle.json", bundle.read_bytes())))
+    github.add_artifact(run, "coverage", _zip(("../not-ours", b"never downloaded")))
+    github.add_artifact(github.add_run(OTHER_SHA), NAME, _zip(("x.json", b"{}")))
+    fetched = _check(capsys, "--fetch-bundles")
+    assert fetched == _check(capsys, "--bundle", str(bundle))
+    assert fetched[0] == ExitCode.FAILED  # the README's verdict on kmta: Iron fails
+    downloads = github.calls("GET", r"/zip$")
+    assert len(downloads) == 1 and downloads[0].status == 302
+    stored = github.calls("GET", r"^/_fake_storage/")
+    assert len(stored) == 1 and "authorization" not in stored[0].headers
+    assert github.violations == []
+
+
+@pytest.mark.parametrize(
+    ("member", "words"),
+    [
+        ("../evil.json", "path escapes the folder"),
+        ("/tmp/evil.json", "absolute or non-portable path"),
+        ("C:/evil.json", "absolute or non-portable path"),
+        ("a\\..\\..\\evil.json", "absolute or non-portable path"),
+    ],
+)
+def test_a_member_outside_the_folder_is_refused(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str], member: str, words: str
+) -> None:
+    zipped = _zip(("ok.json", _bundle(tmp_path).read_bytes()), (member, b"{}"))
+    github.add_artifact(github.add_run(SHA), NAME, zipped)
+    _refused_with(capsys, github, f"member {member!r}: {words}".replace("\\", "\\\\"))
+    assert not (tmp_path.parent / "evil.json").exists()
+
+
+def test_a_symlink_is_refused(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = zipfile.ZipInfo("bundle.json")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    github.add_artifact(github.add_run(SHA), NAME, _zip((link, b"/etc/passwd")))
+    _refused_with(capsys, github, f"artifact '{NAME}'")
+    _refused_with(capsys, github, "member 'bundle.json': symlink refused")
+
+
+def test_a_zip_bomb_is_refused_by_the_caps(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = _zip(("bundle.json", bytes(20 * 1024 * 1024)))
+    assert len(bomb) < 100_000
+    github.add_artifact(github.add_run(SHA), NAME, bomb)
+    _refused_with(capsys, github, "member 'bundle.json': compressed more than 200:1")
+    small = Limits(member_bytes=1000, ratio_floor=10**9)
+    with pytest.raises(BundleError, match="larger than 1000 bytes"):
+        extract(bomb, tmp_path / "a", "bomb", small)
+    with pytest.raises(BundleError, match="2 members, more than 1"):
+        extract(_zip(("a", b""), ("b", b"")), tmp_path / "b", "many", Limits(members=1))
+
+
+def test_a_bundle_for_another_commit_is_refused(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = _bundle(tmp_path, OTHER_SHA)
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", other.read_bytes())))
+    _refused_with(capsys, github, f"evidence for commit {OTHER_SHA}, not for {SHA}")
+
+
+def test_an_api_failure_refuses_the_evidence_with_the_reason(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    github.fail("GET", r"/artifacts$", 500, times=None)
+    _refused_with(capsys, github, "list artifacts of run")
+    _refused_with(capsys, github, "HTTP 500")
+    assert len(github.calls("GET", r"/artifacts$")) == 2 * 5  # retried, then given up
+    github.faults.clear()
+    assert _check(capsys, "--fetch-bundles")[0] == ExitCode.FAILED  # judged again
+    code, report = _check(capsys, "--fetch-bundles", "no-such-*")
+    assert code == ExitCode.NO_EVIDENCE
+    assert "no artifact matching 'no-such-*'" in json.dumps(report)
+    assert github.violations == []
+
+
+def test_nothing_to_fetch_is_no_evidence_and_outside_github_is_a_usage_error(
+    github: FakeGitHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refused_with(capsys, github, "no artifact matching 'gatekeeper-bundle-*'")
+    monkeypatch.delenv("GITHUB_TOKEN")
+    assert main(["check", "-m", str(KMTA), "--fetch-bundles"]) == ExitCode.USAGE
+    assert "GITHUB_TOKEN not set" in capsys.readouterr().err
+
+
+def test_the_fake_storage_catches_a_leaked_token(github: FakeGitHub) -> None:
+    import requests
+
+    artifact = github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", b"{}")))
+    where = f"{github.url}/repos/{github.repository}/actions/artifacts/{artifact}/zip"
+    token = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+    with requests.Session() as session:
+        location = session.get(where, headers=token, allow_redirects=False).headers["Location"]
+        assert session.get(location, headers={}).status_code == 200
+        assert session.get(location, headers=token).status_code == 400  # the token leaked
+    assert [v.status for v in github.violations] == [400]
