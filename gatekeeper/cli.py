@@ -191,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--message", metavar="TEXT",
         help="the tag message's opening text; the verdict and the matrix always follow",
     )  # fmt: skip
+    promote.add_argument(
+        "--local", action="store_true",
+        help="tag the local repository with git even in GitHub Actions (default there: the "
+        "GitHub API, with a release)",
+    )  # fmt: skip
 
     # collect and merge: evidence bundles, for sharded CI
     collect = commands.add_parser(

@@ -1,15 +1,21 @@
 """`gatekeeper promote [PHASE]`: tag HEAD as having completed a phase, only through its gate.
 
 The gate is the engine's, on the evidence in the root folder, exactly as `check --phase
-PHASE` would decide it; the tag is annotated, carries the rendered matrix, and stays local
-(the command to push it is printed). Refusals exit 2 and change nothing; a failing gate exits
-1 (3 with no evidence at all) and creates nothing.
+PHASE` would decide it; the tag is annotated and carries the rendered matrix. Locally it stays
+local (the command to push it is printed); in the Action (GITHUB_ACTIONS=true with
+GITHUB_TOKEN and GITHUB_REPOSITORY, unless --local) it is made through the GitHub API, with a
+release whose notes are the Markdown report. Refusals exit 2 and change nothing; a failing
+gate exits 1 (3 with no evidence at all) and creates nothing; a tag made without its release
+exits 4.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper import __version__
@@ -18,6 +24,7 @@ from gatekeeper.commands.status import judge, open_project, phase_name_of, read_
 from gatekeeper.errors import ExitCode
 from gatekeeper.model import Matrix
 from gatekeeper.phases.git import LocalGit
+from gatekeeper.phases.github_store import GitHubTags
 from gatekeeper.phases.promotion import (
     refuse_covered,
     refuse_existing,
@@ -26,7 +33,7 @@ from gatekeeper.phases.promotion import (
     target_phase,
 )
 from gatekeeper.phases.store import PhaseTagStore
-from gatekeeper.reporters import RenderOptions, terminal
+from gatekeeper.reporters import RenderOptions, markdown, terminal
 from gatekeeper.reporters.common import plain
 
 
@@ -60,6 +67,10 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
         return int(code)
     text = terminal.render(report, RenderOptions(int(code), color=False))
     message = tag_message(matrix, phase, head, text, __version__, args.message)
+    if isinstance(store, GitHubTags):
+        notes = markdown.render(report, RenderOptions(int(code))).rstrip()
+        notes += f"\n\nPromoted to {name} ({phase}) on {head} by gatekeeper {__version__}.\n"
+        return _on_github(store, tag, head, message, notes, args.dry_run)
     if args.dry_run:
         subject = plain(message.partition("\n")[0])
         print(f"dry run: would create the annotated tag {tag} on {described}: {subject!r}")
@@ -72,6 +83,35 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
     return int(code)
 
 
+def _on_github(
+    store: GitHubTags, tag: str, head: str, message: str, notes: str, dry_run: bool
+) -> int:
+    """The gate passed: tag object, ref and release, or with --dry-run their bodies."""
+    described = store.describe(head)
+    if dry_run:
+        bodies = store.bodies(tag, head, message, notes)
+        for what, path, body in (
+            ("tag object", "git/tags", bodies.tag), ("ref", "git/refs", bodies.ref),
+            ("release", "releases", bodies.release),
+        ):  # fmt: skip
+            print(f"dry run: would POST {store.repo_url}/{path} ({what}):")
+            print(json.dumps(body, indent=2, ensure_ascii=False))
+        print("dry run: nothing sent")
+        return int(ExitCode.PASSED)
+    store.publish(tag, head, message, notes)
+    print(f"created the annotated tag {tag} and its release on {described} through the API")
+    for step in store.next_steps(tag):
+        print(step)
+    return int(ExitCode.PASSED)
+
+
+def choose_store(args: argparse.Namespace, root: Path, environ: Mapping[str, str]) -> PhaseTagStore:
+    """The GitHub API in the Action (unless --local), else the local repository."""
+    in_action = environ.get("GITHUB_ACTIONS") == "true"
+    api = in_action and bool(environ.get("GITHUB_TOKEN") and environ.get("GITHUB_REPOSITORY"))
+    return GitHubTags.from_env(environ) if api and not args.local else LocalGit(root)
+
+
 def run_promote(args: argparse.Namespace) -> int:
     matrix, root = open_project(args.matrix, args.root)  # a broken matrix is reported first
-    return promote(args, matrix, root, LocalGit(root))
+    return promote(args, matrix, root, choose_store(args, root, os.environ))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import actions, checks, comments
+from . import actions, checks, comments, gitdata
 from .paging import paginate
 from .state import Store
 
@@ -88,6 +88,10 @@ def _download_artifact(store: Store, call: Call) -> Answer:
     return Answer(302, None, {"Location": location})
 
 
+def _created(answer: dict[str, Any]) -> Answer:
+    return Answer(201, answer, {"Location": str(answer["url"])})
+
+
 OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "checks/list-for-ref": _list_check_runs,
     "checks/create": _create_check_run,
@@ -101,4 +105,14 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "actions/list-workflow-runs-for-repo": _list_runs,
     "actions/list-workflow-run-artifacts": _list_artifacts,
     "actions/download-artifact": _download_artifact,
+    "git/list-matching-refs": lambda store, call: Answer(
+        200, gitdata.matching_refs(store, call.params["ref"])
+    ),
+    "git/get-tag": lambda store, call: Answer(200, gitdata.get_tag(store, call.params["tag_sha"])),
+    "repos/compare-commits-with-basehead": lambda store, call: Answer(
+        200, gitdata.compare(store, call.params["basehead"])
+    ),
+    "git/create-tag": lambda store, call: _created(gitdata.create_tag(store, call.body)),
+    "git/create-ref": lambda store, call: _created(gitdata.create_ref(store, call.body)),
+    "repos/create-release": lambda store, call: _created(gitdata.create_release(store, call.body)),
 }

@@ -33,8 +33,8 @@ SOURCE = {
     "file_sha256": "829b4bebb19a53133289f7b0bc819f4f1118115821db2ca9f25e9ee995a7da2a",
 }
 
-# The endpoints of the issue-4 contract, and issue 5's artifact download, and nothing else: a
-# request to any other is a 404.
+# The endpoints of the issue-4 contract, and issue 5's artifact download and phase tags
+# (``promote`` in GitHub mode), and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
@@ -48,6 +48,12 @@ ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/actions/runs"),
     ("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"),
     ("GET", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"),
+    ("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref}"),
+    ("GET", "/repos/{owner}/{repo}/git/tags/{tag_sha}"),
+    ("GET", "/repos/{owner}/{repo}/compare/{basehead}"),
+    ("POST", "/repos/{owner}/{repo}/git/tags"),
+    ("POST", "/repos/{owner}/{repo}/git/refs"),
+    ("POST", "/repos/{owner}/{repo}/releases"),
 ]
 
 # Rules GitHub states in the description's prose rather than in the schema; each is added

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import actions, comments
+from . import actions, comments, gitdata
 from .records import RecordedRequest
 from .state import Identity, Store
 
@@ -21,6 +21,23 @@ class Inspection:
     def add_artifact(self, run_id: int, name: str, zipped: bytes) -> int:
         """Register an artifact of run ``run_id`` whose zip is ``zipped``; its id."""
         return int(actions.add_artifact(self.store, run_id, name, zipped)["id"])
+
+    def add_commit(self, sha: str, *parents: str) -> None:
+        """Register a commit (a 40-hex SHA) and its parents, for compare and tags."""
+        gitdata.add_commit(self.store, sha, parents)
+
+    def add_tag(self, name: str, commit: str, message: str = "by hand") -> None:
+        """An annotated tag ``name`` on ``commit`` that is already on GitHub."""
+        body = {"tag": name, "message": message, "object": commit, "type": "commit"}
+        tag = gitdata.create_tag(self.store, body)
+        gitdata.create_ref(self.store, {"ref": f"refs/tags/{name}", "sha": tag["sha"]})
+
+    def tag_refs(self) -> dict[str, dict[str, Any]]:
+        """Every ref under refs/tags/, by full name."""
+        return {k: dict(v) for k, v in self.store.refs.items() if k.startswith("refs/tags/")}
+
+    def releases(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.store.releases]
 
     def check_runs(
         self, head_sha: str | None = None, name: str | None = None

@@ -103,12 +103,18 @@ class Store:
     run_artifacts: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     """By workflow run id (actions.py)."""
     artifact_zips: dict[int, bytes] = field(default_factory=dict)
+    commits: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each known commit's parents (gitdata.py)."""
+    refs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tag_objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    releases: list[dict[str, Any]] = field(default_factory=list)
     # Real ids are past 2**31 (comments) and 2**34 (check runs); a client that keeps them in
     # 32 bits breaks here as it would on GitHub.
     last_id: dict[str, int] = field(
         default_factory=lambda: {"check": 28_000_000_000, "status": 33_000_000_000,
                                  "comment": 2_400_000_000, "run": 12_000_000_000,
-                                 "artifact": 3_900_000_000}
+                                 "artifact": 3_900_000_000,
+                                 "release": 260_000_000}
     )  # fmt: skip
 
     def new_id(self, kind: str) -> int:

@@ -177,7 +177,26 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
     run_id = github.add_run(SHA)
     artifact_id = github.add_artifact(run_id, "bundle", b"PK\x05\x06" + bytes(18))
     github.identity = Identity("octo-bot", 99)
+    child = "f" * 40
+    github.add_commit(SHA)
+    github.add_commit(child, SHA)
+    tag_body = {"tag": "phase/one", "message": "m", "object": SHA, "type": "commit"}
+    tag = call(github, "POST", f"{REPO}/git/tags", tag_body).body
+    ref_body = {"ref": "refs/tags/phase/one", "sha": tag["sha"]}
+    git = {
+        "git/create-tag": tag,
+        "git/create-ref": call(github, "POST", f"{REPO}/git/refs", ref_body).body,
+        "git/list-matching-refs": call(github, "GET", f"{REPO}/git/matching-refs/tags/ph").body,
+        "git/get-tag": call(github, "GET", f"{REPO}/git/tags/{tag['sha']}").body,
+        "repos/compare-commits-with-basehead": call(
+            github, "GET", f"{REPO}/compare/{SHA}...{child}"
+        ).body,
+        "repos/create-release": call(
+            github, "POST", f"{REPO}/releases", {"tag_name": "phase/one", "body": "notes"}
+        ).body,
+    }
     return {
+        **git,
         "actions/list-workflow-runs-for-repo": call(
             github, "GET", f"{REPO}/actions/runs?head_sha={SHA}"
         ).body,

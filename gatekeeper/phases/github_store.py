@@ -1,0 +1,184 @@
+"""Phase tags through the GitHub REST API: ``promote`` in the Action, where the checkout may
+be shallow and a local tag would never reach GitHub.
+
+Reading: the tags under the pattern's fixed prefix (``git/matching-refs``), each annotated
+one peeled to its commit (``git/tags``), kept when ``compare/{tag commit}...{commit}`` says
+``identical`` or ``ahead`` (the tagged commit is the judged one or an ancestor of it).
+Writing, in order: the annotated tag object, the ``refs/tags/`` ref that makes it a tag, and
+a release whose notes are the Markdown report. Calls go through ``retry.call_with_retries``
+like every other GitHub call. A failure before the ref exists leaves no tag (exit 2); a
+failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from gatekeeper import __version__
+from gatekeeper.errors import ExitCode, GatekeeperError
+from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
+from gatekeeper.phases.tags import TagRef
+
+_TIMEOUT_SECONDS = 30
+_SHA = re.compile(r"[0-9a-f]{40}")
+_REACHABLE = ("identical", "ahead")
+"""compare BASE...HEAD: HEAD is BASE, or BASE is among HEAD's ancestors."""
+
+
+class GitHubTagError(GatekeeperError):
+    """A GitHub call for phase tags failed; no tag was made (exit 2)."""
+
+
+class PartialPromotion(GatekeeperError):
+    """The tag was made but its release was not: the promotion did not finish (exit 4)."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class _Answered(Exception):
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def _describe(exc: Exception) -> Failure | None:
+    if isinstance(exc, _Answered):
+        return exc.failure
+    if isinstance(exc, requests.RequestException):
+        return Failure(None, f"{type(exc).__name__}: {exc}")
+    return None
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """The three write requests, for ``--dry-run`` and for the record."""
+
+    tag: dict[str, Any]
+    ref: dict[str, Any]
+    release: dict[str, Any]
+
+
+class GitHubTags:
+    """Phase tags of ``repository`` on GitHub; ``head`` is the commit the job judges."""
+
+    def __init__(
+        self, api_url: str, repository: str, token: str, head: str, policy: RetryPolicy
+    ) -> None:
+        self.repo_url = f"{api_url.rstrip('/')}/repos/{repository}"
+        self.repository = repository
+        self.head = head
+        self._policy = policy
+        self._token = token
+        self._session = requests.Session()
+        self._session.headers.update({
+            "User-Agent": f"gatekeeper/{__version__}", "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        })  # fmt: skip
+
+    @staticmethod
+    def from_env(environ: Mapping[str, str]) -> GitHubTags:
+        head = environ.get("GITHUB_SHA", "")
+        if not _SHA.fullmatch(head):
+            raise GitHubTagError(f"GITHUB_SHA {head!r} is not a commit SHA; promote needs it")
+        policy = RetryPolicy.from_env(environ)
+        return GitHubTags(
+            environ.get("GITHUB_API_URL") or "https://api.github.com",
+            environ["GITHUB_REPOSITORY"], environ["GITHUB_TOKEN"], head,
+            dataclasses.replace(policy, deadline=policy.clock() + 300),
+        )  # fmt: skip
+
+    def _call(self, operation: str, method: str, path: str, body: Any = None) -> Any:
+        def once() -> Any:
+            response = self._session.request(
+                method, f"{self.repo_url}/{path}", json=body, timeout=_TIMEOUT_SECONDS,
+                headers={"Authorization": f"Bearer {self._token}"}, allow_redirects=False,
+            )  # fmt: skip
+            if response.status_code >= 300:
+                failure = Failure(response.status_code, response.text[:300], response.headers)
+                raise _Answered(failure)
+            return response.json()
+
+        return call_with_retries(operation, once, _describe, self._policy)
+
+    def _read(self, operation: str, path: str) -> Any:
+        try:
+            return self._call(operation, "GET", path)
+        except APIError as exc:
+            raise GitHubTagError(f"{self.repository}: {exc}; nothing was tagged") from exc
+
+    def _peeled(self, ref: dict[str, Any]) -> TagRef:
+        name = str(ref["ref"]).removeprefix("refs/tags/")
+        target = ref["object"]
+        if target["type"] != "tag":
+            return TagRef(name, str(target["sha"]), annotated=False)
+        tag = self._read(f"read tag {name}", f"git/tags/{target['sha']}")
+        return TagRef(name, str(tag["object"]["sha"]))
+
+    def _listed(self, prefix: str) -> list[dict[str, Any]]:
+        found = self._read(f"list tags {prefix}*", f"git/matching-refs/tags/{quote(prefix)}")
+        return [r for r in found if str(r["ref"]).startswith("refs/tags/")]
+
+    def commit(self, ref: str) -> str:
+        if ref != "HEAD" and not _SHA.fullmatch(ref):
+            raise GitHubTagError(f"{ref!r}: in GitHub mode only HEAD (GITHUB_SHA) or a full SHA")
+        return self.head if ref == "HEAD" else ref
+
+    def reachable_tags(self, commit: str, glob: str) -> tuple[TagRef, ...]:
+        prefix = glob.partition("*")[0]
+        found = []
+        for ref in self._listed(prefix):
+            tag = self._peeled(ref)
+            if not fnmatch.fnmatchcase(tag.name, glob):
+                continue
+            compared = self._read(f"compare {tag.name}", f"compare/{tag.commit}...{commit}")
+            if compared.get("status") in _REACHABLE:
+                found.append(tag)
+        return tuple(found)
+
+    def find_tag(self, name: str) -> TagRef | None:
+        exact = [r for r in self._listed(name) if r["ref"] == f"refs/tags/{name}"]
+        return self._peeled(exact[0]) if exact else None
+
+    def describe(self, commit: str) -> str:
+        return f"{commit[:12]} ({self.repository})"
+
+    def warnings(self) -> tuple[str, ...]:
+        return ()
+
+    def bodies(self, name: str, commit: str, message: str, notes: str) -> Bodies:
+        tag = {"tag": name, "message": message, "object": commit, "type": "commit"}
+        ref = {"ref": f"refs/tags/{name}", "sha": "<the sha of the new tag object>"}
+        release = {"tag_name": name, "name": name, "body": notes}
+        return Bodies(tag, ref, release)
+
+    def create_tag(self, name: str, commit: str, message: str) -> None:
+        self.publish(name, commit, message, message)
+
+    def publish(self, name: str, commit: str, message: str, notes: str) -> None:
+        """Tag object, then ref, then release; see the module's note on failures."""
+        bodies = self.bodies(name, commit, message, notes)
+        try:
+            made = self._call(f"create tag object {name}", "POST", "git/tags", bodies.tag)
+            ref = {**bodies.ref, "sha": str(made["sha"])}
+            self._call(f"create ref refs/tags/{name}", "POST", "git/refs", ref)
+        except APIError as exc:
+            raise GitHubTagError(f"{self.repository}: {exc}; no tag {name} was made") from exc
+        try:
+            self._call(f"create release {name}", "POST", "releases", bodies.release)
+        except APIError as exc:
+            raise PartialPromotion(
+                f"{self.repository}: the tag {name} was created on {commit}, but its release "
+                f"was not ({exc}); the phase is recorded, the notes are missing: create the "
+                f"release for {name} by hand"
+            ) from exc
+
+    def next_steps(self, name: str) -> tuple[str, ...]:
+        return (f"the tag and its release are on GitHub: {self.repository} releases/{name}",)

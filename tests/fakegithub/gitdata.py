@@ -1,0 +1,115 @@
+"""Git data the fake holds for phase tags: commits (their parents only), refs, annotated tag
+objects and releases, answering as GitHub's git database and releases endpoints do.
+
+A commit exists only when a test adds it; a ref or tag pointing at an unknown object, a ref
+that already exists, or a release for a missing tag is refused with GitHub's 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from .state import Refused, Store, example, not_found, now, validation_failed
+
+
+def add_commit(store: Store, sha: str, parents: tuple[str, ...] = ()) -> None:
+    store.commits[sha] = parents
+
+
+def _ancestors(store: Store, sha: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [sha]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo += store.commits.get(current, ())
+    return seen
+
+
+def _object(store: Store, sha: str, kind: str) -> dict[str, Any]:
+    plural = "commits" if kind == "commit" else "tags"
+    return {"sha": sha, "type": kind, "url": f"{store.repo_api()}/git/{plural}/{sha}"}
+
+
+def _ref_object(store: Store, ref: str, sha: str, kind: str) -> dict[str, Any]:
+    return {"ref": ref, "node_id": f"REF_{sha[:12]}", "url": f"{store.repo_api()}/git/{ref}",
+            "object": _object(store, sha, kind)}  # fmt: skip
+
+
+def matching_refs(store: Store, prefix: str) -> list[dict[str, Any]]:
+    return [dict(r) for name, r in sorted(store.refs.items()) if name.startswith(f"refs/{prefix}")]
+
+
+def get_tag(store: Store, sha: str) -> dict[str, Any]:
+    found = store.tag_objects.get(sha)
+    if found is None:
+        raise not_found()
+    return dict(found)
+
+
+def compare(store: Store, basehead: str) -> dict[str, Any]:
+    base, dots, head = basehead.partition("...")
+    if not dots or base not in store.commits or head not in store.commits:
+        raise not_found()
+    behind, ahead = _ancestors(store, base), _ancestors(store, head)
+    if base == head:
+        status = "identical"
+    elif base in ahead:
+        status = "ahead"
+    elif head in behind:
+        status = "behind"
+    else:
+        status = "diverged"
+    answer = store.rebase(example("repos/compare-commits-with-basehead"))
+    answer.update(status=status, ahead_by=len(ahead - behind), behind_by=len(behind - ahead))
+    return dict(answer)
+
+
+def create_tag(store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    target = body["object"]
+    if body["type"] != "commit" or target not in store.commits:
+        raise validation_failed("Tag", "object", f"Object does not exist: {target}")
+    text = f"{body['tag']}\n{target}\n{body['message']}\n{len(store.tag_objects)}"
+    sha = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+    tag = store.rebase(example("git/create-tag"))
+    tag.update(
+        sha=sha, node_id=f"TAG_{sha[:12]}", tag=body["tag"], message=body["message"],
+        url=f"{store.repo_api()}/git/tags/{sha}", object=_object(store, target, "commit"),
+    )  # fmt: skip
+    tag["tagger"] = {**tag["tagger"], "date": now()}
+    store.tag_objects[sha] = tag
+    return dict(tag)
+
+
+def create_ref(store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    ref, sha = body["ref"], body["sha"]
+    if not ref.startswith("refs/") or ref.count("/") < 2:
+        raise validation_failed("Ref", "ref", f"{ref} is not a valid ref name.")
+    if ref in store.refs:
+        raise Refused(422, {"message": "Reference already exists"})
+    kind = "tag" if sha in store.tag_objects else "commit" if sha in store.commits else None
+    if kind is None:
+        raise Refused(422, {"message": "Object does not exist"})
+    store.refs[ref] = _ref_object(store, ref, sha, kind)
+    return dict(store.refs[ref])
+
+
+def create_release(store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    name = body["tag_name"]
+    if f"refs/tags/{name}" not in store.refs:
+        # GitHub would make a lightweight tag from target_commitish; gatekeeper never wants it
+        raise validation_failed("Release", "tag_name", f"tag {name} does not exist")
+    if any(r["tag_name"] == name for r in store.releases):
+        raise Refused(422, {"message": "Validation Failed", "errors": [
+            {"resource": "Release", "code": "already_exists", "field": "tag_name"}]})  # fmt: skip
+    release_id = store.new_id("release")
+    release = store.rebase(example("repos/create-release"))
+    release.update(
+        id=release_id, tag_name=name, name=body.get("name"), body=body.get("body"),
+        draft=bool(body.get("draft")), prerelease=bool(body.get("prerelease")), assets=[],
+        url=f"{store.repo_api()}/releases/{release_id}", created_at=now(), published_at=now(),
+    )  # fmt: skip
+    store.releases.append(release)
+    return dict(release)
