@@ -27,6 +27,7 @@ from gatekeeper.bundles.combine import refused
 from gatekeeper.bundles.unzip import Limits, extract
 from gatekeeper.errors import UsageError
 from gatekeeper.evidence import ArtifactEvidence
+from gatekeeper.github.rest import Answered, describe
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
 from gatekeeper.model import Matrix
 
@@ -34,22 +35,6 @@ DEFAULT_GLOB = "gatekeeper-bundle-*"
 MAX_ZIP_BYTES = 256 * 1024 * 1024
 _MAX_PAGES = 50
 _TIMEOUT_SECONDS = 30
-
-
-class _Answered(Exception):
-    """A response that is not the one expected, as retry.py reads it."""
-
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.message)
-        self.failure = failure
-
-
-def _describe(exc: Exception) -> Failure | None:
-    if isinstance(exc, _Answered):
-        return exc.failure
-    if isinstance(exc, requests.RequestException):
-        return Failure(None, f"{type(exc).__name__}: {exc}")
-    return None
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -102,10 +87,10 @@ class _Client:
             if response.status_code >= 400:
                 message = response.text[:300]
                 response.close()
-                raise _Answered(Failure(response.status_code, message, dict(response.headers)))
+                raise Answered(Failure(response.status_code, message, dict(response.headers)))
             return response
 
-        return call_with_retries(operation, once, _describe, self._source.policy)
+        return call_with_retries(operation, once, describe, self._source.policy)
 
     def listing(self, operation: str, url: str, key: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -24,6 +24,7 @@ import requests
 
 from gatekeeper import __version__
 from gatekeeper.errors import ExitCode, GatekeeperError
+from gatekeeper.github.rest import Answered, describe
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
 from gatekeeper.phases.tags import TagRef
 
@@ -41,20 +42,6 @@ class PartialPromotion(GatekeeperError):
     """The tag was made but its release was not: the promotion did not finish (exit 4)."""
 
     exit_code = ExitCode.INTERNAL
-
-
-class _Answered(Exception):
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.message)
-        self.failure = failure
-
-
-def _describe(exc: Exception) -> Failure | None:
-    if isinstance(exc, _Answered):
-        return exc.failure
-    if isinstance(exc, requests.RequestException):
-        return Failure(None, f"{type(exc).__name__}: {exc}")
-    return None
 
 
 @dataclass(frozen=True)
@@ -103,10 +90,10 @@ class GitHubTags:
             )  # fmt: skip
             if response.status_code >= 300:
                 failure = Failure(response.status_code, response.text[:300], response.headers)
-                raise _Answered(failure)
+                raise Answered(failure)
             return response.json()
 
-        return call_with_retries(operation, once, _describe, self._policy)
+        return call_with_retries(operation, once, describe, self._policy)
 
     def _read(self, operation: str, path: str) -> Any:
         try:
