@@ -11,13 +11,22 @@ import sys
 from collections.abc import Sequence
 
 from gatekeeper import __version__
+from gatekeeper.commands import DEFAULT_MATRIX
 from gatekeeper.errors import ExitCode, GatekeeperError
 from gatekeeper.matrix.problems import MatrixError
 
-DEFAULT_MATRIX = "gatekeeper.yml"
 OUTPUT_FORMATS = ("terminal", "markdown", "json")
 ON_OFF = ("on", "off")
 COMMENT_MODES = ("always", "on-change", "on-failure", "off")  # publish.CommentMode, unimported
+
+
+def _root_option(parser: argparse.ArgumentParser, extra: str = "") -> None:
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help=f"folder that artifact globs are relative to{extra} "
+        "(default: the matrix file's folder)",
+    )
 
 
 def _matrix_option(parser: argparse.ArgumentParser) -> None:
@@ -76,11 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="evaluate the evidence and decide the gate")
     _matrix_option(check)
-    check.add_argument(
-        "--root",
-        metavar="DIR",
-        help="folder that artifact globs are relative to (default: the matrix file's folder)",
-    )
+    _root_option(check)
     check.add_argument(
         "--phase",
         metavar="PHASE",
@@ -161,11 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         "status", help="the phase a commit stands in by its phase tags, then the matrix"
     )
     _matrix_option(status)
-    status.add_argument(
-        "--root", metavar="DIR",
-        help="the folder artifact globs start from, in the git repository to read "
-        "(default: the matrix file's folder)",
-    )  # fmt: skip
+    _root_option(status, ", in the git repository to read")
     status.add_argument(
         "--commit", metavar="REF", default="HEAD",
         help="the commit whose reachable phase tags count (default: HEAD)",
@@ -178,11 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the phase completed (default: the one after the highest phase tagged)",
     )  # fmt: skip
     _matrix_option(promote)
-    promote.add_argument(
-        "--root", metavar="DIR",
-        help="the folder artifact globs start from, in the git repository to tag "
-        "(default: the matrix file's folder)",
-    )  # fmt: skip
+    _root_option(promote, ", in the git repository to tag")
     promote.add_argument(
         "--dry-run", action="store_true",
         help="evaluate the gate and say what would be tagged; create nothing",
@@ -202,10 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
         "collect", help="reduce this job's artifacts to an evidence bundle for the gate job"
     )
     _matrix_option(collect)
-    collect.add_argument(
-        "--root", metavar="DIR",
-        help="folder that artifact globs are relative to (default: the matrix file's folder)",
-    )  # fmt: skip
+    _root_option(collect)
     collect.add_argument(
         "--shard", metavar="NAME",
         help="this job's name among the shards, unique in the workflow run (default: "
