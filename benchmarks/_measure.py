@@ -10,6 +10,7 @@ across ``execve``, so a child would report at least its parent's size, and
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -17,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from argparse import Namespace
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,3 +126,25 @@ def table(runs: Sequence[Run], reference: Run, size_bytes: int, unit: str, units
 
 def verdict(label: str, ok: bool, detail: str) -> str:
     return f"  [{'met' if ok else 'NOT met'}] {label}: {detail}"
+
+
+def arguments(doc: str, size_flag: str, size: int, argv: Sequence[str] | None) -> Namespace:
+    """The options every benchmark script takes; ``size_flag`` names the input's size."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(size_flag, type=int, default=size)
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="a tiny run: do the numbers agree?")
+    parser.add_argument("--child", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def served_child(
+    args: Namespace, contenders: Mapping[str, Callable[[Path], Callable[[], dict[str, object]]]]
+) -> bool:
+    """In a child process (--child NAME FILE): run that contender, report, and say so."""
+    if not args.child:
+        return False
+    name, file = args.child
+    child_main(contenders[name](Path(file)))
+    return True

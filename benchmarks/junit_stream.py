@@ -18,7 +18,6 @@ under 30 MB peak resident whatever the size (the returned tuple grows with the c
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from collections import Counter
@@ -191,16 +190,8 @@ STREAM_PEAK_LIMIT = 30 * 1024 * 1024
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--dir", type=Path, default=_measure.DEFAULT_DIR)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="a tiny run: do the numbers agree?")
-    parser.add_argument("--child", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        name, file = args.child
-        _measure.child_main(CONTENDERS[name](Path(file)))
+    args = _measure.arguments(__doc__, "--cases", 100_000, argv)
+    if _measure.served_child(args, CONTENDERS):
         return 0
     cases, repeats = (2_000, 1) if args.quick else (args.cases, args.repeats)
     path = _measure.prepare(args.dir / f"junit-{cases}-cases.xml", lambda p: generate(p, cases))

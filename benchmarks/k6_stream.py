@@ -21,7 +21,6 @@ Targets: gatekeeper >= 2x as fast as orjson per line, <= 1.5x the scan, peak < 6
 
 from __future__ import annotations
 
-import argparse
 import math
 import random
 import sys
@@ -283,16 +282,8 @@ PEAK_LIMIT = 64 * 1024 * 1024
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=5_000_000)
-    parser.add_argument("--dir", type=Path, default=_measure.DEFAULT_DIR)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="a tiny run: do the numbers agree?")
-    parser.add_argument("--child", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        name, file = args.child
-        _measure.child_main(CONTENDERS[name](Path(file)))
+    args = _measure.arguments(__doc__, "--lines", 5_000_000, argv)
+    if _measure.served_child(args, CONTENDERS):
         return 0
     lines, repeats = (20_000, 1) if args.quick else (args.lines, args.repeats)
     path = _measure.prepare(args.dir / f"k6-{lines}-lines.ndjson", lambda p: generate(p, lines))
