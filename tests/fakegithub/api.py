@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import actions, checks, comments, gitdata
+from . import actions, checks, comments, gitdata, pulls
 from .paging import paginate
 from .state import Store
 
@@ -88,6 +88,16 @@ def _download_artifact(store: Store, call: Call) -> Answer:
     return Answer(302, None, {"Location": location})
 
 
+def _list_pull_files(store: Store, call: Call) -> Answer:
+    chosen, headers = _page(pulls.files(store, call.params["pull_number"]), call)
+    return Answer(200, chosen, headers)
+
+
+def _delete_ref(store: Store, call: Call) -> Answer:
+    gitdata.delete_ref(store, call.params["ref"])
+    return Answer(204, None)
+
+
 def _created(answer: dict[str, Any]) -> Answer:
     return Answer(201, answer, {"Location": str(answer["url"])})
 
@@ -115,4 +125,7 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "git/create-tag": lambda store, call: _created(gitdata.create_tag(store, call.body)),
     "git/create-ref": lambda store, call: _created(gitdata.create_ref(store, call.body)),
     "repos/create-release": lambda store, call: _created(gitdata.create_release(store, call.body)),
+    "pulls/get": lambda store, call: Answer(200, pulls.get(store, call.params["pull_number"])),
+    "pulls/list-files": _list_pull_files,
+    "git/delete-ref": _delete_ref,
 }

@@ -33,8 +33,9 @@ SOURCE = {
     "file_sha256": "829b4bebb19a53133289f7b0bc819f4f1118115821db2ca9f25e9ee995a7da2a",
 }
 
-# The endpoints of the issue-4 contract, and issue 5's artifact download and phase tags
-# (``promote`` in GitHub mode), and nothing else: a request to any other is a 404.
+# The endpoints of the issue-4 contract, and issue 5's artifact download, phase tags
+# (``promote`` in GitHub mode), pull request facts (labels, branch, changed files) and the
+# deletion of a failed phase tag, and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
@@ -54,6 +55,9 @@ ENDPOINTS = [
     ("POST", "/repos/{owner}/{repo}/git/tags"),
     ("POST", "/repos/{owner}/{repo}/git/refs"),
     ("POST", "/repos/{owner}/{repo}/releases"),
+    ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}"),
+    ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
+    ("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}"),
 ]
 
 # Rules GitHub states in the description's prose rather than in the schema; each is added

@@ -2,7 +2,8 @@
 objects and releases, answering as GitHub's git database and releases endpoints do.
 
 A commit exists only when a test adds it; a ref or tag pointing at an unknown object, a ref
-that already exists, or a release for a missing tag is refused with GitHub's 422.
+that already exists, a release for a missing tag, or the deletion of a missing ref is
+refused with GitHub's 422. Deleting a tag's ref leaves its tag object, as on GitHub.
 """
 
 from __future__ import annotations
@@ -113,3 +114,13 @@ def create_release(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     )  # fmt: skip
     store.releases.append(release)
     return dict(release)
+
+
+def delete_ref(store: Store, ref: str) -> None:
+    """DELETE git/refs/{ref}: ``ref`` is written without its ``refs/`` (``tags/v1``)."""
+    full = f"refs/{ref}"
+    if full not in store.refs:
+        docs = "https://docs.github.com/rest/git/refs#delete-a-reference"
+        body = {"message": "Reference does not exist", "documentation_url": docs}
+        raise Refused(422, body, violation=False)  # a race a correct client can lose
+    del store.refs[full]

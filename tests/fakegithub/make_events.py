@@ -44,6 +44,11 @@ def from_fork(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def phase_tag(payload: dict[str, Any]) -> dict[str, Any]:
+    """The push of the phase tag phase/one (the corpus's tag is simple-tag)."""
+    return json.loads(json.dumps(payload).replace("simple-tag", "phase/one"))  # type: ignore[no-any-return]
+
+
 # target file -> (source in the corpus, edit or None for a byte-for-byte copy, what was edited)
 PLAN: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None, str]] = {
     "pull_request-opened.json": ("pull_request/00-opened.json", None, ""),
@@ -57,6 +62,11 @@ PLAN: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None, st
     ),
     "merge_group-checks_requested.json": ("merge_group/00-checks_requested.json", None, ""),
     "push-tag.json": ("push/00-tag-created.json", None, ""),
+    "push-phase-tag.json": (
+        "push/00-tag-created.json",
+        phase_tag,
+        "ref and compare URL: the tag simple-tag renamed phase/one",
+    ),
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import actions, comments, gitdata
+from . import actions, comments, gitdata, pulls
 from .records import RecordedRequest
 from .state import Identity, Store
 
@@ -31,6 +32,22 @@ class Inspection:
         body = {"tag": name, "message": message, "object": commit, "type": "commit"}
         tag = gitdata.create_tag(self.store, body)
         gitdata.create_ref(self.store, {"ref": f"refs/tags/{name}", "sha": tag["sha"]})
+
+    def add_pull(
+        self,
+        number: int,
+        *,
+        labels: Iterable[str] = (),
+        head_ref: str = "feature",
+        base_ref: str = "main",
+        files: Iterable[str] = (),
+        renamed_from: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """A pull request #``number`` with these labels, branches and changed files."""
+        return pulls.add_pull(
+            self.store, number, labels=labels, head_ref=head_ref, base_ref=base_ref,
+            files=files, renamed_from=renamed_from,
+        )  # fmt: skip
 
     def tag_refs(self) -> dict[str, dict[str, Any]]:
         """Every ref under refs/tags/, by full name."""

@@ -94,6 +94,8 @@ MERGE_GROUP = Event("merge_group", "merge_group-checks_requested.json", MERGE_GR
                     "octo-org/octo-repo")  # fmt: skip
 TAG_PUSH = Event("push", "push-tag.json", TAG_SHA, "refs/tags/simple-tag",
                  "Codertocat/Hello-World")  # fmt: skip
+PHASE_TAG_PUSH = Event("push", "push-phase-tag.json", TAG_SHA, "refs/tags/phase/one",
+                       "Codertocat/Hello-World")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,11 @@ class Store:
     refs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tag_objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     releases: list[dict[str, Any]] = field(default_factory=list)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Pull requests by number (pulls.py)."""
+    pull_files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    max_pull_files: int = 3000
+    """GitHub lists at most this many files of a pull request."""
     # Real ids are past 2**31 (comments) and 2**34 (check runs); a client that keeps them in
     # 32 bits breaks here as it would on GitHub.
     last_id: dict[str, int] = field(

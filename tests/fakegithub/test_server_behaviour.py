@@ -194,9 +194,16 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "repos/create-release": call(
             github, "POST", f"{REPO}/releases", {"tag_name": "phase/one", "body": "notes"}
         ).body,
+        "git/delete-ref": call(github, "DELETE", f"{REPO}/git/refs/tags/phase/one").body,
+    }
+    github.add_pull(7, labels=["phase:two"], files=["a.py", "b.py"], renamed_from={"b.py": "c.py"})
+    pulls = {
+        "pulls/get": call(github, "GET", f"{REPO}/pulls/7").body,
+        "pulls/list-files": call(github, "GET", f"{REPO}/pulls/7/files").body,
     }
     return {
         **git,
+        **pulls,
         "actions/list-workflow-runs-for-repo": call(
             github, "GET", f"{REPO}/actions/runs?head_sha={SHA}"
         ).body,
@@ -247,3 +254,40 @@ def test_a_real_client_reads_it_and_its_strays_are_caught(fake_github: FakeGitHu
     finally:
         lazy.close()
         eager.close()
+
+
+def test_a_pull_request_s_files_are_paged_and_capped_like_github_s(
+    fake_github: FakeGitHub,
+) -> None:
+    fake_github.add_pull(9, labels=["phase:two", "docs"], head_ref="two/lanes", files=[
+        f"src/f{n:03}.py" for n in range(250)])  # fmt: skip
+    pull = call(fake_github, "GET", f"{REPO}/pulls/9").body
+    assert [label["name"] for label in pull["labels"]] == ["phase:two", "docs"]
+    assert (pull["number"], pull["head"]["ref"], pull["changed_files"]) == (9, "two/lanes", 250)
+    first = call(fake_github, "GET", f"{REPO}/pulls/9/files?per_page=100")
+    root = f"{fake_github.url}/repositories/186853002/pulls/9/files"
+    assert links(first.headers["Link"])["next"] == f"{root}?per_page=100&page=2"
+    last = call(fake_github, "GET", links(first.headers["Link"])["last"])
+    assert [f["filename"] for f in last.body] == [f"src/f{n:03}.py" for n in range(200, 250)]
+    fake_github.store.max_pull_files = 120  # GitHub's is 3,000
+    capped = call(fake_github, "GET", f"{REPO}/pulls/9/files?per_page=100")
+    assert 'rel="last"' in capped.headers["Link"]
+    assert len(call(fake_github, "GET", links(capped.headers["Link"])["last"]).body) == 20
+    assert call(fake_github, "GET", f"{REPO}/pulls/10").status == 404
+    assert fake_github.violations == []
+
+
+def test_deleting_a_tag_removes_its_ref_once(fake_github: FakeGitHub) -> None:
+    fake_github.add_commit(SHA)
+    fake_github.add_tag("phase/one", SHA)
+    deleted = call(fake_github, "DELETE", f"{REPO}/git/refs/tags/phase/one")
+    assert (deleted.status, deleted.body) == (204, "")
+    assert fake_github.tag_refs() == {}
+    again = call(fake_github, "DELETE", f"{REPO}/git/refs/tags/phase/one")
+    assert (again.status, again.body["message"]) == (422, "Reference does not exist")
+    assert fake_github.violations == []  # a lost race, not a client's mistake
+    fake_github.add_tag("phase/two", SHA)
+    fake_github.fail("DELETE", r"/git/refs/tags/phase/two$", 403, body={
+        "message": "Resource not accessible by integration"})  # fmt: skip
+    refused = call(fake_github, "DELETE", f"{REPO}/git/refs/tags/phase/two")
+    assert refused.status == 403 and "refs/tags/phase/two" in fake_github.tag_refs()
