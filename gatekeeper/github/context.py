@@ -7,6 +7,7 @@ never an exception: the gate's verdict must survive whatever the runner hands us
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,9 @@ PR_NUMBER_VARIABLE = "GATEKEEPER_PR_NUMBER"
 ``workflow_run.pull_requests`` empty when the pull request comes from a fork)."""
 _MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 _PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+_QUEUE_BRANCH = re.compile(r"refs/heads/gh-readonly-queue/.+/pr-([1-9][0-9]*)-[0-9a-f]{40}")
+"""A merge group's head_ref: gh-readonly-queue/<base branch>/pr-<number>-<head sha>; the base
+branch may hold slashes, and the pull request is the last one queued in the group."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class EventInfo:
     head_sha: str | None = None
     """The commit the event is about: the PR head, the merge group head, the run's head."""
     pr_number: int | None = None
-    """The pull request to comment on, when the event has one."""
+    """The event's pull request (for ``merge_group``, read from its head_ref; no comment goes
+    there: see ``GitHubContext.pull_request``)."""
     base_repo: str | None = None
     """owner/name of the repository the pull request targets."""
     head_repo: str | None = None
@@ -37,6 +42,11 @@ class EventInfo:
     """For ``workflow_run``: the event that ran the first workflow."""
     ref: str | None = None
     """For ``push``: the full ref (refs/heads/main, refs/tags/v1)."""
+    labels: tuple[str, ...] | None = None
+    """The pull request's label names; None when the payload does not list them (only
+    ``pull_request`` and ``pull_request_target`` payloads do)."""
+    head_ref: str | None = None
+    """The pull request's branch name (``pull_request.head.ref``), from the same payloads."""
 
     @property
     def from_fork(self) -> bool:
@@ -167,9 +177,15 @@ def parse_event(
             pr_number=number,
             base_repo=_str(payload, "pull_request", "base", "repo", "full_name"),
             head_repo=_str(payload, "pull_request", "head", "repo", "full_name"),
+            labels=_label_names(_dig(payload, "pull_request", "labels")),
+            head_ref=_str(payload, "pull_request", "head", "ref"),
         )
     if event_name == "merge_group":
-        return EventInfo(head_sha=_str(payload, "merge_group", "head_sha"))
+        queued = _QUEUE_BRANCH.fullmatch(_str(payload, "merge_group", "head_ref") or "")
+        return EventInfo(
+            head_sha=_str(payload, "merge_group", "head_sha"),
+            pr_number=int(queued.group(1)) if queued else None,
+        )
     if event_name == "workflow_run":
         prs = _dig(payload, "workflow_run", "pull_requests")
         number = _int(prs[0], "number") if isinstance(prs, list) and prs else None
@@ -183,6 +199,13 @@ def parse_event(
     if event_name == "push":
         return EventInfo(ref=_str(payload, "ref") or environ.get("GITHUB_REF") or None)
     return EventInfo()
+
+
+def _label_names(labels: Any) -> tuple[str, ...] | None:
+    """The names of a payload's label objects; an entry without a string name is skipped."""
+    if not isinstance(labels, list):
+        return None
+    return tuple(name for label in labels if (name := _str(label, "name")) is not None)
 
 
 def _pr_override(text: str, problems: list[str]) -> int | None:

@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import requests
 
+from gatekeeper import __version__
 from gatekeeper.github.retry import Failure
+
+API_VERSION = "2022-11-28"
+
+
+def session() -> requests.Session:
+    """A session sending what GitHub asks of every REST client: a User-Agent, its media type
+    and the API version. The token is given per request, never to the session."""
+    made = requests.Session()
+    made.headers.update({
+        "User-Agent": f"gatekeeper/{__version__}", "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": API_VERSION,
+    })  # fmt: skip
+    return made
 
 
 class Answered(Exception):

@@ -77,10 +77,58 @@ def test_a_pull_request_inside_a_forked_repository_can_write(tmp_path: Path) -> 
     assert not _context(tmp_path, "pull_request", payload).read_only
 
 
+def test_a_pull_request_s_labels_and_branch_come_from_its_payload(tmp_path: Path) -> None:
+    labeled = _context(tmp_path, "pull_request", _load("pull_request-labeled.json"))
+    assert (labeled.event.labels, labeled.event.head_ref) == (("bug",), "changes")
+    opened = _context(tmp_path, "pull_request_target", _load("pull_request-opened.json"))
+    assert (opened.event.labels, opened.event.head_ref) == ((), "changes")  # listed, none
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ([{"name": "bug"}, {"name": 7}, "phase:two", {"id": 1}, {"name": ""}, {"name": "x"}],
+         ("bug", "x")),
+        ({"name": "bug"}, None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_wrong_label_types_count_as_absent(
+    tmp_path: Path, labels: object, expected: tuple[str, ...] | None
+) -> None:
+    payload = _load("pull_request-labeled.json")
+    payload["pull_request"]["labels"] = labels
+    payload["pull_request"]["head"]["ref"] = 42
+    ctx = _context(tmp_path, "pull_request", payload)
+    assert (ctx.event.labels, ctx.event.head_ref) == (expected, None)
+    assert ctx.problems == ()
+    assert _context(tmp_path, "push", payload).event.labels is None  # not a pull request
+
+
 def test_a_merge_group_reports_on_its_head_sha(tmp_path: Path) -> None:
     ctx = _context(tmp_path, "merge_group", _load("merge_group-checks_requested.json"))
     assert ctx.sha == "2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d"
-    assert ctx.pull_request is None and not ctx.read_only
+    assert ctx.pull_request is None and not ctx.read_only  # no comment on a merge group
+    assert ctx.event.pr_number == 104  # gh-readonly-queue/main/pr-104-929f82...
+    assert (ctx.event.labels, ctx.event.head_ref) == (None, None)  # the payload lists neither
+
+
+@pytest.mark.parametrize(
+    ("head_ref", "number"),
+    [
+        ("refs/heads/gh-readonly-queue/release/2.x/pr-7-" + "a" * 40, 7),  # a base with '/'
+        ("refs/heads/gh-readonly-queue/main/pr-0-" + "a" * 40, None),
+        ("refs/heads/gh-readonly-queue/main/pr-12-abc", None),
+        ("refs/heads/main", None),
+        (104, None),
+    ],
+)
+def test_a_merge_group_s_pull_request_is_in_its_queue_branch(
+    tmp_path: Path, head_ref: object, number: int | None
+) -> None:
+    payload = _load("merge_group-checks_requested.json")
+    payload["merge_group"]["head_ref"] = head_ref
+    assert _context(tmp_path, "merge_group", payload).event.pr_number == number
 
 
 def test_a_workflow_run_reports_on_the_first_run_s_head_and_pull_request(tmp_path: Path) -> None:
@@ -163,6 +211,9 @@ def test_every_real_pull_request_payload(path: Path) -> None:
     payload = json.loads(path.read_text(encoding="utf-8"))
     assert ctx.sha == payload["pull_request"]["head"]["sha"]
     assert ctx.pull_request == payload["number"] and not ctx.read_only and ctx.problems == ()
+    pull = payload["pull_request"]
+    assert ctx.event.labels == tuple(label["name"] for label in pull["labels"])
+    assert ctx.event.head_ref == pull["head"]["ref"]
 
 
 @pytest.mark.parametrize(
@@ -181,6 +232,8 @@ def test_every_real_payload_of_the_other_events(kind: str, path: Path) -> None:
     assert ctx.sha == expected and ctx.problems == ()
     if kind == "push":
         assert ctx.event.ref == payload["ref"]
+    if kind == "merge_group":  # refs/heads/gh-readonly-queue/main/pr-104-<sha>
+        assert ctx.event.pr_number == 104
 
 
 def _real(event: str, path: Path) -> GitHubContext:
