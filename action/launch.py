@@ -52,6 +52,7 @@ INPUTS: dict[str, Input] = {
     "github-status": Input("--github-status"),
     "comment": Input("--comment"),
     "job-summary": Input("--job-summary"),
+    "delete-failed-tag": Input("--delete-failed-tag", Kind.SWITCH),
 }
 """Every input of action.yml but ``token``, and the `gatekeeper check` flag it sets."""
 

@@ -123,6 +123,10 @@ def run_check(args: argparse.Namespace) -> int:
     if tagged:  # the tag's name, beside the report, in the log of the push that made it
         name = phase_name(report, tagged.phase)
         print(f"gatekeeper: {tag_verdict(tagged, name, report.passed, int(code))}", file=sys.stderr)
+        if args.delete_failed_tag:
+            from gatekeeper.github.tagcleanup import delete_failed_tag
+
+            delete_failed_tag(tagged, int(code), os.environ, args.dry_run, sys.stderr)
     if github.applies(os.environ, args.dry_run):
         _report_to_github(args, check_name, report, code, outputs, root.resolve())
     return int(code)

@@ -8,6 +8,8 @@ Writing, in order: the annotated tag object, the ``refs/tags/`` ref that makes i
 a release whose notes are the Markdown report. Calls go through ``retry.call_with_retries``
 like every other GitHub call. A failure before the ref exists leaves no tag (exit 2); a
 failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4).
+Deleting: the ``refs/tags/`` ref of a phase tag whose gate failed (``check
+--delete-failed-tag``, see github/tagcleanup.py).
 """
 
 from __future__ import annotations
@@ -15,27 +17,32 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from gatekeeper import __version__
 from gatekeeper.errors import ExitCode, GatekeeperError
+from gatekeeper.github import rest
 from gatekeeper.github.rest import Answered, describe
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
 from gatekeeper.phases.tags import TagRef
 
 _TIMEOUT_SECONDS = 30
 _SHA = re.compile(r"[0-9a-f]{40}")
+_NOT_TAGGED = "nothing was tagged"
+_NOT_DELETED = "nothing was deleted"
 _REACHABLE = ("identical", "ahead")
 """compare BASE...HEAD: HEAD is BASE, or BASE is among HEAD's ancestors."""
 
 
 class GitHubTagError(GatekeeperError):
-    """A GitHub call for phase tags failed; no tag was made (exit 2)."""
+    """A GitHub call for phase tags failed; no tag was made, or none deleted (exit 2)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status of the failed call; None when no answer came."""
 
 
 class PartialPromotion(GatekeeperError):
@@ -64,11 +71,7 @@ class GitHubTags:
         self.head = head
         self._policy = policy
         self._token = token
-        self._session = requests.Session()
-        self._session.headers.update({
-            "User-Agent": f"gatekeeper/{__version__}", "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-        })  # fmt: skip
+        self._session = rest.session()
 
     @staticmethod
     def from_env(environ: Mapping[str, str]) -> GitHubTags:
@@ -82,7 +85,10 @@ class GitHubTags:
             dataclasses.replace(policy, deadline=policy.clock() + 300),
         )  # fmt: skip
 
-    def _call(self, operation: str, method: str, path: str, body: Any = None) -> Any:
+    def _call(
+        self, operation: str, method: str, path: str, body: Any = None,
+        before_retry: Callable[[], Any] | None = None,
+    ) -> Any:  # fmt: skip
         def once() -> Any:
             response = self._session.request(
                 method, f"{self.repo_url}/{path}", json=body, timeout=_TIMEOUT_SECONDS,
@@ -91,27 +97,32 @@ class GitHubTags:
             if response.status_code >= 300:
                 failure = Failure(response.status_code, response.text[:300], response.headers)
                 raise Answered(failure)
-            return response.json()
+            return None if response.status_code == 204 else response.json()
 
-        return call_with_retries(operation, once, describe, self._policy)
+        return call_with_retries(operation, once, describe, self._policy, before_retry)
 
-    def _read(self, operation: str, path: str) -> Any:
+    def _read(self, operation: str, path: str, outcome: str) -> Any:
         try:
             return self._call(operation, "GET", path)
         except APIError as exc:
-            raise GitHubTagError(f"{self.repository}: {exc}; nothing was tagged") from exc
+            raise GitHubTagError(f"{self.repository}: {exc}; {outcome}", exc.status) from exc
 
-    def _peeled(self, ref: dict[str, Any]) -> TagRef:
+    def _peeled(self, ref: dict[str, Any], outcome: str = _NOT_TAGGED) -> TagRef:
         name = str(ref["ref"]).removeprefix("refs/tags/")
         target = ref["object"]
         if target["type"] != "tag":
             return TagRef(name, str(target["sha"]), annotated=False)
-        tag = self._read(f"read tag {name}", f"git/tags/{target['sha']}")
+        tag = self._read(f"read tag {name}", f"git/tags/{target['sha']}", outcome)
         return TagRef(name, str(tag["object"]["sha"]))
 
-    def _listed(self, prefix: str) -> list[dict[str, Any]]:
-        found = self._read(f"list tags {prefix}*", f"git/matching-refs/tags/{quote(prefix)}")
+    def _listed(self, prefix: str, outcome: str = _NOT_TAGGED) -> list[dict[str, Any]]:
+        path = f"git/matching-refs/tags/{quote(prefix)}"
+        found = self._read(f"list tags {prefix}*", path, outcome)
         return [r for r in found if str(r["ref"]).startswith("refs/tags/")]
+
+    def _exact(self, name: str, outcome: str) -> dict[str, Any] | None:
+        exact = [r for r in self._listed(name, outcome) if r["ref"] == f"refs/tags/{name}"]
+        return exact[0] if exact else None
 
     def commit(self, ref: str) -> str:
         if ref != "HEAD" and not _SHA.fullmatch(ref):
@@ -125,14 +136,43 @@ class GitHubTags:
             tag = self._peeled(ref)
             if not fnmatch.fnmatchcase(tag.name, glob):
                 continue
-            compared = self._read(f"compare {tag.name}", f"compare/{tag.commit}...{commit}")
+            compared = self._read(
+                f"compare {tag.name}", f"compare/{tag.commit}...{commit}", _NOT_TAGGED
+            )
             if compared.get("status") in _REACHABLE:
                 found.append(tag)
         return tuple(found)
 
     def find_tag(self, name: str) -> TagRef | None:
-        exact = [r for r in self._listed(name) if r["ref"] == f"refs/tags/{name}"]
-        return self._peeled(exact[0]) if exact else None
+        found = self._exact(name, _NOT_TAGGED)
+        return self._peeled(found) if found else None
+
+    def tag_points_at(self, name: str, commit: str) -> bool | None:
+        """Whether the tag ``name`` is on ``commit`` (its ref, or the commit it peels to);
+        None when there is no such tag. Raises GitHubTagError."""
+        found = self._exact(name, _NOT_DELETED)
+        if found is None:
+            return None
+        if found["object"]["sha"] == commit:
+            return True
+        return self._peeled(found, _NOT_DELETED).commit == commit
+
+    def delete_tag(self, name: str) -> None:
+        """DELETE the ref ``refs/tags/{name}`` (the tag object is left unreachable). A retry
+        after a failure first looks whether the tag is still there (the lost answer of a
+        delete that went through). Raises GitHubTagError with the status."""
+
+        def gone() -> bool | None:
+            try:
+                return True if self._exact(name, _NOT_DELETED) is None else None
+            except GitHubTagError:
+                return None
+
+        ref = f"git/refs/tags/{quote(name)}"  # quote keeps '/': phase/iron is two segments
+        try:
+            self._call(f"delete tag {name}", "DELETE", ref, before_retry=gone)
+        except APIError as exc:
+            raise GitHubTagError(f"{self.repository}: {exc}; {_NOT_DELETED}", exc.status) from exc
 
     def describe(self, commit: str) -> str:
         return f"{commit[:12]} ({self.repository})"
@@ -157,7 +197,9 @@ class GitHubTags:
             ref = {**bodies.ref, "sha": str(made["sha"])}
             self._call(f"create ref refs/tags/{name}", "POST", "git/refs", ref)
         except APIError as exc:
-            raise GitHubTagError(f"{self.repository}: {exc}; no tag {name} was made") from exc
+            raise GitHubTagError(
+                f"{self.repository}: {exc}; no tag {name} was made", exc.status
+            ) from exc
         try:
             self._call(f"create release {name}", "POST", "releases", bodies.release)
         except APIError as exc:
