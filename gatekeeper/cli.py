@@ -74,6 +74,40 @@ def _github_options(check: argparse.ArgumentParser) -> None:
     )
 
 
+def _pull_request_options(check: argparse.ArgumentParser) -> None:
+    """The pull request rules; in GitHub Actions the event supplies all of it."""
+    check.add_argument(
+        "--pull-request", action="store_true",
+        help="judge as a pull request: no regression of the phases achieved, next-phase work "
+        "held back, current-phase progress reported (automatic on pull_request, "
+        "pull_request_target, merge_group, and workflow_run from a pull request)",
+    )  # fmt: skip
+    check.add_argument(
+        "--label", metavar="LABEL", action="append", default=[],
+        help="a label of the pull request, e.g. phase:steel; repeatable (with --pull-request)",
+    )  # fmt: skip
+    check.add_argument(
+        "--branch", metavar="NAME",
+        help="the pull request's branch, for the matrix's next-phase branch convention "
+        "(with --pull-request)",
+    )  # fmt: skip
+    check.add_argument(
+        "--current", metavar="PHASE",
+        help="the phase being worked on, instead of `current` in the matrix file or the phase "
+        "tags reachable from the commit (with --pull-request)",
+    )  # fmt: skip
+    check.add_argument(
+        "--changed-files", metavar="FILE",
+        help="the pull request's changed files, one path a line ('-': standard input), to "
+        "highlight the swimlanes it touches (in GitHub: read from the API)",
+    )  # fmt: skip
+    check.add_argument(
+        "--delete-failed-tag", action="store_true",
+        help="on the push of a phase tag whose gate does not pass, delete the tag through the "
+        "GitHub API (needs contents: write)",
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gatekeeper",
@@ -131,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the commit being judged: a bundle for another commit is not evidence (default: "
         "the GitHub event's commit, else GITHUB_SHA, else not checked)",
     )  # fmt: skip
+    _pull_request_options(check)
     _github_options(check)
     check.add_argument(
         "--today",

@@ -121,6 +121,21 @@ class Swimlane:
 
     id: str
     name: str
+    paths: tuple[str, ...] = ()
+    """Globs of the files that belong to it, from the repository's root (``**`` crosses
+    folders): a pull request that changes one touches the swimlane."""
+
+
+@dataclass(frozen=True)
+class PullRequestRules:
+    """How a pull request declares work for a later phase, and what its current phase does."""
+
+    label: str | None = "phase:{phase}"
+    """A label fitting this pattern declares work for the phase it names; None: no label does."""
+    branch: str | None = None
+    """A branch whose name starts with this pattern (filled in) declares it; None: none does."""
+    block_on_current: bool = False
+    """Whether the gate of the phase being worked on blocks (default: reported only)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,7 @@ class Matrix:
     """The phase the team is working to complete."""
     phase_tags: str = "phase/{phase}"
     """Pattern of the git tags that record a completed phase ({phase}: the phase id)."""
+    pull_requests: PullRequestRules = PullRequestRules()
 
     def phase_tag(self, phase_id: str) -> str:
         """The tag that records ``phase_id`` as completed."""
@@ -158,6 +174,16 @@ class Matrix:
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)
+
+    def previous_phase(self, phase_id: str) -> str | None:
+        """The phase before ``phase_id``; None for the first."""
+        index = self.phase_index(phase_id)
+        return self.phases[index - 1].id if index > 0 else None
+
+    def next_phase(self, phase_id: str | None) -> str | None:
+        """The phase after ``phase_id`` (the first after None); None after the last."""
+        index = -1 if phase_id is None else self.phase_index(phase_id)
+        return self.phases[index + 1].id if index + 1 < len(self.phases) else None
 
     def cell(self, swimlane: str, phase: str) -> Cell | None:
         for cell in self.cells:

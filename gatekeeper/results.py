@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from gatekeeper.changes import Changes
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
+from gatekeeper.policy import Policy, Rule
 
 
 class Outcome(str, Enum):
@@ -92,23 +94,48 @@ class GateResult:
 
 
 @dataclass(frozen=True)
+class RuleResult:
+    """A rule of the policy, held against the gates."""
+
+    rule: Rule
+    passed: bool
+    blocking_cells: tuple[str, ...]
+    """Cells (swimlane/phase) that keep the rule's gate from passing."""
+
+    @property
+    def blocks(self) -> bool:
+        """The rule fails and is one that blocks."""
+        return self.rule.blocking and not self.passed
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a reporter needs; produced by ``engine.evaluate``."""
 
     matrix: Matrix
     cells: tuple[CellResult, ...]
     gates: tuple[GateResult, ...]
-    enforced: str
-    """The phase whose gate decides the verdict."""
+    policy: Policy
+    rules: tuple[RuleResult, ...]
+    """Each rule of the policy, in the policy's order."""
     stands_at: str | None
     """The highest phase whose gate passes; None when even the first fails."""
     artifacts: Mapping[str, ArtifactEvidence]
     today: dt.date
+    changes: Changes | None = None
+    """A pull request's changed files against the swimlanes; None when not known."""
+
+    @property
+    def enforced(self) -> str | None:
+        """The highest phase whose gate a blocking rule checks: its cells decide the verdict.
+        None when no rule blocks (a pull request before any phase is achieved)."""
+        phases = [r.rule.phase for r in self.rules if r.rule.blocking and r.rule.phase]
+        return max(phases, key=self.matrix.phase_index, default=None)
 
     @property
     def passed(self) -> bool:
-        """Whether the enforced gate passes."""
-        return self.gate(self.enforced).passed
+        """Whether every blocking rule holds."""
+        return not any(r.blocks for r in self.rules)
 
     @property
     def no_evidence(self) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 from gatekeeper import github
 from gatekeeper.collect import collect
 from gatekeeper.commands import locate_matrix
+from gatekeeper.commands.pull_request import choose_policy
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.matrix.load import read_matrix
@@ -98,6 +99,7 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError(f"--root {args.root!r}: not a folder")
     if args.fetch_bundles is not None and args.bundle:
         raise UsageError("--fetch-bundles and --bundle: give one or the other")
+    policy, changes = choose_policy(args, matrix, root.resolve(), tagged, os.environ)
     if args.fetch_bundles is not None:  # the bundles the commit's workflow runs uploaded
         from gatekeeper.bundles.fetch import fetched_evidence
 
@@ -108,7 +110,7 @@ def run_check(args: argparse.Namespace) -> int:
         evidence = bundle_evidence(matrix, args.bundle, args.sha, os.environ)
     else:
         evidence = collect(matrix, root.resolve())
-    report = evaluate(matrix, evidence, today, tagged.phase if tagged else args.phase)
+    report = evaluate(matrix, evidence, today, policy, changes)
     code = exit_code(report)
     for fmt, target in outputs:
         text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code)))

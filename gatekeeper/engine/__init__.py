@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from gatekeeper.changes import Changes
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState
 from gatekeeper.model import Benchmark, Matrix, TestCriterion, Waiver
+from gatekeeper.policy import Policy, gate_policy
 from gatekeeper.results import (
     BenchmarkResult,
     CellResult,
@@ -16,6 +18,7 @@ from gatekeeper.results import (
     GateResult,
     Outcome,
     Report,
+    RuleResult,
 )
 
 
@@ -80,11 +83,13 @@ def evaluate(
     matrix: Matrix,
     evidence: Mapping[str, ArtifactEvidence],
     today: dt.date,
-    enforced: str | None = None,
+    enforced: str | Policy | None = None,
+    changes: Changes | None = None,
 ) -> Report:
-    """Judge every benchmark, colour every cell, decide every phase gate.
+    """Judge every benchmark, colour every cell, decide every phase gate, hold the rules.
 
-    ``enforced`` defaults to the matrix's ``current`` phase, else its last phase.
+    ``enforced``: the policy, or one phase whose gate decides; by default the matrix's
+    ``current`` phase, else its last phase. ``changes`` is carried to the report as is.
     """
     waivers = {w.benchmark: w for w in matrix.waivers}
     cells = []
@@ -110,12 +115,22 @@ def evaluate(
             break
         stands_at = gate.phase.id
     used = {b.criterion.artifact for c in matrix.cells for b in c.benchmarks}
+    policy = enforced if isinstance(enforced, Policy) else gate_policy(matrix, enforced)
+    by_phase = {g.phase.id: g for g in gates}
+    rules = tuple(
+        RuleResult(rule, True, ())
+        if rule.phase is None
+        else RuleResult(rule, by_phase[rule.phase].passed, by_phase[rule.phase].blocking)
+        for rule in policy.rules
+    )
     return Report(
         matrix=matrix,
         cells=tuple(cells),
         gates=tuple(gates),
-        enforced=enforced or matrix.current or matrix.phases[-1].id,
+        policy=policy,
+        rules=rules,
         stands_at=stands_at,
         artifacts={k: v for k, v in evidence.items() if k in used},
         today=today,
+        changes=changes,
     )

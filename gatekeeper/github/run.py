@@ -149,7 +149,7 @@ def _outputs(report: Report, exit_code: int, options: GitHubOptions, ctx: GitHub
     values = {
         "verdict": verdict(report, exit_code),
         "stands-at": report.stands_at or "",
-        "enforced-phase": report.enforced,
+        "enforced-phase": report.enforced or "",
         "report": str(path.resolve()),
     }
     actions_io.write_outputs(ctx.output, values)

@@ -20,6 +20,7 @@ from gatekeeper.model import (
     Matrix,
     MetricCriterion,
     Phase,
+    PullRequestRules,
     Swimlane,
     TestCriterion,
     Waiver,
@@ -91,7 +92,9 @@ def build(located: Located) -> Matrix:
         path=located.file,
         project=data.get("project", ""),
         phases=tuple(Phase(p["id"], p["name"], p.get("theme", "")) for p in data["phases"]),
-        swimlanes=tuple(Swimlane(s["id"], s["name"]) for s in data["swimlanes"]),
+        swimlanes=tuple(
+            Swimlane(s["id"], s["name"], _globs(s.get("paths"))) for s in data["swimlanes"]
+        ),
         cells=tuple(cells),
         artifacts={
             key: Artifact(key, a.get("format", "auto"), _globs(a["paths"]))
@@ -105,7 +108,16 @@ def build(located: Located) -> Matrix:
         ),
         current=data.get("current"),
         phase_tags=data.get("phase_tags", "phase/{phase}"),
+        pull_requests=_pull_request_rules(data.get("pull_requests", {})),
     )
+
+
+def _pull_request_rules(data: dict[str, Any]) -> PullRequestRules:
+    block = data.get("current_phase", "report") == "block"
+    if "next_phase" not in data:  # the default convention: a phase:<id> label
+        return PullRequestRules(block_on_current=block)
+    declared = data["next_phase"]
+    return PullRequestRules(declared.get("label"), declared.get("branch"), block)
 
 
 def parse_matrix(raw: bytes, file: str) -> Matrix:

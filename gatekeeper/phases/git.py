@@ -86,6 +86,14 @@ class LocalGit:
         return tuple(found)
 
     def reachable_tags(self, commit: str, glob: str) -> tuple[TagRef, ...]:
+        # A shallow clone (actions/checkout's default) lacks the history that says which tags
+        # are reachable: refuse, rather than read "no phase achieved" from a missing past.
+        if self._git("rev-parse", "--is-shallow-repository").strip() == "true":
+            raise GitError(
+                f"the clone at {self.top} is shallow: which phase tags are reachable from "
+                f"{commit[:12]} cannot be known (fetch the history and tags: actions/checkout "
+                "with fetch-depth: 0, or git fetch --unshallow --tags)"
+            )
         return self._tags(f"--merged={commit}", "--list", glob)
 
     def find_tag(self, name: str) -> TagRef | None:

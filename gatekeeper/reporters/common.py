@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
 from gatekeeper.model import Waiver
-from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+from gatekeeper.policy import RuleKind
+from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report, RuleResult
 
 WORD_JOINER = "\u2060"
 """Invisible and not whitespace: it breaks a mention or a workflow command and shows nothing."""
@@ -40,17 +42,68 @@ def verdict(report: Report, exit_code: int) -> str:
     return "passed" if report.passed else "failed"
 
 
+def judged(report: Report) -> str:
+    """What the verdict is on: 'Iron gate', or 'pull request rules'."""
+    if report.policy.pull_request:
+        return "pull request rules"
+    return f"{phase_name(report, report.enforced)} gate"
+
+
 def headline(report: Report, exit_code: int) -> str:
     """One line: project, the enforced gate, its verdict, where the project stands."""
     project = f"{report.matrix.project}: " if report.matrix.project else ""
-    gate = phase_name(report, report.enforced)
     word = verdict(report, exit_code)
     stands = phase_name(report, report.stands_at)
-    return f"{project}{gate} gate {word.upper()} — stands at {stands}"
+    return f"{project}{judged(report)} {word.upper()} — stands at {stands}"
+
+
+RULE_TITLES: dict[RuleKind, str] = {
+    RuleKind.GATE: "gate",
+    RuleKind.NO_REGRESSION: "no regression",
+    RuleKind.NEXT_PHASE: "next-phase work",
+    RuleKind.CURRENT_PHASE: "current phase",
+}
+
+
+def rule_word(result: RuleResult) -> str:
+    """'passed', 'FAILED' (it blocks) or 'failed' (reported only)."""
+    if result.passed:
+        return "passed"
+    return "FAILED" if result.rule.blocking else "failed"
+
+
+def standing_words(report: Report) -> str:
+    """Where a pull request starts from: what is achieved, what is worked on, and why."""
+    policy = report.policy
+    achieved = phase_name(report, policy.achieved)
+    working = phase_name(report, policy.working) if policy.working else "nothing (all achieved)"
+    return f"achieved: {achieved} · working on: {working} · from {policy.standing_from}"
+
+
+def touched_words(report: Report, changes: Changes) -> str:
+    """The swimlanes a pull request touches, for the line under the matrix."""
+    names = {s.id: s.name for s in report.matrix.swimlanes}
+    files = f"{changes.files} changed file{'s' if changes.files != 1 else ''}"
+    if not changes.touched:
+        said = f"this pull request touches no swimlane's paths ({files})"
+    else:
+        lanes = ", ".join(f"{names[lane]} ({n})" for lane, n in changes.touched)
+        said = f"touched by this pull request: {lanes} of {files}"
+    if changes.outside:
+        said += f"; {changes.outside} outside every swimlane's paths"
+    return said
+
+
+def cells_met(report: Report, phase: str) -> tuple[int, int]:
+    """(green cells, cells) of one phase."""
+    cells = [c for c in report.cells if c.cell.phase == phase]
+    return sum(c.state is CellState.GREEN for c in cells), len(cells)
 
 
 def enforced_results(report: Report) -> list[BenchmarkResult]:
     """Benchmarks of the cells the enforced gate covers, in matrix order."""
+    if report.enforced is None:
+        return []
     limit = report.matrix.phase_index(report.enforced)
     return [
         b
@@ -69,7 +122,7 @@ def failing(report: Report) -> list[BenchmarkResult]:
 
 def later(report: Report) -> list[BenchmarkResult]:
     """Benchmarks of phases after the enforced one that are not met (not blocking)."""
-    limit = report.matrix.phase_index(report.enforced)
+    limit = -1 if report.enforced is None else report.matrix.phase_index(report.enforced)
     return [
         b
         for c in report.cells

@@ -78,6 +78,17 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
     }
 
 
+def _policy(report: Report) -> dict[str, Any]:
+    policy = report.policy
+    return {
+        "kind": "pull-request" if policy.pull_request else "gate",
+        "achieved": policy.achieved,
+        "working": policy.working,
+        "standing_from": policy.standing_from,
+        "declarations": [{"phase": d.phase, "source": d.source} for d in policy.declarations],
+    }
+
+
 def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
     matrix = report.matrix
     return {
@@ -100,7 +111,28 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
             }
             for gate in report.gates
         ],
-        "swimlanes": [{"id": s.id, "name": s.name} for s in matrix.swimlanes],
+        "policy": _policy(report),
+        "rules": [
+            {
+                "kind": r.rule.kind.value,
+                "phase": r.rule.phase,
+                "blocking": r.rule.blocking,
+                "reason": r.rule.reason,
+                "passed": r.passed,
+                "blocking_cells": list(r.blocking_cells),
+            }
+            for r in report.rules
+        ],
+        "changes": None
+        if report.changes is None
+        else {
+            "files": report.changes.files,
+            "touched": [{"swimlane": lane, "files": n} for lane, n in report.changes.touched],
+            "outside": report.changes.outside,
+        },
+        "swimlanes": [
+            {"id": s.id, "name": s.name, "paths": list(s.paths)} for s in matrix.swimlanes
+        ],
         "cells": [
             {
                 "swimlane": c.cell.swimlane,

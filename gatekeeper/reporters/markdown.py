@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 
+from gatekeeper.policy import RuleKind
 from gatekeeper.reporters.common import (
+    RULE_TITLES,
     STATE_WORDS,
     RenderOptions,
+    cells_met,
     evidence_sources,
     failing,
     headline,
     later,
     one_line,
     phase_name,
+    rule_word,
+    standing_words,
+    touched_words,
     waiver_status,
 )
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
@@ -25,6 +31,8 @@ MARKERS: dict[CellState, str] = {
 }
 _SPECIAL = re.compile(r"([\\`*_\[\]#|~])")  # what can format or link mid-line
 _GOAL_CHARS = 60
+TOUCHED = "✏️"
+_RULE_MARK = {"passed": "✅ passed", "FAILED": "❌ **failed**", "failed": "⚠️ not yet"}
 _WAIVER_STATUS = {"expired": "❌ expired", "waived": "⚠️ waived", "not needed": "✅ not needed"}
 
 
@@ -53,9 +61,11 @@ def _table(report: Report) -> list[str]:
         "| Swimlane | " + " | ".join(escape(p.name) for p in phases) + " |",
         "|---|" + "---|" * len(phases),
     ]
+    touched = report.changes.swimlanes if report.changes else frozenset()
     for lane in report.matrix.swimlanes:
         cells = " | ".join(_cell(report, lane.id, p.id) for p in phases)
-        lines.append(f"| **{escape(lane.name)}** | {cells} |")
+        mark = f"{TOUCHED} " if lane.id in touched else ""
+        lines.append(f"| {mark}**{escape(lane.name)}** | {cells} |")
     gates = " | ".join(
         (
             "✅ passed"
@@ -68,6 +78,26 @@ def _table(report: Report) -> list[str]:
     )
     lines.append(f"| *gate* | {gates} |")
     return lines
+
+
+def _rules(report: Report) -> list[str]:
+    lines = [
+        "### Pull request rules",
+        "",
+        f"*{escape(standing_words(report))}*",
+        "",
+        "| Rule | Verdict | Why | Not met |",
+        "|---|---|---|---|",
+    ]
+    for result in report.rules:
+        why = escape(result.rule.reason)
+        if result.rule.kind is RuleKind.CURRENT_PHASE and result.rule.phase:
+            met, total = cells_met(report, result.rule.phase)
+            why += f" ({met} of {total} cells met)"
+        cells = ", ".join(escape(c) for c in result.blocking_cells) or "—"
+        title = RULE_TITLES[result.rule.kind]
+        lines.append(f"| {title} | {_RULE_MARK[rule_word(result)]} | {why} | {cells} |")
+    return [*lines, ""]
 
 
 def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
@@ -96,6 +126,10 @@ def render(report: Report, options: RenderOptions) -> str:
         "🟩 met · 🟥 failed · ⬜ pending (evidence missing) · · no work in this phase",
         "",
     ]
+    if report.changes is not None:
+        lines += [f"{TOUCHED} {escape(touched_words(report, report.changes))}", ""]
+    if report.policy.pull_request:
+        lines += _rules(report)
     blocking = failing(report)
     if blocking:
         gate = escape(phase_name(report, report.enforced))
@@ -104,7 +138,8 @@ def render(report: Report, options: RenderOptions) -> str:
             lines += _blocker(report, result)
     pending = later(report)
     if pending:
-        lines += [f"### Not yet met in later phases ({len(pending)}, not blocking)", ""]
+        where = " in later phases" if report.enforced is not None else ""
+        lines += [f"### Not yet met{where} ({len(pending)}, not blocking)", ""]
         lines += [
             f"- {escape(r.benchmark.ref)} — {r.outcome.value}: {escape(r.summary)}" for r in pending
         ]

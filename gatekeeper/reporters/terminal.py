@@ -6,15 +6,21 @@ obeys escape sequences and workflow commands, and a test name is not allowed to 
 
 from __future__ import annotations
 
+from gatekeeper.policy import RuleKind
 from gatekeeper.reporters.common import (
+    RULE_TITLES,
     STATE_WORDS,
     RenderOptions,
+    cells_met,
     evidence_sources,
     failing,
     headline,
     later,
     phase_name,
     plain,
+    rule_word,
+    standing_words,
+    touched_words,
     waiver_status,
 )
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
@@ -46,8 +52,9 @@ def _table(report: Report, paint: _Painter) -> list[str]:
             " " * (lane_width + 2) + "".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
         ).rstrip()
     ]
+    touched = report.changes.swimlanes if report.changes else frozenset()
     for lane_id, lane_name in lanes:
-        row = "  " + lane_name.ljust(lane_width)
+        row = ("* " if lane_id in touched else "  ") + lane_name.ljust(lane_width)
         for phase, width in zip(phases, widths, strict=True):
             cell = report.cell(lane_id, phase.id)
             state = cell.state if cell else CellState.BLANK
@@ -63,7 +70,26 @@ def _table(report: Report, paint: _Painter) -> list[str]:
         )
         gate_row += paint(word.ljust(width), "green" if gate.passed else "red")
     lines.append(gate_row.rstrip())
+    if report.changes is not None:
+        lines.append(f"  * {plain(touched_words(report, report.changes))}")
     return lines
+
+
+def _rule_lines(report: Report, paint: _Painter) -> list[str]:
+    """The pull request rules: which held, which blocked, and why each applies."""
+    lines = [f"Pull request rules ({plain(standing_words(report))}):"]
+    for result in report.rules:
+        word = rule_word(result)
+        color = "green" if result.passed else "red" if result.rule.blocking else "yellow"
+        title = RULE_TITLES[result.rule.kind]
+        lines.append(f"    {paint(word.ljust(8), color)}{title}: {plain(result.rule.reason)}")
+        if result.rule.kind is RuleKind.CURRENT_PHASE and result.rule.phase:
+            met, total = cells_met(report, result.rule.phase)
+            lines.append(f"            {met} of {total} cell(s) met")
+        if not result.passed:
+            cells = ", ".join(plain(c) for c in result.blocking_cells)
+            lines.append(f"            not met: {cells}")
+    return [*lines, ""]
 
 
 def _benchmark_lines(result: BenchmarkResult, paint: _Painter) -> list[str]:
@@ -84,6 +110,8 @@ def render(report: Report, options: RenderOptions) -> str:
     lines = [paint(plain(headline(report, options.exit_code)), "green" if ok else "red"), ""]
     lines += _table(report, paint)
     lines.append("")
+    if report.policy.pull_request:
+        lines += _rule_lines(report, paint)
     blocking = failing(report)
     gate = plain(phase_name(report, report.enforced))
     if blocking:
@@ -93,7 +121,8 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append("")
     pending = later(report)
     if pending:
-        lines.append(f"Not yet met in later phases ({len(pending)}, not blocking):")
+        where = " in later phases" if report.enforced is not None else ""
+        lines.append(f"Not yet met{where} ({len(pending)}, not blocking):")
         lines += [
             f"    {r.outcome.value.upper().ljust(8)}{plain(r.benchmark.ref)}: {plain(r.summary)}"
             for r in pending

@@ -25,7 +25,7 @@ MARKER = "<!-- gatekeeper:comment check-name=gatekeeper -->"
 MATRIX = """\
 version: 1
 project: Demo
-current: one
+current: two
 phases:
   - {id: one, name: One}
   - {id: two, name: Two}

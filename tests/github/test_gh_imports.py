@@ -16,7 +16,7 @@ KMTA = REPO / "examples" / "kmta"
 HEAVY = ("github", "requests", "urllib3")
 
 
-def _imported(env: dict[str, str], *argv: str) -> set[str]:
+def _imported(env: dict[str, str], *argv: str, code: int = 1) -> set[str]:
     """Top-level packages `python -X importtime -m gatekeeper check ...` imported."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "gatekeeper", "check", *argv],
@@ -26,7 +26,7 @@ def _imported(env: dict[str, str], *argv: str) -> set[str]:
         text=True,
         check=False,
     )
-    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.returncode == code, done.stderr[-2000:]
     names = set()
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -59,6 +59,7 @@ def test_a_dry_run_in_a_github_context_previews_without_them(
         "GITHUB_TOKEN": "ghs_not_used",
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
     }
-    names = _imported(env, *flags)
+    # a pull request: KMTA's Bronze (achieved: current is iron) holds; Iron is reported
+    names = _imported(env, *flags, code=0)
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
     assert not (tmp_path / "summary").exists()  # a dry run writes nothing either

@@ -6,11 +6,13 @@ Every scenario is evaluated on ``TODAY`` so waiver expiry never depends on the c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gatekeeper.changes import Changes, touched
 from gatekeeper.commands.check import exit_code
 from gatekeeper.engine import evaluate
 from gatekeeper.evidence import (
@@ -29,10 +31,12 @@ from gatekeeper.model import (
     Matrix,
     MetricCriterion,
     Phase,
+    PullRequestRules,
     Swimlane,
     TestCriterion,
     Waiver,
 )
+from gatekeeper.policy import Policy, declarations, pull_request_policy
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.results import Report
 from gatekeeper.threshold import parse_threshold
@@ -162,11 +166,12 @@ class Scenario:
     name: str
     matrix: Matrix
     evidence: Mapping[str, ArtifactEvidence]
-    enforced: str | None = None
+    enforced: str | Policy | None = None
+    changes: Changes | None = None
 
     @property
     def report(self) -> Report:
-        return evaluate(self.matrix, self.evidence, TODAY, self.enforced)
+        return evaluate(self.matrix, self.evidence, TODAY, self.enforced, self.changes)
 
     @property
     def exit_code(self) -> int:
@@ -463,9 +468,34 @@ def hostile() -> Scenario:
     )
 
 
+def pull_request() -> Scenario:
+    """The failing scenario's evidence on a pull request: Stone is achieved and holds, the
+    branch declares Iron work while the Bronze gate fails, and Bronze's progress is reported.
+    The branch name (a fork's author picks it) and a changed path try Markdown and mentions."""
+    base = failing()
+    paths = {"auth": ("src/dkim/**",), "ingress": ("src/ingress/**", "api/*.proto")}
+    lanes = tuple(
+        dataclasses.replace(lane, paths=paths.get(lane.id, ())) for lane in base.matrix.swimlanes
+    )
+    pr_matrix = dataclasses.replace(
+        base.matrix, swimlanes=lanes, current=None,
+        pull_requests=PullRequestRules("phase:{phase}", "phase/{phase}/"),
+    )  # fmt: skip
+    declared = declarations(pr_matrix, ["phase:bronze"], "phase/iron/<img src=x>@everyone|x")
+    policy = pull_request_policy(
+        pr_matrix, "bronze", "the phase tags reachable from 0123456789ab", declared
+    )
+    changed = [
+        "src/ingress/splitter.py", "src/ingress/hot/setting.py", "api/submit.proto",
+        "src/dkim/sign.py", "docs/<b>x</b>|y.md",
+    ]  # fmt: skip
+    return Scenario("pull-request", pr_matrix, base.evidence, policy, touched(pr_matrix, changed))
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "passing": passing,
     "failing": failing,
+    "pull-request": pull_request,
     "no-evidence": no_evidence,
     "hostile": hostile,
 }

@@ -48,7 +48,11 @@ def test_scenarios_end_as_intended() -> None:
     """Guards the scenarios themselves: each one exercises what its name promises."""
     ends = {name: build() for name, build in SCENARIOS.items()}
     codes = {name: s.exit_code for name, s in ends.items()}
-    assert codes == {"passing": 0, "failing": 1, "no-evidence": 3, "hostile": 1}
+    assert codes == {
+        "passing": 0, "failing": 1, "pull-request": 1, "no-evidence": 3, "hostile": 1,
+    }  # fmt: skip
+    rules = {(r.rule.kind.value, r.passed) for r in ends["pull-request"].report.rules}
+    assert rules == {("no-regression", True), ("next-phase", False), ("current-phase", False)}
     gates = {(n, g.passed) for n, s in ends.items() for g in s.report.gates}
     assert ("passing", True) in gates
     assert ("failing", True) in gates

@@ -39,6 +39,8 @@ MARKDOWN_LINE_STARTS = (
     "  - ",
     "*",
     "🟩 met · ",
+    "✏️ touched by this pull request: ",
+    "✏️ this pull request touches no swimlane",
     "<sub>",
 )
 """How every line the Markdown reporter writes begins: user text never starts a line."""
@@ -88,8 +90,9 @@ def test_schema_objects_are_closed_and_fully_required(path: str, node: dict[str,
 
 
 def test_schema_covers_every_object_it_describes() -> None:
-    assert len(OBJECTS) == 11  # report, phase, swimlane, cell, benchmark, measurement, test,
-    # waiver, waiver entry, artifact, file: a new record must get its own closed schema
+    assert len(OBJECTS) == 16  # report, phase, swimlane, cell, benchmark, measurement, test,
+    # waiver, waiver entry, artifact, file, policy, declaration, rule, changes, touched
+    # swimlane: a new record must get its own closed schema
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -124,6 +127,8 @@ def _at(document: Any, path: tuple[Any, ...]) -> Any:
 def test_schema_rejects_a_missing_or_an_extra_key_anywhere() -> None:
     """Every object of a real report is closed and complete, not only the top level."""
     document = json.loads(render("failing", "json"))
+    pull_request = json.loads(render("pull-request", "json"))
+    document["policy"], document["changes"] = pull_request["policy"], pull_request["changes"]
     objects = list(_paths(document))
     kinds = {frozenset(_at(document, path)) for path in objects}
     assert len(kinds) >= len(OBJECTS)  # every record, tests and metric benchmarks both

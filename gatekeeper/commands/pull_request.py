@@ -1,0 +1,118 @@
+"""What `check` enforces: one phase's gate, or the pull request rules, and from what.
+
+The rules themselves are pure (``gatekeeper.policy``); here they get their inputs. Outside a
+pull request: a pushed phase tag, ``--phase``, else the matrix's ``current`` or last phase.
+On a pull request (``--pull-request``, or a GitHub event about one): the phase worked on comes
+from ``--current``, else the matrix's ``current``, else the phase tags reachable from the
+commit (through the GitHub API in the Action, with git elsewhere); the declared next-phase work
+from the labels and the branch (the event's, or ``--label`` / ``--branch``); the changed files
+from ``--changed-files`` or the API, only to mark the swimlanes touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from gatekeeper.changes import Changes, touched
+from gatekeeper.errors import UsageError
+from gatekeeper.model import Matrix
+from gatekeeper.phases.tags import TagGate
+from gatekeeper.policy import Policy, declarations, gate_policy, pull_request_policy
+
+_MAX_CHANGED_BYTES = 16 * 1024 * 1024
+_PR_ONLY = ("label", "branch", "current", "changed_files")
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _phase(matrix: Matrix, flag: str, value: str) -> str:
+    ids = [p.id for p in matrix.phases]
+    if value not in ids:
+        raise UsageError(f"{flag} {value!r}: not a phase of {matrix.path} ({', '.join(ids)})")
+    return value
+
+
+def _working(
+    args: argparse.Namespace, matrix: Matrix, root: Path, environ: Mapping[str, str]
+) -> tuple[str | None, str]:
+    """The phase being worked on (None: all achieved), and where that comes from."""
+    if args.current is not None:
+        return _phase(matrix, "--current", args.current), f"--current {args.current}"
+    if matrix.current is not None:
+        return matrix.current, f"current: {matrix.current} in {matrix.path}"
+    from gatekeeper.commands.status import read_standing
+    from gatekeeper.phases.store import PhaseTagStore
+
+    store: PhaseTagStore
+    api = environ.get("GITHUB_ACTIONS") == "true" and bool(
+        environ.get("GITHUB_TOKEN") and environ.get("GITHUB_REPOSITORY")
+    )
+    if api:
+        from gatekeeper.phases.github_store import GitHubTags
+
+        store = GitHubTags.from_env(environ)
+    else:
+        from gatekeeper.phases.git import LocalGit
+
+        store = LocalGit(root)
+    commit = store.commit("HEAD")
+    here = read_standing(store, matrix, commit)
+    return here.next, f"the phase tags reachable from {commit[:12]}"
+
+
+def _changed_files(path: str) -> list[str]:
+    try:
+        if path == "-":
+            text = sys.stdin.read(_MAX_CHANGED_BYTES + 1)
+        else:
+            with Path(path).open(encoding="utf-8") as handle:
+                text = handle.read(_MAX_CHANGED_BYTES + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"--changed-files {path}: cannot read: {reason}") from exc
+    if len(text) > _MAX_CHANGED_BYTES:
+        raise UsageError(f"--changed-files {path}: over {_MAX_CHANGED_BYTES // 2**20} MiB")
+    return text.splitlines()
+
+
+def choose_policy(
+    args: argparse.Namespace,
+    matrix: Matrix,
+    root: Path,
+    tagged: TagGate | None,
+    environ: Mapping[str, str],
+) -> tuple[Policy, Changes | None]:
+    """The rules of this run, and the pull request's changed files when known."""
+    from gatekeeper.github.pulls import pull_request_event
+
+    in_event = pull_request_event(environ)
+    if tagged is not None:
+        return gate_policy(matrix, tagged.phase, f"tag {tagged.tag} ({tagged.source})"), None
+    if args.phase is not None:
+        return gate_policy(matrix, args.phase, f"--phase {args.phase}"), None
+    if not (args.pull_request or in_event):
+        given = [_flag(n) for n in _PR_ONLY if getattr(args, n) not in (None, [])]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only with --pull-request")
+        return gate_policy(matrix), None
+    labels, branch, changed = list(args.label), args.branch, None
+    if in_event:
+        from gatekeeper.github.pulls import pull_request_facts
+
+        facts = pull_request_facts(environ, want_files=any(s.paths for s in matrix.swimlanes))
+        for warning in facts.warnings:
+            print(f"gatekeeper: warning: {warning}", file=sys.stderr)
+        labels += facts.labels
+        branch = branch or facts.branch
+        changed = facts.changed_files
+    if args.changed_files is not None:
+        changed = tuple(_changed_files(args.changed_files))
+    declared = declarations(matrix, labels, branch)
+    working, source = _working(args, matrix, root, environ)
+    policy = pull_request_policy(matrix, working, source, declared)
+    return policy, None if changed is None else touched(matrix, changed)
