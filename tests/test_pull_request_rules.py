@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -388,3 +390,19 @@ def test_a_shallow_clone_is_refused_rather_than_read_as_no_phase(
     code = main(["check", "--matrix", str(shallow / "gatekeeper.yml"), "--pull-request"])
     assert code == ExitCode.USAGE
     assert "is shallow" in capsys.readouterr().err
+
+
+def test_the_readme_s_pull_request_example_says_what_it_claims(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"^\$ (gatekeeper check --pull-request[^#\n]*?)\s+# in examples/kmta", readme, re.M
+    )
+    assert found, "the README's pull request example is gone"
+    monkeypatch.chdir(KMTA)
+    assert main(shlex.split(found.group(1))[1:]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert (
+        "    FAILED  next-phase work: label phase:steel declares Steel work: the Iron gate" in out
+    )
