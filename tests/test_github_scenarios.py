@@ -200,6 +200,7 @@ def test_a_passing_gate_posts_a_success_check_run(
 def test_a_merge_group_is_checked_on_its_head_sha(
     actions: Actions, fake_github: FakeGitHub
 ) -> None:
+    fake_github.add_pull(104, head_ref="feature")  # a merge group's labels come from the API
     assert actions.run(MERGE_GROUP, failing=1).code == 1
     assert only_check_run(fake_github, MERGE_GROUP_SHA)["conclusion"] == "failure"
     assert fake_github.calls("POST", r"/comments$") == []  # no pull request to comment on

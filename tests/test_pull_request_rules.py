@@ -406,3 +406,12 @@ def test_the_readme_s_pull_request_example_says_what_it_claims(
     assert (
         "    FAILED  next-phase work: label phase:steel declares Steel work: the Iron gate" in out
     )
+
+
+def test_delete_failed_tag_without_a_tag_push_says_there_is_nothing_to_delete(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["check", "--matrix", str(KMTA / "gatekeeper.yml"), "--format", "none",
+                 "--delete-failed-tag"])  # fmt: skip
+    assert code == ExitCode.FAILED  # the gate's code, as without the flag
+    assert "--delete-failed-tag: no phase tag decided this gate" in capsys.readouterr().err

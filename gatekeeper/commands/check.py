@@ -129,6 +129,12 @@ def run_check(args: argparse.Namespace) -> int:
             from gatekeeper.github.tagcleanup import delete_failed_tag
 
             delete_failed_tag(tagged, int(code), os.environ, args.dry_run, sys.stderr)
+    elif args.delete_failed_tag:
+        print(
+            "gatekeeper: --delete-failed-tag: no phase tag decided this gate (the run is not the "
+            "push of a phase tag); nothing to delete",
+            file=sys.stderr,
+        )
     if github.applies(os.environ, args.dry_run):
         _report_to_github(args, check_name, report, code, outputs, root.resolve())
     return int(code)

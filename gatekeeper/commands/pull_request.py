@@ -104,11 +104,19 @@ def choose_policy(
     if in_event:
         from gatekeeper.github.pulls import pull_request_facts
 
-        facts = pull_request_facts(environ, want_files=any(s.paths for s in matrix.swimlanes))
+        # the files only mark rows: a dry run does without them (and without an API call)
+        want_files = any(s.paths for s in matrix.swimlanes) and not args.dry_run
+        facts = pull_request_facts(environ, want_files=want_files)
         for warning in facts.warnings:
             print(f"gatekeeper: warning: {warning}", file=sys.stderr)
         labels += facts.labels
         branch = branch or facts.branch
+        if branch is None and matrix.pull_requests.branch is not None:
+            raise UsageError(
+                f"{matrix.path} declares next-phase work by branch "
+                f"({matrix.pull_requests.branch!r}) but the {facts.source} names no branch: "
+                "the work it declares cannot be judged"
+            )
         changed = facts.changed_files
     if args.changed_files is not None:
         changed = tuple(_changed_files(args.changed_files))

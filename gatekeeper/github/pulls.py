@@ -62,7 +62,8 @@ class PullRequestFacts:
 
 def pull_request_event(environ: Mapping[str, str]) -> bool:
     """True on pull_request, pull_request_target and merge_group, and on a workflow_run whose
-    triggering event (``workflow_run.event`` in the payload) is one of the first two."""
+    triggering event (``workflow_run.event`` in the payload) is one of the first two; a
+    workflow_run payload that does not say is a PullRequestError."""
     name = environ.get("GITHUB_EVENT_NAME")
     if name != "workflow_run":
         return name in (*PULL_REQUEST_EVENTS, "merge_group")
@@ -71,6 +72,13 @@ def pull_request_event(environ: Mapping[str, str]) -> bool:
 
 def _about_a_pull_request(ctx: GitHubContext) -> bool:
     if ctx.event_name == "workflow_run":
+        if ctx.event.triggering_event is None:  # unreadable: which rules apply is unknown
+            problems = f": {'; '.join(ctx.problems)}" if ctx.problems else ""
+            raise PullRequestError(
+                f"the workflow_run event payload does not say which event started the first "
+                f"workflow (workflow_run.event){problems}: whether the pull request rules apply "
+                "cannot be known, so the gate is not decided"
+            )
         return ctx.event.triggering_event in PULL_REQUEST_EVENTS
     return ctx.event_name in (*PULL_REQUEST_EVENTS, "merge_group")
 

@@ -77,7 +77,9 @@ class GitHubTags:
     def from_env(environ: Mapping[str, str]) -> GitHubTags:
         head = environ.get("GITHUB_SHA", "")
         if not _SHA.fullmatch(head):
-            raise GitHubTagError(f"GITHUB_SHA {head!r} is not a commit SHA; promote needs it")
+            raise GitHubTagError(
+                f"GITHUB_SHA {head!r} is not a commit SHA; phase tags through the API need it"
+            )
         policy = RetryPolicy.from_env(environ)
         return GitHubTags(
             environ.get("GITHUB_API_URL") or "https://api.github.com",
@@ -131,13 +133,14 @@ class GitHubTags:
 
     def reachable_tags(self, commit: str, glob: str) -> tuple[TagRef, ...]:
         prefix = glob.partition("*")[0]
+        unknown = f"the phase tags reachable from {commit[:12]} cannot be known"
         found = []
-        for ref in self._listed(prefix):
-            tag = self._peeled(ref)
+        for ref in self._listed(prefix, unknown):
+            tag = self._peeled(ref, unknown)
             if not fnmatch.fnmatchcase(tag.name, glob):
                 continue
             compared = self._read(
-                f"compare {tag.name}", f"compare/{tag.commit}...{commit}", _NOT_TAGGED
+                f"compare {tag.name}", f"compare/{tag.commit}...{commit}", unknown
             )
             if compared.get("status") in _REACHABLE:
                 found.append(tag)

@@ -62,7 +62,6 @@ def github(fake_github: FakeGitHub) -> Iterator[FakeGitHub]:
         ("workflow_run", _workflow_run("pull_request"), True),
         ("workflow_run", _workflow_run("pull_request_target"), True),
         ("workflow_run", _workflow_run("push"), False),
-        ("workflow_run", {"workflow_run": {"event": 7}}, False),
         ("push", {}, False),
         ("schedule", {}, False),
     ],
@@ -73,6 +72,15 @@ def test_which_runs_are_about_a_pull_request(
     assert pull_request_event(_env(github, tmp_path, event, payload)) is expected
     assert pull_request_event({}) is False
     assert github.requests == []
+
+
+@pytest.mark.parametrize("payload", [{"workflow_run": {"event": 7}}, {}])
+def test_a_workflow_run_that_does_not_say_what_started_it_is_not_decided(
+    github: FakeGitHub, tmp_path: Path, payload: dict[str, Any]
+) -> None:
+    # judged under one gate instead, the run could pass what the pull request rules block
+    with pytest.raises(PullRequestError, match=r"workflow_run\.event"):
+        pull_request_event(_env(github, tmp_path, "workflow_run", payload))
 
 
 def test_a_pull_request_event_s_labels_come_from_its_payload_alone(
