@@ -415,3 +415,22 @@ def test_delete_failed_tag_without_a_tag_push_says_there_is_nothing_to_delete(
                  "--delete-failed-tag"])  # fmt: skip
     assert code == ExitCode.FAILED  # the gate's code, as without the flag
     assert "--delete-failed-tag: no phase tag decided this gate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("gatekeeper check --pull-request --dry-run", ExitCode.PASSED),
+        ("gatekeeper check --pull-request --label phase:steel --dry-run", ExitCode.FAILED),
+    ],
+)
+def test_the_kmta_readme_s_pull_request_commands_exit_as_it_says(
+    command: str, expected: ExitCode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (KMTA / "README.md").read_text(encoding="utf-8")
+    assert (
+        f"`{command}`\nexits {int(expected)}" in text
+        or f"`{command}` exits {int(expected)}" in text
+    )
+    monkeypatch.chdir(KMTA)
+    assert main([*shlex.split(command)[1:], "--format", "none"]) == expected
