@@ -5,13 +5,12 @@ would have accepted every request (`violations == []`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+from tests.fakegithub.fixture import actions_fixture, fake_github_fixture  # noqa: F401
 from tests.fakegithub.runner import (
     FORK_PULL_REQUEST,
     MARKER,
@@ -33,17 +32,6 @@ CHECK_RUN_WRITES = r"/check-runs(/\d+)?$"
 BENCHMARK_LINE = 1 + MATRIX.splitlines().index(
     '          - {id: tests, tests: {from: unit, class: "tests.test_core"}}'
 )
-
-
-@pytest.fixture
-def actions(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    fake_github: FakeGitHub,
-) -> Iterator[Actions]:
-    yield Actions(tmp_path, monkeypatch, capsys, fake_github)
-    assert fake_github.violations == [], "GitHub would have refused these requests"
 
 
 @pytest.fixture

@@ -5,14 +5,12 @@ loud but leaves the exit code the gate's."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from gatekeeper.github.tagcleanup import delete_failed_tag
 from gatekeeper.phases.tags import TagGate
-from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+from tests.fakegithub.fixture import actions_fixture, fake_github_fixture  # noqa: F401
 from tests.fakegithub.runner import PHASE_TAG_PUSH, TAG_SHA, Actions
 from tests.fakegithub.server import FakeGitHub
 
@@ -20,19 +18,12 @@ DELETE = r"/git/refs/tags/phase/one$"
 ELSEWHERE = "4" * 40
 
 
-@pytest.fixture
-def actions(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    fake_github: FakeGitHub,
-) -> Iterator[Actions]:
+@pytest.fixture(autouse=True)
+def _pushed(fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEKEEPER_GITHUB_BACKOFF", "0.01")
     fake_github.add_commit(TAG_SHA)
     fake_github.add_commit(ELSEWHERE)
     fake_github.add_tag("phase/one", TAG_SHA)  # pushed by hand: the push started the run
-    yield Actions(tmp_path, monkeypatch, capsys, fake_github)
-    assert fake_github.violations == [], "GitHub would have refused these requests"
 
 
 def test_a_failing_gate_deletes_the_pushed_tag(actions: Actions, fake_github: FakeGitHub) -> None:
