@@ -88,13 +88,13 @@ def choose_policy(
     environ: Mapping[str, str],
 ) -> tuple[Policy, Changes | None]:
     """The rules of this run, and the pull request's changed files when known."""
-    from gatekeeper.github.pulls import pull_request_event
-
-    in_event = pull_request_event(environ)
     if tagged is not None:
         return gate_policy(matrix, tagged.phase, f"tag {tagged.tag} ({tagged.source})"), None
     if args.phase is not None:
         return gate_policy(matrix, args.phase, f"--phase {args.phase}"), None
+    from gatekeeper.github.pulls import pull_request_event
+
+    in_event = pull_request_event(environ)
     if not (args.pull_request or in_event):
         given = [_flag(n) for n in _PR_ONLY if getattr(args, n) not in (None, [])]
         if given:
