@@ -98,7 +98,7 @@ def test_an_achieved_phase_that_regresses_blocks_the_pull_request(
     assert run.code == 1
     assert _conclusion(fake_github, PR_HEAD_SHA) == "failure"
     body = _comment(fake_github)
-    assert "Demo: pull request rules FAILED" in body
+    assert "Demo: pull request rules (no regression) FAILED" in body
     assert "| no regression | ❌ **failed** | One is achieved" in body
     assert "from the phase tags reachable from " + PR_MERGE_SHA[:12] in body
     assert fake_github.calls("GET", r"/compare/") != []  # reachability asked of the API

@@ -313,7 +313,7 @@ def test_kmta_pull_request_in_the_terminal_says_which_rule_blocked(
     ])  # fmt: skip
     out = capsys.readouterr().out
     assert code == ExitCode.FAILED
-    assert "pull request rules FAILED" in out.splitlines()[0]
+    assert "pull request rules (no regression, next-phase work) FAILED" in out.splitlines()[0]
     assert "    FAILED  no regression: Iron is achieved" in out
     assert "from --current steel" in out
 

@@ -43,9 +43,10 @@ def verdict(report: Report, exit_code: int) -> str:
 
 
 def judged(report: Report) -> str:
-    """What the verdict is on: 'Iron gate', or 'pull request rules'."""
+    """What the verdict is on: 'Iron gate', or 'pull request rules' with those that block."""
     if report.policy.pull_request:
-        return "pull request rules"
+        blocking = [RULE_TITLES[r.rule.kind] for r in report.rules if r.blocks]
+        return "pull request rules" + (f" ({', '.join(blocking)})" if blocking else "")
     return f"{phase_name(report, report.enforced)} gate"
 
 
