@@ -15,7 +15,8 @@ from gatekeeper.commands import DEFAULT_MATRIX
 from gatekeeper.errors import ExitCode, GatekeeperError
 from gatekeeper.matrix.problems import MatrixError
 
-OUTPUT_FORMATS = ("terminal", "markdown", "json")
+OUTPUT_FORMATS = ("terminal", "markdown", "json", "html", "badge")
+"""The reporters (gatekeeper.reporters.REPORTERS, not imported here: startup time)."""
 ON_OFF = ("on", "off")
 COMMENT_MODES = ("always", "on-change", "on-failure", "off")  # publish.CommentMode, unimported
 
@@ -142,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMAT:PATH",
         action="append",
         default=[],
-        help="also write a report to a file, e.g. json:gate.json or markdown:gate.md; repeatable",
+        help="also write a report to a file, e.g. json:gate.json, html:gate.html or "
+        "badge:gate.svg; repeatable",
     )
     check.add_argument(
         "--dry-run",

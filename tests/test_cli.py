@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.cli import main
+from gatekeeper.cli import OUTPUT_FORMATS, main
 from gatekeeper.errors import ExitCode
+from gatekeeper.reporters import REPORTERS
+from tests.conftest import REPO
 
 MATRIX = """\
 version: 1
@@ -168,7 +170,7 @@ def test_broken_matrix_exits_2_with_position(
     [
         (["--phase", "nine"], "--phase 'nine': not a phase of"),
         (["--today", "tomorrow"], "--today 'tomorrow': expected YYYY-MM-DD"),
-        (["--output", "html:x.html"], "expected FORMAT:PATH with FORMAT one of terminal"),
+        (["--output", "pdf:x.pdf"], "expected FORMAT:PATH with FORMAT one of terminal"),
         (["--root", "/nonexistent/folder"], "not a folder"),
     ],
 )
@@ -209,6 +211,37 @@ def test_several_outputs_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixtur
     report = json.loads(json_path.read_text(encoding="utf-8"))
     assert (report["verdict"], report["exit_code"], report["stands_at"]) == ("failed", 1, None)
     assert md_path.read_text(encoding="utf-8").startswith("## ❌ Demo: One gate FAILED")
+
+
+def test_every_reporter_is_a_format_and_an_output() -> None:
+    """`--format` and `--output` accept the same reporters; the CLI names them without
+    importing them (startup time), so this keeps the two lists in step."""
+    assert tuple(REPORTERS) == OUTPUT_FORMATS
+
+
+def test_html_page_and_badge_of_the_kmta_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(REPO / "examples" / "kmta")
+    page, badge = tmp_path / "x.html", tmp_path / "b.svg"
+    code = run(
+        "check", "--format", "none", "--output", f"html:{page}", "--output", f"badge:{badge}"
+    )
+    assert code == ExitCode.FAILED
+    assert capsys.readouterr().out == ""
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>\n")
+    assert "<title>KMTA: Iron gate FAILED — stands at Bronze</title>" in html
+    assert "<code>ingress-api/iron/splitter-tests</code>" in html
+    assert "<footer>exit code 1 · gatekeeper " in html
+    svg = badge.read_text(encoding="utf-8")
+    assert "<title>gatekeeper: Bronze · failed</title>" in svg
+    assert 'fill="#cf222e"' in svg
+    # the same reports on standard output
+    assert run("check", "--format", "badge") == ExitCode.FAILED
+    assert capsys.readouterr().out == svg
+    assert run("check", "--format", "html") == ExitCode.FAILED
+    assert capsys.readouterr().out == html
 
 
 def test_colour_only_when_asked_or_on_a_tty(

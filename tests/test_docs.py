@@ -91,6 +91,18 @@ def test_every_cli_flag_is_documented_and_every_documented_flag_exists() -> None
     assert documented == _flags(build_parser())
 
 
+def test_every_report_format_is_documented() -> None:
+    """The `--format` row names every reporter, and the Reports section has a bullet each."""
+    from gatekeeper.reporters import REPORTERS
+
+    table = _section("## Command line")
+    row = re.search(r"^\| `--format` \| check \| (.+) \|$", table, re.MULTILINE)
+    assert row
+    assert re.findall(r"`([\w-]+)`", row.group(1)) == [*REPORTERS, "none"]
+    bullets = re.findall(r"^- \*\*([\w-]+)\*\*:", _section("### Reports"), re.MULTILINE)
+    assert bullets == list(REPORTERS)
+
+
 def test_exit_code_table_matches_the_code() -> None:
     rows = re.findall(r"^\| (\d) \| (.+) \|$", _section("### Exit codes"), re.MULTILINE)
     assert [int(code) for code, _ in rows] == [int(c) for c in ExitCode]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gatekeeper.reporters import json_report, markdown, terminal
+from gatekeeper.reporters import badge, html, json_report, markdown, terminal
 from gatekeeper.reporters.common import RenderOptions
 from gatekeeper.results import Report
 
@@ -14,6 +14,8 @@ REPORTERS: dict[str, Reporter] = {
     "terminal": terminal.render,
     "markdown": markdown.render,
     "json": json_report.render,
+    "html": html.render,
+    "badge": badge.render,
 }
 
 __all__ = ["REPORTERS", "RenderOptions", "Reporter"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from dataclasses import dataclass
 
@@ -182,3 +183,28 @@ def plain(text: str) -> str:
     if text.startswith("::"):
         text = WORD_JOINER + text
     return text.replace("##[", "##" + WORD_JOINER + "[")
+
+
+def _xml_char(char: str) -> str:
+    """Characters XML 1.0 forbids even as references (lone surrogates, U+FFFE, U+FFFF)."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        return f"\\u{code:04x}"
+    return char
+
+
+def shown(text: str) -> str:
+    """Untrusted text as a page or an SVG shows it, before escaping: ``one_line``, and the
+    characters XML cannot hold shown as escapes too."""
+    return "".join(map(_xml_char, one_line(text)))
+
+
+def markup(text: str) -> str:
+    """Untrusted text as the content of an HTML or SVG element or a quoted attribute value.
+
+    ``shown`` (on one line, control, text-direction and XML-forbidden characters shown as
+    escapes), then ``html.escape(..., quote=True)``: no tag, entity, comment or attribute can
+    begin, and an SVG stays well-formed. ``##[`` becomes ``##&#91;`` (the same on a page),
+    so the text is no workflow command when the page is printed to a CI log.
+    """
+    return html.escape(shown(text), quote=True).replace("##[", "##&#91;")

@@ -513,6 +513,8 @@ OUTPUTS: dict[str, Callable[[Report, int], str]] = {
     "terminal-color.txt": _render("terminal", color=True),
     "report.md": _render("markdown"),
     "report.json": _render("json"),
+    "report.html": _render("html"),
+    "badge.svg": _render("badge"),
 }
 """Golden file name -> how it is rendered."""
 

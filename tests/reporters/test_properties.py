@@ -180,6 +180,8 @@ TEXT_OUTPUTS = [
         ("terminal", True),
         ("markdown", False),
         ("json", False),
+        ("html", False),
+        ("badge", False),
     )
 ]
 TEXT_IDS = [f"{n}-{f}{'-color' if c else ''}" for n, f, c in TEXT_OUTPUTS]
@@ -223,7 +225,7 @@ def test_colour_codes_only_when_asked_for(name: str) -> None:
 
 def test_hostile_text_is_shown_not_dropped() -> None:
     """Sanitising keeps the words: a reader still sees what the artifact said."""
-    for fmt in ("terminal", "markdown"):
+    for fmt in ("terminal", "markdown", "html"):
         text = render("hostile", fmt)
         for word in ("pwned", "whoami", "javascript:alert", "name=x::y", "everyone", "RED"):
             assert word in text, (fmt, word)
