@@ -51,7 +51,8 @@ class Declaration:
 
     phase: str
     source: str
-    """What declared it: 'label phase:steel', 'branch phase/steel/splitter'."""
+    """What declared it, as '<label|branch> <name>': 'label phase:steel', 'branch
+    phase/steel/splitter'."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,11 @@ def test_a_next_phase_label_waits_for_the_gates_before_it(
         in body
     )
     assert "| edge/two |" in body
+    # and the log says how to get this verdict locally
+    matrix = str(actions.root / "project" / "gatekeeper.yml")
+    command = shlex.join(["gatekeeper", "check", "--pull-request", "--matrix", matrix,
+                          "--label", "phase:three"])  # fmt: skip
+    assert f"gatekeeper: the same verdict on your machine: {command}\n" in run.err
 
 
 def test_a_label_naming_no_phase_is_an_error_not_a_pass(

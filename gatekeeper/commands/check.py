@@ -11,13 +11,13 @@ from pathlib import Path
 from gatekeeper import github
 from gatekeeper.collect import collect
 from gatekeeper.commands import locate_matrix
-from gatekeeper.commands.pull_request import choose_policy
+from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.phases.tags import tag_gate, tag_verdict
 from gatekeeper.reporters import REPORTERS, RenderOptions
-from gatekeeper.reporters.common import phase_name
+from gatekeeper.reporters.common import phase_name, plain
 from gatekeeper.results import Report
 
 
@@ -135,6 +135,9 @@ def run_check(args: argparse.Namespace) -> int:
             "push of a phase tag); nothing to delete",
             file=sys.stderr,
         )
+    if policy.pull_request and os.environ.get("GITHUB_ACTIONS") == "true":
+        command = plain(local_command(args, policy))
+        print(f"gatekeeper: the same verdict on your machine: {command}", file=sys.stderr)
     if github.applies(os.environ, args.dry_run):
         _report_to_github(args, check_name, report, code, outputs, root.resolve())
     return int(code)

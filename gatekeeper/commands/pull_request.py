@@ -12,6 +12,7 @@ from ``--changed-files`` or the API, only to mark the swimlanes touched.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -124,3 +125,17 @@ def choose_policy(
     working, source = _working(args, matrix, root, environ)
     policy = pull_request_policy(matrix, working, source, declared)
     return policy, None if changed is None else touched(matrix, changed)
+
+
+def local_command(args: argparse.Namespace, policy: Policy) -> str:
+    """The command that gives a pull request's verdict on a laptop, on the same evidence and
+    with the same phase tags: what the pull request declared, as flags."""
+    argv = ["gatekeeper", "check", "--pull-request"]
+    if args.matrix:
+        argv += ["--matrix", args.matrix]
+    for declared in policy.declarations:
+        kind, _, name = declared.source.partition(" ")  # 'label phase:steel'
+        argv += [f"--{kind}", name]
+    if args.current is not None:
+        argv += ["--current", args.current]
+    return shlex.join(argv)
