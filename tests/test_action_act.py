@@ -96,6 +96,8 @@ def test_the_action_fails_the_gate_and_posts_a_check_run(
     assert runs[0]["conclusion"] == "failure"
     (comment,) = fake_github.comments(event["number"])
     assert "<!-- gatekeeper:comment check-name=gatekeeper -->" in comment["body"]
+    # a pull request: the rules decide (Alpha is achieved, since current is beta, and regressed)
+    assert "| no regression | ❌ **failed** | Alpha is achieved" in comment["body"]
     assert fake_github.violations == []
     assert DEFAULT_TOKEN not in log, "the token was printed"
     assert "git clone" not in log, "act fetched an action"
