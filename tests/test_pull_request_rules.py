@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 import re
 import shlex
@@ -463,3 +464,33 @@ def test_the_kmta_readme_s_pull_request_commands_exit_as_it_says(
     )
     monkeypatch.chdir(KMTA)
     assert main([*shlex.split(command)[1:], "--format", "none"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"src/\xff\xfe.py\n", "cannot read"),  # not UTF-8
+        (b"x" * (16 * 1024 * 1024 + 1), "over 16 MiB"),
+    ],
+)
+def test_an_unreadable_or_gigantic_changed_files_list_is_a_usage_error(
+    tmp_path: Path, content: bytes, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = tmp_path / "changed.txt"
+    changed.write_bytes(content)
+    code = main(["check", "--matrix", str(KMTA / "gatekeeper.yml"), "--pull-request",
+                 "--changed-files", str(changed), "--format", "none"])  # fmt: skip
+    assert code == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert f"--changed-files {changed}: {said}" in err
+    assert "Traceback" not in err
+
+
+def test_changed_files_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("x/kmta/dkim.py\n\n"))
+    _, report = _check("--pull-request", "--changed-files", "-", capsys=capsys)
+    assert report["changes"] == {
+        "files": 1, "touched": [{"swimlane": "email-auth", "files": 1}], "outside": 0,
+    }  # fmt: skip
