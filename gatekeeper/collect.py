@@ -32,7 +32,8 @@ def requests_by_artifact(matrix: Matrix) -> dict[str, tuple[SeriesRequest, ...]]
             criterion = bench.criterion
             if isinstance(criterion, MetricCriterion):
                 request = SeriesRequest(criterion.name, tuple(sorted(criterion.tags.items())))
-                wanted[criterion.artifact][request] = None
+                for artifact in criterion.reads:  # its own, and its baseline's
+                    wanted[artifact][request] = None
     return {key: tuple(requests) for key, requests in wanted.items()}
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from gatekeeper.threshold import Threshold
+from gatekeeper.threshold import Change, Threshold
 
 
 class FlakyPolicy(str, Enum):
@@ -59,8 +59,19 @@ class TestCriterion:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """The same series in another artifact (the base branch's results), and how far each
+    statistic may move from it."""
+
+    artifact: str
+    changes: tuple[Change, ...]
+    """All must hold, for every series that the baseline has too."""
+
+
+@dataclass(frozen=True)
 class MetricCriterion:
-    """Select a metric from an artifact and hold its statistics to thresholds."""
+    """Select a metric from an artifact and hold its statistics to thresholds, to a baseline,
+    or both."""
 
     artifact: str
     name: str
@@ -69,6 +80,21 @@ class MetricCriterion:
     """Tag filter; the series must carry exactly these tags."""
     thresholds: tuple[Threshold, ...]
     """All must hold."""
+    baseline: Baseline | None = None
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The artifacts it reads: its own, then its baseline's."""
+        return (
+            (self.artifact,) if self.baseline is None else (self.artifact, self.baseline.artifact)
+        )
+
+    @property
+    def statistics(self) -> tuple[str, ...]:
+        """Every statistic it reads, from thresholds and baseline changes."""
+        changes = self.baseline.changes if self.baseline else ()
+        return tuple(dict.fromkeys([*(t.statistic for t in self.thresholds),
+                                    *(c.statistic for c in changes)]))  # fmt: skip
 
     @property
     def selector(self) -> str:

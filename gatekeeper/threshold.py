@@ -118,3 +118,50 @@ def parse_threshold(text: str) -> Threshold:
     if unit and unit not in UNITS:
         raise ThresholdSyntaxError(f"unknown unit {unit!r} (known: {' '.join(UNITS)})")
     return Threshold(text, stat, match.group("op"), float(match.group("number")), unit)
+
+
+_CHANGE = re.compile(
+    r"\s*(?P<stat>p\(\s*[^)]*\)|[A-Za-z_][A-Za-z_0-9./]*)"
+    r"\s*(?P<sign>[+-])\s*(?P<number>(?:\d+\.?\d*|\.\d+))\s*%\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How far a statistic may move from the baseline's: ``mean +10%`` (it may grow by at most
+    10 %: times, sizes, error rates), ``ops -5%`` (it may drop by at most 5 %: throughput)."""
+
+    text: str
+    """The expression as written."""
+    statistic: str
+    """Canonical statistic, as in a threshold."""
+    limit: float
+    """Signed fraction: +0.10 for '+10%', -0.05 for '-5%'."""
+
+    def change(self, actual: float, baseline: float) -> float:
+        """The relative change from ``baseline`` to ``actual``; raises when undefined."""
+        if baseline == 0:
+            if actual == 0:
+                return 0.0
+            raise ThresholdSyntaxError("the baseline is 0: a relative change is undefined")
+        return (actual - baseline) / abs(baseline)
+
+    def holds(self, change: float) -> bool:
+        """Whether a relative change stays within the limit (float noise at the boundary
+        is judged as written)."""
+        if math.isclose(change, self.limit, rel_tol=1e-9, abs_tol=1e-12):
+            return True
+        return change <= self.limit if self.limit >= 0 else change >= self.limit
+
+
+def parse_change(text: str) -> Change:
+    """Parse ``STAT +N%`` / ``STAT -N%`` or raise ThresholdSyntaxError with a reason."""
+    match = _CHANGE.match(text)
+    if not match:
+        raise ThresholdSyntaxError(
+            f"cannot read {text!r}: write STAT +N% (may grow by at most N %) or STAT -N% (may "
+            "drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
+        )
+    number = float(match.group("number")) / 100
+    stat = _statistic(match.group("stat"))
+    return Change(text, stat, number if match.group("sign") == "+" else -number)

@@ -2,8 +2,9 @@
 
 Raw samples are the only part of the evidence that grows with a test's length (a k6 stream,
 hyperfine's every run), so a bundle keeps them only where the verdict needs them: for a series
-a metric benchmark selects, when one of its thresholds asks for a statistic the tool did not
-compute. Everything else the engine reads is kept whole, so a bundle judges as its files do.
+a metric benchmark selects (in its own artifact or its baseline's), when one of its thresholds
+or baseline changes asks for a statistic the tool did not compute. Everything else the engine
+reads is kept whole, so a bundle judges as its files do.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def keep_needed_samples(parsed: ParsedFile, criteria: Sequence[MetricCriterion])
     needed: set[int] = set()
     for criterion in criteria:
         for metric in select_series(criterion, parsed.metrics):
-            if any(_needs_samples(metric, t.statistic) for t in criterion.thresholds):
+            if any(_needs_samples(metric, stat) for stat in criterion.statistics):
                 needed.add(id(metric))
     metrics = tuple(
         m if id(m) in needed or not m.samples else dataclasses.replace(m, samples=())
@@ -91,7 +92,8 @@ def collect_bundle(matrix: Matrix, root: Path, sha: str, name: str, run: RunIden
     for cell in matrix.cells:
         for bench in cell.benchmarks:
             if isinstance(bench.criterion, MetricCriterion):
-                criteria[bench.criterion.artifact].append(bench.criterion)
+                for artifact in bench.criterion.reads:  # its own, and its baseline's
+                    criteria[artifact].append(bench.criterion)
     artifacts = {
         key: collect_record(artifact, root, wanted[key], criteria[key])
         for key, artifact in matrix.artifacts.items()

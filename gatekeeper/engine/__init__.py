@@ -9,7 +9,7 @@ from gatekeeper.changes import Changes
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState
-from gatekeeper.model import Benchmark, Matrix, TestCriterion, Waiver
+from gatekeeper.model import Benchmark, Matrix, MetricCriterion, TestCriterion, Waiver
 from gatekeeper.policy import Policy, gate_policy
 from gatekeeper.results import (
     BenchmarkResult,
@@ -22,23 +22,42 @@ from gatekeeper.results import (
 )
 
 
-def _judge_evidence(benchmark: Benchmark, evidence: ArtifactEvidence) -> BenchmarkResult:
+def _unusable(
+    benchmark: Benchmark, evidence: ArtifactEvidence, what: str
+) -> BenchmarkResult | None:
+    """The verdict when an artifact the benchmark reads is missing or unreadable."""
     if evidence.state is ArtifactState.MISSING:
         globs = ", ".join(evidence.patterns)
-        return BenchmarkResult(benchmark, Outcome.MISSING, f"no evidence: no file matches {globs}")
+        return BenchmarkResult(benchmark, Outcome.MISSING, f"no {what}: no file matches {globs}")
     if evidence.state is ArtifactState.ERROR:
         return BenchmarkResult(
             benchmark,
             Outcome.ERROR,
-            f"evidence unreadable: {len(evidence.errors)} file(s) of {evidence.artifact!r} "
+            f"{what} unreadable: {len(evidence.errors)} file(s) of {evidence.artifact!r} "
             "could not be read",
             evidence.errors,
         )
+    return None
+
+
+def _judge_evidence(
+    benchmark: Benchmark, evidence: Mapping[str, ArtifactEvidence]
+) -> BenchmarkResult:
     criterion = benchmark.criterion
+    own = evidence[criterion.artifact]
+    unusable = _unusable(benchmark, own, "evidence")
+    if unusable is not None:
+        return unusable
     if isinstance(criterion, TestCriterion):
-        outcome, summary, details, failed = evaluate_tests(criterion, evidence)
+        outcome, summary, details, failed = evaluate_tests(criterion, own)
         return BenchmarkResult(benchmark, outcome, summary, details, failed_tests=failed)
-    outcome, summary, details, measurements = evaluate_metric(criterion, evidence)
+    baseline = None
+    if criterion.baseline is not None:
+        baseline = evidence[criterion.baseline.artifact]
+        unusable = _unusable(benchmark, baseline, "baseline evidence")
+        if unusable is not None:
+            return unusable
+    outcome, summary, details, measurements = evaluate_metric(criterion, own, baseline)
     return BenchmarkResult(benchmark, outcome, summary, details, measurements=measurements)
 
 
@@ -70,6 +89,11 @@ def apply_waiver(result: BenchmarkResult, waiver: Waiver | None, today: dt.date)
     )  # fmt: skip
 
 
+def _reads(benchmark: Benchmark) -> tuple[str, ...]:
+    criterion = benchmark.criterion
+    return criterion.reads if isinstance(criterion, MetricCriterion) else (criterion.artifact,)
+
+
 def cell_state(results: tuple[BenchmarkResult, ...]) -> CellState:
     outcomes = {r.outcome for r in results}
     if outcomes & {Outcome.FAIL, Outcome.ERROR}:
@@ -95,9 +119,7 @@ def evaluate(
     cells = []
     for cell in matrix.cells:
         results = tuple(
-            apply_waiver(
-                _judge_evidence(b, evidence[b.criterion.artifact]), waivers.get(b.ref), today
-            )
+            apply_waiver(_judge_evidence(b, evidence), waivers.get(b.ref), today)
             for b in cell.benchmarks
         )
         cells.append(CellResult(cell, cell_state(results), results))
@@ -114,7 +136,7 @@ def evaluate(
         if not gate.passed:
             break
         stands_at = gate.phase.id
-    used = {b.criterion.artifact for c in matrix.cells for b in c.benchmarks}
+    used = {a for c in matrix.cells for b in c.benchmarks for a in _reads(b)}
     policy = enforced if isinstance(enforced, Policy) else gate_policy(matrix, enforced)
     by_phase = {g.phase.id: g for g in gates}
     rules = tuple(

@@ -10,7 +10,7 @@ from gatekeeper.evidence import ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
 from gatekeeper.results import Measurement, Outcome
 from gatekeeper.stats import from_samples
-from gatekeeper.threshold import Threshold, ThresholdSyntaxError
+from gatekeeper.threshold import Change, Threshold, ThresholdSyntaxError
 from gatekeeper.units import Quantity
 
 FALLBACK_STATS: dict[str, tuple[str, ...]] = {
@@ -84,11 +84,69 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
     return outcome, Measurement(metric.label, metric.source, threshold.text, str(value), ok), note
 
 
+def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Measurement, str]:
+    """One statistic of a series against the same statistic of its baseline."""
+    what = f"{change.text} vs baseline"
+    values = (_statistic(metric, change.statistic), _statistic(base, change.statistic))
+    for series, value in zip((metric, base), values, strict=True):
+        if value is None:
+            have = ", ".join(sorted(series.stats)) or "nothing"
+            note = f"{series.label} in {series.source} does not report {change.statistic} " \
+                   f"(it has: {have})"  # fmt: skip
+            return Outcome.ERROR, Measurement(metric.label, metric.source, what, "", False), note
+    actual, baseline = values
+    assert actual is not None and baseline is not None
+    if actual.dimension is not baseline.dimension:
+        note = f"{metric.label}: {change.statistic} measures {actual.dimension.value} here but " \
+               f"{baseline.dimension.value} in the baseline ({base.source})"  # fmt: skip
+        return (
+            Outcome.ERROR,
+            Measurement(metric.label, metric.source, what, str(actual), False),
+            note,
+        )
+    try:
+        moved = change.change(actual.value, baseline.value)
+    except ThresholdSyntaxError as exc:
+        note = f"{metric.label} {change.statistic}: {exc} ({base.source})"
+        return (
+            Outcome.ERROR,
+            Measurement(metric.label, metric.source, what, str(actual), False),
+            note,
+        )
+    ok = change.holds(moved)
+    shown = f"{actual} vs {baseline} ({moved:+.1%})"
+    verb = "within" if ok else "breaks"
+    note = f"{metric.label} {change.statistic} = {shown} ({verb} {change.text!r} of the baseline)"
+    return (
+        Outcome.PASS if ok else Outcome.FAIL,
+        Measurement(metric.label, metric.source, what, shown, ok),
+        note,
+    )
+
+
+def _baselines(
+    criterion: MetricCriterion, baseline: ArtifactEvidence
+) -> tuple[dict[str, Metric], set[str]]:
+    """The baseline's series by label, and the labels it has more than once (ambiguous)."""
+    found: dict[str, Metric] = {}
+    twice: set[str] = set()
+    for metric in select_series(criterion, baseline.metrics):
+        if metric.label in found:
+            twice.add(metric.label)
+        found[metric.label] = metric
+    return found, twice
+
+
 _PRIORITY = (Outcome.FAIL, Outcome.ERROR, Outcome.MISSING)
 
 
-def evaluate_metric(criterion: MetricCriterion, evidence: ArtifactEvidence) -> Verdict:
-    """Every selected series must meet every threshold."""
+def evaluate_metric(
+    criterion: MetricCriterion,
+    evidence: ArtifactEvidence,
+    baseline: ArtifactEvidence | None = None,
+) -> Verdict:
+    """Every selected series must meet every threshold, and stay within every change of the
+    same series in the baseline (a series the baseline lacks is new: it is not compared)."""
     series = select_series(criterion, evidence.metrics)
     if not series:
         names = sorted({m.label for m in evidence.metrics})
@@ -103,17 +161,34 @@ def evaluate_metric(criterion: MetricCriterion, evidence: ArtifactEvidence) -> V
             outcomes.append(outcome)
             measurements.append(measurement)
             notes.append(note)
+    aside: list[str] = []
+    if criterion.baseline is not None and baseline is not None:
+        bases, twice = _baselines(criterion, baseline)
+        compared = [m for m in series if m.label in bases]
+        aside = [f"new, not compared with the baseline: {m.label}" for m in series
+                 if m.label not in bases]  # fmt: skip
+        if not compared:  # nothing to compare is no evidence for the comparison: never a pass
+            files = ", ".join(f.path for f in baseline.files)
+            outcomes.append(Outcome.MISSING)
+            notes.append(f"no baseline: none of the {len(series)} series of "
+                         f"{criterion.selector!r} is in {files}")  # fmt: skip
+        for metric in compared:
+            for change in criterion.baseline.changes:
+                if metric.label in twice:
+                    outcome, note = Outcome.ERROR, f"{metric.label}: the baseline has it twice"
+                    measurement = Measurement(metric.label, metric.source, change.text, "", False)
+                else:
+                    outcome, measurement, note = _compare(metric, bases[metric.label], change)
+                outcomes.append(outcome)
+                measurements.append(measurement)
+                notes.append(note)
     worst = next((o for o in _PRIORITY if o in outcomes), Outcome.PASS)
     bad = [n for n, o in zip(notes, outcomes, strict=True) if o is not Outcome.PASS]
     if worst is Outcome.PASS:
         summary = (
             notes[0] if len(notes) == 1 else f"{len(notes)} checks on {len(series)} series met"
         )
-        return (
-            Outcome.PASS,
-            summary,
-            tuple(notes[1:] if len(notes) == 1 else notes),
-            tuple(measurements),
-        )
+        details = notes[1:] if len(notes) == 1 else notes
+        return Outcome.PASS, summary, (*details, *aside), tuple(measurements)
     summary = bad[0] if len(bad) == 1 else f"{len(bad)} of {len(notes)} checks not met: {bad[0]}"
-    return worst, summary, tuple(bad[1:] if len(bad) > 1 else ()), tuple(measurements)
+    return worst, summary, (*bad[1:], *aside), tuple(measurements)

@@ -13,6 +13,7 @@ from gatekeeper.matrix.schema import schema_problems
 from gatekeeper.matrix.yamlpos import Located, load_yaml
 from gatekeeper.model import (
     Artifact,
+    Baseline,
     Benchmark,
     Cell,
     Criterion,
@@ -26,7 +27,7 @@ from gatekeeper.model import (
     Waiver,
 )
 from gatekeeper.selector import parse_metric_selector
-from gatekeeper.threshold import parse_threshold
+from gatekeeper.threshold import parse_change, parse_threshold
 
 
 def _globs(value: Any) -> tuple[str, ...]:
@@ -58,11 +59,17 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
         )
     metric = bench["metric"]
     name, tags = parse_metric_selector(metric["name"])
+    baseline = bench.get("baseline")
     return MetricCriterion(
         artifact=metric["from"],
         name=name,
         tags=tags,
-        thresholds=tuple(parse_threshold(t) for t in _globs(bench["threshold"])),
+        thresholds=tuple(parse_threshold(t) for t in _globs(bench.get("threshold"))),
+        baseline=None
+        if baseline is None
+        else Baseline(
+            baseline["from"], tuple(parse_change(c) for c in _globs(baseline["max_change"]))
+        ),
     )
 
 

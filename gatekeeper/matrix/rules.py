@@ -13,7 +13,7 @@ from typing import Any
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.selector import parse_metric_selector
-from gatekeeper.threshold import ThresholdSyntaxError, parse_threshold
+from gatekeeper.threshold import ThresholdSyntaxError, parse_change, parse_threshold
 
 
 def _dicts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
@@ -80,6 +80,7 @@ class _Checker:
         self.unique(iter(benchmarks), "benchmark")
         for bench_path, bench in benchmarks:
             self.check_benchmark(bench_path, bench)
+            self.check_changes(bench_path, bench)
         depends = cell.get("depends_on")
         for i, ref in enumerate(depends if isinstance(depends, list) else []):
             dep_path = (*path, "depends_on", i)
@@ -95,7 +96,7 @@ class _Checker:
                 )
 
     def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
-        for kind in ("tests", "metric"):
+        for kind in ("tests", "metric", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None
             if isinstance(artifact, str) and artifact not in self.artifacts:
@@ -120,6 +121,23 @@ class _Checker:
                 )
                 try:
                     parse_threshold(text)
+                except ThresholdSyntaxError as exc:
+                    self.report(where, str(exc))
+
+    def check_changes(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        baseline = bench.get("baseline")
+        changes = baseline.get("max_change") if isinstance(baseline, dict) else None
+        items = changes if isinstance(changes, list) else [changes]
+        for i, text in enumerate(items):
+            if isinstance(text, str):
+                where = (
+                    *path,
+                    "baseline",
+                    "max_change",
+                    *((i,) if isinstance(changes, list) else ()),
+                )
+                try:
+                    parse_change(text)
                 except ThresholdSyntaxError as exc:
                     self.report(where, str(exc))
 

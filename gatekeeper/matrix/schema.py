@@ -70,7 +70,10 @@ def _message(error: Any) -> tuple[KeyPath, str]:
         and isinstance(value, dict)
         and "id" in error.schema.get("properties", {})
     ):
-        return path, "a benchmark needs either `tests`, or `metric` together with `threshold`"
+        return path, (
+            "a benchmark needs either `tests`, or `metric` together with `threshold`, "
+            "`baseline` or both"
+        )
     if validator == "oneOf" and error.context:
         from jsonschema.exceptions import best_match
 

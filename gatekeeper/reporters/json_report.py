@@ -45,6 +45,12 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
             "artifact": criterion.artifact,
             "metric": criterion.selector,
             "thresholds": [t.text for t in criterion.thresholds],
+            "baseline": None
+            if criterion.baseline is None
+            else {
+                "artifact": criterion.baseline.artifact,
+                "max_change": [c.text for c in criterion.baseline.changes],
+            },
         }
     waiver = result.waiver
     return {

@@ -25,6 +25,7 @@ from gatekeeper.evidence import (
 )
 from gatekeeper.model import (
     Artifact,
+    Baseline,
     Benchmark,
     Cell,
     FlakyPolicy,
@@ -39,7 +40,7 @@ from gatekeeper.model import (
 from gatekeeper.policy import Policy, declarations, pull_request_policy
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.results import Report
-from gatekeeper.threshold import parse_threshold
+from gatekeeper.threshold import parse_change, parse_threshold
 from gatekeeper.units import Dimension, Quantity
 
 TODAY = dt.date(2026, 11, 26)
@@ -50,7 +51,10 @@ PHASES = (
     Phase("bronze", "Bronze", "Monitoring, engagement tracking"),
     Phase("iron", "Iron", "Route traffic; capacity proven by load tests"),
 )
-FORMATS = {"unit": "junit", "k6": "k6", "micro": "pytest-benchmark", "chaos": "junit"}
+FORMATS = {
+    "unit": "junit", "k6": "k6", "micro": "pytest-benchmark", "micro-main": "pytest-benchmark",
+    "chaos": "junit",
+}  # fmt: skip
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -94,6 +98,16 @@ def by_metric(
         artifact, name, dict(tags or {}), tuple(parse_threshold(t) for t in thresholds)
     )
     return Benchmark(bench, lane, phase, criterion, description=description)
+
+
+def compared(
+    lane: str, phase: str, bench: str, name: str, artifact: str, baseline: str, *changes: str
+) -> Benchmark:
+    """A metric benchmark judged against the same series in a baseline artifact only."""
+    criterion = MetricCriterion(
+        artifact, name, {}, (), Baseline(baseline, tuple(parse_change(c) for c in changes))
+    )
+    return Benchmark(bench, lane, phase, criterion)
 
 
 def case(
@@ -151,11 +165,17 @@ def matrix(
     current: str | None = None,
     phases: tuple[Phase, ...] = PHASES,
 ) -> Matrix:
-    artifacts = {
-        a: Artifact(a, f, (f"reports/{a}/*",))
-        for a, f in FORMATS.items()
-        if any(b.criterion.artifact == a for c in cells for b in c.benchmarks)
+    read = {
+        artifact
+        for c in cells
+        for b in c.benchmarks
+        for artifact in (
+            b.criterion.reads
+            if isinstance(b.criterion, MetricCriterion)
+            else (b.criterion.artifact,)
+        )
     }
+    artifacts = {a: Artifact(a, f, (f"reports/{a}/*",)) for a, f in FORMATS.items() if a in read}
     return Matrix("gatekeeper.yml", project, phases, lanes, cells, artifacts, waivers, current)
 
 
@@ -207,6 +227,8 @@ def passing() -> Scenario:
         Cell("scale", "bronze", "Header parser is cheap", (
             by_metric("scale", "bronze", "parse-header", "test_parse_header", "mean < 50µs",
                    artifact="micro"),
+            compared("scale", "bronze", "no-slower-than-main", "test_*", "micro", "micro-main",
+                     "mean +10%"),
         )),
         Cell("auth", "iron", "Rotate DKIM keys without downtime", (
             by_tests("auth", "iron", "key-rotation", name=("test_rotation*",)),
@@ -253,6 +275,12 @@ def passing() -> Scenario:
             "micro",
             ".benchmarks/0001_parse.json",
             series("test_parse_header", source=".benchmarks/0001_parse.json", avg=seconds(31.4e-6)),
+            series("test_fold_lines", source=".benchmarks/0001_parse.json", avg=seconds(2e-6)),
+        ),
+        "micro-main": read(  # the base branch's run: test_fold_lines is new in this one
+            "micro-main",
+            "baseline/0001_parse.json",
+            series("test_parse_header", source="baseline/0001_parse.json", avg=seconds(30.0e-6)),
         ),
     }
     lanes = (AUTH, INGRESS, SCALE, RESILIENCE)

@@ -82,7 +82,7 @@ OBJECTS = [(p, s) for p, s in _object_schemas(SCHEMA) if s.get("type") == "objec
 @pytest.mark.parametrize(("path", "node"), OBJECTS, ids=[p for p, _ in OBJECTS])
 def test_schema_objects_are_closed_and_fully_required(path: str, node: dict[str, Any]) -> None:
     assert node["additionalProperties"] is False
-    optional = {"metric", "thresholds"} if path == "#/$defs/benchmark" else set()
+    optional = {"metric", "thresholds", "baseline"} if path == "#/$defs/benchmark" else set()
     assert set(node["required"]) == set(node["properties"]) - optional
     undescribed = [k for k, v in node["properties"].items() if not v.get("description")]
     assert not undescribed, f"{path}: no description for {undescribed}"
@@ -90,9 +90,10 @@ def test_schema_objects_are_closed_and_fully_required(path: str, node: dict[str,
 
 
 def test_schema_covers_every_object_it_describes() -> None:
-    assert len(OBJECTS) == 16  # report, phase, swimlane, cell, benchmark, measurement, test,
-    # waiver, waiver entry, artifact, file, policy, declaration, rule, changes, touched
-    # swimlane: a new record must get its own closed schema
+    # report, phase, swimlane, cell, benchmark, baseline, measurement, test, waiver, waiver
+    # entry, artifact, file, policy, declaration, rule, changes, touched swimlane: a new
+    # record must get its own closed schema
+    assert len(OBJECTS) == 17
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -129,6 +130,10 @@ def test_schema_rejects_a_missing_or_an_extra_key_anywhere() -> None:
     document = json.loads(render("failing", "json"))
     pull_request = json.loads(render("pull-request", "json"))
     document["policy"], document["changes"] = pull_request["policy"], pull_request["changes"]
+    passing = json.loads(render("passing", "json"))  # a benchmark with a baseline
+    document["cells"] += [
+        c for c in passing["cells"] if any(b.get("baseline") for b in c["benchmarks"])
+    ]
     objects = list(_paths(document))
     kinds = {frozenset(_at(document, path)) for path in objects}
     assert len(kinds) >= len(OBJECTS)  # every record, tests and metric benchmarks both
