@@ -148,8 +148,8 @@ class Swimlane:
     id: str
     name: str
     paths: tuple[str, ...] = ()
-    """Globs of the files that belong to it, from the repository's root (``**`` crosses
-    folders): a pull request that changes one touches the swimlane."""
+    """Globs of the files that belong to it, from the repository's root (a ``**`` segment
+    for any number of folders): a pull request that changes one touches the swimlane."""
 
 
 @dataclass(frozen=True)
@@ -205,11 +205,6 @@ class Matrix:
         """The phase before ``phase_id``; None for the first."""
         index = self.phase_index(phase_id)
         return self.phases[index - 1].id if index > 0 else None
-
-    def next_phase(self, phase_id: str | None) -> str | None:
-        """The phase after ``phase_id`` (the first after None); None after the last."""
-        index = -1 if phase_id is None else self.phase_index(phase_id)
-        return self.phases[index + 1].id if index + 1 < len(self.phases) else None
 
     def cell(self, swimlane: str, phase: str) -> Cell | None:
         for cell in self.cells:
