@@ -46,6 +46,7 @@ INPUTS: dict[str, Input] = {
     "format": Input("--format"),
     "output": Input("--output", Kind.LINES),
     "bundle": Input("--bundle", Kind.LINES),
+    "fetch-bundles": Input("--fetch-bundles"),
     "dry-run": Input("--dry-run", Kind.SWITCH),
     "check-name": Input("--check-name"),
     "github-check": Input("--github-check"),

@@ -58,8 +58,8 @@ def test_every_input_but_the_token_is_a_check_flag(action: dict[str, Any]) -> No
         option = options[spec.flag]
         if spec.kind is launch.Kind.SWITCH:
             assert option.nargs == 0, f"{spec.flag} takes a value, the input is true/false"
-        else:
-            assert option.nargs is None, f"{spec.flag} should take one value"
+        else:  # one value; '?' too, since the input always gives it (--fetch-bundles=GLOB)
+            assert option.nargs in (None, "?"), f"{spec.flag} should take one value"
         repeated = isinstance(option, argparse._AppendAction)
         assert repeated == (spec.kind is launch.Kind.LINES), f"{spec.flag}: repeatable?"
 

@@ -168,3 +168,29 @@ def test_the_fake_storage_catches_a_leaked_token(github: FakeGitHub) -> None:
         assert session.get(location, headers={}).status_code == 200
         assert session.get(location, headers=token).status_code == 400  # the token leaked
     assert [v.status for v in github.violations] == [400]
+
+
+@pytest.mark.parametrize(("tag", "expected"), [("phase/bronze", 0), ("phase/iron", 1)])
+def test_a_pushed_phase_tag_is_judged_on_its_commit_s_ci_run_bundles(
+    github: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tag: str,
+    expected: int,
+) -> None:
+    """The phase-tag workflow need not run the suites again: the bundles the tagged commit's
+    own CI run uploaded are its evidence (KMTA stands at Bronze: Iron's tag fails)."""
+    run = github.add_run(SHA)
+    github.add_artifact(run, NAME, _zip(("gatekeeper-bundle.json", _bundle(tmp_path).read_bytes())))
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "push")
+    monkeypatch.setenv("GITHUB_REF", f"refs/tags/{tag}")
+    monkeypatch.setenv("GITHUB_SHA", SHA)
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--format", "json", "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert code == expected
+    assert json.loads(captured.out)["enforced_phase"] == tag.removeprefix("phase/")
+    assert f"tag {tag} (from GITHUB_REF) records the" in captured.err
+    assert len(github.calls("GET", r"/zip$")) == 1
+    assert github.violations == []
