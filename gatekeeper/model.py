@@ -57,6 +57,11 @@ class TestCriterion:
     """At most this many matching tests may be skipped; None is no limit."""
     flaky: FlakyPolicy = FlakyPolicy.PASS
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The artifacts it reads: its own."""
+        return (self.artifact,)
+
 
 @dataclass(frozen=True)
 class Baseline:
@@ -200,6 +205,12 @@ class Matrix:
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)
+
+    def phase_name(self, phase_id: str | None) -> str:
+        """The display name of a phase; 'none' for None."""
+        if phase_id is None:
+            return "none"
+        return next(p.name for p in self.phases if p.id == phase_id)
 
     def previous_phase(self, phase_id: str) -> str | None:
         """The phase before ``phase_id``; None for the first."""

@@ -80,10 +80,6 @@ def gate_policy(matrix: Matrix, phase: str | None = None, reason: str = "") -> P
     return Policy((Rule(RuleKind.GATE, phase, True, reason or f"the {phase} gate"),))
 
 
-def _names(matrix: Matrix, phase: str | None) -> str:
-    return "none" if phase is None else next(p.name for p in matrix.phases if p.id == phase)
-
-
 def pull_request_policy(
     matrix: Matrix,
     working: str | None,
@@ -98,20 +94,20 @@ def pull_request_policy(
     if achieved is not None:
         rules.append(Rule(
             RuleKind.NO_REGRESSION, achieved, True,
-            f"{_names(matrix, achieved)} is achieved: nothing in it or before it may regress",
+            f"{matrix.phase_name(achieved)} is achieved: nothing in it or before it may regress",
         ))  # fmt: skip
     if declared:
         top = declared[-1].phase
         before = matrix.previous_phase(top)
         sources = " and ".join(d.source for d in declared)
         needs = (
-            f"the {_names(matrix, before)} gate must pass first"
+            f"the {matrix.phase_name(before)} gate must pass first"
             if before is not None
             else "no phase comes before it"
         )
         rules.append(Rule(
             RuleKind.NEXT_PHASE, before, True,
-            f"{sources} declare{'s' if len(declared) == 1 else ''} {_names(matrix, top)} work: "
+            f"{sources} declare{'s' if len(declared) == 1 else ''} {matrix.phase_name(top)} work: "
             f"{needs}",
         ))  # fmt: skip
     if working is not None:
@@ -119,7 +115,7 @@ def pull_request_policy(
         how = "blocks (current_phase: block)" if blocking else "reported, not blocking"
         rules.append(Rule(
             RuleKind.CURRENT_PHASE, working, blocking,
-            f"{_names(matrix, working)} is being worked on: its progress is {how}",
+            f"{matrix.phase_name(working)} is being worked on: its progress is {how}",
         ))  # fmt: skip
     return Policy(tuple(rules), True, achieved, working, standing_from, declared)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gatekeeper.errors import UsageError
+from gatekeeper.model import Matrix
 
 DEFAULT_MATRIX = "gatekeeper.yml"
 
@@ -20,3 +21,11 @@ def locate_matrix(given: str | None) -> Path:
         f"no matrix file: looked for ./{DEFAULT_MATRIX} and ./.github/{DEFAULT_MATRIX} "
         "(use --matrix FILE, or `gatekeeper init` to write one)"
     )
+
+
+def phase_option(matrix: Matrix, flag: str, value: str) -> str:
+    """``value`` when it is a phase id of ``matrix``, else a usage error naming ``flag``."""
+    ids = [p.id for p in matrix.phases]
+    if value not in ids:
+        raise UsageError(f"{flag} {value!r}: not a phase of {matrix.path} ({', '.join(ids)})")
+    return value

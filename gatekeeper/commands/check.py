@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gatekeeper import github
 from gatekeeper.collect import collect
-from gatekeeper.commands import locate_matrix
+from gatekeeper.commands import locate_matrix, phase_option
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
@@ -90,9 +90,8 @@ def run_check(args: argparse.Namespace) -> int:
     today = _today(args.today)
     path = locate_matrix(args.matrix)
     matrix = read_matrix(path, str(path))
-    if args.phase is not None and args.phase not in [p.id for p in matrix.phases]:
-        known = ", ".join(p.id for p in matrix.phases)
-        raise UsageError(f"--phase {args.phase!r}: not a phase of {path} ({known})")
+    if args.phase is not None:
+        phase_option(matrix, "--phase", args.phase)
     tagged = tag_gate(matrix, args.phase, args.phase_from_tag, os.environ)
     root = Path(args.root) if args.root else path.resolve().parent
     if not root.is_dir():

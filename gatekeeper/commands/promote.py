@@ -15,15 +15,20 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper import __version__
 from gatekeeper.commands.check import exit_code
-from gatekeeper.commands.status import judge, open_project, phase_name_of, read_standing, use_color
+from gatekeeper.commands.status import (
+    judge,
+    open_project,
+    phase_name_of,
+    read_standing,
+    tag_store,
+    use_color,
+)
 from gatekeeper.errors import ExitCode
 from gatekeeper.model import Matrix
-from gatekeeper.phases.git import LocalGit
 from gatekeeper.phases.github_store import GitHubTags
 from gatekeeper.phases.promotion import (
     refuse_covered,
@@ -105,13 +110,6 @@ def _on_github(
     return int(ExitCode.PASSED)
 
 
-def choose_store(args: argparse.Namespace, root: Path, environ: Mapping[str, str]) -> PhaseTagStore:
-    """The GitHub API in the Action (unless --local), else the local repository."""
-    in_action = environ.get("GITHUB_ACTIONS") == "true"
-    api = in_action and bool(environ.get("GITHUB_TOKEN") and environ.get("GITHUB_REPOSITORY"))
-    return GitHubTags.from_env(environ) if api and not args.local else LocalGit(root)
-
-
 def run_promote(args: argparse.Namespace) -> int:
     matrix, root = open_project(args.matrix, args.root)  # a broken matrix is reported first
-    return promote(args, matrix, root, choose_store(args, root, os.environ))
+    return promote(args, matrix, root, tag_store(root, os.environ, local=args.local))

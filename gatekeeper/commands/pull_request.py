@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.changes import Changes, touched
+from gatekeeper.commands import phase_option
 from gatekeeper.errors import UsageError
 from gatekeeper.model import Matrix
 from gatekeeper.phases.tags import TagGate
@@ -31,36 +32,17 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _phase(matrix: Matrix, flag: str, value: str) -> str:
-    ids = [p.id for p in matrix.phases]
-    if value not in ids:
-        raise UsageError(f"{flag} {value!r}: not a phase of {matrix.path} ({', '.join(ids)})")
-    return value
-
-
 def _working(
     args: argparse.Namespace, matrix: Matrix, root: Path, environ: Mapping[str, str]
 ) -> tuple[str | None, str]:
     """The phase being worked on (None: all achieved), and where that comes from."""
     if args.current is not None:
-        return _phase(matrix, "--current", args.current), f"--current {args.current}"
+        return phase_option(matrix, "--current", args.current), f"--current {args.current}"
     if matrix.current is not None:
         return matrix.current, f"current: {matrix.current} in {matrix.path}"
-    from gatekeeper.commands.status import read_standing
-    from gatekeeper.phases.store import PhaseTagStore
+    from gatekeeper.commands.status import read_standing, tag_store
 
-    store: PhaseTagStore
-    api = environ.get("GITHUB_ACTIONS") == "true" and bool(
-        environ.get("GITHUB_TOKEN") and environ.get("GITHUB_REPOSITORY")
-    )
-    if api:
-        from gatekeeper.phases.github_store import GitHubTags
-
-        store = GitHubTags.from_env(environ)
-    else:
-        from gatekeeper.phases.git import LocalGit
-
-        store = LocalGit(root)
+    store = tag_store(root, environ)
     commit = store.commit("HEAD")
     here = read_standing(store, matrix, commit)
     return here.next, f"the phase tags reachable from {commit[:12]}"

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.collect import collect
@@ -47,6 +48,18 @@ def read_standing(store: PhaseTagStore, matrix: Matrix, commit: str) -> Standing
             file=sys.stderr,
         )
     return here
+
+
+def tag_store(root: Path, environ: Mapping[str, str], *, local: bool = False) -> PhaseTagStore:
+    """Where phase tags are read and made: the GitHub API in the Action (GITHUB_ACTIONS=true
+    with GITHUB_TOKEN and GITHUB_REPOSITORY) unless ``local``, else the repository at ``root``."""
+    in_action = environ.get("GITHUB_ACTIONS") == "true"
+    api = in_action and bool(environ.get("GITHUB_TOKEN") and environ.get("GITHUB_REPOSITORY"))
+    if api and not local:
+        from gatekeeper.phases.github_store import GitHubTags  # requests: only when used
+
+        return GitHubTags.from_env(environ)
+    return LocalGit(root)
 
 
 def judge(matrix: Matrix, root: Path, phase: str) -> Report:
@@ -95,7 +108,7 @@ def standing_lines(
 
 
 def phase_name_of(matrix: Matrix, phase_id: str) -> str:
-    return plain(next(p.name for p in matrix.phases if p.id == phase_id))
+    return plain(matrix.phase_name(phase_id))
 
 
 def run_status(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from gatekeeper.changes import Changes
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState
-from gatekeeper.model import Benchmark, Matrix, MetricCriterion, TestCriterion, Waiver
+from gatekeeper.model import Benchmark, Matrix, TestCriterion, Waiver
 from gatekeeper.policy import Policy, gate_policy
 from gatekeeper.results import (
     BenchmarkResult,
@@ -89,11 +89,6 @@ def apply_waiver(result: BenchmarkResult, waiver: Waiver | None, today: dt.date)
     )  # fmt: skip
 
 
-def _reads(benchmark: Benchmark) -> tuple[str, ...]:
-    criterion = benchmark.criterion
-    return criterion.reads if isinstance(criterion, MetricCriterion) else (criterion.artifact,)
-
-
 def cell_state(results: tuple[BenchmarkResult, ...]) -> CellState:
     outcomes = {r.outcome for r in results}
     if outcomes & {Outcome.FAIL, Outcome.ERROR}:
@@ -136,7 +131,7 @@ def evaluate(
         if not gate.passed:
             break
         stands_at = gate.phase.id
-    used = {a for c in matrix.cells for b in c.benchmarks for a in _reads(b)}
+    used = {a for c in matrix.cells for b in c.benchmarks for a in b.criterion.reads}
     policy = enforced if isinstance(enforced, Policy) else gate_policy(matrix, enforced)
     by_phase = {g.phase.id: g for g in gates}
     rules = tuple(

@@ -12,6 +12,8 @@ from gatekeeper.model import Waiver
 from gatekeeper.policy import RuleKind
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report, RuleResult
 
+TOUCHED = "✏️"
+"""Marks the swimlanes a pull request touches (Markdown and HTML)."""
 WORD_JOINER = "\u2060"
 """Invisible and not whitespace: it breaks a mention or a workflow command and shows nothing."""
 _BIDI_CONTROLS = frozenset(
@@ -31,9 +33,7 @@ class RenderOptions:
 
 
 def phase_name(report: Report, phase_id: str | None) -> str:
-    if phase_id is None:
-        return "none"
-    return next(p.name for p in report.matrix.phases if p.id == phase_id)
+    return report.matrix.phase_name(phase_id)
 
 
 def verdict(report: Report, exit_code: int) -> str:

@@ -14,6 +14,7 @@ from gatekeeper.policy import RuleKind
 from gatekeeper.reporters.common import (
     RULE_TITLES,
     STATE_WORDS,
+    TOUCHED,
     RenderOptions,
     cells_met,
     evidence_sources,
@@ -30,7 +31,6 @@ from gatekeeper.reporters.common import (
 from gatekeeper.results import BenchmarkResult, Outcome, Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
-TOUCHED = "✏️"
 _STYLE = """\
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem;\
 color:#1f2328;background:#fff}

@@ -8,6 +8,7 @@ from gatekeeper.policy import RuleKind
 from gatekeeper.reporters.common import (
     RULE_TITLES,
     STATE_WORDS,
+    TOUCHED,
     RenderOptions,
     cells_met,
     evidence_sources,
@@ -31,7 +32,6 @@ MARKERS: dict[CellState, str] = {
 }
 _SPECIAL = re.compile(r"([\\`*_\[\]#|~])")  # what can format or link mid-line
 _GOAL_CHARS = 60
-TOUCHED = "✏️"
 _RULE_MARK = {"passed": "✅ passed", "FAILED": "❌ **failed**", "failed": "⚠️ not yet"}
 _WAIVER_STATUS = {"expired": "❌ expired", "waived": "⚠️ waived", "not needed": "✅ not needed"}
 

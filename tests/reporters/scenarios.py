@@ -165,16 +165,7 @@ def matrix(
     current: str | None = None,
     phases: tuple[Phase, ...] = PHASES,
 ) -> Matrix:
-    read = {
-        artifact
-        for c in cells
-        for b in c.benchmarks
-        for artifact in (
-            b.criterion.reads
-            if isinstance(b.criterion, MetricCriterion)
-            else (b.criterion.artifact,)
-        )
-    }
+    read = {artifact for c in cells for b in c.benchmarks for artifact in b.criterion.reads}
     artifacts = {a: Artifact(a, f, (f"reports/{a}/*",)) for a, f in FORMATS.items() if a in read}
     return Matrix("gatekeeper.yml", project, phases, lanes, cells, artifacts, waivers, current)
 
