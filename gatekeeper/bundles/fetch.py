@@ -20,13 +20,13 @@ from urllib.parse import urljoin
 
 import requests
 
-from gatekeeper import __version__
 from gatekeeper.bundles import BundleError
 from gatekeeper.bundles.accept import bundle_evidence, judged_commit
 from gatekeeper.bundles.combine import refused
 from gatekeeper.bundles.unzip import Limits, extract
 from gatekeeper.errors import UsageError
 from gatekeeper.evidence import ArtifactEvidence
+from gatekeeper.github import rest
 from gatekeeper.github.rest import Answered, describe
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
 from gatekeeper.model import Matrix
@@ -72,10 +72,7 @@ class Source:
 class _Client:
     def __init__(self, source: Source) -> None:
         self._source = source
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = f"gatekeeper/{__version__}"
-        self._session.headers["Accept"] = "application/vnd.github+json"
-        self._session.headers["X-GitHub-Api-Version"] = "2022-11-28"
+        self._session = rest.session()
 
     def _get(self, operation: str, url: str, authorized: bool = True) -> requests.Response:
         def once() -> requests.Response:
