@@ -32,6 +32,8 @@ from gatekeeper.pathglob import GlobSet, States, is_wild, path_glob
 MAX_ENTRIES = 1_000_000
 """Folder entries one artifact's globs may look at (a big monorepo checkout has a few
 hundred thousand outside ``.git``); a glob that needs more is too broad."""
+_Identity = tuple[int, int] | str
+"""A file's device and inode, or its real path where the file system has no inodes."""
 _GONE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
 """Errors that mean no such file: nothing found, nothing to report."""
 
@@ -50,8 +52,8 @@ class FoundFiles:
 class _Hit:
     name: str
     """The path as the pattern spells it (normalised), relative to the root."""
-    identity: tuple[int, int]
-    """st_dev, st_ino of the file itself."""
+    identity: _Identity
+    """Of the file itself, a symlink's target for a symlink."""
     linked: bool
     """Found through a symlink: the file's real name is preferred when both are found."""
 
@@ -90,7 +92,7 @@ class _Search:
         except ValueError:  # an embedded NUL byte names no file
             return
         if stat.S_ISREG(info.st_mode):
-            self.hits.append(_Hit(os.path.normpath(name), _identity(info), path.is_symlink()))
+            self.hits.append(_Hit(os.path.normpath(name), _identity(info, path), path.is_symlink()))
 
     def walk(self, fixed: str, globs: GlobSet, shown: str) -> None:
         """Walk the folder ``fixed`` names once for every glob below it."""
@@ -127,7 +129,8 @@ class _Search:
 
     def _found(self, entry: os.DirEntry[str], name: str, limit: str) -> None:
         try:
-            info = entry.stat()  # the target's, for a symlink
+            # not entry.stat(): on Windows its st_ino is always 0
+            info = Path(entry.path).stat()  # the target's, for a symlink
         except OSError:
             return  # a dangling symlink, or gone: no file
         if not stat.S_ISREG(info.st_mode):
@@ -138,18 +141,18 @@ class _Search:
             if not _within(target, limit):
                 self.problem(name, f"a symlink to {target}, outside {limit}: refused")
                 return
-        self.hits.append(_Hit(os.path.normpath(name), _identity(info), linked))
+        self.hits.append(_Hit(os.path.normpath(name), _identity(info, entry.path), linked))
 
     def result(self) -> FoundFiles:
-        chosen: dict[tuple[int, int], _Hit] = {}
+        chosen: dict[_Identity, _Hit] = {}
         for hit in sorted(self.hits, key=lambda h: (h.linked, h.name)):
             chosen.setdefault(hit.identity, hit)
         names = sorted(hit.name for hit in chosen.values())
         return FoundFiles(tuple(self.root / n for n in names), tuple(self.problems))
 
 
-def _identity(info: os.stat_result) -> tuple[int, int]:
-    return info.st_dev, info.st_ino
+def _identity(info: os.stat_result, path: str | Path) -> _Identity:
+    return (info.st_dev, info.st_ino) if info.st_ino else os.path.realpath(path)
 
 
 def _within(path: str, folder: str) -> bool:
