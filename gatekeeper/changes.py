@@ -1,18 +1,18 @@
 """Which swimlanes a pull request touches: its changed files against the swimlanes' paths.
 
 Only for people reading the report (the comment marks those rows); the verdict never
-depends on it. Globs are relative to the repository's root: ``*`` and ``?`` stay within a
-folder, a ``**`` segment crosses folders (``src/ingress/**``, ``**/*.proto``).
+depends on it. Globs are path globs (``pathglob``) relative to the repository's root:
+``*`` and ``?`` stay within a folder, a ``**`` segment crosses folders (``src/ingress/**``,
+``**/*.proto``), and wildcards match names that begin with ``.``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
-from functools import lru_cache
 
 from gatekeeper.model import Matrix
+from gatekeeper.pathglob import path_glob
 
 
 @dataclass(frozen=True)
@@ -28,40 +28,6 @@ class Changes:
     @property
     def swimlanes(self) -> frozenset[str]:
         return frozenset(lane for lane, _ in self.touched)
-
-
-class PathGlob:
-    """A glob matched against whole paths, one folder at a time.
-
-    ``**`` as a whole segment stands for any number of folders (none included); within a
-    segment ``*``, ``?`` and ``[...]`` mean what they mean to ``fnmatch`` and never cross a
-    ``/``. Segments are matched left to right over the set of positions the pattern so far can
-    reach, so the work is bounded by (pattern segments × path segments) fnmatch calls, and
-    fnmatch itself does not backtrack exponentially on ``*a*a*a*b``: a pull request picks its
-    file names, and no name makes matching slow.
-    """
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self.segments = tuple(pattern.split("/"))
-
-    def fullmatch(self, path: str) -> bool:
-        parts = path.split("/")
-        reach = {0}  # how many path segments the pattern segments so far can consume
-        for segment in self.segments:
-            if segment == "**":
-                reach = set(range(min(reach), len(parts) + 1))
-            else:
-                reach = {j + 1 for j in reach if j < len(parts) and fnmatchcase(parts[j], segment)}
-            if not reach:
-                return False
-        return len(parts) in reach
-
-
-@lru_cache(maxsize=512)
-def path_glob(pattern: str) -> PathGlob:
-    """The compiled glob (cached: a matrix repeats its patterns for every changed file)."""
-    return PathGlob(pattern)
 
 
 def _normal(path: str) -> str:

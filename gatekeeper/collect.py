@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, SeriesRequest
+from gatekeeper.findfiles import find_files
 from gatekeeper.model import Artifact, Matrix, MetricCriterion
 from gatekeeper.parsers import parse_file
-
-
-def find_files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
-    """Files matching any glob (``**`` crosses folders), relative to ``root``, sorted, unique."""
-    found: dict[str, Path] = {}
-    for pattern in patterns:
-        # glob.glob, unlike Path.glob, takes absolute patterns and ".." as users write them
-        for name in glob.glob(pattern, root_dir=root, recursive=True):  # noqa: PTH207
-            path = root / name
-            if path.is_file():
-                found.setdefault(os.path.normpath(name), path)
-    return [found[k] for k in sorted(found)]
 
 
 def requests_by_artifact(matrix: Matrix) -> dict[str, tuple[SeriesRequest, ...]]:
@@ -41,12 +29,12 @@ def collect_artifact(
     artifact: Artifact, root: Path, wanted: tuple[SeriesRequest, ...] = ()
 ) -> ArtifactEvidence:
     """Parse every file of one artifact; an unreadable file is recorded, not raised."""
-    files = find_files(root, artifact.paths)
-    if not files:
+    found = find_files(root, artifact.paths)
+    if not found.files and not found.problems:
         return ArtifactEvidence(artifact.id, ArtifactState.MISSING, patterns=artifact.paths)
     parsed: list[ParsedFile] = []
-    errors: list[str] = []
-    for path in files:
+    errors = [str(problem) for problem in found.problems]
+    for path in found.files:
         display = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
         try:
             parsed.append(parse_file(path, display, artifact.format, wanted))

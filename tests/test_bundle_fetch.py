@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -194,3 +195,50 @@ def test_a_pushed_phase_tag_is_judged_on_its_commit_s_ci_run_bundles(
     assert f"tag {tag} (from GITHUB_REF) records the" in captured.err
     assert len(github.calls("GET", r"/zip$")) == 1
     assert github.violations == []
+
+
+@pytest.mark.parametrize(
+    ("members", "words"),
+    [
+        (
+            (("a", b"{}"), ("a/b.json", b"{}")),
+            "member 'a/b.json': appears twice in the zip, or as both a file and a folder",
+        ),
+        (
+            (("a/b.json", b"{}"), ("a", b"{}")),
+            "member 'a': appears twice in the zip, or as both a file and a folder",
+        ),
+        (
+            (("a/", b""), ("a", b"{}")),
+            "member 'a': appears twice in the zip, or as both a file and a folder",
+        ),
+        ((("x" * 300 + ".json", b"{}"),), "name too long for the file system"),
+        ((("d/" * 3000 + "x.json", b"{}"),), "name too long for the file system"),
+    ],
+)
+def test_what_the_file_system_refuses_is_a_bundle_error(
+    tmp_path: Path, members: tuple[tuple[str, bytes], ...], words: str
+) -> None:
+    zipped = _zip(*members)
+    with pytest.raises(BundleError, match=re.escape(words)):
+        extract(zipped, tmp_path / "out", "odd")
+
+
+def test_the_ratio_is_capped_over_the_whole_archive(tmp_path: Path) -> None:
+    # each member is below the floor the per-member ratio starts at, the archive is not
+    members = [(f"m{i}.json", bytes(900 * 1024)) for i in range(60)]
+    zipped = _zip(*members)
+    assert len(zipped) * 200 < 60 * 900 * 1024
+    with pytest.raises(
+        BundleError, match=r"the archive unpacks to more than 200 times its \d+ bytes"
+    ):
+        extract(zipped, tmp_path / "out", "many")
+    assert extract(zipped, tmp_path / "ok", "many", Limits(ratio=10_000))[-1].name == "m59.json"
+
+
+def test_a_member_both_file_and_folder_refuses_the_evidence(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zipped = _zip(("ok.json", _bundle(tmp_path).read_bytes()), ("a", b"{}"), ("a/b.json", b"{}"))
+    github.add_artifact(github.add_run(SHA), NAME, zipped)
+    _refused_with(capsys, github, "member 'a/b.json': appears twice in the zip")

@@ -11,7 +11,7 @@ import pytest
 from junitparser import JUnitXml
 
 from gatekeeper.cli import main
-from gatekeeper.collect import find_files
+from gatekeeper.findfiles import find_files
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
 
@@ -141,7 +141,7 @@ def test_every_glob_finds_its_evidence_and_the_grey_ones_none(matrix: Matrix) ->
     assert GREY_ARTIFACTS.issubset(matrix.artifacts)
     for artifact in matrix.artifacts.values():
         for pattern in artifact.paths:
-            found = find_files(EXAMPLE, (pattern,))
+            found = find_files(EXAMPLE, (pattern,)).files
             if artifact.id in GREY_ARTIFACTS:
                 assert not found, f"{artifact.id}: {pattern} should match nothing yet"
             else:

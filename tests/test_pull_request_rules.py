@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.changes import path_glob, touched
+from gatekeeper.changes import touched
 from gatekeeper.cli import main
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
@@ -35,6 +35,7 @@ from gatekeeper.model import (
     Swimlane,
     TestCriterion,
 )
+from gatekeeper.pathglob import path_glob
 from gatekeeper.policy import (
     Declaration,
     RuleKind,

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.bundles import ArtifactRecord, Bundle, FileEvidence, RunIdentity, Shard, Unreadable
-from gatekeeper.collect import find_files, requests_by_artifact
+from gatekeeper.collect import requests_by_artifact
 from gatekeeper.engine.metrics import FALLBACK_STATS, select_series
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.findfiles import find_files
 from gatekeeper.model import Artifact, Matrix, MetricCriterion
 from gatekeeper.parsers import parse_file
 
@@ -68,8 +69,9 @@ def collect_record(
 ) -> ArtifactRecord:
     """Like ``collect.collect_artifact``, keeping each file's digest and each error's parts."""
     files: list[FileEvidence] = []
-    unreadable: list[Unreadable] = []
-    for path in find_files(root, artifact.paths):
+    found = find_files(root, artifact.paths)
+    unreadable = [Unreadable(p.position.file, None, p.position, p.message) for p in found.problems]
+    for path in found.files:
         display = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
         digest = file_digest(path)
         try:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
 
 from gatekeeper.evidence import ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
 from gatekeeper.results import Measurement, Outcome
+from gatekeeper.selector import did_you_mean, name_matches
 from gatekeeper.stats import from_samples
 from gatekeeper.threshold import Change, Threshold, ThresholdSyntaxError
 from gatekeeper.units import Quantity
@@ -24,7 +23,7 @@ Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...]]
 
 
 def _name_matches(criterion: MetricCriterion, metric: Metric) -> bool:
-    return any(fnmatchcase(n, criterion.name) for n in (metric.name, *metric.aliases))
+    return any(name_matches(n, criterion.name) for n in (metric.name, *metric.aliases))
 
 
 def select_series(criterion: MetricCriterion, metrics: Iterable[Metric]) -> list[Metric]:
@@ -149,8 +148,8 @@ def evaluate_metric(
     same series in the baseline (a series the baseline lacks is new: it is not compared)."""
     series = select_series(criterion, evidence.metrics)
     if not series:
-        names = sorted({m.label for m in evidence.metrics})
-        close = difflib.get_close_matches(criterion.selector, names, n=3)
+        names = (n for m in evidence.metrics for n in (m.name, m.label))
+        close = did_you_mean([criterion.selector], names)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         files = ", ".join(f.path for f in evidence.files)
         return Outcome.MISSING, f"no metric {criterion.selector!r} in {files}{hint}", (), ()

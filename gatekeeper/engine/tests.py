@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from gatekeeper.evidence import ArtifactEvidence, TestResult, TestStatus
 from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.results import Outcome
-from gatekeeper.selector import matches_any
+from gatekeeper.selector import did_you_mean, matches_any
 
 MAX_DETAIL_TESTS = 20
 """Failing tests named in a result's details; all of them stay in failed_tests."""
@@ -13,13 +15,31 @@ MAX_DETAIL_TESTS = 20
 Verdict = tuple[Outcome, str, tuple[str, ...], tuple[TestResult, ...]]
 
 
-def selected(criterion: TestCriterion, test: TestResult) -> bool:
+def _keys(criterion: TestCriterion) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(matrix key, TestResult field, selectors) for each selector key a test criterion has."""
     return (
-        matches_any(test.suite, criterion.suite)
-        and matches_any(test.classname, criterion.classname)
-        and matches_any(test.name, criterion.name)
-        and matches_any(test.file, criterion.file)
+        ("suite", "suite", criterion.suite),
+        ("class", "classname", criterion.classname),
+        ("name", "name", criterion.name),
+        ("file", "file", criterion.file),
     )
+
+
+def selected(criterion: TestCriterion, test: TestResult) -> bool:
+    return all(matches_any(getattr(test, field), globs) for _, field, globs in _keys(criterion))
+
+
+def _hint(criterion: TestCriterion, tests: tuple[TestResult, ...]) -> str:
+    """For a selection that matched nothing: the names close to each key that matches no
+    test on its own (when every key matches some test, only their combination is wrong)."""
+    hints = []
+    for key, field, globs in _keys(criterion):
+        values = {getattr(t, field) for t in tests} - {None, ""}
+        if globs and not any(matches_any(v, globs) for v in values):
+            close = [json.dumps(c, ensure_ascii=False) for c in did_you_mean(globs, values)]
+            if close:
+                hints.append(f"{key}: {' or '.join(close)}")
+    return f" (did you mean {'; '.join(hints)}?)" if hints else ""
 
 
 def _counts_as_failed(criterion: TestCriterion, test: TestResult) -> bool:
@@ -63,7 +83,8 @@ def evaluate_tests(criterion: TestCriterion, evidence: ArtifactEvidence) -> Verd
     problems = []
     if not matched:
         files = ", ".join(f.path for f in evidence.files)
-        problems.append(f"the selection matched no test in {files}")
+        hint = _hint(criterion, evidence.tests)
+        problems.append(f"the selection matched no test in {files}{hint}")
     elif len(run) < criterion.min_count:
         problems.append(f"{len(run)} run tests matched; at least {criterion.min_count} required")
     if criterion.max_skipped is not None and len(skipped) > criterion.max_skipped:

@@ -47,7 +47,7 @@ def _as_written(test: TestResult) -> Location | None:
     run page, if not beside the code."""
     assert test.file is not None
     path = PurePosixPath(test.file.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+    if not path.parts or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
         return None
     return Location(path.as_posix(), max(1, test.line or 1))
 
@@ -67,7 +67,10 @@ class SourceLocator:
             return None
         key = (test.file, test.source)
         if key not in self._found:
-            self._found[key] = self._find(test.file, test.source)
+            try:
+                self._found[key] = self._find(test.file, test.source)
+            except (OSError, ValueError):  # a name too long, a NUL byte: no such file here
+                self._found[key] = None
         path = self._found[key]
         if path is None:
             return _as_written(test)
@@ -92,12 +95,12 @@ class SourceLocator:
 
     def _inside(self, candidate: Path) -> Path | None:
         try:
-            resolved = candidate.resolve()
-        except OSError:
+            # not Path.resolve: before Python 3.13 a symlink loop is a RuntimeError there
+            resolved = Path(os.path.realpath(candidate))
+            found = resolved.is_relative_to(self._workspace) and resolved.is_file()
+        except (OSError, ValueError):  # ENAMETOOLONG, ELOOP, a NUL byte: not found
             return None
-        if resolved.is_relative_to(self._workspace) and resolved.is_file():
-            return resolved
-        return None
+        return resolved if found else None
 
     def _indexed(self) -> dict[str, list[Path]]:
         if self._index is None:

@@ -154,3 +154,26 @@ def test_a_path_ending_found_twice_is_ambiguous(tmp_path: Path) -> None:
         (tmp_path / folder / "tests" / "test_x.py").write_text(SOURCE, encoding="utf-8")
     locate = SourceLocator(tmp_path, [tmp_path])
     assert locate(_test("tests/test_x.py", 4, "test_plain")) == Location("tests/test_x.py", 4)
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        "x" * 300 + ".py",  # ENAMETOOLONG
+        "tests/" + "y" * 300 + "/test_x.py",
+        "/" + "z/" * 3000 + "test_x.py",  # longer than PATH_MAX
+        "tests/\0test_x.py",  # a NUL byte: ValueError
+        ".",
+    ],
+)
+def test_a_file_name_the_disk_refuses_is_not_found_and_locating_goes_on(
+    tmp_path: Path, file: str
+) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "loop").symlink_to("loop")
+    locate = SourceLocator(tmp_path, [tmp_path])
+    where = locate(_test(file, 4, "test_plain"))
+    assert where is None or where.path == file  # taken as written, when it can be a path
+    assert locate(_test("loop/test_x.py", 4, "test_plain")) == Location("loop/test_x.py", 4)
+    assert locate(_test("tests/test_x.py", 4, "test_plain")) == Location("tests/test_x.py", 5)

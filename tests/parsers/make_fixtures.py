@@ -1,7 +1,8 @@
 """Regenerate the parser fixtures that real tools produce.
 
 Run from anywhere: ``python tests/parsers/make_fixtures.py``. It runs pytest
-(``--junitxml``, both families) and pytest-benchmark (``--benchmark-json``) on
+(``--junitxml``, both families, and a parametrised module whose test names hold the
+characters selectors once read as a glob) and pytest-benchmark (``--benchmark-json``) on
 throwaway modules in a temporary directory and copies their reports into
 ``tests/parsers/fixtures/real/``. The tests assert counts and names, not
 timings, so regenerated files keep the tests green.
@@ -66,6 +67,26 @@ def test_sum(benchmark):
     benchmark(sum, range(100))
 """
 
+PARAMETRIZED_TESTS = """\
+import pytest
+
+
+@pytest.mark.parametrize("a, b", [(1, 2), (2, 2)])
+def test_add(a, b):
+    assert a + 1 == b
+
+
+@pytest.mark.parametrize("text", ["a*b", "x?y", "[key]", "/kv/[key]"])
+def test_literal(text):
+    assert text
+
+
+class TestGrid:
+    @pytest.mark.parametrize("cell", ["[0][1]", "*"])
+    def test_cell(self, cell):
+        assert cell
+"""
+
 # Keep the run quick and free of the developer's own configuration and plugins' state.
 PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-o", "addopts="]
 
@@ -94,6 +115,11 @@ def main() -> int:
                 {1},
             )
             shutil.copyfile(report, OUT / report.name)
+        (work / "test_param.py").write_text(PARAMETRIZED_TESTS)
+        report = work / "pytest-parametrized.xml"
+        options = ["-o", "junit_family=xunit2", "-o", "junit_suite_name=param"]
+        run([*options, f"--junitxml={report}", "-p", "no:benchmark", "test_param.py"], work, {1})
+        shutil.copyfile(report, OUT / report.name)
         bench = work / "pytest-benchmark.json"
         options = [
             "--benchmark-json",

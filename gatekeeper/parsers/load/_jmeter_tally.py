@@ -15,11 +15,11 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from itertools import accumulate
 from typing import overload
 
 from gatekeeper.evidence import Metric, SeriesRequest
+from gatekeeper.selector import name_matches
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension, Quantity
 
@@ -133,7 +133,7 @@ def metrics(tally: Tally, display: str, wanted: Sequence[SeriesRequest] = ()) ->
 
 def _keeps_samples(name: str, wanted: Sequence[SeriesRequest]) -> bool:
     # Raw samples cost 8 bytes each; keep them for the series the matrix asks about.
-    return not wanted or any(not r.tags and fnmatchcase(name, r.name) for r in wanted)
+    return not wanted or any(not r.tags and name_matches(name, r.name) for r in wanted)
 
 
 def _metric(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
 from io import BufferedIOBase
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from gatekeeper.parsers.load import _k6_lines as lines
 from gatekeeper.parsers.load._k6_lines import Block, LineError
 from gatekeeper.parsers.load._k6_scan import collect, tally_block
 from gatekeeper.parsers.load._k6_series import Series, Tally, series_metric, tally_metric
+from gatekeeper.selector import is_glob, name_matches
 
 NAME = "k6-ndjson"
 
@@ -116,13 +116,13 @@ class _Stream:
             if len(self.declared) >= lines.MAX_METRICS:
                 raise LineError(offset, f"more than {lines.MAX_METRICS} metrics declared")
             self.declared[name] = (kind, contains)
-            if any(_is_glob(r.name) and fnmatchcase(name, r.name) for r in self.requests):
+            if any(_is_glob(r.name) and name_matches(name, r.name) for r in self.requests):
                 self._plan(name)
 
     def _plan(self, name: str) -> None:
         series = self.plan.setdefault(name, [])
         for request in self.requests:
-            if fnmatchcase(name, request.name) and all(s.tags != request.tags for s in series):
+            if name_matches(name, request.name) and all(s.tags != request.tags for s in series):
                 needles = tuple(lines.quoted(k) + b":" + lines.quoted(v) for k, v in request.tags)
                 series.append(Series(name, request.tags, needles))
 
@@ -189,4 +189,4 @@ class _Stream:
 
 
 def _is_glob(pattern: str) -> bool:
-    return any(c in pattern for c in "*?[")
+    return is_glob(pattern)  # a selector's "[" is literal: /kv/[key] is one name
