@@ -162,7 +162,7 @@ def test_a_star_in_brackets_still_widens_and_a_character_class_no_longer_does(
     )
 
 
-def test_inspect_s_suites_and_classes_select_what_it_counts(
+def test_inspect_s_suites_classes_and_tests_select_what_it_counts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     junit = PARAMETRIZED.read_text(encoding="utf-8")
@@ -172,9 +172,13 @@ def test_inspect_s_suites_and_classes_select_what_it_counts(
     path.write_text(junit.replace('name="param"', 'name="suite [x]"'), encoding="utf-8")
     suites = {"suite [x]": "7/8 tests passed"}
     classes = {"test_param": "5/6 tests passed", "Grid[*]?": "2/2 tests passed"}
+    names = [t.name for t in parse_file(path, path.name, "junit").tests]
+    tests = dict.fromkeys(names, "1/1 tests passed")
+    tests["test_add[2-2]"] = "0/1 tests passed"
+    tests["test_cell[*]"] = "2/2 tests passed"  # itself, and by its * also test_cell[[0][1]]
     shown = _inspected(path, capsys)
-    assert shown == ["suite [x]", "test_param", "Grid[*]?"]
-    for key, expected in (("suite", suites), ("class", classes)):
+    assert shown == ["suite [x]", "test_param", "Grid[*]?", *names]
+    for key, expected in (("suite", suites), ("class", classes), ("name", tests)):
         for selector, summary in expected.items():
             benchmark = f"{{id: one, tests: {{from: evidence, {key}: {json.dumps(selector)}}}}}"
             _, result = _check(tmp_path, capsys, "junit", benchmark)

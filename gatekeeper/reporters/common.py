@@ -16,7 +16,7 @@ TOUCHED = "✏️"
 """Marks the swimlanes a pull request touches (Markdown and HTML)."""
 WORD_JOINER = "\u2060"
 """Invisible and not whitespace: it breaks a mention or a workflow command and shows nothing."""
-_BIDI_CONTROLS = frozenset(
+BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 """Marks and overrides that reorder text as it is displayed (the 'Trojan Source' trick)."""
@@ -158,7 +158,7 @@ def waiver_status(report: Report, waiver: Waiver) -> str:
 
 
 def _shown(char: str) -> str:
-    if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+    if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
         code = ord(char)
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
     return char

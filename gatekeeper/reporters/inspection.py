@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
-from gatekeeper.reporters.common import plain
+from gatekeeper.reporters.common import BIDI_CONTROLS, plain
 from gatekeeper.units import Quantity
 
 MAX_ROWS = 40
@@ -26,9 +27,17 @@ def _counts(tests: Iterable[TestResult]) -> str:
     return ", ".join(parts) or "none"
 
 
+def _inert(char: str) -> str:
+    if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
+        return f"\\u{ord(char):04x}"
+    return char
+
+
 def _quoted(text: str) -> str:
-    """A YAML flow scalar for the selector: JSON strings are valid YAML."""
-    return json.dumps(text, ensure_ascii=False)
+    """The selector as a YAML double-quoted scalar (JSON strings are valid YAML): exact when
+    pasted into the matrix, and inert on screen (control and text-direction characters are
+    written as escapes, which YAML reads back as the characters)."""
+    return "".join(map(_inert, json.dumps(text, ensure_ascii=False)))
 
 
 def _group(
@@ -42,7 +51,8 @@ def _group(
     if not groups:
         return []
     width = min(max(len(plain(n)) for n in groups), 60)
-    lines = [f"  {title} — select with `{key}: {_quoted(next(iter(groups)))}` (globs allowed):"]
+    example = _quoted(next(iter(groups)))
+    lines = [f"  {title} — select with `{key}: {example}` (as shown, or with * and ? wildcards):"]
     for name, members in list(groups.items())[:MAX_ROWS]:
         lines.append(f"    {plain(name).ljust(width)}  {_counts(members)}")
     if len(groups) > MAX_ROWS:
@@ -56,6 +66,7 @@ def _tests(parsed: ParsedFile) -> list[str]:
     lines += _group("suites", "suite", tests)
     lines += _group("classes", "class", tests, value="classname")
     lines += _group("files", "file", tests)
+    lines += _group("tests", "name", tests)
     return lines
 
 
