@@ -242,3 +242,17 @@ def test_a_member_both_file_and_folder_refuses_the_evidence(
     zipped = _zip(("ok.json", _bundle(tmp_path).read_bytes()), ("a", b"{}"), ("a/b.json", b"{}"))
     github.add_artifact(github.add_run(SHA), NAME, zipped)
     _refused_with(capsys, github, "member 'a/b.json': appears twice in the zip")
+
+
+def test_artifact_names_are_selectors_brackets_literal(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github.add_artifact(
+        github.add_run(SHA), "bundle[linux]", _zip(("b.json", _bundle(tmp_path).read_bytes()))
+    )
+    assert _check(capsys, "--fetch-bundles", "bundle[linux]")[0] == ExitCode.FAILED  # judged
+    assert _check(capsys, "--fetch-bundles", "bundle[*]")[0] == ExitCode.FAILED
+    code, report = _check(capsys, "--fetch-bundles", "bundle[l]inux")  # no character class
+    assert code == ExitCode.NO_EVIDENCE
+    assert "no artifact matching 'bundle[l]inux'" in json.dumps(report)
+    assert github.violations == []

@@ -10,7 +10,6 @@ unpacking) refuses the evidence with the reason: never a pass on evidence not se
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from gatekeeper.github import rest
 from gatekeeper.github.rest import Answered, describe
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
 from gatekeeper.model import Matrix
+from gatekeeper.selector import name_matches
 
 DEFAULT_GLOB = "gatekeeper-bundle-*"
 MAX_ZIP_BYTES = 256 * 1024 * 1024
@@ -139,7 +139,7 @@ def fetch_bundles(source: Source, sha: str, glob: str, target: Path) -> list[tup
         )
         for artifact in artifacts:
             name = str(artifact["name"])
-            if not fnmatch.fnmatchcase(name, glob):
+            if not name_matches(name, glob):
                 continue
             label = f"artifact {name!r} (id {artifact['id']}, run {run['id']})"
             if artifact.get("expired"):
