@@ -2,7 +2,9 @@
 
 Grammar: ``STAT OP NUMBER [UNIT]`` where STAT is a statistic name or
 ``p(N)``, OP one of ``< <= > >= == === !=``. A bare number means the unit k6
-uses: milliseconds for times, a fraction for rates, plain numbers otherwise.
+uses: milliseconds for times, a fraction for rates, plain numbers otherwise. A bare
+number of 1 or more against a ratio is refused: ``error_rate < 1`` reads as "under
+100 %", which nobody means; ``1%`` or ``100%`` says which.
 """
 
 from __future__ import annotations
@@ -62,8 +64,16 @@ class Threshold:
     """The unit as written; '' for a bare number."""
 
     def limit_for(self, dimension: Dimension) -> Quantity:
-        """The threshold in base units of ``dimension``; raises on a unit mismatch."""
+        """The threshold in base units of ``dimension``; raises on a unit of another dimension,
+        and on a bare number of 1 or more against a ratio (say ``1%`` or ``100%``)."""
         if not self.unit:
+            if dimension is Dimension.RATIO and self.number >= 1:
+                shown = f"{self.number:g}"
+                raise ThresholdSyntaxError(
+                    f"{self.statistic} is a ratio, where a bare number is a fraction "
+                    f"({shown} would mean {self.number * 100:g} %): write {shown}% for "
+                    f"{shown} per cent, or 100% for all"
+                )
             return Quantity(self.number * _BARE_FACTOR.get(dimension, 1.0), dimension)
         unit_dimension, factor = UNITS[self.unit]
         if unit_dimension is not dimension:
@@ -117,7 +127,19 @@ def parse_threshold(text: str) -> Threshold:
     unit = match.group("unit")
     if unit and unit not in UNITS:
         raise ThresholdSyntaxError(f"unknown unit {unit!r} (known: {' '.join(UNITS)})")
-    return Threshold(text, stat, match.group("op"), float(match.group("number")), unit)
+    return Threshold(text, stat, match.group("op"), _finite(match.group("number")), unit)
+
+
+def _finite(digits: str) -> float:
+    """The number written; one past the float range (1e999) would compare as infinity."""
+    number = float(digits)
+    if not math.isfinite(number):
+        raise ThresholdSyntaxError(f"the number {_clipped(digits)} is too large to compare with")
+    return number
+
+
+def _clipped(digits: str) -> str:
+    return digits if len(digits) <= 24 else f"{digits[:12]}…({len(digits)} characters)"
 
 
 _CHANGE = re.compile(
@@ -162,6 +184,6 @@ def parse_change(text: str) -> Change:
             f"cannot read {text!r}: write STAT +N% (may grow by at most N %) or STAT -N% (may "
             "drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
         )
-    number = float(match.group("number")) / 100
+    number = _finite(match.group("number")) / 100
     stat = _statistic(match.group("stat"))
     return Change(text, stat, number if match.group("sign") == "+" else -number)
