@@ -66,9 +66,7 @@ def stddev(values: Sequence[float]) -> float:
         return math.nan
 
 
-def from_samples(
-    ordered: Sequence[float], statistic: str, dimension: Dimension
-) -> Quantity | None:
+def from_samples(ordered: Sequence[float], statistic: str, dimension: Dimension) -> Quantity | None:
     """A statistic of ascending samples that measure ``dimension``: count (a count), avg, min,
     max, med, stddev or p(N) (in the samples' dimension); else None."""
     if not ordered:

@@ -98,7 +98,9 @@ def _statistic(raw: str) -> str:
     match = _PERCENTILE.fullmatch(raw)
     if raw.startswith("p("):
         if not match or not 0 <= float(match.group(1)) <= 100:
-            raise ThresholdSyntaxError(f"bad percentile {raw!r}: write p(N) with 0 <= N <= 100")
+            raise ThresholdSyntaxError(
+                f"bad percentile {_shown(raw)}: write p(N) with 0 <= N <= 100"
+            )
         number = float(match.group(1))
         return f"p({int(number) if number.is_integer() else number})"
     # Any other name is a statistic of the tool's own (Google Benchmark's cv, BenchmarkDotNet's
@@ -114,19 +116,22 @@ def parse_threshold(text: str) -> Threshold:
         raise ThresholdSyntaxError("empty threshold")
     if not match:
         raise ThresholdSyntaxError(
-            f"cannot read threshold {text!r}: write STAT OP NUMBER[UNIT], e.g. 'p(95) < 250ms'"
+            f"cannot read threshold {_shown(text)}: write STAT OP NUMBER[UNIT], "
+            "e.g. 'p(95) < 250ms'"
         )
     stat = _statistic(match.group("stat"))
     if match.group("op") is None:
         raise ThresholdSyntaxError(
-            f"threshold {text!r} has no comparison after {match.group('stat')!r} "
+            f"threshold {_shown(text)} has no comparison after {_shown(match.group('stat'))} "
             f"(use one of {' '.join(OPERATORS)})"
         )
     if match.group("number") is None:
-        raise ThresholdSyntaxError(f"threshold {text!r} needs a number after {match.group('op')!r}")
+        raise ThresholdSyntaxError(
+            f"threshold {_shown(text)} needs a number after {match.group('op')!r}"
+        )
     unit = match.group("unit")
     if unit and unit not in UNITS:
-        raise ThresholdSyntaxError(f"unknown unit {unit!r} (known: {' '.join(UNITS)})")
+        raise ThresholdSyntaxError(f"unknown unit {_shown(unit)} (known: {' '.join(UNITS)})")
     return Threshold(text, stat, match.group("op"), _finite(match.group("number")), unit)
 
 
@@ -138,8 +143,13 @@ def _finite(digits: str) -> float:
     return number
 
 
-def _clipped(digits: str) -> str:
-    return digits if len(digits) <= 24 else f"{digits[:12]}…({len(digits)} characters)"
+def _clipped(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else f"{text[: limit // 2]}… ({len(text)} characters)"
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut short when it is long (a hostile matrix)."""
+    return repr(_clipped(text, 80))
 
 
 _CHANGE = re.compile(
@@ -181,8 +191,8 @@ def parse_change(text: str) -> Change:
     match = _CHANGE.match(text)
     if not match:
         raise ThresholdSyntaxError(
-            f"cannot read {text!r}: write STAT +N% (may grow by at most N %) or STAT -N% (may "
-            "drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
+            f"cannot read {_shown(text)}: write STAT +N% (may grow by at most N %) or STAT -N% "
+            "(may drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
         )
     number = _finite(match.group("number")) / 100
     stat = _statistic(match.group("stat"))

@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 
 from gatekeeper.evidence import ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
+from gatekeeper.plausible import implausible
 from gatekeeper.results import Measurement, Outcome
 from gatekeeper.stats import from_samples
 from gatekeeper.threshold import Change, Threshold, ThresholdSyntaxError
@@ -66,6 +67,14 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
     if value is None:
         have = ", ".join(sorted(metric.stats))
         note = f"{metric.label} does not report {threshold.statistic} (it has: {have})"
+        return (
+            Outcome.ERROR,
+            Measurement(metric.label, metric.source, threshold.text, "", False),
+            note,
+        )
+    problem = implausible(value.value, value.dimension)  # as parse_file holds reported ones
+    if problem:
+        note = f"{metric.label} {threshold.statistic} {problem}"
         return (
             Outcome.ERROR,
             Measurement(metric.label, metric.source, threshold.text, "", False),

@@ -12,8 +12,10 @@ from typing import Any
 
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
+from gatekeeper.parsers import AUTO
+from gatekeeper.parsers.dimensions import declared_dimension
 from gatekeeper.selector import parse_metric_selector
-from gatekeeper.threshold import ThresholdSyntaxError, parse_change, parse_threshold
+from gatekeeper.threshold import Threshold, ThresholdSyntaxError, parse_change, parse_threshold
 
 
 def _dicts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
@@ -41,6 +43,11 @@ class _Checker:
         self.phases = [str(p.get("id")) for _, p in _dicts(data.get("phases"), ("phases",))]
         artifacts = data.get("artifacts")
         self.artifacts = set(artifacts) if isinstance(artifacts, dict) else set()
+        self.formats = {
+            key: str(artifact.get("format", AUTO))
+            for key, artifact in (artifacts.items() if isinstance(artifacts, dict) else ())
+            if isinstance(artifact, dict)
+        }
         self.cells = {f"{lane}/{phase}": path for path, lane, phase, _ in _cells(data)}
 
     def report(self, path: KeyPath, message: str) -> None:
@@ -120,9 +127,24 @@ class _Checker:
                     else (*path, "threshold")
                 )
                 try:
-                    parse_threshold(text)
+                    threshold = parse_threshold(text)
                 except ThresholdSyntaxError as exc:
                     self.report(where, str(exc))
+                    continue
+                self.check_dimension(where, metric, threshold)
+
+    def check_dimension(self, where: KeyPath, metric: Any, threshold: Threshold) -> None:
+        """A threshold in another dimension than its format's statistic measures ('count <
+        5ms', 'error_rate < 1') is wrong whatever the evidence: say so now, not at check."""
+        artifact = metric.get("from") if isinstance(metric, dict) else None
+        fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
+        dimension = declared_dimension(fmt, threshold.statistic) if fmt else None
+        if dimension is None:  # 'auto', or it depends on the series: judged at check time
+            return
+        try:
+            threshold.limit_for(dimension)
+        except ThresholdSyntaxError as exc:
+            self.report(where, f"{threshold.text!r} against {fmt}'s {threshold.statistic}: {exc}")
 
     def check_changes(self, path: KeyPath, bench: dict[str, Any]) -> None:
         baseline = bench.get("baseline")

@@ -76,58 +76,98 @@ DECLARED: dict[str, Declared] = {
     "jmeter": Declared({**_TIMES, **_REQUESTS}),
     "locust": Declared({**_TIMES, **_REQUESTS, "avg_content_size": SIZE}),
     "pytest-benchmark": Declared(
-        {**_TIMES, **_each(TIME, "iqr", "q1", "q3"), **_each(THROUGHPUT, "ops", "throughput"),
-         **_each(COUNT, "rounds", "iterations")}
-    ),  # fmt: skip
+        {
+            **_TIMES,
+            **_each(TIME, "iqr", "q1", "q3"),
+            **_each(THROUGHPUT, "ops", "throughput"),
+            **_each(COUNT, "rounds", "iterations"),
+        }
+    ),
     # the run's series are times; {aggregate:cv} and user counters are not
     "google-benchmark": Declared(
         {**_TIMES, "cv": RATIO, **_each(COUNT, "count", "iterations")}, own=True
     ),
     "hyperfine": Declared(
-        {**_TIMES, **_each(TIME, "mean", "median", "user", "system"), "count": COUNT,
-         "error_rate": RATIO, "memory": SIZE}
-    ),  # fmt: skip
+        {
+            **_TIMES,
+            **_each(TIME, "mean", "median", "user", "system"),
+            "count": COUNT,
+            "error_rate": RATIO,
+            "memory": SIZE,
+        }
+    ),
     "catch2": Declared(
-        {**_each(TIME, "avg", "avg_low", "avg_high", "stddev", "stddev_low", "stddev_high"),
-         **_each(COUNT, "count", "iterations", "outliers"), "outlier_variance": RATIO}
-    ),  # fmt: skip
+        {
+            **_each(TIME, "avg", "avg_low", "avg_high", "stddev", "stddev_low", "stddev_high"),
+            **_each(COUNT, "count", "iterations", "outliers"),
+            "outlier_variance": RATIO,
+        }
+    ),
     "go-bench": Declared(  # a ReportMetric unit is a statistic of its own
-        {**_TIMES, **_each(COUNT, "count", "iterations", "allocs"), "bytes": SIZE,
-         "data_rate": DATA_RATE}, own=True
-    ),  # fmt: skip
+        {
+            **_TIMES,
+            **_each(COUNT, "count", "iterations", "allocs"),
+            "bytes": SIZE,
+            "data_rate": DATA_RATE,
+        },
+        own=True,
+    ),
     "gatling": Declared(
-        {**_TIMES, **_REQUESTS, **_each(TIME, *(f"percentiles{i}" for i in range(1, 5))),
-         **_each(COUNT, *(f"group{i}" for i in range(1, 5))),
-         **_each(RATIO, *(f"group{i}_ratio" for i in range(1, 5)))}
-    ),  # fmt: skip
+        {
+            **_TIMES,
+            **_REQUESTS,
+            **_each(TIME, *(f"percentiles{i}" for i in range(1, 5))),
+            **_each(COUNT, *(f"group{i}" for i in range(1, 5))),
+            **_each(RATIO, *(f"group{i}_ratio" for i in range(1, 5))),
+        }
+    ),
     "wrk": Declared(
-        {**_TIMES, **_REQUESTS, "duration": TIME, **_each(COUNT, "http_errors", "socket_errors"),
-         "bytes": SIZE, "data_rate": DATA_RATE}
-    ),  # fmt: skip
+        {
+            **_TIMES,
+            **_REQUESTS,
+            "duration": TIME,
+            **_each(COUNT, "http_errors", "socket_errors"),
+            "bytes": SIZE,
+            "data_rate": DATA_RATE,
+        }
+    ),
     "vegeta": Declared(
-        {**_TIMES, **_REQUESTS, **_each(TIME, "duration", "wait"), "request_rate": THROUGHPUT,
-         "success": RATIO, **_each(SIZE, "bytes_in", "bytes_out")}
-    ),  # fmt: skip
+        {
+            **_TIMES,
+            **_REQUESTS,
+            **_each(TIME, "duration", "wait"),
+            "request_rate": THROUGHPUT,
+            "success": RATIO,
+            **_each(SIZE, "bytes_in", "bytes_out"),
+        }
+    ),
     # a score is a time, a throughput, a size ... by the benchmark's mode and unit
     "jmh": Declared(
         {"throughput": THROUGHPUT, "count": COUNT},
         varies=frozenset({"avg", "error", "min", "max", "med", "stddev", PERCENTILES}),
     ),
     "benchmarkdotnet": Declared(
-        {**_TIMES, **_each(TIME, "q1", "q3", "iqr", "error"), "count": COUNT,
-         "throughput": THROUGHPUT, "allocated": SIZE,
-         **_each(Dimension.NUMBER, "gen0", "gen1", "gen2")}
-    ),  # fmt: skip
-    "benchmarkjs": Declared(
-        {"avg": TIME, "throughput": THROUGHPUT, "rme": RATIO, "count": COUNT}
+        {
+            **_TIMES,
+            **_each(TIME, "q1", "q3", "iqr", "error"),
+            "count": COUNT,
+            "throughput": THROUGHPUT,
+            "allocated": SIZE,
+            **_each(Dimension.NUMBER, "gen0", "gen1", "gen2"),
+        }
     ),
+    "benchmarkjs": Declared({"avg": TIME, "throughput": THROUGHPUT, "rme": RATIO, "count": COUNT}),
     # per iteration: a time, or a plain number for cycles and other custom measurements
     "cargo-bench": Declared({"data_rate": DATA_RATE}, varies=frozenset({"avg", "deviation"})),
     "criterion": Declared(
-        {**_each(TIME, "min", "max", "med", "stddev", PERCENTILES, "mad", "slope"),
-         "count": COUNT, "throughput": THROUGHPUT, "data_rate": DATA_RATE},
+        {
+            **_each(TIME, "min", "max", "med", "stddev", PERCENTILES, "mad", "slope"),
+            "count": COUNT,
+            "throughput": THROUGHPUT,
+            "data_rate": DATA_RATE,
+        },
         varies=frozenset({"avg", "ci_lower", "ci_upper", "deviation"}),
-    ),  # fmt: skip
+    ),
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""
 
