@@ -102,7 +102,21 @@ class _Checker:
                     "a cell can only depend on cells of its own or earlier phases",
                 )
 
+    def check_pass_rate(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """The schema caps a number of percent at 100 but cannot cap the text '150%'."""
+        tests = bench.get("tests")
+        rate = tests.get("pass_rate") if isinstance(tests, dict) else None
+        if isinstance(rate, str) and rate.endswith("%"):
+            try:
+                number = float(rate[:-1])
+            except ValueError:  # not of the form N%: the schema says so
+                return
+            if not number <= 100:
+                shown = rate if len(rate) <= 24 else f"{rate[:12]}… ({len(rate)} characters)"
+                self.report((*path, "tests", "pass_rate"), f"{shown!r} is more than 100 %")
+
     def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        self.check_pass_rate(path, bench)
         for kind in ("tests", "metric", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None
