@@ -3,6 +3,7 @@ never exit 4 or a traceback. Run through the real command, in a fresh interprete
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -181,3 +182,16 @@ def test_a_usage_error_naming_non_ascii_text_reaches_an_ascii_stream(tmp_path: P
     assert done.returncode == ExitCode.USAGE
     assert b"caf\\xe9" in done.stderr
     assert not bundle.exists()
+
+
+def test_the_cli_entry_makes_standard_output_tolerant_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii", errors="strict")
+    monkeypatch.setattr(sys, "stdout", ascii_out)
+    report = str(KMTA / "reports" / "k6" / "splitter-summary.json")
+    assert main(["inspect", report]) == ExitCode.PASSED
+    ascii_out.flush()
+    assert b"\\u2014 format k6" in raw.getvalue()
+    assert ascii_out.errors == "backslashreplace"
