@@ -103,9 +103,18 @@ class _Checker:
                 )
 
     def check_pass_rate(self, path: KeyPath, bench: dict[str, Any]) -> None:
-        """The schema caps a number of percent at 100 but cannot cap the text '150%'."""
+        """The schema caps a number of percent at 100 but cannot cap the text '150%'; and a
+        bare number up to 1 reads as a fraction to anyone used to thresholds, where here it
+        is that many per cent (`pass_rate: 0.95` would pass with 1 test in 100)."""
         tests = bench.get("tests")
         rate = tests.get("pass_rate") if isinstance(tests, dict) else None
+        where = (*path, "tests", "pass_rate")
+        if isinstance(rate, int | float) and not isinstance(rate, bool) and 0 < rate <= 1:
+            self.report(
+                where,
+                f"a bare {rate:g} is {rate:g} per cent here, not a fraction: write "
+                f"'{rate:g}%' if you mean it, or '{rate * 100:g}%'",
+            )
         if isinstance(rate, str) and rate.endswith("%"):
             try:
                 number = float(rate[:-1])
@@ -113,7 +122,7 @@ class _Checker:
                 return
             if not number <= 100:
                 shown = rate if len(rate) <= 24 else f"{rate[:12]}… ({len(rate)} characters)"
-                self.report((*path, "tests", "pass_rate"), f"{shown!r} is more than 100 %")
+                self.report(where, f"{shown!r} is more than 100 %")
 
     def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
         self.check_pass_rate(path, bench)
