@@ -7,6 +7,7 @@ that returns an exit code.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from gatekeeper import __version__
 from gatekeeper.commands import DEFAULT_MATRIX
 from gatekeeper.errors import ExitCode, GatekeeperError
 from gatekeeper.matrix.problems import MatrixError
+from gatekeeper.parsers import AUTO, FORMAT_NAMES
 
 OUTPUT_FORMATS = ("terminal", "markdown", "json", "html", "badge")
 """The reporters (gatekeeper.reporters.REPORTERS, not imported here: startup time)."""
@@ -193,9 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument(
         "--format",
         dest="artifact_format",
-        default="auto",
+        default=AUTO,
+        choices=FORMAT_NAMES,
         metavar="FORMAT",
-        help="read the files as this format (default: auto, detected from the content)",
+        help="read the files as this format: auto (the default: detected from the content), "
+        f"{', '.join(FORMAT_NAMES[1:])}",
     )
 
     # status and promote: phases recorded as git tags (the matrix's phase_tags)
@@ -264,7 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerate_any_encoding() -> None:
+    """Text that standard output or error cannot encode (a µ or an em dash on an ASCII or
+    cp1252 console, a lone surrogate from an artifact's bytes) is written as a backslash
+    escape: the report still arrives and the exit code still says the verdict."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_any_encoding()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

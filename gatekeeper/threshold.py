@@ -2,7 +2,9 @@
 
 Grammar: ``STAT OP NUMBER [UNIT]`` where STAT is a statistic name or
 ``p(N)``, OP one of ``< <= > >= == === !=``. A bare number means the unit k6
-uses: milliseconds for times, a fraction for rates, plain numbers otherwise.
+uses: milliseconds for times, a fraction for rates, plain numbers otherwise. A bare
+number of 1 or more against a ratio is refused: ``error_rate < 1`` reads as "under
+100 %", which nobody means; ``1%`` or ``100%`` says which.
 """
 
 from __future__ import annotations
@@ -62,8 +64,16 @@ class Threshold:
     """The unit as written; '' for a bare number."""
 
     def limit_for(self, dimension: Dimension) -> Quantity:
-        """The threshold in base units of ``dimension``; raises on a unit mismatch."""
+        """The threshold in base units of ``dimension``; raises on a unit of another dimension,
+        and on a bare number of 1 or more against a ratio (say ``1%`` or ``100%``)."""
         if not self.unit:
+            if dimension is Dimension.RATIO and self.number >= 1:
+                shown = f"{self.number:g}"
+                raise ThresholdSyntaxError(
+                    f"{self.statistic} is a ratio, where a bare number is a fraction "
+                    f"({shown} would mean {self.number * 100:g} %): write {shown}% for "
+                    f"{shown} per cent, or 100% for all"
+                )
             return Quantity(self.number * _BARE_FACTOR.get(dimension, 1.0), dimension)
         unit_dimension, factor = UNITS[self.unit]
         if unit_dimension is not dimension:
@@ -88,7 +98,9 @@ def _statistic(raw: str) -> str:
     match = _PERCENTILE.fullmatch(raw)
     if raw.startswith("p("):
         if not match or not 0 <= float(match.group(1)) <= 100:
-            raise ThresholdSyntaxError(f"bad percentile {raw!r}: write p(N) with 0 <= N <= 100")
+            raise ThresholdSyntaxError(
+                f"bad percentile {_shown(raw)}: write p(N) with 0 <= N <= 100"
+            )
         number = float(match.group(1))
         return f"p({int(number) if number.is_integer() else number})"
     # Any other name is a statistic of the tool's own (Google Benchmark's cv, BenchmarkDotNet's
@@ -104,20 +116,40 @@ def parse_threshold(text: str) -> Threshold:
         raise ThresholdSyntaxError("empty threshold")
     if not match:
         raise ThresholdSyntaxError(
-            f"cannot read threshold {text!r}: write STAT OP NUMBER[UNIT], e.g. 'p(95) < 250ms'"
+            f"cannot read threshold {_shown(text)}: write STAT OP NUMBER[UNIT], "
+            "e.g. 'p(95) < 250ms'"
         )
     stat = _statistic(match.group("stat"))
     if match.group("op") is None:
         raise ThresholdSyntaxError(
-            f"threshold {text!r} has no comparison after {match.group('stat')!r} "
+            f"threshold {_shown(text)} has no comparison after {_shown(match.group('stat'))} "
             f"(use one of {' '.join(OPERATORS)})"
         )
     if match.group("number") is None:
-        raise ThresholdSyntaxError(f"threshold {text!r} needs a number after {match.group('op')!r}")
+        raise ThresholdSyntaxError(
+            f"threshold {_shown(text)} needs a number after {match.group('op')!r}"
+        )
     unit = match.group("unit")
     if unit and unit not in UNITS:
-        raise ThresholdSyntaxError(f"unknown unit {unit!r} (known: {' '.join(UNITS)})")
-    return Threshold(text, stat, match.group("op"), float(match.group("number")), unit)
+        raise ThresholdSyntaxError(f"unknown unit {_shown(unit)} (known: {' '.join(UNITS)})")
+    return Threshold(text, stat, match.group("op"), _finite(match.group("number")), unit)
+
+
+def _finite(digits: str) -> float:
+    """The number written; one past the float range (1e999) would compare as infinity."""
+    number = float(digits)
+    if not math.isfinite(number):
+        raise ThresholdSyntaxError(f"the number {_clipped(digits)} is too large to compare with")
+    return number
+
+
+def _clipped(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else f"{text[: limit // 2]}… ({len(text)} characters)"
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut short when it is long (a hostile matrix)."""
+    return repr(_clipped(text, 80))
 
 
 _CHANGE = re.compile(
@@ -159,9 +191,9 @@ def parse_change(text: str) -> Change:
     match = _CHANGE.match(text)
     if not match:
         raise ThresholdSyntaxError(
-            f"cannot read {text!r}: write STAT +N% (may grow by at most N %) or STAT -N% (may "
-            "drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
+            f"cannot read {_shown(text)}: write STAT +N% (may grow by at most N %) or STAT -N% "
+            "(may drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
         )
-    number = float(match.group("number")) / 100
+    number = _finite(match.group("number")) / 100
     stat = _statistic(match.group("stat"))
     return Change(text, stat, number if match.group("sign") == "+" else -number)

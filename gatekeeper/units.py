@@ -88,7 +88,7 @@ def _number(value: float) -> str:
         return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.4g}" if abs(value) < 1e3 else f"{value:.0f}"
+    return f"{value:.0f}" if 1e3 <= abs(value) < 1e15 else f"{value:.4g}"
 
 
 def format_value(value: float, dimension: Dimension) -> str:

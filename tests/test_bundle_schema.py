@@ -141,9 +141,37 @@ def test_a_bundle_over_the_size_cap_is_not_read(
 
 
 def test_non_finite_numbers_travel_as_text(bundle_text: str) -> None:
-    path = ("shards", 0, "artifacts", "bench", "files", 0, "metrics", 0, "stats", "avg", "value")
+    path = ("shards", 0, "artifacts", "unit", "files", 0, "tests", 0, "duration")
     bundle = loads(_mutated(bundle_text, *path, value="NaN"), "b.json")
-    assert '"value": "NaN"' in dumps(bundle)
+    assert '"duration": "NaN"' in dumps(bundle)
+
+
+@pytest.mark.parametrize(
+    ("stat", "value", "says"),
+    [
+        ("avg", "-Infinity", "avg is -Infinity, which is not a measurement"),
+        ("avg", "NaN", "avg is NaN, which is not a measurement"),
+        ("max", -0.25, "max = -250ms, but a time cannot be negative"),
+    ],
+)
+def test_a_file_with_an_impossible_value_is_unreadable_not_evidence(
+    bundle_text: str, stat: str, value: Any, says: str
+) -> None:
+    """Issue 9, class 4: a -Infinity in a bundle passed a `<` threshold. The bundle carries
+    what reading the file gives: the file is unreadable, naming the series and statistic."""
+    bench = ("shards", 0, "artifacts", "bench")
+    data = json.loads(bundle_text)
+    assert [f["path"] for f in data["shards"][0]["artifacts"]["bench"]["files"]] == [
+        "hyperfine.json"
+    ]
+    mutated = _mutated(bundle_text, *bench, "files", 0, "metrics", 0, "stats", stat, "value",
+                       value=value)  # fmt: skip
+    record = loads(mutated, "b.json").shards[0].artifacts["bench"]
+    assert record.files == ()
+    (unreadable,) = record.unreadable
+    assert (unreadable.path, unreadable.position.file) == ("hyperfine.json", "hyperfine.json")
+    assert unreadable.message == f"impossible value: sort-a {says}"
+    assert unreadable.sha256 == data["shards"][0]["artifacts"]["bench"]["files"][0]["sha256"]
 
 
 def test_a_shard_twice_in_one_bundle_is_refused(bundle_text: str) -> None:

@@ -1,5 +1,7 @@
 """Schema-valid bundle JSON -> records. Shapes are the schema's business (codec checks them
-first); this module adds what a schema cannot say: samples in order, shard names unique."""
+first); this module adds what a schema cannot say: samples in order, shard names unique, and
+values a tool can have measured (a file with a negative time or a NaN is unreadable, as
+reading the file itself makes it)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from gatekeeper.bundles import (
     Shard,
     Unreadable,
 )
-from gatekeeper.errors import Position
+from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.plausible import check_plausible
 from gatekeeper.units import Dimension, Quantity
 
 NON_FINITE: dict[str, float] = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -87,11 +90,20 @@ def _unreadable(raw: dict[str, Any]) -> Unreadable:
 
 
 def _artifact(raw: dict[str, Any]) -> ArtifactRecord:
+    files: list[FileEvidence] = []
+    unreadable = [_unreadable(u) for u in raw["unreadable"]]
+    for item in raw["files"]:
+        evidence = _file(item)
+        try:  # the guard reading the file gives: a bundle cannot carry what a file cannot
+            files.append(FileEvidence(check_plausible(evidence.parsed), evidence.sha256))
+        except EvidenceError as exc:
+            path = evidence.parsed.path
+            unreadable.append(Unreadable(path, evidence.sha256, exc.position, exc.message))
     return ArtifactRecord(
         format=raw["format"],
         patterns=tuple(raw["patterns"]),
-        files=tuple(_file(f) for f in raw["files"]),
-        unreadable=tuple(_unreadable(u) for u in raw["unreadable"]),
+        files=tuple(files),
+        unreadable=tuple(unreadable),
     )
 
 

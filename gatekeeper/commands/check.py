@@ -115,7 +115,8 @@ def run_check(args: argparse.Namespace) -> int:
         text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code)))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            # a lone surrogate from an artifact's bytes is written as \udcxx, not a crash
+            target.write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             raise UsageError(f"--output {target}: cannot write: {exc.strerror or exc}") from exc
     if args.format != "none":

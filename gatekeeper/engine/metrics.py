@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from gatekeeper.evidence import ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
+from gatekeeper.plausible import implausible
 from gatekeeper.results import Measurement, Outcome
 from gatekeeper.selector import did_you_mean, name_matches
 from gatekeeper.stats import from_samples
@@ -43,16 +44,18 @@ def select_series(criterion: MetricCriterion, metrics: Iterable[Metric]) -> list
     return [m for m in candidates if len(m.tags) == fewest[(m.source, m.name)]]
 
 
-def _statistic(metric: Metric, name: str) -> Quantity | None:
+def read_statistic(metric: Metric, name: str) -> Quantity | None:
+    """The statistic ``name`` of a series as thresholds read it: reported, reported under
+    another name (FALLBACK_STATS), or derived from its raw samples."""
     for key in (name, *FALLBACK_STATS.get(name, ())):
         if key in metric.stats:
             return metric.stats[key]
-    value = from_samples(metric.samples, name)  # any p(N), when the tool kept raw samples
-    return None if value is None else Quantity(value, metric.sample_dimension)
+    # any p(N), when the tool kept raw samples; each in its own dimension (count: a count)
+    return from_samples(metric.samples, name, metric.sample_dimension)
 
 
 def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement, str]:
-    value = _statistic(metric, threshold.statistic)
+    value = read_statistic(metric, threshold.statistic)
     if not metric.stats and not metric.samples:
         note = f"{metric.label} has no samples"
         return (
@@ -63,6 +66,14 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
     if value is None:
         have = ", ".join(sorted(metric.stats))
         note = f"{metric.label} does not report {threshold.statistic} (it has: {have})"
+        return (
+            Outcome.ERROR,
+            Measurement(metric.label, metric.source, threshold.text, "", False),
+            note,
+        )
+    problem = implausible(value.value, value.dimension)  # as parse_file holds reported ones
+    if problem:
+        note = f"{metric.label} {threshold.statistic} {problem}"
         return (
             Outcome.ERROR,
             Measurement(metric.label, metric.source, threshold.text, "", False),
@@ -86,7 +97,7 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
 def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Measurement, str]:
     """One statistic of a series against the same statistic of its baseline."""
     what = f"{change.text} vs baseline"
-    values = (_statistic(metric, change.statistic), _statistic(base, change.statistic))
+    values = (read_statistic(metric, change.statistic), read_statistic(base, change.statistic))
     for series, value in zip((metric, base), values, strict=True):
         if value is None:
             have = ", ".join(sorted(series.stats)) or "nothing"

@@ -49,7 +49,7 @@ def append_summary(path: Path, parts: list[Part], *, elsewhere: str = "") -> Non
         used = 0
     budget = max(0, STEP_SUMMARY_LIMIT - used)
     text = fit(parts, budget, measure=_utf8, unit="bytes", elsewhere=elsewhere)
-    with path.open("a", encoding="utf-8", newline="\n") as handle:
+    with path.open("a", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
         handle.write(text)
 
 
@@ -71,9 +71,9 @@ def random_delimiter() -> str:
 
 
 def write_outputs(path: Path, values: Mapping[str, str]) -> None:
-    with path.open("a", encoding="utf-8", newline="\n") as handle:
+    with path.open("a", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
         handle.write(format_outputs(values, random_delimiter))
 
 
 def _utf8(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", "backslashreplace"))  # as written: a lone surrogate too

@@ -145,7 +145,8 @@ def _outputs(report: Report, exit_code: int, options: GitHubOptions, ctx: GitHub
     if path is None:
         folder = ctx.runner_temp or Path(tempfile.gettempdir())
         path = folder / REPORT_FILE
-        path.write_text(REPORTERS["json"](report, RenderOptions(exit_code)), encoding="utf-8")
+        text = REPORTERS["json"](report, RenderOptions(exit_code))
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
     values = {
         "verdict": verdict(report, exit_code),
         "stands-at": report.stands_at or "",

@@ -12,8 +12,10 @@ from typing import Any
 
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
+from gatekeeper.parsers import AUTO
+from gatekeeper.parsers.dimensions import declared_dimension
 from gatekeeper.selector import parse_metric_selector
-from gatekeeper.threshold import ThresholdSyntaxError, parse_change, parse_threshold
+from gatekeeper.threshold import Threshold, ThresholdSyntaxError, parse_change, parse_threshold
 
 
 def _dicts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
@@ -41,6 +43,11 @@ class _Checker:
         self.phases = [str(p.get("id")) for _, p in _dicts(data.get("phases"), ("phases",))]
         artifacts = data.get("artifacts")
         self.artifacts = set(artifacts) if isinstance(artifacts, dict) else set()
+        self.formats = {
+            key: str(artifact.get("format", AUTO))
+            for key, artifact in (artifacts.items() if isinstance(artifacts, dict) else ())
+            if isinstance(artifact, dict)
+        }
         self.cells = {f"{lane}/{phase}": path for path, lane, phase, _ in _cells(data)}
 
     def report(self, path: KeyPath, message: str) -> None:
@@ -95,7 +102,30 @@ class _Checker:
                     "a cell can only depend on cells of its own or earlier phases",
                 )
 
+    def check_pass_rate(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """The schema caps a number of percent at 100 but cannot cap the text '150%'; and a
+        bare number up to 1 reads as a fraction to anyone used to thresholds, where here it
+        is that many per cent (`pass_rate: 0.95` would pass with 1 test in 100)."""
+        tests = bench.get("tests")
+        rate = tests.get("pass_rate") if isinstance(tests, dict) else None
+        where = (*path, "tests", "pass_rate")
+        if isinstance(rate, int | float) and not isinstance(rate, bool) and 0 < rate <= 1:
+            self.report(
+                where,
+                f"a bare {rate:g} is {rate:g} per cent here, not a fraction: write "
+                f"'{rate:g}%' if you mean it, or '{rate * 100:g}%'",
+            )
+        if isinstance(rate, str) and rate.endswith("%"):
+            try:
+                number = float(rate[:-1])
+            except ValueError:  # not of the form N%: the schema says so
+                return
+            if not number <= 100:
+                shown = rate if len(rate) <= 24 else f"{rate[:12]}… ({len(rate)} characters)"
+                self.report(where, f"{shown!r} is more than 100 %")
+
     def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        self.check_pass_rate(path, bench)
         for kind in ("tests", "metric", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None
@@ -120,9 +150,24 @@ class _Checker:
                     else (*path, "threshold")
                 )
                 try:
-                    parse_threshold(text)
+                    threshold = parse_threshold(text)
                 except ThresholdSyntaxError as exc:
                     self.report(where, str(exc))
+                    continue
+                self.check_dimension(where, metric, threshold)
+
+    def check_dimension(self, where: KeyPath, metric: Any, threshold: Threshold) -> None:
+        """A threshold in another dimension than its format's statistic measures ('count <
+        5ms', 'error_rate < 1') is wrong whatever the evidence: say so now, not at check."""
+        artifact = metric.get("from") if isinstance(metric, dict) else None
+        fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
+        dimension = declared_dimension(fmt, threshold.statistic) if fmt else None
+        if dimension is None:  # 'auto', or it depends on the series: judged at check time
+            return
+        try:
+            threshold.limit_for(dimension)
+        except ThresholdSyntaxError as exc:
+            self.report(where, f"{threshold.text!r} against {fmt}'s {threshold.statistic}: {exc}")
 
     def check_changes(self, path: KeyPath, bench: dict[str, Any]) -> None:
         baseline = bench.get("baseline")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ from gatekeeper.matrix.problems import KeyPath, MatrixError, Problem
 MAX_NODES = 200_000
 """Aliases can make a small file expand enormously; refuse past this many nodes."""
 MAX_BYTES = 8 * 1024 * 1024
+MAX_DIGITS = 18
+"""Longest integer a matrix may hold: counts and limits are far smaller."""
 
 try:  # libyaml is much faster where it is installed
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -65,7 +68,23 @@ class _Walker:
             return str(node.value)
         if isinstance(value, dt.date | dt.datetime):
             return value.isoformat()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.check_number(value, node, path)
         return value
+
+    def check_number(self, value: float, node: yaml.Node, path: KeyPath) -> None:
+        """No NaN or infinity anywhere (``pass_rate: .nan`` compared false, so it passed
+        every test), and no integer past MAX_DIGITS, which even an error message could not
+        print (Python refuses to turn one of over 4,300 digits into text)."""
+        where = Position(self.file, *self.at(node))
+        text = str(node.value)
+        if isinstance(value, float) and not math.isfinite(value):
+            message = f"{text!r} is not a finite number: write a number gatekeeper can compare"
+            self.problems.append(Problem(where, path, message))
+        elif isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
+            shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+            message = f"the number {shown} is too large: at most {MAX_DIGITS} digits"
+            self.problems.append(Problem(where, path, message))
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}

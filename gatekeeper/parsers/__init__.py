@@ -19,6 +19,7 @@ from typing import Protocol, cast
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.plausible import check_plausible
 
 SNIFF_BYTES = 4096
 """How much of the start of a file format detection looks at."""
@@ -96,6 +97,12 @@ def detect_format(path: Path, display: str) -> str:
 def parse_file(
     path: Path, display: str, fmt: str, wanted: Sequence[SeriesRequest] = ()
 ) -> ParsedFile:
-    """Parse one file as ``fmt`` (or detect it when ``fmt`` is 'auto')."""
+    """Parse one file as ``fmt`` (or detect it when ``fmt`` is 'auto'); every value it yields
+    is one a tool can have measured (``gatekeeper.plausible``), whatever the format."""
     name = detect_format(path, display) if fmt == AUTO else fmt
-    return get_parser(name).parse(path, display, wanted)
+    try:
+        parsed = get_parser(name).parse(path, display, wanted)
+    except ArithmeticError as exc:  # statistics of values past the float limit, in any parser
+        message = f"numbers too large to compute statistics with ({type(exc).__name__})"
+        raise EvidenceError(Position(display), message) from exc
+    return check_plausible(parsed)

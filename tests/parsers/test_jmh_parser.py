@@ -70,7 +70,8 @@ def test_sample_mode_histogram_and_secondary_metrics() -> None:
     assert value(sample, "p(99)") == pytest.approx(8e-6)
     assert value(sample, "count") == 10  # the histogram's counts, expanded
     assert sample.sample_dimension is Dimension.TIME
-    assert from_samples(sample.samples, "p(50)") == pytest.approx(2e-6)
+    median = from_samples(sample.samples, "p(50)", sample.sample_dimension)
+    assert median is not None and median.value == pytest.approx(2e-6)
     rate = found["org.acme.ParseBench.parse:gc.alloc.rate{mode:sample,size:1024}"]
     assert rate.stats["avg"].dimension is Dimension.DATA_RATE
     assert value(rate, "avg") == pytest.approx(512 * 1024 * 1024)

@@ -76,9 +76,9 @@ class Series:
         }
         ordered = array.array("d", sorted(self.times))
         for stat in _TIME_STATS:
-            value = from_samples(ordered, stat)
+            value = from_samples(ordered, stat, Dimension.TIME)
             if value is not None:
-                stats[stat] = Quantity(value, Dimension.TIME)
+                stats[stat] = value
         stats["count"] = Quantity(self.runs, Dimension.COUNT)
         stats["iterations"] = Quantity(self.iterations, Dimension.COUNT)
         return Metric(

@@ -40,7 +40,7 @@ _KNOWN_COUNTERS: dict[str, tuple[tuple[str, ...], Dimension]] = {
     "bytes_per_second": (("data_rate", "bytes_per_second"), Dimension.DATA_RATE),
     "max_bytes_used": (("max_bytes_used",), Dimension.SIZE),
     "total_allocated_bytes": (("total_allocated_bytes",), Dimension.SIZE),
-    "net_heap_growth": (("net_heap_growth",), Dimension.SIZE),
+    "net_heap_growth": (("net_heap_growth",), Dimension.NUMBER),  # bytes; < 0 when it shrank
 }
 
 
