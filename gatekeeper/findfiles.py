@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.pathglob import GlobSet, States, is_wild, path_glob
+from gatekeeper.pathglob import GlobSet, States, path_glob, split_glob
 
 MAX_ENTRIES = 1_000_000
 """Folder entries one artifact's globs may look at (a big monorepo checkout has a few
@@ -56,18 +56,6 @@ class _Hit:
     """Of the file itself, a symlink's target for a symlink."""
     linked: bool
     """Found through a symlink: the file's real name is preferred when both are found."""
-
-
-def _split(pattern: str) -> tuple[str, str]:
-    """The fixed folder a pattern starts from and the glob below it ('' when fixed)."""
-    parts = pattern.replace(os.sep, "/").split("/")
-    for index, part in enumerate(parts):
-        if is_wild(part):
-            below = [p for p in parts[index:] if p not in ("", ".")]
-            if ".." in below:
-                raise ValueError(f"glob {pattern!r}: '..' after a wildcard is not supported")
-            return "/".join(parts[:index]), "/".join(below)
-    return pattern, ""
 
 
 class _Search:
@@ -166,7 +154,7 @@ def find_files(root: Path, patterns: tuple[str, ...]) -> FoundFiles:
     below: dict[str, list[str]] = {}
     for pattern in patterns:
         try:
-            fixed, rest = _split(pattern)
+            fixed, rest = split_glob(pattern)
         except ValueError as exc:
             search.problem(pattern, str(exc))
             continue

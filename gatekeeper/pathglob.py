@@ -12,6 +12,7 @@ tree and never enters a folder that no pattern can match below (``findfiles``).
 
 from __future__ import annotations
 
+import os
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
@@ -24,6 +25,19 @@ _WILDCARDS = frozenset("*?[")
 def is_wild(segment: str) -> bool:
     """Whether a segment (or a pattern) has a wildcard, so is more than a literal name."""
     return not _WILDCARDS.isdisjoint(segment)
+
+
+def split_glob(pattern: str) -> tuple[str, str]:
+    """The fixed folder a pattern starts from and the glob below it ('' when fixed); a
+    ValueError says why a pattern cannot be walked (``validate`` reports it too)."""
+    parts = pattern.replace(os.sep, "/").split("/")
+    for index, part in enumerate(parts):
+        if is_wild(part):
+            below = [p for p in parts[index:] if p not in ("", ".")]
+            if ".." in below:
+                raise ValueError(f"glob {pattern!r}: '..' after a wildcard is not supported")
+            return "/".join(parts[:index]), "/".join(below)
+    return pattern, ""
 
 
 class PathGlob:

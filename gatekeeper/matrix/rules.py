@@ -14,6 +14,7 @@ from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.parsers import AUTO
 from gatekeeper.parsers.dimensions import declared_dimension
+from gatekeeper.pathglob import split_glob
 from gatekeeper.selector import parse_metric_selector
 from gatekeeper.threshold import Threshold, ThresholdSyntaxError, parse_change, parse_threshold
 
@@ -71,11 +72,25 @@ class _Checker:
         current = self.data.get("current")
         if isinstance(current, str) and current not in self.phases:
             self.report(("current",), f"unknown phase {current!r}{self.known_phases()}")
+        self.check_artifact_paths()
         for path, _lane, phase, cell in _cells(self.data):
             self.check_cell(path, phase, cell)
         self.check_cycles()
         self.check_waivers()
         return sorted(self.problems, key=lambda p: (p.position.line or 0, p.position.column or 0))
+
+    def check_artifact_paths(self) -> None:
+        artifacts = self.data.get("artifacts")
+        for ident, artifact in artifacts.items() if isinstance(artifacts, dict) else ():
+            paths = artifact.get("paths") if isinstance(artifact, dict) else None
+            items = paths if isinstance(paths, list) else [paths]
+            for i, pattern in enumerate(items):
+                if isinstance(pattern, str):
+                    where = ("artifacts", ident, "paths", *((i,) if paths is items else ()))
+                    try:
+                        split_glob(pattern)
+                    except ValueError as exc:
+                        self.report(where, str(exc))
 
     def known_phases(self) -> str:
         return f" (phases: {', '.join(self.phases)})" if self.phases else ""
