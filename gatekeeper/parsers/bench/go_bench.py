@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.parsers._text import terminated_lines
 from gatekeeper.parsers.bench._go_bench_results import (
     CONTINUATION,
     NAME_ONLY,
@@ -173,27 +174,7 @@ def _event_output(line: str, display: str, number: int) -> tuple[str, str] | Non
 
 
 def _lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
-    """Numbered lines without their line break, strictly UTF-8, overlong ones skipped."""
-    try:
-        with path.open("rb") as handle:
-            number = 0
-            while raw := handle.readline(MAX_LINE + 1):
-                number += 1
-                if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                    while (rest := handle.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                        pass
-                    continue
-                if number == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
-                yield number, _decode(raw, display, number).rstrip("\r\n")
-    except OSError as exc:
-        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
-
-
-def _decode(raw: bytes, display: str, number: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
-        raise EvidenceError(Position(display, number, column), message) from exc
+    """Numbered lines without their line break; overlong ones (log output) are skipped."""
+    lines = terminated_lines(path, display, max_line=MAX_LINE, max_bytes=None, skip_overlong=True)
+    for number, text in lines:
+        yield number, text.rstrip("\r\n")
