@@ -32,7 +32,14 @@ LINE_FIXTURES: dict[str, list[str]] = {
         "locust/handmade_failures.csv",
         "locust/handmade_stats_na.csv",
     ],
-    "go-bench": ["go-bench/count2.txt", "go-bench/count2.json", "go-bench/split-line.json"],
+    "go-bench": [
+        "go-bench/count2.txt",
+        "go-bench/count2.json",
+        "go-bench/split-line.json",
+        "go-bench/benchfail.txt",
+        "go-bench/benchfail.json",
+        "go-bench/fatal-and-error.txt",
+    ],
     "catch2": [
         "catch2/console-v2.13.10.txt",
         "catch2/console-v3.7.1.txt",

@@ -15,7 +15,9 @@
 - ``PREFIX_exceptions.csv`` is recognised and holds no series.
 
 "N/A" (Locust's word for no data) leaves a statistic out, and a series with no
-requests has no statistics at all, so nothing can pass against it.
+requests has no statistics at all, so nothing can pass against it. Failed requests are
+data (``fails``, ``error_rate``); a series whose every request failed also carries that as
+a failure the tool recorded.
 """
 
 from __future__ import annotations
@@ -175,16 +177,20 @@ def _metric(
         if number is not None:
             stats[column.stat] = Quantity(number / column.divisor, column.dimension)
     count = stats.get("count")
+    failures: tuple[str, ...] = ()
     if count is None or count.value == 0:
         stats = {}  # fail closed: no requests, nothing to pass against
     elif "fails" in stats:
         stats["error_rate"] = Quantity(stats["fails"].value / count.value, Dimension.RATIO)
+        if stats["fails"].value >= count.value:
+            failures = (f"every request failed ({count.value:g} of {count.value:g})",)
     return Metric(
         name=row[columns["Name"]],
         tags={"method": method} if method else {},
         stats=stats,
         kind="request",
         source=display,
+        failures=failures,
     )
 
 
