@@ -87,8 +87,8 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
 def _recorded_failure(metric: Metric) -> tuple[Outcome, Measurement, str]:
     """A series the tool itself recorded as failed, in the tool's words."""
     said = "; ".join(metric.failures)
-    note = f"{metric.label}: the tool recorded a failure: {said} (`expect_failures: true` " \
-           "judges its figures anyway)"  # fmt: skip
+    note = f"{metric.label}: the tool recorded a failure: {said} (with expect_failures: " \
+           "true its figures are judged instead)"  # fmt: skip
     return (
         Outcome.FAIL,
         Measurement(metric.label, metric.source, "no failure recorded", said, False),

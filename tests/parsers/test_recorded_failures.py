@@ -48,6 +48,15 @@ def test_hyperfine_a_run_killed_by_a_signal(tmp_path: Path) -> None:
     assert list(metric.samples) == [0.4, 0.5, 0.6]  # kept: expect_failures judges them
 
 
+@pytest.mark.parametrize("code", ["1", 1.5, True, [1]])
+def test_hyperfine_an_exit_code_that_is_not_one_is_refused(tmp_path: Path, code: object) -> None:
+    path = tmp_path / "h.json"
+    result = {"command": "x", "mean": 0.5, "times": [0.4, 0.6], "exit_codes": [0, code]}
+    path.write_text(json.dumps({"results": [result]}))
+    with pytest.raises(EvidenceError, match=r"results\[0\]\.exit_codes\[1\]: expected an exit"):
+        read(path, "hyperfine")
+
+
 def test_google_benchmark_error_occurred_with_its_message() -> None:
     found = failures(FIXTURES / "google-benchmark" / "repetitions.json", "google-benchmark")
     failed = {label: said for label, said in found.items() if said}

@@ -55,6 +55,10 @@ def _metric(raw: object, display: str, where: str) -> Metric:
     exit_codes = result.get("exit_codes")
     if exit_codes is not None:
         exit_codes = _json.expect_list(exit_codes, display, f"{where}.exit_codes")
+        for index, code in enumerate(exit_codes):
+            if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+                here = f"{where}.exit_codes[{index}]"
+                raise _json.shape_error(display, here, "an exit code or null", code)
     tags = _parameters(result.get("parameters"), display, f"{where}.parameters")
     stats: dict[str, Quantity] = {}
     for key, names in _TIME_FIELDS.items():
