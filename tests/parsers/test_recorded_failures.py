@@ -1,8 +1,8 @@
 """What a tool itself recorded as failed reaches the series (issue 9, class 6).
 
 Each parser puts the tool's own words into ``Metric.failures``: the engine then fails any
-benchmark judging that series unless it says ``expect_failures`` (see tests/test_engine.py
-and tests/test_recorded_failures_cli.py). Real files where the tools wrote them; small
+benchmark judging that series unless it says ``expect_failures`` (see
+tests/test_expect_failures.py). Real files where the tools wrote them; small
 hand-made ones for the shapes the fixtures lack.
 """
 
