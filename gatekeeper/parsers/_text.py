@@ -11,10 +11,10 @@ refused here, once for every format, before any parser could read it as a shorte
 from __future__ import annotations
 
 import csv
-import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import SNIFF_BYTES
@@ -26,7 +26,6 @@ MAX_LINE = 64 * 1024
 """Longer lines are refused rather than buffered."""
 
 _BOM = b"\xef\xbb\xbf"
-_LINE_ENDS = (b"\n", b"\r")
 # Colour codes appear when a tool thought it was writing to a terminal.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -64,46 +63,75 @@ def terminated_lines(
     a line end (``\\n``, or ``\\r`` as progress output ends) is refused: the file is
     truncated, and what it holds of that record is not the record.
     """
+    where = [0]
+    for text in _texts(path, display, where, max_line, max_bytes, skip_overlong):
+        yield where[0], text
+
+
+def _texts(
+    path: Path,
+    display: str,
+    where: list[int],
+    max_line: int,
+    max_bytes: int | None,
+    skip_overlong: bool,
+) -> Iterator[str]:
+    """The lines of ``terminated_lines``, their number kept in ``where[0]``: a reader that
+    numbers its records itself (csv) takes the texts alone, at no cost per line."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    cap = max_bytes if max_bytes is not None else float("inf")
     with handle:
-        total = 0
-        for number in itertools.count(1):
+        total = number = 0
+        while True:
             try:
                 raw = handle.readline(max_line + 1)
             except OSError as exc:
                 message = f"cannot read: {exc.strerror or exc}"
-                raise EvidenceError(Position(display, number), message) from exc
+                raise EvidenceError(Position(display, number + 1), message) from exc
             if not raw:
                 return
+            number += 1
             total += len(raw)
-            if max_bytes is not None and total > max_bytes:
-                limit = max_bytes // (1024 * 1024)
+            if total > cap:
+                limit = int(cap) // (1024 * 1024)
                 raise EvidenceError(
                     Position(display, number),
                     f"file is larger than {limit} MiB; this is not a benchmark summary",
                 )
-            overlong = len(raw) > max_line and not raw.endswith(b"\n")
-            if overlong and not skip_overlong:
-                raise EvidenceError(
-                    Position(display, number), f"line is longer than {max_line} bytes"
-                )
-            if overlong:
-                while (rest := handle.readline(max_line)) and not rest.endswith(b"\n"):
-                    raw = rest
-                raw = rest or raw
-            if not raw.endswith(_LINE_ENDS):
-                raise EvidenceError(
-                    Position(display, number),
-                    "the last line has no line end: the file is truncated",
-                )
-            if overlong:
-                continue
+            if raw[-1] != 0x0A:  # rare: an overlong line, a progress line's \r, or the end
+                ended = _unended(handle, raw, display, number, max_line, skip_overlong)
+                if ended is None:
+                    continue
             if number == 1:
                 raw = raw.removeprefix(_BOM)
-            yield number, decode_line(raw, display, number)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = decode_line(raw, display, number)  # raises, naming the column
+            where[0] = number
+            yield text
+
+
+def _unended(
+    handle: BinaryIO, raw: bytes, display: str, number: int, max_line: int, skip: bool
+) -> bytes | None:
+    """A line readline returned without its \\n: the line (ended by \\r), None for an overlong
+    line skipped to its end, or an error (too long, or the last line cut short)."""
+    if len(raw) > max_line:
+        if not skip:
+            raise EvidenceError(Position(display, number), f"line is longer than {max_line} bytes")
+        while (rest := handle.readline(max_line)) and not rest.endswith(b"\n"):
+            raw = rest
+        if rest or raw.endswith(b"\r"):
+            return None
+    elif raw.endswith(b"\r"):
+        return raw
+    raise EvidenceError(
+        Position(display, number), "the last line has no line end: the file is truncated"
+    )
 
 
 def read_lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
@@ -119,8 +147,7 @@ def read_lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
 def csv_rows(path: Path, display: str, max_line: int) -> Iterator[Row]:
     """The non-blank records of a CSV file with the line each starts on (quoted fields may
     span lines); a quote left open at the end is a truncated file, like a missing line end."""
-    lines = terminated_lines(path, display, max_line=max_line, max_bytes=None)
-    reader = csv.reader((text for _, text in lines), strict=True)
+    reader = csv.reader(_texts(path, display, [0], max_line, None, False), strict=True)
     start = 1
     try:
         for row in reader:
