@@ -2,7 +2,8 @@
 
 Line and row formats: every record a tool writes ends with a line end, so a file cut anywhere
 but at a line boundary ends in a line without one, and the one shared reader refuses it, naming
-the file and that line. Whole-document formats (JSON, XML) must fail to parse when cut anywhere
+the file and that line; reports a tool always ends the same way are also refused when cut
+between lines. Whole-document formats (JSON, XML) must fail to parse when cut anywhere
 before their closing token; after it only blank text remains and the reading is the whole one.
 """
 
@@ -127,6 +128,32 @@ def test_the_last_line_end_removed_is_refused(fmt: str, name: str, tmp_path: Pat
     with pytest.raises(EvidenceError, match="no line end") as caught:
         _parse(cut, fmt)
     assert caught.value.position.line == kept.count(b"\n") + 1
+
+
+WHOLE_REPORTS: dict[str, list[str]] = {
+    "catch2": LINE_FIXTURES["catch2"],
+    "wrk": ["wrk/latency.txt", "wrk/non2xx.txt", "wrk/no-requests.txt"],
+}
+"""Reports whose tool always ends them the same way (Catch2's totals, wrk's Transfer/sec):
+cut at a line boundary they are refused too, since what follows a table or the request
+count (a failed assertion, the error counts) would otherwise be lost."""
+
+
+@pytest.mark.parametrize(("fmt", "name"), _cases(WHOLE_REPORTS))
+def test_a_report_cut_between_lines_is_refused_or_read_whole(
+    fmt: str, name: str, tmp_path: Path
+) -> None:
+    data = (FIXTURES / name).read_bytes()
+    whole = _parse(FIXTURES / name, fmt)
+    cut = tmp_path / Path(name).name
+    boundaries = [i + 1 for i, byte in enumerate(data) if byte == 0x0A][:-1]
+    for offset in boundaries:
+        cut.write_bytes(data[:offset])
+        try:
+            parsed = _parse(cut, fmt)
+        except EvidenceError:
+            continue
+        assert parsed.metrics == whole.metrics, f"cut at byte {offset} read as another report"
 
 
 def test_the_issue_example_a_locust_latency_cut_mid_number(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ v3.5) with its ``mean  low mean  high mean`` and ``std dev  low std dev  high st
 lines, each benchmark takes three lines: its name, samples, iterations and estimated run
 time; the mean and its low and high bounds; the standard deviation and its bounds.
 ``--benchmark-no-analysis`` prints one line instead: name, samples, iterations, mean.
+The output must end with Catch2's totals (``test cases: ...``) after its last table: an
+assertion that failed after a table is printed below it, and must not be cut off.
 
 Catch2 wraps a long name onto lines of its own, the last part sharing the line with the
 numbers. The parts are joined with a space, where Catch2 breaks a line when it can; a
@@ -41,6 +43,7 @@ _SUBHEADERS = (
     re.compile(r"\s+std dev\s+low std dev\s+high std dev\s*$"),
 )
 _RULE = re.compile(r"([-=.~])\1{9,}\s*$")
+_TOTALS = re.compile(r"test cases: |All tests passed|No tests ran")
 _WORD = re.compile(r"\S+")
 _INT = re.compile(r"\d+")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|-?nan|[-+]?inf")
@@ -102,6 +105,8 @@ class ConsoleReader:
     _wrap: int = 0
     _names: deque[str] = field(default_factory=lambda: deque(maxlen=_NAME_LINES))
     _bench: _Bench | None = None
+    _totalled: bool = False
+    """Catch2's totals line came after the last table: the output is whole."""
 
     def feed(self, line: str, lineno: int) -> None:
         """Take one line; text outside the tables (totals) is ignored."""
@@ -109,10 +114,11 @@ class ConsoleReader:
             self._failed_cases.setdefault(
                 self._case, line.strip().removesuffix(" FAILED:").removesuffix(":")
             )
-        if self._header is not None and not _RULE.match(line):
-            self._header.append(line)
+        if self._header is not None and not self._header and line.strip():
+            self._header.append(line)  # the test case's name; its sections follow
         if HEADER.match(line):
             self._open(line)
+            self._totalled = False
         elif self._state == "header":
             if not self._expect.pop(0).match(line):
                 raise line_error(self.display, lineno, "incomplete Catch2 benchmark table header")
@@ -127,6 +133,8 @@ class ConsoleReader:
                 self._header = [] if self._header is None else None
         elif self._state == "table":
             self._row(line, lineno)
+        elif _TOTALS.match(line):
+            self._totalled = True
 
     def finish(self, lineno: int) -> list[Metric]:
         """The benchmarks read; the file must not end inside one."""
@@ -137,6 +145,9 @@ class ConsoleReader:
         if not self.tables:
             message = "no Catch2 benchmark table: expected 'benchmark name  samples  iterations'"
             raise EvidenceError(Position(self.display), message)
+        if not self._totalled:  # what failed after the last table would be lost
+            message = "the output ends before Catch2's totals ('test cases: ...'): truncated?"
+            raise line_error(self.display, lineno, message)
         return [
             self._with_case_failure(metric, case)
             for metric, case in zip(self.metrics, self._cases, strict=True)

@@ -92,8 +92,10 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
             stats["data_rate"] = Quantity(rate, Dimension.DATA_RATE)
     if url is None:
         raise EvidenceError(Position(display), "not wrk output: no 'Running ... test @ URL' line")
-    if requests is None:
-        message = "the wrk report ends before its summary line ('N requests in T, S read')"
+    if requests is None or "data_rate" not in stats:
+        # wrk ends every report with Transfer/sec, after the error counts it may print.
+        line = "'N requests in T, S read'" if requests is None else "Transfer/sec"
+        message = f"the wrk report ends before its {line} line: the file is truncated"
         raise line_error(display, last, message)
     metric = Metric(
         name=url,
