@@ -79,6 +79,10 @@ class Metric:
     a threshold asks for is then computed from them (an array.array keeps them small)."""
     sample_dimension: Dimension = Dimension.NUMBER
     """What the samples measure."""
+    failures: tuple[str, ...] = ()
+    """What the tool itself recorded as failed for this series, in its words (an errored
+    benchmark, runs that exited non-zero, a FAILED line); empty when it recorded none. A
+    benchmark judging a series with failures fails unless the matrix expects them."""
 
     @property
     def label(self) -> str:

@@ -86,6 +86,8 @@ class MetricCriterion:
     thresholds: tuple[Threshold, ...]
     """All must hold."""
     baseline: Baseline | None = None
+    expect_failures: bool = False
+    """Judge the series' figures even where the tool recorded a failure (``Metric.failures``)."""
 
     @property
     def reads(self) -> tuple[str, ...]:

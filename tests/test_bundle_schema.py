@@ -199,7 +199,7 @@ VALID_TEST = {
 VALID_METRIC = {
     "name": "m", "tags": {"a": "b"}, "stats": {"avg": {"value": 1.5, "dimension": "time"}},
     "kind": "trend", "aliases": ["x"], "source": "k6.json", "samples": [1, 2.5, "NaN"],
-    "sample_dimension": "time",
+    "sample_dimension": "time", "failures": ["exit code 1"],
 }  # fmt: skip
 
 

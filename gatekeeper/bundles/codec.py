@@ -61,6 +61,7 @@ def _metric(metric: Metric) -> dict[str, Any]:
         "source": metric.source,
         "samples": [_number(v) for v in metric.samples],
         "sample_dimension": metric.sample_dimension.value,
+        "failures": list(metric.failures),
     }
 
 

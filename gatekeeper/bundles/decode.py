@@ -70,6 +70,7 @@ def _metric(raw: dict[str, Any]) -> Metric:
         source=raw["source"],
         samples=samples,
         sample_dimension=Dimension(raw["sample_dimension"]),
+        failures=tuple(raw["failures"]),
     )
 
 

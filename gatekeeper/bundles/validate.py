@@ -27,7 +27,17 @@ _TEST_KEYS = frozenset(
      "message", "source")
 )  # fmt: skip
 _METRIC_KEYS = frozenset(
-    ("name", "tags", "stats", "kind", "aliases", "source", "samples", "sample_dimension")
+    (
+        "name",
+        "tags",
+        "stats",
+        "kind",
+        "aliases",
+        "source",
+        "samples",
+        "sample_dimension",
+        "failures",
+    )
 )
 _STATUSES = frozenset(("passed", "failed", "error", "skipped"))
 _DIMENSIONS = frozenset(d.value for d in Dimension)
@@ -98,6 +108,8 @@ def is_metric(raw: Any) -> bool:
         and type(raw["samples"]) is list
         and all(map(_number, raw["samples"]))
         and _dimension(raw["sample_dimension"])
+        and type(raw["failures"]) is list
+        and all(type(f) is str for f in raw["failures"])
     )
 
 

@@ -94,6 +94,18 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
     return outcome, Measurement(metric.label, metric.source, threshold.text, str(value), ok), note
 
 
+def _recorded_failure(metric: Metric) -> tuple[Outcome, Measurement, str]:
+    """A series the tool itself recorded as failed, in the tool's words."""
+    said = "; ".join(metric.failures)
+    note = f"{metric.label}: the tool recorded a failure: {said} (with expect_failures: " \
+           "true its figures are judged instead)"  # fmt: skip
+    return (
+        Outcome.FAIL,
+        Measurement(metric.label, metric.source, "no failure recorded", said, False),
+        note,
+    )
+
+
 def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Measurement, str]:
     """One statistic of a series against the same statistic of its baseline."""
     what = f"{change.text} vs baseline"
@@ -166,6 +178,12 @@ def evaluate_metric(
         return Outcome.MISSING, f"no metric {criterion.selector!r} in {files}{hint}", (), ()
     outcomes, measurements, notes = [], [], []
     for metric in series:
+        if metric.failures and not criterion.expect_failures:
+            outcome, measurement, note = _recorded_failure(metric)
+            outcomes.append(outcome)
+            measurements.append(measurement)
+            notes.append(note)
+            continue  # the figures of a run that failed are not evidence of anything
         for threshold in criterion.thresholds:
             outcome, measurement, note = _measure(metric, threshold)
             outcomes.append(outcome)
@@ -184,11 +202,18 @@ def evaluate_metric(
                          f"{criterion.selector!r} is in {files}")  # fmt: skip
         for metric in compared:
             for change in criterion.baseline.changes:
+                base = bases[metric.label]
                 if metric.label in twice:
                     outcome, note = Outcome.ERROR, f"{metric.label}: the baseline has it twice"
                     measurement = Measurement(metric.label, metric.source, change.text, "", False)
+                elif base.failures and not criterion.expect_failures:
+                    said = "; ".join(base.failures)
+                    note = f"{metric.label}: the baseline's run recorded a failure: {said} " \
+                           f"({base.source})"  # fmt: skip
+                    outcome = Outcome.ERROR
+                    measurement = Measurement(metric.label, metric.source, change.text, "", False)
                 else:
-                    outcome, measurement, note = _compare(metric, bases[metric.label], change)
+                    outcome, measurement, note = _compare(metric, base, change)
                 outcomes.append(outcome)
                 measurements.append(measurement)
                 notes.append(note)

@@ -70,6 +70,7 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
         else Baseline(
             baseline["from"], tuple(parse_change(c) for c in _globs(baseline["max_change"]))
         ),
+        expect_failures=metric.get("expect_failures", False),
     )
 
 

@@ -1,16 +1,20 @@
-"""Helpers shared by the benchmark parsers: bounded line reading, numbers, units, p(N) keys.
+"""The one line and row reader of the text formats, and helpers they share.
 
-Console outputs (wrk, Benchmark.js, cargo bench, Criterion, vegeta's text report) are read
-line by line with a cap on the file size and on each line, so a hostile or runaway log
-cannot exhaust memory; the line number goes into every error.
+Console outputs (wrk, Benchmark.js, cargo bench, Catch2, Criterion, vegeta's text report,
+``go test -bench``) and CSV files (Locust) are all read through ``terminated_lines``: bounded
+(a cap on the file and on each line, so a hostile or runaway log cannot exhaust memory),
+strictly UTF-8, with the line number in every error. Every record a tool writes ends with a
+line end, so a last line without one is a file cut short — ``…,21`` cut to ``…,2`` — and is
+refused here, once for every format, before any parser could read it as a shorter number.
 """
 
 from __future__ import annotations
 
-import itertools
+import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import SNIFF_BYTES
@@ -31,6 +35,9 @@ TIME_SCALE: dict[str, float] = {
 }
 """Time unit spelling -> seconds; Criterion also prints picoseconds."""
 
+Row = tuple[int, list[str]]
+"""A CSV record and the line it starts on."""
+
 
 def head_lines(head: bytes) -> list[str]:
     """The complete lines of a sniffed head, for detection by line shape."""
@@ -41,37 +48,126 @@ def head_lines(head: bytes) -> list[str]:
     return lines
 
 
-def read_lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each line, decoded strictly as UTF-8, colour codes removed.
+def terminated_lines(
+    path: Path,
+    display: str,
+    *,
+    max_line: int = MAX_LINE,
+    max_bytes: int | None = MAX_BYTES,
+    skip_overlong: bool = False,
+) -> Iterator[tuple[int, str]]:
+    """(line number, text with its line end) of each line, decoded strictly as UTF-8.
 
-    Carriage returns (progress output overwritten in place) also end a line.
+    A line longer than ``max_line`` is refused, or skipped (to its end) with
+    ``skip_overlong``; a file larger than ``max_bytes`` is refused. A last line without
+    a line end (``\\n``, or ``\\r`` as progress output ends) is refused: the file is
+    truncated, and what it holds of that record is not the record.
     """
+    where = [0]
+    for text in _texts(path, display, where, max_line, max_bytes, skip_overlong):
+        yield where[0], text
+
+
+def _texts(
+    path: Path,
+    display: str,
+    where: list[int],
+    max_line: int,
+    max_bytes: int | None,
+    skip_overlong: bool,
+) -> Iterator[str]:
+    """The lines of ``terminated_lines``, their number kept in ``where[0]``: a reader that
+    numbers its records itself (csv) takes the texts alone, at no cost per line."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    cap = max_bytes if max_bytes is not None else float("inf")
     with handle:
-        total = 0
-        for number in itertools.count(1):
-            raw = handle.readline(MAX_LINE + 1)
+        total = number = 0
+        while True:
+            try:
+                raw = handle.readline(max_line + 1)
+            except OSError as exc:
+                message = f"cannot read: {exc.strerror or exc}"
+                raise EvidenceError(Position(display, number + 1), message) from exc
             if not raw:
                 return
+            number += 1
             total += len(raw)
-            if total > MAX_BYTES:
-                limit = MAX_BYTES // (1024 * 1024)
+            if total > cap:
+                limit = int(cap) // (1024 * 1024)
                 raise EvidenceError(
                     Position(display, number),
                     f"file is larger than {limit} MiB; this is not a benchmark summary",
                 )
-            if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                raise EvidenceError(
-                    Position(display, number), f"line is longer than {MAX_LINE} bytes"
-                )
+            if raw[-1] != 0x0A:  # rare: an overlong line, a progress line's \r, or the end
+                ended = _unended(handle, raw, display, number, max_line, skip_overlong)
+                if ended is None:
+                    continue
             if number == 1:
                 raw = raw.removeprefix(_BOM)
-            text = decode_line(raw, display, number)
-            for part in re.split(r"\r\n|\r|\n", text.rstrip("\r\n")):
-                yield number, _ANSI.sub("", part)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = decode_line(raw, display, number)  # raises, naming the column
+            where[0] = number
+            yield text
+
+
+def _unended(
+    handle: BinaryIO, raw: bytes, display: str, number: int, max_line: int, skip: bool
+) -> bytes | None:
+    """A line readline returned without its \\n: the line (ended by \\r), None for an overlong
+    line skipped to its end, or an error (too long, or the last line cut short)."""
+    if len(raw) > max_line:
+        if not skip:
+            raise EvidenceError(Position(display, number), f"line is longer than {max_line} bytes")
+        while (rest := handle.readline(max_line)) and not rest.endswith(b"\n"):
+            raw = rest
+        if rest or raw.endswith(b"\r"):
+            return None
+    elif raw.endswith(b"\r"):
+        return raw
+    raise EvidenceError(
+        Position(display, number), "the last line has no line end: the file is truncated"
+    )
+
+
+def read_lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line of a console log, colour codes removed.
+
+    Carriage returns (progress output overwritten in place) also end a line.
+    """
+    for number, text in terminated_lines(path, display):
+        for part in re.split(r"\r\n|\r|\n", text.rstrip("\r\n")):
+            yield number, _ANSI.sub("", part)
+
+
+def csv_rows(path: Path, display: str, max_line: int) -> Iterator[Row]:
+    """The non-blank records of a CSV file with the line each starts on (quoted fields may
+    span lines); a quote left open at the end is a truncated file, like a missing line end."""
+    reader = csv.reader(_texts(path, display, [0], max_line, None, False), strict=True)
+    start = 1
+    try:
+        for row in reader:
+            if row:
+                yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise EvidenceError(Position(display, start), f"malformed CSV: {exc}") from exc
+
+
+def fixed_width(rows: Iterator[Row], width: int, display: str) -> Iterator[Row]:
+    """The records, each checked to have as many fields as the header names."""
+    for line, row in rows:
+        if len(row) != width:
+            hint = " (is the file truncated?)" if len(row) < width else ""
+            raise EvidenceError(
+                Position(display, line),
+                f"expected {width} fields as the header names, found {len(row)}{hint}",
+            )
+        yield line, row
 
 
 def first_char(path: Path, display: str) -> str:

@@ -4,7 +4,9 @@ Shared by the XML formats so each one only describes its shape. A format names i
 elements and the elements that make up one record (a test case, a test definition); each
 record is handed over as soon as it closes and is then dropped from the tree, so memory
 stays flat however large the report. Entity declarations are refused (billion laughs,
-XXE) and external references are never fetched.
+XXE) and external references are never fetched. A huge single token (an attribute value,
+a comment) costs bounded time up to MAX_TOKEN and a longer one is refused; a file whose
+first tag runs past its first 4096 bytes is refused there.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Generic, TypeVar
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.parsers import SNIFF_BYTES
 
 if TYPE_CHECKING:
     from pyexpat import XMLParserType
@@ -30,7 +33,13 @@ MAX_DEPTH = 1000
 """Deeper nesting than any test report has; refused so that work per record stays bounded."""
 
 _CHUNK = 64 * 1024
-"""Bytes handed to expat at a time."""
+"""Bytes handed to expat at a time, at least."""
+MAX_TOKEN = 16 * 1024 * 1024
+"""The longest single XML token read: a start tag with its attributes, a comment, a
+processing instruction; longer is refused (text and CDATA stream whatever their size). No
+test tool writes one near this size. It also bounds what expat before 2.6 costs: Python
+hands it at most 1 MiB per call and it rescans an unfinished token on every call, so a
+token costs at most 16 rescans a byte (expat 2.6 defers the rescans itself)."""
 
 MESSAGE_LIMIT = 500
 """Longest message kept from a failure or skip: its first line is what a reader needs."""
@@ -58,6 +67,12 @@ class Layout:
 
 def root_name(head: bytes) -> str | None:
     """The root element's local name, after any BOM, XML declaration, comments and DOCTYPE."""
+    found = _ROOT_TAG.match(*_after_prolog(head))
+    return found.group(1).decode("ascii", errors="replace") if found else None
+
+
+def _after_prolog(head: bytes) -> tuple[bytes, int]:
+    """The head (as UTF-8) and where its prolog ends."""
     for bom, encoding in _BOMS.items():
         if head.startswith(bom):
             head = head[len(bom) :].decode(encoding, errors="ignore").encode()
@@ -65,8 +80,19 @@ def root_name(head: bytes) -> str | None:
     position = 0
     while item := _PROLOG_ITEM.match(head, position):
         position = item.end()
-    found = _ROOT_TAG.match(head, position)
-    return found.group(1).decode("ascii", errors="replace") if found else None
+    return head, position
+
+
+def _check_head(head: bytes, layout: Layout, display: str) -> None:
+    """Refuse at its first bytes a file whose first tag runs past the head: no report's root
+    tag is kilobytes long, but junk can be (300 MB of it would otherwise be read to the cap)."""
+    text, position = _after_prolog(head)
+    rest = text[position:].lstrip()
+    if len(head) < SNIFF_BYTES or _ROOT_TAG.match(text, position) is not None:
+        return
+    if rest[:1] == b"<" and rest[1:2] not in b"!?":
+        message = f"not {layout.kind}: no root element tag within the first {SNIFF_BYTES} bytes"
+        raise EvidenceError(Position(display), message)
 
 
 def read_records(
@@ -90,10 +116,15 @@ def read_records(
     reader.listen(parser.parser)
     try:
         with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                parser.feed(chunk)
+            _check_head(handle.read(SNIFF_BYTES), layout, display)
+            handle.seek(0)
+            _feed(handle, parser)
         parser.close()
         return reader.found
+    except _TooLong as exc:
+        limit = MAX_TOKEN // (1024 * 1024)
+        message = f"an XML tag, comment or instruction longer than {limit} MiB; refused"
+        raise EvidenceError(_expat_position(parser, display), message) from exc
     except _TooDeep as exc:
         message = f"elements nested more than {MAX_DEPTH} deep; this is not {layout.kind}"
         raise EvidenceError(_expat_position(parser, display), message) from exc
@@ -117,6 +148,30 @@ def read_records(
         raise EvidenceError(Position(display), f"unreadable XML: {exc}") from exc
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _feed(handle: BinaryIO, parser: DefusedXMLParser) -> None:
+    """The file to expat, in time bounded by its length whatever its tokens.
+
+    expat rescans a token it has not seen the end of from its start on every feed: a 15 MB
+    attribute fed 64 KiB at a time was 240 rescans of up to 15 MB. Each feed here is at
+    least as long as the unfinished token expat holds (the bytes since its current
+    position), so the token doubles between feeds and they add up to twice its length; a
+    token past MAX_TOKEN is refused as soon as a feed shows it.
+    """
+    expat = parser.parser
+    fed = pending = 0
+    # Near the cap the feeds shrink again, so a token cannot pass it inside one feed.
+    while chunk := handle.read(max(_CHUNK, min(pending, MAX_TOKEN - pending))):
+        parser.feed(chunk)
+        fed += len(chunk)
+        pending = fed - max(expat.CurrentByteIndex, 0)
+        if pending > MAX_TOKEN:
+            raise _TooLong
+
+
+class _TooLong(Exception):
+    """A token longer than MAX_TOKEN: expat's position is still its start."""
 
 
 class _TooDeep(Exception):

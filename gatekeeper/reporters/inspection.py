@@ -96,6 +96,8 @@ def _metrics(parsed: ParsedFile) -> list[str]:
         kind = f" ({metric.kind})" if metric.kind else ""
         lines.append(f"    {_quoted(plain(metric.label))}{kind}")
         lines.append(f"        {plain(_stats(metric))}")
+        if metric.failures:  # what makes a benchmark on it fail unless it says expect_failures
+            lines.append(f"        FAILED: {plain('; '.join(metric.failures))}")
     if len(metrics) > MAX_ROWS:
         lines.append(f"    … and {len(metrics) - MAX_ROWS} more")
     return lines

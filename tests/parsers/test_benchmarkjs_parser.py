@@ -60,7 +60,7 @@ def test_zero_runs_has_no_statistics(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (
-            "fib(10) x 1,431,759 ops/sec ±0.74% (93 runs sampled)\nfib(20) x 12,146 ops/sec ±0.3",
+            "fib(10) x 1,431,759 ops/sec ±0.74% (93 runs sampled)\nfib(20) x 12,146 ops/sec ±0.3\n",
             "x.txt:2: cannot read this result line",
         ),
         ("Fastest is fib(10)\n", "x.txt: no Benchmark.js result found"),

@@ -178,6 +178,7 @@ HEAD = (
 )
 ROW = "fib 15                                           5            15     241.05 us\n"
 MEAN = "                                        3.14993 us    3.12949 us    3.16784 us\n"
+TOTALS = "=" * 79 + "\ntest cases: 1 | 1 passed\nassertions: - none -\n\n"
 
 
 def error_for(tmp_path: Path, content: str | bytes) -> str:
@@ -211,6 +212,14 @@ def error_for(tmp_path: Path, content: str | bytes) -> str:
         ),
         ("All tests passed (3 assertions in 1 test case)\n", "catch.txt: no Catch2 benchmark"),
         ("", "catch.txt: no Catch2 benchmark table"),
+        (
+            HEAD + ROW + MEAN + MEAN + "\n",
+            "catch.txt:8: the output ends before Catch2's totals ('test cases: ...'): truncated?",
+        ),
+        (
+            HEAD + ROW + MEAN + MEAN + TOTALS + HEAD + ROW + MEAN + MEAN,
+            "catch.txt:18: the output ends before Catch2's totals",
+        ),
         (HEAD.encode() + b"fib \xff 15  5  15  241 us\n", "catch.txt:5:5: not valid UTF-8"),
     ],
 )
@@ -221,7 +230,7 @@ def test_broken_tables_name_the_line(tmp_path: Path, content: str | bytes, messa
 def test_hostile_lines_cost_linear_time(tmp_path: Path) -> None:
     path = tmp_path / "catch.txt"
     nasty = [":1" * 30_000 + ":", "1 " * 30_000, " ".join(["1 ns"] * 12_000) + " x", "x-" * 30_000]
-    path.write_text(HEAD + "\n".join(nasty) + "\n" + HEAD + ROW + MEAN + MEAN)
+    path.write_text(HEAD + "\n".join(nasty) + "\n" + HEAD + ROW + MEAN + MEAN + TOTALS)
     started = time.perf_counter()
     parsed = catch2.parse(path, "catch.txt")
     assert time.perf_counter() - started < 2
@@ -230,7 +239,7 @@ def test_hostile_lines_cost_linear_time(tmp_path: Path) -> None:
 
 def test_stray_text_keeps_to_a_bound(tmp_path: Path) -> None:
     path = tmp_path / "catch.txt"
-    path.write_text(HEAD + "".join(f"part{i}\n" for i in range(1000)) + ROW + MEAN + MEAN)
+    path.write_text(HEAD + "".join(f"part{i}\n" for i in range(1000)) + ROW + MEAN + MEAN + TOTALS)
     (metric,) = catch2.parse(path, "catch.txt").metrics
     assert metric.name.startswith("part968 part969 ") and metric.name.endswith("part999 fib 15")
 

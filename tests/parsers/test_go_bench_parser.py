@@ -207,6 +207,8 @@ def test_a_long_unfinished_event_line_is_dropped_to_its_end(tmp_path: Path) -> N
         + event(log)
         + event("BenchmarkA-8 \t 10\t 999 ns/op\nBenchmarkA-8 ")
         + event("\t 10\t 7 ns/op\n")
+        + json.dumps({"Action": "pass", "Package": "p"})  # test2json ends every package so
+        + "\n"
     )
     (metric,) = parse(path).metrics
     assert list(metric.samples) == ns(5, 7)

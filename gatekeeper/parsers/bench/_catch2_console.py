@@ -5,13 +5,17 @@ v3.5) with its ``mean  low mean  high mean`` and ``std dev  low std dev  high st
 lines, each benchmark takes three lines: its name, samples, iterations and estimated run
 time; the mean and its low and high bounds; the standard deviation and its bounds.
 ``--benchmark-no-analysis`` prints one line instead: name, samples, iterations, mean.
+The output must end with Catch2's totals (``test cases: ...``) after its last table: an
+assertion that failed after a table is printed below it, and must not be cut off.
 
 Catch2 wraps a long name onto lines of its own, the last part sharing the line with the
 numbers. The parts are joined with a space, where Catch2 breaks a line when it can; a
 word it had to break with a hyphen (the part then fills the name column) is rejoined
 without it. An assertion printed while a benchmark runs interrupts the table, which Catch2
 reopens under a new header: the benchmark in progress continues there. A benchmark that
-failed (``Benchmark failed (...)``, or never reached its numbers) keeps no statistics.
+failed (``Benchmark failed (...)``, or never reached its numbers) keeps no statistics; that
+line, or an assertion that FAILED in the benchmark's test case (named by the header Catch2
+prints above its output), is a failure the tool recorded for it.
 Text the benchmarked code prints into a table is taken as part of the next name, so that
 benchmark is not found by its own name (the XML reporter keeps the two apart). Rows are
 read as whitespace-separated words, not with backtracking patterns, so a hostile line
@@ -20,6 +24,7 @@ costs time in proportion to its length.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -38,6 +43,7 @@ _SUBHEADERS = (
     re.compile(r"\s+std dev\s+low std dev\s+high std dev\s*$"),
 )
 _RULE = re.compile(r"([-=.~])\1{9,}\s*$")
+_TOTALS = re.compile(r"test cases: |All tests passed|No tests ran")
 _WORD = re.compile(r"\S+")
 _INT = re.compile(r"\d+")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|-?nan|[-+]?inf")
@@ -86,17 +92,33 @@ class ConsoleReader:
     display: str
     metrics: list[Metric] = field(default_factory=list)
     tables: int = 0
+    _cases: list[str | None] = field(default_factory=list)
+    """The test case each of ``metrics`` ran in (None before any test case header)."""
+    _failed_cases: dict[str | None, str] = field(default_factory=dict)
+    """Test case -> where an assertion in it FAILED: its benchmarks carry that failure."""
+    _case: str | None = None
+    _header: list[str] | None = None
+    """The lines of a test case header being read (between its two dashed rules)."""
     _state: str = "outside"  # or: header, table, interrupted (by an assertion)
     _expect: list[re.Pattern[str]] = field(default_factory=list)
     _analysis: bool = True
     _wrap: int = 0
     _names: deque[str] = field(default_factory=lambda: deque(maxlen=_NAME_LINES))
     _bench: _Bench | None = None
+    _totalled: bool = False
+    """Catch2's totals line came after the last table: the output is whole."""
 
     def feed(self, line: str, lineno: int) -> None:
-        """Take one line; text outside the tables (test case headers, totals) is ignored."""
+        """Take one line; text outside the tables (totals) is ignored."""
+        if _is_failure(line):
+            self._failed_cases.setdefault(
+                self._case, line.strip().removesuffix(" FAILED:").removesuffix(":")
+            )
+        if self._header is not None and not self._header and line.strip():
+            self._header.append(line)  # the test case's name; its sections follow
         if HEADER.match(line):
             self._open(line)
+            self._totalled = False
         elif self._state == "header":
             if not self._expect.pop(0).match(line):
                 raise line_error(self.display, lineno, "incomplete Catch2 benchmark table header")
@@ -105,8 +127,14 @@ class ConsoleReader:
             if self._bench is not None:
                 self._emit(self._bench, ())  # interrupted for good: no numbers follow
             self._state = "outside"
+            if line.startswith("-"):  # a test case header opens, or closes
+                if self._header is not None and self._header:
+                    self._case = self._header[0].strip()
+                self._header = [] if self._header is None else None
         elif self._state == "table":
             self._row(line, lineno)
+        elif _TOTALS.match(line):
+            self._totalled = True
 
     def finish(self, lineno: int) -> list[Metric]:
         """The benchmarks read; the file must not end inside one."""
@@ -117,7 +145,22 @@ class ConsoleReader:
         if not self.tables:
             message = "no Catch2 benchmark table: expected 'benchmark name  samples  iterations'"
             raise EvidenceError(Position(self.display), message)
-        return self.metrics
+        if not self._totalled:  # what failed after the last table would be lost
+            message = "the output ends before Catch2's totals ('test cases: ...'): truncated?"
+            raise line_error(self.display, lineno, message)
+        return [
+            self._with_case_failure(metric, case)
+            for metric, case in zip(self.metrics, self._cases, strict=True)
+        ]
+
+    def _with_case_failure(self, metric: Metric, case: str | None) -> Metric:
+        where = self._failed_cases.get(case)
+        if where is None or metric.failures:
+            return metric
+        said = (
+            f"test case {case!r} FAILED at {where}" if case else f"an assertion FAILED at {where}"
+        )
+        return dataclasses.replace(metric, failures=(said,))
 
     def _open(self, header: str) -> None:
         self.tables += 1
@@ -135,7 +178,7 @@ class ConsoleReader:
         if not words:
             self._names.clear()
         elif (failed := line.find(_FAILED)) >= 0:  # the last row of a table that then closes
-            self._emit(self._start(line[:failed].strip()), ())
+            self._emit(self._start(line[:failed].strip()), (), line[failed:].strip()[:200])
         elif _is_location(line):
             if bench is None and self._names:
                 self._start("")
@@ -182,7 +225,7 @@ class ConsoleReader:
             raise line_error(self.display, lineno, message, words[0].start() + 1)
         return value
 
-    def _emit(self, bench: _Bench, times: tuple[float, ...]) -> None:
+    def _emit(self, bench: _Bench, times: tuple[float, ...], failed: str = "") -> None:
         """A finished benchmark; without times (it failed) it keeps no statistics."""
         self._bench = None
         if not bench.parts:
@@ -193,7 +236,11 @@ class ConsoleReader:
             stats["count"] = Quantity(bench.samples, Dimension.COUNT)
             stats["iterations"] = Quantity(bench.iterations, Dimension.COUNT)
         name = _join(bench.parts, self._wrap)
-        self.metrics.append(Metric(name, {}, stats, "benchmark", (), self.display))
+        failures = (failed,) if failed else ()
+        self.metrics.append(
+            Metric(name, {}, stats, "benchmark", (), self.display, failures=failures)
+        )
+        self._cases.append(self._case)
 
     def _error(self, lineno: int, what: str) -> EvidenceError:
         name = _join(self._bench.parts if self._bench else [], self._wrap)
@@ -211,6 +258,11 @@ def _is(kind: str, word: str) -> bool:
     if kind == "u":
         return word in _SCALE
     return (_INT if kind == "i" else _NUMBER).fullmatch(word) is not None
+
+
+def _is_failure(line: str) -> bool:
+    """``file:line: FAILED:``: an assertion that failed (not ``FAILED - but was ok``)."""
+    return line.rstrip().endswith(" FAILED:") and _is_location(line)
 
 
 def _is_location(line: str) -> bool:

@@ -45,7 +45,8 @@ class Series:
     tags: dict[str, str]
     runs: int = 0
     iterations: int = 0
-    failed: bool = False
+    failures: list[str] = field(default_factory=list)
+    """What go test reported failed: the benchmark (``--- FAIL``) or its package."""
     times: array.array[float] = field(default_factory=lambda: array.array("d"))
     sums: dict[str, tuple[float, int, Dimension]] = field(default_factory=dict)
     """statistic -> (sum of values in base units, lines that had it, dimension)"""
@@ -66,10 +67,11 @@ class Series:
             self.sums[stat] = (total + value * factor, count + 1, dimension)
 
     def metric(self, source: str) -> Metric:
-        """The series; a benchmark that failed keeps no statistics, so nothing passes."""
+        """The series with what failed; one that never printed a result has no statistics."""
         aliases = (self.printed,) if self.printed != self.name else ()
-        if self.failed or not self.runs:
-            return Metric(self.name, self.tags, {}, "benchmark", aliases, source)
+        failures = tuple(self.failures)
+        if not self.runs:
+            return Metric(self.name, self.tags, {}, "benchmark", aliases, source, failures=failures)
         stats = {
             stat: Quantity(total / count, dimension)
             for stat, (total, count, dimension) in self.sums.items()
@@ -90,6 +92,7 @@ class Series:
             source=source,
             samples=ordered,
             sample_dimension=Dimension.TIME,
+            failures=failures,
         )
 
 

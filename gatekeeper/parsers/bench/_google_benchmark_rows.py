@@ -66,6 +66,8 @@ class Row:
     """TIME, or RATIO for a percentage aggregate."""
     failed: bool
     """The run errored or was skipped: its figures mean nothing."""
+    error: str | None = None
+    """What the library recorded when the run errored (``error_occurred``), in its words."""
     counters: dict[str, Quantity] = field(default_factory=dict)
     """Throughput, data rate, memory figures and user counters."""
 
@@ -97,8 +99,18 @@ def read_row(raw: object, display: str, where: str) -> Row:
         cpu_time=_scaled(_number(row, "cpu_time", display, where), factor),
         dimension=dimension,
         failed=row.get("error_occurred") is True or row.get("skipped") is True,
+        error=_error(row, display, where),
         counters=_counters(row, ratio),
     )
+
+
+def _error(row: dict[str, object], display: str, where: str) -> str | None:
+    if row.get("error_occurred") is not True:
+        return None
+    said = row.get("error_message", "")
+    said = _json.expect_str("" if said is None else said, display, f"{where}.error_message")
+    shown = said.strip().splitlines()[0][:200] if said.strip() else "no message"
+    return f"error_occurred: {shown}"
 
 
 def _time_factor(row: dict[str, object], display: str, where: str) -> float:

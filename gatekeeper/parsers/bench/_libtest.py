@@ -34,8 +34,10 @@ def read_line(line: str, lineno: int, display: str) -> Metric | None:
     match = BENCH_LINE.match(line)
     if match is None:
         failed = FAILED_LINE.match(line)
-        if failed is not None:  # no statistics: nothing can pass against it
-            return Metric(name=failed["name"], kind="benchmark", source=display)
+        if failed is not None:  # a failure the tool recorded, and no statistics
+            name = failed["name"]
+            said = (f"test {name} ... FAILED",)
+            return Metric(name=name, kind="benchmark", source=display, failures=said)
         if _STARTS_LIKE_BENCH.match(line):
             raise line_error(
                 display,

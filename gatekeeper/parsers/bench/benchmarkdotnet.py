@@ -8,7 +8,8 @@ the exporter's ``FullName``), with the benchmark's parameters and its job as tag
 ``throughput`` (operations per second: 1 / mean). ``Memory`` gives ``allocated`` (bytes per
 operation) and ``gen0`` / ``gen1`` / ``gen2`` (collections per 1,000 operations, as the
 summary table shows them). The ``Result`` measurements of the workload (time / operations)
-are the samples. A benchmark without statistics (it failed) has none, so nothing passes.
+are the samples. A benchmark without statistics (it failed) has none, so nothing passes,
+and that is a failure the tool recorded.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def _metric(raw: object, display: str, where: str) -> Metric:
         source=display,
         samples=samples if stats else (),
         sample_dimension=Dimension.TIME,
+        failures=() if stats else ("no Statistics: BenchmarkDotNet measured nothing",),
     )
 
 

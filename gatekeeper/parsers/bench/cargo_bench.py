@@ -4,9 +4,9 @@ Each benchmark line becomes a metric with ``avg`` (time per iteration, in second
 ``deviation`` (libtest's ``+/-``: the spread between the fastest and slowest iteration
 after outliers are trimmed), plus ``data_rate`` when the line ends in ``= N MB/s``.
 Units other than time per iteration (``cycles/iter`` from custom measurements) are kept
-as plain numbers. A benchmark that panicked (``... FAILED``) is kept without statistics,
-so nothing can pass against it. Criterion's ``--output-format bencher`` prints the same
-lines, and such a file is detected as this format.
+as plain numbers. A benchmark that panicked (``... FAILED``) is kept without statistics and
+with that line as a failure the tool recorded, so a benchmark judging it fails. Criterion's
+``--output-format bencher`` prints the same lines, and such a file is detected as this format.
 """
 
 from __future__ import annotations

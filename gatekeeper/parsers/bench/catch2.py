@@ -6,7 +6,8 @@ whose mean and standard deviation are in nanoseconds. A benchmark is named as wr
 the source and tagged with its test case; it also answers to its path, ``test case/
 section/.../benchmark``. Every benchmark carries that one tag, so a plain selector finds
 a name in any test case or section. A benchmark that threw has a ``<failed>`` child and
-keeps no statistics, even where Catch2 v2 still calls its test case a success.
+keeps no statistics, even where Catch2 v2 still calls its test case a success; that, and a
+test case that failed around its benchmarks, is a failure the tool recorded for them.
 
 Console (the default reporter; see ``_catch2_console``): the same statistics, read from
 the table Catch2 prints, under the same names. The table's rows do not carry their test
@@ -92,7 +93,9 @@ def _record(case: Element, ancestors: Sequence[Element], display: str) -> Record
         source=display,
     )
     metrics: list[Metric] = []
-    _benchmarks(case, name, (), display, metrics)
+    failed = status in (TestStatus.FAILED, TestStatus.ERROR)
+    around = (f"test case {name!r} {status.value}: {message or 'no message'}",) if failed else ()
+    _benchmarks(case, (name, around), (), display, metrics)
     return test, metrics
 
 
@@ -128,8 +131,12 @@ def _text(element: Element, name: str) -> str | None:
     return None if found is None else found.text
 
 
+Case = tuple[str, tuple[str, ...]]
+"""A test case's name, and its failure (when it failed) that every benchmark in it carries."""
+
+
 def _benchmarks(
-    parent: Element, case: str, sections: tuple[str, ...], display: str, found: list[Metric]
+    parent: Element, case: Case, sections: tuple[str, ...], display: str, found: list[Metric]
 ) -> None:
     for element in parent:
         tag = _xml.local(element.tag)
@@ -140,14 +147,18 @@ def _benchmarks(
             found.append(_metric(element, case, sections, display))
 
 
-def _metric(element: Element, case: str, sections: tuple[str, ...], display: str) -> Metric:
+def _metric(element: Element, in_case: Case, sections: tuple[str, ...], display: str) -> Metric:
     name = element.get("name", "")
+    case, failures = in_case
     tags = {"test_case": case}
     aliases = ("/".join((case, *sections, name)),)
-    failed = _xml.child(element, "failed") is not None
+    failed = _xml.child(element, "failed")
+    if failed is not None:
+        said = (failed.get("message") or _xml.first_line(failed.text) or "no message")[:200]
+        failures = (f"BENCHMARK {name!r} failed: {said}",)
     mean = _xml.child(element, "mean")
-    if failed or mean is None:
-        return Metric(name, tags, {}, "benchmark", aliases, display)
+    if failed is not None or mean is None:
+        return Metric(name, tags, {}, "benchmark", aliases, display, failures=failures)
     where = f"test case {case!r}, benchmark {name!r}"
     stats: dict[str, Quantity] = {}
     for (child, attribute), stat in _TIMES.items():
@@ -164,7 +175,7 @@ def _metric(element: Element, case: str, sections: tuple[str, ...], display: str
     counts = [_number(element, "outliers", a, display, where) for a in _OUTLIERS]
     if all(c is not None for c in counts):
         stats["outliers"] = Quantity(sum(c or 0 for c in counts), Dimension.COUNT)
-    return Metric(name, tags, stats, "benchmark", aliases, display)
+    return Metric(name, tags, stats, "benchmark", aliases, display, failures=failures)
 
 
 def _number(

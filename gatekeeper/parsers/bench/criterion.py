@@ -60,9 +60,11 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
 def _console(path: Path, display: str) -> tuple[Metric, ...]:
     reader = ConsoleReader(display)
     recognised = False
+    failures: dict[int, tuple[str, ...]] = {}  # a bencher line's FAILED, by result index
     for lineno, line in read_lines(path, display):
         bench = _libtest.read_line(line, lineno, display)
         if bench is not None:
+            failures[len(reader.results)] = bench.failures
             reader.results.append((bench.name, dict(bench.stats)))
         else:
             reader.feed(line, lineno)
@@ -74,8 +76,8 @@ def _console(path: Path, display: str) -> tuple[Metric, ...]:
             "bencher lines, or an estimates.json file",
         )
     return tuple(
-        Metric(name=name, stats=stats, kind="benchmark", source=display)
-        for name, stats in reader.results
+        Metric(name, {}, stats, "benchmark", source=display, failures=failures.get(index, ()))
+        for index, (name, stats) in enumerate(reader.results)
     )
 
 

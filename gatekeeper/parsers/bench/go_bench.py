@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers._text import terminated_lines
 from gatekeeper.parsers.bench._go_bench_results import (
     CONTINUATION,
     NAME_ONLY,
@@ -39,6 +40,9 @@ _HEADER = re.compile(r"(goos|goarch|pkg|cpu): \S")
 _EVENT = re.compile(r'\{\s*"Time"\s*:|\{\s*"Action"\s*:')
 _EVENT_OUTPUT = re.compile(r'"Output"\s*:\s*"(?:goos: |goarch: |pkg: |Benchmark)')
 _FAIL = re.compile(r"--- FAIL: (Benchmark\S*)")
+_PACKAGE_FAIL = re.compile(r"FAIL(?:\t\S+\t.*)?\s*$")
+"""``FAIL`` after a package's results, and ``FAIL<tab>pkg<tab>0.1s``: the package failed."""
+_LOG = re.compile(r"\s+(\S+\.go:\d+: \S.*?)\s*$")
 
 
 def detect(head: bytes) -> bool:
@@ -65,19 +69,25 @@ def detect(head: bytes) -> bool:
 
 @dataclass
 class _Stream:
-    """The state of one package's output: its header and a result cut short."""
+    """The state of one package's output: its header, a result cut short, its end."""
 
     pkg: str | None = None
     pending: str | None = None
+    said: str | None = None
+    """The last log line (``file_test.go:12: message``) since the pending name."""
     partial: str = ""
     dropping: bool = False
     """The line in progress grew past MAX_PARTIAL: skip it up to its newline."""
+    ended: bool = False
+    """test2json's last event of the package (pass, fail or skip) has been read."""
 
 
 @dataclass
 class _Reader:
     display: str
     series: dict[tuple[str | None, str, str], Series] = field(default_factory=dict)
+    failed_packages: set[str | None] = field(default_factory=set)
+    """Packages (as their ``pkg:`` header names them) go test reported as failed."""
 
     def line(self, text: str, stream: _Stream, number: int) -> None:
         if text.startswith("pkg: "):
@@ -86,22 +96,47 @@ class _Reader:
         found = RESULT.fullmatch(text)
         measured = pairs(found.group(3)) if found else None
         if found and measured is not None:
-            stream.pending = None
+            stream.pending = stream.said = None
             self._series(found.group(1), stream, number).add(int(found.group(2)), measured)
             return
         rest = CONTINUATION.fullmatch(text)
         measured = pairs(rest.group(2)) if rest else None
         if rest and measured is not None and stream.pending:
             self._series(stream.pending, stream, number).add(int(rest.group(1)), measured)
-            stream.pending = None
+            stream.pending = stream.said = None
             return
-        failed = _FAIL.match(text.strip())
+        failed = _FAIL.search(text)
         if failed:
-            self._series(failed.group(1), stream, number).failed = True
+            self.fail(failed.group(1), stream, number)
+            return
+        if _PACKAGE_FAIL.match(text):
+            self.failed_packages.add(stream.pkg)
+            return
+        if (logged := _LOG.match(text)) is not None and stream.pending:
+            stream.said = logged.group(1)[:200]
             return
         named = NAME_ONLY.match(text)
         if named and (len(text) == named.end(1) or text[named.end(1)].isspace()):
-            stream.pending = named.group(1)
+            stream.pending, stream.said = named.group(1), None
+
+    def fail(self, printed: str, stream: _Stream, number: int) -> None:
+        """``--- FAIL: name`` (or test2json's fail action for it): the series whose name line
+        is pending, the procs setting the name gives, or else every procs setting of it in
+        the package; it gets a series even without a result."""
+        name, _ = split_name(printed)
+        words = f"--- FAIL: {printed}" + (f" ({stream.said})" if stream.said else "")
+        pending = stream.pending or ""
+        if split_name(pending)[0] == name:
+            targets = [self._series(pending, stream, number)]
+        elif printed != name:
+            targets = [self._series(printed, stream, number)]
+        else:
+            targets = [
+                s for (pkg, n, _), s in self.series.items() if (pkg, n) == (stream.pkg, name)
+            ]
+        for series in targets or [self._series(printed, stream, number)]:
+            if not any(f.startswith("--- FAIL: ") for f in series.failures):
+                series.failures.append(words)
 
     def _series(self, printed: str, stream: _Stream, number: int) -> Series:
         name, procs = split_name(printed)
@@ -114,6 +149,15 @@ class _Reader:
             tags = {"procs": procs} if stream.pkg is None else {"procs": procs, "pkg": stream.pkg}
             found = self.series[key] = Series(name, printed, tags)
         return found
+
+    def metrics(self) -> tuple[Metric, ...]:
+        """Every series. A package go test reported as failed, with no benchmark of its own
+        that failed (a panic, a timeout, a race, TestMain), fails every series in it."""
+        named = {pkg for (pkg, _, _), series in self.series.items() if series.failures}
+        for (pkg, _, _), series in self.series.items():
+            if pkg in self.failed_packages - named:
+                series.failures.append(f"go test reported FAIL for package {pkg or '(unnamed)'}")
+        return tuple(s.metric(self.display) for s in self.series.values())
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
@@ -128,21 +172,35 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
             # test2json writes one object per line; plain text never starts with one.
             json_mode = line.lstrip().startswith("{")
         if json_mode and line.lstrip().startswith("{"):
-            output = _event_output(line, display, number)
-            if output is not None:
-                package, chunk = output
-                if package not in events and len(events) >= MAX_SERIES:
-                    message = f"more than {MAX_SERIES} packages; this is not a bench run"
-                    raise EvidenceError(Position(display, number), message)
-                _feed(reader, events.setdefault(package, _Stream()), chunk, number)
+            package, event = _event(line, display, number)
+            if package not in events and len(events) >= MAX_SERIES:
+                message = f"more than {MAX_SERIES} packages; this is not a bench run"
+                raise EvidenceError(Position(display, number), message)
+            _take(reader, events.setdefault(package, _Stream()), event, number)
             continue
         # Text, or what `go test -json` let through unwrapped (build errors on stderr).
         reader.line(line, text_stream, number)
-    for stream in events.values():  # a last line without its newline
-        if stream.partial and not stream.dropping:
-            reader.line(stream.partial, stream, number)
-    metrics = tuple(s.metric(display) for s in reader.series.values())
-    return ParsedFile(path=display, format=NAME, metrics=metrics)
+    for package, stream in events.items():
+        if (stream.partial and not stream.dropping) or not stream.ended:
+            what = "ends inside a line" if stream.ended else "ends before its pass or fail event"
+            message = (
+                f"the output of package {package or '(unnamed)'} {what}: the file is truncated"
+            )
+            raise EvidenceError(Position(display, number), message)
+    return ParsedFile(path=display, format=NAME, metrics=reader.metrics())
+
+
+def _take(reader: _Reader, stream: _Stream, event: dict[str, object], number: int) -> None:
+    """One test2json event: output text, a benchmark's failure, or the package's end."""
+    action, test, output = event.get("Action"), event.get("Test"), event.get("Output")
+    if action == "output" and isinstance(output, str):
+        _feed(reader, stream, output, number)
+    elif action == "fail" and isinstance(test, str) and test.startswith("Benchmark"):
+        reader.fail(test, stream, number)
+    elif action in ("pass", "fail", "skip") and test is None:
+        stream.ended = True
+        if action == "fail":
+            reader.failed_packages.add(stream.pkg)
 
 
 def _feed(reader: _Reader, stream: _Stream, chunk: str, number: int) -> None:
@@ -156,8 +214,8 @@ def _feed(reader: _Reader, stream: _Stream, chunk: str, number: int) -> None:
         stream.partial, stream.dropping = "", True
 
 
-def _event_output(line: str, display: str, number: int) -> tuple[str, str] | None:
-    """(package, text) of a test2json ``output`` event; None for other events."""
+def _event(line: str, display: str, number: int) -> tuple[str, dict[str, object]]:
+    """(package, event) of one test2json line."""
     try:
         event = json.loads(line)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
@@ -165,35 +223,12 @@ def _event_output(line: str, display: str, number: int) -> tuple[str, str] | Non
         raise EvidenceError(Position(display, number), message) from exc
     if not isinstance(event, dict):
         raise EvidenceError(Position(display, number), "a test2json event must be an object")
-    output = event.get("Output")
-    if event.get("Action") != "output" or not isinstance(output, str):
-        return None
     package = event.get("Package")
-    return (package if isinstance(package, str) else "", output)
+    return (package if isinstance(package, str) else ""), event
 
 
 def _lines(path: Path, display: str) -> Iterator[tuple[int, str]]:
-    """Numbered lines without their line break, strictly UTF-8, overlong ones skipped."""
-    try:
-        with path.open("rb") as handle:
-            number = 0
-            while raw := handle.readline(MAX_LINE + 1):
-                number += 1
-                if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                    while (rest := handle.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                        pass
-                    continue
-                if number == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
-                yield number, _decode(raw, display, number).rstrip("\r\n")
-    except OSError as exc:
-        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
-
-
-def _decode(raw: bytes, display: str, number: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
-        raise EvidenceError(Position(display, number, column), message) from exc
+    """Numbered lines without their line break; overlong ones (log output) are skipped."""
+    lines = terminated_lines(path, display, max_line=MAX_LINE, max_bytes=None, skip_overlong=True)
+    for number, text in lines:
+        yield number, text.rstrip("\r\n")

@@ -11,7 +11,9 @@ Each run becomes these series, so a selector without tags means the run itself:
   (``aggregate_unit: percentage``) is a ratio, not a time.
 - ``name{repetition:N}``: one repetition's iteration row, when there are several.
 
-A run with an errored or skipped row keeps no statistics, so nothing passes against it.
+A run with an errored or skipped row keeps no statistics, so nothing passes against it; an
+errored one (``error_occurred``) also carries the library's ``error_message`` as a failure
+the tool recorded, so a benchmark judging it fails rather than waits for evidence.
 """
 
 from __future__ import annotations
@@ -67,18 +69,20 @@ def _series(run_name: str, rows: list[Row], display: str) -> list[Metric]:
         message = f"benchmark {run_name!r} has two {twice!r} aggregate rows"
         raise EvidenceError(Position(display), message)
     failed = any(r.failed for r in rows)
+    errors = tuple(dict.fromkeys(r.error for r in rows if r.error is not None))
     found: list[Metric] = []
     if iterations or "mean" in aggregates:
         stats = {} if failed else _run_stats(iterations, aggregates)
         times = sorted(r.real_time for r in iterations if r.real_time is not None)
         samples = array.array("d", times)
-        found.append(_metric(run_name, {}, stats, display, () if failed else samples))
+        found.append(_metric(run_name, {}, stats, display, () if failed else samples, errors))
     if len(iterations) > 1:
         for row in iterations:
             tags = {"repetition": str(row.repetition)}
-            found.append(_metric(run_name, tags, _row_stats(row), display))
+            found.append(_metric(run_name, tags, _row_stats(row), display, (), errors))
     for name, row in aggregates.items():
-        found.append(_metric(run_name, {"aggregate": str(name)}, _row_stats(row), display))
+        tags = {"aggregate": str(name)}
+        found.append(_metric(run_name, tags, _row_stats(row), display, (), errors))
     return found
 
 
@@ -88,6 +92,7 @@ def _metric(
     stats: dict[str, Quantity],
     display: str,
     samples: Sequence[float] = (),
+    failures: tuple[str, ...] = (),
 ) -> Metric:
     return Metric(
         name=name,
@@ -97,6 +102,7 @@ def _metric(
         source=display,
         samples=samples,
         sample_dimension=Dimension.TIME,
+        failures=failures,
     )
 
 

@@ -1,7 +1,9 @@
 """hyperfine ``--export-json`` files: one metric per benchmarked command, times in seconds.
 
 hyperfine keeps every run's wall-clock time in ``times``; they become the metric's samples,
-so any p(N) can be asked of a command. Parameter-scan values become tags.
+so any p(N) can be asked of a command. Parameter-scan values become tags. ``exit_codes``
+(written when ``--ignore-failure`` let failing runs through) give ``error_rate``, and any
+non-zero code is a failure the tool recorded: the command did not do its work.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ def _metric(raw: object, display: str, where: str) -> Metric:
     exit_codes = result.get("exit_codes")
     if exit_codes is not None:
         exit_codes = _json.expect_list(exit_codes, display, f"{where}.exit_codes")
+        for index, code in enumerate(exit_codes):
+            if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+                here = f"{where}.exit_codes[{index}]"
+                raise _json.shape_error(display, here, "an exit code or null", code)
     tags = _parameters(result.get("parameters"), display, f"{where}.parameters")
     stats: dict[str, Quantity] = {}
     for key, names in _TIME_FIELDS.items():
@@ -66,10 +72,13 @@ def _metric(raw: object, display: str, where: str) -> Metric:
         return Metric(name=command, tags=tags, kind="benchmark", source=display)
     if runs is not None:
         stats["count"] = Quantity(runs, Dimension.COUNT)
+    failures: tuple[str, ...] = ()
     if exit_codes:
         # A run killed by a signal has a null exit code; it failed as much as a non-zero one.
-        failed = sum(1 for code in exit_codes if code != 0)
-        stats["error_rate"] = Quantity(failed / len(exit_codes), Dimension.RATIO)
+        failed = [code for code in exit_codes if code != 0]
+        stats["error_rate"] = Quantity(len(failed) / len(exit_codes), Dimension.RATIO)
+        if failed:
+            failures = (_exits(failed, len(exit_codes)),)
     memory = _samples(result.get("memory_usage_byte"), display, f"{where}.memory_usage_byte")
     if memory:
         stats["memory"] = Quantity(memory[-1], Dimension.SIZE)
@@ -81,7 +90,15 @@ def _metric(raw: object, display: str, where: str) -> Metric:
         source=display,
         samples=times or (),
         sample_dimension=Dimension.TIME,
+        failures=failures,
     )
+
+
+def _exits(failed: list[object], runs: int) -> str:
+    """hyperfine's failed runs in words: how many, and with which exit codes."""
+    codes = sorted({"killed by a signal" if c is None else str(c)[:20] for c in failed})
+    shown = ", ".join(codes[:5]) + (", ..." if len(codes) > 5 else "")
+    return f"{len(failed)} of {runs} runs exited non-zero (exit code {shown})"
 
 
 def _samples(raw: object, display: str, where: str) -> array.array[float] | None:

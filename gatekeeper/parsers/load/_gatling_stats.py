@@ -1,4 +1,8 @@
-"""One Gatling statistics block (total / ok / ko columns) as three series in base units."""
+"""One Gatling statistics block (total / ok / ko columns) as three series in base units.
+
+KO requests are data (the ``{status:ko}`` series, ``error_rate``); a block whose every
+request was KO gives its plain series that as a failure the tool recorded.
+"""
 
 from __future__ import annotations
 
@@ -57,9 +61,13 @@ def series(
     for column in _COLUMNS:
         stats = _stats(block, column, slots, ranks, display, where)
         tags = {} if column == "total" else {"status": column}
-        metrics.append(
-            Metric(name=name, tags=tags, stats=stats, kind=kind, aliases=aliases, source=display)
-        )
+        failures: tuple[str, ...] = ()
+        rate = stats.get("error_rate")
+        if rate is not None and rate.value >= 1:
+            failures = (
+                f"every request failed: KO {stats['count'].value:g} of {stats['count'].value:g}",
+            )
+        metrics.append(Metric(name, tags, stats, kind, aliases, display, failures=failures))
     return metrics
 
 

@@ -3,7 +3,10 @@
 The legacy export and the handleSummary object map metric keys
 (``name{tag:value,...}``) to statistics; k6 v1's machine-readable summary lists
 them under ``results.metrics`` (see _k6_results). Values are converted to base
-units so a threshold in ms compares with k6's milliseconds.
+units so a threshold in ms compares with k6's milliseconds. k6's own verdict on each of
+its thresholds becomes a test (suite ``thresholds``, class the metric key, name the
+expression), as Gatling's assertions do, so ``tests: {from: ...}`` requires them all to
+hold; the machine-readable summary carries no thresholds.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers import _json
 from gatekeeper.parsers.load import _k6_results
 from gatekeeper.parsers.load._k6_units import KINDS, quantity
 from gatekeeper.units import Quantity
 
 NAME = "k6"
+THRESHOLD_SUITE = "thresholds"
+"""The suite of the tests k6's own thresholds become: class the metric, name the expression."""
 
 # The export shape does not say what a trend contains; these built-in trends are in ms.
 _TIME_TRENDS = frozenset(
@@ -69,7 +74,37 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         return ParsedFile(path=display, format=NAME, metrics=_k6_results.metrics(root, display))
     metrics = _json.expect_object(root.get("metrics"), display, "metrics")
     parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics.items())
-    return ParsedFile(path=display, format=NAME, metrics=parsed)
+    tests = tuple(
+        test
+        for key, raw in metrics.items()
+        for test in _thresholds(key, _json.expect_object(raw, display, f"metrics.{key}"), display)
+    )
+    return ParsedFile(path=display, format=NAME, tests=tests, metrics=parsed)
+
+
+def _thresholds(key: str, body: dict[str, object], display: str) -> list[TestResult]:
+    """k6's own verdict on each threshold of a metric, as a test: ``--summary-export`` writes
+    ``{"p(95)<250": true}`` where true means the threshold FAILED; handleSummary's data
+    writes ``{"p(95)<250": {"ok": false}}``."""
+    if body.get("thresholds") is None:
+        return []
+    where = f"metrics.{key}.thresholds"
+    found = []
+    for expression, raw in _json.expect_object(body["thresholds"], display, where).items():
+        here = f"{where}.{expression}"
+        if isinstance(raw, dict):
+            ok = raw.get("ok")
+            if not isinstance(ok, bool):
+                raise _json.shape_error(display, f"{here}.ok", "true or false", ok)
+        elif isinstance(raw, bool):
+            ok = not raw  # the export's true means "crossed": the threshold failed
+        else:
+            raise _json.shape_error(display, here, "true, false or {ok: ...}", raw)
+        message = None if ok else f"k6 threshold {expression!r} on {key} failed"
+        status = TestStatus.PASSED if ok else TestStatus.FAILED
+        found.append(TestResult(THRESHOLD_SUITE, key, expression, None, None, status,
+                                message=message, source=display))  # fmt: skip
+    return found
 
 
 def _split_key(key: str) -> tuple[str, dict[str, str]] | None:

@@ -15,7 +15,9 @@
 - ``PREFIX_exceptions.csv`` is recognised and holds no series.
 
 "N/A" (Locust's word for no data) leaves a statistic out, and a series with no
-requests has no statistics at all, so nothing can pass against it.
+requests has no statistics at all, so nothing can pass against it. Failed requests are
+data (``fails``, ``error_rate``); a series whose every request failed also carries that as
+a failure the tool recorded.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers._text import Row, csv_rows, fixed_width
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "locust"
@@ -59,8 +62,6 @@ _HISTORY_COLUMNS = {f"Total {c}": s for c, s in _STATS_COLUMNS.items() if c != "
 _PERCENTILE = re.compile(r"(\d+(?:\.\d+)?)%")
 _BOM = "\ufeff"
 
-Row = tuple[int, list[str]]  # a record and the line it starts on
-
 
 def detect(head: bytes) -> bool:
     """A first line that is one of Locust's CSV headers."""
@@ -74,29 +75,25 @@ def detect(head: bytes) -> bool:
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read one Locust CSV file; which one it is comes from its header."""
-    try:
-        with path.open("rb") as handle:
-            rows = _rows(handle, display)
-            _, header = next(rows, (1, []))
-            kind = _kind(header)
-            if kind is None:
-                expected = " or ".join(",".join(h[:2]) + ",..." for h in _HEADERS.values())
-                raise EvidenceError(
-                    Position(display, 1, 1), f"not a Locust CSV file: expected a header {expected}"
-                )
-            columns = {name: index for index, name in reversed(list(enumerate(header)))}
-            records = _sized(rows, len(header), display)
-            if kind == "stats":
-                stat_columns = _stat_columns(columns, _STATS_COLUMNS)
-                metrics = [_metric(row, columns, stat_columns, display, n) for n, row in records]
-            elif kind == "history":
-                metrics = _history(records, columns, display)
-            elif kind == "failures":
-                metrics = _failures(records, columns, display)
-            else:
-                metrics = []
-    except OSError as exc:
-        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    rows = csv_rows(path, display, MAX_LINE)
+    _, header = next(rows, (1, []))
+    kind = _kind(header)
+    if kind is None:
+        expected = " or ".join(",".join(h[:2]) + ",..." for h in _HEADERS.values())
+        raise EvidenceError(
+            Position(display, 1, 1), f"not a Locust CSV file: expected a header {expected}"
+        )
+    columns = {name: index for index, name in reversed(list(enumerate(header)))}
+    records = fixed_width(rows, len(header), display)
+    if kind == "stats":
+        stat_columns = _stat_columns(columns, _STATS_COLUMNS)
+        metrics = [_metric(row, columns, stat_columns, display, n) for n, row in records]
+    elif kind == "history":
+        metrics = _history(records, columns, display)
+    elif kind == "failures":
+        metrics = _failures(records, columns, display)
+    else:
+        metrics = []
     return ParsedFile(path=display, format=NAME, metrics=tuple(metrics))
 
 
@@ -180,16 +177,20 @@ def _metric(
         if number is not None:
             stats[column.stat] = Quantity(number / column.divisor, column.dimension)
     count = stats.get("count")
+    failures: tuple[str, ...] = ()
     if count is None or count.value == 0:
         stats = {}  # fail closed: no requests, nothing to pass against
     elif "fails" in stats:
         stats["error_rate"] = Quantity(stats["fails"].value / count.value, Dimension.RATIO)
+        if stats["fails"].value >= count.value:
+            failures = (f"every request failed ({count.value:g} of {count.value:g})",)
     return Metric(
         name=row[columns["Name"]],
         tags={"method": method} if method else {},
         stats=stats,
         kind="request",
         source=display,
+        failures=failures,
     )
 
 
@@ -206,44 +207,3 @@ def _number(text: str, column: str, display: str, line: int) -> float | None:
             Position(display, line), f"{column} is {shown!r}, expected a number or N/A"
         )
     return number
-
-
-def _sized(rows: Iterator[Row], width: int, display: str) -> Iterator[Row]:
-    """The records, each checked to have as many fields as the header."""
-    for line, row in rows:
-        if len(row) != width:
-            hint = " (is the file truncated?)" if len(row) < width else ""
-            raise EvidenceError(
-                Position(display, line),
-                f"expected {width} fields as the header names, found {len(row)}{hint}",
-            )
-        yield line, row
-
-
-def _rows(handle: BinaryIO, display: str) -> Iterator[Row]:
-    """Records with the line each starts on; lines are bounded and strictly UTF-8."""
-
-    def lines() -> Iterator[str]:
-        number = 0
-        while raw := handle.readline(MAX_LINE + 1):
-            number += 1
-            if len(raw) > MAX_LINE:
-                message = f"line longer than {MAX_LINE // 1024} KiB; this is not a Locust row"
-                raise EvidenceError(Position(display, number), message)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-                message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
-                raise EvidenceError(Position(display, number, column), message) from exc
-            yield text.removeprefix(_BOM) if number == 1 else text
-
-    reader = csv.reader(lines())
-    start = 1
-    try:
-        for row in reader:
-            if row:
-                yield start, row
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise EvidenceError(Position(display, start), f"malformed CSV: {exc}") from exc

@@ -5,7 +5,8 @@ latency, ``count`` (requests), ``throughput`` (successful requests per second),
 ``request_rate`` (requests sent per second: vegeta's ``rate``), ``success`` and
 ``error_rate`` (1 - success) as ratios, ``bytes_in`` / ``bytes_out`` (totals),
 ``duration`` (of the attack) and ``wait`` (for the last responses). A report of no
-requests has no statistics, so nothing can pass against it.
+requests has no statistics, so nothing can pass against it; a success ratio of 0 (every
+request failed) is a failure the tool recorded.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         stats = _json_stats(path, display)
     else:
         stats = read_text_report(read_lines(path, display), display)
-    metric = Metric(name=NAME, stats=finish(stats), kind="request", source=display)
+    stats = finish(stats)
+    failed = "success" in stats and stats["success"].value <= 0
+    said = (f"every request failed (success 0 of {stats['count'].value:g})",) if failed else ()
+    metric = Metric(name=NAME, stats=stats, kind="request", source=display, failures=said)
     return ParsedFile(path=display, format=NAME, metrics=(metric,))
 
 

@@ -7,7 +7,8 @@ and MB are binary, 1024-based), ``http_errors`` (the 'Non-2xx or 3xx responses' 
 status 400 and above), ``socket_errors`` (connect + read + write + timeout) and
 ``error_rate`` = (http_errors + socket_errors) / (requests + socket_errors): every
 socket error is an attempt that failed. A run that completed no request has no
-statistics, so nothing can pass against it.
+statistics, so nothing can pass against it; a run whose every request failed carries that
+as a failure the tool recorded.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
             stats["data_rate"] = Quantity(rate, Dimension.DATA_RATE)
     if url is None:
         raise EvidenceError(Position(display), "not wrk output: no 'Running ... test @ URL' line")
-    if requests is None:
-        message = "the wrk report ends before its summary line ('N requests in T, S read')"
+    if requests is None or "data_rate" not in stats:
+        # wrk ends every report with Transfer/sec, after the error counts it may print.
+        line = "'N requests in T, S read'" if requests is None else "Transfer/sec"
+        message = f"the wrk report ends before its {line} line: the file is truncated"
         raise line_error(display, last, message)
     metric = Metric(
         name=url,
@@ -100,8 +103,18 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         kind="request",
         aliases=(NAME,),
         source=display,
+        failures=_all_failed(stats, requests),
     )
     return ParsedFile(path=display, format=NAME, metrics=(metric,))
+
+
+def _all_failed(stats: dict[str, Quantity], requests: float) -> tuple[str, ...]:
+    """wrk's count of errors, when they are every request it made."""
+    http = stats.get("http_errors", Quantity(0, Dimension.COUNT)).value
+    sockets = stats.get("socket_errors", Quantity(0, Dimension.COUNT)).value
+    if requests + sockets == 0 or http + sockets < requests + sockets:
+        return ()
+    return (f"every request failed ({http:g} non-2xx or 3xx responses, {sockets:g} socket errors)",)
 
 
 def _pairs(match: re.Match[str]) -> list[tuple[str, str]]:
