@@ -95,7 +95,7 @@ UNIT = ("shards", 0, "artifacts", "unit")
         (("sha",), "HEAD", "b.json: not a gatekeeper bundle: sha: 'HEAD' does not match"),
         (("shards", 0, "name"), "a/b", "shards[0].name: 'a/b' does not match"),
         (("shards",), {"one": 1}, "shards: expected array, got object"),
-        (("bundle_version",), 2, "bundle_version: 1 was expected"),
+        (("bundle_version",), "2", "bundle_version: 2 was expected"),
         ((*UNIT, "surprise"), True, "Additional properties are not allowed ('surprise' was"),
     ],
     ids=["status", "line", "dimension", "digest", "sha", "shard", "shards", "version", "extra"],
@@ -104,6 +104,16 @@ def test_a_wrong_shape_is_named_by_its_key_path(
     bundle_text: str, path: tuple[Any, ...], value: Any, message: str
 ) -> None:
     assert message in _refused(_mutated(bundle_text, *path, value=value))
+
+
+def test_a_bundle_of_another_version_says_to_collect_again(bundle_text: str) -> None:
+    older = json.loads(bundle_text)
+    older.update(bundle_version=1, gatekeeper_version="0.1.0")
+    message = _refused(json.dumps(older).encode())
+    assert message == (
+        "b.json: bundle_version 1, written by gatekeeper 0.1.0; this gatekeeper reads "
+        "bundle_version 2: collect the bundles again with one version"
+    )
 
 
 def test_a_large_value_of_the_wrong_type_is_not_copied_into_the_message(bundle_text: str) -> None:

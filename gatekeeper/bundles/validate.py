@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from gatekeeper.bundles import BundleError
+from gatekeeper.bundles import BUNDLE_VERSION, BundleError
 from gatekeeper.resources import load_schema
 from gatekeeper.units import Dimension
 
@@ -192,6 +192,14 @@ def _problems(data: Any) -> Iterator[str]:
 
 def check_schema(data: Any, display: str) -> None:
     """Raise a BundleError naming the first problems by key path, if there are any."""
+    version = data.get("bundle_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version != BUNDLE_VERSION:
+        writer = data.get("gatekeeper_version")
+        by = f"gatekeeper {writer}" if isinstance(writer, str) else "another gatekeeper"
+        raise BundleError(
+            f"{display}: bundle_version {version}, written by {by}; this gatekeeper reads "
+            f"bundle_version {BUNDLE_VERSION}: collect the bundles again with one version"
+        )
     problems = _problems(data)
     shown = list(islice(problems, MAX_SHOWN))
     if shown:
