@@ -28,6 +28,14 @@ def corpus() -> Path:
     return CORPUS
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a pytest a test starts (pytest-benchmark runs): the suite runs
+    under pytest-xdist, and a child that inherits PYTEST_XDIST_WORKER thinks it is a worker
+    too, so pytest-benchmark disables itself."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
+    return {**inherited, **extra}
+
+
 def compare_or_regenerate(expected_file: Path, actual: str) -> None:
     """Exact comparison with an expected-output file (rewritten when regenerating)."""
     if REGENERATE:

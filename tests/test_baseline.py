@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -35,6 +34,7 @@ from gatekeeper.model import (
 from gatekeeper.results import Outcome
 from gatekeeper.threshold import ThresholdSyntaxError, parse_change, parse_threshold
 from gatekeeper.units import Dimension, Quantity
+from tests.conftest import child_env
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -256,7 +256,7 @@ def _pytest_benchmark(folder: Path, n: int, out: Path, *, only_here: bool) -> No
          "--benchmark-min-time=0.0005", "--benchmark-max-time=0.05",
          f"--benchmark-storage=file://{folder / 'storage'}", f"--benchmark-json={out}"],
         cwd=folder, capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},  # only the plugin named
+        env=child_env(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"),  # only the plugin named
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
 

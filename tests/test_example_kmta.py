@@ -14,6 +14,7 @@ from gatekeeper.cli import main
 from gatekeeper.findfiles import find_files
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
+from tests.conftest import child_env
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kmta"
 MATRIX = EXAMPLE / "gatekeeper.yml"
@@ -73,6 +74,7 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return out
