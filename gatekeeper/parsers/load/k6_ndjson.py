@@ -25,17 +25,18 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers.load import _k6_lines as lines
+from gatekeeper.parsers.load._k6_check import check_utf8, declarations, first_point, last_point
+from gatekeeper.parsers.load._k6_layout import tag_filter
 from gatekeeper.parsers.load._k6_lines import Block, LineError
-from gatekeeper.parsers.load._k6_scan import collect, tally_block
+from gatekeeper.parsers.load._k6_scan import collect
 from gatekeeper.parsers.load._k6_series import Series, Tally, series_metric, tally_metric
+from gatekeeper.parsers.load._k6_tally import tally_block
 
 NAME = "k6-ndjson"
 
 _HEAD = re.compile(
     rb'\{"(?:type":"(?:Metric|Point)"|metric":"[^"\\\n]{1,256}","type":"(?:Point|Metric)"),"data":\{'
 )
-_DECLARATION = b'\n{"type":"Metric",'
-_POINT_STARTS = (b'\n{"metric":', b'\n{"type":"Point"')
 
 
 def detect(head: bytes) -> bool:
@@ -68,47 +69,31 @@ class _Stream:
         self.tallies: dict[bytes, Tally] = {}
         self.first: tuple[bytes, int] | None = None
         self.last: tuple[bytes, int] | None = None
-        self.final: tuple[bytes, int] | None = None
+        self.any_line = False
         for request in self.requests:
             if not _is_glob(request.name):
                 self._plan(request.name)
 
     def read(self, handle: BufferedIOBase) -> tuple[Metric, ...]:
-        globs = any(_is_glob(r.name) for r in self.requests)
-        for block in lines.read_blocks(handle):
-            if globs:  # new names to plan for; else declarations are met on the way
-                self._declarations(block)
-            if self.requests:
-                for name, series in list(self.plan.items()):
-                    for decoded, offset in collect(block, name, series):
-                        self._declare(decoded, offset)
-            else:
-                for decoded, offset in tally_block(block, self.tallies):
+        if any(_is_glob(r.name) for r in self.requests):
+            # A pattern selects the metrics declared anywhere in the file, so all of them
+            # are known before any sample is read.
+            for block in lines.read_blocks(handle):
+                for decoded, offset in declarations(block):
                     self._declare(decoded, offset)
+            handle.seek(0)
+        for block in lines.read_blocks(handle):
+            if self.requests:
+                found = collect(block, self.plan)
+            else:
+                check_utf8(block)
+                found = tally_block(block, self.tallies)
+            for decoded, offset in found:
+                self._declare(decoded, offset)
             self._note_lines(block)
-        if self.final is None:
+        if not self.any_line:
             raise EvidenceError(Position(self.display), "no k6 lines: the file is empty")
-        # A truncated stream ends in a broken line, whatever metric it belongs to.
-        lines.point(lines.decode(*self.final), self.final[1])
         return self._metrics()
-
-    def _check_first_line(self, block: Block) -> None:
-        """Another format read as a k6 stream says so at its first line."""
-        start = 1
-        while start < block.end and block.data[start] in b" \t\r\n":
-            start += 1
-        if start < block.end:
-            raw, offset = self._copy(block, start)
-            lines.point(lines.decode(raw, offset), offset)
-
-    def _declarations(self, block: Block) -> None:
-        data, end = block.data, block.end
-        at = data.find(_DECLARATION, 0, end)
-        while at >= 0:
-            start, stop = block.line_at(at + 1)
-            offset = block.file_offset(start)
-            self._declare(lines.decode(data[start:stop], offset), offset)
-            at = data.find(_DECLARATION, stop, end)
 
     def _declare(self, decoded: dict[str, object], offset: int) -> None:
         name, kind, contains = lines.declaration(decoded, offset)
@@ -123,36 +108,14 @@ class _Stream:
         series = self.plan.setdefault(name, [])
         for request in self.requests:
             if fnmatchcase(name, request.name) and all(s.tags != request.tags for s in series):
-                needles = tuple(lines.quoted(k) + b":" + lines.quoted(v) for k, v in request.tags)
-                series.append(Series(name, request.tags, needles))
+                series.append(Series(name, request.tags, tag_filter(request.tags)))
 
     def _note_lines(self, block: Block) -> None:
-        """Keep the first and the last sample line (their times give the run's span) and
-        the last line of all; copied, as the block's buffer is reused."""
-        data, end = block.data, block.end
-        if self.final is None:
-            self._check_first_line(block)
+        """Keep the first and the last sample line: their times give the run's span."""
         if self.first is None:
-            found = [at for at in (data.find(s, 0, end) for s in _POINT_STARTS) if at >= 0]
-            if found:
-                self.first = self._copy(block, min(found) + 1)
-        # Sample lines are dense: the block's tail nearly always holds the last one.
-        tail = max(0, end - 65536)
-        at = max(data.rfind(s, tail, end) for s in _POINT_STARTS)
-        if at < 0:
-            at = max(data.rfind(s, 0, end) for s in _POINT_STARTS)
-        if at >= 0:
-            self.last = self._copy(block, at + 1)
-        stop = end - 1
-        while stop > 0 and data[stop - 1] in b" \t\r\n":
-            stop -= 1
-        if stop > 0:
-            self.final = self._copy(block, stop - 1)
-
-    @staticmethod
-    def _copy(block: Block, index: int) -> tuple[bytes, int]:
-        start, stop = block.line_at(index)
-        return bytes(block.data[start:stop]), block.file_offset(start)
+            self.first, seen = first_point(block)
+            self.any_line = self.any_line or seen
+        self.last = last_point(block) or self.last
 
     def _duration(self) -> float | None:
         if self.first is None or self.last is None:
@@ -160,8 +123,7 @@ class _Stream:
         times = []
         for raw, offset in (self.first, self.last):
             sample = lines.point(lines.decode(raw, offset), offset)
-            if sample is None:  # a declaration dressed as a sample: no span to tell
-                return None
+            assert sample is not None  # both were read as samples
             times.append(lines.timestamp(sample.time, offset))
         return times[1] - times[0] if times[1] > times[0] else None
 
@@ -170,7 +132,7 @@ class _Stream:
         if not self.requests:
             found = []
             for raw, tally in self.tallies.items():
-                name = raw.decode("utf-8", errors="replace")
+                name = raw.decode("utf-8", "surrogatepass")
                 kind, contains = self._kind(name)
                 found.append(tally_metric(name, {}, tally, kind, contains, duration, source))
             return tuple(found)
