@@ -1,6 +1,6 @@
 """Streaming statistics of every metric in a block of k6 lines (``gatekeeper inspect``).
 
-Every line is read here. One ``findall`` gives the (name, value) of every line in k6's
+Every line is read here. One ``split`` gives the (name, value) of every line in k6's
 own spelling, each proven valid JSON by the match (``_k6_layout``); when that accounts
 for every line of the block, the values are added up a metric at a time. A block with
 anything else in it (a declaration, another spelling, a blank or broken line) is read
@@ -10,6 +10,7 @@ line by line in order instead, decoding each line the pattern does not match.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from gatekeeper.parsers.load import _k6_lines as lines
 from gatekeeper.parsers.load._k6_layout import EVERY_POINT, number
@@ -21,16 +22,20 @@ Declared = tuple[dict[str, object], int]
 
 def tally_block(block: Block, tallies: dict[bytes, Tally]) -> list[Declared]:
     """Add every sample of the block to its metric's tally; returns the declarations met."""
-    data, end = block.data, block.end
-    pairs = EVERY_POINT.findall(data, 0, end)
-    if len(pairs) != data.count(b"\n", 0, end) - 1:
+    # split: [gap, name, value, gap, name, value, ..., gap]; each match starts at the
+    # newline before its line, so the gaps are empty but the last ("\n") only when every
+    # line of the block is a sample in k6's spelling.
+    parts = EVERY_POINT.split(memoryview(block.data)[: block.end])
+    if b"".join(parts[0::3]) != b"\n":
         return _in_order(block, tallies)
     grouped: dict[bytes, list[bytes]] = {}
-    for name, raw in pairs:
-        texts = grouped.get(name)
-        if texts is None:
-            texts = grouped[name] = []
-        texts.append(raw)
+    add: dict[bytes, Callable[[bytes], None]] = {}
+    for name, text in zip(parts[1::3], parts[2::3], strict=True):
+        try:
+            add[name](text)
+        except KeyError:
+            texts = grouped[name] = [text]
+            add[name] = texts.append
     added: list[tuple[bytes, list[float]]] = []
     for name, texts in grouped.items():
         values = _numbers(texts)
