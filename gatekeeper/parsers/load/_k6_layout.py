@@ -62,8 +62,21 @@ def raw_name(name: str) -> bytes:
 
 
 def in_layout(data: bytes | bytearray, start: int) -> bool:
-    """Whether the line starting at ``start`` is a sample line in k6's spelling."""
-    return POINT.match(data, start) is not None or OLD_POINT.match(data, start) is not None
+    """Whether the line starting at ``start`` is a valid sample line in k6's spelling: in
+    UTF-8, with a finite value."""
+    found = POINT.match(data, start) or OLD_POINT.match(data, start)
+    if found is None or number(found[1]) is None:
+        return False
+    return found[0].isascii() or utf8(found[0])
+
+
+def utf8(text: bytes) -> bool:
+    """Whether the bytes are UTF-8 (the patterns take any byte from 0x80 up)."""
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class Samples(NamedTuple):

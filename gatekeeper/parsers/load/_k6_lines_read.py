@@ -9,7 +9,7 @@ decoded with ``json.loads`` and read as it reads it, or reported with its offset
 from __future__ import annotations
 
 from gatekeeper.parsers.load import _k6_lines as lines
-from gatekeeper.parsers.load._k6_layout import decoded_tags, in_layout, raw_name, samples_of
+from gatekeeper.parsers.load._k6_layout import decoded_tags, in_layout, raw_name, samples_of, utf8
 from gatekeeper.parsers.load._k6_lines import Block
 from gatekeeper.parsers.load._k6_series import Series
 
@@ -37,9 +37,9 @@ def line_by_line(block: Block, name: str, all_series: list[Series]) -> list[Decl
     while at >= 0:
         start = at - _NAME_AT
         found = point(data, start)
-        if found is None:
+        if found is None:  # the name's bytes elsewhere: match at the line's start
             start = rfind(b"\n", 0, at) + 1
-            found = old_point(data, start)
+            found = point(data, start) or old_point(data, start)
         stop = find(b"\n", at) if found is None else found.end()
         at = find(raw, stop, end)
         if found is None:  # a declaration, another spelling, another metric, or broken
@@ -48,7 +48,7 @@ def line_by_line(block: Block, name: str, all_series: list[Series]) -> list[Decl
             continue
         number = found[1]
         value = float(number)
-        if value - value or number == b"-0" or not (ascii_only or _utf8(found[0])):
+        if value - value or number == b"-0" or not (ascii_only or utf8(found[0])):
             declared += _decoded(block, start, stop, name, all_series)
             continue  # not finite, -0 (read as 0) or not UTF-8: decoded, or said what is wrong
         for series in all_series:
@@ -71,14 +71,6 @@ def holds(series: Series, tags: bytes, escaped: bytes) -> bool:
         key_at = tags.rfind(key)
         if key_at < 0 or not tags.startswith(quoted, key_at + len(key)):
             return False
-    return True
-
-
-def _utf8(text: bytes) -> bool:
-    try:
-        text.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
     return True
 
 

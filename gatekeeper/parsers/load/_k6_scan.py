@@ -26,6 +26,7 @@ from gatekeeper.parsers.load._k6_layout import (
     in_layout,
     raw_name,
     samples_of,
+    utf8,
 )
 from gatekeeper.parsers.load._k6_lines import Block
 from gatekeeper.parsers.load._k6_lines_read import (
@@ -78,7 +79,7 @@ def _collect_at_once(block: Block, name: str, all_series: list[Series]) -> bool:
     numbers = [sample[0] for sample in samples]
     values = list(map(float, numbers))
     finite = max(values) < math.inf and min(values) > -math.inf
-    if not finite or b"-0" in numbers or not (joined.isascii() or _utf8(joined)):
+    if not finite or b"-0" in numbers or not (joined.isascii() or utf8(joined)):
         return False  # the line by line path reads -0 as 0 and says what else is wrong
     for series in all_series:
         if series.tags:
@@ -107,14 +108,6 @@ def _add_filtered(
     for (_, tags, escaped), value in zip(samples, values, strict=True):
         if holds(series, tags, escaped):
             add(value)
-
-
-def _utf8(text: bytes) -> bool:
-    try:
-        text.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _escaped_lines(block: Block, plan: Plan) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ a little higher than k6's summary).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
@@ -40,8 +41,25 @@ _HEAD = re.compile(
 
 
 def detect(head: bytes) -> bool:
-    """The first line opens like a k6 ``Metric`` or ``Point`` line, in either field order."""
-    return _HEAD.match(head) is not None
+    """The first line is a k6 ``Metric`` or ``Point`` line: in k6's spelling (either field
+    order, which need not be complete), or as ``json.loads`` reads it in any other."""
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if _HEAD.match(head) is not None:
+        return True
+    for line in head.split(b"\n")[:-1]:  # whole lines only
+        if lines.blank(line):
+            continue
+        try:
+            first = json.loads(line.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return False
+        return (
+            isinstance(first, dict)
+            and first.get("type") in ("Point", "Metric")
+            and isinstance(first.get("metric"), str)
+            and isinstance(first.get("data"), dict)
+        )
+    return False
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
