@@ -7,7 +7,8 @@ of each group of blocks. Memory stays flat: a group of blocks is read at a time
 and only the per-label histograms are kept.
 
 The engine is an accelerator, never a judge: anything it is unsure of (a value
-that is not plain digits, a malformed row, an unreadable byte) makes it give up
+that is not plain digits, a success flag neither ``true`` nor ``false``, a malformed
+row, an unreadable byte) makes it give up
 and return None, and the ``csv`` reader reads the file instead, so a verdict
 never depends on whether pyarrow is installed.
 """
@@ -116,7 +117,10 @@ def _columns(table: Any, columns: dict[str, str], tally: Tally) -> Any:
             raise _GiveUp(f"more than {MAX_LABELS} labels")
     prepared: dict[str, Any] = {"label": labels}
     if tally.flagged:
-        prepared["fail"] = pc.not_equal(table.column(columns["success"]), "true")
+        flags = table.column(columns["success"])
+        if pc.all(pc.is_in(flags, value_set=pa.array(["true", "false"]))).as_py() is False:
+            raise _GiveUp("a success flag neither true nor false")
+        prepared["fail"] = pc.not_equal(flags, "true")
     if tally.timed:
         prepared["ms"] = _millis(table.column(columns["elapsed"]))
         if tally.spanned:

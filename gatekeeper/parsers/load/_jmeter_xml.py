@@ -72,8 +72,12 @@ class _Samples(ContentHandler):
                 self.position(), f"more than {_jmeter_tally.MAX_LABELS} distinct labels"
             )
         series.count += 1
-        if tally.flagged and self.attribute(name, attrs, "s") != "true":
-            series.fails += 1
+        if tally.flagged:
+            flag = self.attribute(name, attrs, "s")
+            if flag not in ("true", "false"):
+                message = f"<{name}> s={flag[:40]!r}, expected true or false"
+                raise EvidenceError(self.position(), message)
+            series.fails += flag == "false"
         if tally.timed:
             ms = self.millis(name, attrs, "t")
             series.elapsed[ms] += 1
