@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, MAX_LABELS, Tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, MAX_LABELS, Tally, is_millis
 
 if TYPE_CHECKING:
     from gatekeeper.parsers.load._jmeter_csv import Header
@@ -92,7 +92,12 @@ def _read(path: Path, header: Header) -> Tally:
     )
     pending: list[Any] = []
     rows = 0
+    first_row = True
     for batch in reader:
+        if first_row and batch.num_rows:
+            first_row = False
+            if tally.spanned:  # a formatted timeStamp: no throughput, as the csv reader says
+                tally.spanned = is_millis(batch.column(columns["stamp"])[0].as_py())
         pending.append(batch)
         rows += batch.num_rows
         if rows >= PENDING_ROWS:

@@ -24,7 +24,7 @@ from typing import BinaryIO
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers._text import decode_line
 from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_tally
-from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally, is_millis
 
 COLUMNS = (
     "timeStamp", "elapsed", "label", "responseCode", "responseMessage", "threadName",
@@ -167,7 +167,7 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
                     raise _width_error(display, line, width, len(row))
                 line = reader.line_num + 2
                 continue
-            if first_row and stamp is not None and not _is_millis(row[stamp]):
+            if first_row and stamp is not None and not is_millis(row[stamp]):
                 tally.spanned = False  # a formatted timeStamp: no throughput, not an error
             first_row = False
             series = tally.get(row[header.label])
@@ -194,13 +194,9 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
         raise EvidenceError(Position(display, line), f"malformed CSV: {exc}") from exc
 
 
-def _is_millis(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
-
-
 def _millis(row: list[str], index: int, header: Header, display: str, line: int) -> int:
     text = row[index]
-    if not _is_millis(text):
+    if not is_millis(text):
         raise EvidenceError(
             Position(display, line),
             f"{header.names[index]} is {_shown(text)}, expected whole milliseconds "
