@@ -1,12 +1,13 @@
 """k6's raw ``k6 run --out json=FILE`` stream: statistics computed here, as k6 computes them.
 
 Each line is a ``Metric`` declaration (its type and what it contains) or a
-``Point`` (metric, time, value in ms for times, tags). With ``wanted`` series,
-only the lines of those metrics are looked at: a bytes search finds them, the
-value and tags are read where k6 writes them, and any line not in k6's layout is
-decoded as JSON instead, so every line that names a wanted metric is checked.
-A series with a tag filter keeps the points carrying those tags (k6's sub-metrics).
-Without ``wanted`` (inspection) every metric gets streaming statistics, no samples.
+``Point`` (metric, time, value in ms for times, tags), read as ``json.loads`` reads it
+whatever its spelling (``_k6_layout`` recognises k6's own in full, so most lines need
+no decoding). With ``wanted`` series, only the lines that can belong to those metrics
+are read (``_k6_scan``): a line that holds a name's bytes or an escape that may spell
+it; a broken one is an error. A series with a tag filter keeps the points carrying
+those tags (k6's sub-metrics). Without ``wanted`` (inspection) every line is read and
+every metric gets streaming statistics, no samples (``_k6_tally``).
 
 A counter's rate: k6 divides the count by the test run's duration, which the
 stream does not record; the span from the first to the last sample line is the
