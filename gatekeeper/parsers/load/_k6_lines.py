@@ -94,11 +94,6 @@ def read_blocks(handle: BufferedIOBase) -> Iterator[Block]:
         filled = total - end + 1
 
 
-def quoted(text: str) -> bytes:
-    """A string as k6 writes it (Go's encoder, HTML escaping off), for all but rare characters."""
-    return json.dumps(text, ensure_ascii=False).encode("utf-8")
-
-
 def line_number(handle: BufferedIOBase, offset: int) -> int:
     """The 1-based line that holds byte ``offset`` (a pass over the file up to it)."""
     handle.seek(0)
