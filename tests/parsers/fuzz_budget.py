@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 _HYPOTHESIS_DEFAULT = 100
 
 
-def budget(examples: int, per_second: int = 100) -> settings:
+def budget(examples: int, per_second: int = 50) -> settings:
     """Settings for one property: ``examples`` unless the environment or profile says more."""
     seconds = float(os.environ.get("GATEKEEPER_FUZZ_SECONDS") or 0)
     profile = settings.default.max_examples

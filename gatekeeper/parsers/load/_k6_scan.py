@@ -92,6 +92,7 @@ def _collect_at_once(block: Block, name: str, all_series: list[Series]) -> bool:
 def _add_filtered(
     series: Series, samples: list[tuple[bytes, bytes, bytes]], values: list[float]
 ) -> None:
+    """Add the values of the samples whose tags hold the series' filter (``holds``)."""
     add = series.values.append
     if series.needles and len(series.needles) == 1:  # one tag, the common sub-metric: unrolled
         ((key, quoted),) = series.needles
