@@ -86,7 +86,6 @@ def test_quoted_fixture() -> None:
         "1000,5,A,true\n1000,0x5,A,true\n",  # and "0x5" as 5
         "1000,5,A,true\n1000,-5,A,true\n",
         "1000,5,A,true\n1000,5,A\n",
-        "2024/05/01 10:00:00,5,A,true\n",
         "1000,5,A,true\n1000,,A,true\n",
     ],
 )
@@ -94,6 +93,18 @@ def test_arrow_steps_aside_where_the_csv_reader_must_judge(tmp_path: Path, rows:
     path = tmp_path / "r.jtl"
     path.write_text(HEADER + rows, encoding="utf-8")
     assert _jmeter_arrow.read(path, _jmeter_csv.read_header(path, "r.jtl")) is None
+
+
+def test_formatted_timestamps_give_no_throughput_in_either_engine(tmp_path: Path) -> None:
+    """JMeter's timestamp_format: the first row decides, as in the csv reader."""
+    path = tmp_path / "r.jtl"
+    path.write_text(HEADER + "2024/05/01 10:00:00,5,A,true\n2024/05/01 10:00:01,7,A,false\n")
+    arrow, python = both_engines(path)
+    assert arrow == python
+    assert [(name, "throughput" in stats) for name, stats, _ in arrow] == [
+        ("A", False),
+        ("TOTAL", False),
+    ]
 
 
 def test_not_utf8_is_left_to_the_csv_reader(tmp_path: Path) -> None:

@@ -35,10 +35,33 @@ def test_a_header_without_label(tmp_path: Path) -> None:
 
 
 def test_a_truncated_row(tmp_path: Path) -> None:
-    error = error_of(tmp_path, (HEADER + "1000,5,A,true\n1010,7").encode())
+    error = error_of(tmp_path, (HEADER + "1000,5,A,true\n1010,7\n").encode())
     assert error.position.line == 3
     assert "expected 4 fields as the header names, found 2" in error.message
     assert "truncated" in error.message
+
+
+@pytest.mark.parametrize("cut", ["1010,7", "1010,7,A,true", "1010,7,A,tru", '1010,7,"A'])
+def test_a_last_row_without_its_line_end_is_truncated(tmp_path: Path, cut: str) -> None:
+    """A number cut short (``70`` -> ``7``) would otherwise be read as a smaller one."""
+    error = error_of(tmp_path, (HEADER + "1000,5,A,true\n" + cut).encode())
+    assert (error.position.line, error.message) == (
+        3,
+        "the last row has no line end: the file is truncated",
+    )
+
+
+@pytest.mark.parametrize("flag", ["trug", "TRUE", "", "1"])
+def test_a_success_flag_is_true_or_false(tmp_path: Path, flag: str) -> None:
+    """Anything else is broken evidence (JMeter writes true or false), not a failure."""
+    error = error_of(tmp_path, f"{HEADER}1000,5,A,true\n1000,5,A,{flag}\n".encode())
+    assert (error.position.line, error.message) == (
+        3,
+        f"success is {flag!r}, expected true or false",
+    )
+    xml = f'<testResults><httpSample t="5" lb="A" s="true"/><sample t="5" lb="A" s="{flag}"/>'
+    error = error_of(tmp_path, (xml + "</testResults>\n").encode())
+    assert error.message == f"<sample> s={flag!r}, expected true or false"
 
 
 def test_a_line_of_a_quoted_record_is_reported_where_the_record_starts(tmp_path: Path) -> None:
@@ -64,7 +87,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_a_line_without_end_is_bounded(tmp_path: Path) -> None:
-    content = HEADER.encode() + b"1000,5," + b"A" * (_jmeter_csv.MAX_LINE + 10)
+    content = HEADER.encode() + b"1000,5," + b"A" * (_jmeter_csv.MAX_LINE + 10) + b"\n"
     error = error_of(tmp_path, content)
     assert error.position.line == 2
     assert "line longer than" in error.message

@@ -7,7 +7,8 @@ of each group of blocks. Memory stays flat: a group of blocks is read at a time
 and only the per-label histograms are kept.
 
 The engine is an accelerator, never a judge: anything it is unsure of (a value
-that is not plain digits, a malformed row, an unreadable byte) makes it give up
+that is not plain digits, a success flag neither ``true`` nor ``false``, a malformed
+row, an unreadable byte) makes it give up
 and return None, and the ``csv`` reader reads the file instead, so a verdict
 never depends on whether pyarrow is installed.
 """
@@ -19,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, MAX_LABELS, Tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, MAX_LABELS, Tally, is_millis
 
 if TYPE_CHECKING:
     from gatekeeper.parsers.load._jmeter_csv import Header
@@ -91,7 +92,12 @@ def _read(path: Path, header: Header) -> Tally:
     )
     pending: list[Any] = []
     rows = 0
+    first_row = True
     for batch in reader:
+        if first_row and batch.num_rows:
+            first_row = False
+            if tally.spanned:  # a formatted timeStamp: no throughput, as the csv reader says
+                tally.spanned = is_millis(batch.column(columns["stamp"])[0].as_py())
         pending.append(batch)
         rows += batch.num_rows
         if rows >= PENDING_ROWS:
@@ -116,7 +122,10 @@ def _columns(table: Any, columns: dict[str, str], tally: Tally) -> Any:
             raise _GiveUp(f"more than {MAX_LABELS} labels")
     prepared: dict[str, Any] = {"label": labels}
     if tally.flagged:
-        prepared["fail"] = pc.not_equal(table.column(columns["success"]), "true")
+        flags = table.column(columns["success"])
+        if pc.all(pc.is_in(flags, value_set=pa.array(["true", "false"]))).as_py() is False:
+            raise _GiveUp("a success flag neither true nor false")
+        prepared["fail"] = pc.not_equal(flags, "true")
     if tally.timed:
         prepared["ms"] = _millis(table.column(columns["elapsed"]))
         if tally.spanned:

@@ -17,13 +17,14 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import SEEK_END
 from pathlib import Path
 from typing import BinaryIO
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers._text import decode_line
 from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_tally
-from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally
+from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally, is_millis
 
 COLUMNS = (
     "timeStamp", "elapsed", "label", "responseCode", "responseMessage", "threadName",
@@ -109,12 +110,28 @@ def read_header(path: Path, display: str) -> Header:
 def read(path: Path, display: str) -> Tally:
     """Add up a CSV results file, with Arrow when it is installed and can take the file."""
     header = read_header(path, display)
+    _check_last_line_end(path, display)
     try:
         large = path.stat().st_size >= ARROW_FROM_BYTES
     except OSError:
         large = False
     tally = _jmeter_arrow.read(path, header) if large else None
     return tally or read_python(path, display, header)
+
+
+def _check_last_line_end(path: Path, display: str) -> None:
+    """JMeter ends every row with a line end: a last row without one was cut off."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(-1, SEEK_END)
+            if handle.read(1) == b"\n":
+                return
+            handle.seek(0)
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError as exc:
+        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    message = "the last row has no line end: the file is truncated"
+    raise EvidenceError(Position(display, lines + 1), message)
 
 
 def read_python(path: Path, display: str, header: Header) -> Tally:
@@ -150,7 +167,7 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
                     raise _width_error(display, line, width, len(row))
                 line = reader.line_num + 2
                 continue
-            if first_row and stamp is not None and not _is_millis(row[stamp]):
+            if first_row and stamp is not None and not is_millis(row[stamp]):
                 tally.spanned = False  # a formatted timeStamp: no throughput, not an error
             first_row = False
             series = tally.get(row[header.label])
@@ -160,6 +177,11 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
                 )
             series.count += 1
             if success is not None and row[success] != "true":
+                if row[success] != "false":
+                    raise EvidenceError(
+                        Position(display, line), f"success is {_shown(row[success])}, expected "
+                        "true or false"
+                    )  # fmt: skip
                 series.fails += 1
             if elapsed is not None:
                 ms = _millis(row, elapsed, header, display, line)
@@ -172,20 +194,19 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
         raise EvidenceError(Position(display, line), f"malformed CSV: {exc}") from exc
 
 
-def _is_millis(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
-
-
 def _millis(row: list[str], index: int, header: Header, display: str, line: int) -> int:
     text = row[index]
-    if not _is_millis(text):
-        shown = text if len(text) <= 40 else text[:37] + "..."
+    if not is_millis(text):
         raise EvidenceError(
             Position(display, line),
-            f"{header.names[index]} is {shown!r}, expected whole milliseconds "
+            f"{header.names[index]} is {_shown(text)}, expected whole milliseconds "
             f"(at most {MAX_DIGITS} digits)",
         )
     return int(text)
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _width_error(display: str, line: int, width: int, found: int) -> EvidenceError:

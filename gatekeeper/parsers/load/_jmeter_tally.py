@@ -29,6 +29,13 @@ MAX_LABELS = 10_000
 """More distinct labels than this is not a load test's request list (ids in labels, usually)."""
 MAX_DIGITS = 15
 """elapsed and timeStamp are whole milliseconds; 15 digits reach the year 33658."""
+
+
+def is_millis(text: str) -> bool:
+    """Whether a timeStamp or elapsed value is whole milliseconds, as JMeter writes them."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
+
+
 PERCENTILES = (90.0, 95.0, 99.0)
 """Published beside med; any other p(N) comes from the samples."""
 _MS = 1000.0

@@ -22,7 +22,7 @@ from defusedxml import DefusedXmlException
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers.load import _jmeter_tally
-from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally
+from gatekeeper.parsers.load._jmeter_tally import Tally, is_millis
 
 _SAMPLES = frozenset({"httpSample", "sample"})
 _TRUNCATED = ("no element found", "unclosed token")
@@ -63,7 +63,7 @@ class _Samples(ContentHandler):
         if tally is None:  # the first sample shows which attributes this file records
             stamp = attrs.get("ts", "")
             timed = "t" in attrs
-            spanned = timed and stamp.isascii() and stamp.isdigit() and len(stamp) <= MAX_DIGITS
+            spanned = timed and is_millis(stamp)
             tally = self.tally = Tally(timed=timed, flagged="s" in attrs, spanned=spanned)
         label = self.attribute(name, attrs, "lb")
         series = tally.get(label)
@@ -72,8 +72,12 @@ class _Samples(ContentHandler):
                 self.position(), f"more than {_jmeter_tally.MAX_LABELS} distinct labels"
             )
         series.count += 1
-        if tally.flagged and self.attribute(name, attrs, "s") != "true":
-            series.fails += 1
+        if tally.flagged:
+            flag = self.attribute(name, attrs, "s")
+            if flag not in ("true", "false"):
+                message = f"<{name}> s={flag[:40]!r}, expected true or false"
+                raise EvidenceError(self.position(), message)
+            series.fails += flag == "false"
         if tally.timed:
             ms = self.millis(name, attrs, "t")
             series.elapsed[ms] += 1
@@ -92,7 +96,7 @@ class _Samples(ContentHandler):
 
     def millis(self, name: str, attrs: AttributesImpl, key: str) -> int:
         text = self.attribute(name, attrs, key)
-        if not (text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS):
+        if not is_millis(text):
             shown = text if len(text) <= 40 else text[:37] + "..."
             message = f"<{name}> {key}={shown!r}, expected whole milliseconds"
             raise EvidenceError(self.position(), message)

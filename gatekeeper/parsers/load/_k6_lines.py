@@ -2,10 +2,13 @@
 
 The stream is read in blocks of whole lines; nothing walks it line by line in
 Python. A block always starts with the newline that ended the previous line, so
-every line start is a ``\\n`` in the block and a bytes search for
-``\\n{"metric":"NAME",`` finds exactly the lines of one metric. Problems are raised
-as ``LineError`` with a file offset; the parser turns that into a line number only
-when it has to (counting newlines is a pass over the file it need not pay for).
+every line start is a ``\\n`` in the block. k6 ends every line with a newline: a
+last line without one was cut off, and is an error. A line is decoded as
+``json.loads`` decodes its UTF-8 text (a UTF-8 byte order mark is allowed before the
+first line, as for the other JSON formats); a blank line (spaces, tabs, a carriage
+return) holds nothing and is passed over. Problems are raised as ``LineError`` with a
+file offset; the parser turns that into a line number only when it has to (counting
+newlines is a pass over the file it need not pay for).
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ MAX_LINE = 1024 * 1024
 MAX_METRICS = 10_000
 """Distinct metric names a stream may hold: k6 runs have tens; more is not k6 output."""
 
+WHITESPACE = b" \t\r\n"
+"""JSON's whitespace."""
+
+_BOM = b"\xef\xbb\xbf"
 _TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d{1,9})?(Z|[+-]\d\d:\d\d)")
 
 
@@ -59,7 +66,7 @@ class Block:
 
 
 def read_blocks(handle: BufferedIOBase) -> Iterator[Block]:
-    """The stream as blocks of whole lines; a last line without its newline gets one.
+    """The stream as blocks of whole lines; a last line without its newline is an error.
 
     One buffer is filled in place (``readinto``) and the partial line at its end moved
     to its front: allocating a fresh block each time costs more than searching it.
@@ -67,13 +74,14 @@ def read_blocks(handle: BufferedIOBase) -> Iterator[Block]:
     buffer = bytearray(BLOCK_SIZE + MAX_LINE + 2)
     view = memoryview(buffer)
     buffer[0] = 0x0A
-    filled, offset = 1, 0
+    offset = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
+    handle.seek(offset)
+    filled = 1
     while True:
         got = handle.readinto(view[filled : filled + BLOCK_SIZE])
         if not got:
-            if filled > 1:
-                buffer[filled] = 0x0A
-                yield Block(buffer, filled + 1, offset)
+            if buffer[1:filled].strip(WHITESPACE):
+                raise LineError(offset, "the last line has no line end: the file is truncated")
             return
         total = filled + got
         end = buffer.rfind(b"\n", 0, total) + 1
@@ -84,11 +92,6 @@ def read_blocks(handle: BufferedIOBase) -> Iterator[Block]:
             offset += end - 1
         buffer[: total - end + 1] = view[end - 1 : total]
         filled = total - end + 1
-
-
-def quoted(text: str) -> bytes:
-    """A string as k6 writes it (Go's encoder, HTML escaping off), for all but rare characters."""
-    return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
 def line_number(handle: BufferedIOBase, offset: int) -> int:
@@ -104,15 +107,23 @@ def line_number(handle: BufferedIOBase, offset: int) -> int:
     return count
 
 
+def blank(line: bytes | bytearray) -> bool:
+    """Whether a line holds nothing but JSON whitespace (a CRLF line end leaves a ``\\r``)."""
+    return not line.strip(WHITESPACE)
+
+
 def decode(line: bytes | bytearray, offset: int) -> dict[str, object]:
-    """One line as a JSON object, or a LineError saying why not."""
+    """One line as a JSON object (``json.loads`` of its UTF-8 text), or a LineError."""
     try:
-        value = json.loads(line)
+        value = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise LineError(offset, f"not valid UTF-8 (byte 0x{line[exc.start]:02x})") from exc
-    except (ValueError, RecursionError) as exc:
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        raise LineError(offset, f"invalid JSON ({reason}); is the line truncated?") from exc
+    except json.JSONDecodeError as exc:
+        raise LineError(offset, f"invalid JSON ({exc.msg}); is the line truncated?") from exc
+    except RecursionError as exc:
+        raise LineError(offset, "invalid JSON (nested too deeply)") from exc
+    except ValueError as exc:  # an integer past Python's digit limit
+        raise LineError(offset, f"invalid JSON ({str(exc)[:80]})") from exc
     if not isinstance(value, dict):
         raise LineError(offset, "expected a JSON object with type, metric and data")
     return value
@@ -140,7 +151,10 @@ def point(obj: dict[str, object], offset: int) -> Point | None:
     value, tags, time = data.get("value"), data.get("tags"), data.get("time")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise LineError(offset, f"data.value of {metric!r}: expected a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
     if not math.isfinite(number):
         raise LineError(offset, f"data.value of {metric!r}: expected a finite number")
     if tags is not None and not (

@@ -1,187 +1,146 @@
-"""The hot loops over a block of k6 lines: find a metric's samples without decoding lines.
+"""The hot loop over a block of k6 lines: the requested metrics' samples, read exactly.
 
-k6 writes every sample as ``{"metric":NAME,"type":"Point","data":{"time":T,
-"value":V,"tags":{...}[,"metadata":{...}]}}`` (Go's encoder, struct field order,
-tag keys sorted, no spaces). For a line in exactly that layout the value is the
-text between ``"value":`` and ``,"tags":``, and a tag filter holds when
-``"key":"value"`` occurs in the tags object: quotes inside JSON strings are always
-escaped, so that text can only be a key with its value. Anything else that names
-the metric (the older field order, escapes in the tags, a damaged line) is decoded
-as JSON, so it is read correctly or reported.
+A line can only be a sample of metric NAME if it holds NAME's bytes, or spells one of
+its characters with a JSON escape. Those lines, and no others, are read:
+
+- the lines with NAME's bytes are gathered, and one ``findall`` of k6's own spelling of
+  a NAME sample (``_k6_layout``) runs over them: when every one of them matches, each is
+  proven valid JSON and its value and tags are read from the match, as ``json.loads``
+  reads them. Otherwise (a declaration, another spelling, NAME in another metric's tag,
+  a broken line) the block's lines are taken one at a time (``_k6_lines_read``).
+- a line with such an escape (searched for only where the block holds a backslash,
+  which k6 output rarely does) is decoded unless it is in k6's spelling, which names
+  its metric in plain bytes; if it names a requested metric without its bytes, the
+  block goes to the careful path, which decodes every candidate line in file order.
+
+The lines of other metrics are not decoded: that is where the speed comes from.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import math
 
 from gatekeeper.parsers.load import _k6_lines as lines
-from gatekeeper.parsers.load._k6_lines import Block, LineError
-from gatekeeper.parsers.load._k6_series import Series, Tally
-
-Add = Callable[[float], None]
-Filtered = list[tuple[tuple[bytes, ...], Add]]
-Declared = tuple[dict[str, object], int]
-"""A decoded ``Metric`` line and its file offset."""
-
-_ANY_POINT = re.compile(
-    rb'\n\{"metric":"([^"\\\n]+)","type":"Point","data":\{"time":"[^"\\\n]*",'
-    rb'"value":([^,\n]+),"tags":[^\n]*\}\}(?=\n)'
+from gatekeeper.parsers.load._k6_layout import (
+    escapes_of,
+    in_layout,
+    raw_name,
+    samples_of,
+    utf8,
 )
+from gatekeeper.parsers.load._k6_lines import Block
+from gatekeeper.parsers.load._k6_lines_read import (
+    Declared,
+    Plan,
+    holds,
+    in_file_order,
+    line_by_line,
+)
+from gatekeeper.parsers.load._k6_series import Series
 
 
-def collect(block: Block, name: str, all_series: list[Series]) -> list[Declared]:
-    """Append the values of ``name``'s samples in ``block`` to the series they belong to.
+def collect(block: Block, plan: Plan) -> list[Declared]:
+    """Add the samples of the planned metrics in ``block`` to their series.
 
-    Returns the declaration lines of ``name`` it met on the way (they name it too).
+    Returns the declaration lines met on the way (they name the metric too).
     """
-    data, end = block.data, block.end
-    find, startswith, endswith = data.find, data.startswith, data.endswith
-    mention = b'"metric":' + lines.quoted(name)
-    layout = b'\n{"metric":' + lines.quoted(name) + b',"type":"Point","data":{"time":"'
-    skip = len(layout)
-    plain = [s.values.append for s in all_series if not s.needles]
-    filtered: Filtered = [(s.needles, s.values.append) for s in all_series if s.needles]
+    if _named_by_escapes_only(block, plan):
+        return in_file_order(block, plan, _escaped_lines(block, plan))
     declared: list[Declared] = []
-    # Byte comparisons need no decoding, but the lines read must still be UTF-8. (The whole
-    # buffer is asked, stale bytes past ``end`` included: at worst lines get checked.)
-    ascii_only = data.isascii()
-    at = find(mention, 0, end)
-    while at >= 0:
-        eol = find(b"\n", at)
-        value_at = find(b'","value":', at - 2 + skip, eol) + 10
-        tags_at = find(b',"tags":', value_at, eol) + 8
-        number = None
-        if value_at > 9 and tags_at > 7 and startswith(layout, at - 2) and endswith(b"}}", 0, eol):
-            try:
-                number = float(data[value_at : tags_at - 8])
-            except ValueError:
-                number = None
-        # Not in k6's layout, not a finite number (inf - inf is nan) or not UTF-8: decode it.
-        if number is None or number - number or not (ascii_only or _utf8(data, at, eol)):
-            declared += _decoded(block, at, name, plain, filtered)
-            at = find(mention, eol, end)
-            continue
-        for add in plain:
-            add(number)
-        if filtered:
-            tags_end = find(b',"metadata":{', tags_at, eol)
-            tags_end = eol - 2 if tags_end < 0 else tags_end
-            if find(b"\\", tags_at, tags_end) >= 0:
-                _decoded(block, at, name, [], filtered)
-            else:
-                for needles, add in filtered:
-                    for needle in needles:
-                        if find(needle, tags_at, tags_end) < 0:
-                            break
-                    else:
-                        add(number)
-        at = find(mention, eol, end)
+    for name, series in plan.items():
+        if not _collect_at_once(block, name, series):
+            declared += line_by_line(block, name, series)
     return declared
 
 
-def _utf8(data: bytearray, start: int, stop: int) -> bool:
-    try:
-        data[start:stop].decode("utf-8")
-    except UnicodeDecodeError:
-        return False  # the decoder reports it, with where
+def _collect_at_once(block: Block, name: str, all_series: list[Series]) -> bool:
+    """The lines naming ``name``, read by one ``findall``; False (nothing added) unless
+    every one of them is a sample in k6's spelling with a finite value, in UTF-8."""
+    patterns = samples_of(name)
+    if patterns is None:
+        return False
+    data, end = block.data, block.end
+    find, rfind = data.find, data.rfind
+    raw = raw_name(name)
+    named = []
+    at = find(raw, 0, end)
+    while at >= 0:
+        stop = find(b"\n", at)
+        named.append(data[rfind(b"\n", 0, at) + 1 : stop])
+        at = find(raw, stop, end)
+    if not named:
+        return True
+    joined = b"\n" + b"\n".join(named) + b"\n"
+    samples = patterns.lines.findall(joined)
+    if len(samples) != len(named):  # a stream in the older field order, or something else
+        samples = patterns.old_lines.findall(joined)
+        if len(samples) != len(named):
+            return False
+    numbers = [sample[0] for sample in samples]
+    values = list(map(float, numbers))
+    finite = max(values) < math.inf and min(values) > -math.inf
+    if not finite or b"-0" in numbers or not (joined.isascii() or utf8(joined)):
+        return False  # the line by line path reads -0 as 0 and says what else is wrong
+    for series in all_series:
+        if series.tags:
+            _add_filtered(series, samples, values)
+        else:
+            series.values.extend(values)
     return True
 
 
-def _decoded(
-    block: Block, at: int, name: str, plain: list[Add], filtered: Filtered
-) -> list[Declared]:
-    """The slow path: decode the line that mentions ``name`` at ``at`` as JSON."""
-    start, stop = block.line_at(at)
-    offset = block.file_offset(start)
-    line = lines.decode(block.data[start:stop], offset)
-    sample = lines.point(line, offset)
-    if sample is None:
-        return [(line, offset)]
-    if sample.metric != name:
-        return []  # another metric, with the name in a tag
-    for add in plain:
-        add(sample.value)
-    if filtered:
-        texts = {lines.quoted(k) + b":" + lines.quoted(v) for k, v in sample.tags.items()}
-        for needles, add in filtered:
-            if all(n in texts for n in needles):
-                add(sample.value)
-    return []
+def _add_filtered(
+    series: Series, samples: list[tuple[bytes, bytes, bytes]], values: list[float]
+) -> None:
+    """Add the values of the samples whose tags hold the series' filter (``holds``)."""
+    add = series.values.append
+    if series.needles and len(series.needles) == 1:  # one tag, the common sub-metric: unrolled
+        ((key, quoted),) = series.needles
+        size = len(key)
+        for (_, tags, escaped), value in zip(samples, values, strict=True):
+            if escaped:
+                if holds(series, tags, escaped):
+                    add(value)
+                continue
+            key_at = tags.rfind(key)
+            if key_at >= 0 and tags.startswith(quoted, key_at + size):
+                add(value)
+        return
+    for (_, tags, escaped), value in zip(samples, values, strict=True):
+        if holds(series, tags, escaped):
+            add(value)
 
 
-def tally_block(block: Block, tallies: dict[bytes, Tally]) -> list[Declared]:
-    """Streaming statistics for every metric: one regex pass, other lines decoded.
-
-    Returns the declaration lines it met.
-    """
+def _escaped_lines(block: Block, plan: Plan) -> list[tuple[int, int]]:
+    """(start, stop) of each line with an escape that may spell a planned metric's name."""
     data, end = block.data, block.end
-    declared: list[Declared] = []
-    if not data.isascii():  # every line is read here, so every line must be UTF-8
-        try:
-            data[:end].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            start, _ = block.line_at(exc.start)
-            message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x})"
-            raise LineError(block.file_offset(start), message) from exc
-    position = 0  # the newline before the next line not yet accounted for
-    for match in _ANY_POINT.finditer(data, 0, end):
-        if match.start() != position:
-            declared += _tally_lines(block, position, match.start(), tallies)
-        position = match.end()
-        name, raw = match.group(1, 2)
-        try:
-            value = float(raw)
-        except ValueError:
-            value = float("nan")
-        if value - value:  # not a finite JSON number: the decoder says what is wrong
-            declared += _tally_lines(block, match.start(), position, tallies)
-            continue
-        tally = tallies.get(name)
-        if tally is None:
-            tally = _new_tally(tallies, name, block.file_offset(match.start() + 1))
-        # Tally.add, inlined: this runs once a line of the whole stream.
-        tally.count += 1
-        tally.total += value
-        tally.last = value
-        if value:
-            tally.nonzero += 1
-        if value < tally.low:
-            tally.low = value
-        if value > tally.high:
-            tally.high = value
-    if position != end - 1:
-        declared += _tally_lines(block, position, end - 1, tallies)
-    return declared
+    at = data.find(b"\\", 0, end)
+    if at < 0:
+        return []
+    search = escapes_of("".join(plan)).search
+    found = []
+    hit = search(data, at, end)
+    while hit is not None:
+        start, stop = block.line_at(hit.start())
+        found.append((start, stop))
+        hit = search(data, stop, end)
+    return found
 
 
-def _tally_lines(
-    block: Block, start: int, stop: int, tallies: dict[bytes, Tally]
-) -> list[Declared]:
-    """The lines between the newlines at ``start`` and ``stop``, decoded one by one."""
+def _named_by_escapes_only(block: Block, plan: Plan) -> bool:
+    """Whether a line names a planned metric through escapes only (not holding its bytes).
+
+    Such lines are decoded unless in k6's spelling (so a broken one is reported here).
+    """
     data = block.data
-    declared: list[Declared] = []
-    while start < stop:
-        eol = data.find(b"\n", start + 1)
-        line = data[start + 1 : eol]
-        offset = block.file_offset(start + 1)
-        if not line.strip():
-            start = eol
+    for start, stop in _escaped_lines(block, plan):
+        if in_layout(data, start):
             continue
-        decoded = lines.decode(line, offset)
-        sample = lines.point(decoded, offset)
-        if sample is None:
-            declared.append((decoded, offset))
-        else:
-            key = sample.metric.encode("utf-8")
-            tally = tallies.get(key) or _new_tally(tallies, key, offset)
-            tally.add(sample.value)
-        start = eol
-    return declared
-
-
-def _new_tally(tallies: dict[bytes, Tally], name: bytes, offset: int) -> Tally:
-    if len(tallies) >= lines.MAX_METRICS:
-        raise LineError(offset, f"more than {lines.MAX_METRICS} metrics")
-    tally = tallies[name] = Tally()
-    return tally
+        offset = block.file_offset(start)
+        line = lines.decode(data[start:stop], offset)
+        lines.point(line, offset)
+        metric = line.get("metric")
+        named = isinstance(metric, str) and metric in plan
+        if named and data.find(raw_name(str(metric)), start, stop) < 0:
+            return True
+    return False

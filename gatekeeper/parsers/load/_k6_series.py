@@ -14,6 +14,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from gatekeeper.evidence import Metric
+from gatekeeper.parsers.load._k6_layout import Filter
 from gatekeeper.parsers.load._k6_units import MS, quantity, sample_dimension
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension, Quantity
@@ -29,8 +30,8 @@ class Series:
 
     name: str
     tags: tuple[tuple[str, str], ...]
-    needles: tuple[bytes, ...]
-    """Each tag as k6 writes it (``"status":"200"``), to test a line without decoding it."""
+    needles: Filter | None
+    """The tags as k6 writes them, to test a line without decoding it (None: decode)."""
     values: array[float] = field(default_factory=lambda: array("d"))
     """Raw values in k6's units, in file order."""
 
@@ -53,6 +54,15 @@ class Tally:
         self.low = min(self.low, value)
         self.high = max(self.high, value)
         self.last = value
+
+    def extend(self, values: list[float]) -> None:
+        """``add`` each value, with C loops; the sum is rounded once for the run of values."""
+        self.count += len(values)
+        self.total += math.fsum(values)
+        self.nonzero += len(values) - values.count(0.0)
+        self.low = min(self.low, min(values))
+        self.high = max(self.high, max(values))
+        self.last = values[-1]
 
 
 def series_metric(
