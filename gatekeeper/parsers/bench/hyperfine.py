@@ -9,7 +9,6 @@ non-zero code is a failure the tool recorded: the command did not do its work.
 from __future__ import annotations
 
 import array
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "hyperfine"
-
-_SIGNATURE = re.compile(r'\{\s*"results"\s*:\s*\[\s*\{\s*"command"\s*:')
 
 # hyperfine's field -> the statistic names it is published under (k6 spelling first).
 _TIME_FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,15 +30,26 @@ _TIME_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object whose first key is ``results``, a list of objects led by ``command``."""
-    text = _json.sniff(head)
-    return text is not None and _SIGNATURE.match(text) is not None
+def detect_json(document: object) -> bool:
+    """An object whose ``results`` list starts with an object naming its ``command``."""
+    results = document.get("results") if isinstance(document, dict) else None
+    return isinstance(results, list) and bool(results) and _has(results[0], "command")
+
+
+def _has(value: object, key: str) -> bool:
+    return isinstance(value, dict) and key in value
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a hyperfine JSON export; each command is a series with its raw run times."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded export."""
+    root = _json.expect_object(document, display, "(top level)")
     results = _json.expect_list(root.get("results"), display, "results")
     metrics = tuple(_metric(raw, display, f"results[{index}]") for index, raw in enumerate(results))
     return ParsedFile(path=display, format=NAME, metrics=metrics)

@@ -17,27 +17,31 @@ from pathlib import Path
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._text import head_lines
 from gatekeeper.parsers.bench._jmh_score import score_series
 
 NAME = "jmh"
 
-_BOM = "\ufeff"
+_RUN_FIELDS = frozenset({"benchmark", "mode", "forks"})
 
 
-def detect(head: bytes) -> bool:
-    """A JSON array whose objects carry JMH's run fields."""
-    text = "\n".join(head_lines(head)).lstrip(_BOM).lstrip()
-    if not text.startswith("["):
+def detect_json(document: object) -> bool:
+    """An array whose first object carries JMH's run fields."""
+    if not isinstance(document, list) or not document or not isinstance(document[0], dict):
         return False
-    if '"jmhVersion"' in text:
-        return True
-    return '"benchmark"' in text and '"mode"' in text and '"forks"' in text
+    run: dict[str, object] = document[0]
+    return "jmhVersion" in run or run.keys() >= _RUN_FIELDS
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every benchmark of a JMH result file."""
-    runs = _json.expect_list(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded file."""
+    runs = _json.expect_list(document, display, "(top level)")
     metrics: list[Metric] = []
     for index, raw in enumerate(runs):
         where = f"[{index}]"

@@ -11,7 +11,6 @@ hold; the machine-readable summary carries no thresholds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,25 +50,32 @@ _DATA_METRICS = frozenset(
     {"data_sent", "data_received", "browser_data_sent", "browser_data_received"}
 )
 
-_ROOT_GROUP_FIRST = re.compile(r'\{\s*"root_group"\s*:')
-_CONFIG_FIRST = re.compile(r'\{\s*"config"\s*:\s*\{\s*"duration"\s*:')
+_BESIDE_METRICS = ("root_group", "state", "options")
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object naming ``metrics`` beside one of k6's other top-level keys."""
-    text = _json.sniff(head)
-    if text is None or '"machine_info"' in text:
+def detect_json(document: object) -> bool:
+    """An object with ``metrics`` beside one of k6's other top-level keys, or the
+    machine-readable summary's ``results`` beside ``metadata`` naming k6's version."""
+    if not isinstance(document, dict):
         return False
-    if _ROOT_GROUP_FIRST.match(text) or _CONFIG_FIRST.match(text):
-        return True  # many checks can push "metrics" past the sniffed bytes
-    if '"k6_version"' in text and '"generated_at"' in text:
-        return True  # the machine-readable summary, its keys in another order
-    return '"metrics"' in text and any(k in text for k in ('"root_group"', '"state"', '"options"'))
+    metadata = document.get("metadata")
+    if isinstance(metadata, dict) and "k6_version" in metadata and "results" in document:
+        return True
+    return isinstance(document.get("metrics"), dict) and any(
+        key in document for key in _BESIDE_METRICS
+    )
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a k6 summary; every metric keeps k6's statistic names, in base units."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded summary."""
+    root = _json.expect_object(document, display, "(top level)")
     if _k6_results.is_machine_readable(root):
         return ParsedFile(path=display, format=NAME, metrics=_k6_results.metrics(root, display))
     metrics = _json.expect_object(root.get("metrics"), display, "metrics")
