@@ -123,7 +123,7 @@ def _parameters(raw: object, display: str, where: str) -> dict[str, str]:
         return {}
     found = _json.expect_object(raw, display, where)
     tags: dict[str, str] = {}
-    for key, value in found.items():
+    for key, value in _json.members(found):
         # hyperfine writes the values as strings; accept numbers from hand-made files too.
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)

@@ -56,7 +56,7 @@ def parse_json(
         if secondary is None:
             continue
         where_secondary = f"{where}.secondaryMetrics"
-        for label, body in _json.expect_object(secondary, display, where_secondary).items():
+        for label, body in _json.members(_json.expect_object(secondary, display, where_secondary)):
             # Older JMH prefixed profiler metrics with a middle dot: '·gc.alloc.rate'.
             series = f"{name}:{label.lstrip('·')}"
             metrics.append(score_series(series, tags, body, display, f"{where_secondary}.{label}"))
@@ -67,7 +67,7 @@ def _params(raw: object, display: str, where: str) -> dict[str, str]:
     if raw is None:
         return {}
     tags: dict[str, str] = {}
-    for key, value in _json.expect_object(raw, display, where).items():
+    for key, value in _json.members(_json.expect_object(raw, display, where)):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise _json.shape_error(display, f"{where}.{key}", "a string", value)
         tags[key] = str(value)

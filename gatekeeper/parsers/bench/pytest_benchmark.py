@@ -70,7 +70,7 @@ def _tags(bench: dict[str, object], display: str, where: str) -> dict[str, str]:
     tags: dict[str, str] = {}
     params = bench.get("params")
     if params is not None:
-        for key, value in _json.expect_object(params, display, f"{where}.params").items():
+        for key, value in _json.members(_json.expect_object(params, display, f"{where}.params")):
             tags[key] = str(value)
     group = bench.get("group")
     if group is not None:

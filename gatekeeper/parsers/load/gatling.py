@@ -95,7 +95,7 @@ def _tree(root: dict[str, object], display: str) -> list[Metric]:
             continue
         children = _json.expect_object(contents, display, f"{where}.contents")
         prefix = f"{label} / " if label else ""
-        for key, child in reversed(children.items()):
+        for key, child in reversed(_json.members(children)):
             here = f"{where}.contents.{key}"
             pending.append((_json.expect_object(child, display, here), prefix, here))
     return metrics

@@ -78,11 +78,11 @@ def parse_json(
     root = _json.expect_object(document, display, "(top level)")
     if _k6_results.is_machine_readable(root):
         return ParsedFile(path=display, format=NAME, metrics=_k6_results.metrics(root, display))
-    metrics = _json.expect_object(root.get("metrics"), display, "metrics")
-    parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics.items())
+    metrics = _json.members(_json.expect_object(root.get("metrics"), display, "metrics"))
+    parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics)
     tests = tuple(
         test
-        for key, raw in metrics.items()
+        for key, raw in metrics
         for test in _thresholds(key, _json.expect_object(raw, display, f"metrics.{key}"), display)
     )
     return ParsedFile(path=display, format=NAME, tests=tests, metrics=parsed)
@@ -96,7 +96,7 @@ def _thresholds(key: str, body: dict[str, object], display: str) -> list[TestRes
         return []
     where = f"metrics.{key}.thresholds"
     found = []
-    for expression, raw in _json.expect_object(body["thresholds"], display, where).items():
+    for expression, raw in _json.members(_json.expect_object(body["thresholds"], display, where)):
         here = f"{where}.{expression}"
         if isinstance(raw, dict):
             ok = raw.get("ok")
@@ -147,7 +147,7 @@ def _metric(key: str, raw: object, display: str, where: str) -> Metric:
         kind = _kind(None, values, display, where)
         contains = _export_contains(name, kind)
     numbers: dict[str, float] = {}
-    for stat, value in values.items():
+    for stat, value in _json.members(values):
         number = _json.number_or_none(value, display, f"{stats_where}.{stat}")
         if number is not None:
             numbers[stat] = number

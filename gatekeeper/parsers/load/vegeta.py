@@ -86,7 +86,7 @@ def _json_stats(document: object, display: str) -> dict[str, Quantity]:
     root = _json.expect_object(document, display, "(top level)")
     latencies = _json.expect_object(root.get("latencies"), display, "latencies")
     stats: dict[str, Quantity] = {}
-    for key, value in latencies.items():
+    for key, value in _json.members(latencies):
         where = f"latencies.{key}"
         if key in ("mean", "min", "max"):
             stat = "avg" if key == "mean" else key
