@@ -132,7 +132,7 @@ def identify(path: Path, display: str) -> Detection:
     found = next(_claimants(head, json_head), None)
     if found is not None:
         return found
-    if json_head is not None and json_head.problem is not None and not json_head.lines:
+    if json_head is not None and json_head.problem is not None:
         problem = json_head.problem  # JSON that does not decode: say where it breaks
         raise EvidenceError(problem.position, f"cannot tell the format: {problem.message}")
     tried = ", ".join(PARSER_MODULES)

@@ -22,6 +22,8 @@ from gatekeeper.parsers import _json
 
 FIRST_LINE_BYTES: Final = 1024 * 1024
 """How far a head without a line end is read on to find the end of its first line."""
+_AFTER_FIRST_LINE: Final = 4096
+"""What is read after a long first line, to see whether more lines follow."""
 
 _BOM = b"\xef\xbb\xbf"
 _JSON_SPACE = b" \t\r\n"
@@ -38,7 +40,7 @@ class JsonHead:
     head that is one, in order (``lines[0]`` is the first line; a stray line of other
     output is left out). Empty when the first line is not a whole value."""
     problem: EvidenceError | None = None
-    """Why the file could not be read as one document, when it is neither that nor lines."""
+    """Why a file that is not a stream could not be read as one document."""
 
 
 def read_json_head(path: Path, display: str, head: bytes, *, whole: bool) -> JsonHead | None:
@@ -48,9 +50,10 @@ def read_json_head(path: Path, display: str, head: bytes, *, whole: bool) -> Jso
     if body[:1] not in (b"{", b"["):
         return None
     if b"\n" not in body and not whole:
-        body += _rest_of_line(path, display, len(head))
+        more, whole = _past_first_line(path, display, len(head))
+        body += more
     first, newline, rest = body.partition(b"\n")
-    lines = _decoded_lines(first, rest)
+    lines = _decoded_lines(first, rest, whole=whole)
     if lines and newline and rest.strip(_JSON_SPACE):
         return JsonHead(lines=lines)  # a stream: the head's lines are all detection needs
     try:
@@ -59,22 +62,25 @@ def read_json_head(path: Path, display: str, head: bytes, *, whole: bool) -> Jso
         return JsonHead(lines=lines, problem=exc)
 
 
-def _rest_of_line(path: Path, display: str, offset: int) -> bytes:
-    """The file from ``offset`` to the end of its first line (bounded)."""
+def _past_first_line(path: Path, display: str, offset: int) -> tuple[bytes, bool]:
+    """The file from ``offset`` to the end of its first line (bounded) and a little more;
+    and whether that is the rest of the file."""
     try:
         with path.open("rb") as handle:
             handle.seek(offset)
-            return handle.readline(FIRST_LINE_BYTES)
+            line = handle.readline(FIRST_LINE_BYTES)
+            after = handle.read(_AFTER_FIRST_LINE)
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    return line + after, len(after) < _AFTER_FIRST_LINE
 
 
-def _decoded_lines(first: bytes, rest: bytes) -> tuple[object, ...]:
+def _decoded_lines(first: bytes, rest: bytes, *, whole: bool) -> tuple[object, ...]:
     head_value = _value(first)
     if head_value is _NOT_A_VALUE:
         return ()
-    # The head may end inside a line: only lines with their line end are whole.
-    complete = rest.split(b"\n")[:-1]
+    # A head that is not the whole file may end inside a line: that one is left out.
+    complete = rest.split(b"\n") if whole else rest.split(b"\n")[:-1]
     found = (_value(line) for line in complete if line.strip(_JSON_SPACE))
     return (head_value, *(value for value in found if value is not _NOT_A_VALUE))
 
