@@ -33,11 +33,8 @@ _TIME_FIELDS: dict[str, tuple[str, ...]] = {
 def detect_json(document: object) -> bool:
     """An object whose ``results`` list starts with an object naming its ``command``."""
     results = document.get("results") if isinstance(document, dict) else None
-    return isinstance(results, list) and bool(results) and _has(results[0], "command")
-
-
-def _has(value: object, key: str) -> bool:
-    return isinstance(value, dict) and key in value
+    first = results[0] if isinstance(results, list) and results else None
+    return isinstance(first, dict) and "command" in first
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
