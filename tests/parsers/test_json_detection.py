@@ -28,7 +28,7 @@ from gatekeeper.parsers import (
     parse_file,
 )
 from gatekeeper.parsers._json_head import read_json_head
-from tests.parsers.test_json_rewrites import PENDING, json_files
+from tests.parsers.test_json_rewrites import json_files
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "parsers" / "fixtures"
@@ -41,8 +41,15 @@ def test_every_format_has_a_detector() -> None:
         assert any(kinds), name
 
 
+BYTES_PENDING = {
+    "k6-ndjson": "k6_ndjson.detect(head) reads the stream's first line from bytes; when it "
+    "answers from detect_json_lines instead, this passes and this entry must go",
+}
+"""Formats that still tell their JSON from the head's bytes, by folder: strict, so a fix shows."""
+
+
 def _pending(relative: str) -> list[pytest.MarkDecorator]:
-    reason = PENDING.get(relative.split("/")[-2])
+    reason = BYTES_PENDING.get(relative.split("/")[-2])
     return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
 
