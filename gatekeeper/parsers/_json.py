@@ -89,6 +89,13 @@ def expect_object(value: object, display: str, key_path: str) -> dict[str, objec
     return value
 
 
+def members(obj: dict[str, object]) -> list[tuple[str, object]]:
+    """An object's members in key order. A JSON object is unordered: nothing read from one
+    (the order of series, which of two keys meaning the same statistic wins, the first
+    error) may depend on the order a tool happened to write its members in."""
+    return sorted(obj.items())
+
+
 def expect_list(value: object, display: str, key_path: str) -> list[object]:
     """``value`` as a JSON array, or an error naming ``key_path``."""
     if not isinstance(value, list):

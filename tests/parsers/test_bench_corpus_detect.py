@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
+from gatekeeper.parsers import PARSER_MODULES
+from tests.parsers.claims import claimed
 
 BENCH = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "bench"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
@@ -78,10 +79,6 @@ def expected_format(relative: str) -> str | None:
     return expected if expected in PARSER_MODULES else None
 
 
-def claims(head: bytes) -> list[str]:
-    return [name for name in PARSER_MODULES if get_parser(name).detect(head[:SNIFF_BYTES])]
-
-
 def test_every_corpus_folder_is_mapped(corpus: Path) -> None:
     folders = {p.name for p in (corpus / "bench").iterdir() if p.is_dir()}
     assert folders == set(FOLDER_FORMAT)
@@ -90,9 +87,8 @@ def test_every_corpus_folder_is_mapped(corpus: Path) -> None:
 
 @pytest.mark.parametrize("relative", corpus_files())
 def test_detected_as_its_folders_format(corpus: Path, relative: str) -> None:
-    head = (corpus / "bench" / relative).read_bytes()[:SNIFF_BYTES]
     expected = expected_format(relative)
-    assert claims(head) == ([expected] if expected else [])
+    assert claimed(corpus / "bench" / relative) == ([expected] if expected else [])
 
 
 def doc_tables() -> list[dict[str, str | None]]:

@@ -137,5 +137,6 @@ def test_truncated_file_names_the_position(tmp_path: Path, corpus: Path) -> None
 
 
 def test_detection() -> None:
-    assert benchmarkdotnet.detect(b'\xef\xbb\xbf{\n  "Title": "x",\n  "HostEnvironmentInfo": {}')
-    assert not benchmarkdotnet.detect(b'{"context": {}, "benchmarks": []}')
+    assert benchmarkdotnet.detect_json({"Title": "x", "HostEnvironmentInfo": {}})
+    assert not benchmarkdotnet.detect_json({"context": {}, "benchmarks": []})
+    assert not benchmarkdotnet.detect_json([{"HostEnvironmentInfo": {}}])

@@ -13,6 +13,7 @@ from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers.bench import criterion
 from gatekeeper.units import Dimension
+from tests.parsers.claims import claimed, claimed_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "criterion"
 TARGET = FIXTURES / "target" / "criterion"
@@ -141,7 +142,11 @@ def test_custom_measurement_units_stay_plain_numbers(tmp_path: Path) -> None:
 
 
 def test_detection(corpus: Path) -> None:
-    assert criterion.detect((TARGET / "fib/20/new/estimates.json").read_bytes())
+    assert claimed(TARGET / "fib/20/new/estimates.json") == ["criterion"]
     assert criterion.detect(b"Benchmarking fib: Warming up for 3.0000 s\n")
     assert not criterion.detect((corpus / CORPUS / "criterion_output.txt").read_bytes())
-    assert not criterion.detect(b'{"mean": 1}')
+    assert not criterion.detect_json({"mean": 1})
+    assert not criterion.detect_json({"mean": {"point_estimate": 1}})
+    assert claimed_bytes(b'{"mean": {"point_estimate": 1, "confidence_interval": {}}}') == [
+        "criterion"
+    ]

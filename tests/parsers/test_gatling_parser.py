@@ -14,6 +14,7 @@ from gatekeeper.evidence import Metric, ParsedFile, TestStatus
 from gatekeeper.model import MetricCriterion
 from gatekeeper.parsers.load import gatling
 from gatekeeper.units import Dimension
+from tests.parsers.claims import claimed, claimed_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gatling"
 OLD = "bench/gatling/gatling-3.1.2_googletest_"
@@ -142,7 +143,7 @@ def test_corpus_assertion_files_declare_none(corpus: Path) -> None:
     for name in (f"{OLD}assertions.json", f"{NEW}assertions.json"):
         parsed = parse(corpus / name)
         assert (parsed.tests, parsed.metrics) == ((), ())
-        assert gatling.detect((corpus / name).read_bytes()[:4096])
+        assert claimed(corpus / name) == ["gatling"]
 
 
 def error_for(tmp_path: Path, content: str) -> str:
@@ -178,6 +179,7 @@ def test_wrong_shapes(tmp_path: Path, document: object, message: str) -> None:
 
 
 def test_other_json_is_not_claimed() -> None:
-    assert not gatling.detect(b'{"metrics": {"http_reqs": {"count": 1}}}')
-    assert not gatling.detect(b"numberOfRequests minResponseTime")
-    assert gatling.detect(b'{\n  "simulation": "a.B",\n  "simulationId": "b",\n  "assertions": []}')
+    assert not gatling.detect_json({"metrics": {"http_reqs": {"count": 1}}})
+    assert not gatling.detect_json({"stats": {"numberOfRequests": {}}})
+    assert claimed_bytes(b"numberOfRequests minResponseTime") == []
+    assert gatling.detect_json({"simulation": "a.B", "simulationId": "b", "assertions": []})

@@ -18,6 +18,7 @@ from gatekeeper.evidence import Metric, ParsedFile
 from gatekeeper.model import MetricCriterion
 from gatekeeper.parsers.bench import go_bench
 from gatekeeper.units import Dimension, Quantity
+from tests.parsers.claims import claimed_bytes
 
 D = Dimension
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "go-bench"
@@ -234,4 +235,15 @@ def test_too_many_benchmarks_is_refused(tmp_path: Path, monkeypatch: pytest.Monk
     ],
 )
 def test_detect(head: bytes, claimed: bool) -> None:
-    assert go_bench.detect(head) is claimed
+    assert ("go-bench" in claimed_bytes(head)) is claimed
+
+
+def test_test2json_is_told_by_its_decoded_events() -> None:
+    """The events' keys in any order, escaped, spaced: still go test -json's."""
+    lines = [
+        b'{ "Package" : "p", "Action" : "start" }',
+        b'{"Output":"g\\u006fos: linux\\n", "Package":"p", "Action":"output"}',
+    ]
+    assert claimed_bytes(b"\r\n".join(lines) + b"\r\n") == ["go-bench"]
+    assert not go_bench.detect_json_lines([{"Action": "output", "Output": "PASS\n"}])
+    assert not go_bench.detect_json_lines([["Action", "output", "Output", "goos: linux"]])

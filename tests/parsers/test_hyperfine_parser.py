@@ -158,14 +158,15 @@ def test_wrong_shapes_name_the_key(tmp_path: Path, document: object, where: str)
 
 
 @pytest.mark.parametrize(
-    ("head", "claimed"),
+    ("document", "claimed"),
     [
-        (b'{\n  "results": [\n    {\n      "command": "sleep 0.1",', True),
-        (b'{"results": [{"command": "x"}]}', True),
-        (b'{"results": [{"name": "x"}]}', False),
-        (b'{"command": "x", "results": []}', False),
-        (b'{"benchmarks": []}', False),
+        ({"results": [{"mean": 0.1, "command": "sleep 0.1"}]}, True),
+        ({"results": [{"command": "x"}]}, True),
+        ({"results": [{"name": "x"}]}, False),
+        ({"command": "x", "results": []}, False),
+        ({"benchmarks": []}, False),
+        ([{"command": "x"}], False),
     ],
 )
-def test_detect(head: bytes, claimed: bool) -> None:
-    assert hyperfine.detect(head) is claimed
+def test_detect(document: object, claimed: bool) -> None:
+    assert hyperfine.detect_json(document) is claimed

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import Metric, SeriesRequest
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
+from gatekeeper.parsers import SNIFF_BYTES
 from gatekeeper.parsers.load import jmeter, locust
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension
+from tests.parsers.claims import claimed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 JTL = "bench/jmeter-jtl"
@@ -78,8 +79,7 @@ def test_files_without_elapsed_report_counts_only(corpus: Path, name: str) -> No
 
 def test_detection_on_the_corpus(corpus: Path) -> None:
     for path in sorted((corpus / JTL).iterdir()):
-        head = path.read_bytes()[:SNIFF_BYTES]
-        assert [n for n in PARSER_MODULES if get_parser(n).detect(head)] == ["jmeter"], path
+        assert claimed(path) == ["jmeter"], path
     others = [
         *(corpus / "bench" / "locust").iterdir(),
         *(corpus / "bench" / "k6-summary-export").iterdir(),

@@ -152,7 +152,8 @@ def test_truncated_file_names_the_position(tmp_path: Path, corpus: Path) -> None
 
 
 def test_detection() -> None:
-    assert jmh.detect((FIXTURES / "modes.json").read_bytes())
-    assert jmh.detect(b'[\n  {"benchmark": "a.B.c", "mode": "avgt", "threads": 1, "forks": 1}]')
-    assert not jmh.detect(b'[{"name": "a", "value": 1}]')
-    assert not jmh.detect(b'{"jmhVersion": "1.0"}')
+    assert jmh.detect_json(json.loads((FIXTURES / "modes.json").read_bytes()))
+    assert jmh.detect_json([{"threads": 1, "forks": 1, "mode": "avgt", "benchmark": "a.B.c"}])
+    assert not jmh.detect_json([{"name": "a", "value": 1}])
+    assert not jmh.detect_json([])
+    assert not jmh.detect_json({"jmhVersion": "1.0"})

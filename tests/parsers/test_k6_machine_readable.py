@@ -14,9 +14,9 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import PARSER_MODULES, get_parser
 from gatekeeper.parsers.load import k6
 from gatekeeper.units import Dimension, Quantity
+from tests.parsers.claims import claimed_bytes
 
 D = Dimension
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "k6" / "machine-readable-summary.json"
@@ -139,7 +139,6 @@ def test_wrong_shapes_name_the_key_path(
 @pytest.mark.parametrize("indent", [4, None], ids=["summary-export", "handleSummary-compact"])
 def test_detected_as_k6_and_nothing_else(indent: int | None) -> None:
     content = document()
-    head = json.dumps(content, indent=indent).encode()[:4096]
-    assert [n for n in PARSER_MODULES if get_parser(n).detect(head)] == ["k6"]
+    assert claimed_bytes(json.dumps(content, indent=indent).encode()) == ["k6"]
     reordered = {"metadata": content["metadata"], "results": content["results"]}
-    assert k6.detect(json.dumps(reordered, indent=indent).encode()[:4096])
+    assert claimed_bytes(json.dumps(reordered, indent=indent).encode()) == ["k6"]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.evidence import Metric, SeriesRequest
-from gatekeeper.parsers import PARSER_MODULES, get_parser
 from gatekeeper.parsers.load import _k6_lines, _k6_series, k6, k6_ndjson
 from gatekeeper.stats import percentile
 from gatekeeper.units import Dimension, Quantity
+from tests.parsers.claims import claimed
 
 D = Dimension
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "k6-ndjson"
@@ -202,9 +202,7 @@ def test_large_series_are_sorted_in_runs(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_detect_claims_the_stream_and_nothing_else_claims_it(corpus: Path) -> None:
     for path in (corpus / RUN, *sorted(FIXTURES.glob("*.ndjson"))):
-        head = path.read_bytes()[:4096]
-        claimed = [name for name in PARSER_MODULES if get_parser(name).detect(head)]
-        assert claimed == ["k6-ndjson"], path
+        assert claimed(path) == ["k6-ndjson"], path
     for other in (SAME_RUN_EXPORT, "bench/k6-handlesummary-json/k6-reporter_simple.json"):
         assert not k6_ndjson.detect((corpus / other).read_bytes()[:4096])
     assert not k6_ndjson.detect(b'{"metric":"x"}\n')

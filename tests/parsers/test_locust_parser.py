@@ -8,9 +8,10 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, get_parser
-from gatekeeper.parsers.load import jmeter, locust
+from gatekeeper.parsers import SNIFF_BYTES
+from gatekeeper.parsers.load import locust
 from gatekeeper.units import Dimension
+from tests.parsers.claims import claimed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "locust"
 GRPC = (
@@ -112,9 +113,7 @@ def test_no_requests_and_not_available() -> None:
 def test_detection(corpus: Path) -> None:
     files = [*FIXTURES.iterdir(), *(corpus / "bench" / "locust").iterdir()]
     for path in files:
-        head = path.read_bytes()[:SNIFF_BYTES]
-        assert [n for n in PARSER_MODULES if get_parser(n).detect(head)] == ["locust"], path
-        assert not jmeter.detect(head)
+        assert claimed(path) == ["locust"], path
     for path in (corpus / "bench" / "jmeter-jtl").iterdir():
         assert not locust.detect(path.read_bytes()[:SNIFF_BYTES])
     assert locust.detect(b'"Type","Name","Request Count","Failure Count"\n')

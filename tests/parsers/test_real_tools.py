@@ -22,9 +22,10 @@ from xml.etree import ElementTree
 import pytest
 
 from gatekeeper.evidence import Metric, ParsedFile, TestStatus
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, detect_format, get_parser, parse_file
+from gatekeeper.parsers import detect_format, parse_file
 from gatekeeper.units import Dimension
 from tests.conftest import missing_tool
+from tests.parsers.claims import claimed
 
 TOOLS = Path(__file__).resolve().parent / "tools"
 TIMEOUT = 120
@@ -53,8 +54,7 @@ def need(program: str, package: str) -> str:
 
 def parsed(path: Path, fmt: str) -> ParsedFile:
     """Parse as 'auto': detection must recognise what the tool wrote, and nothing else may."""
-    head = path.read_bytes()[:SNIFF_BYTES]
-    assert [name for name in PARSER_MODULES if get_parser(name).detect(head)] == [fmt]
+    assert claimed(path) == [fmt]
     assert detect_format(path, path.name) == fmt
     return parse_file(path, path.name, "auto")
 

@@ -13,6 +13,7 @@ from gatekeeper.evidence import Metric
 from gatekeeper.parsers.load import vegeta
 from gatekeeper.parsers.load._vegeta_text import go_duration
 from gatekeeper.units import Dimension
+from tests.parsers.claims import claimed_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "vegeta"
 CORPUS = "bench/vegeta/vegeta_readme_report_example"
@@ -136,8 +137,9 @@ def test_errors_name_the_place(tmp_path: Path, corpus: Path) -> None:
 
 
 def test_detection() -> None:
-    assert vegeta.detect(b'{"latencies": {"total": 1}, "bytes_in": {"total": 0}}')
-    assert not vegeta.detect(b'{"latencies": [1, 2, 3]}')
+    assert claimed_bytes(b'{"bytes_in": {"total": 0}, "latencies": {"total": 1}}') == ["vegeta"]
+    assert not vegeta.detect_json({"latencies": [1, 2, 3]})
+    assert not vegeta.detect(b'{"latencies": {"total": 1}, "bytes_in": {"total": 0}}')
     text = b"Requests      [total, rate]  3, 1.0\nLatencies     [mean]  1ms\n"
     assert vegeta.detect(text)
     assert not vegeta.detect(text.splitlines()[0])

@@ -10,7 +10,8 @@ from xml.etree.ElementTree import Element
 import pytest
 
 from gatekeeper.errors import EvidenceError
-from gatekeeper.parsers import PARSER_MODULES, SNIFF_BYTES, _xml, get_parser
+from gatekeeper.parsers import _xml, get_parser
+from tests.parsers.claims import claimed_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORMATS = ("nunit", "xunit-net", "trx", "testng")
@@ -54,8 +55,8 @@ def document(fmt: str, records: int = 1, content: str = "", closed: bool = True)
     return f"{head}\n{record.format(content) * records}\n" + (f"{tail}\n" if closed else "")
 
 
-def claims(head: bytes) -> list[str]:
-    return [name for name in PARSER_MODULES if get_parser(name).detect(head[:SNIFF_BYTES])]
+def claims(content: bytes) -> list[str]:
+    return claimed_bytes(content)
 
 
 def manifest(corpus: Path) -> Iterator[tuple[str, str]]:

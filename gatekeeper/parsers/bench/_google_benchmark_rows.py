@@ -132,7 +132,7 @@ def _scaled(value: float | None, factor: float) -> float | None:
 
 def _counters(row: dict[str, object], ratio: bool) -> dict[str, Quantity]:
     counters: dict[str, Quantity] = {}
-    for key, value in row.items():
+    for key, value in _json.members(row):
         if key in _ROW_KEYS or isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         try:

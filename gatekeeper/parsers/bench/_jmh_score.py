@@ -62,7 +62,7 @@ def score_series(
     percentiles = body.get("scorePercentiles")
     if percentiles is not None:
         where_p = f"{where}.scorePercentiles"
-        for rank, value in _json.expect_object(percentiles, display, where_p).items():
+        for rank, value in _json.members(_json.expect_object(percentiles, display, where_p)):
             number = _optional(value, display, f"{where_p}.{rank}")
             try:
                 position = float(rank)

@@ -28,15 +28,21 @@ NAME = "benchmarkdotnet"
 _NS = 1e-9
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object with BenchmarkDotNet's ``HostEnvironmentInfo`` block."""
-    text = _json.sniff(head)
-    return text is not None and '"HostEnvironmentInfo"' in text
+def detect_json(document: object) -> bool:
+    """An object with BenchmarkDotNet's ``HostEnvironmentInfo`` block."""
+    return isinstance(document, dict) and "HostEnvironmentInfo" in document
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every benchmark of the report."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded report."""
+    root = _json.expect_object(document, display, "(top level)")
     benchmarks = _json.expect_list(root.get("Benchmarks"), display, "Benchmarks")
     metrics = tuple(
         _metric(raw, display, f"Benchmarks[{index}]") for index, raw in enumerate(benchmarks)

@@ -37,24 +37,37 @@ _ESTIMATES: dict[str, str] = {
     "median_abs_dev": "mad",
     "slope": "slope",
 }
+_ESTIMATE_FIELDS = frozenset({"point_estimate", "confidence_interval"})
 _LIBTEST_MARKER = re.compile(r"^(?:running \d+ tests?|test result: )")
 
 
 def detect(head: bytes) -> bool:
-    """An estimates.json object, or console lines only Criterion prints."""
-    text = _json.sniff(head)
-    if text is not None:
-        return '"point_estimate"' in text and '"confidence_interval"' in text
+    """Console lines only Criterion prints (estimates.json: ``detect_json``)."""
+    if _json.sniff(head) is not None:
+        return False
     return any(is_console_line(line) for line in head_lines(head))
+
+
+def detect_json(document: object) -> bool:
+    """An estimates.json object: estimates with a point and a confidence interval."""
+    return isinstance(document, dict) and any(
+        isinstance(estimate, dict) and estimate.keys() >= _ESTIMATE_FIELDS
+        for estimate in document.values()
+    )
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read estimates.json (by its first character) or a console / bencher log."""
     if first_char(path, display) == "{":
-        metrics: tuple[Metric, ...] = (_estimates(path, display),)
-    else:
-        metrics = _console(path, display)
-    return ParsedFile(path=display, format=NAME, metrics=metrics)
+        return parse_json(_json.load(path, display), path, display, wanted)
+    return ParsedFile(path=display, format=NAME, metrics=_console(path, display))
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """Read a decoded estimates.json, with benchmark.json and sample.json beside it."""
+    return ParsedFile(path=display, format=NAME, metrics=(_estimates(document, path, display),))
 
 
 def _console(path: Path, display: str) -> tuple[Metric, ...]:
@@ -81,8 +94,8 @@ def _console(path: Path, display: str) -> tuple[Metric, ...]:
     )
 
 
-def _estimates(path: Path, display: str) -> Metric:
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+def _estimates(document: object, path: Path, display: str) -> Metric:
+    root = _json.expect_object(document, display, "(top level)")
     if "std_dev" not in root and "median_abs_dev" not in root:
         raise EvidenceError(
             Position(display),

@@ -37,8 +37,8 @@ MAX_PARTIAL = 4096
 in two is short, so a longer one is log output and is dropped up to its end."""
 
 _HEADER = re.compile(r"(goos|goarch|pkg|cpu): \S")
-_EVENT = re.compile(r'\{\s*"Time"\s*:|\{\s*"Action"\s*:')
-_EVENT_OUTPUT = re.compile(r'"Output"\s*:\s*"(?:goos: |goarch: |pkg: |Benchmark)')
+_BENCH_OUTPUT = ("goos: ", "goarch: ", "pkg: ", "Benchmark")
+"""How test2json output that only a benchmark run prints begins."""
 _FAIL = re.compile(r"--- FAIL: (Benchmark\S*)")
 _PACKAGE_FAIL = re.compile(r"FAIL(?:\t\S+\t.*)?\s*$")
 """``FAIL`` after a package's results, and ``FAIL<tab>pkg<tab>0.1s``: the package failed."""
@@ -46,25 +46,32 @@ _LOG = re.compile(r"\s+(\S+\.go:\d+: \S.*?)\s*$")
 
 
 def detect(head: bytes) -> bool:
-    """A benchmark result line, or Go's run headers beside a benchmark's name; or test2json
-    events carrying them. benchstat's tables repeat the headers but drop ``Benchmark``."""
+    """A benchmark result line, or Go's run headers beside a benchmark's name (test2json
+    events: ``detect_json_lines``). benchstat's tables repeat the headers but drop
+    ``Benchmark``."""
     text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="ignore")
     if text.lstrip().startswith("<"):
         return False  # XML (a JUnit report of a Go run) quotes the same lines
     lines = text.splitlines()[:-1] if len(head) >= 4096 else text.splitlines()
     headers = named = False
     for line in lines:
-        stripped = line.strip()
-        if _EVENT.match(stripped):
-            if _EVENT_OUTPUT.search(stripped):
-                return True
-            continue
         found = RESULT.fullmatch(line)
         if found and pairs(found.group(3)):
             return True
         headers = headers or _HEADER.match(line) is not None
         named = named or NAME_ONLY.fullmatch(line) is not None
     return headers and named
+
+
+def detect_json_lines(lines: Sequence[object]) -> bool:
+    """test2json events (``go test -json``), one of them output of a benchmark run."""
+    return any(
+        isinstance(event, dict)
+        and event.get("Action") == "output"
+        and isinstance(event.get("Output"), str)
+        and event["Output"].startswith(_BENCH_OUTPUT)
+        for event in lines
+    )
 
 
 @dataclass

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import array
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,23 +31,33 @@ from gatekeeper.units import Dimension, Quantity
 
 NAME = "google-benchmark"
 
-_CONTEXT_FIRST = re.compile(r'\{\s*"context"\s*:')
-_CONTEXT_KEYS = ('"num_cpus"', '"mhz_per_cpu"', '"library_build_type"', '"caches"')
+_CONTEXT_KEYS = ("num_cpus", "mhz_per_cpu", "library_build_type", "caches")
 # An aggregate's name -> the canonical statistic its value also answers to.
 _CANONICAL = {"mean": "avg", "median": "med", "stddev": "stddev", "cv": "cv"}
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object led by ``context`` with the library's machine description."""
-    text = _json.sniff(head)
-    if text is None or not _CONTEXT_FIRST.match(text):
+def detect_json(document: object) -> bool:
+    """An object whose ``context`` describes the machine as the library does, or whose
+    ``benchmarks`` rows carry the library's ``run_type``."""
+    if not isinstance(document, dict) or not isinstance(document.get("context"), dict):
         return False
-    return any(key in text for key in _CONTEXT_KEYS) or '"run_type"' in text
+    context: dict[str, object] = document["context"]
+    if any(key in context for key in _CONTEXT_KEYS):
+        return True
+    rows = document.get("benchmarks")
+    return isinstance(rows, list) and any(isinstance(r, dict) and "run_type" in r for r in rows)
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a Google Benchmark JSON file; see the module docstring for the series."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded file."""
+    root = _json.expect_object(document, display, "(top level)")
     raw_rows = _json.expect_list(root.get("benchmarks"), display, "benchmarks")
     runs: dict[str, list[Row]] = {}
     for index, raw in enumerate(raw_rows):

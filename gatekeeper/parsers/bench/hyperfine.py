@@ -9,7 +9,6 @@ non-zero code is a failure the tool recorded: the command did not do its work.
 from __future__ import annotations
 
 import array
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "hyperfine"
-
-_SIGNATURE = re.compile(r'\{\s*"results"\s*:\s*\[\s*\{\s*"command"\s*:')
 
 # hyperfine's field -> the statistic names it is published under (k6 spelling first).
 _TIME_FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,15 +30,23 @@ _TIME_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object whose first key is ``results``, a list of objects led by ``command``."""
-    text = _json.sniff(head)
-    return text is not None and _SIGNATURE.match(text) is not None
+def detect_json(document: object) -> bool:
+    """An object whose ``results`` list starts with an object naming its ``command``."""
+    results = document.get("results") if isinstance(document, dict) else None
+    first = results[0] if isinstance(results, list) and results else None
+    return isinstance(first, dict) and "command" in first
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a hyperfine JSON export; each command is a series with its raw run times."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded export."""
+    root = _json.expect_object(document, display, "(top level)")
     results = _json.expect_list(root.get("results"), display, "results")
     metrics = tuple(_metric(raw, display, f"results[{index}]") for index, raw in enumerate(results))
     return ParsedFile(path=display, format=NAME, metrics=metrics)
@@ -115,7 +120,7 @@ def _parameters(raw: object, display: str, where: str) -> dict[str, str]:
         return {}
     found = _json.expect_object(raw, display, where)
     tags: dict[str, str] = {}
-    for key, value in found.items():
+    for key, value in _json.members(found):
         # hyperfine writes the values as strings; accept numbers from hand-made files too.
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)

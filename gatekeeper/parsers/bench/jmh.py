@@ -17,27 +17,31 @@ from pathlib import Path
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
-from gatekeeper.parsers._text import head_lines
 from gatekeeper.parsers.bench._jmh_score import score_series
 
 NAME = "jmh"
 
-_BOM = "\ufeff"
+_RUN_FIELDS = frozenset({"benchmark", "mode", "forks"})
 
 
-def detect(head: bytes) -> bool:
-    """A JSON array whose objects carry JMH's run fields."""
-    text = "\n".join(head_lines(head)).lstrip(_BOM).lstrip()
-    if not text.startswith("["):
+def detect_json(document: object) -> bool:
+    """An array whose first object carries JMH's run fields."""
+    if not isinstance(document, list) or not document or not isinstance(document[0], dict):
         return False
-    if '"jmhVersion"' in text:
-        return True
-    return '"benchmark"' in text and '"mode"' in text and '"forks"' in text
+    run: dict[str, object] = document[0]
+    return "jmhVersion" in run or run.keys() >= _RUN_FIELDS
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every benchmark of a JMH result file."""
-    runs = _json.expect_list(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded file."""
+    runs = _json.expect_list(document, display, "(top level)")
     metrics: list[Metric] = []
     for index, raw in enumerate(runs):
         where = f"[{index}]"
@@ -52,7 +56,7 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         if secondary is None:
             continue
         where_secondary = f"{where}.secondaryMetrics"
-        for label, body in _json.expect_object(secondary, display, where_secondary).items():
+        for label, body in _json.members(_json.expect_object(secondary, display, where_secondary)):
             # Older JMH prefixed profiler metrics with a middle dot: '·gc.alloc.rate'.
             series = f"{name}:{label.lstrip('·')}"
             metrics.append(score_series(series, tags, body, display, f"{where_secondary}.{label}"))
@@ -63,7 +67,7 @@ def _params(raw: object, display: str, where: str) -> dict[str, str]:
     if raw is None:
         return {}
     tags: dict[str, str] = {}
-    for key, value in _json.expect_object(raw, display, where).items():
+    for key, value in _json.members(_json.expect_object(raw, display, where)):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise _json.shape_error(display, f"{where}.{key}", "a string", value)
         tags[key] = str(value)

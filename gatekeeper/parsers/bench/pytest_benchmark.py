@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,8 +10,6 @@ from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "pytest-benchmark"
-
-_FIRST_KEY = re.compile(r'\{\s*"machine_info"\s*:')
 
 # pytest-benchmark's statistic -> the names it is published under (k6 spelling first).
 _TIME_STATS: dict[str, tuple[str, ...]] = {
@@ -32,19 +29,21 @@ _OTHER_STATS: dict[str, Dimension] = {
 }
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object with pytest-benchmark's ``machine_info`` and ``benchmarks`` keys."""
-    text = _json.sniff(head)
-    if text is None or '"machine_info"' not in text:
-        return False
-    # py-cpuinfo's flag list can push "benchmarks" past the sniffed bytes, but the plugin
-    # always writes machine_info first, which no other format here does.
-    return '"benchmarks"' in text or _FIRST_KEY.match(text) is not None
+def detect_json(document: object) -> bool:
+    """An object with pytest-benchmark's ``machine_info``, which no other format here writes."""
+    return isinstance(document, dict) and "machine_info" in document
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a pytest-benchmark JSON file; the raw ``data`` samples are ignored."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded file."""
+    root = _json.expect_object(document, display, "(top level)")
     benchmarks = _json.expect_list(root.get("benchmarks"), display, "benchmarks")
     metrics = tuple(
         _metric(raw, display, f"benchmarks[{index}]") for index, raw in enumerate(benchmarks)
@@ -71,7 +70,7 @@ def _tags(bench: dict[str, object], display: str, where: str) -> dict[str, str]:
     tags: dict[str, str] = {}
     params = bench.get("params")
     if params is not None:
-        for key, value in _json.expect_object(params, display, f"{where}.params").items():
+        for key, value in _json.members(_json.expect_object(params, display, f"{where}.params")):
             tags[key] = str(value)
     group = bench.get("group")
     if group is not None:

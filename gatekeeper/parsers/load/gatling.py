@@ -29,21 +29,30 @@ from gatekeeper.parsers.load._gatling_stats import series
 NAME = "gatling"
 
 _GLOBAL_ALIASES = ("global", "All Requests", "Global Information")
+_STATISTICS = frozenset({"numberOfRequests", "minResponseTime"})
+_ASSERTIONS = frozenset({"simulationId", "assertions"})
 
 
-def detect(head: bytes) -> bool:
-    """A statistics block (request counts beside response times) or an assertions file."""
-    text = _json.sniff(head)
-    if text is None:
+def detect_json(document: object) -> bool:
+    """Statistics (request counts beside response times: global_stats.json itself, the
+    ``stats`` of stats.json's root) or an assertions file."""
+    if not isinstance(document, dict):
         return False
-    if '"numberOfRequests"' in text and '"minResponseTime"' in text:
-        return True
-    return '"simulationId"' in text and '"assertions"' in text
+    stats = document.get("stats")
+    block: dict[str, object] = stats if isinstance(stats, dict) else document
+    return block.keys() >= _STATISTICS or document.keys() >= _ASSERTIONS
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read whichever of the three report files this is, by its top-level keys."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded file."""
+    root = _json.expect_object(document, display, "(top level)")
     if "assertions" in root and "simulation" in root:
         return ParsedFile(path=display, format=NAME, tests=_assertions(root, display))
     if "stats" in root:
@@ -86,7 +95,7 @@ def _tree(root: dict[str, object], display: str) -> list[Metric]:
             continue
         children = _json.expect_object(contents, display, f"{where}.contents")
         prefix = f"{label} / " if label else ""
-        for key, child in reversed(children.items()):
+        for key, child in reversed(_json.members(children)):
             here = f"{where}.contents.{key}"
             pending.append((_json.expect_object(child, display, here), prefix, here))
     return metrics

@@ -11,7 +11,6 @@ hold; the machine-readable summary carries no thresholds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,32 +50,39 @@ _DATA_METRICS = frozenset(
     {"data_sent", "data_received", "browser_data_sent", "browser_data_received"}
 )
 
-_ROOT_GROUP_FIRST = re.compile(r'\{\s*"root_group"\s*:')
-_CONFIG_FIRST = re.compile(r'\{\s*"config"\s*:\s*\{\s*"duration"\s*:')
+_BESIDE_METRICS = ("root_group", "state", "options")
 
 
-def detect(head: bytes) -> bool:
-    """A JSON object naming ``metrics`` beside one of k6's other top-level keys."""
-    text = _json.sniff(head)
-    if text is None or '"machine_info"' in text:
+def detect_json(document: object) -> bool:
+    """An object with ``metrics`` beside one of k6's other top-level keys, or the
+    machine-readable summary's ``results`` beside ``metadata`` naming k6's version."""
+    if not isinstance(document, dict):
         return False
-    if _ROOT_GROUP_FIRST.match(text) or _CONFIG_FIRST.match(text):
-        return True  # many checks can push "metrics" past the sniffed bytes
-    if '"k6_version"' in text and '"generated_at"' in text:
-        return True  # the machine-readable summary, its keys in another order
-    return '"metrics"' in text and any(k in text for k in ('"root_group"', '"state"', '"options"'))
+    metadata = document.get("metadata")
+    if isinstance(metadata, dict) and "k6_version" in metadata and "results" in document:
+        return True
+    return isinstance(document.get("metrics"), dict) and any(
+        key in document for key in _BESIDE_METRICS
+    )
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a k6 summary; every metric keeps k6's statistic names, in base units."""
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+    return parse_json(_json.load(path, display), path, display, wanted)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of the decoded summary."""
+    root = _json.expect_object(document, display, "(top level)")
     if _k6_results.is_machine_readable(root):
         return ParsedFile(path=display, format=NAME, metrics=_k6_results.metrics(root, display))
-    metrics = _json.expect_object(root.get("metrics"), display, "metrics")
-    parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics.items())
+    metrics = _json.members(_json.expect_object(root.get("metrics"), display, "metrics"))
+    parsed = tuple(_metric(key, raw, display, f"metrics.{key}") for key, raw in metrics)
     tests = tuple(
         test
-        for key, raw in metrics.items()
+        for key, raw in metrics
         for test in _thresholds(key, _json.expect_object(raw, display, f"metrics.{key}"), display)
     )
     return ParsedFile(path=display, format=NAME, tests=tests, metrics=parsed)
@@ -90,7 +96,7 @@ def _thresholds(key: str, body: dict[str, object], display: str) -> list[TestRes
         return []
     where = f"metrics.{key}.thresholds"
     found = []
-    for expression, raw in _json.expect_object(body["thresholds"], display, where).items():
+    for expression, raw in _json.members(_json.expect_object(body["thresholds"], display, where)):
         here = f"{where}.{expression}"
         if isinstance(raw, dict):
             ok = raw.get("ok")
@@ -141,7 +147,7 @@ def _metric(key: str, raw: object, display: str, where: str) -> Metric:
         kind = _kind(None, values, display, where)
         contains = _export_contains(name, kind)
     numbers: dict[str, float] = {}
-    for stat, value in values.items():
+    for stat, value in _json.members(values):
         number = _json.number_or_none(value, display, f"{stats_where}.{stat}")
         if number is not None:
             numbers[stat] = number

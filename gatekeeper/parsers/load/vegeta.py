@@ -27,27 +27,43 @@ _NS = 1e-9
 _PERCENTILE_KEY = re.compile(r"(\d+(?:\.\d+)?)th")
 _TEXT_REQUESTS = re.compile(r"^Requests\s+\[total, rate")
 _TEXT_LATENCIES = re.compile(r"^Latencies\s+\[")
+_JSON_BESIDE_LATENCIES = ("bytes_in", "status_codes", "throughput")
 
 
 def detect(head: bytes) -> bool:
-    """A JSON report (latencies beside byte and status counts) or the text report's rows."""
-    text = _json.sniff(head)
-    if text is not None:
-        return '"latencies"' in text and any(
-            key in text for key in ('"bytes_in"', '"status_codes"', '"throughput"')
-        )
+    """The text report's rows (the JSON report: ``detect_json``)."""
+    if _json.sniff(head) is not None:
+        return False
     lines = head_lines(head)
     return any(_TEXT_REQUESTS.match(line) for line in lines) and any(
         _TEXT_LATENCIES.match(line) for line in lines
     )
 
 
+def detect_json(document: object) -> bool:
+    """A JSON report: ``latencies`` beside byte or status counts, or the throughput."""
+    return (
+        isinstance(document, dict)
+        and "latencies" in document
+        and any(key in document for key in _JSON_BESIDE_LATENCIES)
+    )
+
+
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a JSON or text report, told apart by the first character."""
     if first_char(path, display) == "{":
-        stats = _json_stats(path, display)
-    else:
-        stats = read_text_report(read_lines(path, display), display)
+        return parse_json(_json.load(path, display), path, display, wanted)
+    return _parsed(read_text_report(read_lines(path, display), display), display)
+
+
+def parse_json(
+    document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
+) -> ParsedFile:
+    """``parse`` of a decoded JSON report."""
+    return _parsed(_json_stats(document, display), display)
+
+
+def _parsed(stats: dict[str, Quantity], display: str) -> ParsedFile:
     stats = finish(stats)
     failed = "success" in stats and stats["success"].value <= 0
     said = (f"every request failed (success 0 of {stats['count'].value:g})",) if failed else ()
@@ -66,11 +82,11 @@ def finish(stats: dict[str, Quantity]) -> dict[str, Quantity]:
     return stats
 
 
-def _json_stats(path: Path, display: str) -> dict[str, Quantity]:
-    root = _json.expect_object(_json.load(path, display), display, "(top level)")
+def _json_stats(document: object, display: str) -> dict[str, Quantity]:
+    root = _json.expect_object(document, display, "(top level)")
     latencies = _json.expect_object(root.get("latencies"), display, "latencies")
     stats: dict[str, Quantity] = {}
-    for key, value in latencies.items():
+    for key, value in _json.members(latencies):
         where = f"latencies.{key}"
         if key in ("mean", "min", "max"):
             stat = "avg" if key == "mean" else key
