@@ -121,6 +121,11 @@ def test_a_rate_over_no_events_has_no_statistics(tmp_path: Path) -> None:
         ),
         (("results", "checks", "results", 0, "name"), 7, "results.checks.results[0].name"),
         (("config", "duration"), "4s", "config.duration: expected a number"),
+        (
+            ("results", "metrics", 1, "values", "p(95)"),
+            1.5,  # p(95) and p95 both, disagreeing: neither may win by its place in the file
+            "results.metrics[1].values.p95: p(95) given twice, as 1.5 and 4101.811365",
+        ),
     ],
 )
 def test_wrong_shapes_name_the_key_path(

@@ -10,6 +10,7 @@ import pytest
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, SeriesRequest
 from gatekeeper.parsers.load import k6_ndjson
+from tests.parsers.claims import claimed_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "k6-ndjson"
 CHECKS = (SeriesRequest("checks"),)
@@ -63,7 +64,7 @@ def test_a_respaced_declaration_is_read(tmp_path: Path) -> None:
     declaration = DECLARE % ("checks", "rate", "checks")
     content = declaration.replace(",", ", ").replace(":", ": ") + point("checks", "0")
     assert read(written(tmp_path, content))["checks"].stats["fails"].value == 1
-    assert k6_ndjson.detect(content.encode())
+    assert claimed_bytes(content.encode()) == ["k6-ndjson"]
 
 
 def test_a_key_flipped_to_another_name_is_an_error(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ and one result per check.
 
 from __future__ import annotations
 
+from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers import _json
 from gatekeeper.parsers.load._k6_units import CONTAINS, KINDS, quantity
@@ -80,7 +81,7 @@ def _metric(raw: object, display: str, where: str, duration: float | None) -> Me
         )
     values = _json.expect_object(body.get("values"), display, f"{where}.values")
     numbers: dict[str, float] = {}
-    for key, value in values.items():
+    for key, value in _json.members(values):
         number = _json.number_or_none(value, display, f"{where}.values.{key}")
         if number is not None:
             numbers[key] = number
@@ -89,7 +90,14 @@ def _metric(raw: object, display: str, where: str, duration: float | None) -> Me
     if kind == "rate":
         stats = _rate(numbers)
     elif kind == "trend":
-        raw_stats = {_TREND_STATS[k]: v for k, v in numbers.items() if k in _TREND_STATS}
+        raw_stats: dict[str, float] = {}
+        for key, number in numbers.items():
+            stat = _TREND_STATS.get(key)
+            if stat is not None and raw_stats.setdefault(stat, number) != number:
+                message = (
+                    f"{where}.values.{key}: {stat} given twice, as {raw_stats[stat]} and {number}"
+                )
+                raise EvidenceError(Position(display), message)
         stats = {k: quantity(kind, contains, k, v) for k, v in raw_stats.items()}
     elif kind == "counter" and "count" in numbers:
         stats = {"count": quantity(kind, contains, "count", numbers["count"])}

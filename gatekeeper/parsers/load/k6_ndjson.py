@@ -17,8 +17,6 @@ a little higher than k6's summary).
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from io import BufferedIOBase
 from pathlib import Path
@@ -36,31 +34,16 @@ from gatekeeper.selector import is_glob, name_matches
 
 NAME = "k6-ndjson"
 
-_HEAD = re.compile(
-    rb'\{"(?:type":"(?:Metric|Point)"|metric":"[^"\\\n]{1,256}","type":"(?:Point|Metric)"),"data":\{'
-)
 
-
-def detect(head: bytes) -> bool:
-    """The first line is a k6 ``Metric`` or ``Point`` line: in k6's spelling (either field
-    order, which need not be complete), or as ``json.loads`` reads it in any other."""
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    if _HEAD.match(head) is not None:
-        return True
-    for line in head.split(b"\n")[:-1]:  # whole lines only
-        if lines.blank(line):
-            continue
-        try:
-            first = json.loads(line.decode("utf-8"))
-        except (ValueError, RecursionError):
-            return False
-        return (
-            isinstance(first, dict)
-            and first.get("type") in ("Point", "Metric")
-            and isinstance(first.get("metric"), str)
-            and isinstance(first.get("data"), dict)
-        )
-    return False
+def detect_json_lines(decoded: Sequence[object]) -> bool:
+    """The first line, decoded, is a k6 ``Metric`` or ``Point`` line (any spelling)."""
+    first = decoded[0]
+    return (
+        isinstance(first, dict)
+        and first.get("type") in ("Point", "Metric")
+        and isinstance(first.get("metric"), str)
+        and isinstance(first.get("data"), dict)
+    )
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
