@@ -167,7 +167,7 @@ def _refusal(path: Path, fmt: str = AUTO) -> str:
 
 
 def test_a_negative_p95_fails_closed_instead_of_passing_a_less_than(tmp_path: Path) -> None:
-    _k6_summary_with(tmp_path, "p(95)", -250.0)
+    _k6_summary_with(tmp_path, "p95", -250.0)
     matrix = _matrix(
         tmp_path,
         'load: {format: k6, paths: "k6.json"}',
