@@ -101,7 +101,9 @@ def _row(row: re.Match[str], display: str, lineno: int) -> dict[str, Quantity]:
         if keys != ["code:count"] or not all(map(_STATUS_COUNT.fullmatch, text.split())):
             raise line_error(display, lineno, "Status Codes: expected 'CODE:COUNT' pairs")
         return {}
-    values = [value.strip() for value in text.split(",")]
+    values = text.split(", ")  # as vegeta joins them: a space in a value is not vegeta's
+    if any(not value or any(c.isspace() for c in value) for value in values):
+        raise line_error(display, lineno, f"{label}: expected values separated by ', '")
     if len(values) != len(keys):
         message = f"{label}: {len(keys)} columns named but {len(values)} values given"
         raise line_error(display, lineno, message)
