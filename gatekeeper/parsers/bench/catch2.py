@@ -110,7 +110,10 @@ def _status(case: Element, outcome: Element | None) -> tuple[TestStatus, str | N
             if tag == "Failure" or (tag == "Expression" and not _success(element)):
                 return TestStatus.FAILED, _failure_message(element)
         return TestStatus.FAILED, None
-    skips = _xml.whole_number(outcome.get("skips"))
+    written = outcome.get("skips")
+    skips = _xml.whole_number(written)
+    if written is not None and skips is None:  # read as none, a skipped case would pass
+        raise _xml.UnknownValue(f"OverallResult skips is {written!r}, expected a count")
     if skips:
         skip = next((e for e in case.iter() if _xml.local(e.tag) == "Skip"), None)
         return TestStatus.SKIPPED, _xml.first_line(skip.text if skip is not None else None)
