@@ -126,7 +126,12 @@ def test_junit_status_attribute_outside_the_known_words(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("word", "status"),
-    [("Success", TestStatus.PASSED), ("NotRunnable", TestStatus.ERROR), ("run", TestStatus.PASSED)],
+    [
+        ("Success", TestStatus.PASSED),
+        ("NotRunnable", TestStatus.ERROR),
+        ("run", TestStatus.PASSED),
+        ("", TestStatus.PASSED),  # written empty, it says nothing: the children decide
+    ],
 )
 def test_junit_status_words_of_the_known_writers(
     tmp_path: Path, word: str, status: TestStatus

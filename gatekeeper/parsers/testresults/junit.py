@@ -156,6 +156,6 @@ def _judged(element: Element) -> tuple[TestStatus, str | None, int]:
 
 def _status_attribute(element: Element) -> TestStatus:
     word = element.get("status")
-    if word is None:
+    if not word:  # absent, or written empty: it says nothing
         return TestStatus.PASSED
     return closed(word, _STATUS_ATTRIBUTE, "the test case's status attribute")
