@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
@@ -121,6 +122,14 @@ def expect_number(value: object, display: str, key_path: str) -> float:
     if not math.isfinite(number):
         raise shape_error(display, key_path, "a finite number", value)
     return number
+
+
+def expect_choice(value: object, choices: Sequence[str], display: str, key_path: str) -> str:
+    """``value`` as one of the strings a tool documents for a field, or an error naming
+    ``key_path``: a value outside the set is broken evidence, never read as a default."""
+    if not isinstance(value, str) or value not in choices:
+        raise shape_error(display, key_path, "one of " + ", ".join(choices), value)
+    return value
 
 
 def number_or_none(value: object, display: str, key_path: str) -> float | None:

@@ -11,8 +11,10 @@ refused here, once for every format, before any parser could read it as a shorte
 from __future__ import annotations
 
 import csv
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,6 +39,64 @@ TIME_SCALE: dict[str, float] = {
 
 Row = tuple[int, list[str]]
 """A CSV record and the line it starts on."""
+
+NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+"""A finite number as a tool prints it: ``nan``, ``inf`` and words are never one."""
+_NUMBER = re.compile(NUMBER)
+
+
+@dataclass(frozen=True)
+class RecordShape:
+    """One kind of line a text format reads values from, as the format states it.
+
+    ``whole`` is the complete line as the tool prints it, every number in it finite (built
+    from NUMBER). ``marks`` finds what only such a line carries: how it starts, or a label
+    the parser knows. A line that no shape reads whole but one marks is a record the parser
+    recognises and cannot read: ``read_record`` refuses it rather than skip it, since the
+    records left (a flipped byte dropped a sample, ``nan`` dropped an error count) could
+    pass where the whole evidence fails.
+    """
+
+    what: str
+    """What the line is, for the message: "benchmark result"."""
+    marks: re.Pattern[str]
+    """Searched for in the line."""
+    whole: re.Pattern[str]
+    """Matched against the whole line (its line end removed)."""
+    expected: str
+    """The line's shape in words, for the message."""
+
+
+def record_shape(what: str, marks: str, whole: str, expected: str) -> RecordShape:
+    """A RecordShape from its patterns' text."""
+    return RecordShape(what, re.compile(marks), re.compile(whole), expected)
+
+
+def read_record(
+    shapes: Sequence[RecordShape], line: str, display: str, number: int
+) -> tuple[RecordShape, re.Match[str]] | None:
+    """The first shape that reads the line whole, with its match; None when none does and
+    none marks it; an error at the line when a shape marks it but none reads it."""
+    for shape in shapes:
+        found = shape.whole.fullmatch(line)
+        if found is not None:
+            return shape, found
+    broken = next((shape for shape in shapes if shape.marks.search(line)), None)
+    if broken is None:
+        return None
+    shown = line.strip()
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    message = f"cannot read this {broken.what} line: {shown!r}; expected {broken.expected}"
+    raise line_error(display, number, message)
+
+
+def strict_number(text: str) -> float | None:
+    """A finite number written as tools write one, else None (``1_000``, `` 5``, ``nan``
+    and ``Infinity`` are not, though ``float`` reads them; nor is ``1e999``)."""
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def head_lines(head: bytes) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Generic, TypeVar
@@ -51,6 +51,24 @@ _PROLOG_ITEM = re.compile(
 _ROOT_TAG = re.compile(rb"\s*<(?:[\w.-]+:)?([\w.-]+)[\s/>]")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _POSITION_SUFFIX = re.compile(r": line \d+, column \d+$")
+
+
+BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+"""An xs:boolean attribute's meaning."""
+
+
+class UnknownValue(Exception):
+    """A record holds a value outside the set its tool writes: a format's ``convert`` raises
+    it and ``read_records`` reports it at the record's start tag, never as a default."""
+
+
+def closed(value: str, meanings: Mapping[str, T], what: str) -> T:
+    """The meaning of an attribute with a closed set of values, looked up in lower case."""
+    meaning = meanings.get(value.lower())
+    if meaning is None:
+        known = ", ".join(meanings)
+        raise UnknownValue(f"{what} is {value!r}, expected one of {known} (in any case)")
+    return meaning
 
 
 @dataclass(frozen=True)
@@ -200,8 +218,12 @@ class _RecordReader(Generic[T]):
         """Open elements inside the record being built."""
         self.names: dict[str, str] = {}
         self.namespaced = False
+        self.expat: XMLParserType | None = None
+        self.record_at = (0, 0)
+        """Line and column of the record's start tag."""
 
     def listen(self, expat: XMLParserType) -> None:
+        self.expat = expat
         expat.ordered_attributes = False
         expat.StartElementHandler = self._start
         expat.EndElementHandler = self._end
@@ -238,6 +260,8 @@ class _RecordReader(Generic[T]):
         if len(self.ancestors) >= MAX_DEPTH:
             raise _TooDeep
         if name in self.layout.records:  # a record inside a record belongs to the outer one
+            if self.expat is not None:
+                self.record_at = (self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
             self.record, self.depth = TreeBuilder(), 1
             self.record.start(tag, attrib)
         else:
@@ -251,7 +275,11 @@ class _RecordReader(Generic[T]):
         self.depth -= 1
         if not self.depth:
             record, self.record = self.record.close(), None
-            self.found.append(self.convert(record, self.ancestors))
+            try:
+                self.found.append(self.convert(record, self.ancestors))
+            except UnknownValue as exc:
+                where = Position(self.display, *self.record_at)
+                raise EvidenceError(where, str(exc)) from exc
 
     def _data(self, text: str) -> None:
         if self.record is not None:

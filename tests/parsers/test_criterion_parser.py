@@ -118,7 +118,10 @@ def error_for(tmp_path: Path, name: str, content: str) -> str:
 
 def test_bad_input(tmp_path: Path) -> None:
     message = error_for(tmp_path, "a.txt", "Benchmarking x: Analyzing\nx  time:   [1.2 ns 1.3\n")
-    assert message == "a.txt:2: cannot read Criterion's time estimate"
+    assert message == (
+        "a.txt:2: cannot read this time estimate line: 'x  time:   [1.2 ns 1.3'; "
+        "expected 'NAME  time: [LOW UNIT ESTIMATE UNIT HIGH UNIT]'"
+    )
     message = error_for(tmp_path, "b.txt", "x  time:   [1.2 ns 1.3 cycles 1.4 ns]\n")
     assert message == "b.txt:1: cannot read the units ns cycles ns of this time estimate"
     message = error_for(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
 from gatekeeper.parsers.testresults import nunit
 
@@ -92,14 +93,20 @@ def test_nunit_before_2_5_has_only_flags(tmp_path: Path) -> None:
     ]
 
 
-def test_an_unknown_result_fails_closed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ('result="Exploded"', "the test case's result is 'Exploded', expected one of passed,"),
+        ('executed="Ture"', "the test case's executed is 'Ture', expected one of true, false,"),
+        ('success="flase"', "the test case's success is 'flase', expected one of true, false,"),
+    ],
+)
+def test_a_value_outside_nunits_set_is_refused(tmp_path: Path, case: str, message: str) -> None:
     report = tmp_path / "odd.xml"
-    report.write_text('<test-run><test-case name="a" classname="C" result="Exploded"/></test-run>')
-    [case] = parse(report)
-    assert (case.status, case.message) == (
-        S.ERROR,
-        "NUnit result 'Exploded' is not one gatekeeper knows",
-    )
+    report.write_text(f'<test-run>\n  <test-case name="a" classname="C" {case}/></test-run>')
+    with pytest.raises(EvidenceError) as caught:
+        parse(report)
+    assert str(caught.value).startswith(f"odd.xml:2:3: {message}")
 
 
 def test_a_run_with_no_cases_is_empty(tmp_path: Path) -> None:

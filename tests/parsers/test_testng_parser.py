@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
 from gatekeeper.parsers.testresults import testng
 
@@ -57,17 +58,28 @@ def test_retried_attempts_without_a_final_one_fail(tmp_path: Path) -> None:
     )
 
 
-def test_an_unknown_status_fails_closed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        (
+            "status='WOBBLE'",
+            "the test method's status is 'WOBBLE', expected one of pass, fail, skip",
+        ),
+        ("status='PASS' retried='ture'", "the test method's retried is 'ture', expected one of"),
+        ("status='PASS' is-config='yes'", "the test method's is-config is 'yes', expected one of"),
+    ],
+)
+def test_a_value_outside_testngs_set_is_refused(
+    tmp_path: Path, attributes: str, message: str
+) -> None:
     report = tmp_path / "odd.xml"
     report.write_text(
         "<testng-results><suite><test><class name='C'>"
-        "<test-method name='a' status='WOBBLE'/></class></test></suite></testng-results>"
+        f"<test-method name='a' {attributes}/></class></test></suite></testng-results>"
     )
-    [case] = parse(report)
-    assert (case.status, case.message) == (
-        S.ERROR,
-        "TestNG status 'WOBBLE' is not one gatekeeper knows",
-    )
+    with pytest.raises(EvidenceError) as caught:
+        parse(report)
+    assert str(caught.value).startswith(f"odd.xml:1:46: {message}")
 
 
 # --- real files --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
 from gatekeeper.parsers.testresults import trx
 
@@ -70,16 +71,25 @@ def test_outcomes(tmp_path: Path, outcome: str, status: S) -> None:
     assert case.status is status
 
 
-def test_missing_or_unknown_outcome_is_an_error(tmp_path: Path) -> None:
+def test_a_missing_outcome_is_an_error(tmp_path: Path) -> None:
+    report = tmp_path / "odd.trx"
+    report.write_text("<TestRun><Results><UnitTestResult testName='a'/></Results></TestRun>")
+    assert [(t.status, t.message) for t in parse(report)] == [
+        (S.ERROR, "the result has no outcome")
+    ]
+
+
+def test_an_outcome_outside_the_enum_is_refused_at_its_result(tmp_path: Path) -> None:
     report = tmp_path / "odd.trx"
     report.write_text(
-        "<TestRun><Results><UnitTestResult testName='a'/>"
-        "<UnitTestResult testName='b' outcome='Sideways'/></Results></TestRun>"
+        "<TestRun><Results>\n<UnitTestResult testName='a' outcome='Passed'/>\n"
+        "  <UnitTestResult testName='b' outcome='Passde'/></Results></TestRun>"
     )
-    assert [(t.status, t.message) for t in parse(report)] == [
-        (S.ERROR, "the result has no outcome"),
-        (S.ERROR, "TRX outcome 'Sideways' is not one gatekeeper knows"),
-    ]
+    with pytest.raises(EvidenceError) as caught:
+        parse(report)
+    assert str(caught.value).startswith(
+        "odd.trx:3:3: the outcome of 'b' is 'Passde', expected one of passed, "
+    )
 
 
 @pytest.mark.parametrize(

@@ -129,9 +129,9 @@ def test_errors_name_the_place(tmp_path: Path, corpus: Path) -> None:
     row = "Latencies     [min, mean, 50, max]  1ms, 2ms, 3ms\n"
     message = error_for(tmp_path, "d.txt", "Requests      [total, rate]  3, 1.0\n" + row)
     assert message == "d.txt:2: Latencies: 4 columns named but 3 values given"
-    row = "Latencies     [min, mean]  1ms, 2 parsecs\n"
+    row = "Latencies     [min, mean]  1ms, 2parsecs\n"
     message = error_for(tmp_path, "e.txt", "Requests      [total, rate]  3, 1.0\n" + row)
-    assert message == "e.txt:2: Latencies mean: cannot read '2 parsecs' as time"
+    assert message == "e.txt:2: Latencies mean: cannot read '2parsecs' as time"
     message = error_for(tmp_path, "f.txt", "Latencies     [min, mean]  1ms, 2ms\n")
     assert message == "f.txt: not a vegeta report: no 'Requests [total, ...]' row"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
 from gatekeeper.parsers.testresults import xunit_net
 
@@ -55,16 +56,24 @@ def test_v1_assembly_root_with_classes() -> None:
     assert tests[1].message == "Assert.Equal() Failure"
 
 
-def test_an_unknown_result_fails_closed(tmp_path: Path) -> None:
+def test_an_unknown_result_is_refused_at_its_test(tmp_path: Path) -> None:
     report = tmp_path / "odd.xml"
     report.write_text(
         '<assemblies><assembly><test name="a" type="T" result="Maybe"/></assembly></assemblies>'
     )
-    [case] = parse(report)
-    assert (case.status, case.message) == (
-        S.ERROR,
-        "xUnit.net result 'Maybe' is not one gatekeeper knows",
+    with pytest.raises(EvidenceError) as caught:
+        parse(report)
+    assert str(caught.value) == (
+        "odd.xml:1:23: the test's result is 'Maybe', expected one of pass, fail, skip, notrun"
+        " (in any case)"
     )
+
+
+def test_a_test_without_result_is_an_error(tmp_path: Path) -> None:
+    report = tmp_path / "bare.xml"
+    report.write_text('<assemblies><assembly><test name="a" type="T"/></assembly></assemblies>')
+    [case] = parse(report)
+    assert (case.status, case.message) == (S.ERROR, "the test has no result")
 
 
 def test_failure_without_message_names_the_exception(tmp_path: Path) -> None:

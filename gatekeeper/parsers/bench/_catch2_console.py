@@ -17,7 +17,9 @@ failed (``Benchmark failed (...)``, or never reached its numbers) keeps no stati
 line, or an assertion that FAILED in the benchmark's test case (named by the header Catch2
 prints above its output), is a failure the tool recorded for it.
 Text the benchmarked code prints into a table is taken as part of the next name, so that
-benchmark is not found by its own name (the XML reporter keeps the two apart). Rows are
+benchmark is not found by its own name (the XML reporter keeps the two apart); a line
+reaching past the name column, though, can only be a row, and one that does not read as
+a row is refused (a flipped digit would otherwise drop that benchmark). Rows are
 read as whitespace-separated words, not with backtracking patterns, so a hostile line
 costs time in proportion to its length.
 """
@@ -206,6 +208,12 @@ class ConsoleReader:
         elif bench is not None and bench.samples is not None:
             row = "std dev" if bench.mean else "mean"
             raise self._error(lineno, f"has no {row} row here (three times such as '344 ns')")
+        elif words[-1].end() > self._wrap:  # past the name column: a row, broken
+            message = (
+                "cannot read this benchmark row; expected its name, samples, iterations and"
+                f" {'estimated time' if self._analysis else 'mean'} (such as '100  208  7.2 ms')"
+            )
+            raise line_error(self.display, lineno, message)
         else:
             self._names.append(line.strip())  # part of a long name, or stray text
 

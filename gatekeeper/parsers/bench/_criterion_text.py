@@ -10,14 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gatekeeper.parsers._text import TIME_SCALE, line_error
+from gatekeeper.parsers._text import TIME_SCALE, line_error, read_record, record_shape
 from gatekeeper.units import UNITS, Dimension, Quantity
 
 _VALUE = r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?) (\S+)"
 _TRIPLE = rf"\[{_VALUE} {_VALUE} {_VALUE}\]"
-_TIME = re.compile(rf"^(?P<name>\S.*?)?\s+time:\s+{_TRIPLE}")
-_THRPT = re.compile(rf"^\s+thrpt:\s+{_TRIPLE}")
-_TIME_START = re.compile(r"^(\S.*?)?\s+time:\s+\[")
+# The relative 'change:' block repeats both labels with percentages: those are not read.
+_TIME = record_shape(
+    "time estimate",
+    r"^(?:\S.*?)?\s+time:\s+\[(?!.*%)",
+    rf"(?P<name>\S.*?)?\s+time:\s+{_TRIPLE}\s*",
+    "'NAME  time: [LOW UNIT ESTIMATE UNIT HIGH UNIT]'",
+)
+_THRPT = record_shape(
+    "throughput",
+    r"^\s+thrpt:\s+\[(?!.*%)",
+    rf"\s+thrpt:\s+{_TRIPLE}\s*",
+    "'thrpt: [LOW UNIT ESTIMATE UNIT HIGH UNIT]'",
+)
 _PROGRESS = re.compile(r"^Benchmarking \S.*: (?:Warming up|Collecting|Analyzing)")
 
 # Criterion writes byte rates with binary prefixes, or decimal ones under BytesDecimal.
@@ -36,7 +46,7 @@ _RATES: dict[str, tuple[Dimension, float]] = {
 
 def is_console_line(line: str) -> bool:
     """A line only Criterion's console output has: a time estimate or a progress line."""
-    match = _TIME.match(line)
+    match = _TIME.whole.fullmatch(line)
     if match is not None and "%" not in match.group(3, 5, 7):
         return True
     return _PROGRESS.match(line) is not None
@@ -54,19 +64,21 @@ class ConsoleReader:
     def feed(self, line: str, lineno: int) -> None:
         """Take one line; lines that are not Criterion's are ignored."""
         was_time, self._last_was_time = self._last_was_time, False
-        time = _TIME.match(line)
-        if time is not None and "%" in time.group(3, 5, 7):
-            time = None  # the relative 'change:' block also has time: lines, in percent
-        elif time is None and _TIME_START.match(line) and "%" not in line:
-            raise line_error(self.display, lineno, "cannot read Criterion's time estimate")
-        if time is not None:
-            name = (time["name"] or self._previous).strip()
+        record = read_record((_TIME, _THRPT), line, self.display, lineno)
+        shape, match = record if record is not None else (None, None)
+        if match is not None and "%" in match.groups()[-5::2]:
+            match = None  # a 'change:' block written with a space before its percent signs
+        if match is not None and shape is _TIME:
+            name = (match["name"] or self._previous).strip()
             if not name:
                 raise line_error(self.display, lineno, "a time estimate without a benchmark name")
-            self.results.append((name, self._times(time, lineno)))
+            self.results.append((name, self._times(match, lineno)))
             self._last_was_time = True
-        elif was_time and (thrpt := _THRPT.match(line)) is not None:
-            self.results[-1][1].update(self._rate(thrpt, lineno))
+        elif match is not None:
+            if not was_time:
+                message = "a throughput without the time estimate it follows"
+                raise line_error(self.display, lineno, message)
+            self.results[-1][1].update(self._rate(match, lineno))
         if line.strip():
             self._previous = line
 

@@ -15,14 +15,26 @@ import re
 from dataclasses import dataclass, field
 
 from gatekeeper.evidence import Metric
+from gatekeeper.parsers._text import NUMBER, RecordShape
 from gatekeeper.stats import from_samples
 from gatekeeper.units import Dimension, Quantity
 
-RESULT = re.compile(r"(Benchmark(?![a-z])\S*)\s+(\d{1,19})\s+(\S.*?)\s*")
+# Value-unit pairs; a unit never starts with a digit (Go's ReportMetric allows any other).
+_PAIRS = rf"(?:\s+{NUMBER}\s+[^\s\d]\S*)+"
+RESULT = re.compile(rf"(Benchmark(?![a-z])\S*)\s+(\d{{1,19}})({_PAIRS})\s*")
 """A whole result line: name, iterations, then the value-unit pairs."""
-CONTINUATION = re.compile(r"\s+(\d{1,19})\s+(\S.*?)\s*")
+CONTINUATION = re.compile(rf"\s+(\d{{1,19}})({_PAIRS})\s*")
 """The rest of a result line whose name was printed before other output cut in."""
 NAME_ONLY = re.compile(r"(Benchmark(?![a-z])\S*)\s*")
+# A unit Go's testing package prints itself (ns/op, B/op, allocs/op, MB/s) or that custom
+# metrics end with by convention (/op): such a line is a result, whole or broken.
+_GO_UNIT = re.compile(r"(?:^|\s)(?:\S*/op|[KMGT]?B/s)(?=\s|$)")
+_EXPECTED = "'BenchmarkNAME  ITERATIONS  VALUE UNIT  VALUE UNIT ...'"
+SHAPES = (
+    RecordShape("benchmark result", _GO_UNIT, RESULT, _EXPECTED),
+    RecordShape("benchmark result", _GO_UNIT, CONTINUATION, _EXPECTED),
+)
+"""A result line, and the rest of one whose name line other output interrupted."""
 _PROCS = re.compile(r"(.+?)-(\d+)")
 
 _TIME_PER_OP = {"ns/op": 1e-9, "us/op": 1e-6, "µs/op": 1e-6, "ms/op": 1e-3, "sec/op": 1.0}
@@ -45,6 +57,8 @@ class Series:
     tags: dict[str, str]
     runs: int = 0
     iterations: int = 0
+    units: tuple[str, ...] = ()
+    """The units of its first result line: every run of a benchmark reports the same."""
     failures: list[str] = field(default_factory=list)
     """What go test reported failed: the benchmark (``--- FAIL``) or its package."""
     times: array.array[float] = field(default_factory=lambda: array.array("d"))
@@ -55,6 +69,7 @@ class Series:
         """One result line's iterations and value-unit pairs."""
         self.runs += 1
         self.iterations += iterations
+        self.units = self.units or tuple(unit for _, unit in pairs)
         timed = False
         for value, unit in pairs:
             if unit in _TIME_PER_OP and not timed:
@@ -103,7 +118,8 @@ def split_name(printed: str) -> tuple[str, str]:
 
 
 def pairs(text: str) -> list[tuple[float, str]] | None:
-    """``123 ns/op  45 B/op`` -> [(123.0, "ns/op"), (45.0, "B/op")]; None when it is not that."""
+    """``123 ns/op  45 B/op`` -> [(123.0, "ns/op"), (45.0, "B/op")]; None when it is not that
+    (a value beyond a float, ``1e999``, included)."""
     tokens = text.split()
     if not tokens or len(tokens) % 2:
         return None

@@ -9,6 +9,11 @@ from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
 _TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+# What src/json_reporter.cc writes. aggregate_name is not closed: besides mean, median,
+# stddev and cv, a benchmark may compute its own statistics under names it chooses
+# (ComputeStatistics, docs/user_guide.md), and complexity rows are BigO and RMS.
+_RUN_TYPES = ("iteration", "aggregate")
+_AGGREGATE_UNITS = ("time", "percentage")
 # Keys the library writes about the row itself; every other number is a counter.
 _ROW_KEYS = frozenset(
     {
@@ -77,15 +82,22 @@ def read_row(raw: object, display: str, where: str) -> Row:
     row = _json.expect_object(raw, display, where)
     name = _json.expect_str(row.get("name"), display, f"{where}.name")
     aggregate: str | None = None
-    if row.get("run_type") == "aggregate" or "aggregate_name" in row:
+    run_type = row.get("run_type")
+    if run_type is not None:  # libraries before 1.5 wrote none
+        run_type = _json.expect_choice(run_type, _RUN_TYPES, display, f"{where}.run_type")
+    if run_type == "aggregate" or (run_type is None and "aggregate_name" in row):
         where_name = f"{where}.aggregate_name"
         aggregate = _json.expect_str(row.get("aggregate_name"), display, where_name)
+    elif "aggregate_name" in row:
+        raise _json.shape_error(display, f"{where}.run_type", '"aggregate"', run_type)
     run_name = row.get("run_name")
     if run_name is None:  # libraries before run_name append the aggregate to the name
         suffix = f"_{aggregate}" if aggregate else ""
         run_name = name.removesuffix(suffix) if suffix and name.endswith(suffix) else name
     run_name = _json.expect_str(run_name, display, f"{where}.run_name")
     unit = row.get("aggregate_unit")
+    if unit is not None:
+        unit = _json.expect_choice(unit, _AGGREGATE_UNITS, display, f"{where}.aggregate_unit")
     ratio = unit == "percentage" or (unit is None and aggregate == "cv")
     dimension = Dimension.RATIO if ratio else Dimension.TIME
     factor = 1.0 if ratio else _time_factor(row, display, where)
@@ -98,10 +110,19 @@ def read_row(raw: object, display: str, where: str) -> Row:
         real_time=_scaled(_number(row, "real_time", display, where), factor),
         cpu_time=_scaled(_number(row, "cpu_time", display, where), factor),
         dimension=dimension,
-        failed=row.get("error_occurred") is True or row.get("skipped") is True,
+        failed=_flag(row, "error_occurred", display, where)
+        or _flag(row, "skipped", display, where),
         error=_error(row, display, where),
         counters=_counters(row, ratio),
     )
+
+
+def _flag(row: dict[str, object], key: str, display: str, where: str) -> bool:
+    """A true/false field; absent is false, anything else than a boolean is refused."""
+    value = row.get(key, False)
+    if not isinstance(value, bool):
+        raise _json.shape_error(display, f"{where}.{key}", "true or false", value)
+    return value
 
 
 def _error(row: dict[str, object], display: str, where: str) -> str | None:

@@ -7,45 +7,41 @@ from __future__ import annotations
 import re
 
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers._text import TIME_SCALE, line_error, number
+from gatekeeper.parsers._text import TIME_SCALE, line_error, number, read_record, record_shape
 from gatekeeper.units import UNITS, Dimension, Quantity
 
 _NUMBER = r"[\d,]*\d(?:\.\d+)?"
 # `cargo bench --quiet` prints one character per test (. i F) and no newline before
 # the next benchmark's line, so such characters may lead it.
 _QUIET = r"[.iF]*"
-BENCH_LINE = re.compile(
-    rf"^{_QUIET}test (?P<name>\S.*?)\s+\.\.\.\s+bench:\s+(?P<value>{_NUMBER}) (?P<unit>\S+)"
-    rf" \(\+/- (?P<dev>{_NUMBER})\)(?: = (?P<rate>{_NUMBER}) (?P<rate_unit>\S+))?\s*$"
+BENCH = record_shape(
+    "benchmark",
+    r"\.\.\.\s+bench:|/iter\s+\(\+/-",  # how it starts, or the label after its value
+    rf"{_QUIET}test (?P<name>\S.*?)\s+\.\.\.\s+bench:\s+(?P<value>{_NUMBER}) (?P<unit>\S+)"
+    rf" \(\+/- (?P<dev>{_NUMBER})\)(?: = (?P<rate>{_NUMBER}) (?P<rate_unit>\S+))?\s*",
+    "'test NAME ... bench: N UNIT/iter (+/- M)'",
 )
 """A measured benchmark."""
 FAILED_LINE = re.compile(rf"^{_QUIET}test (?P<name>\S.*?)\s+\.\.\.\s+FAILED\s*$")
 """A benchmark (or test) that panicked: it has no measurement."""
-_STARTS_LIKE_BENCH = re.compile(rf"^{_QUIET}test \S.*\.\.\.\s+bench:")
 
 
 def is_bench_line(line: str) -> bool:
     """Whether a line is a complete libtest benchmark result."""
-    return BENCH_LINE.match(line) is not None
+    return BENCH.whole.fullmatch(line) is not None
 
 
 def read_line(line: str, lineno: int, display: str) -> Metric | None:
     """The metric a line reports, None for other lines; a broken bench line is an error."""
-    match = BENCH_LINE.match(line)
-    if match is None:
-        failed = FAILED_LINE.match(line)
-        if failed is not None:  # a failure the tool recorded, and no statistics
-            name = failed["name"]
-            said = (f"test {name} ... FAILED",)
-            return Metric(name=name, kind="benchmark", source=display, failures=said)
-        if _STARTS_LIKE_BENCH.match(line):
-            raise line_error(
-                display,
-                lineno,
-                "cannot read this benchmark line; expected "
-                "'test NAME ... bench: N UNIT/iter (+/- M)'",
-            )
+    failed = FAILED_LINE.match(line)
+    if failed is not None:  # a failure the tool recorded, and no statistics
+        name = failed["name"]
+        said = (f"test {name} ... FAILED",)
+        return Metric(name=name, kind="benchmark", source=display, failures=said)
+    record = read_record((BENCH,), line, display, lineno)
+    if record is None:
         return None
+    match = record[1]
     stats = _per_iteration(number(match["value"]), number(match["dev"]), match["unit"])
     if match["rate"] is not None:
         rate = UNITS.get(match["rate_unit"])

@@ -26,6 +26,16 @@ from gatekeeper.units import Dimension
 NAME = "benchmarkdotnet"
 
 _NS = 1e-9
+# The JSON exporter writes the enums IterationMode and IterationStage by name (Engines/
+# IterationMode.cs, IterationStage.cs); a sample is a Workload measurement of the Result
+# stage. Before 0.11 there was no stage and the mode alone said it: "Result" (MainTarget
+# less IdleTarget); 0.9 spelt the modes differently.
+_MODES = ("Overhead", "Workload", "Unknown")
+_STAGES = ("Unknown", "Jitting", "Pilot", "Warmup", "Actual", "Result", "Extra")
+_LEGACY_MODES = (
+    *("Pilot", "IdleWarmup", "IdleTarget", "MainWarmup", "MainTarget", "Result", "Unknown"),
+    *("MainJitting", "IdleJitting", "WarmupIdle", "TargetIdle", "Warmup", "Target"),
+)
 
 
 def detect_json(document: object) -> bool:
@@ -104,10 +114,12 @@ def _samples(raw: object, display: str, where: str) -> array[float]:
     values = array("d")
     if raw is None:
         return values
-    for index, item in enumerate(_json.expect_list(raw, display, where)):
+    rows = _json.expect_list(raw, display, where)
+    staged = any(isinstance(row, dict) and "IterationStage" in row for row in rows)
+    for index, item in enumerate(rows):
         here = f"{where}[{index}]"
         row = _json.expect_object(item, display, here)
-        if row.get("IterationMode") != "Workload" or row.get("IterationStage") != "Result":
+        if not _is_sample(row, staged, display, here):
             continue
         nanoseconds = _json.expect_number(row.get("Nanoseconds"), display, f"{here}.Nanoseconds")
         operations = _json.expect_number(row.get("Operations"), display, f"{here}.Operations")
@@ -115,3 +127,18 @@ def _samples(raw: object, display: str, where: str) -> array[float]:
             raise _json.shape_error(display, f"{here}.Operations", "a positive count", operations)
         values.append(nanoseconds / operations * _NS)
     return array("d", sorted(values))
+
+
+def _is_sample(row: dict[str, object], staged: bool, display: str, where: str) -> bool:
+    """Whether a measurement is one of the benchmark's results; a mode or stage outside the
+    enums (a byte flipped) is refused, since skipping the measurement moves p(N)."""
+    if not staged:  # BenchmarkDotNet before 0.11
+        mode = _json.expect_choice(
+            row.get("IterationMode"), _LEGACY_MODES, display, f"{where}.IterationMode"
+        )
+        return mode == "Result"
+    mode = _json.expect_choice(row.get("IterationMode"), _MODES, display, f"{where}.IterationMode")
+    stage = _json.expect_choice(
+        row.get("IterationStage"), _STAGES, display, f"{where}.IterationStage"
+    )
+    return mode == "Workload" and stage == "Result"

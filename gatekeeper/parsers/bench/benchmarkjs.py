@@ -14,36 +14,34 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers._text import head_lines, line_error, number, read_lines
+from gatekeeper.parsers._text import head_lines, number, read_lines, read_record, record_shape
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "benchmarkjs"
 
-# The name may itself contain " x ", so the last " x <number> ops/sec" splits it.
-_LINE = re.compile(
-    r"^(?P<name>\S.*) x (?P<hz>[\d,]*\d(?:\.\d+)?) ops/sec (?:±|\+/-|\+-) ?"
-    r"(?P<rme>\d+(?:\.\d+)?)% \((?P<runs>\d+) runs? sampled\)\s*$"
+# The name may itself contain " x ", so the last " x <number> ops/sec" splits it. A line
+# with either label, ops/sec or runs sampled, is a result: whole, or refused.
+_RESULT = record_shape(
+    "result",
+    r"ops/sec|runs? sampled\)",
+    r"(?P<name>\S.*) x (?P<hz>[\d,]*\d(?:\.\d+)?) ops/sec (?:±|\+/-|\+-) ?"
+    r"(?P<rme>\d+(?:\.\d+)?)% \((?P<runs>\d+) runs? sampled\)\s*",
+    "'NAME x N ops/sec ±X% (K runs sampled)'",
 )
-_STARTED = re.compile(r"^\S.* x [\d,]*\d(?:\.\d+)? ops/sec")
 
 
 def detect(head: bytes) -> bool:
     """At least one line of Benchmark.js's result shape."""
-    return any(_LINE.match(line) for line in head_lines(head))
+    return any(_RESULT.whole.fullmatch(line) for line in head_lines(head))
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every result line; a file without one is not Benchmark.js output."""
     metrics: list[Metric] = []
     for lineno, line in read_lines(path, display):
-        match = _LINE.match(line)
-        if match is not None:
-            metrics.append(_metric(match, display))
-        elif _STARTED.match(line):
-            message = (
-                "cannot read this result line; expected 'NAME x N ops/sec ±X% (K runs sampled)'"
-            )
-            raise line_error(display, lineno, message)
+        record = read_record((_RESULT,), line, display, lineno)
+        if record is not None:
+            metrics.append(_metric(record[1], display))
     if not metrics:
         raise EvidenceError(
             Position(display),

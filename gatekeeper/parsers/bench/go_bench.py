@@ -16,11 +16,11 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers._text import terminated_lines
+from gatekeeper.parsers._text import RecordShape, line_error, read_record, terminated_lines
 from gatekeeper.parsers.bench._go_bench_results import (
-    CONTINUATION,
     NAME_ONLY,
     RESULT,
+    SHAPES,
     Series,
     pairs,
     split_name,
@@ -43,6 +43,13 @@ _FAIL = re.compile(r"--- FAIL: (Benchmark\S*)")
 _PACKAGE_FAIL = re.compile(r"FAIL(?:\t\S+\t.*)?\s*$")
 """``FAIL`` after a package's results, and ``FAIL<tab>pkg<tab>0.1s``: the package failed."""
 _LOG = re.compile(r"\s+(\S+\.go:\d+: \S.*?)\s*$")
+# test2json's documented actions (``go doc test2json``; ``attr`` since Go 1.25), and the
+# build events ``go test -json`` interleaves since Go 1.24 (``go help buildjson``): those
+# name an ImportPath, not a Package, and a failed build also fails its package's test event.
+_ACTIONS = frozenset(
+    {"start", "run", "pause", "cont", "pass", "bench", "fail", "output", "skip", "attr"}
+)
+_BUILD_ACTIONS = frozenset({"build-output", "build-fail"})
 
 
 def detect(head: bytes) -> bool:
@@ -100,17 +107,13 @@ class _Reader:
         if text.startswith("pkg: "):
             stream.pkg = text[5:].strip() or None
             return
-        found = RESULT.fullmatch(text)
-        measured = pairs(found.group(3)) if found else None
-        if found and measured is not None:
-            stream.pending = stream.said = None
-            self._series(found.group(1), stream, number).add(int(found.group(2)), measured)
+        if (logged := _LOG.match(text)) is not None:  # b.Log output may quote anything
+            if stream.pending:
+                stream.said = logged.group(1)[:200]
             return
-        rest = CONTINUATION.fullmatch(text)
-        measured = pairs(rest.group(2)) if rest else None
-        if rest and measured is not None and stream.pending:
-            self._series(stream.pending, stream, number).add(int(rest.group(1)), measured)
-            stream.pending = stream.said = None
+        record = read_record(SHAPES, text, self.display, number)
+        if record is not None:
+            self._result(record, stream, number)
             return
         failed = _FAIL.search(text)
         if failed:
@@ -119,12 +122,36 @@ class _Reader:
         if _PACKAGE_FAIL.match(text):
             self.failed_packages.add(stream.pkg)
             return
-        if (logged := _LOG.match(text)) is not None and stream.pending:
-            stream.said = logged.group(1)[:200]
-            return
         named = NAME_ONLY.match(text)
         if named and (len(text) == named.end(1) or text[named.end(1)].isspace()):
             stream.pending, stream.said = named.group(1), None
+
+    def _result(
+        self, record: tuple[RecordShape, re.Match[str]], stream: _Stream, number: int
+    ) -> None:
+        """A result line, or the rest of one whose name line is pending; each run of one
+        benchmark reports the same units, so a unit misspelt on one line is refused."""
+        shape, found = record
+        if shape is SHAPES[0]:
+            printed, iterations, text = found.group(1, 2, 3)
+        elif stream.pending:
+            printed, (iterations, text) = stream.pending, found.group(1, 2)
+        else:
+            message = "a benchmark result without its benchmark's name before it"
+            raise line_error(self.display, number, message)
+        measured = pairs(text)
+        if measured is None:
+            raise line_error(self.display, number, "a value of this result is not a finite number")
+        series = self._series(printed, stream, number)
+        units = tuple(unit for _, unit in measured)
+        if series.units and units != series.units:
+            message = (
+                f"this result of {printed} reports {' '.join(units)} where its earlier ones "
+                f"report {' '.join(series.units)}: a unit is misspelt or missing"
+            )
+            raise line_error(self.display, number, message)
+        series.add(int(iterations), measured)
+        stream.pending = stream.said = None
 
     def fail(self, printed: str, stream: _Stream, number: int) -> None:
         """``--- FAIL: name`` (or test2json's fail action for it): the series whose name line
@@ -180,6 +207,8 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
             json_mode = line.lstrip().startswith("{")
         if json_mode and line.lstrip().startswith("{"):
             package, event = _event(line, display, number)
+            if event["Action"] in _BUILD_ACTIONS:
+                continue
             if package not in events and len(events) >= MAX_SERIES:
                 message = f"more than {MAX_SERIES} packages; this is not a bench run"
                 raise EvidenceError(Position(display, number), message)
@@ -200,7 +229,11 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
 def _take(reader: _Reader, stream: _Stream, event: dict[str, object], number: int) -> None:
     """One test2json event: output text, a benchmark's failure, or the package's end."""
     action, test, output = event.get("Action"), event.get("Test"), event.get("Output")
-    if action == "output" and isinstance(output, str):
+    if action == "output":
+        if not isinstance(output, str):  # the text would vanish, a result with it
+            raise EvidenceError(
+                Position(reader.display, number), "an output event without its Output text"
+            )
         _feed(reader, stream, output, number)
     elif action == "fail" and isinstance(test, str) and test.startswith("Benchmark"):
         reader.fail(test, stream, number)
@@ -230,6 +263,11 @@ def _event(line: str, display: str, number: int) -> tuple[str, dict[str, object]
         raise EvidenceError(Position(display, number), message) from exc
     if not isinstance(event, dict):
         raise EvidenceError(Position(display, number), "a test2json event must be an object")
+    action = event.get("Action")
+    if action not in _ACTIONS and action not in _BUILD_ACTIONS:
+        known = ", ".join(sorted(_ACTIONS | _BUILD_ACTIONS))
+        message = f"Action {action!r} is not one test2json writes ({known})"
+        raise EvidenceError(Position(display, number), message)
     package = event.get("Package")
     return (package if isinstance(package, str) else ""), event
 

@@ -22,6 +22,12 @@ from gatekeeper.parsers.bench._jmh_score import score_series
 NAME = "jmh"
 
 _RUN_FIELDS = frozenset({"benchmark", "mode", "forks"})
+# JMH's Mode.shortLabel() values, and the units its primary score is in: operations per
+# time unit or time units per operation, spelt by TimeValue.tuToString. Secondary metrics
+# stay open: each profiler names its own units (gc: MB/sec, B/op, counts; perfnorm: #/op).
+_MODES = ("thrpt", "avgt", "sample", "ss")
+_TIME_UNITS = ("ns", "us", "ms", "s", "min", "hr", "day")
+_PRIMARY_UNITS = (*(f"ops/{unit}" for unit in _TIME_UNITS), *(f"{unit}/op" for unit in _TIME_UNITS))
 
 
 def detect_json(document: object) -> bool:
@@ -47,11 +53,13 @@ def parse_json(
         where = f"[{index}]"
         run = _json.expect_object(raw, display, where)
         name = _json.expect_str(run.get("benchmark"), display, f"{where}.benchmark")
-        mode = _json.expect_str(run.get("mode"), display, f"{where}.mode")
+        mode = _json.expect_choice(run.get("mode"), _MODES, display, f"{where}.mode")
         tags = {"mode": mode, **_params(run.get("params"), display, f"{where}.params")}
-        metrics.append(
-            score_series(name, tags, run.get("primaryMetric"), display, f"{where}.primaryMetric")
-        )
+        where_primary = f"{where}.primaryMetric"
+        primary = _json.expect_object(run.get("primaryMetric"), display, where_primary)
+        unit = primary.get("scoreUnit")
+        _json.expect_choice(unit, _PRIMARY_UNITS, display, f"{where_primary}.scoreUnit")
+        metrics.append(score_series(name, tags, primary, display, where_primary))
         secondary = run.get("secondaryMetrics")
         if secondary is None:
             continue

@@ -31,6 +31,8 @@ NAME = "gatling"
 _GLOBAL_ALIASES = ("global", "All Requests", "Global Information")
 _STATISTICS = frozenset({"numberOfRequests", "minResponseTime"})
 _ASSERTIONS = frozenset({"simulationId", "assertions"})
+_NODE_TYPES = ("GROUP", "REQUEST")
+"""What stats.json says each node is."""
 
 
 def detect_json(document: object) -> bool:
@@ -87,7 +89,10 @@ def _tree(root: dict[str, object], display: str) -> list[Metric]:
             label = ""
         else:
             label = path if isinstance(path, str) and path else f"{parent}{name}"
-            kind = "group" if node.get("type") == "GROUP" else "request"
+            node_type = node.get("type")
+            if node_type is not None:
+                node_type = _json.expect_choice(node_type, _NODE_TYPES, display, f"{where}.type")
+            kind = "group" if node_type == "GROUP" else "request"
             aliases = (name,) if name != label else ()
             metrics += series(label, aliases, kind, stats, display, f"{where}.stats")
         contents = node.get("contents")

@@ -18,7 +18,7 @@ from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers import _json
 from gatekeeper.parsers.load import _k6_results
-from gatekeeper.parsers.load._k6_units import KINDS, quantity
+from gatekeeper.parsers.load._k6_units import CONTAINS, KINDS, quantity
 from gatekeeper.units import Quantity
 
 NAME = "k6"
@@ -140,7 +140,9 @@ def _metric(key: str, raw: object, display: str, where: str) -> Metric:
         stats_where = f"{where}.values"
         values = _json.expect_object(body["values"], display, stats_where)
         kind = _kind(body.get("type"), values, display, f"{where}.type")
-        contains = body.get("contains")
+        contains: object = body.get("contains")
+        if contains is not None:  # a misspelt "time" would read milliseconds as plain numbers
+            contains = _json.expect_choice(contains, CONTAINS, display, f"{where}.contains")
     else:  # --summary-export shape: the statistics are the body itself
         stats_where = where
         values = {k: v for k, v in body.items() if k != "thresholds"}

@@ -23,7 +23,6 @@ a failure the tool recorded.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import NamedTuple
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers._text import Row, csv_rows, fixed_width
+from gatekeeper.parsers._text import Row, csv_rows, fixed_width, strict_number
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "locust"
@@ -103,17 +102,26 @@ def _kind(header: list[str]) -> str | None:
 
 class _Column(NamedTuple):
     title: str  # as the header names it
-    stat: str
+    stat: str | None  # None: a number Locust writes that is not published (Failures/s)
     dimension: Dimension
     divisor: float  # Locust's unit -> the base unit (ms -> s)
+
+
+_NOT_NUMBERS = frozenset({"Type", "Name", "Timestamp"})
+"""Columns of the stats files that are not numbers: every other one must be one, or N/A."""
 
 
 def _stat_columns(
     columns: dict[str, int], named: dict[str, tuple[str, Dimension, float]]
 ) -> dict[int, _Column]:
     found = {
-        columns[title]: _Column(title, *stat) for title, stat in named.items() if title in columns
+        index: _Column(title, None, Dimension.NUMBER, 1.0)
+        for title, index in columns.items()
+        if title not in _NOT_NUMBERS
     }
+    found.update(
+        (columns[title], _Column(title, *stat)) for title, stat in named.items() if title in columns
+    )
     if named is _STATS_COLUMNS:  # the percentile columns Locust was configured with
         for title, index in columns.items():
             match = _PERCENTILE.fullmatch(title)
@@ -174,7 +182,7 @@ def _metric(
     stats: dict[str, Quantity] = {}
     for index, column in stat_columns.items():
         number = _number(row[index], column.title, display, line)
-        if number is not None:
+        if number is not None and column.stat is not None:
             stats[column.stat] = Quantity(number / column.divisor, column.dimension)
     count = stats.get("count")
     failures: tuple[str, ...] = ()
@@ -197,11 +205,8 @@ def _metric(
 def _number(text: str, column: str, display: str, line: int) -> float | None:
     if text == "N/A":
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number < 0:
+    number = strict_number(text)
+    if number is None or number < 0:
         shown = text if len(text) <= 40 else text[:37] + "..."
         raise EvidenceError(
             Position(display, line), f"{column} is {shown!r}, expected a number or N/A"

@@ -20,7 +20,15 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
-from gatekeeper.parsers._text import head_lines, line_error, pkey, read_lines
+from gatekeeper.parsers._text import (
+    NUMBER,
+    head_lines,
+    line_error,
+    pkey,
+    read_lines,
+    read_record,
+    record_shape,
+)
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "wrk"
@@ -30,16 +38,77 @@ _BINARY = {"B": 1.0, "KB": 1024.0, "MB": 1024.0**2, "GB": 1024.0**3, "TB": 1024.
 _METRIC = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9}
 _T = r"(\d+(?:\.\d+)?)(us|ms|s|m|h)"
 _B = r"(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)"
+_M = r"\d+(?:\.\d+)?[kMG]?"
+# wrk prints the +/- Stdev column of a run without requests as "-nan%" (no-requests.txt).
+_SHARE = rf"(?:{NUMBER}|-?nan)%"
 
 _RUNNING = re.compile(r"^Running (\S+) test @ (?P<url>\S+)\s*$")
 _THREADS = re.compile(r"^\s+\d+ threads and \d+ connections\s*$")
-_LATENCY = re.compile(rf"^\s+Latency\s+{_T}\s+{_T}\s+{_T}\s")
-_PERCENTILE = re.compile(rf"^\s*(\d+(?:\.\d+)?)%\s+{_T}\s*$")
-_TOTAL = re.compile(rf"^\s+(\d+) requests in {_T}, {_B} read\s*$")
-_SOCKET = re.compile(r"^\s+Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
-_HTTP_ERRORS = re.compile(r"^\s+Non-2xx or 3xx responses: (\d+)\s*$")
-_RPS = re.compile(r"^Requests/sec:\s+(\d+(?:\.\d+)?)([kMG]?)\s*$")
-_TRANSFER = re.compile(rf"^Transfer/sec:\s+{_B}\s*$")
+_HEADER = re.compile(r"\s+Thread Stats\s+Avg\s+Stdev\s+Max\s+\+/- Stdev\s*")
+
+
+# The lines of wrk's report that carry values, each refused when marked but not whole.
+_LATENCY = record_shape(
+    "latency",
+    r"^\s*Latency(?!\s+Distribution)",
+    rf"\s+Latency\s+{_T}\s+{_T}\s+{_T}\s+{_SHARE}\s*",
+    "'Latency  AVG  STDEV  MAX  +/-%'",
+)
+_REQ_SEC = record_shape(
+    "Req/Sec",
+    r"^\s*Req/Sec",
+    rf"\s+Req/Sec\s+{_M}\s+{_M}\s+{_M}\s+{_SHARE}\s*",
+    "'Req/Sec  AVG  STDEV  MAX  +/-%'",
+)
+_PERCENTILE = record_shape(
+    "latency percentile", r"^\s*[^\s%]*%\s", rf"\s*(\d+(?:\.\d+)?)%\s+{_T}\s*", "'  99%  2.89ms'"
+)
+_TOTAL = record_shape(
+    "requests",
+    r"requests in",
+    rf"\s+(\d+) requests in {_T}, {_B} read\s*",
+    "'N requests in TIME, SIZE read'",
+)
+_SOCKET = record_shape(
+    "socket errors",
+    r"Socket errors",
+    r"\s+Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)\s*",
+    "'Socket errors: connect N, read N, write N, timeout N'",
+)
+_HTTP_ERRORS = record_shape(
+    "error responses",
+    r"Non-2xx",
+    r"\s+Non-2xx or 3xx responses: (\d+)\s*",
+    "'Non-2xx or 3xx responses: N'",
+)
+_RPS = record_shape(
+    "Requests/sec",
+    r"Requests/sec",
+    r"Requests/sec:\s+(\d+(?:\.\d+)?)([kMG]?)\s*",
+    "'Requests/sec: N'",
+)
+_TRANSFER = record_shape(
+    "Transfer/sec", r"Transfer/sec", rf"Transfer/sec:\s+{_B}\s*", "'Transfer/sec: SIZE'"
+)
+# Inside the report, a 'label: value' line of no label above is one whose label broke.
+_LABELLED = record_shape(
+    "report",
+    r"^\s*[A-Za-z][\w /+-]*:\s+\S",
+    r"(?!)",
+    "one of wrk's report lines (Socket errors, Non-2xx or 3xx responses, Requests/sec, "
+    "Transfer/sec)",
+)
+_REPORT = (
+    _LATENCY,
+    _REQ_SEC,
+    _PERCENTILE,
+    _TOTAL,
+    _SOCKET,
+    _HTTP_ERRORS,
+    _RPS,
+    _TRANSFER,
+    _LABELLED,
+)
 
 
 def detect(head: bytes) -> bool:
@@ -56,10 +125,15 @@ def _time(value: str, unit: str) -> Quantity:
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
-    """Read one wrk report (the first, when a log holds several)."""
+    """Read one wrk report (the first, when a log holds several).
+
+    The report runs from its Thread Stats header (or first line of values) to Transfer/sec;
+    what a Lua script prints during the run (before it) or in done() (after) is not read.
+    """
     url: str | None = None
     stats: dict[str, Quantity] = {}
     requests: float | None = None
+    started = False
     last = 0
     for lineno, line in read_lines(path, display):
         last = lineno
@@ -67,29 +141,38 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
             if (running := _RUNNING.match(line)) is not None:
                 url = running["url"]
             continue
-        if (match := _RUNNING.match(line)) is not None:
-            break
-        if (match := _LATENCY.match(line)) is not None:
+        if not started:
+            started = _HEADER.fullmatch(line) is not None or any(
+                shape.whole.fullmatch(line) for shape in _REPORT
+            )
+            if not started:
+                continue
+        record = read_record(_REPORT, line, display, lineno)
+        if record is None:
+            continue
+        shape, match = record
+        if shape is _LATENCY:
             for stat, (value, unit) in zip(("avg", "stddev", "max"), _pairs(match), strict=True):
                 stats[stat] = _time(value, unit)
-        elif (match := _PERCENTILE.match(line)) is not None:
+        elif shape is _PERCENTILE:
             stats[pkey(float(match[1]))] = _time(match[2], match[3])
-        elif (match := _TOTAL.match(line)) is not None:
+        elif shape is _TOTAL:
             requests = float(match[1])
             stats["count"] = Quantity(requests, Dimension.COUNT)
             stats["duration"] = _time(match[2], match[3])
             stats["bytes"] = Quantity(float(match[4]) * _BINARY[match[5]], Dimension.SIZE)
-        elif (match := _SOCKET.match(line)) is not None:
+        elif shape is _SOCKET:
             total = sum(int(match[i]) for i in range(1, 5))
             stats["socket_errors"] = Quantity(total, Dimension.COUNT)
-        elif (match := _HTTP_ERRORS.match(line)) is not None:
+        elif shape is _HTTP_ERRORS:
             stats["http_errors"] = Quantity(int(match[1]), Dimension.COUNT)
-        elif (match := _RPS.match(line)) is not None:
+        elif shape is _RPS:
             rps = float(match[1]) * _METRIC[match[2]]
             stats["throughput"] = Quantity(rps, Dimension.THROUGHPUT)
-        elif (match := _TRANSFER.match(line)) is not None:
+        elif shape is _TRANSFER:
             rate = float(match[1]) * _BINARY[match[2]]
             stats["data_rate"] = Quantity(rate, Dimension.DATA_RATE)
+            break  # the report's last line
     if url is None:
         raise EvidenceError(Position(display), "not wrk output: no 'Running ... test @ URL' line")
     if requests is None or "data_rate" not in stats:

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers._xml import (
     Layout,
+    closed,
     first_line,
     local,
     read_records,
@@ -30,16 +31,27 @@ NAME = "junit"
 
 LAYOUT = Layout("a JUnit report", ("testsuites", "testsuite"), frozenset({"testcase"}))
 
-# Some writers (TST, Jest-style reporters) say the outcome only in a status attribute.
+# Some writers (TST, googletest, NUnit's JUnit transform) say the outcome only in a status
+# attribute. JUnit's schema has none, so no tool closes its set: these are the words the
+# writers gatekeeper knows use, read as NUnit reads its own (NotRunnable is an error). Any
+# other word is refused, since reading it as a pass is how a misspelt "failed" would pass.
 _STATUS_ATTRIBUTE = {
+    "run": TestStatus.PASSED,  # googletest: it ran; a failure child says how it ended
+    "pass": TestStatus.PASSED,
+    "passed": TestStatus.PASSED,
+    "success": TestStatus.PASSED,
     "disabled": TestStatus.SKIPPED,
+    "skip": TestStatus.SKIPPED,
     "skipped": TestStatus.SKIPPED,
     "notrun": TestStatus.SKIPPED,
     "ignored": TestStatus.SKIPPED,
+    "inconclusive": TestStatus.SKIPPED,
+    "fail": TestStatus.FAILED,
     "failed": TestStatus.FAILED,
     "failure": TestStatus.FAILED,
     "errored": TestStatus.ERROR,
     "error": TestStatus.ERROR,
+    "notrunnable": TestStatus.ERROR,
 }
 
 
@@ -81,7 +93,7 @@ def _result(element: Element, suite: tuple[str, str | None], display: str) -> Te
     if len(element):  # a case with children: junitparser's xunit2 classes say what they mean
         status, message, reruns = _judged(element)
     else:  # most cases have none: passed, unless a status attribute says otherwise
-        status = _STATUS_ATTRIBUTE.get(element.get("status", "").lower(), TestStatus.PASSED)
+        status = _status_attribute(element)
     return TestResult(
         suite=suite[0],
         # One string per class, not per case: a large report keeps every result.
@@ -139,5 +151,11 @@ def _judged(element: Element) -> tuple[TestStatus, str | None, int]:
     for status in _PRECEDENCE:
         if status in first:
             return status, first_line(first[status].get("message"), first[status].text), reruns
-    fallback = _STATUS_ATTRIBUTE.get(element.get("status", "").lower(), TestStatus.PASSED)
-    return fallback, None, reruns
+    return _status_attribute(element), None, reruns
+
+
+def _status_attribute(element: Element) -> TestStatus:
+    word = element.get("status")
+    if not word:  # absent, or written empty: it says nothing
+        return TestStatus.PASSED
+    return closed(word, _STATUS_ATTRIBUTE, "the test case's status attribute")

@@ -16,8 +16,10 @@ from xml.etree.ElementTree import Element
 
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers._xml import (
+    BOOLEANS,
     Layout,
     child,
+    closed,
     first_line,
     local,
     read_records,
@@ -92,6 +94,12 @@ def _result(case: Element, enclosing: Sequence[Element], display: str) -> TestRe
     )
 
 
+def _flag(case: Element, name: str, default: bool) -> bool:
+    """NUnit 2's executed and success flags (True / False); absent means the default."""
+    value = case.get(name)
+    return default if value is None else closed(value, BOOLEANS, f"the test case's {name}")
+
+
 def _names(case: Element, fixture: Element | None, enclosing: Sequence[Element]) -> tuple[str, str]:
     """(class, test) names: NUnit 3 gives both; NUnit 2 only a full name to split."""
     name = case.get("name", "")
@@ -115,16 +123,15 @@ def _names(case: Element, fixture: Element | None, enclosing: Sequence[Element])
 
 
 def _status(case: Element) -> tuple[TestStatus, str | None]:
-    result = case.get("result", "").lower()
+    result = case.get("result", "")
+    # The label is open: NUnit 3 writes Error, Invalid, Cancelled, Ignored, Explicit, and a
+    # custom ResultState may carry any label; only the ones that make an error count.
     label = case.get("label", "").lower()
     if result:
-        status = _RESULTS.get(result)
-        if status is None:
-            unknown = case.get("result")
-            return TestStatus.ERROR, f"NUnit result {unknown!r} is not one gatekeeper knows"
-    elif case.get("executed", "").lower() == "false":
+        status = closed(result, _RESULTS, "the test case's result")
+    elif not _flag(case, "executed", True):
         status = TestStatus.SKIPPED
-    elif case.get("success", "").lower() == "false" or child(case, "failure") is not None:
+    elif not _flag(case, "success", True) or child(case, "failure") is not None:
         status = TestStatus.FAILED
     else:
         status = TestStatus.PASSED

@@ -17,8 +17,10 @@ from xml.etree.ElementTree import Element
 
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers._xml import (
+    BOOLEANS,
     Layout,
     child,
+    closed,
     first_line,
     local,
     read_records,
@@ -30,7 +32,8 @@ from gatekeeper.parsers._xml import (
 NAME = "testng"
 
 _LAYOUT = Layout("a TestNG report", ("testng-results",), frozenset({"test-method"}))
-_STATUSES = {"PASS": TestStatus.PASSED, "FAIL": TestStatus.FAILED, "SKIP": TestStatus.SKIPPED}
+# XMLReporterConfig's TEST_PASSED, TEST_FAILED and TEST_SKIPPED: all a status can be.
+_STATUSES = {"pass": TestStatus.PASSED, "fail": TestStatus.FAILED, "skip": TestStatus.SKIPPED}
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,12 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
 def _attempt(method: Element, enclosing: Sequence[Element], display: str) -> _Attempt:
     classes = [e for e in enclosing if local(e.tag) == "class"]
     tests = [e for e in enclosing if local(e.tag) == "test"]
-    status_word = method.get("status", "")
-    status = _STATUSES.get(status_word.upper())
+    status = closed(method.get("status", ""), _STATUSES, "the test method's status")
     exception = child(method, "exception")
     message = first_line(text_at(exception, "message")) or (
         None if exception is None else exception.get("class")
     )
-    if status is None:
-        status = TestStatus.ERROR
-        message = f"TestNG status {status_word!r} is not one gatekeeper knows"
-    config = method.get("is-config", "").lower() == "true"
+    config = _flag(method, "is-config")
     if config and status is TestStatus.FAILED:
         status = TestStatus.ERROR  # a failed setup or teardown, not a failed test
     duration = seconds(method.get("duration-ms"))
@@ -82,7 +81,13 @@ def _attempt(method: Element, enclosing: Sequence[Element], display: str) -> _At
         message=None if status is TestStatus.PASSED else message,
         source=display,
     )
-    return _Attempt(result, method.get("retried", "").lower() == "true", config)
+    return _Attempt(result, _flag(method, "retried"), config)
+
+
+def _flag(method: Element, name: str) -> bool:
+    """A true / false attribute TestNG writes only when it is true."""
+    value = method.get(name)
+    return value is not None and closed(value, BOOLEANS, f"the test method's {name}")
 
 
 def _results(attempts: Iterable[_Attempt]) -> Iterable[TestResult]:

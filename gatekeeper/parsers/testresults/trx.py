@@ -20,6 +20,7 @@ from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatu
 from gatekeeper.parsers._xml import (
     Layout,
     child,
+    closed,
     first_line,
     local,
     read_records,
@@ -101,16 +102,12 @@ def _rows(result: Element) -> list[_Row]:
     if nested:  # a data-driven test: the outer result only sums up its rows
         return [row for r in nested for row in _rows(r)]
     outcome = result.get("outcome")
-    status = _OUTCOMES.get((outcome or "").lower())
     message = first_line(text_at(result, "Output", "ErrorInfo", "Message"))
-    if status is None:
-        status = TestStatus.ERROR
-        message = (
-            f"TRX outcome {outcome!r} is not one gatekeeper knows"
-            if outcome
-            else "the result has no outcome"
-        )
-    elif status is TestStatus.ERROR and message is None:
+    if not outcome:
+        status, message = TestStatus.ERROR, "the result has no outcome"
+    else:  # the TestOutcome enum of vstst.xsd, in full
+        status = closed(outcome, _OUTCOMES, f"the outcome of {result.get('testName', '')!r}")
+    if status is TestStatus.ERROR and message is None:
         message = f"outcome: {outcome}"  # Aborted, Timeout, ... say why on their own
     return [
         _Row(

@@ -15,6 +15,7 @@ from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatu
 from gatekeeper.parsers._xml import (
     Layout,
     child,
+    closed,
     first_line,
     local,
     read_records,
@@ -67,12 +68,13 @@ def _result(test: Element, enclosing: Sequence[Element], display: str) -> TestRe
     name = test.get("name", "") or test.get("method", "")
     if classname and name.startswith(classname + "."):
         name = name[len(classname) + 1 :]
-    result = test.get("result", "")
-    status = _RESULTS.get(result.lower())
-    if status is None:
-        message: str | None = f"xUnit.net result {result!r} is not one gatekeeper knows"
-        status = TestStatus.ERROR
-    elif status is TestStatus.SKIPPED:
+    result = test.get("result")
+    message: str | None = None
+    if result is None:
+        status, message = TestStatus.ERROR, "the test has no result"
+    else:
+        status = closed(result, _RESULTS, "the test's result")
+    if status is TestStatus.SKIPPED:
         reason = child(test, "reason")
         message = first_line(text_at(reason, "message"), None if reason is None else reason.text)
     elif status is TestStatus.FAILED:
@@ -80,8 +82,6 @@ def _result(test: Element, enclosing: Sequence[Element], display: str) -> TestRe
         message = first_line(text_at(failure, "message"))
         if message is None and failure is not None:
             message = failure.get("exception-type")
-    else:
-        message = None
     return TestResult(
         suite=_suite(enclosing),
         classname=classname,
