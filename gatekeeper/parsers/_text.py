@@ -120,8 +120,8 @@ def terminated_lines(
 
     A line longer than ``max_line`` is refused, or skipped (to its end) with
     ``skip_overlong``; a file larger than ``max_bytes`` is refused. A last line without
-    a line end (``\\n``, or ``\\r`` as progress output ends) is refused: the file is
-    truncated, and what it holds of that record is not the record.
+    a line end (``\\n``) is refused: the file is truncated, and what it holds of that
+    record is not the record.
     """
     where = [0]
     for text in _texts(path, display, where, max_line, max_bytes, skip_overlong):
@@ -161,10 +161,9 @@ def _texts(
                     Position(display, number),
                     f"file is larger than {limit} MiB; this is not a benchmark summary",
                 )
-            if raw[-1] != 0x0A:  # rare: an overlong line, a progress line's \r, or the end
-                ended = _unended(handle, raw, display, number, max_line, skip_overlong)
-                if ended is None:
-                    continue
+            if raw[-1] != 0x0A:  # rare: an overlong line to skip, or the last line cut short
+                _unended(handle, raw, display, number, max_line, skip_overlong)
+                continue
             if number == 1:
                 raw = raw.removeprefix(_BOM)
             try:
@@ -177,18 +176,17 @@ def _texts(
 
 def _unended(
     handle: BinaryIO, raw: bytes, display: str, number: int, max_line: int, skip: bool
-) -> bytes | None:
-    """A line readline returned without its \\n: the line (ended by \\r), None for an overlong
-    line skipped to its end, or an error (too long, or the last line cut short)."""
+) -> None:
+    """A line readline returned without its \\n: skipped to its end when overlong and ``skip``,
+    or an error (too long, or the last line cut short). A file ending in a bare \\r is cut
+    short too: a CRLF file cut between its \\r and \\n, or a progress line never finished."""
     if len(raw) > max_line:
         if not skip:
             raise EvidenceError(Position(display, number), f"line is longer than {max_line} bytes")
         while (rest := handle.readline(max_line)) and not rest.endswith(b"\n"):
-            raw = rest
-        if rest or raw.endswith(b"\r"):
-            return None
-    elif raw.endswith(b"\r"):
-        return raw
+            pass
+        if rest:
+            return
     raise EvidenceError(
         Position(display, number), "the last line has no line end: the file is truncated"
     )

@@ -130,6 +130,27 @@ def test_the_last_line_end_removed_is_refused(fmt: str, name: str, tmp_path: Pat
     assert caught.value.position.line == kept.count(b"\n") + 1
 
 
+@pytest.mark.parametrize(("fmt", "name"), _cases(LINE_FIXTURES))
+def test_a_crlf_file_cut_between_its_cr_and_lf_is_refused(
+    fmt: str, name: str, tmp_path: Path
+) -> None:
+    """Saved with Windows line ends and cut after the last line's \\r: still cut short."""
+    data = (FIXTURES / name).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    whole = tmp_path / "whole" / Path(name).name
+    whole.parent.mkdir()
+    whole.write_bytes(data)
+    if name in REFUSED_WHOLE:
+        with pytest.raises(EvidenceError, match=REFUSED_WHOLE[name]):
+            _parse(whole, fmt)
+    else:
+        _parse(whole, fmt)  # read whole with CRLF line ends
+    cut = tmp_path / Path(name).name
+    cut.write_bytes(data[:-1])
+    with pytest.raises(EvidenceError, match="no line end") as caught:
+        _parse(cut, fmt)
+    assert caught.value.position.line == data.count(b"\n")
+
+
 WHOLE_REPORTS: dict[str, list[str]] = {
     "catch2": LINE_FIXTURES["catch2"],
     "wrk": ["wrk/latency.txt", "wrk/non2xx.txt", "wrk/no-requests.txt"],
