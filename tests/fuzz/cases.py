@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ CHUNK = 120
 """Failing benchmarks per matrix; a case with more gets several matrices, used in turn."""
 PASSING = 12
 """At most this many passing benchmarks per case."""
+_FROM_SAMPLES = ("count", "avg", "min", "max", "med", "stddev", "p(50)", "p(90)", "p(99)")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ class Check:
     """fail or pass: what it does on the original file."""
     body: dict[str, Any]
     """The benchmark as the matrix file writes it, without its id."""
+    signed: bool = False
+    """Its statistic may be negative: a number without a unit (a k6 gauge, a count of the
+    tool's own)."""
 
 
 def learn(case: Case, folder: Path) -> ParsedFile | None:
@@ -124,8 +129,18 @@ def learn(case: Case, folder: Path) -> ParsedFile | None:
         return None
 
 
+def names(case: Case, folder: Path) -> set[str] | None:
+    """Every test and series gatekeeper reads in the evidence file; None when it cannot."""
+    try:
+        parsed = parse_file(folder / case.evidence, case.evidence, case.format)
+    except EvidenceError:
+        return None
+    tests = {"::".join((t.suite, t.classname, t.name)) for t in parsed.tests}
+    return tests | {m.label for m in parsed.metrics}
+
+
 Body = dict[str, Any]
-"""A benchmark without its id and artifact: {"tests": {...}} or {"metric": {...}, "threshold": ...}."""
+"""A benchmark without id and artifact: {"tests": {...}} or {"metric": {...}, "threshold": ...}."""
 
 
 def checks(parsed: ParsedFile, rng: random.Random) -> list[Check]:
@@ -135,7 +150,7 @@ def checks(parsed: ParsedFile, rng: random.Random) -> list[Check]:
     rng.shuffle(passing)
     chosen = [b for b in bodies if b[0] == "fail"] + passing[:PASSING]
     return [
-        Check(f"{expect[0]}{index}-{artifact}", expect, _bind(body, artifact))
+        Check(f"{expect[0]}{index}-{artifact}", expect, _bind(body, artifact), "signed" in body)
         for index, (expect, body) in enumerate(chosen)
         for artifact in ("declared", "auto")
     ]
@@ -173,16 +188,17 @@ def _test_checks(tests: Sequence[TestResult]) -> Iterator[tuple[str, Body]]:
 
 
 def _metric_checks(metrics: Sequence[Metric], rng: random.Random) -> Iterator[tuple[str, Body]]:
+    labels = Counter(m.label for m in metrics)
     seen: set[str] = set()
     for metric in metrics:
         if metric.label in seen:
             continue
         seen.add(metric.label)
         stats = dict(metric.stats)
-        for p in (50, 90, 99):
-            value = from_samples(metric.samples, f"p({p})")
-            if value is not None and f"p({p})" not in stats:
-                stats[f"p({p})"] = Quantity(value, metric.sample_dimension)
+        for name in _FROM_SAMPLES:  # what check computes from raw samples when asked
+            value = from_samples(metric.samples, name)
+            if value is not None and name not in stats:
+                stats[name] = Quantity(value, metric.sample_dimension)
         bounds = []
         for name, quantity in sorted(stats.items()):
             if not math.isfinite(quantity.value) or not _reads(metric, stats, name):
@@ -192,12 +208,12 @@ def _metric_checks(metrics: Sequence[Metric], rng: random.Random) -> Iterator[tu
                           quantity.value + abs(quantity.value) * MARGIN)  # fmt: skip
             upper = _threshold(name, "<", low, dimension, rng)
             lower = _threshold(name, ">", high, dimension, rng)
-            metric_body = {"name": metric.label}
-            yield "fail", {"metric": metric_body, "threshold": upper}
-            yield "fail", {"metric": metric_body, "threshold": lower}
+            signed = {"signed": True} if dimension is Dimension.NUMBER else {}
+            yield "fail", {"metric": {"name": metric.label}, "threshold": upper, **signed}
+            yield "fail", {"metric": {"name": metric.label}, "threshold": lower, **signed}
             bounds += [_threshold(name, "<=", high, dimension, rng),
                        _threshold(name, ">=", low, dimension, rng)]  # fmt: skip
-        if bounds:
+        if bounds and labels[metric.label] == 1:  # a label twice: both series must pass
             yield "pass", {"metric": {"name": metric.label}, "threshold": rng.choice(bounds)}
 
 

@@ -16,19 +16,20 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gatekeeper.cli import main
 from tests.conftest import REPO
-from tests.fuzz.cases import Case, Check, checks, learn, matrices, shape
+from tests.fuzz.cases import Case, Check, checks, learn, matrices, names, shape
 from tests.fuzz.mutators import KINDS, Doc, Effect, Mutation, mutate
 
 RUN_SECONDS = 10.0
@@ -70,6 +71,8 @@ class Verdict:
     outcomes: Mapping[str, str]
     """Benchmark id -> outcome, from the JSON report."""
     stderr: str
+    actuals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Benchmark id -> the measured values as the report shows them (``-1ms``)."""
 
 
 def judge(matrix: Path, output: str = "json") -> Verdict:
@@ -81,15 +84,15 @@ def judge(matrix: Path, output: str = "json") -> Verdict:
             code = main(argv)
     except Hang:
         return Verdict(-1, {}, err.getvalue())
-    return Verdict(code, _outcomes(out.getvalue()) if output == "json" else {}, err.getvalue())
-
-
-def _outcomes(text: str) -> dict[str, str]:
+    if output != "json":
+        return Verdict(code, {}, err.getvalue())
     try:
-        report = json.loads(text)
+        benchmarks = [b for c in json.loads(out.getvalue())["cells"] for b in c["benchmarks"]]
     except ValueError:
-        return {}
-    return {b["id"]: b["outcome"] for c in report["cells"] for b in c["benchmarks"]}
+        benchmarks = []
+    outcomes = {b["id"]: b["outcome"] for b in benchmarks}
+    actuals = {b["id"]: tuple(m["actual"] for m in b["measurements"]) for b in benchmarks}
+    return Verdict(code, outcomes, err.getvalue(), actuals)
 
 
 def judge_process(matrix: Path, encoding: str) -> Verdict:
@@ -98,7 +101,9 @@ def judge_process(matrix: Path, encoding: str) -> Verdict:
     env["PYTHONIOENCODING"] = encoding
     argv = [sys.executable, "-m", "gatekeeper", "check", "--matrix", str(matrix), "--today", TODAY]
     try:
-        done = subprocess.run(argv, capture_output=True, env=env, timeout=PROCESS_SECONDS, check=False)
+        done = subprocess.run(
+            argv, capture_output=True, env=env, timeout=PROCESS_SECONDS, check=False
+        )
     except subprocess.TimeoutExpired:
         return Verdict(-1, {}, "")
     return Verdict(done.returncode, {}, done.stderr.decode("utf-8", "replace"))
@@ -115,16 +120,21 @@ class Finding:
     text: str
 
 
+_INTERNAL = re.compile(r"internal error \((\w+)")
+
+
 def crashes(verdict: Verdict, kind: str, index: int | None, how: str = "") -> list[Finding]:
-    """Property (c)."""
+    """Property (c), grouped by what went wrong rather than by the mutation that showed it."""
     if verdict.code == -1:
-        return [Finding("c", kind, index, f"no verdict within the deadline{how}")]
+        return [Finding("c", "no verdict within the deadline", index, f"{kind}{how}")]
     found = []
     if verdict.code not in (0, 1, 2, 3):
         last = (verdict.stderr.strip().splitlines() or [""])[-1][:300]
-        found.append(Finding("c", kind, index, f"exit {verdict.code}{how}: {last}"))
+        error = _INTERNAL.search(last)
+        what = f"exit {verdict.code}" + (f": {error.group(1)}" if error else "")
+        found.append(Finding("c", what + how.split(",")[0], index, f"{kind}: {last}"))
     if "Traceback (most recent call last)" in verdict.stderr:
-        found.append(Finding("c", kind, index, f"a traceback on stderr{how}"))
+        found.append(Finding("c", "a traceback on stderr", index, f"{kind}{how}"))
     return found
 
 
@@ -136,26 +146,36 @@ def describe(check: Check) -> str:
 
 
 def hold(mutation: Mutation, index: int, original: Verdict, mutated: Verdict,
-         found: Sequence[Check]) -> list[Finding]:  # fmt: skip
-    """Properties (a), (b) and (c) for one mutated run."""
+         found: Sequence[Check], renamed: Callable[[], bool]) -> list[Finding]:  # fmt: skip
+    """Properties (a), (b) and (c) for one mutated run; ``renamed`` says whether the mutated
+    file holds a test or series name the original does not."""
     crashed = crashes(mutated, mutation.kind, index)
     if crashed:
         return crashed
     by_id = {c.id: c for c in found}
     where = f"{mutation.detail} [{mutation.effect.value}]"
     if mutation.effect is Effect.SAME:
-        changed = [f"{describe(by_id[i])}: {o} -> {mutated.outcomes.get(i, 'absent')}"
-                   for i, o in original.outcomes.items() if mutated.outcomes.get(i) != o]  # fmt: skip
+        now = mutated.outcomes
+        changed = [f"{describe(by_id[i])}: {o} -> {now.get(i, 'absent')}"
+                   for i, o in original.outcomes.items() if now.get(i) != o]  # fmt: skip
         if changed or mutated.code != original.code:
             text = f"{where}: exit {original.code} -> {mutated.code}; " + "; ".join(changed[:3])
             return [Finding("a", mutation.kind, index, text)]
     if mutation.effect is Effect.BROKEN:
         passed = [describe(c) for c in found if c.expect == "fail"
-                  and original.outcomes.get(c.id) != "pass" and mutated.outcomes.get(c.id) == "pass"]  # fmt: skip
-        if passed:
+                  and original.outcomes.get(c.id) != "pass" and mutated.outcomes.get(c.id) == "pass"
+                  and (mutation.kind != "number--1" or _negative(c, mutated))]  # fmt: skip
+        if passed and not (mutation.renames and renamed()):
             text = f"{where}: now passes: " + "; ".join(passed[:3])
             return [Finding("b", mutation.kind, index, text)]
     return []
+
+
+def _negative(check: Check, verdict: Verdict) -> bool:
+    """Whether a -1 reached the verdict as a negative value of a statistic with a unit; a -1
+    that the tool's own rules absorb (a k6 rate counts any non-zero sample as a pass) or
+    that a unitless statistic may hold is a value change."""
+    return not check.signed and any(a.startswith("-") for a in verdict.actuals.get(check.id, ()))
 
 
 def _setup(original: Verdict, found: Sequence[Check]) -> list[Finding]:
@@ -186,6 +206,7 @@ class CaseRun:
         self.original = self.target.read_bytes()
         self.doc = Doc(self.original, shape(self.original, case.format))
         parsed = learn(case, folder)
+        self.names = names(case, folder)
         self.checks = checks(parsed, random.Random(f"{seed}/{case.id}")) if parsed else []
         self.matrices = []
         for number, text in enumerate(matrices(case, self.checks)):
@@ -208,13 +229,18 @@ class CaseRun:
     def restore(self) -> None:
         self.target.write_bytes(self.original)
 
+    def renamed(self) -> bool:
+        """Whether the file as it is now holds a test or series the original does not."""
+        now = names(self.case, self.folder)
+        return bool(now and self.names is not None and now - self.names)
+
     def run(self, index: int) -> list[Finding]:
         mutation, number = self.apply(index)
         try:
             verdict = judge(self.matrices[number])
+            return hold(mutation, index, self.originals[number], verdict, self.checks, self.renamed)
         finally:
             self.restore()
-        return hold(mutation, index, self.originals[number], verdict, self.checks)
 
     def run_process(self, index: int) -> list[Finding]:
         """Property (c) through the real command line, in an encoding chosen by the seed."""
@@ -224,7 +250,10 @@ class CaseRun:
             verdict = judge_process(self.matrices[number], encoding)
         finally:
             self.restore()
-        return crashes(verdict, mutation.kind, index, f" (command line, PYTHONIOENCODING={encoding})")
+        return crashes(
+            verdict, mutation.kind, index, f" (command line, PYTHONIOENCODING={encoding})"
+        )
 
     def replay(self, index: int | None) -> str:
-        return f"python -m tests.fuzz.replay {self.case.id} {'original' if index is None else index} --seed {self.seed}"
+        which = "original" if index is None else index
+        return f"python -m tests.fuzz.replay {self.case.id} {which} --seed {self.seed}"

@@ -133,7 +133,7 @@ def is_valid(text: str) -> bool:
 # --- rewrites that keep the value -------------------------------------------------------
 
 
-def reindent(text: str, rng: random.Random, *, one_line: bool = False) -> str:
+def reindent(text: str, rng: random.Random, one_line: bool = False) -> str:
     """The same tokens with other whitespace: compact, spaced, or indented (CRLF or LF)."""
     styles = ["compact", "spaced"] if one_line else ["compact", "spaced", "indent"]
     style = rng.choice(styles)
@@ -236,7 +236,9 @@ def respell(number: str, rng: random.Random, *, int_as_float: bool = False) -> s
         return sign + rng.choice(["0.0", "0e0", "0.00E+1", "0E-2"])
     shift = rng.randint(0, len(digits) + 2)  # digits after the point in the new spelling
     padded = digits.rjust(shift + 1, "0")
-    mantissa = padded[: len(padded) - shift] + ("." + padded[len(padded) - shift :] if shift else "")
+    mantissa = padded[: len(padded) - shift] + (
+        "." + padded[len(padded) - shift :] if shift else ""
+    )
     if rng.random() < 0.3:
         mantissa += ("" if shift else ".") + "0" * rng.randint(1, 2)
     new_power = power + shift
@@ -287,6 +289,16 @@ def item_texts(text: str, node: Node) -> list[str]:
 def numbers(text: str) -> list[Token]:
     """Number tokens (and NaN/Infinity literals), outside strings."""
     return [t for t in tokens(text) if t.kind == "number" or t.text.endswith(("NaN", "Infinity"))]
+
+
+def enclosing_key(text: str, offset: int) -> str | None:
+    """The key of the innermost object member whose value holds ``offset``."""
+    found = None
+    for node in parse(text).walk():
+        for key, value in node.members:
+            if value.start <= offset < value.end:
+                found = json.loads(text[key.start : key.end])  # walk goes inwards: keep the last
+    return found
 
 
 def key_spans(text: str) -> list[tuple[int, int]]:

@@ -18,9 +18,15 @@ Every mutation has an ``Effect``, stated here once, which decides the property i
 - ``BROKEN``: evidence no tool writes, which must never turn a failing benchmark into a
   pass (property b): a truncation anywhere but at a record boundary of a row-based file
   (so any truncation of a JSON or XML document that removes more than whitespace),
-  ``NaN`` and ``±Infinity``, ``-1`` in place of a number that was not negative (durations,
-  counts, sizes, rates and timestamps are never negative), any other byte flip, a deleted
-  or repeated line that leaves JSON or XML ill-formed, a CSV header deleted or repeated.
+  ``NaN`` and ``±Infinity``, ``-1`` in place of a number that was not negative when the
+  benchmark it turns into a pass then measures a negative value of a statistic with a unit
+  (durations, counts, sizes and rates are never negative; a statistic without a unit, such
+  as a k6 gauge, may be, and so may hyperfine's ``exit_codes``), any other byte flip (one that
+  breaks the syntax, or changes a value such as a status, a unit or a line of console
+  text), a deleted or repeated line that leaves JSON or XML ill-formed, a CSV header
+  deleted or repeated. One exception, for byte flips and number replacements that keep the
+  syntax: when gatekeeper then reads a test or series name that the original does not
+  have, the change renamed a record (``/a`` to ``oa``), which is a value change.
 
 Every mutation also holds to property (c) (exit 0-3, no traceback, no hang).
 A mutation is a function of (seed, case, index) alone, so a failure can be replayed.
@@ -49,6 +55,9 @@ class Mutation:
     detail: str
     """Where and what, for a person reading a failure."""
     data: bytes
+    renames: bool = False
+    """Broken, unless it renamed a record: then the file, as gatekeeper reads it, holds a test
+    or series that the original does not, and the mutation is a value change after all."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,9 @@ def truncate_at_line(doc: Doc, rng: random.Random, turn: int) -> Mutation | None
         effect = Effect.VALUE  # the trailing records are gone, every one kept is whole
     else:
         effect = Effect.BROKEN
-    return Mutation("truncate-at-line", effect, f"cut at offset {cut} of {len(text)}", _encode(text[:cut]))
+    return Mutation(
+        "truncate-at-line", effect, f"cut at offset {cut} of {len(text)}", _encode(text[:cut])
+    )
 
 
 def truncate_mid_line(doc: Doc, rng: random.Random, turn: int) -> Mutation | None:
@@ -113,7 +124,9 @@ def truncate_mid_line(doc: Doc, rng: random.Random, turn: int) -> Mutation | Non
         effect = Effect.VALUE  # only blanks of an unfinished line are kept
     else:
         effect = Effect.BROKEN
-    return Mutation("truncate-mid-line", effect, f"cut at offset {cut} of {len(text)}", _encode(text[:cut]))
+    return Mutation(
+        "truncate-mid-line", effect, f"cut at offset {cut} of {len(text)}", _encode(text[:cut])
+    )
 
 
 def flip_byte(doc: Doc, rng: random.Random, turn: int) -> Mutation | None:
@@ -123,28 +136,47 @@ def flip_byte(doc: Doc, rng: random.Random, turn: int) -> Mutation | None:
     at, bit = rng.randrange(len(data)), 1 << rng.randrange(8)
     before = data[at]
     data[at] ^= bit
-    digits = b"0123456789"
-    effect = Effect.BROKEN
-    if before in digits and data[at] in digits:
-        effect = Effect.VALUE
-    elif _renames_field(doc, at, bytes(data)):
-        effect = Effect.VALUE
+    mutated = bytes(data)
     detail = f"byte {at}: {bytes([before])!r} -> {bytes([data[at]])!r}"
-    return Mutation("flip-byte", effect, detail, bytes(data))
+    if before in _DIGITS and data[at] in _DIGITS:
+        return Mutation("flip-byte", Effect.VALUE, detail, mutated)
+    if not _well_formed(doc, mutated):
+        return Mutation("flip-byte", Effect.BROKEN, detail, mutated)
+    if doc.shape in ("json", "xml") and _within(_char_offset(doc, at), _names(doc)):
+        return Mutation("flip-byte", Effect.VALUE, detail, mutated)
+    return Mutation("flip-byte", Effect.BROKEN, detail, mutated, renames=True)
 
 
-def _renames_field(doc: Doc, at: int, mutated: bytes) -> bool:
-    """A flip inside a JSON key or an XML name that leaves the document well-formed."""
-    offset = len(doc.data[:at].decode("utf-8", "surrogateescape"))
+_DIGITS = b"0123456789"
+
+
+def _char_offset(doc: Doc, at: int) -> int:
+    return len(doc.data[:at].decode("utf-8", "surrogateescape"))
+
+
+def _names(doc: Doc) -> list[tuple[int, int]]:
+    """Where the field names are: JSON keys, XML element and attribute names."""
+    return jsontext.key_spans(doc.text) if doc.shape == "json" else xmltext.name_spans(doc.text)
+
+
+def _well_formed(doc: Doc, mutated: bytes) -> bool:
+    """Whether an independent reader still reads the file: JSON, each line of a JSON stream,
+    XML, or CSV with the same number of fields in every record. Console text has no syntax
+    to check."""
     try:
-        if doc.shape == "json":
-            spans = jsontext.key_spans(doc.text)
-            return _within(offset, spans) and jsontext.is_valid(mutated.decode("utf-8"))
-        if doc.shape == "xml":
-            return _within(offset, xmltext.name_spans(doc.text)) and xmltext.is_well_formed(mutated)
-    except (jsontext.NotJSON, UnicodeDecodeError):
+        text = mutated.decode("utf-8")
+    except UnicodeDecodeError:
         return False
-    return False
+    if doc.shape == "json":
+        return jsontext.is_valid(text)
+    if doc.shape == "ndjson":
+        return all(jsontext.is_valid(line) for line in text.splitlines() if line.strip())
+    if doc.shape == "xml":
+        return xmltext.is_well_formed(mutated)
+    if doc.shape == "csv":
+        widths = [len(f) for _, _, f in lines.csv_records(text)]
+        return widths == [len(f) for _, _, f in lines.csv_records(doc.text)]
+    return True
 
 
 def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -166,7 +198,9 @@ def _lines_op(doc: Doc, rng: random.Random, repeat: bool) -> Mutation | None:
         piece = "\n" + piece  # the last line has no line end: repeat it after one
     new = text[:end] + piece + text[end:] if repeat else text[:start] + text[end:]
     if doc.shape in ("json", "xml"):
-        fine = jsontext.is_valid(new) if doc.shape == "json" else xmltext.is_well_formed(_encode(new))
+        fine = (
+            jsontext.is_valid(new) if doc.shape == "json" else xmltext.is_well_formed(_encode(new))
+        )
         effect = Effect.VALUE if fine else Effect.BROKEN
     elif doc.shape == "csv" and index == 0:
         effect = Effect.BROKEN  # the header is not a record
@@ -231,11 +265,27 @@ def _replace_number(which: int) -> Mutator:
         json_literal = doc.shape in ("json", "ndjson") and not in_string
         new = json_spelling if json_literal else rng.choice(spellings)
         old = text[start:end]
-        mutated_effect = Effect.VALUE if name == "-1" and old.startswith("-") else effect
+        mutated_effect = effect
+        if name == "-1" and (old.startswith("-") or _may_be_negative(doc, text, start)):
+            mutated_effect = Effect.VALUE
         detail = f"{old!r} at offset {start} -> {new}"
-        return Mutation(f"number-{name}", mutated_effect, detail, _encode(text[:start] + new + text[end:]))
+        data = _encode(text[:start] + new + text[end:])
+        return Mutation(f"number-{name}", mutated_effect, detail, data, renames=True)
 
     return mutate
+
+
+NEGATIVE_KEYS = frozenset({"exit_codes"})
+"""JSON keys whose numbers may be negative: hyperfine's exit codes (Windows' are signed)."""
+
+
+def _may_be_negative(doc: Doc, text: str, offset: int) -> bool:
+    if doc.shape != "json":
+        return False
+    try:
+        return jsontext.enclosing_key(text, offset) in NEGATIVE_KEYS
+    except jsontext.NotJSON:
+        return False
 
 
 def _json_lines(doc: Doc) -> list[tuple[int, int]]:
@@ -245,7 +295,9 @@ def _json_lines(doc: Doc) -> list[tuple[int, int]]:
     return [(s, e) for s, e in lines.line_spans(doc.text) if doc.text[s:e].strip()]
 
 
-def _on_json(kind: str, effect: Effect, change: Callable[[str, random.Random, bool], str | None]) -> Mutator:
+def _on_json(
+    kind: str, effect: Effect, change: Callable[[str, random.Random, bool], str | None]
+) -> Mutator:
     """A change to the JSON document, or to one line of a JSON-lines stream."""
 
     def mutate(doc: Doc, rng: random.Random, turn: int) -> Mutation | None:
@@ -262,7 +314,9 @@ def _on_json(kind: str, effect: Effect, change: Callable[[str, random.Random, bo
                 continue
             if new is not None and new != body:
                 where = "document" if doc.shape == "json" else f"line at offset {start}"
-                return Mutation(kind, effect, where, _encode(text[:start] + new + ending + text[end:]))
+                return Mutation(
+                    kind, effect, where, _encode(text[:start] + new + ending + text[end:])
+                )
         return None
 
     return mutate
@@ -274,7 +328,11 @@ def _container_op(kind: str, repeat: bool) -> Callable[[str, random.Random, bool
         if not nodes:
             return None
         node = rng.choice(nodes)
-        parts = jsontext.member_texts(text, node) if kind == "object" else jsontext.item_texts(text, node)
+        parts = (
+            jsontext.member_texts(text, node)
+            if kind == "object"
+            else jsontext.item_texts(text, node)
+        )
         index = rng.randrange(len(parts))
         if repeat:
             parts.insert(index, parts[index])
@@ -327,7 +385,12 @@ def _csv_quote(doc: Doc, rng: random.Random, turn: int) -> Mutation | None:
     record = rng.choice(records)
     chosen = {i for i in range(len(record[2])) if rng.random() < 0.5} or {0}
     new = lines.quote_fields(text, record, chosen)
-    return Mutation("csv-quote", Effect.SAME, f"fields {sorted(chosen)} of the record at offset {record[0]}", _encode(new))
+    return Mutation(
+        "csv-quote",
+        Effect.SAME,
+        f"fields {sorted(chosen)} of the record at offset {record[0]}",
+        _encode(new),
+    )
 
 
 _COMMON: list[Mutator] = [
@@ -340,7 +403,7 @@ _JSON: list[Mutator] = [
     _on_json("repeat-member", Effect.VALUE, _container_op("object", repeat=True)),
     _on_json("delete-item", Effect.VALUE, _container_op("array", repeat=False)),
     _on_json("repeat-item", Effect.VALUE, _container_op("array", repeat=True)),
-    _on_json("json-whitespace", Effect.SAME, lambda t, r, one: jsontext.reindent(t, r, one_line=one)),
+    _on_json("json-whitespace", Effect.SAME, lambda t, r, one: jsontext.reindent(t, r, one)),
     _on_json("json-key-order", Effect.SAME, lambda t, r, one: jsontext.shuffle_keys(t, r)),
     _on_json("json-escapes", Effect.SAME, lambda t, r, one: jsontext.escape_strings(t, r)),
     _on_json("json-number-spelling", Effect.SAME, lambda t, r, one: jsontext.respell_numbers(t, r)),
@@ -364,7 +427,11 @@ _XML: list[Mutator] = [
 
 def _ndjson_crlf(doc: Doc, rng: random.Random, turn: int) -> Mutation | None:
     text = doc.text
-    return None if "\r" in text else Mutation("ndjson-crlf", Effect.SAME, "every line", _encode(text.replace("\n", "\r\n")))
+    return (
+        None
+        if "\r" in text
+        else Mutation("ndjson-crlf", Effect.SAME, "every line", _encode(text.replace("\n", "\r\n")))
+    )
 
 
 KINDS: dict[str, list[Mutator]] = {

@@ -25,51 +25,55 @@ from tests.fuzz.harness import CaseRun, describe, hold, judge
 def _diff(before: bytes, after: bytes) -> list[str]:
     old = before.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = [line.rstrip("\n") for line in difflib.unified_diff(old, new, "original", "mutated", n=1)]
+    lines = [
+        line.rstrip("\n") for line in difflib.unified_diff(old, new, "original", "mutated", n=1)
+    ]
     return [repr(line)[1:-1] for line in lines[:40]] + (["…"] if len(lines) > 40 else [])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.replay")
-    parser.add_argument("case")
-    parser.add_argument("index")
+    parser.add_argument("case", help="the evidence file, as the failure names it")
+    parser.add_argument("index", help="the mutation, or 'original'")
     parser.add_argument("--seed", default=os.environ.get("GATEKEEPER_FUZZ_SEED", "0"))
-    parser.add_argument("--folder", type=Path, help="where to write the case (default: a new temporary folder)")
+    parser.add_argument("--folder", type=Path, help="where to write it (default: a new one)")
     args = parser.parse_args(argv)
     for name in [n for n in os.environ if n.startswith(("GITHUB_", "RUNNER_"))]:
         del os.environ[name]  # judged as on a laptop: nothing posted anywhere
     cases = {c.id: c for c in discover()}
     if args.case not in cases:
-        parser.error(f"no case {args.case!r}; cases are the files under tests/parsers/fixtures and examples/kmta/reports")
+        parser.error(f"no case {args.case!r}: the cases are {', '.join(cases)}")
     folder = args.folder or Path(tempfile.mkdtemp(prefix="gatekeeper-fuzz-"))
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     run = CaseRun(cases[args.case], folder, args.seed)
-    print(f"case {run.case.id}: format {run.case.format}, {run.doc.shape}, {len(run.checks)} benchmarks")
+    case = run.case
+    print(f"case {case.id}: {case.format}, {run.doc.shape}, {len(run.checks)} benchmarks")
     for finding in run.findings:
         print(f"  on the original: ({finding.property}) {finding.kind}: {finding.text}")
-    if args.index == "original":
-        print(f"\ncd {folder} && gatekeeper check --matrix {run.matrices[0].name}")
-        return 0
-    index = int(args.index)
+    number = 0 if args.index == "original" else _show(run, int(args.index))
+    print(f"\ncd {folder} && gatekeeper check --matrix {run.matrices[number].name}")
+    return 0
+
+
+def _show(run: CaseRun, index: int) -> int:
+    """Apply mutation ``index`` (it stays in the folder) and say what it does; which matrix."""
     mutation, number = run.apply(index)
     print(f"mutation {index}: {mutation.kind} ({mutation.effect.value}): {mutation.detail}")
     print("\n".join(_diff(run.original, mutation.data)))
-    verdict = judge(run.matrices[number])
-    original = run.originals[number]
+    verdict, original = judge(run.matrices[number]), run.originals[number]
     print(f"exit code: {original.code} on the original, {verdict.code} mutated")
-    by_id = {c.id: c for c in run.checks}
+    by_id = {c.id: describe(c) for c in run.checks}
     for check_id, outcome in original.outcomes.items():
         now = verdict.outcomes.get(check_id, "absent")
         if now != outcome:
-            print(f"  {describe(by_id[check_id]) if check_id in by_id else check_id}: {outcome} -> {now}")
-    for finding in hold(mutation, index, original, verdict, run.checks):
+            print(f"  {by_id.get(check_id, check_id)}: {outcome} -> {now}")
+    for finding in hold(mutation, index, original, verdict, run.checks, run.renamed):
         print(f"breaks property ({finding.property}): {finding.text}")
     if verdict.stderr.strip():
         print("stderr:\n" + verdict.stderr.strip()[:2000])
-    print(f"\ncd {folder} && gatekeeper check --matrix {run.matrices[number].name}")
-    return 0
+    return number
 
 
 if __name__ == "__main__":

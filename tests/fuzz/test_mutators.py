@@ -54,7 +54,10 @@ def test_rewrites_keep_the_meaning(case: object) -> None:
     for index in range(len(KINDS[doc.shape]) * TURNS):
         mutation = mutate(doc, "self-test", case.id, index)  # type: ignore[attr-defined]
         if mutation.effect is Effect.SAME:
-            assert _meaning(doc, mutation.data) == _meaning(doc, doc.data), (mutation.kind, mutation.detail)
+            assert _meaning(doc, mutation.data) == _meaning(doc, doc.data), (
+                mutation.kind,
+                mutation.detail,
+            )
 
 
 def test_mutations_replay_exactly() -> None:

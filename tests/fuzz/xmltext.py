@@ -131,7 +131,9 @@ def name_spans(text: str) -> list[tuple[int, int]]:
             spans.append((piece.start + offset, piece.start + offset + len(piece.name)))
         if piece.kind in ("start", "empty"):
             raw = text[piece.start : piece.end]
-            spans += [(piece.start + m.start(1), piece.start + m.end(1)) for m in _ATTR.finditer(raw)]
+            spans += [
+                (piece.start + m.start(1), piece.start + m.end(1)) for m in _ATTR.finditer(raw)
+            ]
     return spans
 
 
@@ -150,7 +152,9 @@ def _tag(piece: Piece, attrs: list[tuple[str, str]], rng: random.Random | None) 
         if rng is None:
             parts.append(f" {name}={value}")
         else:
-            parts.append(f"{_space(rng, True)}{name}{_space(rng, False)}={_space(rng, False)}{value}")
+            parts.append(
+                f"{_space(rng, True)}{name}{_space(rng, False)}={_space(rng, False)}{value}"
+            )
     parts.append(_space(rng, False) if rng else "")
     parts.append("/>" if piece.kind == "empty" else ">")
     return "".join(parts)
@@ -250,11 +254,10 @@ def toggle_empty_elements(text: str, rng: random.Random) -> str:
             start = _tag(Piece("start", 0, 0, piece.name), piece.attrs, None)
             out += [text[at : piece.start], f"{start}</{piece.name}>"]
             at = piece.end
-        elif piece.kind == "start" and after is not None and after.kind == "end":
-            if rng.random() < 0.7:
-                empty = _tag(Piece("empty", 0, 0, piece.name), piece.attrs, None)
-                out += [text[at : piece.start], empty]
-                at = after.end
+        elif piece.kind == "start" and after and after.kind == "end" and rng.random() < 0.7:
+            empty = _tag(Piece("empty", 0, 0, piece.name), piece.attrs, None)
+            out += [text[at : piece.start], empty]
+            at = after.end
     return "".join(out) + text[at:]
 
 
