@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -113,7 +113,7 @@ class Check:
     body: dict[str, Any]
     """The benchmark as the matrix file writes it, without its id."""
     signed: bool = False
-    """Its statistic may be negative: a number without a unit (a k6 gauge, a count of the
+    """Its statistic may be negative: a number without a unit (a k6 gauge, a figure of the
     tool's own)."""
 
 
@@ -139,55 +139,65 @@ def names(case: Case, folder: Path) -> set[str] | None:
     return tests | {m.label for m in parsed.metrics}
 
 
-Body = dict[str, Any]
-"""A benchmark without id and artifact: {"tests": {...}} or {"metric": {...}, "threshold": ...}."""
+class Spec(NamedTuple):
+    """A benchmark before it is given an id and an artifact."""
+
+    expect: str
+    body: dict[str, Any]
+    """{"tests": {...}} or {"metric": {...}, "threshold": ...}, without ``from``."""
+    signed: bool = False
 
 
 def checks(parsed: ParsedFile, rng: random.Random) -> list[Check]:
     """The failing and passing benchmarks for one file, each for both artifacts."""
-    bodies = [*_test_checks(parsed.tests), *_metric_checks(parsed.metrics, rng)]
-    passing = [b for b in bodies if b[0] == "pass"]
+    specs = [*_test_specs(parsed.tests), *_metric_specs(parsed.metrics, rng)]
+    passing = [s for s in specs if s.expect == "pass"]
     rng.shuffle(passing)
-    chosen = [b for b in bodies if b[0] == "fail"] + passing[:PASSING]
+    chosen = [s for s in specs if s.expect == "fail"] + passing[:PASSING]
     return [
-        Check(f"{expect[0]}{index}-{artifact}", expect, _bind(body, artifact), "signed" in body)
-        for index, (expect, body) in enumerate(chosen)
+        Check(
+            f"{spec.expect[0]}{index}-{artifact}",
+            spec.expect,
+            _bind(spec.body, artifact),
+            spec.signed,
+        )
+        for index, spec in enumerate(chosen)
         for artifact in ("declared", "auto")
     ]
 
 
-def _bind(body: Body, artifact: str) -> Body:
+def _bind(body: dict[str, Any], artifact: str) -> dict[str, Any]:
     if "tests" in body:
         return {"tests": {"from": artifact, **body["tests"]}}
     return {"metric": {"from": artifact, **body["metric"]}, "threshold": body["threshold"]}
 
 
-def _test_checks(tests: Sequence[TestResult]) -> Iterator[tuple[str, Body]]:
-    run = [t for t in tests if t.status is not TestStatus.SKIPPED]
+def _test_specs(tests: Sequence[TestResult]) -> Iterator[Spec]:
     if not tests:
         return
+    run = [t for t in tests if t.status is not TestStatus.SKIPPED]
     failed = [t for t in run if t.status in (TestStatus.FAILED, TestStatus.ERROR)]
     if failed:
-        yield "fail", {"tests": {}}
-    yield "fail", {"tests": {"min": len(run) + 1}}
+        yield Spec("fail", {"tests": {}})
+    yield Spec("fail", {"tests": {"min": len(run) + 1}})
     if run:
         rate = math.floor((len(run) - len(failed)) / len(run) * 100 * 1e6) / 1e6
-        skipped = len(tests) - len(run)
-        yield "pass", {"tests": {"min": len(run), "pass_rate": f"{rate}%", "max_skipped": skipped}}
+        at_most = {"max_skipped": len(tests) - len(run)}
+        yield Spec("pass", {"tests": {"min": len(run), "pass_rate": f"{rate}%", **at_most}})
     by_class: dict[str, list[TestResult]] = {}
     for test in run:
         by_class.setdefault(test.classname, []).append(test)
     for name, members in by_class.items():
         if name and all(t not in failed for t in members):
-            yield "pass", {"tests": {"class": name, "min": len(members)}}
+            yield Spec("pass", {"tests": {"class": name, "min": len(members)}})
     for test in run:  # a name exactly as inspect shows it selects that test
         if test not in failed and test.name:
             same = [t for t in run if (t.classname, t.name) == (test.classname, test.name)]
             selector = {"class": test.classname} if test.classname else {}
-            yield "pass", {"tests": {**selector, "name": test.name, "min": len(same)}}
+            yield Spec("pass", {"tests": {**selector, "name": test.name, "min": len(same)}})
 
 
-def _metric_checks(metrics: Sequence[Metric], rng: random.Random) -> Iterator[tuple[str, Body]]:
+def _metric_specs(metrics: Sequence[Metric], rng: random.Random) -> Iterator[Spec]:
     labels = Counter(m.label for m in metrics)
     seen: set[str] = set()
     for metric in metrics:
@@ -199,25 +209,24 @@ def _metric_checks(metrics: Sequence[Metric], rng: random.Random) -> Iterator[tu
             value = from_samples(metric.samples, name)
             if value is not None and name not in stats:
                 stats[name] = Quantity(value, metric.sample_dimension)
-        bounds = []
+        selector, bounds = {"name": metric.label}, []
         for name, quantity in sorted(stats.items()):
-            if not math.isfinite(quantity.value) or not _reads(metric, stats, name):
+            if not math.isfinite(quantity.value) or not _reads(stats, name):
                 continue
             dimension = Dimension.COUNT if name in COUNTS else quantity.dimension
             low, high = (quantity.value - abs(quantity.value) * MARGIN,
                           quantity.value + abs(quantity.value) * MARGIN)  # fmt: skip
-            upper = _threshold(name, "<", low, dimension, rng)
-            lower = _threshold(name, ">", high, dimension, rng)
-            signed = {"signed": True} if dimension is Dimension.NUMBER else {}
-            yield "fail", {"metric": {"name": metric.label}, "threshold": upper, **signed}
-            yield "fail", {"metric": {"name": metric.label}, "threshold": lower, **signed}
+            signed = dimension is Dimension.NUMBER
+            for op, limit in (("<", low), (">", high)):
+                threshold = _threshold(name, op, limit, dimension, rng)
+                yield Spec("fail", {"metric": selector, "threshold": threshold}, signed)
             bounds += [_threshold(name, "<=", high, dimension, rng),
                        _threshold(name, ">=", low, dimension, rng)]  # fmt: skip
         if bounds and labels[metric.label] == 1:  # a label twice: both series must pass
-            yield "pass", {"metric": {"name": metric.label}, "threshold": rng.choice(bounds)}
+            yield Spec("pass", {"metric": selector, "threshold": rng.choice(bounds)})
 
 
-def _reads(metric: Metric, stats: dict[str, Quantity], name: str) -> bool:
+def _reads(stats: dict[str, Quantity], name: str) -> bool:
     """Whether a threshold on ``name`` reads exactly that statistic (``mean`` reads ``avg``)."""
     try:
         canonical = parse_threshold(f"{name} < 1").statistic

@@ -123,18 +123,18 @@ class Finding:
 _INTERNAL = re.compile(r"internal error \((\w+)")
 
 
-def crashes(verdict: Verdict, kind: str, index: int | None, how: str = "") -> list[Finding]:
+def crashes(verdict: Verdict, kind: str, index: int | None, via: str = "") -> list[Finding]:
     """Property (c), grouped by what went wrong rather than by the mutation that showed it."""
     if verdict.code == -1:
-        return [Finding("c", "no verdict within the deadline", index, f"{kind}{how}")]
+        return [Finding("c", "no verdict within the deadline", index, f"{kind}{via}")]
     found = []
     if verdict.code not in (0, 1, 2, 3):
         last = (verdict.stderr.strip().splitlines() or [""])[-1][:300]
         error = _INTERNAL.search(last)
         what = f"exit {verdict.code}" + (f": {error.group(1)}" if error else "")
-        found.append(Finding("c", what + how.split(",")[0], index, f"{kind}: {last}"))
+        found.append(Finding("c", what, index, f"{kind}{via}: {last}"))
     if "Traceback (most recent call last)" in verdict.stderr:
-        found.append(Finding("c", "a traceback on stderr", index, f"{kind}{how}"))
+        found.append(Finding("c", "a traceback on stderr", index, f"{kind}{via}"))
     return found
 
 
@@ -188,9 +188,12 @@ def _setup(original: Verdict, found: Sequence[Check]) -> list[Finding]:
         if check.expect == "fail" and outcome == "pass":
             text = f"{describe(check)} is met by the value it was derived from"
             problems.append(Finding("setup", "bound met by its own value", None, text))
-        if check.expect == "pass" and outcome in ("missing", "fail"):
-            text = f"{describe(check)} is {outcome} on the original"
-            problems.append(Finding("setup", "selector as inspect shows it", None, text))
+        if check.expect == "pass" and outcome == "missing":
+            text = f"{describe(check)} selects nothing in the original"
+            problems.append(Finding("setup", "a name as inspect shows it", None, text))
+        if check.expect == "pass" and outcome == "fail":
+            text = f"{describe(check)} fails on the original, though inspect shows it met"
+            problems.append(Finding("setup", "inspect and check disagree", None, text))
     return problems
 
 
@@ -250,9 +253,8 @@ class CaseRun:
             verdict = judge_process(self.matrices[number], encoding)
         finally:
             self.restore()
-        return crashes(
-            verdict, mutation.kind, index, f" (command line, PYTHONIOENCODING={encoding})"
-        )
+        via = f" (command line, PYTHONIOENCODING={encoding})"
+        return crashes(verdict, mutation.kind, index, via)
 
     def replay(self, index: int | None) -> str:
         which = "original" if index is None else index
