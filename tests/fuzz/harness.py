@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gatekeeper.cli import main
@@ -118,6 +118,8 @@ class Finding:
     index: int | None
     """The mutation; None for the original."""
     text: str
+    encoding: str | None = None
+    """The output encoding of a command-line run; None for an in-process one."""
 
 
 _INTERNAL = re.compile(r"internal error \((\w+)")
@@ -254,8 +256,10 @@ class CaseRun:
         finally:
             self.restore()
         via = f" (command line, PYTHONIOENCODING={encoding})"
-        return crashes(verdict, mutation.kind, index, via)
+        return [replace(f, encoding=encoding) for f in crashes(verdict, mutation.kind, index, via)]
 
-    def replay(self, index: int | None) -> str:
-        which = "original" if index is None else index
-        return f"python -m tests.fuzz.replay {self.case.id} {which} --seed {self.seed}"
+    def replay(self, finding: Finding) -> str:
+        """The command that replays what ``finding`` names."""
+        which = "original" if finding.index is None else finding.index
+        encoding = f" --encoding {finding.encoding}" if finding.encoding else ""
+        return f"python -m tests.fuzz.replay {self.case.id} {which} --seed {self.seed}{encoding}"

@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("index", help="the mutation, or 'original'")
     parser.add_argument("--seed", default=os.environ.get("GATEKEEPER_FUZZ_SEED", "0"))
     parser.add_argument("--folder", type=Path, help="where to write it (default: a new one)")
+    parser.add_argument("--encoding", help="the output encoding of a command-line run to repeat")
     args = parser.parse_args(argv)
     for name in [n for n in os.environ if n.startswith(("GITHUB_", "RUNNER_"))]:
         del os.environ[name]  # judged as on a laptop: nothing posted anywhere
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     for finding in run.findings:
         print(f"  on the original: ({finding.property}) {finding.kind}: {finding.text}")
     number = 0 if args.index == "original" else _show(run, int(args.index))
-    print(f"\ncd {folder} && gatekeeper check --matrix {run.matrices[number].name}")
+    encoding = f"PYTHONIOENCODING={args.encoding} " if args.encoding else ""
+    print(f"\ncd {folder} && {encoding}gatekeeper check --matrix {run.matrices[number].name}")
     return 0
 
 

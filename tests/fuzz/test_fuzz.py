@@ -55,7 +55,7 @@ def report(run: CaseRun, done: int, findings: Sequence[Finding]) -> str:
         lines.append(f"  ({prop}) {kind}: {len(members)} time(s)")
         for finding in members[:SHOWN]:
             lines.append(f"      {finding.text}")
-            lines.append(f"      replay: {run.replay(finding.index)}")
+            lines.append(f"      replay: {run.replay(finding)}")
     return "\n".join(lines)
 
 
