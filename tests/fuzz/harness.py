@@ -190,12 +190,10 @@ def _setup(original: Verdict, found: Sequence[Check]) -> list[Finding]:
         if check.expect == "fail" and outcome == "pass":
             text = f"{describe(check)} is met by the value it was derived from"
             problems.append(Finding("setup", "bound met by its own value", None, text))
-        if check.expect == "pass" and outcome == "missing":
+        if check.expect == "pass" and outcome == "missing":  # (a fail or an error may be the
+            # tool's own verdict on that series: a command that failed is not met)
             text = f"{describe(check)} selects nothing in the original"
             problems.append(Finding("setup", "a name as inspect shows it", None, text))
-        if check.expect == "pass" and outcome == "fail":
-            text = f"{describe(check)} fails on the original, though inspect shows it met"
-            problems.append(Finding("setup", "inspect and check disagree", None, text))
     return problems
 
 
