@@ -25,7 +25,6 @@ from gatekeeper.engine.metrics import FALLBACK_STATS
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers import PARSER_MODULES, detect_format, parse_file
-from gatekeeper.stats import from_samples
 from gatekeeper.threshold import ThresholdSyntaxError, parse_threshold
 from gatekeeper.units import UNITS, Dimension, Quantity
 from tests.conftest import REPO
@@ -206,7 +205,7 @@ def _metric_specs(metrics: Sequence[Metric], rng: random.Random) -> Iterator[Spe
         seen.add(metric.label)
         stats = dict(metric.stats)
         for name in _FROM_SAMPLES:  # what check computes from raw samples when asked
-            value = from_samples(metric.samples, name)
+            value = sample_statistic(metric.samples, name)
             if value is not None and name not in stats:
                 stats[name] = Quantity(value, metric.sample_dimension)
         selector, bounds = {"name": metric.label}, []
@@ -224,6 +223,28 @@ def _metric_specs(metrics: Sequence[Metric], rng: random.Random) -> Iterator[Spe
                        _threshold(name, ">=", low, dimension, rng)]  # fmt: skip
         if bounds and labels[metric.label] == 1:  # a label twice: both series must pass
             yield Spec("pass", {"metric": selector, "threshold": rng.choice(bounds)})
+
+
+def sample_statistic(ordered: Sequence[float], name: str) -> float | None:
+    """A statistic of ascending raw samples as the README documents it (k6's way: population
+    standard deviation, percentiles interpolated at rank (n-1)p): computed here, not taken
+    from gatekeeper, so a bound derived from it also checks gatekeeper's arithmetic."""
+    if not ordered:
+        return None
+    if name == "count":
+        return float(len(ordered))
+    if name in ("min", "max"):
+        return ordered[0] if name == "min" else ordered[-1]
+    if name in ("avg", "stddev"):
+        mean = math.fsum(ordered) / len(ordered)
+        if name == "avg":
+            return mean
+        return math.sqrt(math.fsum((x - mean) ** 2 for x in ordered) / len(ordered))
+    percent = 50.0 if name == "med" else float(name[2:-1])
+    rank = (len(ordered) - 1) * percent / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _reads(stats: dict[str, Quantity], name: str) -> bool:

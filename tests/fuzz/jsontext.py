@@ -219,16 +219,16 @@ def _escaped(literal: str, rng: random.Random) -> str:
 _NUMBER = re.compile(r"(-?)(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?")
 
 
-def respell(number: str, rng: random.Random, *, int_as_float: bool = False) -> str | None:
+def respell(number: str, rng: random.Random) -> str | None:
     """Another spelling of exactly the same decimal value, hence the same float: the point
-    moved against the exponent, or zeros added. Integers stay integers unless
-    ``int_as_float``; ``None`` when there is nothing to respell."""
+    moved against the exponent, or zeros added. Only a number written as a float is
+    respelt: ``5`` and ``5.0`` are one JSON number, but Python's and Rust's readers (and
+    so the tools writing them) tell an integer from a float. None when nothing to do."""
     match = _NUMBER.fullmatch(number)
     if match is None:
         return None
     sign, whole, fraction, exponent = match.groups()
-    is_int = fraction is None and exponent is None
-    if is_int != int_as_float or len(whole) > 15:  # beyond 15 digits a float is not exact
+    if fraction is None and exponent is None:
         return None
     digits = (whole + (fraction or "")).lstrip("0") or "0"
     power = int(exponent or 0) - len(fraction or "")  # value = digits * 10**power
@@ -249,13 +249,13 @@ def respell(number: str, rng: random.Random, *, int_as_float: bool = False) -> s
     return sign + mantissa + suffix
 
 
-def respell_numbers(text: str, rng: random.Random, *, int_as_float: bool = False) -> str:
+def respell_numbers(text: str, rng: random.Random) -> str:
     """Some numbers spelt another way with the same value (see ``respell``)."""
     out, at = [], 0
     for tok in tokens(text):
         if tok.kind != "number" or rng.random() < 0.5:
             continue
-        new = respell(tok.text, rng, int_as_float=int_as_float)
+        new = respell(tok.text, rng)
         if new is not None:
             out += [text[at : tok.start], new]
             at = tok.end

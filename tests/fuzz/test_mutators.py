@@ -85,3 +85,14 @@ def test_a_bound_is_crossed_by_any_real_change() -> None:
 
     assert 0 < MARGIN < 1e-3
     assert not math.isclose(1.0, 1.0 + MARGIN, rel_tol=1e-9)  # gatekeeper's own tolerance
+
+
+def test_sample_statistics_are_computed_as_documented() -> None:
+    from tests.fuzz.cases import sample_statistic
+
+    ordered = [1.0, 2.0, 3.0, 4.0]
+    assert sample_statistic(ordered, "count") == 4
+    assert sample_statistic(ordered, "med") == 2.5
+    assert sample_statistic(ordered, "p(90)") == pytest.approx(3.7)  # rank (n-1)p = 2.7
+    assert sample_statistic(ordered, "stddev") == pytest.approx(math.sqrt(1.25))  # population
+    assert sample_statistic([], "avg") is None
