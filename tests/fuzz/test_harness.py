@@ -70,7 +70,12 @@ def test_a_hang_is_a_finding_not_a_stuck_suite(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(harness, "RUN_SECONDS", 0.2)
-    monkeypatch.setattr(harness, "main", lambda argv: time.sleep(5) or 0)
+
+    def stuck(argv: list[str]) -> int:
+        time.sleep(5)
+        return 0
+
+    monkeypatch.setattr(harness, "main", stuck)
     started = time.monotonic()
     verdict = harness.judge(tmp_path / "gatekeeper.yml")
     assert verdict.code == -1

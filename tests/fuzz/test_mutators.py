@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.fuzz import lines
-from tests.fuzz.cases import discover, shape
+from tests.fuzz.cases import Case, discover, shape
 from tests.fuzz.mutators import KINDS, Doc, Effect, mutate
 
 CASES = discover()
@@ -49,10 +49,10 @@ def _meaning(doc: Doc, data: bytes) -> object:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_rewrites_keep_the_meaning(case: object) -> None:
-    doc = _doc(case.id, case.format)  # type: ignore[attr-defined]
+def test_rewrites_keep_the_meaning(case: Case) -> None:
+    doc = _doc(case.id, case.format)
     for index in range(len(KINDS[doc.shape]) * TURNS):
-        mutation = mutate(doc, "self-test", case.id, index)  # type: ignore[attr-defined]
+        mutation = mutate(doc, "self-test", case.id, index)
         if mutation.effect is Effect.SAME:
             assert _meaning(doc, mutation.data) == _meaning(doc, doc.data), (
                 mutation.kind,

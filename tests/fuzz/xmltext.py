@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -160,10 +161,11 @@ def _tag(piece: Piece, attrs: list[tuple[str, str]], rng: random.Random | None) 
     return "".join(parts)
 
 
-def _rewrite_tags(text: str, rewrite: object) -> str:
+def _rewrite_tags(text: str, rewrite: Callable[[Piece], str | None]) -> str:
+    """The text with each piece ``rewrite`` returns something for replaced by it."""
     out, at = [], 0
     for piece in pieces(text):
-        new = rewrite(piece)  # type: ignore[operator]
+        new = rewrite(piece)
         if new is not None:
             out += [text[at : piece.start], new]
             at = piece.end
