@@ -29,7 +29,16 @@ from pathlib import Path
 
 from gatekeeper.cli import main
 from tests.conftest import REPO
-from tests.fuzz.cases import Case, Check, checks, learn, matrices, names, shape
+from tests.fuzz.cases import (
+    Case,
+    Check,
+    checks,
+    learn,
+    matrices,
+    names,
+    shape,
+    stream_metrics,
+)
 from tests.fuzz.mutators import KINDS, Doc, Effect, Mutation, mutate
 
 RUN_SECONDS = 10.0
@@ -208,6 +217,7 @@ class CaseRun:
         self.target = folder / case.target
         self.original = self.target.read_bytes()
         self.doc = Doc(self.original, shape(self.original, case.format))
+        self.stream_before = stream_metrics(self.original)
         parsed = learn(case, folder)
         self.names = names(case, folder)
         self.checks = checks(parsed, random.Random(f"{seed}/{case.id}")) if parsed else []
@@ -235,6 +245,9 @@ class CaseRun:
     def renamed(self) -> bool:
         """Whether the file as it is now holds a test or series the original does not."""
         now = names(self.case, self.folder)
+        if now is None and self.doc.shape == "ndjson":
+            streamed, before = stream_metrics(self.target.read_bytes()), self.stream_before
+            return bool(streamed and before is not None and streamed - before)
         return bool(now and self.names is not None and now - self.names)
 
     def run(self, index: int) -> list[Finding]:

@@ -73,7 +73,7 @@ def is_well_formed(data: bytes) -> bool:
     parser = expat.ParserCreate()
     try:
         parser.Parse(data, True)
-    except expat.ExpatError:
+    except (expat.ExpatError, LookupError):  # LookupError: an encoding expat does not know
         return False
     return True
 

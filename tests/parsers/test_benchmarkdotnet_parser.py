@@ -140,3 +140,25 @@ def test_detection() -> None:
     assert benchmarkdotnet.detect_json({"Title": "x", "HostEnvironmentInfo": {}})
     assert not benchmarkdotnet.detect_json({"context": {}, "benchmarks": []})
     assert not benchmarkdotnet.detect_json([{"HostEnvironmentInfo": {}}])
+
+
+def test_a_nan_the_tool_computes_is_refused_not_recomputed(tmp_path: Path) -> None:
+    """BenchmarkDotNet computes a spread from two or more measurements: a NaN there is broken
+    evidence. Read as absent, the statistic would be recomputed from the raw samples by
+    another definition (the population's), which is smaller and could pass (the fuzzer's)."""
+    document = json.loads((FIXTURES / "params.json").read_text(encoding="utf-8"))
+    statistics = document["Benchmarks"][0]["Statistics"]
+    assert statistics["N"] >= 2
+    statistics["StandardDeviation"] = float("nan")
+    path = tmp_path / "nan.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(EvidenceError) as caught:
+        benchmarkdotnet.parse(path, "nan.json")
+    assert str(caught.value) == (
+        "nan.json: Benchmarks[0].Statistics.StandardDeviation: NaN, though BenchmarkDotNet "
+        "computes it from its measurements"
+    )
+    statistics["N"] = 1  # from one measurement it cannot: not computed, so not reported
+    path.write_text(json.dumps(document), encoding="utf-8")
+    stats = benchmarkdotnet.parse(path, "nan.json").metrics[0].stats
+    assert "stddev" not in stats and "avg" in stats

@@ -142,3 +142,13 @@ def test_crlf_line_ends_blank_lines_and_a_byte_order_mark_are_read(tmp_path: Pat
     expected = read(written(tmp_path, lf), (SeriesRequest("vus"),))
     assert read(written(tmp_path, crlf), (SeriesRequest("vus"),)) == expected
     assert read(written(tmp_path, crlf), ()) == read(written(tmp_path, lf), ())
+
+
+def test_a_bad_byte_in_a_requested_metric_s_name_is_an_error_not_skipped(tmp_path: Path) -> None:
+    """A failing check whose name a byte broke (``che\\xf4ks``) no longer holds the name: not
+    UTF-8, it is not a line at all, and every block is held to UTF-8 whatever is asked."""
+    content = (DECLARE % ("checks", "rate", "checks") + point("checks", "1")).encode()
+    content += point("checks", "0").encode().replace(b"checks", b"che\xf4ks")
+    path = written(tmp_path, content)
+    assert error(path).message == "not valid UTF-8 (byte 0xf4)"
+    assert error(path).position.line == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import _json
 from gatekeeper.parsers._text import pkey
 from gatekeeper.units import Dimension, Quantity
@@ -23,11 +24,22 @@ _TIMES: dict[str, tuple[str, ...]] = {
 _PERCENTILE = re.compile(r"P(\d+(?:\.\d+)?)")
 
 
-def _number(block: dict[str, object], key: str, display: str, where: str) -> float | None:
-    """A value, or None where it is absent, null or NaN (how .NET writes 'not computed')."""
+def _number(
+    block: dict[str, object], key: str, display: str, where: str, *, computed: bool = False
+) -> float | None:
+    """A value, or None where it is absent, null or NaN (how .NET writes 'not computed').
+
+    ``computed``: BenchmarkDotNet computes this statistic from the measurements it had, so
+    a NaN is not its output but broken evidence; and were it read as absent, the statistic
+    would be computed from the raw samples instead, by another definition (the population's
+    standard deviation, not the sample's), and could pass where the tool's figure fails.
+    """
     value = block.get(key)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value) and not computed):
         return None
+    if isinstance(value, float) and math.isnan(value):
+        message = f"{where}.{key}: NaN, though BenchmarkDotNet computes it from its measurements"
+        raise EvidenceError(Position(display), message)
     return _json.expect_number(value, display, f"{where}.{key}")
 
 
@@ -42,8 +54,10 @@ def statistics(raw: object, display: str, where: str) -> dict[str, Quantity]:
     stats: dict[str, Quantity] = {}
     if count is not None:
         stats["count"] = Quantity(count, Dimension.COUNT)
+    measured = count is not None and count >= 2  # a spread needs two measurements
     for key, names in _TIMES.items():
-        value = _number(block, key, display, where)
+        computed = measured or key != "StandardDeviation"
+        value = _number(block, key, display, where, computed=computed)
         if value is not None:
             stats.update((name, Quantity(value * _NS, Dimension.TIME)) for name in names)
     percentiles = block.get("Percentiles")
@@ -52,7 +66,7 @@ def statistics(raw: object, display: str, where: str) -> dict[str, Quantity]:
         table = _json.expect_object(percentiles, display, where_p)
         for key in table:
             rank = _PERCENTILE.fullmatch(key)
-            value = _number(table, key, display, where_p)
+            value = _number(table, key, display, where_p, computed=True)
             if rank is not None and value is not None:
                 stats[pkey(float(rank[1]))] = Quantity(value * _NS, Dimension.TIME)
     interval = block.get("ConfidenceInterval")

@@ -3,7 +3,7 @@
 The first line of the file is decoded (another format read as k6 says so at once), and
 so are the first and the last sample line, whose times give the run's span. A search
 for a pattern (``k6_ndjson``) finds its metrics among the ``Metric`` lines, each one
-decoded here. Inspecting checks that every byte of the stream is UTF-8.
+decoded here. Every byte of the stream must be UTF-8, checked a block at a time.
 """
 
 from __future__ import annotations

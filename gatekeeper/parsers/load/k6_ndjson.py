@@ -85,11 +85,10 @@ class _Stream:
                     self._declare(decoded, offset)
             handle.seek(0)
         for block in lines.read_blocks(handle):
-            if self.requests:
-                found = collect(block, self.plan)
-            else:
-                check_utf8(block)
-                found = tally_block(block, self.tallies)
+            # Every byte is UTF-8, whatever is asked: a line of a requested metric whose name
+            # a bad byte broke is not passed over (an ASCII block costs one isascii()).
+            check_utf8(block)
+            found = collect(block, self.plan) if self.requests else tally_block(block, self.tallies)
             for decoded, offset in found:
                 self._declare(decoded, offset)
             self._note_lines(block)
