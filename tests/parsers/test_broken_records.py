@@ -72,8 +72,13 @@ def test_go_bench_json_output_line_with_inf_iterations(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "new",
-    ["  Non-2xx or 3xx responses: nan", "  Non-2xx or 3xx responser: 1985"],
-    ids=["nan", "label"],
+    [
+        "  Non-2xx or 3xx responses: nan",
+        "  Non-2xx or 3xx responser: 1985",
+        "  Non-2x| or 3xx responses: 1985",  # --seed 5: a label broken into any character
+        "  Non,2xx or 3xx responses: 1985",
+    ],
+    ids=["nan", "label", "bar", "comma"],
 )
 def test_wrk_error_count_that_does_not_read(tmp_path: Path, new: str) -> None:
     # non2xx.txt 5 and 552 --seed 1: the count was dropped, error_rate read 0 %

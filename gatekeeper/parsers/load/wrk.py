@@ -90,10 +90,11 @@ _RPS = record_shape(
 _TRANSFER = record_shape(
     "Transfer/sec", r"Transfer/sec", rf"Transfer/sec:\s+{_B}\s*", "'Transfer/sec: SIZE'"
 )
-# Inside the report, a 'label: value' line of no label above is one whose label broke.
+# Inside the report, a 'label: value' line of no label above is one whose label broke
+# (into any characters: 'Non-2x| or 3xx responses: 1985').
 _LABELLED = record_shape(
     "report",
-    r"^\s*[A-Za-z][\w /+-]*:\s+\S",
+    r"^\s*[^\s:][^:]*:\s+\S",
     r"(?!)",
     "one of wrk's report lines (Socket errors, Non-2xx or 3xx responses, Requests/sec, "
     "Transfer/sec)",
