@@ -83,6 +83,12 @@ class Metric:
     """What the tool itself recorded as failed for this series, in its words (an errored
     benchmark, runs that exited non-zero, a FAILED line); empty when it recorded none. A
     benchmark judging a series with failures fails unless the matrix expects them."""
+    subseries: bool = False
+    """A part of the series of the same name without this one's extra tags: a k6 sub-metric
+    (``http_req_duration{status:200}``), Gatling's ok/ko split of a request, a Google Benchmark
+    repetition or aggregate row. A selector naming fewer tags means the whole, not its parts;
+    any other series whose tags the selector's include is selected, whatever else it carries
+    (a pytest-benchmark group, a parameter)."""
 
     @property
     def label(self) -> str:

@@ -16,26 +16,36 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-_METRIC = re.compile(r"^(?P<name>[^{}]+?)\s*(?:\{(?P<tags>[^{}]*)\})?$")
+_TAGS = re.compile(r"\{(?P<tags>[^{}]*)\}\s*$")
 
 
 def parse_metric_selector(text: str) -> tuple[str, dict[str, str]]:
-    """'http_req_duration{scenario:submit}' -> ('http_req_duration', {'scenario': 'submit'})."""
-    match = _METRIC.match(text.strip())
-    if not match:
-        raise ValueError(f"cannot read metric {text!r}: write NAME or NAME{{tag:value,...}}")
-    raw = match.group("tags")
-    if raw is not None and not raw.strip():
-        raise ValueError(f"empty tag filter in {text!r}")
+    """'http_req_duration{scenario:submit}' -> ('http_req_duration', {'scenario': 'submit'}).
+
+    Braces at the end that hold ``tag:value`` pairs are a tag filter; any other braces are
+    part of the name, as tools write names (JMeter's and Locust's ``GET /users/{id}``), so a
+    label as ``inspect`` prints it selects its series.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("empty metric name")
+    match = _TAGS.search(stripped)
+    name = stripped[: match.start()].rstrip() if match else ""
+    tags = _pairs(match.group("tags")) if match else None
+    if name and tags is not None:
+        return name, tags
+    return stripped, {}
+
+
+def _pairs(raw: str) -> dict[str, str] | None:
+    """``a:1,b:2`` as a dict; None unless every part is a ``key:value`` pair."""
     tags: dict[str, str] = {}
-    for pair in (raw or "").split(","):
-        if not pair.strip():
-            continue
+    for pair in raw.split(","):
         key, sep, value = pair.partition(":")
         if not sep or not key.strip():
-            raise ValueError(f"bad tag {pair.strip()!r} in {text!r}: write tag:value")
+            return None
         tags[key.strip()] = value.strip()
-    return match.group("name"), tags
+    return tags
 
 
 def is_glob(selector: str) -> bool:

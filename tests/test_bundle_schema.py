@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import json
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from gatekeeper.bundles.codec import dumps, loads
 from gatekeeper.bundles.validate import is_metric, is_test
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
-from gatekeeper.evidence import ParsedFile, TestResult, TestStatus
+from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.units import Dimension
 from tests.bundle_suite import SHA, Case, Command, ShardFiles, write_matrix, write_shard
@@ -153,7 +154,7 @@ def test_a_bundle_over_the_size_cap_is_not_read(
 def test_non_finite_numbers_travel_as_text(bundle_text: str) -> None:
     path = ("shards", 0, "artifacts", "unit", "files", 0, "tests", 0, "duration")
     bundle = loads(_mutated(bundle_text, *path, value="NaN"), "b.json")
-    assert '"duration": "NaN"' in dumps(bundle)
+    assert '"duration":"NaN"' in dumps(bundle)
 
 
 @pytest.mark.parametrize(
@@ -244,3 +245,20 @@ def test_any_text_a_parser_gives_travels_unchanged() -> None:
     text = dumps(bundle)
     assert text.isascii()
     assert loads(text.encode(), "b.json") == bundle
+
+
+def test_a_part_of_a_series_stays_a_part_through_a_bundle() -> None:
+    """Whether a series is a part of another (a k6 sub-metric) decides what a name without
+    tags selects: it travels, written only where true."""
+    none = array.array("d")  # as decoding gives samples
+    whole = Metric("http_req_duration", {}, kind="trend", source="k6.json", samples=none)
+    part = Metric("http_req_duration", {"status": "200"}, kind="trend", source="k6.json",
+                  samples=none, subseries=True)  # fmt: skip
+    parsed = ParsedFile("k6.json", "k6", metrics=(whole, part))
+    record = ArtifactRecord("k6", ("k6.json",), (FileEvidence(parsed, "0" * 64),))
+    bundle = Bundle(SHA, (Shard("one", RunIdentity(), {"load": record}),))
+    text = dumps(bundle)
+    assert text.count('"subseries":true') == 1 and '"subseries":false' not in text
+    assert loads(text.encode(), "b.json") == bundle
+    refused = _refused(text.replace('"subseries":true', '"subseries":false').encode())
+    assert refused.endswith("metrics[1].subseries: True was expected")

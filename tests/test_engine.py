@@ -198,7 +198,8 @@ def k6_trend(name: str, tags: dict[str, str] | None = None, **stats: float) -> M
         k.replace("p", "p(") + ")" if k.startswith("p") and k[1:].isdigit() else k: ms(v)
         for k, v in stats.items()
     }
-    return Metric(name, tags or {}, quantities, "trend", source="k6.json")
+    # as the k6 parsers make them: a tagged series is a sub-metric of the untagged one
+    return Metric(name, tags or {}, quantities, "trend", source="k6.json", subseries=bool(tags))
 
 
 def metric(selector: str, *thresholds: str) -> MetricCriterion:
@@ -237,6 +238,21 @@ def test_sub_metric_tag_filter_selects_the_tagged_series_only() -> None:
     outcome, summary = outcome_of(tagged, evidence)
     assert outcome is Outcome.FAIL
     assert summary == "http_req_duration{scenario:splitter} p(95) = 400ms (breaks 'p(95) < 250ms')"
+
+
+def test_series_of_one_name_that_are_not_parts_of_each_other_are_all_judged() -> None:
+    """Two pytest-benchmark series named test_parse, one in a group: the name alone selects
+    both (it selected the untagged one only, and the slow one in the group went unjudged)."""
+    fast = Metric("test_parse", {}, {"avg": ms(1.0)}, "benchmark", source="micro.json")
+    slow = Metric("test_parse", {"group": "parse"}, {"avg": ms(5000.0)}, "benchmark",
+                  source="micro.json")  # fmt: skip
+    outcome, summary = outcome_of(metric("test_parse", "mean < 10ms"), metrics(fast, slow))
+    assert outcome is Outcome.FAIL
+    assert summary == "test_parse{group:parse} avg = 5s (breaks 'mean < 10ms')"
+    assert (
+        outcome_of(metric("test_parse{group:parse}", "mean < 10ms"), metrics(fast, slow))[0]
+        is Outcome.FAIL
+    )
 
 
 def test_a_series_with_no_samples_never_passes() -> None:

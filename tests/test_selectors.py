@@ -201,6 +201,25 @@ def test_a_locust_grouped_name_selects_itself(
         assert code == ExitCode.PASSED, (selector, result)
 
 
+def test_a_name_with_braces_as_inspect_prints_it_selects_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``GET /users/{id}``: braces that hold no tag:value pairs are part of the name (they
+    were refused as a bad tag filter), and a tag filter after them still reads as one."""
+    path = _reports(tmp_path, LOCUST, "run_stats.csv")
+    path.write_text(path.read_text(encoding="utf-8").replace("/items", "/users/{id}"), "utf-8")
+    shown = _inspected(path, capsys)
+    assert "/users/{id}{method:POST}" in shown
+    for selector in ("/users/{id}", "/users/{id}{method:POST}"):
+        benchmark = (
+            f"{{id: one, metric: {{from: evidence, name: {json.dumps(selector)}}}, "
+            'threshold: "count > 0"}'
+        )
+        code, result = _check(tmp_path, capsys, "locust", benchmark)
+        assert code == ExitCode.PASSED, (selector, result)
+        assert result["summary"] == "/users/{id}{method:POST} count = 40 (meets 'count > 0')"
+
+
 def test_a_missing_metric_suggests_other_names_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,7 @@ def _test(test: TestResult) -> dict[str, Any]:
 
 
 def _metric(metric: Metric) -> dict[str, Any]:
+    part = {"subseries": True} if metric.subseries else {}  # written only where true: small
     return {
         "name": metric.name,
         "tags": dict(metric.tags),
@@ -62,6 +63,7 @@ def _metric(metric: Metric) -> dict[str, Any]:
         "samples": [_number(v) for v in metric.samples],
         "sample_dimension": metric.sample_dimension.value,
         "failures": list(metric.failures),
+        **part,
     }
 
 
@@ -118,7 +120,9 @@ def to_json(bundle: Bundle) -> dict[str, Any]:
 def dumps(bundle: Bundle) -> str:
     """The bundle's text: the same evidence always gives the same bytes."""
     # ASCII: a lone surrogate in a test's name travels as \udcxx instead of failing to encode
-    text = json.dumps(to_json(bundle), sort_keys=True, ensure_ascii=True, allow_nan=False)
+    text = json.dumps(
+        to_json(bundle), sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":")
+    )
     return text + "\n"
 
 

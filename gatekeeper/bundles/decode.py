@@ -71,6 +71,7 @@ def _metric(raw: dict[str, Any]) -> Metric:
         samples=samples,
         sample_dimension=Dimension(raw["sample_dimension"]),
         failures=tuple(raw["failures"]),
+        subseries=raw.get("subseries", False),
     )
 
 

@@ -95,7 +95,7 @@ def is_metric(raw: Any) -> bool:
     """Whether ``raw`` fits the schema's ``metric`` definition."""
     return (
         type(raw) is dict
-        and raw.keys() == _METRIC_KEYS
+        and raw.keys() - {"subseries"} == _METRIC_KEYS
         and type(raw["name"]) is str
         and type(raw["tags"]) is dict
         and all(type(v) is str for v in raw["tags"].values())
@@ -110,6 +110,7 @@ def is_metric(raw: Any) -> bool:
         and _dimension(raw["sample_dimension"])
         and type(raw["failures"]) is list
         and all(type(f) is str for f in raw["failures"])
+        and raw.get("subseries", True) is True  # written only where true
     )
 
 

@@ -28,20 +28,20 @@ def _name_matches(criterion: MetricCriterion, metric: Metric) -> bool:
 
 
 def select_series(criterion: MetricCriterion, metrics: Iterable[Metric]) -> list[Metric]:
-    """Series with the name and at least the tags asked for; per name, the fewest extra tags.
+    """Series with the name and at least the tags asked for, but not a part of a series
+    (``Metric.subseries``) narrowed by tags the selector does not name.
 
-    So ``http_req_duration`` means k6's metric itself, not its sub-metrics,
-    while a benchmark that carries a group tag is still found by name alone.
+    So ``http_req_duration`` means k6's metric itself, not its sub-metrics, while two
+    pytest-benchmark series of one name, one of them in a group, are both judged.
     """
     wanted = criterion.tags.items()
-    candidates = [
-        m for m in metrics if _name_matches(criterion, m) and wanted <= dict(m.tags).items()
+    return [
+        m
+        for m in metrics
+        if _name_matches(criterion, m)
+        and wanted <= dict(m.tags).items()
+        and not (m.subseries and len(m.tags) > len(criterion.tags))
     ]
-    fewest: dict[tuple[str, str], int] = {}
-    for m in candidates:
-        key = (m.source, m.name)
-        fewest[key] = min(fewest.get(key, len(m.tags)), len(m.tags))
-    return [m for m in candidates if len(m.tags) == fewest[(m.source, m.name)]]
 
 
 def read_statistic(metric: Metric, name: str) -> Quantity | None:

@@ -112,6 +112,7 @@ def _metric(
         samples=samples,
         sample_dimension=Dimension.TIME,
         failures=failures,
+        subseries=bool(tags),  # a repetition or aggregate row of the run
     )
 
 

@@ -67,7 +67,11 @@ def series(
             failures = (
                 f"every request failed: KO {stats['count'].value:g} of {stats['count'].value:g}",
             )
-        metrics.append(Metric(name, tags, stats, kind, aliases, display, failures=failures))
+        metrics.append(
+            Metric(
+                name, tags, stats, kind, aliases, display, failures=failures, subseries=bool(tags)
+            )
+        )
     return metrics
 
 

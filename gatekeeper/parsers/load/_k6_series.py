@@ -72,7 +72,7 @@ def series_metric(
     values = series.values
     tags = dict(series.tags)
     if not values:  # fail closed: nothing can pass against a series without samples
-        return Metric(name=series.name, tags=tags, kind=kind, source=source)
+        return Metric(series.name, tags, kind=kind, source=source, subseries=bool(tags))
     if kind != "trend":
         tally = Tally(len(values), math.fsum(values), len(values) - values.count(0.0))
         tally.low, tally.high, tally.last = min(values), max(values), values[-1]
@@ -96,6 +96,7 @@ def series_metric(
         source=source,
         samples=ordered,
         sample_dimension=dimension,
+        subseries=bool(tags),
     )
 
 
@@ -110,7 +111,7 @@ def tally_metric(
 ) -> Metric:
     """A metric from streaming statistics: everything but a trend's percentiles."""
     if not tally.count:
-        return Metric(name=name, tags=tags, kind=kind, source=source)
+        return Metric(name, tags, kind=kind, source=source, subseries=bool(tags))
     raw: dict[str, float] = {}
     if kind == "trend":
         raw = {"avg": tally.total / tally.count, "min": tally.low, "max": tally.high}
@@ -125,7 +126,7 @@ def tally_metric(
     else:
         raw = {"value": tally.last, "min": tally.low, "max": tally.high}
     stats = {stat: quantity(kind, contains, stat, value) for stat, value in raw.items()}
-    return Metric(name=name, tags=tags, stats=stats, kind=kind, source=source)
+    return Metric(name, tags, stats, kind=kind, source=source, subseries=bool(tags))
 
 
 def _sorted(values: array[float], factor: float) -> array[float]:

@@ -154,7 +154,9 @@ def _metric(key: str, raw: object, display: str, where: str) -> Metric:
         if number is not None:
             numbers[stat] = number
     stats = {} if _empty(kind, numbers) else _convert(kind, contains, numbers)
-    return Metric(name=name, tags=tags, stats=stats, kind=kind, source=display)
+    return Metric(
+        name=name, tags=tags, stats=stats, kind=kind, source=display, subseries=bool(tags)
+    )
 
 
 def _kind(declared: object, values: dict[str, object], display: str, where: str) -> str:
