@@ -14,7 +14,7 @@ import pytest
 
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers.testresults import nunit, trx
+from gatekeeper.parsers.testresults import junit, nunit, trx
 
 S = TestStatus
 
@@ -266,3 +266,62 @@ def test_nunit_a_suite_result_outside_the_set_is_refused_at_its_end(tmp_path: Pa
     report = "<test-run result='Passed'>\n<test-suite result='Pased'>\n</test-suite></test-run>"
     with pytest.raises(EvidenceError, match=r"r.xml:3:1: the suite's result is 'Pased'"):
         read_nunit(tmp_path, report)
+
+
+def read_junit(tmp_path: Path, content: str) -> tuple[TestResult, ...]:
+    path = tmp_path / "r.xml"
+    path.write_text(content, encoding="utf-8")
+    return junit.parse(path, "r.xml").tests
+
+
+def test_junit_a_suite_level_error_is_an_error_of_its_suite(tmp_path: Path) -> None:
+    # As Ant writes a test class that failed to load (jenkins junit-report-6700.xml),
+    # here beside a case that passed.
+    report = """<testsuite name="shop.CartTest" tests="2" errors="1" failures="0">
+      <properties><property name="java.version" value="17"/></properties>
+      <testcase classname="shop.CartTest" name="addsItem" time="0.01"/>
+      <error message="shop/Db" type="java.lang.NoClassDefFoundError">java.lang...</error>
+    </testsuite>"""
+    assert table(read_junit(tmp_path, report)) == [
+        ("shop.CartTest", "shop.CartTest", "addsItem", S.PASSED, None),
+        ("shop.CartTest", "shop.CartTest", "[suite error]", S.ERROR, "shop/Db"),
+    ]
+
+
+def test_junit_a_suite_level_failure_of_a_nested_suite_or_the_root(tmp_path: Path) -> None:
+    report = """<testsuites><testsuite name="outer"><testsuite name="inner">
+        <testcase name="a"/><failure type="AssertionError">
+          teardown threw
+        </failure></testsuite>
+        <testcase name="b"/></testsuite><error/></testsuites>"""
+    assert table(read_junit(tmp_path, report)) == [
+        ("inner", "", "a", S.PASSED, None),
+        ("inner", "inner", "[suite failure]", S.ERROR, "teardown threw"),
+        ("outer", "", "b", S.PASSED, None),
+        ("", "", "[suite error]", S.ERROR, "the suite's own <error>, without a message"),
+    ]
+
+
+def test_junit_a_failure_inside_a_case_stays_the_case_s(tmp_path: Path) -> None:
+    report = """<testsuite name="s"><testcase name="a"><system-out>log</system-out>
+        <failure message="boom"/></testcase></testsuite>"""
+    assert table(read_junit(tmp_path, report)) == [("s", "", "a", S.FAILED, "boom")]
+
+
+def test_junit_suite_counters_are_not_held_against_the_cases(tmp_path: Path) -> None:
+    # Real writers' counters disagree with their cases (Surefire counts every rerun in
+    # failures: jenkins gh-237/TEST-io.olamy.AlwaysFailTest.xml says 4 for 1 failing case),
+    # so a count cannot be refused; what is counted is the cases that are there.
+    report = """<testsuite name="s" tests="3" failures="4" errors="2">
+        <testcase name="a"><failure message="x"/></testcase><testcase name="b"/></testsuite>"""
+    assert [t.status for t in read_junit(tmp_path, report)] == [S.FAILED, S.PASSED]
+
+
+def test_junit_a_lone_rerun_failure_is_read_as_a_flaky_pass(tmp_path: Path) -> None:
+    # Surefire's schema lets every child of a case occur zero times: a rerunFailure
+    # without the failure it follows is not invalid, so it is read as junitparser reads it.
+    report = """<testsuite name="s"><testcase name="a">
+        <rerunFailure message="x"><stackTrace>t</stackTrace></rerunFailure>
+        </testcase></testsuite>"""
+    [case] = read_junit(tmp_path, report)
+    assert (case.status, case.flaky, case.reruns) == (S.PASSED, True, 1)
