@@ -8,12 +8,15 @@ real files of the corpus are held to their counts by test_conformance.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from gatekeeper.cli import main
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
+from gatekeeper.parsers import parse_file
 from gatekeeper.parsers.testresults import junit, nunit, trx
 
 S = TestStatus
@@ -325,3 +328,128 @@ def test_junit_a_lone_rerun_failure_is_read_as_a_flaky_pass(tmp_path: Path) -> N
         </testcase></testsuite>"""
     [case] = read_junit(tmp_path, report)
     assert (case.status, case.flaky, case.reruns) == (S.PASSED, True, 1)
+
+
+def go_failures(tmp_path: Path, name: str, content: str) -> dict[str, tuple[str, ...]]:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return {m.label: m.failures for m in parse_file(path, name, "go-bench").metrics}
+
+
+GO_HEAD = "goos: linux\ngoarch: amd64\npkg: example.com/p\n"
+TIMEOUT = "panic: test timed out after 10m0s"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # the test binary run on its own: no FAIL line after Go's record of the crash
+        f"{TIMEOUT}\nrunning tests:\n\tBenchmarkY (10m0s)\n\ngoroutine 7 [running]:\n",
+        f"{TIMEOUT}\nexit status 2\nFAIL\texample.com/p\t600.1s\n",  # go test's own
+        # stdout and stderr in one log: the panic after the next benchmark's name
+        f"BenchmarkY-8   \t{TIMEOUT}\n",
+    ],
+)
+def test_go_a_panic_after_the_results_fails_the_package_s_series(tmp_path: Path, tail: str) -> None:
+    found = go_failures(
+        tmp_path, "go.txt", GO_HEAD + "BenchmarkX-8   \t1000\t  1000 ns/op\n" + tail
+    )
+    assert found == {"BenchmarkX{pkg:example.com/p,procs:8}": (TIMEOUT,)}
+
+
+def test_go_a_fatal_error_fails_the_series_beside_a_failed_benchmark(tmp_path: Path) -> None:
+    text = (
+        GO_HEAD + "BenchmarkX-8 \t 100\t 10 ns/op\n--- FAIL: BenchmarkZ\n"
+        "fatal error: concurrent map writes\n\ngoroutine 1 [running]:\n"
+    )
+    found = go_failures(tmp_path, "go.txt", text)
+    crash = "fatal error: concurrent map writes"
+    assert found == {
+        "BenchmarkX{pkg:example.com/p,procs:8}": (crash,),
+        "BenchmarkZ{pkg:example.com/p,procs:1}": ("--- FAIL: BenchmarkZ", crash),
+    }
+
+
+def test_go_a_panic_in_test2json_output_fails_its_package_only(tmp_path: Path) -> None:
+    def event(package: str, **fields: str) -> str:
+        return json.dumps({"Package": package, **fields}) + "\n"
+
+    events = [
+        event("a", Action="output", Output="pkg: a\n"),
+        event("a", Action="output", Output="BenchmarkA-2 \t 100\t 10 ns/op\n"),
+        event("b", Action="output", Output="pkg: b\n"),
+        event("b", Action="output", Output="BenchmarkB-2 \t 100\t 10 ns/op\n"),
+        event("a", Action="output", Output="panic: boom [recovered]\n", Test="BenchmarkA"),
+        event("a", Action="output", Output="\tpanic: boom\n", Test="BenchmarkA"),
+        event("b", Action="pass"),
+        event("a", Action="pass"),  # the end event is not what decides
+    ]
+    found = go_failures(tmp_path, "go.json", "".join(events))
+    assert found == {
+        "BenchmarkA{pkg:a,procs:2}": ("panic: boom [recovered]",),
+        "BenchmarkB{pkg:b,procs:2}": (),
+    }
+
+
+def test_go_a_panic_after_a_package_ended_is_not_that_package_s(tmp_path: Path) -> None:
+    # go test ./... : package a passed, then package b's init panicked before its header.
+    text = (
+        GO_HEAD.replace("example.com/p", "a") + "BenchmarkA-8 \t 100\t 10 ns/op\nPASS\n"
+        "ok  \ta\t0.1s\npanic: init\n\ngoroutine 1 [running]:\nFAIL\tb\t0.003s\n"
+    )
+    assert go_failures(tmp_path, "go.txt", text) == {"BenchmarkA{pkg:a,procs:8}": ()}
+
+
+def test_go_a_logged_line_that_mentions_a_panic_is_output(tmp_path: Path) -> None:
+    text = GO_HEAD + "BenchmarkX-8 \t 100\t 10 ns/op\n    x_test.go:9: panic: not really\n"
+    assert go_failures(tmp_path, "go.txt", text) == {"BenchmarkX{pkg:example.com/p,procs:8}": ()}
+
+
+MATRIX = """\
+version: 1
+project: T
+phases:
+  - {id: stone, name: Stone}
+artifacts:
+  evidence: {format: FORMAT, paths: "reports/FILE"}
+swimlanes:
+  - id: core
+    name: Core
+    cells:
+      stone:
+        goal: g
+        benchmarks:
+          - id: b
+            CRITERION
+"""
+GO_CRITERION = 'metric: {from: evidence, name: "BenchmarkX"}\n            threshold: "avg < 1ms"'
+JUNIT_SUITE_ERROR = (
+    '<testsuite name="s"><testcase classname="c" name="ok"/>'
+    '<error message="BeforeAll threw"/></testsuite>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "file", "content", "criterion"),
+    [
+        ("trx", "run.trx", TRX_CRASH, "tests: {from: evidence}"),
+        ("nunit", "r.xml", NUNIT_TEARDOWN, "tests: {from: evidence}"),
+        ("junit", "r.xml", JUNIT_SUITE_ERROR, "tests: {from: evidence, min: 1}"),
+        (
+            "go-bench",
+            "go.txt",
+            GO_HEAD + f"BenchmarkX-8 \t1000\t 1000 ns/op\n{TIMEOUT}\n",
+            GO_CRITERION,
+        ),
+    ],
+)
+@pytest.mark.parametrize("declared", [True, False])
+def test_the_review_s_reproductions_fail_the_gate(
+    tmp_path: Path, fmt: str, file: str, content: str, criterion: str, declared: bool
+) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / file).write_text(content, encoding="utf-8")
+    matrix = tmp_path / "m.yml"
+    text = MATRIX.replace("FORMAT", fmt if declared else "auto").replace("FILE", file)
+    matrix.write_text(text.replace("CRITERION", criterion), encoding="utf-8")
+    assert main(["check", "--matrix", str(matrix), "--dry-run", "--format", "none"]) == 1
