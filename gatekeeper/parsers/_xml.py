@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Generic, TypeVar
@@ -81,6 +81,12 @@ class Layout:
     """Local names of the root elements the format allows."""
     records: frozenset[str]
     """Local names of the elements handed over whole; one inside another belongs to it."""
+    containers: frozenset[str] = frozenset()
+    """Local names of elements outside records handed to ``read_records``'s ``finish`` as
+    they close (a suite, a run), with the records found inside them."""
+    notes: frozenset[str] = frozenset()
+    """Local names of elements kept whole, the first of each name, as children of the
+    container they are directly inside (a suite's own failure message)."""
 
 
 def root_name(head: bytes) -> str | None:
@@ -113,21 +119,28 @@ def _check_head(head: bytes, layout: Layout, display: str) -> None:
         raise EvidenceError(Position(display), message)
 
 
+Finish = Callable[[Element, Iterable[T], Sequence[Element]], T | None]
+"""What a container that closed adds: ``finish(container, found_inside, ancestors)``."""
+
+
 def read_records(
     path: Path,
     display: str,
     layout: Layout,
     convert: Callable[[Element, Sequence[Element]], T],
+    finish: Finish[T] | None = None,
 ) -> list[T]:
     """``convert(record, ancestors)`` for every record, in document order.
 
     ``ancestors`` runs from the root to the record's parent and holds their attributes
-    only (no text, no children). Neither may be kept after ``convert`` returns.
+    only (no text), and the notes of a container. Neither may be kept after ``convert``
+    returns. With ``finish``, each container of the layout is passed to it as it closes,
+    with what was found inside it; what it returns (if not None) is found after those.
     """
     from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
     from defusedxml.ElementTree import DefusedXMLParser
 
-    reader = _RecordReader(display, layout, convert)
+    reader = _RecordReader(display, layout, convert, finish)
     parser = DefusedXMLParser(
         target=reader, forbid_dtd=False, forbid_entities=True, forbid_external=True
     )
@@ -201,19 +214,29 @@ class _RecordReader(Generic[T]):
 
     defusedxml's parser keeps its guards (entities, external references) and its error
     reporting, but elements go from expat straight to these handlers: nothing outside
-    a record becomes a tree, no event list is kept, attributes arrive as expat's dict.
+    a record (or a note) becomes a tree, no event list is kept, attributes arrive as
+    expat's dict.
     """
 
     def __init__(
-        self, display: str, layout: Layout, convert: Callable[[Element, Sequence[Element]], T]
+        self,
+        display: str,
+        layout: Layout,
+        convert: Callable[[Element, Sequence[Element]], T],
+        finish: Finish[T] | None = None,
     ) -> None:
         self.display = display
         self.layout = layout
         self.convert = convert
+        self.finish = finish
         self.found: list[T] = []
         self.ancestors: list[Element] = []
         """Open elements outside the record, root first: their attributes only."""
+        self.starts: list[int] = []
+        """For each ancestor, how many records had been found when it opened."""
         self.record: TreeBuilder | None = None
+        self.noting = False
+        """The tree being built is a note of the innermost ancestor, not a record."""
         self.depth = 0
         """Open elements inside the record being built."""
         self.names: dict[str, str] = {}
@@ -264,22 +287,51 @@ class _RecordReader(Generic[T]):
                 self.record_at = (self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
             self.record, self.depth = TreeBuilder(), 1
             self.record.start(tag, attrib)
+        elif name in self.layout.notes and self._in_container():
+            self.record, self.depth, self.noting = TreeBuilder(), 1, True
+            self.record.start(tag, attrib)
         else:
             self.ancestors.append(Element(tag, attrib))
+            self.starts.append(len(self.found))
+
+    def _in_container(self) -> bool:
+        return bool(self.ancestors) and local(self.ancestors[-1].tag) in self.layout.containers
 
     def _end(self, raw: str) -> None:
         if self.record is None:
-            self.ancestors.pop()
+            self._close(self.ancestors.pop(), self.starts.pop())
             return
         self.record.end(self.names.get(raw) or self._name(raw))
         self.depth -= 1
         if not self.depth:
             record, self.record = self.record.close(), None
+            if self.noting:
+                self.noting, parent = False, self.ancestors[-1]
+                if child(parent, local(record.tag)) is None:  # the first says it; no pile-up
+                    parent.append(record)
+                return
             try:
                 self.found.append(self.convert(record, self.ancestors))
             except UnknownValue as exc:
                 where = Position(self.display, *self.record_at)
                 raise EvidenceError(where, str(exc)) from exc
+
+    def _close(self, element: Element, start: int) -> None:
+        if self.finish is None or local(element.tag) not in self.layout.containers:
+            return
+        found = self.found
+        inside = map(found.__getitem__, range(start, len(found)))  # a view, not a copy
+        try:
+            added = self.finish(element, inside, self.ancestors)
+        except UnknownValue as exc:  # reported at the container's end tag
+            where = Position(self.display)
+            if self.expat is not None:
+                where = Position(
+                    self.display, self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1
+                )
+            raise EvidenceError(where, str(exc)) from exc
+        if added is not None:
+            found.append(added)
 
     def _data(self, text: str) -> None:
         if self.record is not None:

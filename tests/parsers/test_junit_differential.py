@@ -9,7 +9,8 @@ or a prefix, and fed to the stream in chunks as small as 7 bytes. The reference 
 the whole tree with ElementTree (namespaces set aside: the stream reads local names),
 takes every ``testcase`` not inside another one, and judges it with junitparser's
 ``xunit2.TestCase``: the same cases, in the same order, with the same statuses, reruns,
-messages and attributes.
+messages and attributes. A ``failure`` or ``error`` outside every case is an error of
+its suite, in its place among the cases.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ results = st.builds(
 )
 
 
+suite_results = st.builds(
+    element,
+    st.sampled_from(("failure", "error")),
+    st.dictionaries(st.sampled_from(["message", "type"]), texts, max_size=2),
+    st.lists(texts, max_size=1),
+)
+
+
 @st.composite
 def cases(draw: st.DrawFn, depth: int = 0) -> tuple[object, ...]:
     attrs = draw(st.dictionaries(st.sampled_from(["name", "classname", "file", "line"]), texts))
@@ -84,6 +93,8 @@ def suites(draw: st.DrawFn, depth: int = 0) -> tuple[object, ...]:
         elif kind == 1:
             properties = [element("property", {"name": "k", "value": draw(texts)}, [])]
             children.append(element("properties", {}, properties))
+        elif kind == 2 and draw(st.integers(0, 2)) == 0:  # the suite's own failure or error
+            children.append(draw(suite_results))
         else:
             children.append(draw(cases()))
     return element("testsuite", attrs, children)
@@ -185,9 +196,27 @@ def _walk(node: ET.Element, suites: list[ET.Element]) -> Iterator[TestResult]:
     if node.tag == "testcase":
         yield _judged(node, suites)
         return
+    if node.tag in ("failure", "error"):  # outside every case: the suite's own, an error
+        yield _suite_error(node, suites)
+        return
     inner = [*suites, node] if node.tag == "testsuite" else suites
     for child in node:
         yield from _walk(child, inner)
+
+
+def _suite_error(node: ET.Element, suites: list[ET.Element]) -> TestResult:
+    suite = suites[-1].get("name", "") if suites else ""
+    said = first_line(node.get("message"), node.text, node.get("type"))
+    return TestResult(
+        suite=suite,
+        classname=suite,
+        name=f"[suite {node.tag}]",
+        file=None,
+        line=None,
+        status=TestStatus.ERROR,
+        message=said or f"the suite's own <{node.tag}>, without a message",
+        source="report.xml",
+    )
 
 
 def _judged(node: ET.Element, suites: list[ET.Element]) -> TestResult:

@@ -40,8 +40,12 @@ _HEADER = re.compile(r"(goos|goarch|pkg|cpu): \S")
 _BENCH_OUTPUT = ("goos: ", "goarch: ", "pkg: ", "Benchmark")
 """How test2json output that only a benchmark run prints begins."""
 _FAIL = re.compile(r"--- FAIL: (Benchmark\S*)")
-_PACKAGE_FAIL = re.compile(r"FAIL(?:\t\S+\t.*)?\s*$")
-"""``FAIL`` after a package's results, and ``FAIL<tab>pkg<tab>0.1s``: the package failed."""
+_PACKAGE_END = re.compile(r"(ok  |FAIL)(\t\S+[\t ].*)?\s*$")
+"""``FAIL`` after a package's results, then go test's last line of the package: ``ok
+<tab>pkg<tab>0.1s`` or ``FAIL<tab>pkg<tab>0.2s`` (``FAIL<tab>pkg [build failed]``)."""
+_CRASH = re.compile(r"(?:Benchmark\S*\s+)?((?:panic|fatal error): .*)")
+"""The Go runtime's own record of a test binary that died: an unrecovered panic (``panic:
+test timed out after 10m0s`` too) or a fatal error, perhaps after a benchmark's name."""
 _LOG = re.compile(r"\s+(\S+\.go:\d+: \S.*?)\s*$")
 # test2json's documented actions (``go doc test2json``; ``attr`` since Go 1.25), and the
 # build events ``go test -json`` interleaves since Go 1.24 (``go help buildjson``): those
@@ -102,10 +106,15 @@ class _Reader:
     series: dict[tuple[str | None, str, str], Series] = field(default_factory=dict)
     failed_packages: set[str | None] = field(default_factory=set)
     """Packages (as their ``pkg:`` header names them) go test reported as failed."""
+    crashed: dict[str | None, str] = field(default_factory=dict)
+    """Packages whose test binary panicked or died, with the first line it printed."""
 
     def line(self, text: str, stream: _Stream, number: int) -> None:
         if text.startswith("pkg: "):
             stream.pkg = text[5:].strip() or None
+            return
+        if (crash := _CRASH.match(text)) is not None:
+            self.crashed.setdefault(stream.pkg, crash.group(1).strip()[:200])
             return
         if (logged := _LOG.match(text)) is not None:  # b.Log output may quote anything
             if stream.pending:
@@ -119,8 +128,11 @@ class _Reader:
         if failed:
             self.fail(failed.group(1), stream, number)
             return
-        if _PACKAGE_FAIL.match(text):
-            self.failed_packages.add(stream.pkg)
+        if (end := _PACKAGE_END.match(text)) is not None:
+            if end.group(1) == "FAIL":
+                self.failed_packages.add(stream.pkg)
+            if end.group(2):  # the package's last line: a later init's panic is not its own
+                stream.pkg = None
             return
         named = NAME_ONLY.match(text)
         if named and (len(text) == named.end(1) or text[named.end(1)].isspace()):
@@ -185,11 +197,15 @@ class _Reader:
         return found
 
     def metrics(self) -> tuple[Metric, ...]:
-        """Every series. A package go test reported as failed, with no benchmark of its own
-        that failed (a panic, a timeout, a race, TestMain), fails every series in it."""
+        """Every series. A package whose test binary panicked or died (the binary run on its
+        own prints no FAIL after it) fails every series in it, in the runtime's words; one
+        go test reported as failed, with no benchmark of its own that failed (a race,
+        TestMain), too."""
         named = {pkg for (pkg, _, _), series in self.series.items() if series.failures}
         for (pkg, _, _), series in self.series.items():
-            if pkg in self.failed_packages - named:
+            if pkg in self.crashed:
+                series.failures.append(self.crashed[pkg])
+            elif pkg in self.failed_packages - named:
                 series.failures.append(f"go test reported FAIL for package {pkg or '(unnamed)'}")
         return tuple(s.metric(self.display) for s in self.series.values())
 

@@ -5,6 +5,12 @@ Each ``<testcase>`` is judged as soon as it closes and is then dropped from the 
 refused (billion laughs, XXE). A case with child elements (failure, error, skipped,
 Surefire's reruns and flaky attempts) is judged by junitparser's xunit2 classes; a case
 with none — most of them — passed, and needs no wrapper.
+
+A ``<failure>`` or ``<error>`` outside every case is the suite's own (Ant and others write
+a class that failed to load, or a setup or teardown that threw, there): it becomes an
+error result of the innermost suite, ``[suite failure]`` or ``[suite error]``. The
+suites' ``failures`` and ``errors`` counters are not checked against the cases: real
+writers disagree with them (Surefire counts reruns, hand-trimmed fixtures keep them).
 """
 
 from __future__ import annotations
@@ -29,7 +35,10 @@ from gatekeeper.parsers._xml import (
 
 NAME = "junit"
 
-LAYOUT = Layout("a JUnit report", ("testsuites", "testsuite"), frozenset({"testcase"}))
+_SUITE_RESULTS = frozenset({"failure", "error"})
+LAYOUT = Layout(
+    "a JUnit report", ("testsuites", "testsuite"), frozenset({"testcase"}) | _SUITE_RESULTS
+)
 
 # Some writers (TST, googletest, NUnit's JUnit transform) say the outcome only in a status
 # attribute. JUnit's schema has none, so no tool closes its set: these are the words the
@@ -75,6 +84,8 @@ def converter(display: str) -> Callable[[Element, Sequence[Element]], TestResult
         parent = enclosing[-1] if enclosing else None
         if cached[0][0] is not parent:
             cached[0] = (parent, _suite(enclosing))
+        if not case.tag.endswith("testcase"):  # a failure or error outside every case
+            return _suite_result(case, cached[0][1][0], display)
         return _result(case, cached[0][1], display)
 
     return convert
@@ -106,6 +117,21 @@ def _result(element: Element, suite: tuple[str, str | None], display: str) -> Te
         reruns=reruns,
         duration=seconds(element.get("time")),
         message=message,
+        source=display,
+    )
+
+
+def _suite_result(element: Element, suite: str, display: str) -> TestResult:
+    tag = local(element.tag)
+    message = first_line(element.get("message"), element.text, element.get("type"))
+    return TestResult(
+        suite=suite,
+        classname=suite,  # Ant, Surefire, Gradle: the suite is the class
+        name=f"[suite {tag}]",
+        file=None,
+        line=None,
+        status=TestStatus.ERROR,
+        message=message or f"the suite's own <{tag}>, without a message",
         source=display,
     )
 

@@ -6,11 +6,19 @@ NUnit 2 as one result word, or before 2.5 only as ``executed`` and ``success`` f
 Both are mapped onto the same statuses, failing closed: a test NUnit could not run
 because it is malformed (NUnit 2 ``NotRunnable``, NUnit 3 label ``Invalid``) is an
 error, not a skip, so a skip allowance cannot hide it.
+
+A suite (and NUnit 3's run) has a result of its own: a fixture whose OneTimeTearDown threw
+is ``Failed`` at site ``TearDown`` around test cases that all passed. A failure NUnit
+recorded on a suite counts: at site ``TearDown`` always, at site ``Parent`` never (the
+suite above says it), and otherwise when nothing failed inside the suite to explain it
+(``Child`` with its failing cases gone, a ``SetUp`` that left no case behind, a run that
+says ``Failed`` over passing cases). It becomes an error result named for the suite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -30,8 +38,13 @@ from gatekeeper.parsers._xml import (
 
 NAME = "nunit"
 
+_SUITES = frozenset({"test-run", "test-suite"})
 _LAYOUT = Layout(
-    "an NUnit report", ("test-results", "test-run", "test-suite"), frozenset({"test-case"})
+    "an NUnit report",
+    ("test-results", "test-run", "test-suite"),
+    frozenset({"test-case"}),
+    containers=_SUITES,
+    notes=frozenset({"failure", "reason"}),
 )
 _RESULTS = {
     # NUnit 3
@@ -50,6 +63,9 @@ _RESULTS = {
 }
 # NUnit 3 labels that make an outcome an error: an exception, a malformed test, an abort.
 _ERROR_LABELS = {"error", "invalid", "cancelled"}
+_FAILING = (TestStatus.FAILED, TestStatus.ERROR)
+# NUnit 3.0's engine wrote the site into a run's result: "Failed(Child)".
+_RESULT_AND_SITE = re.compile(r"(\w+)\((\w+)\)")
 # Suites that group the cases of one method, not a class.
 _METHOD_SUITES = {"ParameterizedMethod", "ParameterizedTest", "Theory", "GenericMethod"}
 
@@ -65,8 +81,55 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     def convert(case: Element, enclosing: Sequence[Element]) -> TestResult:
         return _result(case, enclosing, display)
 
-    tests = tuple(read_records(path, display, _LAYOUT, convert))
+    def finish(
+        suite: Element, inside: Iterable[TestResult], enclosing: Sequence[Element]
+    ) -> TestResult | None:
+        return _suite_failure(suite, inside, display)
+
+    tests = tuple(read_records(path, display, _LAYOUT, convert, finish))
     return ParsedFile(path=display, format=NAME, tests=tests)
+
+
+def _suite_failure(suite: Element, inside: Iterable[TestResult], display: str) -> TestResult | None:
+    """An error result for a failure NUnit recorded on a suite that nothing inside shows."""
+    result, site = suite.get("result", ""), suite.get("site", "")
+    if found := _RESULT_AND_SITE.fullmatch(result):
+        result, site = found.group(1), site or found.group(2)
+    what = "run" if local(suite.tag) == "test-run" else "suite"
+    if result:
+        status = closed(result, _RESULTS, f"the {what}'s result")
+    else:  # NUnit 2 before 2.5: flags only
+        ran, passed = _flag(suite, "executed", True), _flag(suite, "success", True)
+        status = TestStatus.FAILED if ran and not passed else TestStatus.PASSED
+    site = site.lower()
+    if status not in _FAILING or site == "parent":
+        return None
+    if site != "teardown" and any(t.status in _FAILING for t in inside):
+        return None
+    said = first_line(text_at(suite, "failure", "message"), text_at(suite, "reason", "message"))
+    if site == "teardown":
+        message = said or "NUnit recorded a failure in this suite's TearDown"
+    else:
+        message = f"NUnit recorded this {what} as {result or 'failed'}, but no test in it failed"
+        message += f": {said}" if said else ""
+    if what == "run":
+        return _error("", "", "[test run]", message, display)
+    full = suite.get("fullname") or suite.get("name") or ""
+    label = "[TearDown]" if site == "teardown" else "[SetUp]" if site == "setup" else "[suite]"
+    return _error(full, suite.get("classname") or full, label, message, display)
+
+
+def _error(suite: str, classname: str, name: str, message: str, display: str) -> TestResult:
+    return TestResult(
+        suite=suite,
+        classname=classname,
+        name=name,
+        file=None,
+        line=None,
+        status=TestStatus.ERROR,
+        message=message,
+        source=display,
+    )
 
 
 def _result(case: Element, enclosing: Sequence[Element], display: str) -> TestResult:
@@ -94,10 +157,11 @@ def _result(case: Element, enclosing: Sequence[Element], display: str) -> TestRe
     )
 
 
-def _flag(case: Element, name: str, default: bool) -> bool:
+def _flag(element: Element, name: str, default: bool) -> bool:
     """NUnit 2's executed and success flags (True / False); absent means the default."""
-    value = case.get(name)
-    return default if value is None else closed(value, BOOLEANS, f"the test case's {name}")
+    value = element.get(name)
+    what = "test case" if local(element.tag) == "test-case" else "suite"
+    return default if value is None else closed(value, BOOLEANS, f"the {what}'s {name}")
 
 
 def _names(case: Element, fixture: Element | None, enclosing: Sequence[Element]) -> tuple[str, str]:

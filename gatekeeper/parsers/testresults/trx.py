@@ -6,6 +6,13 @@ Both are read as a stream and joined by test id at the end; only the few strings
 result needs are kept, never the XML. A data-driven result counts its inner results,
 one per data row. Outcomes map failing closed: a test that timed out, was aborted or
 could not run is an error, not a skip.
+
+The run has an outcome of its own in ``<ResultSummary>``, with ``<RunInfo>`` messages: a
+test host that crashed part-way writes only the results it got, and says so there. A run
+the summary calls failed (or aborted, or that holds a RunInfo of outcome Error) with no
+failed or errored result to show for it gets one error result, ``[test run]``, so the
+failure the tool recorded counts. The summary's counters are not read: writers disagree
+on them, and a crash leaves them agreeing with the results it wrote.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from gatekeeper.parsers._xml import (
 NAME = "trx"
 
 _RESULT_TAGS = frozenset({"UnitTestResult", "GenericTestResult", "ManualTestResult"})
-_LAYOUT = Layout("a TRX report", ("TestRun",), _RESULT_TAGS | {"UnitTest"})
+_LAYOUT = Layout("a TRX report", ("TestRun",), _RESULT_TAGS | {"UnitTest", "ResultSummary"})
 _OUTCOMES = {
     "passed": TestStatus.PASSED,
     "passedbutrunaborted": TestStatus.PASSED,
@@ -48,6 +55,12 @@ _OUTCOMES = {
     "notexecuted": TestStatus.SKIPPED,
     "inconclusive": TestStatus.SKIPPED,
 }
+_FAILING = (TestStatus.FAILED, TestStatus.ERROR)
+# Whether a run's outcome (a TestOutcome too) says it failed; a run whose tests passed but
+# which was aborted did not pass. VSTest writes Completed, Failed (a failed test or an
+# Error message) or Error (an attachment it could not save).
+_RUN_OUTCOMES = {word: status in _FAILING for word, status in _OUTCOMES.items()}
+_RUN_OUTCOMES["passedbutrunaborted"] = True
 # [d.]hh:mm:ss[.fffffff], as .NET writes a TimeSpan
 _TIMESPAN = re.compile(r"(?:(\d{1,6})\.)?(\d{1,2}):(\d{1,2}):(\d{1,2}(?:\.\d{1,9})?)")
 
@@ -69,6 +82,13 @@ class _Definition:
     classname: str
 
 
+@dataclass(frozen=True)
+class _Summary:
+    """The run's own verdict: why it failed, or None when it did not."""
+
+    failure: str | None
+
+
 def detect(head: bytes) -> bool:
     """The root element is ``<TestRun>``."""
     return root_name(head) == "TestRun"
@@ -84,16 +104,50 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         if isinstance(rows, list)
         for row in rows
     )
+    failures = [s.failure for s in found if isinstance(s, _Summary) and s.failure]
+    if failures and not any(t.status in _FAILING for t in tests):
+        tests += (_run_error(failures[0], display),)
     return ParsedFile(path=display, format=NAME, tests=tests)
 
 
-def _convert(record: Element, enclosing: Sequence[Element]) -> list[_Row] | _Definition:
-    if local(record.tag) == "UnitTest":
+def _convert(record: Element, enclosing: Sequence[Element]) -> list[_Row] | _Definition | _Summary:
+    name = local(record.tag)
+    if name == "UnitTest":
         method = child(record, "TestMethod")
         classname = "" if method is None else method.get("className", "")
         # "Namespace.Class, Assembly, Version=..." names the assembly too
         return _Definition(record.get("id", ""), classname.split(",", 1)[0].strip())
+    if name == "ResultSummary":
+        return _summary(record)
     return _rows(record)
+
+
+def _summary(summary: Element) -> _Summary:
+    """Why the run failed: its first RunInfo of outcome Error, else its outcome."""
+    errors = [
+        first_line("".join(info.itertext())) or "a run-level error without text"
+        for info in summary.iter()
+        if local(info.tag) == "RunInfo"
+        and closed(info.get("outcome", ""), _OUTCOMES, "a RunInfo's outcome") in _FAILING
+    ]
+    outcome = summary.get("outcome") or ""
+    failed = bool(outcome) and closed(outcome, _RUN_OUTCOMES, "the run's outcome")
+    if errors or failed:
+        return _Summary(errors[0] if errors else f"the run's outcome is {outcome}")
+    return _Summary(None)
+
+
+def _run_error(failure: str, display: str) -> TestResult:
+    return TestResult(
+        suite="",
+        classname="",
+        name="[test run]",
+        file=None,
+        line=None,
+        status=TestStatus.ERROR,
+        message=failure,
+        source=display,
+    )
 
 
 def _rows(result: Element) -> list[_Row]:
