@@ -3,7 +3,8 @@
 Each series is named by the sample label (``lb``) exactly as JMeter wrote it,
 with no tags, and reports count, fails, error_rate (samples whose success flag
 is not ``true``), avg, min, max, med, p(90), p(95), p(99) of the elapsed times,
-throughput, and the raw elapsed times as samples so any p(N) can be asked for.
+throughput, and the raw elapsed times as samples so any p(N) can be asked for. A series
+whose every sample failed also carries that as a failure the tool recorded.
 
 Throughput is the number of samples over the span from the earliest start
 (``timeStamp``) to the latest end (``timeStamp`` + ``elapsed``), per series,
