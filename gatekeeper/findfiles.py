@@ -15,6 +15,9 @@ another name. So:
   or a hard link, already found under another name is not read again. A symlink found by a
   wildcard must point inside the root (or the pattern's fixed folder, when that is outside
   the root); one that points elsewhere is refused.
+- A path a pattern matches that cannot be read as a file is a problem, never skipped: a
+  symlink to a missing file, a symlink loop, a FIFO, socket or device (reading a FIFO would
+  block). A folder is not a file: a glob matching one skips it, as nothing to read.
 - At most ``MAX_ENTRIES`` folder entries are looked at; past that the artifact is an error.
 """
 
@@ -34,8 +37,15 @@ MAX_ENTRIES = 1_000_000
 hundred thousand outside ``.git``); a glob that needs more is too broad."""
 _Identity = tuple[int, int] | str
 """A file's device and inode, or its real path where the file system has no inodes."""
-_GONE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
-"""Errors that mean no such file: nothing found, nothing to report."""
+_GONE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG)
+"""Errors that mean no such file: nothing found, nothing to report (unless the name is a
+symlink: then it points at nothing, and says so). ELOOP is not one: a loop is there."""
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 @dataclass(frozen=True)
@@ -74,13 +84,17 @@ class _Search:
         try:
             info = path.stat()
         except OSError as exc:
-            if exc.errno not in _GONE:
-                self.problem(name, f"cannot read: {exc.strerror or exc}")
+            # A name that is not there at all is not a problem here: the artifact without
+            # files is missing evidence. A symlink to nothing is there, and is one.
+            self._unreadable(name, path, exc)
             return
         except ValueError:  # an embedded NUL byte names no file
             return
-        if stat.S_ISREG(info.st_mode):
-            self.hits.append(_Hit(os.path.normpath(name), _identity(info, path), path.is_symlink()))
+        if stat.S_ISDIR(info.st_mode):
+            return  # a folder: no file to read (the artifact is missing evidence if all are)
+        linked = path.is_symlink()
+        if self._regular(name, info, linked):
+            self.hits.append(_Hit(os.path.normpath(name), _identity(info, path), linked))
 
     def walk(self, fixed: str, globs: GlobSet, shown: str) -> None:
         """Walk the folder ``fixed`` names once for every glob below it."""
@@ -94,7 +108,12 @@ class _Search:
                 with os.scandir(folder) as entries:
                     listed = list(entries)
             except OSError as exc:
-                if exc.errno not in _GONE:
+                # Only the fixed part is followed through symlinks: it alone can loop or dangle.
+                if exc.errno == errno.ELOOP:
+                    self.problem(name or ".", "a symlink loop")
+                elif exc.errno == errno.ENOENT and folder.is_symlink():
+                    self.problem(name or ".", f"a symlink to a missing folder ({_target(folder)})")
+                elif exc.errno not in _GONE:
                     self.problem(name or ".", f"cannot list the folder: {exc.strerror or exc}")
                 continue
             self.entries += len(listed)
@@ -119,9 +138,12 @@ class _Search:
         try:
             # not entry.stat(): on Windows its st_ino is always 0
             info = Path(entry.path).stat()  # the target's, for a symlink
-        except OSError:
-            return  # a dangling symlink, or gone: no file
-        if not stat.S_ISREG(info.st_mode):
+        except OSError as exc:
+            self._unreadable(name, entry.path, exc)
+            return
+        if stat.S_ISDIR(info.st_mode):
+            # A folder the glob also matches (`reports/*` holds `reports/old/`) is not a file,
+            # nor a problem: there is nothing in it to read as this pattern's evidence.
             return
         linked = entry.is_symlink()
         if linked:
@@ -129,14 +151,43 @@ class _Search:
             if not _within(target, limit):
                 self.problem(name, f"a symlink to {target}, outside {limit}: refused")
                 return
-        self.hits.append(_Hit(os.path.normpath(name), _identity(info, entry.path), linked))
+        if self._regular(name, info, linked):
+            self.hits.append(_Hit(os.path.normpath(name), _identity(info, entry.path), linked))
+
+    def _regular(self, name: str, info: os.stat_result, linked: bool) -> bool:
+        """Whether a matched path that is not a folder is a regular file; if not, a problem:
+        a FIFO or a device is not evidence (and reading a FIFO would wait forever)."""
+        if stat.S_ISREG(info.st_mode):
+            return True
+        kind = next((said for test, said in _KINDS if test(info.st_mode)), "a special file")
+        self.problem(name, f"{'a symlink to ' if linked else ''}{kind}, not a regular file")
+        return False
+
+    def _unreadable(self, name: str, path: str | Path, exc: OSError) -> None:
+        """A problem for a matched path that stat() refused, unless nothing is there."""
+        if exc.errno == errno.ELOOP:
+            self.problem(name, "a symlink loop")
+        elif exc.errno not in _GONE:
+            self.problem(name, f"cannot read: {exc.strerror or exc}")
+        elif Path(path).is_symlink():  # the name is there, what it points at is not
+            self.problem(name, f"a symlink to a missing file ({_target(path)})")
 
     def result(self) -> FoundFiles:
         chosen: dict[_Identity, _Hit] = {}
         for hit in sorted(self.hits, key=lambda h: (h.linked, h.name)):
             chosen.setdefault(hit.identity, hit)
         names = sorted(hit.name for hit in chosen.values())
-        return FoundFiles(tuple(self.root / n for n in names), tuple(self.problems))
+        # by name: the folder listing's order is the file system's, the report's is not
+        problems = sorted(self.problems, key=lambda p: (p.position.file, p.message))
+        return FoundFiles(tuple(self.root / n for n in names), tuple(problems))
+
+
+def _target(path: str | Path) -> str:
+    """What a symlink says it points at, as written in it."""
+    try:
+        return str(Path(path).readlink())
+    except OSError as exc:  # removed since: say so rather than guess
+        return f"unreadable: {exc.strerror or exc}"
 
 
 def _identity(info: os.stat_result, path: str | Path) -> _Identity:

@@ -6,7 +6,8 @@ are written as the strings "NaN", "Infinity", "-Infinity".
 
 In: a bundle comes from another job, perhaps from a pull request's code, so it is held to
 ``schemas/bundle.schema.json`` (every problem named by its key path), its size is capped and
-its nesting is bounded before any of it is believed (see ``validate``).
+its nesting is bounded before any of it is believed (see ``validate``); an object that
+writes a key twice is refused (``gatekeeper.parsers._json_keys``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from gatekeeper.bundles import (
 from gatekeeper.bundles.decode import bundle_from_json
 from gatekeeper.bundles.validate import check_schema
 from gatekeeper.evidence import Metric, TestResult
+from gatekeeper.parsers import _json_keys
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 
@@ -131,7 +133,10 @@ def loads(data: bytes, display: str) -> Bundle:
     if len(data) > MAX_BUNDLE_BYTES:
         raise BundleError(f"{display}: larger than {MAX_BUNDLE_BYTES // 2**20} MiB")
     try:
-        parsed = json.loads(data, parse_constant=_refuse_constant)
+        text = data.decode(json.detect_encoding(data), "surrogatepass")  # as json.loads does
+        parsed = _json_keys.loads(text, parse_constant=_refuse_constant)
+    except _json_keys.RepeatedKeyError as exc:
+        raise BundleError(f"{display}:{exc.line}:{exc.column}: {exc.message}") from exc
     except json.JSONDecodeError as exc:
         raise BundleError(f"{display}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
     except UnicodeDecodeError as exc:

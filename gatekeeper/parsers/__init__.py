@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
@@ -79,8 +80,8 @@ class JsonLinesFormat(Protocol):
 
 
 PARSER_MODULES: dict[str, str] = {
-    # Detection tries them in this order: the most specific signatures first, so the
-    # XML roots and JSON documents come before the text formats' line shapes.
+    # Detection asks them in this order (the most specific signatures first: XML roots
+    # and JSON documents before the text formats' line shapes); see ``identify``.
     "junit": "gatekeeper.parsers.testresults.junit",
     "nunit": "gatekeeper.parsers.testresults.nunit",
     "xunit-net": "gatekeeper.parsers.testresults.xunit_net",
@@ -125,13 +126,26 @@ class Detection:
 
 
 def identify(path: Path, display: str) -> Detection:
-    """Tell a file's format from its content, not its name: the first format, in
-    ``PARSER_MODULES`` order, that claims its head (bytes), its JSON document or its JSON
-    lines. A JSON document is decoded once, here, and handed on to the parser."""
+    """Tell a file's format from its content, not its name: the one format that claims its
+    head (bytes), its JSON document or its JSON lines. A file two formats claim is refused,
+    never read as the first of them (a hyperfine export with pytest-benchmark's keys added
+    would be read as pytest-benchmark, its failed runs unseen). A JSON document is decoded
+    once, here, and handed on to the parser.
+
+    An XML document is the exception: its one root element names its format (no two XML
+    formats share a root name), so the first claimant is taken. Asking the others too would
+    import every parser module, some 25 ms a process, to hear each say no."""
+    from gatekeeper.parsers._xml import root_name  # _xml imports this module
+
     head, json_head = _sniff(path, display)
-    found = next(_claimants(head, json_head), None)
-    if found is not None:
-        return found
+    claimants = _claimants(head, json_head)
+    found = list(islice(claimants, 1) if root_name(head) is not None else claimants)
+    if len(found) > 1:
+        names = ", ".join(claimant.name for claimant in found)
+        message = f"the content fits more than one format ({names}); set `format:`"
+        raise EvidenceError(Position(display), message)
+    if found:
+        return found[0]
     if json_head is not None and json_head.problem is not None:
         problem = json_head.problem  # JSON that does not decode: say where it breaks
         raise EvidenceError(problem.position, f"cannot tell the format: {problem.message}")
@@ -140,8 +154,9 @@ def identify(path: Path, display: str) -> Detection:
 
 
 def claiming_formats(path: Path, display: str) -> list[str]:
-    """Every format that claims a file, in detection order: detection takes the first, and
-    a file a tool wrote should be claimed by its format alone."""
+    """Every format that claims a file, in ``PARSER_MODULES`` order: a file a tool wrote is
+    claimed by its format alone, and detection refuses a file claimed by more (an XML
+    document is asked no further than its first claimant: see ``identify``)."""
     return [found.name for found in _claimants(*_sniff(path, display))]
 
 

@@ -1,4 +1,5 @@
-"""Reading JSON summaries: bounded, strictly UTF-8, with positions and key paths in errors.
+"""Reading JSON summaries: bounded, strictly UTF-8, each key once, with positions and key
+paths in errors.
 
 Shared by the JSON-based parsers so each one only describes its shape.
 """
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.parsers import _json_keys
 
 MAX_BYTES = 64 * 1024 * 1024
 """Summaries are small; anything larger is not one and is refused before reading it all."""
@@ -23,7 +25,9 @@ def load(path: Path, display: str) -> object:
     data = _read_bounded(path, display)
     text = _decode(data, display)
     try:
-        return json.loads(text)
+        return _json_keys.loads(text)
+    except _json_keys.RepeatedKeyError as exc:
+        raise EvidenceError(Position(display, exc.line, exc.column), exc.message) from exc
     except json.JSONDecodeError as exc:
         where = Position(display, exc.lineno, exc.colno)
         raise EvidenceError(where, f"invalid JSON: {exc.msg}") from exc

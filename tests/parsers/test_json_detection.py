@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.errors import EvidenceError
+from gatekeeper import parsers
+from gatekeeper.cli import main
+from gatekeeper.errors import EvidenceError, ExitCode
 from gatekeeper.parsers import (
     AUTO,
     PARSER_MODULES,
@@ -21,7 +23,9 @@ from gatekeeper.parsers import (
     HeadDetector,
     JsonDocumentFormat,
     JsonLinesFormat,
+    Parser,
     _json,
+    claiming_formats,
     detect_format,
     get_parser,
     identify,
@@ -137,3 +141,65 @@ def test_json_no_format_knows_lists_the_formats_tried(tmp_path: Path) -> None:
     path.write_text('{"name": "a", "value": 1}\n', encoding="utf-8")
     with pytest.raises(EvidenceError, match=r"^other.json: cannot tell the format \(tried junit, "):
         detect_format(path, "other.json")
+
+
+def test_a_file_two_formats_claim_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A hyperfine export with pytest-benchmark's keys added (review F7): read as the first
+    # claimant, pytest-benchmark, its failed runs went unseen.
+    document = json.loads((FIXTURES / "hyperfine" / "commands.json").read_text())
+    document.update(machine_info={}, benchmarks=[])
+    path = tmp_path / "hf.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert claiming_formats(path, "hf.json") == ["pytest-benchmark", "hyperfine"]
+    said = "hf.json: the content fits more than one format (pytest-benchmark, hyperfine); set "
+    with pytest.raises(EvidenceError) as caught:
+        parse_file(path, "hf.json", AUTO)
+    assert str(caught.value) == said + "`format:`"
+    hyperfine = {m.label: m.failures for m in parse_file(path, "hf.json", "hyperfine").metrics}
+    assert hyperfine["false"] == ("5 of 5 runs exited non-zero (exit code 1)",)
+    checked = [(AUTO, ExitCode.NO_EVIDENCE, "error"), ("hyperfine", ExitCode.FAILED, "fail")]
+    for fmt, code, outcome in checked:
+        (tmp_path / "m.yml").write_text(MATRIX.replace("FORMAT", fmt), encoding="utf-8")
+        argv = ["check", "-m", str(tmp_path / "m.yml"), "--dry-run", "--format", "json"]
+        assert main(argv) == code
+        (result,) = json.loads(capsys.readouterr().out)["cells"][0]["benchmarks"]
+        assert result["outcome"] == outcome
+        assert (said in "".join(result["details"])) == (fmt == AUTO)
+
+
+MATRIX = """\
+version: 1
+project: T
+phases: [{id: one, name: One}]
+artifacts:
+  hf: {format: FORMAT, paths: hf.json}
+swimlanes:
+  - id: core
+    name: Core
+    cells:
+      one:
+        goal: fast
+        benchmarks:
+          - {id: false-is-fast, metric: {from: hf, name: "false"}, threshold: mean < 1s}
+"""
+
+
+def test_an_xml_document_is_asked_no_further_than_its_first_claimant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its one root element names its format; asking every format would import them all.
+    asked: list[str] = []
+    real_get_parser = parsers.get_parser
+
+    def recording(name: str) -> Parser:
+        asked.append(name)
+        return real_get_parser(name)
+
+    monkeypatch.setattr(parsers, "get_parser", recording)
+    assert identify(FIXTURES / "real" / "pytest-xunit2.xml", "x.xml").name == "junit"
+    assert asked == ["junit"]
+    asked.clear()
+    assert identify(FIXTURES / "hyperfine" / "commands.json", "h.json").name == "hyperfine"
+    assert asked == list(PARSER_MODULES)  # anything else: every format is asked

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
 
+_STATES = {"error_occurred": "errored", "skipped": "was skipped"}
 _TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 # What src/json_reporter.cc writes. aggregate_name is not closed: besides mean, median,
 # stddev and cv, a benchmark may compute its own statistics under names it chooses
@@ -110,18 +112,27 @@ def read_row(raw: object, display: str, where: str) -> Row:
         real_time=_scaled(_number(row, "real_time", display, where), factor),
         cpu_time=_scaled(_number(row, "cpu_time", display, where), factor),
         dimension=dimension,
-        failed=_flag(row, "error_occurred", display, where)
-        or _flag(row, "skipped", display, where),
+        failed=_flag(row, "error_occurred", "error_message", display, where)
+        or _flag(row, "skipped", "skip_message", display, where),
         error=_error(row, display, where),
         counters=_counters(row, ratio),
     )
 
 
-def _flag(row: dict[str, object], key: str, display: str, where: str) -> bool:
-    """A true/false field; absent is false, anything else than a boolean is refused."""
+def _flag(row: dict[str, object], key: str, said: str, display: str, where: str) -> bool:
+    """A true/false field; absent is false, anything else than a boolean is refused. The
+    library writes the flag only as ``true`` and always with its message (``said``):
+    a message without ``true`` is a row whose state is unknown, never a clean run."""
     value = row.get(key, False)
     if not isinstance(value, bool):
         raise _json.shape_error(display, f"{where}.{key}", "true or false", value)
+    if said in row and value is not True:
+        state = "false" if key in row else "absent"
+        message = (
+            f'{where}.{said} without "{key}": true ({key} is {state}): the library writes '
+            f"the two together, so whether this run {_STATES[key]} is unknown"
+        )
+        raise EvidenceError(Position(display), message)
     return value
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.parsers import _json_keys
 from gatekeeper.parsers._text import RecordShape, line_error, read_record, terminated_lines
 from gatekeeper.parsers.bench._go_bench_results import (
     NAME_ONLY,
@@ -273,7 +274,9 @@ def _feed(reader: _Reader, stream: _Stream, chunk: str, number: int) -> None:
 def _event(line: str, display: str, number: int) -> tuple[str, dict[str, object]]:
     """(package, event) of one test2json line."""
     try:
-        event = json.loads(line)
+        event = _json_keys.loads(line)
+    except _json_keys.RepeatedKeyError as exc:
+        raise EvidenceError(Position(display, number, exc.column), exc.message) from exc
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         message = "invalid test2json event (is the file truncated?)"
         raise EvidenceError(Position(display, number), message) from exc

@@ -2,8 +2,9 @@
 
 hyperfine keeps every run's wall-clock time in ``times``; they become the metric's samples,
 so any p(N) can be asked of a command. Parameter-scan values become tags. ``exit_codes``
-(written when ``--ignore-failure`` let failing runs through) give ``error_rate``, and any
-non-zero code is a failure the tool recorded: the command did not do its work.
+(one per run; non-zero only when ``--ignore-failure`` let failing runs through) give
+``error_rate``, and any non-zero code is a failure the tool recorded: the command did not do
+its work. Exit codes that do not pair one-to-one with ``times`` are refused.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import array
 from collections.abc import Sequence
 from pathlib import Path
 
+from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
 from gatekeeper.units import Dimension, Quantity
@@ -57,13 +59,7 @@ def _metric(raw: object, display: str, where: str) -> Metric:
     # With --command-name, hyperfine writes the given name here instead of the command line.
     command = _json.expect_str(result.get("command"), display, f"{where}.command")
     times = _samples(result.get("times"), display, f"{where}.times")
-    exit_codes = result.get("exit_codes")
-    if exit_codes is not None:
-        exit_codes = _json.expect_list(exit_codes, display, f"{where}.exit_codes")
-        for index, code in enumerate(exit_codes):
-            if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
-                here = f"{where}.exit_codes[{index}]"
-                raise _json.shape_error(display, here, "an exit code or null", code)
+    exit_codes = _exit_codes(result, times, display, where)
     tags = _parameters(result.get("parameters"), display, f"{where}.parameters")
     stats: dict[str, Quantity] = {}
     for key, names in _TIME_FIELDS.items():
@@ -71,7 +67,7 @@ def _metric(raw: object, display: str, where: str) -> Metric:
         value = _json.number_or_none(result.get(key), display, f"{where}.{key}")
         if value is not None:
             stats.update((name, Quantity(value, Dimension.TIME)) for name in names)
-    runs = len(times) if times is not None else None if exit_codes is None else len(exit_codes)
+    runs = None if times is None else len(times)
     if runs == 0:
         # Nothing was measured: keep no statistics so nothing can pass against it.
         return Metric(name=command, tags=tags, kind="benchmark", source=display)
@@ -97,6 +93,29 @@ def _metric(raw: object, display: str, where: str) -> Metric:
         sample_dimension=Dimension.TIME,
         failures=failures,
     )
+
+
+def _exit_codes(
+    result: dict[str, object], times: Sequence[float] | None, display: str, where: str
+) -> list[object] | None:
+    """The runs' exit codes, one per run in ``times`` as hyperfine writes them (a null is a
+    run killed by a signal); None when the export has none (hyperfine before 1.12 wrote
+    none, and recorded no failures)."""
+    if "exit_codes" not in result:
+        return None
+    here = f"{where}.exit_codes"
+    exit_codes = _json.expect_list(result["exit_codes"], display, here)
+    for index, code in enumerate(exit_codes):
+        if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+            raise _json.shape_error(display, f"{here}[{index}]", "an exit code or null", code)
+    if times is None or len(exit_codes) != len(times):
+        timed = "but no times" if times is None else f"for {len(times)} runs in times"
+        message = (
+            f"{here}: {len(exit_codes)} exit codes {timed}: hyperfine writes one exit code "
+            "per timed run, so which runs failed is unknown"
+        )
+        raise EvidenceError(Position(display), message)
+    return exit_codes
 
 
 def _exits(failed: list[object], runs: int) -> str:

@@ -149,9 +149,14 @@ def _metric(
     if not series.count:  # fail closed: nothing can pass against no samples
         return Metric(name=name, kind="request", source=display)
     stats: dict[str, Quantity] = {"count": Quantity(series.count, Dimension.COUNT)}
+    failures: tuple[str, ...] = ()
     if tally.flagged:
         stats["fails"] = Quantity(series.fails, Dimension.COUNT)
         stats["error_rate"] = Quantity(series.fails / series.count, Dimension.RATIO)
+        if series.fails >= series.count:
+            # The times of requests that all failed (a 500 in 2 ms) say nothing of the
+            # service: a failure JMeter recorded, as for the other load tools.
+            failures = (f"every request failed ({series.fails} of {series.count})",)
     samples: Sequence[float] = ()
     if tally.timed:
         ordered = _Histogram(series.elapsed)
@@ -174,6 +179,7 @@ def _metric(
         source=display,
         samples=samples,
         sample_dimension=Dimension.TIME,
+        failures=failures,
     )
 
 

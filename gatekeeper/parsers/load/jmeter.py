@@ -3,7 +3,8 @@
 Each series is named by the sample label (``lb``) exactly as JMeter wrote it,
 with no tags, and reports count, fails, error_rate (samples whose success flag
 is not ``true``), avg, min, max, med, p(90), p(95), p(99) of the elapsed times,
-throughput, and the raw elapsed times as samples so any p(N) can be asked for.
+throughput, and the raw elapsed times as samples so any p(N) can be asked for. A series
+whose every sample failed also carries that as a failure the tool recorded.
 
 Throughput is the number of samples over the span from the earliest start
 (``timeStamp``) to the latest end (``timeStamp`` + ``elapsed``), per series,
@@ -27,7 +28,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
 from gatekeeper.parsers import SNIFF_BYTES
-from gatekeeper.parsers.load import _jmeter_csv, _jmeter_tally, _jmeter_xml
+from gatekeeper.parsers.load import _jmeter_csv, _jmeter_tally
 
 NAME = "jmeter"
 
@@ -51,6 +52,10 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
     if _is_xml(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<", *_BOMS[1:])):
+        # Imported here: its SAX reader imports urllib.request (some 20 ms), and detection
+        # (`format: auto`) imports every parser to ask whether it claims a JSON or text file.
+        from gatekeeper.parsers.load import _jmeter_xml
+
         tally = _jmeter_xml.read(path, display)
     else:
         tally = _jmeter_csv.read(path, display)
