@@ -4,6 +4,7 @@ A contender is an argv (``gatekeeper check ...``, or a small script using the li
 user would reach for instead) and a function that reads its answer from its standard
 output, so every contender must produce its result and all must agree. ``measure``:
 
+0. compiles the package to bytecode, as ``pip install`` does (see ``compile_bytecode``);
 1. runs each contender once under GNU ``time`` (``/usr/bin/time -f %M``): the exit code
    must be the one expected, the answer is read, and the peak resident set is the
    child's own (``time`` forks and execs, so the figure is not inflated by a large
@@ -73,6 +74,21 @@ def require_tools() -> None:
         )
 
 
+def compile_bytecode() -> None:
+    """Compile the gatekeeper package (and this checkout's benchmarks) to bytecode first.
+
+    ``pip install`` compiles a wheel's modules, so a user's run never compiles them; an
+    editable install under ``PYTHONDONTWRITEBYTECODE`` (set on some CI machines) never
+    keeps them, and every timed run would pay for compiling every module it imports.
+    """
+    import compileall
+
+    repo = Path(__file__).resolve().parents[1]
+    for folder in (repo / "gatekeeper", repo / "benchmarks"):
+        if not compileall.compile_dir(folder, quiet=1):
+            raise SystemExit(f"cannot compile {folder}")
+
+
 def _once(command: Command) -> tuple[int, object]:
     """Run ``command`` under GNU time: its peak resident set in bytes, and its answer."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
@@ -105,6 +121,7 @@ def _hyperfine(commands: Sequence[Command], runs: int, warmup: int) -> dict[str,
 def measure(commands: Sequence[Command], runs: int = 10, warmup: int = 1) -> list[Measured]:
     """Every contender's whole-process median time, peak memory and answer; see the module."""
     require_tools()
+    compile_bytecode()
     first = {command.name: _once(command) for command in commands}
     times: dict[str, list[float]] = {command.name: [] for command in commands}
     for order in (list(commands), list(reversed(commands))):
