@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     per_case = []
     for cases in sizes:
-        folder = prepare(args.dir / f"junit-{cases}", cases)
+        folder = prepare(args.dir / f"junit-{cases}", cases).parent
         size = (folder / "report.xml").stat().st_size
         print(f"\n{cases:,} cases in {SUITES} suites, {size / 1e6:.1f} MB; {runs} runs each")
         warmup = 0 if cases > 100_000 else 1

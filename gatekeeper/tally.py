@@ -132,11 +132,16 @@ class Tally:
         self.close: dict[str, _Closest] = {}
 
     def add(self, test: TestResult) -> None:
+        # The hot path: every test, for every criterion reading the artifact.
         candidates = self.candidates
         if candidates is not None:  # nothing matched yet: what would a hint suggest?
             self._note(test, candidates)
         for key in self.keys:
-            if not key(key.value(test)):
+            value = key.value(test)
+            known = key.decided.get(value) if key.decided is not None else None
+            if known is None:
+                known = key(value)
+            if not known:
                 return
         self.candidates = None  # a selection that matched needs no hint
         self.matched += 1

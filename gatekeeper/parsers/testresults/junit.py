@@ -207,37 +207,41 @@ class _CaseReader:
         self.sink(result)
 
     def _case(self) -> TestResult:
+        # The hot path: every case of a report, most of them passed, childless and plain.
         attrib = self.attrib
         message = None
-        for status in _PRECEDENCE:
-            if status in self.first:
-                said, parts = self.first[status]
-                message = first_line(said, "".join(parts))
-                break
+        if self.first:
+            for status in _PRECEDENCE:
+                if status in self.first:
+                    said, parts = self.first[status]
+                    message = first_line(said, "".join(parts))
+                    break
+            else:
+                status = _status_attribute(attrib.get("status"))
         else:
             status = _status_attribute(attrib.get("status"))
-        reruns = self.reruns
+        # One string per class where the results are kept (``parse``): a bounded table,
+        # not ``sys.intern``'s, which only grows.
+        classname = attrib.get("classname", "")
+        shared = self.classes.get(classname)
+        if shared is None:
+            if len(self.classes) >= 4096:
+                self.classes.clear()
+            shared = self.classes[classname] = classname
+        line, time, reruns = attrib.get("line"), attrib.get("time"), self.reruns
         return TestResult(
-            suite=self.suite[0],
-            classname=self._shared(attrib.get("classname", "")),
-            name=attrib.get("name", ""),
-            file=attrib.get("file") or self.suite[1],
-            line=whole_number(attrib.get("line")),
-            status=status,
-            flaky=status is TestStatus.PASSED and reruns > 0,
-            reruns=reruns,
-            duration=seconds(attrib.get("time")),
-            message=message,
-            source=self.display,
+            self.suite[0],
+            shared,
+            attrib.get("name", ""),
+            attrib.get("file") or self.suite[1],
+            None if line is None else whole_number(line),
+            status,
+            status is TestStatus.PASSED and reruns > 0,
+            reruns,
+            None if time is None else seconds(time),
+            message,
+            self.display,
         )
-
-    def _shared(self, classname: str) -> str:
-        """One string per class, not per case, where the results are kept (``parse``); a
-        bounded table, not ``sys.intern``'s, which only grows."""
-        shared = self.classes.setdefault(classname, classname)
-        if len(self.classes) > 4096:
-            self.classes.clear()
-        return shared
 
     def _suite_result(self) -> TestResult:
         said, parts = self.first[TestStatus.ERROR]
