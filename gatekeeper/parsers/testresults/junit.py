@@ -1,10 +1,12 @@
 """JUnit XML test reports in their real-world dialects, read as a stream.
 
-Each ``<testcase>`` is judged as soon as it closes and is then dropped from the tree
-(see ``_xml``), so memory stays flat however large the report. Entity declarations are
-refused (billion laughs, XXE). A case with child elements (failure, error, skipped,
-Surefire's reruns and flaky attempts) is judged by junitparser's xunit2 classes; a case
-with none — most of them — passed, and needs no wrapper.
+Each ``<testcase>`` is judged as soon as it closes, from expat's events: no element tree
+is built, not even for a case, so memory stays flat however large the report and ``check``
+(``stream_tests``) keeps no case at all. Every guard of ``_xml`` applies: entity
+declarations refused (billion laughs, XXE), the token cap, junk refused at its first
+bytes, truncation an error. A case's children (failure, error, skipped, Surefire's reruns
+and flaky attempts) are read as junitparser's xunit2 classes read them (``_roles``); a
+case with none — most of them — passed, unless a status attribute says otherwise.
 
 A ``<failure>`` or ``<error>`` outside every case is the suite's own (Ant and others write
 a class that failed to load, or a setup or teardown that threw, there): it becomes an
