@@ -5,7 +5,7 @@ is built, not even for a case, so memory stays flat however large the report and
 (``stream_tests``) keeps no case at all. Every guard of ``_xml`` applies: entity
 declarations refused (billion laughs, XXE), the token cap, junk refused at its first
 bytes, truncation an error. A case's children (failure, error, skipped, Surefire's reruns
-and flaky attempts) are read as junitparser's xunit2 classes read them (``_roles``); a
+and flaky attempts) are read as junitparser's xunit2 classes read them (``ROLES``); a
 case with none — most of them — passed, unless a status attribute says otherwise.
 
 A ``<failure>`` or ``<error>`` outside every case is the suite's own (Ant and others write
@@ -18,7 +18,6 @@ writers disagree with them (Surefire counts reruns, hand-trimmed fixtures keep t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,7 +94,7 @@ class _CaseReader:
     """expat's handlers for a JUnit report: no tree, not even for a case.
 
     A case's outcome is decided by junitparser's reading of its descendants' tags
-    (``_roles``); of the first descendant standing for each outcome only the message
+    (``ROLES``); of the first descendant standing for each outcome only the message
     attribute and the text before its first child are kept (what ElementTree's ``.text``
     holds), and character data is delivered only while such a text is being read. Outside
     the cases only the open suites' names and files are kept.
@@ -105,7 +104,7 @@ class _CaseReader:
         self.display = display
         self.sink = sink
         self.count = 0
-        self.roles = _roles()
+        self.roles = ROLES
         self.locals: dict[str, str] = {}
         self.classes: dict[str, str] = {}
         self.depth = 0
@@ -265,22 +264,21 @@ _SUITE_RECORD: dict[str, str] = {}
 """The record's attributes while it is a suite's own failure or error (never a case's)."""
 
 
-@cache
-def _roles() -> Mapping[str, TestStatus | None]:
-    """junitparser's reading of a case's children, per tag: the final outcome a child
-    stands for (error, failure, skipped), or None for a failed attempt before it (Surefire's
-    rerun* and flaky* elements). Tags it gives no meaning (system-out, ...) are absent."""
-    from junitparser import Error, Failure, Skipped, xunit2
-
-    roles: dict[str, TestStatus | None] = {}
-    for tag, kind in xunit2.TestCase.ITER_TYPES.items():
-        if issubclass(kind, xunit2.InterimResult):
-            roles[tag] = None
-        for result, status in ((Error, TestStatus.ERROR), (Failure, TestStatus.FAILED),
-                               (Skipped, TestStatus.SKIPPED)):  # fmt: skip
-            if issubclass(kind, result):
-                roles[tag] = status
-    return roles
+ROLES: Mapping[str, TestStatus | None] = {
+    "failure": TestStatus.FAILED,
+    "error": TestStatus.ERROR,
+    "skipped": TestStatus.SKIPPED,
+    "rerunFailure": None,
+    "rerunError": None,
+    "flakyFailure": None,
+    "flakyError": None,
+}
+"""junitparser's reading of a case's children, per tag (its xunit2 ``TestCase``'s classes):
+the final outcome a child stands for (error, failure, skipped), or None for a failed attempt
+before it (Surefire's rerun* and flaky* elements). Tags it gives no meaning (system-out,
+...) are absent. Written out, and held to junitparser's classes by a test, so that reading
+a report does not import junitparser (with lxml and importlib.metadata: a fifth of a
+second of ``check``)."""
 
 
 # is_error, then is_failure, then is_skipped: the order junitparser's properties decide in
