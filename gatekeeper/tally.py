@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from gatekeeper.evidence import TestResult, TestStatus
 from gatekeeper.model import FlakyPolicy, TestCriterion
-from gatekeeper.selector import did_you_mean, matches_any
+from gatekeeper.selector import did_you_mean, matches_any, name_glob
 
 MAX_FAILED_KEPT = 500
 """Tests counting against a benchmark that are kept to name; the rest are only counted."""
@@ -124,6 +124,10 @@ class Tally:
             for key, index in KEYS
             if selectors(criterion, key)
         ]
+        self.cached = [(k.value, k.decided, k) for k in self.keys if k.decided is not None]
+        self.named = [
+            (k.value, tuple(name_glob(g) for g in k.globs)) for k in self.keys if k.decided is None
+        ]
         self.matched = self.skipped = self.run = self.failed = self.flaky = 0
         self.failing: list[TestResult] = []
         self.candidates: dict[str, _Candidates] | None = {m.key: _Candidates() for m in self.keys}
@@ -136,26 +140,37 @@ class Tally:
         candidates = self.candidates
         if candidates is not None:  # nothing matched yet: what would a hint suggest?
             self._note(test, candidates)
-        for key in self.keys:
-            value = key.value(test)
-            known = key.decided.get(value) if key.decided is not None else None
+        for get, decided, key in self.cached:
+            value = get(test)
+            known = decided.get(value)
             if known is None:
                 known = key(value)
             if not known:
                 return
+        for get, globs in self.named:
+            value = get(test)
+            if value is None:
+                return
+            for glob in globs:
+                if glob.matches(value):
+                    break
+            else:
+                return
         self.candidates = None  # a selection that matched needs no hint
         self.matched += 1
         status = test.status
-        if status is TestStatus.SKIPPED:
-            self.skipped += 1
-            return
-        self.run += 1
-        if status is TestStatus.PASSED and test.flaky:
+        if status is TestStatus.PASSED:
+            self.run += 1
+            if not test.flaky:
+                return
             self.flaky += 1
             if not self.flaky_fails:
                 return
-        elif status is TestStatus.PASSED:
+        elif status is TestStatus.SKIPPED:
+            self.skipped += 1
             return
+        else:
+            self.run += 1
         self.failed += 1
         if len(self.failing) < MAX_FAILED_KEPT:
             self.failing.append(test)
