@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
@@ -227,4 +227,4 @@ def stream_file(
     parsed = _parse_found(path, display, found, wanted)
     for test in parsed.tests:
         sink(test)
-    return replace(parsed, tests=(), streamed_tests=parsed.test_count)
+    return ParsedFile(parsed.path, parsed.format, (), parsed.metrics, parsed.test_count)
