@@ -6,10 +6,17 @@ import os
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError
-from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, SeriesRequest
+from gatekeeper.evidence import (
+    ArtifactEvidence,
+    ArtifactState,
+    ParsedFile,
+    SeriesRequest,
+    TestResult,
+)
 from gatekeeper.findfiles import find_files
-from gatekeeper.model import Artifact, Matrix, MetricCriterion
-from gatekeeper.parsers import parse_file
+from gatekeeper.model import Artifact, Matrix, MetricCriterion, TestCriterion
+from gatekeeper.parsers import parse_file, stream_file
+from gatekeeper.tally import Tally
 
 
 def requests_by_artifact(matrix: Matrix) -> dict[str, tuple[SeriesRequest, ...]]:
@@ -25,29 +32,87 @@ def requests_by_artifact(matrix: Matrix) -> dict[str, tuple[SeriesRequest, ...]]
     return {key: tuple(requests) for key, requests in wanted.items()}
 
 
+def criteria_by_artifact(matrix: Matrix) -> dict[str, tuple[TestCriterion, ...]]:
+    """The distinct test criteria reading each artifact."""
+    found: dict[str, dict[TestCriterion, None]] = {key: {} for key in matrix.artifacts}
+    for cell in matrix.cells:
+        for bench in cell.benchmarks:
+            if isinstance(bench.criterion, TestCriterion):
+                found[bench.criterion.artifact][bench.criterion] = None
+    return {key: tuple(criteria) for key, criteria in found.items()}
+
+
 def collect_artifact(
-    artifact: Artifact, root: Path, wanted: tuple[SeriesRequest, ...] = ()
+    artifact: Artifact,
+    root: Path,
+    wanted: tuple[SeriesRequest, ...] = (),
+    criteria: tuple[TestCriterion, ...] | None = None,
 ) -> ArtifactEvidence:
-    """Parse every file of one artifact; an unreadable file is recorded, not raised."""
+    """Parse every file of one artifact; an unreadable file is recorded, not raised.
+
+    With ``criteria`` (``check``), tests are not kept: each is handed to the tally of every
+    criterion as it is read, and the evidence holds the selections (bounded memory).
+    """
     found = find_files(root, artifact.paths)
     if not found.files and not found.problems:
         return ArtifactEvidence(artifact.id, ArtifactState.MISSING, patterns=artifact.paths)
     parsed: list[ParsedFile] = []
     errors = [str(problem) for problem in found.problems]
-    for path in found.files:
-        display = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+    tallies = [Tally(criterion) for criterion in criteria or ()]
+    adds = [tally.add for tally in tallies]
+
+    def sink(test: TestResult) -> None:
+        for add in adds:
+            add(test)
+
+    feed = adds[0] if len(adds) == 1 else sink  # one call fewer a test, the common case
+    files = [(path, _display(path, root)) for path in found.files]
+    for path, display in files:
         try:
-            parsed.append(parse_file(path, display, artifact.format, wanted))
+            if criteria is None:
+                parsed.append(parse_file(path, display, artifact.format, wanted))
+            else:
+                parsed.append(stream_file(path, display, artifact.format, feed, wanted))
         except EvidenceError as exc:
             errors.append(str(exc))
-    state = ArtifactState.ERROR if errors else ArtifactState.READ
-    return ArtifactEvidence(artifact.id, state, tuple(parsed), tuple(errors), artifact.paths)
+    if errors:  # the engine reads nothing of an artifact with an unreadable file
+        return ArtifactEvidence(
+            artifact.id, ArtifactState.ERROR, tuple(parsed), tuple(errors), artifact.paths
+        )
+    hinting = [tally for tally in tallies if tally.hinting]
+    if hinting:
+        _hint_pass(hinting, files, artifact.format)
+    selections = {tally.criterion: tally.result() for tally in tallies}
+    return ArtifactEvidence(
+        artifact.id, ArtifactState.READ, tuple(parsed), (), artifact.paths, selections
+    )
+
+
+def _display(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+
+
+def _hint_pass(tallies: list[Tally], files: list[tuple[Path, str]], fmt: str) -> None:
+    """The files again, for selections that matched nothing among more names than could be
+    kept: only the close names are looked for. The verdict does not depend on it."""
+    hints = [tally.hint for tally in tallies]
+
+    def sink(test: TestResult) -> None:
+        for hint in hints:
+            hint(test)
+
+    for path, display in files:
+        try:
+            stream_file(path, display, fmt, sink)
+        except EvidenceError:  # changed since: the suggestion is only a courtesy
+            return
 
 
 def collect(matrix: Matrix, root: Path) -> dict[str, ArtifactEvidence]:
-    """Evidence for every artifact of the matrix."""
+    """Evidence for every artifact of the matrix, test selections counted as read."""
     wanted = requests_by_artifact(matrix)
+    criteria = criteria_by_artifact(matrix)
     return {
-        key: collect_artifact(artifact, root, wanted[key])
+        key: collect_artifact(artifact, root, wanted[key], criteria[key])
         for key, artifact in matrix.artifacts.items()
     }

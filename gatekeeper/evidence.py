@@ -8,9 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from gatekeeper.units import Dimension, Quantity
+
+if TYPE_CHECKING:
+    from gatekeeper.model import TestCriterion
+    from gatekeeper.tally import Selection
 
 
 class TestStatus(str, Enum):
@@ -122,6 +126,13 @@ class ParsedFile:
     """Test cases, for test-result formats."""
     metrics: tuple[Metric, ...] = ()
     """Metrics, for load-test and benchmark formats."""
+    streamed_tests: int = 0
+    """Test cases handed to a consumer as they were read, and not kept in ``tests``."""
+
+    @property
+    def test_count(self) -> int:
+        """How many test cases the file holds, kept or streamed."""
+        return len(self.tests) + self.streamed_tests
 
 
 class ArtifactState(str, Enum):
@@ -148,6 +159,9 @@ class ArtifactEvidence:
     """One message per unreadable file, each naming the file and where."""
     patterns: tuple[str, ...] = ()
     """The globs that were searched."""
+    selections: Mapping[TestCriterion, Selection] = field(default_factory=dict)
+    """What each test criterion reading the artifact selects, counted as the files were
+    read (their tests are then not kept); a criterion absent here is judged on ``tests``."""
 
     @property
     def tests(self) -> tuple[TestResult, ...]:

@@ -7,6 +7,7 @@ and a percentile computed from the raw samples.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,14 +20,13 @@ from tests.conftest import REPO
 @pytest.mark.parametrize(
     ("script", "numbers"),
     [
-        ("junit_stream.py", ("'passed': ", "'failed': ", "'reruns': ", "'microseconds': ")),
         ("k6_stream.py", ("'count': ", "'ok_count': ", "'p95': ", "'ok_p95': ")),
     ],
 )
 def test_quick_run_agrees_with_the_baselines(
     script: str, numbers: tuple[str, ...], tmp_path: Path
 ) -> None:
-    pytest.importorskip("junitparser" if script.startswith("junit") else "orjson")
+    pytest.importorskip("orjson")
     done = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / script), "--quick", "--dir", str(tmp_path)],
         capture_output=True,
@@ -38,4 +38,22 @@ def test_quick_run_agrees_with_the_baselines(
     assert "[met] same numbers from every contender" in done.stdout
     results = next(line for line in done.stdout.splitlines() if line.startswith("results: {"))
     assert all(number in results for number in numbers), results
+    assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+def test_quick_junit_run_agrees_with_junitparser_and_lxml(tmp_path: Path) -> None:
+    """Whole processes: gatekeeper check's counts per selection are junitparser's."""
+    pytest.importorskip("junitparser")
+    pytest.importorskip("lxml")
+    if shutil.which("hyperfine") is None or not Path("/usr/bin/time").exists():
+        pytest.skip("hyperfine and GNU time measure whole processes")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "junit_stream.py"), "--quick", "--dir",
+         str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[met] same numbers from gatekeeper and junitparser" in done.stdout
+    results = next(line for line in done.stdout.splitlines() if line.startswith("results: {"))
+    assert all(f'"by-{key}": [' in results for key in ("suite", "class", "file", "name"))
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"

@@ -7,45 +7,12 @@ import json
 from gatekeeper.evidence import ArtifactEvidence, TestResult, TestStatus
 from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.results import Outcome
-from gatekeeper.selector import did_you_mean, matches_any
+from gatekeeper.tally import Selection, select
 
 MAX_DETAIL_TESTS = 20
-"""Failing tests named in a result's details; all of them stay in failed_tests."""
+"""Failing tests named in a result's details; failed_tests keeps more (MAX_FAILED_KEPT)."""
 
 Verdict = tuple[Outcome, str, tuple[str, ...], tuple[TestResult, ...]]
-
-
-def _keys(criterion: TestCriterion) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(matrix key, TestResult field, selectors) for each selector key a test criterion has."""
-    return (
-        ("suite", "suite", criterion.suite),
-        ("class", "classname", criterion.classname),
-        ("name", "name", criterion.name),
-        ("file", "file", criterion.file),
-    )
-
-
-def selected(criterion: TestCriterion, test: TestResult) -> bool:
-    return all(matches_any(getattr(test, field), globs) for _, field, globs in _keys(criterion))
-
-
-def _hint(criterion: TestCriterion, tests: tuple[TestResult, ...]) -> str:
-    """For a selection that matched nothing: the names close to each key that matches no
-    test on its own (when every key matches some test, only their combination is wrong)."""
-    hints = []
-    for key, field, globs in _keys(criterion):
-        values = {getattr(t, field) for t in tests} - {None, ""}
-        if globs and not any(matches_any(v, globs) for v in values):
-            close = [json.dumps(c, ensure_ascii=False) for c in did_you_mean(globs, values)]
-            if close:
-                hints.append(f"{key}: {' or '.join(close)}")
-    return f" (did you mean {'; '.join(hints)}?)" if hints else ""
-
-
-def _counts_as_failed(criterion: TestCriterion, test: TestResult) -> bool:
-    if test.status in (TestStatus.FAILED, TestStatus.ERROR):
-        return True
-    return test.flaky and criterion.flaky is FlakyPolicy.FAIL
 
 
 def test_id(test: TestResult) -> str:
@@ -64,34 +31,43 @@ def _describe(test: TestResult) -> str:
 
 
 def evaluate_tests(criterion: TestCriterion, evidence: ArtifactEvidence) -> Verdict:
-    """Outcome, summary, detail lines and the tests that count against it."""
-    matched = [t for t in evidence.tests if selected(criterion, t)]
-    skipped = [t for t in matched if t.status is TestStatus.SKIPPED]
-    run = [t for t in matched if t.status is not TestStatus.SKIPPED]
-    failed = tuple(t for t in run if _counts_as_failed(criterion, t))
-    passed = len(run) - len(failed)
-    flaky = sum(1 for t in run if t.flaky and t.status is TestStatus.PASSED)
-    summary = f"{passed}/{len(run)} tests passed"
-    if skipped:
-        summary += f", {len(skipped)} skipped"
-    if flaky:
+    """Outcome, summary, detail lines and the tests that count against it (the first
+    ``tally.MAX_FAILED_KEPT``), from the selection counted as the evidence was read, or
+    else from the tests it holds."""
+    found = evidence.selections.get(criterion)
+    if found is None:
+        found = select(criterion, evidence.tests)
+    summary = f"{found.run - found.failed}/{found.run} tests passed"
+    if found.skipped:
+        summary += f", {found.skipped} skipped"
+    if found.flaky:
         counted = "counted as failed" if criterion.flaky is FlakyPolicy.FAIL else "passed on rerun"
-        summary += f", {flaky} flaky ({counted})"
-    details = tuple(_describe(t) for t in failed[:MAX_DETAIL_TESTS])
-    if len(failed) > MAX_DETAIL_TESTS:
-        details += (f"… and {len(failed) - MAX_DETAIL_TESTS} more",)
+        summary += f", {found.flaky} flaky ({counted})"
+    details = tuple(_describe(t) for t in found.failing[:MAX_DETAIL_TESTS])
+    if found.failed > MAX_DETAIL_TESTS:
+        details += (f"… and {found.failed - MAX_DETAIL_TESTS} more",)
     problems = []
-    if not matched:
+    if not found.matched:
         files = ", ".join(f.path for f in evidence.files)
-        hint = _hint(criterion, evidence.tests)
-        problems.append(f"the selection matched no test in {files}{hint}")
-    elif len(run) < criterion.min_count:
-        problems.append(f"{len(run)} run tests matched; at least {criterion.min_count} required")
-    if criterion.max_skipped is not None and len(skipped) > criterion.max_skipped:
-        problems.append(f"{len(skipped)} skipped; at most {criterion.max_skipped} allowed")
-    if run and passed < criterion.pass_rate * len(run) - 1e-9:
-        rate = 100 * passed / len(run)
+        problems.append(f"the selection matched no test in {files}{_hint(found)}")
+    elif found.run < criterion.min_count:
+        problems.append(f"{found.run} run tests matched; at least {criterion.min_count} required")
+    if criterion.max_skipped is not None and found.skipped > criterion.max_skipped:
+        problems.append(f"{found.skipped} skipped; at most {criterion.max_skipped} allowed")
+    passed = found.run - found.failed
+    if found.run and passed < criterion.pass_rate * found.run - 1e-9:
+        rate = 100 * passed / found.run
         problems.append(f"pass rate {rate:.4g}% < required {100 * criterion.pass_rate:.4g}%")
     if problems:
-        return Outcome.FAIL, f"{summary}: {'; '.join(problems)}", details, failed
-    return Outcome.PASS, summary, details, failed
+        return Outcome.FAIL, f"{summary}: {'; '.join(problems)}", details, found.failing
+    return Outcome.PASS, summary, details, found.failing
+
+
+def _hint(found: Selection) -> str:
+    """For a selection that matched nothing: the names close to each key that matches no
+    test on its own (when every key matches some test, only their combination is wrong)."""
+    hints = []
+    for key, close in found.close:
+        if close:
+            hints.append(f"{key}: {' or '.join(json.dumps(c, ensure_ascii=False) for c in close)}")
+    return f" (did you mean {'; '.join(hints)}?)" if hints else ""

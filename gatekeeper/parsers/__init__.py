@@ -13,14 +13,14 @@ so a module keeps heavy imports inside ``parse``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult
 from gatekeeper.parsers._json_head import JsonHead, read_json_head
 from gatekeeper.plausible import check_plausible
 
@@ -50,6 +50,17 @@ class HeadDetector(Protocol):
 
     def detect(self, head: bytes) -> bool:
         """Whether the first bytes of a file look like this format."""
+        ...
+
+
+@runtime_checkable
+class StreamsTests(Protocol):
+    """A test format that can hand each test over as it is read, keeping none."""
+
+    def stream_tests(
+        self, path: Path, display: str, sink: Callable[[TestResult], object]
+    ) -> ParsedFile:
+        """``parse`` with every test handed to ``sink`` in order, none kept in the result."""
         ...
 
 
@@ -197,6 +208,12 @@ def parse_file(
     """Parse one file as ``fmt`` (or detect it when ``fmt`` is 'auto'); every value it yields
     is one a tool can have measured (``gatekeeper.plausible``), whatever the format."""
     found = identify(path, display) if fmt == AUTO else Detection(fmt)
+    return _parse_found(path, display, found, wanted)
+
+
+def _parse_found(
+    path: Path, display: str, found: Detection, wanted: Sequence[SeriesRequest]
+) -> ParsedFile:
     parser = get_parser(found.name)
     try:
         if found.document is not None and isinstance(parser, JsonDocumentFormat):
@@ -207,3 +224,22 @@ def parse_file(
         message = f"numbers too large to compute statistics with ({type(exc).__name__})"
         raise EvidenceError(Position(display), message) from exc
     return check_plausible(parsed)
+
+
+def stream_file(
+    path: Path,
+    display: str,
+    fmt: str,
+    sink: Callable[[TestResult], object],
+    wanted: Sequence[SeriesRequest] = (),
+) -> ParsedFile:
+    """``parse_file`` with each test handed to ``sink`` and none kept: as it is read where the
+    format streams (``StreamsTests``), else once the file is parsed."""
+    found = identify(path, display) if fmt == AUTO else Detection(fmt)
+    parser = get_parser(found.name)
+    if isinstance(parser, StreamsTests) and found.document is None:
+        return check_plausible(parser.stream_tests(path, display, sink))
+    parsed = _parse_found(path, display, found, wanted)
+    for test in parsed.tests:
+        sink(test)
+    return ParsedFile(parsed.path, parsed.format, (), parsed.metrics, parsed.test_count)

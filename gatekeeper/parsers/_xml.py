@@ -137,26 +137,36 @@ def read_records(
     returns. With ``finish``, each container of the layout is passed to it as it closes,
     with what was found inside it; what it returns (if not None) is found after those.
     """
+    reader = _RecordReader(display, layout, convert, finish)
+    stream_xml(path, display, layout, reader.listen)
+    return reader.found
+
+
+def stream_xml(
+    path: Path, display: str, layout: Layout, listen: Callable[[XMLParserType], None]
+) -> None:
+    """Feed the file to expat under every guard of this module, with the handlers that
+    ``listen(expat)`` installs (they may raise EvidenceError, TooDeep or UnknownValue
+    only as this module's readers do). Entity declarations and external references are
+    refused by defusedxml's handlers, which ``listen`` must leave in place."""
     from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
     from defusedxml.ElementTree import DefusedXMLParser
 
-    reader = _RecordReader(display, layout, convert, finish)
     parser = DefusedXMLParser(
-        target=reader, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        target=_NoTarget(), forbid_dtd=False, forbid_entities=True, forbid_external=True
     )
-    reader.listen(parser.parser)
+    listen(parser.parser)
     try:
         with path.open("rb") as handle:
             _check_head(handle.read(SNIFF_BYTES), layout, display)
             handle.seek(0)
             _feed(handle, parser)
         parser.close()
-        return reader.found
     except _TooLong as exc:
         limit = MAX_TOKEN // (1024 * 1024)
         message = f"an XML tag, comment or instruction longer than {limit} MiB; refused"
         raise EvidenceError(_expat_position(parser, display), message) from exc
-    except _TooDeep as exc:
+    except TooDeep as exc:
         message = f"elements nested more than {MAX_DEPTH} deep; this is not {layout.kind}"
         raise EvidenceError(_expat_position(parser, display), message) from exc
     except EntitiesForbidden as exc:
@@ -179,6 +189,13 @@ def read_records(
         raise EvidenceError(Position(display), f"unreadable XML: {exc}") from exc
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+
+
+class _NoTarget:
+    """The parser's target: the handlers ``listen`` installs take every event instead."""
+
+    def close(self) -> None:
+        """Nothing was built: what was read went to the handlers as it closed."""
 
 
 def _feed(handle: BinaryIO, parser: DefusedXMLParser) -> None:
@@ -205,7 +222,7 @@ class _TooLong(Exception):
     """A token longer than MAX_TOKEN: expat's position is still its start."""
 
 
-class _TooDeep(Exception):
+class TooDeep(Exception):
     """Raised from inside expat, so that its position is still the offending tag's."""
 
 
@@ -270,7 +287,7 @@ class _RecordReader(Generic[T]):
         if self.record is not None:
             self.depth += 1
             if self.depth + len(self.ancestors) > MAX_DEPTH:
-                raise _TooDeep
+                raise TooDeep
             self.record.start(tag, attrib)
             return
         name = local(tag)
@@ -281,7 +298,7 @@ class _RecordReader(Generic[T]):
                 f"expected {_either(self.layout.roots)}",
             )
         if len(self.ancestors) >= MAX_DEPTH:
-            raise _TooDeep
+            raise TooDeep
         if name in self.layout.records:  # a record inside a record belongs to the outer one
             if self.expat is not None:
                 self.record_at = (self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
@@ -336,9 +353,6 @@ class _RecordReader(Generic[T]):
     def _data(self, text: str) -> None:
         if self.record is not None:
             self.record.data(text)
-
-    def close(self) -> None:
-        """The parser's target ends here: the records went to ``found`` as they closed."""
 
 
 def _expat_position(parser: DefusedXMLParser, display: str) -> Position:

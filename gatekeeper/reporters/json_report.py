@@ -160,7 +160,7 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
                     {
                         "path": f.path,
                         "format": f.format,
-                        "tests": len(f.tests),
+                        "tests": f.test_count,
                         "metrics": len(f.metrics),
                     }
                     for f in a.files

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tracemalloc
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
 import pytest
 
 from gatekeeper.evidence import TestResult, TestStatus
-from gatekeeper.parsers import _xml
 from gatekeeper.parsers.testresults import junit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -191,22 +191,52 @@ def test_report_without_cases_is_empty_not_an_error(tmp_path: Path) -> None:
     assert parse(report) == []
 
 
-def test_processed_elements_are_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    report = tmp_path / "big.xml"
-    cases = "".join(
-        f'<testcase name="t{i}"><system-out>{"o" * 50}</system-out></testcase>' for i in range(500)
+def _streaming_peak(report: Path, cases: int) -> int:
+    body = "".join(
+        f'<testcase name="t{i}" classname="c{i}"><failure message="m{i}">{"o" * 50}</failure>'
+        f"<system-out>{'o' * 50}</system-out></testcase>"
+        for i in range(cases)
     )
-    report.write_text(f"<testsuites><testsuite name='s'>{cases}</testsuite></testsuites>")
-    seen: list[Element] = []
-    real_element = _xml.Element
+    report.write_text(f"<testsuites><testsuite name='s'>{body}</testsuite></testsuites>")
+    tracemalloc.start()
+    try:
+        streamed = junit.stream_tests(report, "big.xml", lambda test: None)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        assert streamed.test_count == cases and streamed.tests == ()
 
-    def spying_element(*args: Any, **kwargs: Any) -> Element:
-        seen.append(real_element(*args, **kwargs))
-        return seen[-1]
 
-    # the stream (gatekeeper.parsers._xml) makes the elements around the cases with it
-    monkeypatch.setattr(_xml, "Element", spying_element)
-    assert len(parse(report)) == 500
-    root = seen[0]
-    assert root.tag == "testsuites"
-    assert all(len(e) == 0 for e in seen)  # no case, nor the suite, stays attached once read
+def test_the_stream_keeps_nothing_of_a_case_once_handed_over(tmp_path: Path) -> None:
+    # both past the bounded table of class names the stream shares
+    small = _streaming_peak(tmp_path / "small.xml", 10_000)
+    large = _streaming_peak(tmp_path / "large.xml", 40_000)
+    assert large < small + 64 * 1024, (small, large)  # flat, not 4x
+
+
+def test_the_roles_of_a_cases_children_are_junitparsers() -> None:
+    """junit.ROLES is written out so that check does not import junitparser: it must be
+    what junitparser's xunit2 classes say of each tag."""
+    from junitparser import Error, Failure, Skipped, xunit2
+
+    roles: dict[str, TestStatus | None] = {}
+    for tag, kind in xunit2.TestCase.ITER_TYPES.items():
+        if issubclass(kind, xunit2.InterimResult):
+            roles[tag] = None
+        for result, status in ((Error, TestStatus.ERROR), (Failure, TestStatus.FAILED),
+                               (Skipped, TestStatus.SKIPPED)):  # fmt: skip
+            if issubclass(kind, result):
+                roles[tag] = status
+    assert roles == junit.ROLES
+
+
+def test_reading_a_report_imports_neither_junitparser_nor_lxml(tmp_path: Path) -> None:
+    report = tmp_path / "r.xml"
+    report.write_text('<testsuite name="s"><testcase name="t"><failure/></testcase></testsuite>')
+    code = (
+        "import sys; from pathlib import Path; from gatekeeper.parsers.testresults import junit;"
+        f"junit.parse(Path({str(report)!r}), 'r.xml');"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('junitparser', 'lxml')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
