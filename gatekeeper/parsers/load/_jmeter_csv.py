@@ -22,7 +22,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers._text import decode_line
-from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_lines, _jmeter_tally
+from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_lines, _jmeter_rows, _jmeter_tally
 from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally, is_millis
 
 COLUMNS = (
@@ -136,7 +136,11 @@ def _check_last_line_end(path: Path, display: str) -> None:
 
 
 def read_python(path: Path, display: str, header: Header) -> Tally:
-    """Add up a CSV results file with the ``csv`` module, naming the line of any problem."""
+    """Add up a CSV results file with the ``csv`` module, naming the line of any problem.
+
+    The fast loop (``_jmeter_rows``) reads it first; where it gives up, the careful loop
+    below reads the file again and says where it is wrong.
+    """
     tally = Tally(
         timed=header.elapsed is not None,
         flagged=header.success is not None,
@@ -146,6 +150,11 @@ def read_python(path: Path, display: str, header: Header) -> Tally:
     try:
         with path.open("rb") as handle:
             handle.readline(MAX_LINE + 1)  # the header, already read
+            found = _jmeter_rows.read(_jmeter_lines.lines(handle, display, MAX_LINE), header)
+            if found is not None:
+                return found
+            handle.seek(0)
+            handle.readline(MAX_LINE + 1)
             _add_rows(tally, header, _jmeter_lines.lines(handle, display, MAX_LINE), display)
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
