@@ -8,7 +8,8 @@ name is always one of JMeter's, so the character after it is the delimiter.
 ``read`` hands the file to the Arrow engine when pyarrow is installed and uses
 this module's ``csv``-based reader otherwise, or whenever the Arrow engine gives
 up (malformed rows, unusual values): that reader accepts and rejects exactly
-what the Arrow engine does and says where a file is wrong.
+what the Arrow engine does and says where a file is wrong. It runs the fast loop
+of ``_jmeter_rows`` first, and its own careful loop only where that one gives up.
 """
 
 from __future__ import annotations
