@@ -41,8 +41,6 @@ MAX_FIELD = 16 << 20
 ARROW_FROM_BYTES = 8 << 20
 """Below this the csv reader finishes before pyarrow would have been imported."""
 
-_SEEN = 100_000
-"""Distinct elapsed texts remembered (a cap: a crafted file cannot grow the memo past it)."""
 _KNOWN = frozenset(COLUMNS)
 _FIRST_NAME = re.compile(r"[A-Za-z]+")
 _BOM = "\ufeff"
@@ -165,20 +163,11 @@ def read_python(path: Path, display: str, header: Header) -> Tally:
 
 
 def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) -> None:
-    """The hot loop: every row once, in Python, so each step is paid millions of times.
-
-    An elapsed text is checked and converted once (``seen``: JMeter writes a few
-    thousand distinct values), and the checks are inlined rather than called.
-    """
     reader = csv.reader(lines, delimiter=header.delimiter, strict=False)
     width, success, elapsed, stamp = (
         len(header.names), header.success, header.elapsed, header.timestamp
     )  # fmt: skip
-    at_label, by_label = header.label, tally.series
-    at_stamp = -1 if stamp is None else stamp
-    seen: dict[str, int] = {}
     first_row = True
-    spanned = tally.spanned
     line = 2
     try:
         for row in reader:
@@ -187,11 +176,10 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
                     raise _width_error(display, line, width, len(row))
                 line = reader.line_num + 2
                 continue
-            if first_row:
-                if stamp is not None and not is_millis(row[stamp]):
-                    tally.spanned = spanned = False  # a formatted timeStamp: not an error
-                first_row = False
-            series = by_label.get(row[at_label]) or tally.get(row[at_label])
+            if first_row and stamp is not None and not is_millis(row[stamp]):
+                tally.spanned = False  # a formatted timeStamp: no throughput, not an error
+            first_row = False
+            series = tally.get(row[header.label])
             if series is None:
                 raise EvidenceError(
                     Position(display, line), f"more than {_jmeter_tally.MAX_LABELS} distinct labels"
@@ -205,21 +193,11 @@ def _add_rows(tally: Tally, header: Header, lines: Iterator[str], display: str) 
                     )  # fmt: skip
                 series.fails += 1
             if elapsed is not None:
-                ms = seen.get(row[elapsed])
-                if ms is None:
-                    ms = _millis(row, elapsed, header, display, line)
-                    if len(seen) < _SEEN:
-                        seen[row[elapsed]] = ms
+                ms = _millis(row, elapsed, header, display, line)
                 series.elapsed[ms] += 1
-                if spanned:
-                    text = row[at_stamp]  # spanned: there is a timeStamp column
-                    if not (text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS):
-                        _millis(row, at_stamp, header, display, line)
-                    start = int(text)
-                    if series.first is None or start < series.first:
-                        series.first = start
-                    if series.last is None or start + ms > series.last:
-                        series.last = start + ms
+                if tally.spanned and stamp is not None:
+                    start = _millis(row, stamp, header, display, line)
+                    series.span(start, start + ms)
             line = reader.line_num + 2
     except csv.Error as exc:
         raise EvidenceError(Position(display, line), f"malformed CSV: {exc}") from exc
