@@ -1,19 +1,23 @@
-"""Read a large JMeter CSV results file with gatekeeper and with the csv module; compare.
+"""Time `gatekeeper check` on a JMeter JTL, whole-process, with and without pyarrow, vs csv.reader.
 
-Generates a seeded JTL with JMeter's default columns (5,000,000 rows unless
---rows says otherwise; ~1 % failed samples whose quoted failure message spans
-lines, as JMeter's assertions write them) in /tmp, then reads it in a fresh
-subprocess per contender, measuring wall time and peak memory (ru_maxrss):
+Generates a seeded JTL with JMeter's default columns (5,300,000 rows, about 624 MB,
+unless --rows says otherwise; ~1 % failed samples whose quoted failure message spans
+lines, as JMeter's assertions write them) under /tmp/gatekeeper-bench. Contenders, each
+a whole process as a user runs it (see _process.py), each printing per label and for
+TOTAL the count, the failures and p(95) of elapsed:
 
-- csv module: ``csv.reader`` over the file, ``float(elapsed)`` per row, kept in
-  an array (the least any reader that computes percentiles must do);
-- gatekeeper: ``gatekeeper.parsers.load.jmeter.parse`` (pyarrow engine when installed);
-- gatekeeper's stdlib engine, for information (what runs without pyarrow).
+- ``gatekeeper check --dry-run --format json`` with the ``fast`` extra (pyarrow);
+- the same without it (``alternatives/without_pyarrow.py``: pyarrow cannot be imported,
+  as where the extra is not installed): the standard-library engine;
+- ``alternatives/jtl_csv.py``: csv.reader alone, each label's elapsed times in an array.
 
-Targets: gatekeeper at least 3x faster than the csv module, peak memory under
-300 MB. Both must agree on the sample count and p(95).
+p(95) is k6's (and numpy's default) definition: linear interpolation at rank (n-1)p of
+the elapsed times in seconds; answers are compared as gatekeeper's report writes them.
 
-    python benchmarks/jtl.py [--rows N] [--quick] [--json] [--dir /tmp]
+Targets (issue 10): the standard-library engine at least as fast as csv.reader; with the
+``fast`` extra >= 4x csv.reader and a peak <= 300 MiB.
+
+    python benchmarks/jtl.py [--rows N] [--runs N] [--dir DIR] [--quick]
 """
 
 from __future__ import annotations
@@ -21,16 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
-import subprocess
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-TARGET_SPEEDUP = 3.0
-TARGET_PEAK_MB = 300.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _answers
+import _process
+
+ALTERNATIVES = Path(__file__).resolve().parent / "alternatives"
+DEFAULT_DIR = Path("/tmp/gatekeeper-bench")
+ARROW_SPEEDUP, ARROW_PEAK = 4.0, 300 * 1024 * 1024
 HEADER = (
     "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,"
     "failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n"
@@ -45,12 +50,11 @@ FAILURE = (
 )
 
 
-def generate(path: Path, rows: int, seed: int) -> None:
-    """A JTL as JMeter writes it by default; written beside ``path`` then renamed into place."""
+def generate(path: Path, rows: int, seed: int = 42) -> None:
+    """A JTL as JMeter writes it by default."""
     rng = random.Random(seed)
-    partial = path.with_suffix(".partial")
     stamp = 1_700_000_000_000
-    with partial.open("w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER)
         batch: list[str] = []
         for _ in range(rows):
@@ -73,134 +77,80 @@ def generate(path: Path, rows: int, seed: int) -> None:
                 out.write("".join(batch))
                 batch.clear()
         out.write("".join(batch))
-    partial.replace(path)
 
 
-def contend(name: str, path: Path) -> dict[str, object]:
-    """Run one contender in this process (a fresh child) and describe the result.
-
-    Only reading the file is timed, and peak memory is taken right after it; the p(95)
-    the csv contender then computes for the agreement check is neither.
-    """
-    reader = _csv_module if name == "csv" else _gatekeeper
-    start = time.perf_counter()
-    count, finish = reader(path, name == "stdlib")
-    seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {
-        "contender": name,
-        "seconds": seconds,
-        "peak_mb": peak_mb,
-        "count": count,
-        "p95": finish(),
-    }
-
-
-def _csv_module(path: Path, _: bool) -> tuple[int, Callable[[], float]]:
-    import csv
-    from array import array
-
-    values: array[float] = array("d")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        column = next(reader).index("elapsed")
-        append = values.append
-        for row in reader:
-            append(float(row[column]))
-
-    def p95_seconds() -> float:
-        sys.path.insert(0, str(REPO))
-        from gatekeeper.stats import percentile
-
-        ordered = [v / 1000.0 for v in sorted(values)]  # seconds, as gatekeeper reports
-        return percentile(ordered, 95) if ordered else float("nan")
-
-    return len(values), p95_seconds
-
-
-def _gatekeeper(path: Path, stdlib_only: bool) -> tuple[int, Callable[[], float]]:
-    sys.path.insert(0, str(REPO))
-    from gatekeeper.parsers.load import _jmeter_csv, _jmeter_tally, jmeter
-
-    if stdlib_only:
-        header = _jmeter_csv.read_header(path, path.name)
-        metrics = _jmeter_tally.metrics(_jmeter_csv.read_python(path, path.name, header), "")
-    else:
-        metrics = jmeter.parse(path, path.name).metrics
-    total = next(m for m in metrics if m.name == _jmeter_tally.TOTAL)
-    p95 = total.stats["p(95)"].value
-    return int(total.stats["count"].value), lambda: p95
-
-
-def _child(name: str, path: Path) -> dict[str, object]:
-    command = [sys.executable, __file__, "--contender", name, str(path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO)
-    if done.returncode:
-        raise SystemExit(f"{name} failed:\n{done.stderr}")
-    result: dict[str, object] = json.loads(done.stdout)
-    return result
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--rows", type=int, default=5_300_000)
+    parser.add_argument("--runs", type=int, default=6, help="timed runs per contender")
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="where the JTL is written")
     parser.add_argument("--quick", action="store_true", help="20,000 rows; targets not judged")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the JTL is written")
-    parser.add_argument("--contender", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.contender:
-        print(json.dumps(contend(args.contender[0], Path(args.contender[1]))))
-        return 0
     rows = 20_000 if args.quick else args.rows
-    path = args.dir / f"gatekeeper-jtl-v1-{rows}-{args.seed}.csv"
-    if not path.exists():  # generated once per size and seed, never committed
-        generate(path, rows, args.seed)
-    for _ in range(2):  # warm the page cache so the first contender is not penalised
-        with path.open("rb") as handle:
-            while handle.read(1 << 24):
-                pass
-    results = [_child(name, path) for name in ("csv", "gatekeeper", "stdlib")]
-    return report(path, rows, results, judged=not args.quick, as_json=args.json)
+    path = _jtl(args.dir, rows)
+    measured = _process.measure(_contenders(path), *((2, 0) if args.quick else (args.runs, 1)))
+    print(_process.machine())
+    print(f"{path}: {rows:,} rows, {path.stat().st_size / 1e6:,.0f} MB")
+    print(_process.table(measured, "csv.reader"))
+    print(f"results: {measured[0].answer}")
+    agree = _process.agree(measured)
+    print(_process.verdict("same numbers from every contender", agree, "count, fails, p(95)"))
+    if not agree:
+        return 1
+    arrow, stdlib, plain = measured
+    checks = (
+        ("stdlib engine no slower than csv.reader", stdlib.median <= plain.median,
+         f"{plain.median / stdlib.median:.2f}x as fast"),
+        ("with pyarrow >= 4x csv.reader", plain.median >= ARROW_SPEEDUP * arrow.median,
+         f"{plain.median / arrow.median:.2f}x as fast"),
+        ("with pyarrow, peak <= 300 MiB", arrow.peak_bytes <= ARROW_PEAK,
+         _process.mib(arrow.peak_bytes)),
+    )  # fmt: skip
+    for label, ok, detail in checks:
+        print(_process.verdict(label, ok, detail))
+    return 0 if args.quick or all(ok for _, ok, _ in checks) else 2
 
 
-def report(
-    path: Path, rows: int, results: list[dict[str, object]], judged: bool, as_json: bool
-) -> int:
-    by_name = {str(r["contender"]): r for r in results}
-    base, ours = by_name["csv"], by_name["gatekeeper"]
-    speedup = float(str(base["seconds"])) / float(str(ours["seconds"]))
-    peak = float(str(ours["peak_mb"]))
-    agree = all(r["count"] == rows and r["p95"] == base["p95"] for r in results)
-    fast, small = speedup >= TARGET_SPEEDUP, peak < TARGET_PEAK_MB
-    ok = agree and (not judged or (fast and small))
-    if as_json:
-        print(json.dumps({"rows": rows, "results": results, "speedup": speedup, "agree": agree}))
-        return 0 if ok else 1
-    size_mb = path.stat().st_size / 1e6
-    print(f"JTL {path} ({rows:,} rows, {size_mb:,.0f} MB), Python {sys.version.split()[0]}")
-    print(f"{'contender':28} {'wall':>9} {'peak RSS':>10} {'count':>10} {'p(95)':>10}")
-    titles = {
-        "csv": "csv module (baseline)",
-        "gatekeeper": "gatekeeper jmeter.parse",
-        "stdlib": "gatekeeper, stdlib engine",
+def _jtl(folder: Path, rows: int) -> Path:
+    path = folder / f"jtl-{rows}-rows.csv"
+    if not path.exists():  # generated once per size, never committed
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        generate(partial, rows)
+        partial.replace(path)
+    return path
+
+
+def _contenders(path: Path) -> list[_process.Command]:
+    matrix = _answers.write_matrix(path, "jmeter", {"labels": "*"}, _THRESHOLDS)
+    check = ["check", "--matrix", str(matrix), "--dry-run", "--format", "json"]
+    without = [sys.executable, str(ALTERNATIVES / "without_pyarrow.py"), *check]
+    plain = [sys.executable, str(ALTERNATIVES / "jtl_csv.py"), str(path)]
+    return [
+        _process.Command("gatekeeper check", [_process.gatekeeper(), *check], _report),
+        _process.Command("gatekeeper, no pyarrow", without, _report),
+        _process.Command("csv.reader", plain, _printed),
+    ]
+
+
+_THRESHOLDS = ("count > 0", "fails >= 0", "p(95) < 1h")
+
+
+def _report(stdout: str) -> _answers.Answer:
+    return _answers.from_report(stdout)
+
+
+def _printed(stdout: str) -> _answers.Answer:
+    """The script's {label: [count, fails, p95 in s]}, written as gatekeeper reports it."""
+    found: dict[str, list[float]] = json.loads(stdout)
+    return {
+        label: {
+            "count": _answers.count(int(count)),
+            "fails": _answers.count(int(fails)),
+            "p(95)": _answers.seconds(p95),
+        }
+        for label, (count, fails, p95) in found.items()
     }
-    for r in results:
-        seconds, peak_mb = float(str(r["seconds"])), float(str(r["peak_mb"]))
-        p95_ms = float(str(r["p95"])) * 1000
-        print(
-            f"{titles[str(r['contender'])]:28} {seconds:8.2f}s {peak_mb:8.0f}MB "
-            f"{r['count']:>10} {p95_ms:8.1f}ms"
-        )
-
-    def verdict(met: bool) -> str:
-        return ("met" if met else "NOT met") if judged else "not judged (--quick)"
-
-    print(f"speed-up {speedup:.1f}x (target >= {TARGET_SPEEDUP:.0f}x): {verdict(fast)}")
-    print(f"peak memory {peak:.0f} MB (target < {TARGET_PEAK_MB:.0f} MB): {verdict(small)}")
-    print(f"count and p(95) agree: {'yes' if agree else 'NO'}")
-    return 0 if ok else 1
 
 
 if __name__ == "__main__":

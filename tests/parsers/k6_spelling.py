@@ -111,12 +111,14 @@ def cases(draw: st.DrawFn) -> tuple[list[Line], tuple[SeriesRequest, ...]]:
 
 
 def write(lines: list[Line], rng: random.Random, odd: float) -> bytes:
-    """The stream's bytes; each line in another spelling with probability ``odd``."""
+    """The stream's bytes; each line in another spelling with probability ``odd``, the
+    others in k6's: all in its field order, all in the older one, or mixed."""
     out = ["\ufeff"] if rng.random() < odd / 4 else []
+    older = rng.choice([0.0, 1.0, 0.2])  # k6's field order, the older one, or both mixed
     for line in lines:
         if rng.random() < odd / 4:
             out.append(rng.choice(["", "  ", "\t", "\r"]) + "\n")
-        text = _odd(line, rng) if rng.random() < odd else _k6(line, rng.random() < 0.2)
+        text = _odd(line, rng) if rng.random() < odd else _k6(line, rng.random() < older)
         out.append(text + ("\r\n" if rng.random() < odd / 3 else "\n"))
     return "".join(out).encode("utf-8", "surrogatepass")
 

@@ -1,4 +1,5 @@
-"""JMeter CSV results: both engines (pyarrow's and the csv module's) against a plain read.
+"""JMeter CSV results: every engine (pyarrow's, the fast loop, the careful loop) against a
+plain read.
 
 Hypothesis writes results files with any of JMeter's columns in any order, any
 delimiter JMeter offers, fields quoted when they must be and now and then when they need
@@ -24,7 +25,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gatekeeper.evidence import Metric
-from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_csv, _jmeter_tally, jmeter
+from gatekeeper.parsers.load import (
+    _jmeter_arrow,
+    _jmeter_csv,
+    _jmeter_lines,
+    _jmeter_rows,
+    _jmeter_tally,
+    jmeter,
+)
 from gatekeeper.stats import percentile
 from tests.parsers.fuzz_budget import budget
 
@@ -116,38 +124,55 @@ def _stats(names: list[str], rows: list[list[str]], spanned: bool) -> dict[str, 
     return stats
 
 
+ENGINES = ("arrow", "fast", "careful")
+"""pyarrow's; without it the fast loop (``_jmeter_rows``), and the careful loop it falls
+back to (``_jmeter_csv._add_rows``), which must read every valid file alike."""
+
+
 @contextmanager
-def engine(arrow: bool) -> Iterator[None]:
-    """Files of any size through one engine, in small Arrow blocks and flushes."""
-    saved = (_jmeter_csv.ARROW_FROM_BYTES, _jmeter_arrow.BLOCK_BYTES, _jmeter_arrow.PENDING_ROWS)
-    _jmeter_csv.ARROW_FROM_BYTES = 0 if arrow else 1 << 62
+def engine(name: str) -> Iterator[None]:
+    """Files of any size through one engine, in small blocks and flushes."""
+    saved = (
+        _jmeter_csv.ARROW_FROM_BYTES, _jmeter_arrow.BLOCK_BYTES, _jmeter_arrow.PENDING_ROWS,
+        _jmeter_lines.BLOCK_BYTES, _jmeter_rows.read,
+    )  # fmt: skip
+    _jmeter_csv.ARROW_FROM_BYTES = 0 if name == "arrow" else 1 << 62
     _jmeter_arrow.BLOCK_BYTES, _jmeter_arrow.PENDING_ROWS = 4096, 7
+    _jmeter_lines.BLOCK_BYTES = 97  # quoted records across blocks
+    if name == "careful":
+        _jmeter_rows.read = lambda lines, header: None
     try:
         yield
     finally:
-        (_jmeter_csv.ARROW_FROM_BYTES, _jmeter_arrow.BLOCK_BYTES, _jmeter_arrow.PENDING_ROWS) = (
-            saved
-        )
+        (
+            _jmeter_csv.ARROW_FROM_BYTES, _jmeter_arrow.BLOCK_BYTES, _jmeter_arrow.PENDING_ROWS,
+            _jmeter_lines.BLOCK_BYTES, _jmeter_rows.read,
+        ) = saved  # fmt: skip
 
 
-def read(content: bytes, arrow: bool) -> dict[str, Metric]:
-    with tempfile.TemporaryDirectory() as folder, engine(arrow):
+def read(content: bytes, name: str) -> dict[str, Metric]:
+    with tempfile.TemporaryDirectory() as folder, engine(name):
         path = Path(folder) / "r.jtl"
         path.write_bytes(content)
-        if arrow:  # the accelerator takes every valid file: it must not step aside
-            header = _jmeter_csv.read_header(path, "r.jtl")
+        header = _jmeter_csv.read_header(path, "r.jtl")
+        if name == "arrow":  # the accelerators take every valid file: they must not step aside
             assert _jmeter_arrow.read(path, header) is not None
+        if name == "fast":
+            with path.open("rb") as handle:
+                handle.readline()
+                lines = _jmeter_lines.lines(handle, "r.jtl", _jmeter_csv.MAX_LINE)
+                assert _jmeter_rows.read(lines, header) is not None
         return {m.name: m for m in jmeter.parse(path, "r.jtl").metrics}
 
 
-@budget(examples=100)
-@given(results(), st.booleans())
+@budget(examples=150)
+@given(results(), st.sampled_from(ENGINES))
 def test_each_engine_gives_the_statistics_of_a_plain_csv_read(
-    case: tuple[bytes, str], arrow: bool
+    case: tuple[bytes, str], name: str
 ) -> None:
     content, delimiter = case
     expected = expected_metrics(content, delimiter)
-    found = read(content, arrow)
+    found = read(content, name)
     assert set(found) == set(expected)
     for label, metric in found.items():
         want = dict(expected[label])

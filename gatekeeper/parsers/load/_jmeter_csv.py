@@ -8,7 +8,8 @@ name is always one of JMeter's, so the character after it is the delimiter.
 ``read`` hands the file to the Arrow engine when pyarrow is installed and uses
 this module's ``csv``-based reader otherwise, or whenever the Arrow engine gives
 up (malformed rows, unusual values): that reader accepts and rejects exactly
-what the Arrow engine does and says where a file is wrong.
+what the Arrow engine does and says where a file is wrong. It runs the fast loop
+of ``_jmeter_rows`` first, and its own careful loop only where that one gives up.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import SEEK_END
 from pathlib import Path
-from typing import BinaryIO
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers._text import decode_line
-from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_tally
+from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_lines, _jmeter_rows, _jmeter_tally
 from gatekeeper.parsers.load._jmeter_tally import MAX_DIGITS, Tally, is_millis
 
 COLUMNS = (
@@ -135,7 +135,11 @@ def _check_last_line_end(path: Path, display: str) -> None:
 
 
 def read_python(path: Path, display: str, header: Header) -> Tally:
-    """Add up a CSV results file with the ``csv`` module, naming the line of any problem."""
+    """Add up a CSV results file with the ``csv`` module, naming the line of any problem.
+
+    The fast loop (``_jmeter_rows``) reads it first; where it gives up, the careful loop
+    below reads the file again and says where it is wrong.
+    """
     tally = Tally(
         timed=header.elapsed is not None,
         flagged=header.success is not None,
@@ -145,7 +149,12 @@ def read_python(path: Path, display: str, header: Header) -> Tally:
     try:
         with path.open("rb") as handle:
             handle.readline(MAX_LINE + 1)  # the header, already read
-            _add_rows(tally, header, _lines(handle, display), display)
+            found = _jmeter_rows.read(_jmeter_lines.lines(handle, display, MAX_LINE), header)
+            if found is not None:
+                return found
+            handle.seek(0)
+            handle.readline(MAX_LINE + 1)
+            _add_rows(tally, header, _jmeter_lines.lines(handle, display, MAX_LINE), display)
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
     finally:
@@ -215,14 +224,3 @@ def _width_error(display: str, line: int, width: int, found: int) -> EvidenceErr
         Position(display, line),
         f"expected {width} fields as the header names, found {found}{hint}",
     )
-
-
-def _lines(handle: BinaryIO, display: str) -> Iterator[str]:
-    """Decoded lines after the header, bounded: a file without newlines cannot fill memory."""
-    number = 2
-    while raw := handle.readline(MAX_LINE + 1):
-        if len(raw) > MAX_LINE:
-            message = f"line longer than {MAX_LINE // 1024} KiB; this is not a results row"
-            raise EvidenceError(Position(display, number), message)
-        yield decode_line(raw, display, number)
-        number += 1

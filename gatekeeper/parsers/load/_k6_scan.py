@@ -19,6 +19,9 @@ The lines of other metrics are not decoded: that is where the speed comes from.
 from __future__ import annotations
 
 import math
+from itertools import compress, repeat
+from operator import add as add_int
+from operator import and_, ge, itemgetter
 
 from gatekeeper.parsers.load import _k6_lines as lines
 from gatekeeper.parsers.load._k6_layout import (
@@ -71,9 +74,12 @@ def _collect_at_once(block: Block, name: str, all_series: list[Series]) -> bool:
     if not named:
         return True
     joined = b"\n" + b"\n".join(named) + b"\n"
-    samples = patterns.lines.findall(joined)
-    if len(samples) != len(named):  # a stream in the older field order, or something else
-        samples = patterns.old_lines.findall(joined)
+    first, then = patterns.lines, patterns.old_lines
+    if named[0].startswith(b'{"type":'):  # a stream in the older field order
+        first, then = then, first
+    samples = first.findall(joined)
+    if len(samples) != len(named):  # both orders in one block, or something else
+        samples = then.findall(joined)
         if len(samples) != len(named):
             return False
     numbers = [sample[0] for sample in samples]
@@ -97,6 +103,13 @@ def _add_filtered(
     if series.needles and len(series.needles) == 1:  # one tag, the common sub-metric: unrolled
         ((key, quoted),) = series.needles
         size = len(key)
+        if not any(map(itemgetter(2), samples)):  # no escaped tags: the test below, in C
+            every_tags: list[bytes] = list(map(itemgetter(1), samples))
+            at = list(map(bytes.rfind, every_tags, repeat(key)))
+            starts = map(add_int, at, repeat(size))
+            held = map(bytes.startswith, every_tags, repeat(quoted), starts)
+            series.values.extend(compress(values, map(and_, map(ge, at, repeat(0)), held)))
+            return
         for (_, tags, escaped), value in zip(samples, values, strict=True):
             if escaped:
                 if holds(series, tags, escaped):

@@ -134,6 +134,6 @@ def _sorted(values: array[float], factor: float) -> array[float]:
     runs = []
     for start in range(0, len(values), _SORT_RUN):
         run = values[start : start + _SORT_RUN]
-        ordered = sorted(run) if factor == 1.0 else sorted(x * factor for x in run)
+        ordered = sorted(run) if factor == 1.0 else sorted(map(factor.__mul__, run))
         runs.append(array("d", ordered))
     return runs[0] if len(runs) == 1 else array("d", heapq.merge(*runs))
