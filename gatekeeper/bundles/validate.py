@@ -1,11 +1,11 @@
 """A bundle held to ``schemas/bundle.schema.json``, fast enough for a million tests.
 
-jsonschema checks a test record in about 50 µs: a monorepo's bundle would take minutes. So
-the schema checks the bundle with its tests and metrics left out, and those records, the bulk
-of it, are first checked by the plain functions below; only a record they reject goes to
-jsonschema, which then says what is wrong with it. tests/test_bundle_schema.py holds these
-functions to the schema's ``test`` and ``metric`` definitions: each accepts exactly what the
-schema accepts.
+jsonschema checks a test record in about 50 µs: a bundle's thousands of records would take
+seconds. So the schema checks the bundle with its metrics and failing tests left out, and
+those records, the bulk of it, are first checked by the plain functions below; only a
+record they reject goes to jsonschema, which then says what is wrong with it.
+tests/test_bundle_schema.py holds these functions to the schema's ``test`` and ``metric``
+definitions: each accepts exactly what the schema accepts.
 """
 
 from __future__ import annotations
@@ -114,12 +114,36 @@ def is_metric(raw: Any) -> bool:
     )
 
 
-_BULK = {"tests": ("test", is_test), "metrics": ("metric", is_metric)}
+_BULK = {"failing": ("test", is_test), "metrics": ("metric", is_metric)}
+_HOLDERS = {"files": "metrics", "selections": "failing"}
+"""Where the bulk is: each file's metrics, each selection's failing tests."""
+
+Bulk = list[tuple[tuple[Any, ...], str, list[Any]]]
 
 
-def _skeleton(data: Any) -> tuple[Any, list[tuple[tuple[Any, ...], str, list[Any]]]]:
-    """``data`` with every file's tests and metrics emptied, and those lists with their paths."""
-    bulk: list[tuple[tuple[Any, ...], str, list[Any]]] = []
+def _lighten(artifact: Any, path: tuple[Any, ...], bulk: Bulk) -> Any:
+    """``artifact`` with its bulk lists emptied, those lists appended to ``bulk``."""
+    if not isinstance(artifact, dict):
+        return artifact
+    light = dict(artifact)
+    for holder, field in _HOLDERS.items():
+        items = artifact.get(holder)
+        if not isinstance(items, list):
+            continue
+        kept = []
+        for j, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get(field), list):
+                bulk.append(((*path, holder, j, field), field, item[field]))
+                item = {**item, field: []}
+            kept.append(item)
+        light[holder] = kept
+    return light
+
+
+def _skeleton(data: Any) -> tuple[Any, Bulk]:
+    """``data`` with every file's metrics and every selection's failing tests emptied, and
+    those lists with their paths."""
+    bulk: Bulk = []
     if not (isinstance(data, dict) and isinstance(data.get("shards"), list)):
         return data, bulk
     shards = []
@@ -128,23 +152,10 @@ def _skeleton(data: Any) -> tuple[Any, list[tuple[tuple[Any, ...], str, list[Any
         if not isinstance(artifacts, dict):
             shards.append(shard)
             continue
-        light = {}
-        for key, artifact in artifacts.items():
-            files = artifact.get("files") if isinstance(artifact, dict) else None
-            if not isinstance(files, list):
-                light[key] = artifact
-                continue
-            kept = []
-            for j, file in enumerate(files):
-                if isinstance(file, dict):
-                    file = dict(file)
-                    for field in _BULK:
-                        if isinstance(file.get(field), list):
-                            path = ("shards", i, "artifacts", key, "files", j, field)
-                            bulk.append((path, field, file[field]))
-                            file[field] = []
-                kept.append(file)
-            light[key] = {**artifact, "files": kept}
+        light = {
+            key: _lighten(artifact, ("shards", i, "artifacts", key), bulk)
+            for key, artifact in artifacts.items()
+        }
         shards.append({**shard, "artifacts": light})
     return {**data, "shards": shards}, bulk
 
