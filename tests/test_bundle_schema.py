@@ -24,7 +24,7 @@ from gatekeeper.bundles import (
 from gatekeeper.bundles import codec as codec_module
 from gatekeeper.bundles.build import collect_bundle
 from gatekeeper.bundles.codec import dumps, loads
-from gatekeeper.bundles.validate import is_metric, is_test
+from gatekeeper.bundles.validate import is_file, is_metric, is_test
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
@@ -240,6 +240,22 @@ def test_the_fast_test_check_is_the_schema_s(record: Any) -> None:
 ))  # fmt: skip
 def test_the_fast_metric_check_is_the_schema_s(record: Any) -> None:
     assert is_metric(record) == _definition("metric").is_valid(record)
+
+
+VALID_FILE = {
+    "path": "r.xml", "sha256": "0" * 64, "format": "junit", "tests": 3, "metrics": [VALID_METRIC],
+}  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _variants(VALID_FILE)
+    | st.sampled_from(["0" * 63, "0" * 64 + "\n", "A" * 64, 1.0, -1, 2.5, True, []]).map(
+        lambda v: {**VALID_FILE, "sha256": v, "tests": v if not isinstance(v, str) else 0}
+    )
+)
+def test_the_fast_file_check_is_the_schema_s(record: Any) -> None:
+    assert is_file(record) == _definition("file").is_valid(record)
 
 
 def test_any_text_a_parser_gives_travels_unchanged() -> None:
