@@ -112,7 +112,7 @@ def _check(gatekeeper: str, tree: Path, *extra: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2_000)
-    parser.add_argument("--cases-per-file", type=int, default=25)
+    parser.add_argument("--cases-per-file", type=int, default=64)
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--quick", action="store_true", help="a tiny run: do the numbers agree?")

@@ -20,6 +20,7 @@ from gatekeeper.bundles import (
     CountedSelection,
     FileEvidence,
     RunIdentity,
+    SelectionKey,
     Shard,
     Unreadable,
 )
@@ -157,11 +158,12 @@ def _artifact(raw: dict[str, Any], path: tuple[Any, ...]) -> ArtifactRecord:
         _selection(item, tests, (*path, "selections", index))
         for index, item in enumerate(raw["selections"])
     )
-    keys = Counter(s.key for s in selections)
+    seen: set[SelectionKey] = set()
     for index, counted in enumerate(selections):
-        if keys[counted.key] > 1:
+        if counted.key in seen:
             where = key_path((*path, "selections", index, "select"))
             raise _Impossible(f"{where}: the same selection is counted more than once")
+        seen.add(counted.key)
     return ArtifactRecord(
         format=raw["format"],
         patterns=tuple(raw["patterns"]),
