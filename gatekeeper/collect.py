@@ -81,7 +81,7 @@ def collect_artifact(
         )
     hinting = [tally for tally in tallies if tally.hinting]
     if hinting:
-        _hint_pass(hinting, files, artifact.format)
+        hint_pass(hinting, files, artifact.format)
     selections = {tally.criterion: tally.result() for tally in tallies}
     return ArtifactEvidence(
         artifact.id, ArtifactState.READ, tuple(parsed), (), artifact.paths, selections
@@ -92,7 +92,7 @@ def _display(path: Path, root: Path) -> str:
     return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
 
 
-def _hint_pass(tallies: list[Tally], files: list[tuple[Path, str]], fmt: str) -> None:
+def hint_pass(tallies: list[Tally], files: list[tuple[Path, str]], fmt: str) -> None:
     """The files again, for selections that matched nothing among more names than could be
     kept: only the close names are looked for. The verdict does not depend on it."""
     hints = [tally.hint for tally in tallies]

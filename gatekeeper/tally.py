@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from difflib import SequenceMatcher, get_close_matches
 from operator import itemgetter
 
 from gatekeeper.evidence import TestResult, TestStatus
@@ -228,6 +228,29 @@ class Tally:
             self.matched, self.skipped, self.run, self.failed, self.flaky,
             tuple(self.failing), tuple(close),
         )  # fmt: skip
+
+    def close_values(self) -> dict[str, tuple[str, ...]] | None:
+        """None once a test matched; else, per key whose globs matched no value on their
+        own, the best ``CLOSE_NAMES`` values for each of its globs, sorted. ``did_you_mean``
+        over the union of these from several tallies (shards) is ``did_you_mean`` over all
+        their values: each glob's best over all are each among their own tally's best."""
+        if self.matched or self.candidates is None:
+            return None
+        found: dict[str, tuple[str, ...]] = {}
+        for key in self.keys:
+            if self.candidates[key.key].any_match:
+                continue
+            if self.overflowed:
+                closest = self.close.get(key.key)
+                values = {v for _, best in closest.best for _, v in best} if closest else set()
+            else:
+                written = set(key.globs)
+                candidates = sorted(self.candidates[key.key].values - written)
+                values = set()
+                for glob in key.globs:
+                    values.update(get_close_matches(glob, candidates, CLOSE_NAMES))
+            found[key.key] = tuple(sorted(values))
+        return found
 
 
 class _Closest:

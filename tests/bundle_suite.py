@@ -54,6 +54,16 @@ swimlanes:
             threshold: p(95) < 250ms
 """
 
+# More test selections: matching nothing, with and without values close to what they say;
+# every failure, flaky ones too.
+SELECTIONS = """\
+          - {id: typo-class, tests: {from: unit, class: ["api.Aa", "core.Cx"], name: "t*"}}
+          - {id: nothing-close, tests: {from: unit, suite: "zzzz-unrelated"}}
+          - {id: typo-name, tests: {from: unit, class: "api.A", name: "test_api_0_1x"}}
+          - {id: every-failure, tests: {from: unit, name: "*", flaky: fail, pass_rate: 10%}}
+"""
+WIDE = MATRIX.replace("      two:\n", SELECTIONS + "      two:\n")
+
 STATUSES = ("passed", "failed", "error", "skipped", "flaky")
 
 

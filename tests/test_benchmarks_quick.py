@@ -61,3 +61,19 @@ def test_quick_junit_run_agrees_with_junitparser_and_lxml(tmp_path: Path) -> Non
     results = next(line for line in done.stdout.splitlines() if line.startswith("results: {"))
     assert all(f'"by-{key}": [' in results for key in ("suite", "class", "file", "name"))
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+def test_quick_bundles_run_agrees_with_the_raw_files(tmp_path: Path) -> None:
+    """Whole processes: check --bundle on merged shard bundles counts as check on the files."""
+    if shutil.which("hyperfine") is None or not Path("/usr/bin/time").exists():
+        pytest.skip("hyperfine and GNU time measure whole processes")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bundles.py"), "--quick", "--dir",
+         str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[met] same numbers from the bundle as from the files" in done.stdout
+    results = next(line for line in done.stdout.splitlines() if line.startswith("results: {"))
+    assert all(f'"by-{key}": [' in results for key in ("suite", "class", "file", "name"))
+    assert list(tmp_path.iterdir()), "the generated input goes to --dir"

@@ -2,7 +2,8 @@
 that their raw artifacts give when judged all at once.
 
 Hypothesis writes each shard's files (tests of every status, benchmarks whose thresholds need
-raw samples or not, sometimes an unreadable file) into a folder of one tree. Each shard is
+raw samples or not, sometimes an unreadable file) into a folder of one tree; the matrix's
+test selections include some that match nothing (what they suggest must merge too). Each shard is
 collected from its own folder, as a CI job would, into a bundle that goes through JSON; the
 bundles are merged in any order and through JSON again. The same matrix then judges the
 tree's files and the merged bundle.
@@ -30,7 +31,16 @@ from gatekeeper.matrix.load import read_matrix
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.json_report import to_dict
 from gatekeeper.results import Report
-from tests.bundle_suite import SHA, STATUSES, Case, Command, ShardFiles, write_matrix, write_shard
+from tests.bundle_suite import (
+    SHA,
+    STATUSES,
+    WIDE,
+    Case,
+    Command,
+    ShardFiles,
+    write_matrix,
+    write_shard,
+)
 
 SHARDS = 50
 TODAY = dt.date(2026, 11, 26)
@@ -85,7 +95,7 @@ def test_fifty_merged_shards_judge_as_all_their_files_at_once(
 ) -> None:
     root = Path(tempfile.mkdtemp(prefix="gatekeeper-shards-"))
     try:
-        matrix = read_matrix(write_matrix(root), "gatekeeper.yml")
+        matrix = read_matrix(write_matrix(root, WIDE), "gatekeeper.yml")
         for index, (name, shard) in enumerate(zip(names, files, strict=True)):
             if index == broken:
                 shard = ShardFiles(shard.cases, shard.commands, broken=True)

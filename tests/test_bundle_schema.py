@@ -16,6 +16,7 @@ from gatekeeper.bundles import (
     ArtifactRecord,
     Bundle,
     BundleError,
+    CountedSelection,
     FileEvidence,
     RunIdentity,
     Shard,
@@ -23,7 +24,7 @@ from gatekeeper.bundles import (
 from gatekeeper.bundles import codec as codec_module
 from gatekeeper.bundles.build import collect_bundle
 from gatekeeper.bundles.codec import dumps, loads
-from gatekeeper.bundles.validate import is_metric, is_test
+from gatekeeper.bundles.validate import is_file, is_metric, is_test
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
@@ -86,20 +87,24 @@ UNIT = ("shards", 0, "artifacts", "unit")
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        ((*UNIT, "files", 0, "tests", 1, "status"), "PASSED",
-         "shards[0].artifacts.unit.files[0].tests[1].status: 'PASSED' is not one of"),
-        ((*UNIT, "files", 0, "tests", 0, "line"), "12",
-         "unit.files[0].tests[0].line: expected ['integer', 'null'], got string"),
+        ((*UNIT, "selections", 1, "failing", 0, "status"), "PASSED",
+         "shards[0].artifacts.unit.selections[1].failing[0].status: 'PASSED' is not one of"),
+        ((*UNIT, "selections", 0, "failing", 0, "line"), "12",
+         "unit.selections[0].failing[0].line: expected ['integer', 'null'], got string"),
+        ((*UNIT, "files", 0, "tests"), [], "unit.files[0].tests: expected integer, got array"),
+        ((*UNIT, "selections", 0, "select", "flaky"), "maybe",
+         "unit.selections[0].select.flaky: 'maybe' is not one of"),
         (("shards", 0, "artifacts", "bench", "files", 0, "metrics", 0, "stats", "avg", "dimension"),
          "seconds", "metrics[0].stats.avg.dimension: 'seconds' is not one of"),
         ((*UNIT, "files", 0, "sha256"), "abc", "files[0].sha256: 'abc' does not match"),
         (("sha",), "HEAD", "b.json: not a gatekeeper bundle: sha: 'HEAD' does not match"),
         (("shards", 0, "name"), "a/b", "shards[0].name: 'a/b' does not match"),
         (("shards",), {"one": 1}, "shards: expected array, got object"),
-        (("bundle_version",), "2", "bundle_version: 2 was expected"),
+        (("bundle_version",), "3", "bundle_version: 3 was expected"),
         ((*UNIT, "surprise"), True, "Additional properties are not allowed ('surprise' was"),
     ],
-    ids=["status", "line", "dimension", "digest", "sha", "shard", "shards", "version", "extra"],
+    ids=["status", "line", "tests", "flaky", "dimension", "digest", "sha", "shard", "shards",
+         "version", "extra"],
 )  # fmt: skip
 def test_a_wrong_shape_is_named_by_its_key_path(
     bundle_text: str, path: tuple[Any, ...], value: Any, message: str
@@ -107,13 +112,14 @@ def test_a_wrong_shape_is_named_by_its_key_path(
     assert message in _refused(_mutated(bundle_text, *path, value=value))
 
 
-def test_a_bundle_of_another_version_says_to_collect_again(bundle_text: str) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_bundle_of_another_version_says_to_collect_again(bundle_text: str, version: int) -> None:
     older = json.loads(bundle_text)
-    older.update(bundle_version=1, gatekeeper_version="0.1.0")
+    older.update(bundle_version=version, gatekeeper_version="0.1.0")
     message = _refused(json.dumps(older).encode())
     assert message == (
-        "b.json: bundle_version 1, written by gatekeeper 0.1.0; this gatekeeper reads "
-        "bundle_version 2: collect the bundles again with one version"
+        f"b.json: bundle_version {version}, written by gatekeeper 0.1.0; this gatekeeper reads "
+        "bundle_version 3: collect the bundles again with one version"
     )
 
 
@@ -152,7 +158,7 @@ def test_a_bundle_over_the_size_cap_is_not_read(
 
 
 def test_non_finite_numbers_travel_as_text(bundle_text: str) -> None:
-    path = ("shards", 0, "artifacts", "unit", "files", 0, "tests", 0, "duration")
+    path = (*UNIT, "selections", 0, "failing", 0, "duration")
     bundle = loads(_mutated(bundle_text, *path, value="NaN"), "b.json")
     assert '"duration":"NaN"' in dumps(bundle)
 
@@ -236,11 +242,29 @@ def test_the_fast_metric_check_is_the_schema_s(record: Any) -> None:
     assert is_metric(record) == _definition("metric").is_valid(record)
 
 
+VALID_FILE = {
+    "path": "r.xml", "sha256": "0" * 64, "format": "junit", "tests": 3, "metrics": [VALID_METRIC],
+}  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _variants(VALID_FILE)
+    | st.sampled_from(["0" * 63, "0" * 64 + "\n", "A" * 64, 1.0, -1, 2.5, True, []]).map(
+        lambda v: {**VALID_FILE, "sha256": v, "tests": v if not isinstance(v, str) else 0}
+    )
+)
+def test_the_fast_file_check_is_the_schema_s(record: Any) -> None:
+    assert is_file(record) == _definition("file").is_valid(record)
+
+
 def test_any_text_a_parser_gives_travels_unchanged() -> None:
     name = "tést \udcff \u2028 ##[error] 🙂"
     test = TestResult("s", "c", name, None, None, TestStatus.FAILED, message=name, source="r.xml")
-    parsed = ParsedFile("r.xml", "junit", tests=(test,))
-    record = ArtifactRecord("junit", ("r.xml",), (FileEvidence(parsed, "0" * 64),))
+    parsed = ParsedFile("r.xml", "junit", streamed_tests=1)
+    counted = CountedSelection(((), (), (name,), (), "pass"), 1, 0, 1, 1, 0, (test,), None)
+    files = (FileEvidence(parsed, "0" * 64),)
+    record = ArtifactRecord("junit", ("r.xml",), files, selections=(counted,))
     bundle = Bundle(SHA, (Shard("one", RunIdentity(), {"unit": record}),))
     text = dumps(bundle)
     assert text.isascii()

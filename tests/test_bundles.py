@@ -98,6 +98,7 @@ def test_unreadable_files_and_missing_artifacts_travel_in_the_bundle(
     assert unit["unreadable"][0]["error"]["line"] == 2
     assert raw["shards"][0]["artifacts"]["soak"] == {
         "format": "k6", "patterns": ["**/soak-*.json"], "files": [], "unreadable": [],
+        "selections": [],
     }  # fmt: skip
     from_files = _report(capsys, matrix)
     assert _report(capsys, matrix, "--bundle", str(out)) == from_files

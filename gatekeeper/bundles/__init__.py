@@ -4,6 +4,12 @@ Sharded CI runs its suites in many jobs. Each job reduces its artifacts to a bun
 (``gatekeeper collect``); one gate job merges the bundles (``gatekeeper merge``) and judges
 them (``gatekeeper check --bundle``) exactly as it would judge all the files at once.
 
+A bundle holds what the collecting matrix needs, reduced: tests are not kept, but counted per
+test selection of the matrix as they stream by (``gatekeeper.tally``), with the tests that
+count against it to name and the values to suggest for a selection that matched nothing.
+Those add up exactly across shards (``combine``), so the gate job reads kilobytes, not every
+test again; a bundle counted for other selections than the judging matrix's is refused.
+
 - this module: the records, and the one error every bundle problem raises;
 - ``build``: a job's artifacts -> a one-shard bundle (globs, parsers, digests: the I/O edge);
 - ``codec``: bundle <-> JSON text, checked against ``schemas/bundle.schema.json``;
@@ -18,9 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gatekeeper.errors import ExitCode, GatekeeperError, Position
-from gatekeeper.evidence import ParsedFile
+from gatekeeper.evidence import ParsedFile, TestResult
+from gatekeeper.model import TestCriterion
 
-BUNDLE_VERSION = 2
+BUNDLE_VERSION = 3
 SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 """A shard's name becomes the first folder of its evidence's paths in a merged bundle."""
 SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
@@ -81,6 +88,43 @@ class Unreadable:
         return f"{self.position}: {self.message}"
 
 
+SelectionKey = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str]
+"""What a test criterion's selection depends on: its suite, class, name and file globs, and
+its flaky policy (a pass rate or a minimum applies to the counts, not to what is counted)."""
+
+SELECTION_KEYS = ("suite", "class", "name", "file")
+"""The matrix keys a selection's globs are given by, in ``SelectionKey`` order."""
+
+
+def selection_key(criterion: TestCriterion) -> SelectionKey:
+    return (
+        criterion.suite,
+        criterion.classname,
+        criterion.name,
+        criterion.file,
+        criterion.flaky.value,
+    )
+
+
+@dataclass(frozen=True)
+class CountedSelection:
+    """One test selection of the collecting matrix, counted over one shard's files of an
+    artifact, in the order the files sort by path (``tally.Selection`` before it is merged)."""
+
+    key: SelectionKey
+    matched: int
+    skipped: int
+    run: int
+    failed: int
+    flaky: int
+    failing: tuple[TestResult, ...]
+    """The first ``tally.MAX_FAILED_KEPT`` tests counting against it, in reading order."""
+    unmatched: Mapping[str, tuple[str, ...]] | None
+    """None once a test matched. Else, per key whose globs matched no value of the shard on
+    their own, the values closest to each glob (the best ``tally.CLOSE_NAMES`` per glob): the
+    union over shards holds the best of all, so the suggestions merge exactly."""
+
+
 @dataclass(frozen=True)
 class ArtifactRecord:
     """What one shard found for one artifact of the matrix."""
@@ -90,7 +134,10 @@ class ArtifactRecord:
     patterns: tuple[str, ...]
     """The globs searched: check refuses evidence gathered with other globs than its matrix's."""
     files: tuple[FileEvidence, ...] = ()
+    """Each file's tests are counted (``ParsedFile.streamed_tests``), not kept."""
     unreadable: tuple[Unreadable, ...] = ()
+    selections: tuple[CountedSelection, ...] = ()
+    """One per distinct selection of the matrix's test criteria reading the artifact, by key."""
 
 
 @dataclass(frozen=True)

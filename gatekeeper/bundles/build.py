@@ -1,5 +1,9 @@
 """A job's artifacts -> a one-shard bundle: the same files and parsers as ``check``, kept small.
 
+Tests stream through the tallies of the matrix's test selections, as ``check`` counts them,
+and are not kept: the bundle holds each selection's counts, the tests counting against it
+that reports name, and the close values a selection that matched nothing suggests from.
+
 Raw samples are the only part of the evidence that grows with a test's length (a k6 stream,
 hyperfine's every run), so a bundle keeps them only where the verdict needs them: for a series
 a metric benchmark selects (in its own artifact or its baseline's), when one of its thresholds
@@ -15,14 +19,25 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from gatekeeper.bundles import ArtifactRecord, Bundle, FileEvidence, RunIdentity, Shard, Unreadable
-from gatekeeper.collect import requests_by_artifact
+from gatekeeper.bundles import (
+    ArtifactRecord,
+    Bundle,
+    CountedSelection,
+    FileEvidence,
+    RunIdentity,
+    SelectionKey,
+    Shard,
+    Unreadable,
+    selection_key,
+)
+from gatekeeper.collect import criteria_by_artifact, hint_pass, requests_by_artifact
 from gatekeeper.engine.metrics import FALLBACK_STATS, select_series
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult
 from gatekeeper.findfiles import find_files
-from gatekeeper.model import Artifact, Matrix, MetricCriterion
-from gatekeeper.parsers import parse_file
+from gatekeeper.model import Artifact, Matrix, MetricCriterion, TestCriterion
+from gatekeeper.parsers import stream_file
+from gatekeeper.tally import Tally
 
 _CHUNK = 1 << 20
 
@@ -61,21 +76,46 @@ def keep_needed_samples(parsed: ParsedFile, criteria: Sequence[MetricCriterion])
     return dataclasses.replace(parsed, metrics=metrics)
 
 
+def _tallies(criteria: Sequence[TestCriterion]) -> dict[SelectionKey, Tally]:
+    """One tally per distinct selection, in key order (the bundle's bytes are deterministic)."""
+    distinct: dict[SelectionKey, TestCriterion] = {}
+    for criterion in criteria:
+        distinct.setdefault(selection_key(criterion), criterion)
+    return {key: Tally(distinct[key]) for key in sorted(distinct)}
+
+
+def _counted(key: SelectionKey, tally: Tally) -> CountedSelection:
+    found = tally.result()
+    return CountedSelection(
+        key, found.matched, found.skipped, found.run, found.failed, found.flaky,
+        found.failing, tally.close_values(),
+    )  # fmt: skip
+
+
 def collect_record(
     artifact: Artifact,
     root: Path,
     wanted: tuple[SeriesRequest, ...],
     criteria: Sequence[MetricCriterion],
+    tests: Sequence[TestCriterion] = (),
 ) -> ArtifactRecord:
-    """Like ``collect.collect_artifact``, keeping each file's digest and each error's parts."""
+    """Like ``collect.collect_artifact``, keeping each file's digest and each error's parts.
+    Files are read in the order of their paths, as the evidence of a bundle is judged."""
     files: list[FileEvidence] = []
     found = find_files(root, artifact.paths)
     unreadable = [Unreadable(p.position.file, None, p.position, p.message) for p in found.problems]
-    for path in found.files:
-        display = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+    tallies = _tallies(tests)
+    adds = [tally.add for tally in tallies.values()]
+
+    def sink(test: TestResult) -> None:
+        for add in adds:
+            add(test)
+
+    paths = sorted((_display(path, root), path) for path in found.files)
+    for display, path in paths:
         digest = file_digest(path)
         try:
-            parsed = parse_file(path, display, artifact.format, wanted)
+            parsed = stream_file(path, display, artifact.format, sink, wanted)
         except EvidenceError as exc:
             unreadable.append(Unreadable(display, digest, exc.position, exc.message))
             continue
@@ -84,7 +124,17 @@ def collect_record(
             unreadable.append(Unreadable(display, None, Position(display), message))
             continue
         files.append(FileEvidence(keep_needed_samples(parsed, criteria), digest))
-    return ArtifactRecord(artifact.format, artifact.paths, tuple(files), tuple(unreadable))
+    hinting = [tally for tally in tallies.values() if tally.hinting]
+    if hinting and not unreadable:  # with an unreadable file, no selection is judged
+        hint_pass(hinting, [(path, display) for display, path in paths], artifact.format)
+    selections = tuple(_counted(key, tally) for key, tally in tallies.items())
+    return ArtifactRecord(
+        artifact.format, artifact.paths, tuple(files), tuple(unreadable), selections
+    )
+
+
+def _display(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
 
 
 def collect_bundle(matrix: Matrix, root: Path, sha: str, name: str, run: RunIdentity) -> Bundle:
@@ -96,8 +146,9 @@ def collect_bundle(matrix: Matrix, root: Path, sha: str, name: str, run: RunIden
             if isinstance(bench.criterion, MetricCriterion):
                 for artifact in bench.criterion.reads:  # its own, and its baseline's
                     criteria[artifact].append(bench.criterion)
+    tests = criteria_by_artifact(matrix)
     artifacts = {
-        key: collect_record(artifact, root, wanted[key], criteria[key])
+        key: collect_record(artifact, root, wanted[key], criteria[key], tests[key])
         for key, artifact in matrix.artifacts.items()
     }
     return Bundle(sha, (Shard(name, run, artifacts),))

@@ -1,8 +1,8 @@
 """Bundles as JSON text, and back: deterministic out, untrusted in.
 
-Out: keys sorted, shards by name, files by path, tests and metrics in the order their files
-list them, so identical evidence gives identical bytes. JSON has no NaN or infinity: those
-are written as the strings "NaN", "Infinity", "-Infinity".
+Out: keys sorted, shards by name, files by path, selections by key, metrics in the order
+their files list them, so identical evidence gives identical bytes. JSON has no NaN or
+infinity: those are written as the strings "NaN", "Infinity", "-Infinity".
 
 In: a bundle comes from another job, perhaps from a pull request's code, so it is held to
 ``schemas/bundle.schema.json`` (every problem named by its key path), its size is capped and
@@ -20,9 +20,11 @@ from typing import Any
 from gatekeeper import __version__
 from gatekeeper.bundles import (
     BUNDLE_VERSION,
+    SELECTION_KEYS,
     ArtifactRecord,
     Bundle,
     BundleError,
+    CountedSelection,
     FileEvidence,
     Shard,
     Unreadable,
@@ -75,8 +77,24 @@ def _file(file: FileEvidence) -> dict[str, Any]:
         "path": parsed.path,
         "sha256": file.sha256,
         "format": parsed.format,
-        "tests": [_test(t) for t in parsed.tests],
+        "tests": parsed.test_count,
         "metrics": [_metric(m) for m in parsed.metrics],
+    }
+
+
+def _selection(counted: CountedSelection) -> dict[str, Any]:
+    *globs, flaky = counted.key
+    select: dict[str, Any] = {key: list(g) for key, g in zip(SELECTION_KEYS, globs, strict=True)}
+    unmatched = counted.unmatched
+    return {
+        "select": {**select, "flaky": flaky},
+        "matched": counted.matched,
+        "skipped": counted.skipped,
+        "run": counted.run,
+        "failed": counted.failed,
+        "flaky": counted.flaky,
+        "failing": [_test(t) for t in counted.failing],
+        "unmatched": None if unmatched is None else {k: list(v) for k, v in unmatched.items()},
     }
 
 
@@ -92,6 +110,7 @@ def _artifact(record: ArtifactRecord) -> dict[str, Any]:
         "patterns": list(record.patterns),
         "files": [_file(f) for f in sorted(record.files, key=lambda f: f.parsed.path)],
         "unreadable": [_unreadable(u) for u in sorted(record.unreadable, key=lambda u: u.path)],
+        "selections": [_selection(c) for c in sorted(record.selections, key=lambda c: c.key)],
     }
 
 

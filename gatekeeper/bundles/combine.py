@@ -7,20 +7,38 @@ shard's name (``unit-3/reports/junit/unit.xml``), as if each job's workspace wer
 one tree. A selector matches the series of every shard, each of which must pass, and the
 verdict is the one those files would get from ``check`` in that one tree.
 
+Tests meet as counts: each shard counted every test selection of the matrix over its own
+files, and the counts add; the tests named as counting against a selection are the first of
+the shards' lists in the order of their folders, which is the order the files sort in one
+tree; the close names for a selection that matched nothing are chosen from every shard's
+closest. A shard counted for other selections than the judging matrix's is not evidence.
+
 Refused, never deduplicated: a shard twice, bundles for different commits, and one file's
 bytes (with tests or metrics in them) in two shards — the same evidence would count twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
 
-from gatekeeper.bundles import ArtifactRecord, Bundle, BundleError, Shard
+from gatekeeper.bundles import (
+    SELECTION_KEYS,
+    ArtifactRecord,
+    Bundle,
+    BundleError,
+    CountedSelection,
+    SelectionKey,
+    Shard,
+    selection_key,
+)
+from gatekeeper.collect import criteria_by_artifact
 from gatekeeper.errors import Position
-from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile
-from gatekeeper.model import Matrix
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, TestResult
+from gatekeeper.model import Matrix, TestCriterion
+from gatekeeper.selector import did_you_mean
+from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, Selection
 
 
 def _where(origin: str, shard: Shard) -> str:
@@ -60,7 +78,7 @@ def _check_digests(shard: Shard, where: str, digests: dict[str, tuple[str, str]]
     for record in shard.artifacts.values():
         for file in record.files:
             parsed = file.parsed
-            if not (parsed.tests or parsed.metrics):
+            if not (parsed.test_count or parsed.metrics):
                 continue
             other = digests.setdefault(file.sha256, (where, parsed.path))
             if other[0] != where:
@@ -82,9 +100,14 @@ def _relocated(parsed: ParsedFile, shard: str | None) -> ParsedFile:
     return ParsedFile(
         path=_prefix(parsed.path, shard),
         format=parsed.format,
-        tests=tuple(t._replace(source=_prefix(t.source, shard)) for t in parsed.tests),
+        tests=tuple(_moved(t, shard) for t in parsed.tests),
         metrics=tuple(replace(m, source=_prefix(m.source, shard)) for m in parsed.metrics),
+        streamed_tests=parsed.streamed_tests,
     )
+
+
+def _moved(test: TestResult, shard: str | None) -> TestResult:
+    return test if shard is None else test._replace(source=_prefix(test.source, shard))
 
 
 def _mismatch(key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard) -> str | None:
@@ -98,11 +121,81 @@ def _mismatch(key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard) ->
     )
 
 
+def _describe(key: SelectionKey) -> str:
+    *globs, flaky = key
+    parts = [f"{name}: {', '.join(g)}" for name, g in zip(SELECTION_KEYS, globs, strict=True) if g]
+    return "{" + "; ".join([*parts, f"flaky: {flaky}"]) + "}"
+
+
+def _other_selections(
+    key: str, record: ArtifactRecord, wanted: Sequence[SelectionKey], matrix: Matrix, shard: Shard
+) -> str | None:
+    counted = {c.key for c in record.selections}
+    missing = [k for k in wanted if k not in counted]
+    extra = sorted(counted - set(wanted))
+    if not (missing or extra):
+        return None
+    why = (
+        f"it did not count {_describe(missing[0])}" if missing
+        else f"it counted {_describe(extra[0])}, which no test benchmark of it selects"
+    )  # fmt: skip
+    return (
+        f"shard {shard.name!r} counted the tests of {key!r} for other test selections than "
+        f"{matrix.path} judges ({why}): collect with the matrix that judges"
+    )
+
+
+def _merged(criterion: TestCriterion, parts: Sequence[tuple[str, CountedSelection]]) -> Selection:
+    """One selection of the shards' counts (``parts``: by the shard's folder name, and sorted
+    so): exactly what counting all their files in one tree gives."""
+    failing: list[TestResult] = []
+    for prefix, part in parts:
+        if len(failing) < MAX_FAILED_KEPT:
+            failing.extend(_moved(t, prefix or None) for t in part.failing)
+    matched = sum(p.matched for _, p in parts)
+    close: list[tuple[str, tuple[str, ...]]] = []
+    if not matched:
+        for name, globs in zip(SELECTION_KEYS, selection_key(criterion)[:4], strict=True):
+            values: set[str] = set()
+            for _, part in parts:
+                unmatched = part.unmatched or {}
+                if name not in unmatched:  # some value matched this key's globs on its own
+                    break
+                values.update(unmatched[name])
+            else:
+                if globs:
+                    close.append((name, tuple(did_you_mean(globs, values, CLOSE_NAMES))))
+    return Selection(
+        matched,
+        sum(p.skipped for _, p in parts),
+        sum(p.run for _, p in parts),
+        sum(p.failed for _, p in parts),
+        sum(p.flaky for _, p in parts),
+        tuple(failing[:MAX_FAILED_KEPT]),
+        tuple(close),
+    )
+
+
+def _selections(
+    criteria: Sequence[TestCriterion], counted: Sequence[tuple[str, ArtifactRecord]]
+) -> Mapping[TestCriterion, Selection]:
+    # a shard's files sort together, after those of a shard named as its name and more
+    ordered = sorted(counted, key=lambda c: c[0] + "/")
+    by_key = [(prefix, {c.key: c for c in record.selections}) for prefix, record in ordered]
+    return {
+        criterion: _merged(criterion, [(p, found[selection_key(criterion)]) for p, found in by_key])
+        for criterion in criteria
+    }
+
+
 def artifact_evidence(key: str, bundle: Bundle, matrix: Matrix) -> ArtifactEvidence:
     """What every shard found for artifact ``key``, as if found in one tree."""
     several = len(bundle.shards) > 1
     files: list[ParsedFile] = []
     errors: list[tuple[str, str]] = []  # (sort key, message): in path order, as collect gives
+    criteria = criteria_by_artifact(matrix)[key]
+    wanted = sorted({selection_key(c) for c in criteria})
+    counted: list[tuple[str, ArtifactRecord]] = []
     for shard in bundle.shards:
         record = shard.artifacts.get(key)
         if record is None:
@@ -110,11 +203,14 @@ def artifact_evidence(key: str, bundle: Bundle, matrix: Matrix) -> ArtifactEvide
                            f"no such artifact; collect with the matrix that judges"))  # fmt: skip
             continue
         problem = _mismatch(key, record, matrix, shard)
+        if problem is None:
+            problem = _other_selections(key, record, wanted, matrix, shard)
         if problem is not None:
             errors.append(("", problem))
             continue
         prefix = shard.name if several else None
         files.extend(_relocated(f.parsed, prefix) for f in record.files)
+        counted.append((prefix or "", record))
         for item in record.unreadable:
             at = item.position
             where = Position(_prefix(at.file, prefix), at.line, at.column)
@@ -126,7 +222,8 @@ def artifact_evidence(key: str, bundle: Bundle, matrix: Matrix) -> ArtifactEvide
         messages = tuple(m for _, m in errors)
         return ArtifactEvidence(key, ArtifactState.ERROR, tuple(files), messages, patterns)
     state = ArtifactState.READ if files else ArtifactState.MISSING
-    return ArtifactEvidence(key, state, tuple(files), (), patterns)
+    selections = _selections(criteria, counted) if files else {}
+    return ArtifactEvidence(key, state, tuple(files), (), patterns, selections)
 
 
 def evidence(bundle: Bundle, matrix: Matrix) -> dict[str, ArtifactEvidence]:

@@ -1,7 +1,9 @@
 """Schema-valid bundle JSON -> records. Shapes are the schema's business (codec checks them
-first); this module adds what a schema cannot say: samples in order, shard names unique, and
+first); this module adds what a schema cannot say: samples in order, shard names unique,
 values a tool can have measured (a file with a negative time or a NaN is unreadable, as
-reading the file itself makes it)."""
+reading the file itself makes it), and counts that can have been counted (a selection that
+runs more tests than it matched, or lists other tests as failing than it counts, is refused,
+named by its key path)."""
 
 from __future__ import annotations
 
@@ -11,17 +13,23 @@ from collections import Counter
 from typing import Any
 
 from gatekeeper.bundles import (
+    SELECTION_KEYS,
     ArtifactRecord,
     Bundle,
     BundleError,
+    CountedSelection,
     FileEvidence,
     RunIdentity,
+    SelectionKey,
     Shard,
     Unreadable,
 )
+from gatekeeper.bundles.validate import key_path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.plausible import check_plausible
+from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, counts_against
 from gatekeeper.units import Dimension, Quantity
 
 NON_FINITE: dict[str, float] = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -79,8 +87,8 @@ def _file(raw: dict[str, Any]) -> FileEvidence:
     parsed = ParsedFile(
         path=raw["path"],
         format=raw["format"],
-        tests=tuple(_test(t) for t in raw["tests"]),
         metrics=tuple(_metric(m) for m in raw["metrics"]),
+        streamed_tests=int(raw["tests"]),
     )
     return FileEvidence(parsed, raw["sha256"])
 
@@ -91,7 +99,51 @@ def _unreadable(raw: dict[str, Any]) -> Unreadable:
     return Unreadable(raw["path"], raw["sha256"], position, error["message"])
 
 
-def _artifact(raw: dict[str, Any]) -> ArtifactRecord:
+class _Impossible(Exception):
+    """Counts no collecting can have given, named by key path."""
+
+
+def _selection(raw: dict[str, Any], tests: int, path: tuple[Any, ...]) -> CountedSelection:
+    """A selection whose counts can have been counted from ``tests`` test cases."""
+    select = raw["select"]
+    globs = [tuple(select[key]) for key in SELECTION_KEYS]
+    key = (globs[0], globs[1], globs[2], globs[3], select["flaky"])
+    counts = {name: int(raw[name]) for name in ("matched", "skipped", "run", "failed", "flaky")}
+    failing = tuple(_test(t) for t in raw["failing"])
+    unmatched = raw["unmatched"]
+
+    def refuse(where: tuple[Any, ...], why: str) -> _Impossible:
+        return _Impossible(f"{key_path((*path, *where))}: {why}")
+
+    if counts["matched"] > tests:
+        raise refuse(("matched",), f"{counts['matched']} tests matched of {tests} in the files")
+    if counts["skipped"] + counts["run"] != counts["matched"]:
+        raise refuse(("run",), "skipped and run tests do not add up to those matched")
+    for name in ("failed", "flaky"):
+        if counts[name] > counts["run"]:
+            raise refuse((name,), f"{counts[name]} {name} of {counts['run']} run")
+    if len(failing) != min(counts["failed"], MAX_FAILED_KEPT):
+        why = f"{len(failing)} tests listed for {counts['failed']} failed"
+        raise refuse(("failing",), f"{why} (the first {MAX_FAILED_KEPT} are listed)")
+    policy = TestCriterion("", flaky=FlakyPolicy(select["flaky"]))
+    for index, test in enumerate(failing):
+        if not counts_against(policy, test):
+            raise refuse(("failing", index), f"a {test.status.value} test does not count against")
+    if (unmatched is None) != (counts["matched"] > 0):
+        why = "null when, and only when, a test matched"
+        raise refuse(("unmatched",), why)
+    close: dict[str, tuple[str, ...]] | None = None
+    if unmatched is not None:
+        close = {}
+        for name, values in unmatched.items():
+            written = globs[SELECTION_KEYS.index(name)]
+            if not written or len(values) > CLOSE_NAMES * len(written):
+                raise refuse(("unmatched", name), f"more values than {name} globs can suggest")
+            close[name] = tuple(values)
+    return CountedSelection(key, **counts, failing=failing, unmatched=close)
+
+
+def _artifact(raw: dict[str, Any], path: tuple[Any, ...]) -> ArtifactRecord:
     files: list[FileEvidence] = []
     unreadable = [_unreadable(u) for u in raw["unreadable"]]
     for item in raw["files"]:
@@ -99,30 +151,48 @@ def _artifact(raw: dict[str, Any]) -> ArtifactRecord:
         try:  # the guard reading the file gives: a bundle cannot carry what a file cannot
             files.append(FileEvidence(check_plausible(evidence.parsed), evidence.sha256))
         except EvidenceError as exc:
-            path = evidence.parsed.path
-            unreadable.append(Unreadable(path, evidence.sha256, exc.position, exc.message))
+            name = evidence.parsed.path
+            unreadable.append(Unreadable(name, evidence.sha256, exc.position, exc.message))
+    tests = sum(int(item["tests"]) for item in raw["files"])
+    selections = tuple(
+        _selection(item, tests, (*path, "selections", index))
+        for index, item in enumerate(raw["selections"])
+    )
+    seen: set[SelectionKey] = set()
+    for index, counted in enumerate(selections):
+        if counted.key in seen:
+            where = key_path((*path, "selections", index, "select"))
+            raise _Impossible(f"{where}: the same selection is counted more than once")
+        seen.add(counted.key)
     return ArtifactRecord(
         format=raw["format"],
         patterns=tuple(raw["patterns"]),
         files=tuple(files),
         unreadable=tuple(unreadable),
+        selections=selections,
     )
 
 
-def _shard(raw: dict[str, Any]) -> Shard:
+def _shard(raw: dict[str, Any], index: int) -> Shard:
     run = raw["run"]
     return Shard(
         name=raw["name"],
         run=RunIdentity(
             run["repository"], run["workflow"], run["job"], run["run_id"], run["run_attempt"]
         ),
-        artifacts={key: _artifact(a) for key, a in raw["artifacts"].items()},
+        artifacts={
+            key: _artifact(a, ("shards", index, "artifacts", key))
+            for key, a in raw["artifacts"].items()
+        },
     )
 
 
 def bundle_from_json(data: dict[str, Any], display: str) -> Bundle:
     """The records of a bundle that has passed the schema."""
-    shards = [_shard(s) for s in data["shards"]]
+    try:
+        shards = [_shard(s, index) for index, s in enumerate(data["shards"])]
+    except _Impossible as exc:
+        raise BundleError(f"{display}: not a gatekeeper bundle: {exc}") from exc
     twice = sorted(n for n, count in Counter(s.name for s in shards).items() if count > 1)
     if twice:
         raise BundleError(f"{display}: shard {twice[0]!r} is in the bundle more than once")

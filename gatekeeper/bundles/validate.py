@@ -1,15 +1,16 @@
 """A bundle held to ``schemas/bundle.schema.json``, fast enough for a million tests.
 
-jsonschema checks a test record in about 50 µs: a monorepo's bundle would take minutes. So
-the schema checks the bundle with its tests and metrics left out, and those records, the bulk
-of it, are first checked by the plain functions below; only a record they reject goes to
-jsonschema, which then says what is wrong with it. tests/test_bundle_schema.py holds these
-functions to the schema's ``test`` and ``metric`` definitions: each accepts exactly what the
-schema accepts.
+jsonschema checks a test record in about 50 µs: a bundle's thousands of records would take
+seconds. So the schema checks the bundle with its files and failing tests left out, and
+those records, the bulk of it, are first checked by the plain functions below; only a
+record they reject goes to jsonschema, which then says what is wrong with it.
+tests/test_bundle_schema.py holds these functions to the schema's ``test`` and ``metric``
+definitions: each accepts exactly what the schema accepts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
@@ -114,12 +115,62 @@ def is_metric(raw: Any) -> bool:
     )
 
 
-_BULK = {"tests": ("test", is_test), "metrics": ("metric", is_metric)}
+_FILE_KEYS = frozenset(("path", "sha256", "format", "tests", "metrics"))
+_DIGEST = re.compile("^[0-9a-f]{64}$")  # the schema's pattern, searched as jsonschema does
 
 
-def _skeleton(data: Any) -> tuple[Any, list[tuple[tuple[Any, ...], str, list[Any]]]]:
-    """``data`` with every file's tests and metrics emptied, and those lists with their paths."""
-    bulk: list[tuple[tuple[Any, ...], str, list[Any]]] = []
+def is_file(raw: Any) -> bool:
+    """Whether ``raw`` fits the schema's ``file`` definition."""
+    return (
+        type(raw) is dict
+        and raw.keys() == _FILE_KEYS
+        and type(raw["path"]) is str
+        and raw["path"] != ""
+        and type(raw["sha256"]) is str
+        and _DIGEST.search(raw["sha256"]) is not None
+        and type(raw["format"]) is str
+        and raw["format"] != ""
+        and _integer(raw["tests"])
+        and raw["tests"] >= 0
+        and type(raw["metrics"]) is list
+        and all(map(is_metric, raw["metrics"]))
+    )
+
+
+_BULK = {"failing": ("test", is_test), "files": ("file", is_file)}
+_HOLDERS: dict[str, str | None] = {"files": None, "selections": "failing"}
+"""Where the bulk is: an artifact's files, each selection's failing tests."""
+
+Bulk = list[tuple[tuple[Any, ...], str, list[Any]]]
+
+
+def _lighten(artifact: Any, path: tuple[Any, ...], bulk: Bulk) -> Any:
+    """``artifact`` with its bulk lists emptied, those lists appended to ``bulk``."""
+    if not isinstance(artifact, dict):
+        return artifact
+    light = dict(artifact)
+    for holder, field in _HOLDERS.items():
+        items = artifact.get(holder)
+        if not isinstance(items, list):
+            continue
+        if field is None:  # the list itself
+            bulk.append(((*path, holder), holder, items))
+            light[holder] = []
+            continue
+        kept = []
+        for j, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get(field), list):
+                bulk.append(((*path, holder, j, field), field, item[field]))
+                item = {**item, field: []}
+            kept.append(item)
+        light[holder] = kept
+    return light
+
+
+def _skeleton(data: Any) -> tuple[Any, Bulk]:
+    """``data`` with every artifact's files and every selection's failing tests emptied, and
+    those lists with their paths."""
+    bulk: Bulk = []
     if not (isinstance(data, dict) and isinstance(data.get("shards"), list)):
         return data, bulk
     shards = []
@@ -128,23 +179,10 @@ def _skeleton(data: Any) -> tuple[Any, list[tuple[tuple[Any, ...], str, list[Any
         if not isinstance(artifacts, dict):
             shards.append(shard)
             continue
-        light = {}
-        for key, artifact in artifacts.items():
-            files = artifact.get("files") if isinstance(artifact, dict) else None
-            if not isinstance(files, list):
-                light[key] = artifact
-                continue
-            kept = []
-            for j, file in enumerate(files):
-                if isinstance(file, dict):
-                    file = dict(file)
-                    for field in _BULK:
-                        if isinstance(file.get(field), list):
-                            path = ("shards", i, "artifacts", key, "files", j, field)
-                            bulk.append((path, field, file[field]))
-                            file[field] = []
-                kept.append(file)
-            light[key] = {**artifact, "files": kept}
+        light = {
+            key: _lighten(artifact, ("shards", i, "artifacts", key), bulk)
+            for key, artifact in artifacts.items()
+        }
         shards.append({**shard, "artifacts": light})
     return {**data, "shards": shards}, bulk
 

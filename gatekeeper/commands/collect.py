@@ -72,7 +72,7 @@ def _summary(bundle: Bundle, out: Path) -> str:
     lines = [f"{out}: shard {shard.name}, commit {bundle.sha}"]
     width = max((len(key) for key in shard.artifacts), default=0)
     for key, record in shard.artifacts.items():
-        tests = sum(len(f.parsed.tests) for f in record.files)
+        tests = sum(f.parsed.test_count for f in record.files)
         metrics = sum(len(f.parsed.metrics) for f in record.files)
         if record.unreadable:
             first = record.unreadable[0]

@@ -167,10 +167,10 @@ def test_a_bundle_with_a_repeated_key_is_refused(tmp_path: Path) -> None:
     assert main(["collect", "-m", str(matrix), "--sha", "0" * 40, "--out", str(bundle)]) == 0
     text = bundle.read_text(encoding="utf-8")
     assert loads(text.encode(), "b.json")
-    assert '"sha":' in text and '"tests":[' in text  # bundles are written compactly
+    assert '"sha":' in text and '"failing":[' in text  # bundles are written compactly
     top = text.replace('"sha":', '"sha":"0","sha":', 1)
     with pytest.raises(BundleError, match=r'^b\.json:1:\d+: duplicate key "sha" in \(top level\)'):
         loads(top.encode(), "b.json")
-    nested = text.replace('"tests":[', '"tests":[],"tests":[', 1)
-    with pytest.raises(BundleError, match=r'duplicate key "tests" in shards\[0\]\.artifacts\.'):
+    nested = text.replace('"failing":[', '"failing":[],"failing":[', 1)
+    with pytest.raises(BundleError, match=r'duplicate key "failing" in shards\[0\]\.artifacts\.'):
         loads(nested.encode(), "b.json")
