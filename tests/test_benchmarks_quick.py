@@ -77,3 +77,17 @@ def test_quick_bundles_run_agrees_with_the_raw_files(tmp_path: Path) -> None:
     results = next(line for line in done.stdout.splitlines() if line.startswith("results: {"))
     assert all(f'"by-{key}": [' in results for key in ("suite", "class", "file", "name"))
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+def test_quick_xml_tokens_run_reads_under_the_cap_and_refuses_junk(tmp_path: Path) -> None:
+    """Whole processes: check reads a report with a 1-2 MB token (exit 0) and refuses junk
+    named as XML (exit 3): the script checks each exit code before timing."""
+    if shutil.which("hyperfine") is None or not Path("/usr/bin/time").exists():
+        pytest.skip("hyperfine and GNU time measure whole processes")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "xml_tokens.py"), "--quick", "--dir",
+         str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "attribute of 2 MB" in done.stdout and "junk of 30 MB" in done.stdout

@@ -69,3 +69,21 @@ def test_hostile_names_are_printed_inert(
     out = capsys.readouterr().out
     assert "\u202e" not in out  # a bidi override would reorder the line on screen
     assert not any(line.lstrip().startswith("::") for line in out.splitlines())
+
+
+def test_the_characters_written_as_escapes_are_the_controls_and_direction_marks() -> None:
+    """Reports and inspect escape every control character (category Cc) and text-direction
+    control, and nothing else, with one regular expression (a 15 MB test name took seconds a
+    character at a time)."""
+    import sys
+    import unicodedata
+
+    from gatekeeper.reporters.common import BIDI_CONTROLS, CONTROLS
+
+    unsafe = {chr(c) for c in range(sys.maxunicode + 1) if CONTROLS.fullmatch(chr(c))}
+    expected = {
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cc" or chr(c) in BIDI_CONTROLS
+    }
+    assert unsafe == expected

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
-from gatekeeper.reporters.common import BIDI_CONTROLS, plain
+from gatekeeper.reporters.common import CONTROLS, plain
 from gatekeeper.units import Quantity
 
 MAX_ROWS = 40
@@ -27,17 +26,15 @@ def _counts(tests: Iterable[TestResult]) -> str:
     return ", ".join(parts) or "none"
 
 
-def _inert(char: str) -> str:
-    if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
-        return f"\\u{ord(char):04x}"
-    return char
+def _inert(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
 
 
 def _quoted(text: str) -> str:
     """The selector as a YAML double-quoted scalar (JSON strings are valid YAML): exact when
     pasted into the matrix, and inert on screen (control and text-direction characters are
     written as escapes, which YAML reads back as the characters)."""
-    return "".join(map(_inert, json.dumps(text, ensure_ascii=False)))
+    return CONTROLS.sub(_inert, json.dumps(text, ensure_ascii=False))
 
 
 def _group(
