@@ -91,3 +91,19 @@ def test_quick_xml_tokens_run_reads_under_the_cap_and_refuses_junk(tmp_path: Pat
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "attribute of 2 MB" in done.stdout and "junk of 30 MB" in done.stdout
+
+
+def test_quick_path_globs_run_judges_every_case(tmp_path: Path) -> None:
+    """Whole processes: every hostile swimlane pattern and artifact walk ends in its verdict
+    (the script checks each exit code before timing)."""
+    if shutil.which("hyperfine") is None or not Path("/usr/bin/time").exists():
+        pytest.skip("hyperfine and GNU time measure whole processes")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "path_globs.py"), "--quick", "--dir",
+         str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "KMTA, 3,000 changed files" in done.stdout
+    assert "*a*a*a*a*a*a*a*a*b vs 100,000 chars" in done.stdout
+    assert "tree/**/**/**/**/**/unit.xml" in done.stdout
