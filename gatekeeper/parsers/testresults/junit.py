@@ -3,8 +3,8 @@
 Each ``<testcase>`` is judged as soon as it closes and is then dropped from the tree
 (see ``_xml``), so memory stays flat however large the report. Entity declarations are
 refused (billion laughs, XXE). A case with child elements (failure, error, skipped,
-Surefire's reruns and flaky attempts) is judged by junitparser's xunit2 classes; a case
-with none — most of them — passed, and needs no wrapper.
+Surefire's reruns and flaky attempts) is judged as junitparser's xunit2 classes judge it
+(``_ROLES``); a case with none — most of them — passed.
 
 A ``<failure>`` or ``<error>`` outside every case is the suite's own (Ant and others write
 a class that failed to load, or a setup or teardown that threw, there): it becomes an
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -136,22 +135,21 @@ def _suite_result(element: Element, suite: str, display: str) -> TestResult:
     )
 
 
-@cache
-def _roles() -> Mapping[str, TestStatus | None]:
-    """junitparser's reading of a case's children, per tag: the final outcome a child
-    stands for (error, failure, skipped), or None for a failed attempt before it (Surefire's
-    rerun* and flaky* elements). Tags it gives no meaning (system-out, ...) are absent."""
-    from junitparser import Error, Failure, Skipped, xunit2
-
-    roles: dict[str, TestStatus | None] = {}
-    for tag, kind in xunit2.TestCase.ITER_TYPES.items():
-        if issubclass(kind, xunit2.InterimResult):
-            roles[tag] = None
-        for result, status in ((Error, TestStatus.ERROR), (Failure, TestStatus.FAILED),
-                               (Skipped, TestStatus.SKIPPED)):  # fmt: skip
-            if issubclass(kind, result):
-                roles[tag] = status
-    return roles
+_ROLES: Mapping[str, TestStatus | None] = {
+    "failure": TestStatus.FAILED,
+    "error": TestStatus.ERROR,
+    "skipped": TestStatus.SKIPPED,
+    "rerunFailure": None,
+    "rerunError": None,
+    "flakyFailure": None,
+    "flakyError": None,
+}
+"""junitparser's reading of a case's children, per tag: the final outcome a child stands for
+(error, failure, skipped), or None for a failed attempt before it (Surefire's rerun* and
+flaky* elements). Tags it gives no meaning (system-out, ...) are absent. Written out, not
+derived from junitparser's xunit2 classes at run time (importing junitparser and lxml would
+take longer than reading a typical report): tests/parsers/test_junit_differential.py holds
+this table to those classes and every case to junitparser's verdict."""
 
 
 # is_error, then is_failure, then is_skipped: the order junitparser's properties decide in
@@ -164,12 +162,11 @@ def _judged(element: Element) -> tuple[TestStatus, str | None, int]:
     Its wrappers are not built per case (each builds a throwaway element): the classes its
     TestCase maps each child tag to decide instead, which keeps the stream twice as fast.
     """
-    roles = _roles()
     first: dict[TestStatus, Element] = {}
     reruns = 0
     for child in element.iter():  # like junitparser: every descendant counts
         tag = child.tag
-        role = roles.get(local(tag) if tag.startswith("{") else tag, TestStatus.PASSED)
+        role = _ROLES.get(local(tag) if tag.startswith("{") else tag, TestStatus.PASSED)
         if role is None:
             reruns += 1
         elif role is not TestStatus.PASSED:
