@@ -23,11 +23,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.pathglob import GlobSet, States, path_glob, split_glob
+from gatekeeper.records import record
 
 MAX_ENTRIES = 1_000_000
 """Folder entries one artifact's globs may look at (a big monorepo checkout has a few
@@ -38,7 +38,7 @@ _GONE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
 """Errors that mean no such file: nothing found, nothing to report."""
 
 
-@dataclass(frozen=True)
+@record
 class FoundFiles:
     """What an artifact's globs found."""
 
@@ -48,7 +48,7 @@ class FoundFiles:
     """What the search refused or could not read; any problem makes the artifact an error."""
 
 
-@dataclass(frozen=True)
+@record
 class _Hit:
     name: str
     """The path as the pattern spells it (normalised), relative to the root."""

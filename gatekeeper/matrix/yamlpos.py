@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from gatekeeper.errors import Position
 from gatekeeper.matrix.problems import KeyPath, MatrixError, Problem
+from gatekeeper.records import record
 
 MAX_NODES = 200_000
 """Aliases can make a small file expand enormously; refuse past this many nodes."""
@@ -24,7 +24,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """YAML data and where each key path sits in the file."""
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
@@ -22,6 +21,7 @@ from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
 from gatekeeper.parsers._json_head import JsonHead, read_json_head
 from gatekeeper.plausible import check_plausible
+from gatekeeper.records import record
 
 SNIFF_BYTES = 4096
 """How much of the start of a file format detection looks at."""
@@ -114,7 +114,7 @@ def get_parser(name: str) -> Parser:
     return cast(Parser, importlib.import_module(PARSER_MODULES[name]))
 
 
-@dataclass(frozen=True)
+@record
 class Detection:
     """The format content says a file is in, and the document detection decoded to tell."""
 
