@@ -7,13 +7,14 @@ and a percentile computed from the raw samples.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, missing_tool
 
 
 @pytest.mark.parametrize(
@@ -39,3 +40,23 @@ def test_quick_run_agrees_with_the_baselines(
     results = next(line for line in done.stdout.splitlines() if line.startswith("results: {"))
     assert all(number in results for number in numbers), results
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+def test_quick_startup_run_measures_the_same_report_twice() -> None:
+    """startup.py times the check whole-process; compared with itself, both reports agree."""
+    if shutil.which("hyperfine") is None or not Path("/usr/bin/time").exists():
+        missing_tool("hyperfine and GNU time are not installed (apt-get install hyperfine time)")
+    gatekeeper = Path(sys.executable).with_name("gatekeeper")
+    if not gatekeeper.exists():
+        pytest.skip("no gatekeeper command beside the interpreter (pip install -e .)")
+    script = REPO / "benchmarks" / "startup.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick", "--compare", str(gatekeeper)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[met] the same report from every check: 2 checks" in done.stdout
+    assert "not judged (--quick)" in done.stdout
