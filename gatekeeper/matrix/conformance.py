@@ -105,7 +105,14 @@ class _Compiler:
         ]
         if len(checks) == 1:
             return checks[0]
-        return lambda value: all(check(value) for check in checks)
+
+        def every(value: Any) -> bool:
+            for check in checks:  # noqa: SIM110 - a loop: no generator made per value
+                if not check(value):
+                    return False
+            return True
+
+        return every
 
     def ref(self, target: str) -> Check:
         """A local ``#/$defs/name`` reference, compiled once (and so a recursive one ends)."""
@@ -126,13 +133,21 @@ class _Compiler:
             if not set(names) <= _TYPES.keys():
                 raise UnsupportedSchema(f"type {argument!r}")
             kinds = [_TYPES[n] for n in names]
+            if len(kinds) == 1:
+                return kinds[0]
             return lambda value: any(kind(value) for kind in kinds)
         if name == "properties":
-            members = [(key, self.compile(sub)) for key, sub in argument.items()]
-            return lambda value: (
-                not isinstance(value, dict)
-                or all(check(value[key]) for key, check in members if key in value)
-            )
+            members = {key: self.compile(sub) for key, sub in argument.items()}
+
+            def properties(value: Any) -> bool:
+                if isinstance(value, dict):
+                    for key, item in value.items():
+                        check = members.get(key)
+                        if check is not None and not check(item):
+                            return False
+                return True
+
+            return properties
         if name == "additionalProperties":
             if "patternProperties" in schema:
                 raise UnsupportedSchema("patternProperties")
@@ -170,7 +185,12 @@ class _Compiler:
             return lambda value: equal(value, argument)
         if name == "enum":
             allowed = list(argument)
-            return lambda value: any(equal(each, value) for each in allowed)
+            # equal(text, value) is text == value, so a text value needs only a set lookup
+            texts = frozenset(each for each in allowed if isinstance(each, str))
+            return lambda value: (
+                (isinstance(value, str) and value in texts)
+                or any(equal(each, value) for each in allowed)
+            )
         if name in ("oneOf", "anyOf"):
             branches = [self.compile(sub) for sub in argument]
             if name == "anyOf":

@@ -17,6 +17,7 @@ MAX_NODES = 200_000
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DIGITS = 18
 """Longest integer a matrix may hold: counts and limits are far smaller."""
+_STR_TAG = "tag:yaml.org,2002:str"
 
 try:  # libyaml is much faster where it is installed
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -62,6 +63,8 @@ class _Walker:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:  # what SafeConstructor makes of it, without its overhead
+            return node.value
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):  # e.g. 2026-02-30 looks like a date but is none
