@@ -257,7 +257,7 @@ def test_the_stream_reads_what_a_whole_tree_reads(
 
 
 def test_the_roles_of_a_cases_children_are_junitparsers() -> None:
-    """junit._ROLES is written out (junitparser is not imported to read a report): it must
+    """junit.ROLES is written out (junitparser is not imported to read a report): it must
     be what junitparser's xunit2 TestCase makes of each child tag."""
     roles: dict[str, TestStatus | None] = {}
     for tag, kind in xunit2.TestCase.ITER_TYPES.items():
@@ -270,5 +270,5 @@ def test_the_roles_of_a_cases_children_are_junitparsers() -> None:
         ):
             if issubclass(kind, result):
                 roles[tag] = status
-    assert dict(junit._ROLES) == roles
+    assert dict(junit.ROLES) == roles
     assert set(RESULTS) == set(roles)  # the documents above use every one of them

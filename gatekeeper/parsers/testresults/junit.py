@@ -4,7 +4,7 @@ Each ``<testcase>`` is judged as soon as it closes and is then dropped from the 
 (see ``_xml``), so memory stays flat however large the report. Entity declarations are
 refused (billion laughs, XXE). A case with child elements (failure, error, skipped,
 Surefire's reruns and flaky attempts) is judged as junitparser's xunit2 classes judge it
-(``_ROLES``); a case with none — most of them — passed.
+(``ROLES``); a case with none — most of them — passed.
 
 A ``<failure>`` or ``<error>`` outside every case is the suite's own (Ant and others write
 a class that failed to load, or a setup or teardown that threw, there): it becomes an
@@ -135,7 +135,7 @@ def _suite_result(element: Element, suite: str, display: str) -> TestResult:
     )
 
 
-_ROLES: Mapping[str, TestStatus | None] = {
+ROLES: Mapping[str, TestStatus | None] = {
     "failure": TestStatus.FAILED,
     "error": TestStatus.ERROR,
     "skipped": TestStatus.SKIPPED,
@@ -166,7 +166,7 @@ def _judged(element: Element) -> tuple[TestStatus, str | None, int]:
     reruns = 0
     for child in element.iter():  # like junitparser: every descendant counts
         tag = child.tag
-        role = _ROLES.get(local(tag) if tag.startswith("{") else tag, TestStatus.PASSED)
+        role = ROLES.get(local(tag) if tag.startswith("{") else tag, TestStatus.PASSED)
         if role is None:
             reruns += 1
         elif role is not TestStatus.PASSED:
