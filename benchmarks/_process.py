@@ -44,6 +44,8 @@ class Command:
     read: Callable[[str], object] = field(default=lambda out: None)
     """Reads the contender's answer from its standard output (compared across contenders)."""
     exit_code: int = 0
+    prepare: Sequence[str] = ()
+    """Run, untimed, before every run of the contender (e.g. removing what the last one made)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def compile_bytecode() -> None:
 
 def _once(command: Command) -> tuple[int, object]:
     """Run ``command`` under GNU time: its peak resident set in bytes, and its answer."""
+    if command.prepare:
+        subprocess.run(command.prepare, check=True)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         argv = [GNU_TIME, "-f", "%M", "-o", report.name, *command.argv]
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
@@ -109,6 +113,9 @@ def _hyperfine(commands: Sequence[Command], runs: int, warmup: int) -> dict[str,
         argv += ["--warmup", str(warmup), "--runs", str(runs), "--export-json", export.name]
         for command in commands:
             argv += ["--command-name", command.name, shlex.join(command.argv)]
+        if any(command.prepare for command in commands):  # then one --prepare per command
+            for command in commands:
+                argv += ["--prepare", shlex.join(command.prepare or ["true"])]
         done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if (
             done.returncode != 0

@@ -9,13 +9,13 @@ depends on it. Globs are path globs (``pathglob``) relative to the repository's 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from gatekeeper.model import Matrix
 from gatekeeper.pathglob import path_glob
+from gatekeeper.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Changes:
     """A pull request's changed files, as the matrix sees them."""
 

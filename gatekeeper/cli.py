@@ -1,7 +1,9 @@
 """Command line: parse options, dispatch to a command, map errors to exit codes.
 
 Nothing else lives here; each command is a function in gatekeeper.commands
-that returns an exit code.
+that returns an exit code. Start-up time counts (a CI step runs `gatekeeper check` once):
+only the options of the command given are built, and each command's modules are imported
+when it runs.
 """
 
 from __future__ import annotations
@@ -9,13 +11,9 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
-from gatekeeper import __version__
-from gatekeeper.commands import DEFAULT_MATRIX
-from gatekeeper.errors import ExitCode, GatekeeperError
-from gatekeeper.matrix.problems import MatrixError
-from gatekeeper.parsers import AUTO, FORMAT_NAMES
+from gatekeeper import DEFAULT_MATRIX, __version__
 
 OUTPUT_FORMATS = ("terminal", "markdown", "json", "html", "badge")
 """The reporters (gatekeeper.reporters.REPORTERS, not imported here: startup time)."""
@@ -111,16 +109,7 @@ def _pull_request_options(check: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="gatekeeper",
-        description="Phase gate checker: the next phase does not begin until every "
-        "benchmark of the prior phases is met.",
-    )
-    parser.add_argument("--version", action="version", version=f"gatekeeper {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    check = commands.add_parser("check", help="evaluate the evidence and decide the gate")
+def _check_options(check: argparse.ArgumentParser) -> None:
     _matrix_option(check)
     _root_option(check)
     check.add_argument(
@@ -183,14 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour in the terminal report (auto: only on a TTY, and never when NO_COLOR is set)",
     )
 
-    validate = commands.add_parser("validate", help="check a matrix file and report every problem")
+
+def _validate_options(validate: argparse.ArgumentParser) -> None:
     validate.add_argument(
         "files", nargs="*", metavar="FILE", help=f"matrix files (default: ./{DEFAULT_MATRIX})"
     )
 
-    inspect = commands.add_parser(
-        "inspect", help="show what gatekeeper reads in artifact files, and how to select it"
-    )
+
+def _inspect_options(inspect: argparse.ArgumentParser) -> None:
+    from gatekeeper.parsers import AUTO, FORMAT_NAMES
+
     inspect.add_argument("artifacts", nargs="+", metavar="FILE", help="artifact files")
     inspect.add_argument(
         "--format",
@@ -202,19 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
         f"{', '.join(FORMAT_NAMES[1:])}",
     )
 
-    # status and promote: phases recorded as git tags (the matrix's phase_tags)
-    status = commands.add_parser(
-        "status", help="the phase a commit stands in by its phase tags, then the matrix"
-    )
+
+def _status_options(status: argparse.ArgumentParser) -> None:
     _matrix_option(status)
     _root_option(status, ", in the git repository to read")
     status.add_argument(
         "--commit", metavar="REF", default="HEAD",
         help="the commit whose reachable phase tags count (default: HEAD)",
     )  # fmt: skip
-    promote = commands.add_parser(
-        "promote", help="tag HEAD as having completed a phase, only if its gate passes"
-    )
+
+
+def _promote_options(promote: argparse.ArgumentParser) -> None:
     promote.add_argument(
         "phase", nargs="?", metavar="PHASE",
         help="the phase completed (default: the one after the highest phase tagged)",
@@ -235,10 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
         "GitHub API, with a release)",
     )  # fmt: skip
 
-    # collect and merge: evidence bundles, for sharded CI
-    collect = commands.add_parser(
-        "collect", help="reduce this job's artifacts to an evidence bundle for the gate job"
-    )
+
+def _collect_options(collect: argparse.ArgumentParser) -> None:
     _matrix_option(collect)
     _root_option(collect)
     collect.add_argument(
@@ -255,17 +242,71 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE", default="gatekeeper-bundle.json",
         help="where to write the bundle (default: gatekeeper-bundle.json)",
     )  # fmt: skip
-    merge = commands.add_parser("merge", help="merge the evidence bundles of shards into one")
+
+
+def _merge_options(merge: argparse.ArgumentParser) -> None:
     merge.add_argument("bundles", nargs="+", metavar="BUNDLE", help="bundles to merge")
     merge.add_argument("--out", metavar="FILE", required=True, help="where to write the merge")
 
-    init = commands.add_parser("init", help="write a commented starter matrix file")
+
+def _init_options(init: argparse.ArgumentParser) -> None:
     init.add_argument(
         "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
         help=f"where to write it (default: ./{DEFAULT_MATRIX})",
     )  # fmt: skip
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+
+Options = Callable[[argparse.ArgumentParser], None]
+
+COMMANDS: dict[str, tuple[str, Options]] = {
+    "check": ("evaluate the evidence and decide the gate", _check_options),
+    "validate": ("check a matrix file and report every problem", _validate_options),
+    "inspect": (
+        "show what gatekeeper reads in artifact files, and how to select it",
+        _inspect_options,
+    ),
+    # status and promote: phases recorded as git tags (the matrix's phase_tags)
+    "status": ("the phase a commit stands in by its phase tags, then the matrix", _status_options),
+    "promote": ("tag HEAD as having completed a phase, only if its gate passes", _promote_options),
+    # collect and merge: evidence bundles, for sharded CI
+    "collect": (
+        "reduce this job's artifacts to an evidence bundle for the gate job",
+        _collect_options,
+    ),
+    "merge": ("merge the evidence bundles of shards into one", _merge_options),
+    "init": ("write a commented starter matrix file", _init_options),
+}
+"""Each command: its one-line summary, and what adds its options."""
+_TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+
+
+def build_parser(commands: Collection[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The command line; only the options of ``commands`` are added (every command is
+    listed either way, so usage and --help read the same)."""
+    parser = argparse.ArgumentParser(
+        prog="gatekeeper",
+        description="Phase gate checker: the next phase does not begin until every "
+        "benchmark of the prior phases is met.",
+    )
+    parser.add_argument("--version", action="version", version=f"gatekeeper {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (summary, options) in COMMANDS.items():
+        command = subparsers.add_parser(name, help=summary)
+        if name in commands:
+            options(command)
     return parser
+
+
+def commands_needed(words: Sequence[str]) -> tuple[str, ...]:
+    """The commands whose options can matter to parsing ``words``: the command named, when
+    only top-level flags come before it; none, when there is nothing but those; else all."""
+    for word in words:
+        if word in COMMANDS:
+            return (word,)
+        if word not in _TOP_LEVEL_FLAGS:
+            return tuple(COMMANDS)
+    return ()
 
 
 def tolerate_any_encoding() -> None:
@@ -279,11 +320,20 @@ def tolerate_any_encoding() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tolerate_any_encoding()
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands_needed(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command ``args`` name; every error becomes its exit code here."""
+    from gatekeeper.errors import ExitCode, GatekeeperError
+    from gatekeeper.matrix.problems import MatrixError
+
     try:
         if args.command == "check":
             from gatekeeper.commands.check import run_check

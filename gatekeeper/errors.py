@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+
+from gatekeeper.records import record
 
 
 class ExitCode(IntEnum):
@@ -21,7 +22,7 @@ class ExitCode(IntEnum):
     """gatekeeper itself failed (a bug); the verdict is unknown and never a pass."""
 
 
-@dataclass(frozen=True)
+@record
 class Position:
     """Where in a file a problem is. Lines and columns count from 1."""
 

@@ -6,10 +6,11 @@ Parsers turn tool outputs into these records; the engine only ever sees them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
+from gatekeeper.records import record
 from gatekeeper.units import Dimension, Quantity
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class TestResult(NamedTuple):
 TestResult.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
-@dataclass(frozen=True)
+@record
 class Metric:
     """One named measurement series with its statistics, in base units."""
 
@@ -103,7 +104,7 @@ class Metric:
         return f"{self.name}{{{inner}}}"
 
 
-@dataclass(frozen=True)
+@record
 class SeriesRequest:
     """A series the matrix asks of an artifact: parsers of raw streams keep only these."""
 
@@ -114,7 +115,7 @@ class SeriesRequest:
     at least these tags."""
 
 
-@dataclass(frozen=True)
+@record
 class ParsedFile:
     """Everything one artifact file yielded."""
 
@@ -146,7 +147,7 @@ class ArtifactState(str, Enum):
     """At least one matching file could not be read or understood."""
 
 
-@dataclass(frozen=True)
+@record
 class ArtifactEvidence:
     """What gatekeeper found for one artifact of the matrix."""
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.pathglob import GlobSet, States, path_glob, split_glob
+from gatekeeper.records import record
 
 MAX_ENTRIES = 1_000_000
 """Folder entries one artifact's globs may look at (a big monorepo checkout has a few
@@ -48,7 +48,7 @@ _KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class FoundFiles:
     """What an artifact's globs found."""
 
@@ -58,7 +58,7 @@ class FoundFiles:
     """What the search refused or could not read; any problem makes the artifact an error."""
 
 
-@dataclass(frozen=True)
+@record
 class _Hit:
     name: str
     """The path as the pattern spells it (normalised), relative to the root."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 
+from gatekeeper.records import record
 from gatekeeper.threshold import Change, Threshold
+
+PLACEHOLDER = "{phase}"
+"""What stands for the phase id in the phase tag, label and branch patterns."""
 
 
 class FlakyPolicy(str, Enum):
@@ -17,7 +20,7 @@ class FlakyPolicy(str, Enum):
     FAIL = "fail"
 
 
-@dataclass(frozen=True)
+@record
 class Phase:
     """One phase, in order."""
 
@@ -26,7 +29,7 @@ class Phase:
     theme: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Artifact:
     """A named evidence source."""
 
@@ -37,7 +40,7 @@ class Artifact:
     """Globs relative to the root folder."""
 
 
-@dataclass(frozen=True)
+@record
 class TestCriterion:
     """Select test cases from an artifact and require them to pass."""
 
@@ -63,7 +66,7 @@ class TestCriterion:
         return (self.artifact,)
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     """The same series in another artifact (the base branch's results), and how far each
     statistic may move from it."""
@@ -73,7 +76,7 @@ class Baseline:
     """All must hold, for every series that the baseline has too."""
 
 
-@dataclass(frozen=True)
+@record
 class MetricCriterion:
     """Select a metric from an artifact and hold its statistics to thresholds, to a baseline,
     or both."""
@@ -114,7 +117,7 @@ class MetricCriterion:
 Criterion = TestCriterion | MetricCriterion
 
 
-@dataclass(frozen=True)
+@record
 class Benchmark:
     """One measurable criterion of a cell."""
 
@@ -132,7 +135,7 @@ class Benchmark:
         return f"{self.swimlane}/{self.phase}/{self.id}"
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     """Where a swimlane meets a phase."""
 
@@ -148,7 +151,7 @@ class Cell:
         return f"{self.swimlane}/{self.phase}"
 
 
-@dataclass(frozen=True)
+@record
 class Swimlane:
     """A component that carries work across phases."""
 
@@ -159,7 +162,7 @@ class Swimlane:
     for any number of folders): a pull request that changes one touches the swimlane."""
 
 
-@dataclass(frozen=True)
+@record
 class PullRequestRules:
     """How a pull request declares work for a later phase, and what its current phase does."""
 
@@ -171,7 +174,7 @@ class PullRequestRules:
     """Whether the gate of the phase being worked on blocks (default: reported only)."""
 
 
-@dataclass(frozen=True)
+@record
 class Waiver:
     """Permission to let one benchmark pass regardless, until a date."""
 
@@ -183,7 +186,7 @@ class Waiver:
     """Last day the waiver holds."""
 
 
-@dataclass(frozen=True)
+@record
 class Matrix:
     """The whole matrix file."""
 
@@ -203,7 +206,7 @@ class Matrix:
 
     def phase_tag(self, phase_id: str) -> str:
         """The tag that records ``phase_id`` as completed."""
-        return self.phase_tags.replace("{phase}", phase_id)
+        return self.phase_tags.replace(PLACEHOLDER, phase_id)
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)

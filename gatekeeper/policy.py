@@ -17,12 +17,11 @@ on, so that every phase before it counts as achieved.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 
 from gatekeeper.errors import UsageError
-from gatekeeper.model import Matrix
-from gatekeeper.phases.tags import PLACEHOLDER
+from gatekeeper.model import PLACEHOLDER, Matrix
+from gatekeeper.records import record
 
 
 class RuleKind(str, Enum):
@@ -33,7 +32,7 @@ class RuleKind(str, Enum):
     CURRENT_PHASE = "current-phase"
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One gate the verdict depends on, or that is only reported."""
 
@@ -45,7 +44,7 @@ class Rule:
     """Why the rule applies, for a person."""
 
 
-@dataclass(frozen=True)
+@record
 class Declaration:
     """A pull request's claim that it carries work for a phase."""
 
@@ -55,7 +54,7 @@ class Declaration:
     phase/steel/splitter'."""
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """The rules of one run, and what they were derived from."""
 

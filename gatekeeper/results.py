@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 
 from gatekeeper.changes import Changes
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
+from gatekeeper.records import record
 
 
 class Outcome(str, Enum):
@@ -42,7 +42,7 @@ class CellState(str, Enum):
     """No cell: the swimlane has no work in this phase."""
 
 
-@dataclass(frozen=True)
+@record
 class Measurement:
     """One statistic compared with one threshold."""
 
@@ -57,7 +57,7 @@ class Measurement:
     ok: bool
 
 
-@dataclass(frozen=True)
+@record
 class BenchmarkResult:
     """The verdict on one benchmark and the evidence behind it."""
 
@@ -76,14 +76,14 @@ class BenchmarkResult:
     """With a waiver: what the evidence alone said."""
 
 
-@dataclass(frozen=True)
+@record
 class CellResult:
     cell: Cell
     state: CellState
     benchmarks: tuple[BenchmarkResult, ...]
 
 
-@dataclass(frozen=True)
+@record
 class GateResult:
     """Gate of a phase: every cell of this and earlier phases must be green."""
 
@@ -93,7 +93,7 @@ class GateResult:
     """Cells (swimlane/phase) that are not green."""
 
 
-@dataclass(frozen=True)
+@record
 class RuleResult:
     """A rule of the policy, held against the gates."""
 
@@ -108,7 +108,7 @@ class RuleResult:
         return self.rule.blocking and not self.passed
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """Everything a reporter needs; produced by ``engine.evaluate``."""
 

@@ -11,7 +11,6 @@ turn, so a match costs at most (name length x selector length).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -131,6 +130,8 @@ def matches_any(value: str | None, globs: Sequence[str]) -> bool:
 def did_you_mean(written: Sequence[str], names: Iterable[str], n: int = 3) -> list[str]:
     """Names close to what was written, for a selection that matched nothing; never a string
     that was written (suggesting it back would say it should have matched)."""
+    import difflib  # only a selection that matched nothing needs it: start-up time
+
     candidates = sorted(set(names) - set(written))
     close: dict[str, None] = {}
     for selector in written:

@@ -13,8 +13,8 @@ import math
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from gatekeeper.records import record
 from gatekeeper.units import UNITS, Dimension, Quantity
 
 STATISTICS: tuple[str, ...] = (  # the common ones; a tool's own (cv, allocated, ...) work too
@@ -48,7 +48,7 @@ class ThresholdSyntaxError(ValueError):
     """A threshold expression that cannot be understood; says why."""
 
 
-@dataclass(frozen=True)
+@record
 class Threshold:
     """A parsed threshold expression."""
 
@@ -158,7 +158,7 @@ _CHANGE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """How far a statistic may move from the baseline's: ``mean +10%`` (it may grow by at most
     10 %: times, sizes, error rates), ``ops -5%`` (it may drop by at most 5 %: throughput)."""

@@ -8,8 +8,9 @@ per-second) and keep the dimension beside the number.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import Enum
+
+from gatekeeper.records import record
 
 
 class Dimension(str, Enum):
@@ -70,7 +71,7 @@ _DISPLAY: dict[Dimension, tuple[tuple[str, float], ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Quantity:
     """A number in the base unit of its dimension."""
 

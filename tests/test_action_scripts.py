@@ -99,7 +99,7 @@ def test_the_lock_pins_every_dependency_with_hashes() -> None:
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     pins = _pins(REPO / "action/requirements.lock")
-    wanted = [*pyproject["project"]["dependencies"], *pyproject["build-system"]["requires"]]
+    wanted = pyproject["project"]["dependencies"]  # gatekeeper itself is not built: no backend
     for text in wanted:
         requirement = Requirement(text)
         name = requirement.name.lower().replace("_", "-")
@@ -111,3 +111,29 @@ def test_the_lock_pins_every_dependency_with_hashes() -> None:
     assert uv[2] >= 1
     assert install.uv_version() == uv[0]
     assert f"uv=={uv[0]}" in (REPO / "action/bootstrap.in").read_text(encoding="utf-8")
+
+
+def test_the_action_puts_its_own_source_on_the_environments_path(tmp_path: Path) -> None:
+    """No wheel is built: a .pth file in the environment names the action's folder."""
+    site_packages = tmp_path / "venv" / "lib" / "python3.99" / "site-packages"
+    site_packages.mkdir(parents=True)
+    install.add_source(tmp_path / "venv")
+    assert (site_packages / "gatekeeper-action.pth").read_text(encoding="utf-8") == f"{REPO}\n"
+    code = f"import site; site.addsitedir({str(site_packages)!r}); import gatekeeper as g"
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", f"{code}; print(g.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == str(REPO / "gatekeeper" / "__init__.py")
+
+
+def test_an_environment_without_one_site_packages_is_an_install_error(tmp_path: Path) -> None:
+    for count in (0, 2):
+        venv = tmp_path / f"venv{count}"
+        for n in range(count):
+            (venv / "lib" / f"python3.{n}" / "site-packages").mkdir(parents=True)
+        with pytest.raises(install.InstallError, match=f"found {count}"):
+            install.site_packages(venv)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, missing_tool
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,23 @@ def test_quick_path_globs_run_judges_every_case(tmp_path: Path) -> None:
     assert "KMTA, 3,000 changed files" in done.stdout
     assert "*a*a*a*a*a*a*a*a*b vs 100,000 chars" in done.stdout
     assert "tree/**/**/**/**/**/unit.xml" in done.stdout
+
+
+def test_quick_startup_run_measures_the_same_report_twice() -> None:
+    """startup.py times the check whole-process; compared with itself, both reports agree."""
+    if shutil.which("hyperfine") is None or not Path("/usr/bin/time").exists():
+        missing_tool("hyperfine and GNU time are not installed (apt-get install hyperfine time)")
+    gatekeeper = Path(sys.executable).with_name("gatekeeper")
+    if not gatekeeper.exists():
+        pytest.skip("no gatekeeper command beside the interpreter (pip install -e .)")
+    script = REPO / "benchmarks" / "startup.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick", "--compare", str(gatekeeper)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[met] the same report from every check: 2 checks" in done.stdout
+    assert "not judged (--quick)" in done.stdout

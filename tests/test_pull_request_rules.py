@@ -14,7 +14,6 @@ import json
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -250,15 +249,6 @@ def test_path_globs(glob: str, path: str, expected: bool) -> None:
 )
 def test_path_globs_stay_bounded_on_hostile_names(glob: str, path: str, expected: bool) -> None:
     assert path_glob(glob).fullmatch(path) is expected
-
-
-def test_the_path_glob_benchmark_runs() -> None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "path_globs.py"), "--runs", "1"],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "3,000 changed files x 11 KMTA swimlane globs" in done.stdout
 
 
 def test_changed_files_count_towards_every_swimlane_they_belong_to() -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from gatekeeper import DEFAULT_MATRIX
 from gatekeeper.errors import UsageError
-from gatekeeper.model import Matrix
 
-DEFAULT_MATRIX = "gatekeeper.yml"
+if TYPE_CHECKING:
+    from gatekeeper.model import Matrix
+
+__all__ = ["DEFAULT_MATRIX", "locate_matrix", "phase_option"]
 
 
 def locate_matrix(given: str | None) -> Path:

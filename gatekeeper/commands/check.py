@@ -15,7 +15,6 @@ from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.matrix.load import read_matrix
-from gatekeeper.phases.tags import tag_gate, tag_verdict
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.common import phase_name, plain
 from gatekeeper.results import Report
@@ -92,7 +91,11 @@ def run_check(args: argparse.Namespace) -> int:
     matrix = read_matrix(path, str(path))
     if args.phase is not None:
         phase_option(matrix, "--phase", args.phase)
-    tagged = tag_gate(matrix, args.phase, args.phase_from_tag, os.environ)
+    tagged = None
+    if args.phase_from_tag is not None or os.environ.get("GITHUB_EVENT_NAME") == "push":
+        from gatekeeper.phases.tags import tag_gate  # tag_gate's None otherwise: skip the import
+
+        tagged = tag_gate(matrix, args.phase, args.phase_from_tag, os.environ)
     root = Path(args.root) if args.root else path.resolve().parent
     if not root.is_dir():
         raise UsageError(f"--root {args.root!r}: not a folder")
@@ -123,6 +126,8 @@ def run_check(args: argparse.Namespace) -> int:
         options = RenderOptions(exit_code=int(code), color=_use_color(args.color))
         sys.stdout.write(REPORTERS[args.format](report, options))
     if tagged:  # the tag's name, beside the report, in the log of the push that made it
+        from gatekeeper.phases.tags import tag_verdict
+
         name = phase_name(report, tagged.phase)
         print(f"gatekeeper: {tag_verdict(tagged, name, report.passed, int(code))}", file=sys.stderr)
         if args.delete_failed_tag:

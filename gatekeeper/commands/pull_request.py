@@ -12,17 +12,19 @@ from ``--changed-files`` or the API, only to mark the swimlanes touched.
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper.changes import Changes, touched
 from gatekeeper.commands import phase_option
 from gatekeeper.errors import UsageError
 from gatekeeper.model import Matrix
-from gatekeeper.phases.tags import TagGate
 from gatekeeper.policy import Policy, declarations, gate_policy, pull_request_policy
+
+if TYPE_CHECKING:
+    from gatekeeper.phases.tags import TagGate
 
 _MAX_CHANGED_BYTES = 16 * 1024 * 1024
 _PR_ONLY = ("label", "branch", "current", "changed_files")
@@ -75,9 +77,11 @@ def choose_policy(
         return gate_policy(matrix, tagged.phase, f"tag {tagged.tag} ({tagged.source})"), None
     if args.phase is not None:
         return gate_policy(matrix, args.phase, f"--phase {args.phase}"), None
-    from gatekeeper.github.pulls import pull_request_event
+    in_event = False
+    if environ.get("GITHUB_EVENT_NAME"):  # no event, no pull request: skip the import
+        from gatekeeper.github.pulls import pull_request_event
 
-    in_event = pull_request_event(environ)
+        in_event = pull_request_event(environ)
     if not (args.pull_request or in_event):
         given = [_flag(n) for n in _PR_ONLY if getattr(args, n) not in (None, [])]
         if given:
@@ -112,6 +116,8 @@ def choose_policy(
 def local_command(args: argparse.Namespace, policy: Policy) -> str:
     """The command that gives a pull request's verdict on a laptop, on the same evidence and
     with the same phase tags: what the pull request declared, as flags."""
+    import shlex
+
     argv = ["gatekeeper", "check", "--pull-request"]
     if args.matrix:
         argv += ["--matrix", args.matrix]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from gatekeeper.errors import ExitCode, GatekeeperError, Position
+from gatekeeper.records import record
 
 KeyPath = tuple[str | int, ...]
 
@@ -18,7 +18,7 @@ def render_path(path: KeyPath) -> str:
     return out or "(top level)"
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One thing wrong with a matrix file."""
 

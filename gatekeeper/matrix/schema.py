@@ -1,14 +1,22 @@
-"""JSON Schema validation of the matrix file, with errors a person can act on."""
+"""JSON Schema validation of the matrix file, with errors a person can act on.
+
+A file that conforms costs no jsonschema import: ``conformance`` says so first (exactly as
+jsonschema would, see there). jsonschema runs only on a file that does not, to list and
+word every error, so the messages are the same either way.
+"""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+from gatekeeper.matrix.conformance import Check, UnsupportedSchema, compile_schema
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.resources import load_schema
+
+SCHEMA = "matrix.schema.json"
 
 _TYPES = {
     "object": "a mapping",
@@ -33,6 +41,8 @@ def _describe(value: Any) -> str:
 
 def _message(error: Any) -> tuple[KeyPath, str]:
     """Turn one jsonschema error into (key path at fault, message)."""
+    import difflib  # errors only: start-up time
+
     path: KeyPath = tuple(error.absolute_path)
     validator, value = error.validator, error.instance
     if validator == "additionalProperties" and isinstance(value, dict):
@@ -90,12 +100,24 @@ def _message(error: Any) -> tuple[KeyPath, str]:
 def _errors(located: Located) -> Iterator[Any]:
     from jsonschema import Draft202012Validator  # import cost is paid only here
 
-    validator = Draft202012Validator(load_schema("matrix.schema.json"))
+    validator = Draft202012Validator(load_schema(SCHEMA))
     yield from validator.iter_errors(located.data)
+
+
+@cache
+def _conforms() -> Check | None:
+    """The matrix schema as a yes/no check; None if it uses a keyword the check lacks."""
+    try:
+        return compile_schema(load_schema(SCHEMA))
+    except UnsupportedSchema:  # pragma: no cover - tests hold the shipped schema to it
+        return None
 
 
 def schema_problems(located: Located) -> list[Problem]:
     """Every schema violation in the file, in file order."""
+    conforms = _conforms()
+    if conforms is not None and conforms(located.data):
+        return []
     problems = []
     for error in _errors(located):
         path, message = _message(error)

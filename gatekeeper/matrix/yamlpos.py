@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from gatekeeper.errors import Position
 from gatekeeper.matrix.problems import KeyPath, MatrixError, Problem
+from gatekeeper.records import record
 
 MAX_NODES = 200_000
 """Aliases can make a small file expand enormously; refuse past this many nodes."""
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DIGITS = 18
 """Longest integer a matrix may hold: counts and limits are far smaller."""
+_STR_TAG = "tag:yaml.org,2002:str"
 
 try:  # libyaml is much faster where it is installed
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -24,7 +25,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """YAML data and where each key path sits in the file."""
 
@@ -62,6 +63,8 @@ class _Walker:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:  # what SafeConstructor makes of it, without its overhead
+            return node.value
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):  # e.g. 2026-02-30 looks like a date but is none

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
@@ -23,6 +22,7 @@ from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult
 from gatekeeper.parsers._json_head import JsonHead, read_json_head
 from gatekeeper.plausible import check_plausible
+from gatekeeper.records import record
 
 SNIFF_BYTES = 4096
 """How much of the start of a file format detection looks at."""
@@ -126,7 +126,7 @@ def get_parser(name: str) -> Parser:
     return cast(Parser, importlib.import_module(PARSER_MODULES[name]))
 
 
-@dataclass(frozen=True)
+@record
 class Detection:
     """The format content says a file is in, and the document detection decoded to tell."""
 

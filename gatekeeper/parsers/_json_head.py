@@ -13,12 +13,12 @@ any order, escapes decoded, any whitespace, with or without a byte order mark. T
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import _json
+from gatekeeper.records import record
 
 FIRST_LINE_BYTES: Final = 1024 * 1024
 """How far a head without a line end is read on to find the end of its first line."""
@@ -29,7 +29,7 @@ _BOM = b"\xef\xbb\xbf"
 _JSON_SPACE = b" \t\r\n"
 
 
-@dataclass(frozen=True)
+@record
 class JsonHead:
     """A file that opens like JSON (``{`` or ``[`` after an optional BOM and whitespace)."""
 

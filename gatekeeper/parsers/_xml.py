@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Generic, TypeVar
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import SNIFF_BYTES
+from gatekeeper.records import record
 
 if TYPE_CHECKING:
     from pyexpat import XMLParserType
@@ -71,7 +71,7 @@ def closed(value: str, meanings: Mapping[str, T], what: str) -> T:
     return meaning
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """What a format's documents look like, as far as streaming them goes."""
 

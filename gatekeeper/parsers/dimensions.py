@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from gatekeeper.records import record
 from gatekeeper.units import Dimension
 
 PERCENTILES = "p(N)"
@@ -28,7 +29,7 @@ TIME, COUNT, RATIO = Dimension.TIME, Dimension.COUNT, Dimension.RATIO
 THROUGHPUT, SIZE, DATA_RATE = Dimension.THROUGHPUT, Dimension.SIZE, Dimension.DATA_RATE
 
 
-@dataclass(frozen=True)
+@record
 class Declared:
     """The statistics of one format and what each measures."""
 

@@ -14,9 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gatekeeper.errors import UsageError
-from gatekeeper.model import Matrix
-
-PLACEHOLDER = "{phase}"
+from gatekeeper.model import PLACEHOLDER, Matrix
 
 
 @dataclass(frozen=True)

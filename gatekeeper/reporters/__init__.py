@@ -1,21 +1,43 @@
-"""Reporters: pure ``render(report, options) -> str``, one module per target."""
+"""Reporters: pure ``render(report, options) -> str``, one module per target.
+
+A run writes one or two of the five formats, so a reporter's module is imported only when
+its format is looked up in ``REPORTERS`` (start-up time: `gatekeeper check` imports nothing
+it does not use).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import cast
 
-from gatekeeper.reporters import badge, html, json_report, markdown, terminal
 from gatekeeper.reporters.common import RenderOptions
 from gatekeeper.results import Report
 
 Reporter = Callable[[Report, RenderOptions], str]
 
-REPORTERS: dict[str, Reporter] = {
-    "terminal": terminal.render,
-    "markdown": markdown.render,
-    "json": json_report.render,
-    "html": html.render,
-    "badge": badge.render,
+_MODULES = {
+    "terminal": "gatekeeper.reporters.terminal",
+    "markdown": "gatekeeper.reporters.markdown",
+    "json": "gatekeeper.reporters.json_report",
+    "html": "gatekeeper.reporters.html",
+    "badge": "gatekeeper.reporters.badge",
 }
+
+
+class _Registry(Mapping[str, Reporter]):
+    """Format name -> its module's ``render``, the module imported on first lookup."""
+
+    def __getitem__(self, name: str) -> Reporter:
+        return cast(Reporter, importlib.import_module(_MODULES[name]).render)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+REPORTERS: Mapping[str, Reporter] = _Registry()
 
 __all__ = ["REPORTERS", "RenderOptions", "Reporter"]

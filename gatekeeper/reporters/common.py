@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
 
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
 from gatekeeper.model import Waiver
 from gatekeeper.policy import RuleKind
+from gatekeeper.records import record
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report, RuleResult
 
 TOUCHED = "✏️"
@@ -22,7 +21,7 @@ BIDI_CONTROLS = frozenset(
 """Marks and overrides that reorder text as it is displayed (the 'Trojan Source' trick)."""
 
 
-@dataclass(frozen=True)
+@record
 class RenderOptions:
     """How to render; never what to conclude."""
 
@@ -210,4 +209,6 @@ def markup(text: str) -> str:
     begin, and an SVG stays well-formed. ``##[`` becomes ``##&#91;`` (the same on a page),
     so the text is no workflow command when the page is printed to a CI log.
     """
+    import html  # only the Markdown and HTML reports escape: start-up time
+
     return html.escape(shown(text), quote=True).replace("##[", "##&#91;")

@@ -254,3 +254,21 @@ def test_the_stream_reads_what_a_whole_tree_reads(
 ) -> None:
     content = write(document, rng)
     assert streamed(content, chunk) == reference(content)
+
+
+def test_the_roles_of_a_cases_children_are_junitparsers() -> None:
+    """junit.ROLES is written out (junitparser is not imported to read a report): it must
+    be what junitparser's xunit2 TestCase makes of each child tag."""
+    roles: dict[str, TestStatus | None] = {}
+    for tag, kind in xunit2.TestCase.ITER_TYPES.items():
+        if issubclass(kind, xunit2.InterimResult):
+            roles[tag] = None
+        for result, status in (
+            (Error, TestStatus.ERROR),
+            (Failure, TestStatus.FAILED),
+            (Skipped, TestStatus.SKIPPED),
+        ):
+            if issubclass(kind, result):
+                roles[tag] = status
+    assert dict(junit.ROLES) == roles
+    assert set(RESULTS) == set(roles)  # the documents above use every one of them
