@@ -236,3 +236,43 @@ def test_dry_run_posts_nothing_and_prints_what_it_would(
     assert PR_HEAD_SHA in run.out  # the check run payload's head_sha
     assert MARKER in run.out  # the comment body
     assert "failure" in run.out  # the conclusion and the status state
+
+
+def huge_matrix(lanes: int, phases: int = 10, current: int = 5) -> str:
+    """A matrix whose table alone passes GitHub's limit in characters and more so in bytes:
+    every cell up to `current` met (🟩), three later phases failed (🟥), one pending (⬜)."""
+    out = ["version: 1", "project: Huge", f"current: p{current}", "artifacts:",
+           '  unit: {format: junit, paths: "reports/*.xml"}',
+           '  later: {format: junit, paths: "later/*.xml"}', "phases:"]  # fmt: skip
+    out += [f"  - {{id: p{i}, name: P{i}}}" for i in range(1, phases + 1)]
+    out.append("swimlanes:")
+    for lane in range(lanes):
+        out += [f"  - id: lane{lane}", f"    name: Lane {lane}", "    cells:"]
+        for p in range(1, phases):
+            if p <= current:
+                tests = '{from: unit, class: "tests.test_core"}'
+            elif p < phases - 1:
+                tests = '{from: unit, class: "tests.test_nothing"}'
+            else:
+                tests = "{from: later}"
+            out += [f"      p{p}:", "        goal: G", "        benchmarks:",
+                    f"          - {{id: b{p}, tests: {tests}}}"]  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
+def test_a_huge_matrix_still_posts_its_check_run_within_github_s_byte_limit(
+    actions: Actions, fake_github: FakeGitHub
+) -> None:
+    (actions.root / "project" / "gatekeeper.yml").write_text(huge_matrix(600), encoding="utf-8")
+    run = actions.run(PULL_REQUEST, failing=0)
+    assert run.code == 0, run.err
+    assert fake_github.violations == []
+    check = only_check_run(fake_github, PR_HEAD_SHA)
+    assert (check["status"], check["conclusion"]) == ("completed", "success")
+    summary, text = check["output"]["summary"], check["output"]["text"]
+    assert {"🟩", "🟥", "⬜"} <= set(summary)
+    for field in (summary, text):
+        assert len(field.encode("utf-8")) <= 65_535
+    assert len(summary) > 50_000, "trimmed far more than the limit asks"
+    assert "swimlane rows of the matrix" in summary and "65,535 bytes" in summary
+    assert "| *gate* |" in summary, "the gate row stays"
