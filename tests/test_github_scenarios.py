@@ -139,6 +139,20 @@ def test_a_fork_pull_request_writes_nothing_but_the_summary_and_outputs(
     assert json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize(("status", "requests"), [(501, 1), (502, 2)])
+def test_only_a_transient_error_is_retried(
+    actions: Actions, fake_github: FakeGitHub, no_backoff: None, status: int, requests: int
+) -> None:
+    """A 501 is answered the same however often it is asked: one request, then a warning
+    (the gate's exit code stands); a 502 is retried and the check run is made."""
+    fault = fake_github.fail("POST", r"/check-runs$", status, times=1)
+    assert actions.run(PULL_REQUEST, failing=1).code == 1
+    assert fault.hits == 1
+    assert len(fake_github.calls("POST", r"/check-runs$")) == requests
+    made = fake_github.check_runs(head_sha=PR_HEAD_SHA, name="gatekeeper")
+    assert len(made) == (0 if status == 501 else 1)
+
+
 @pytest.mark.parametrize("after", [False, True], ids=["dropped", "done-then-502"])
 def test_a_502_then_success_leaves_exactly_one_check_run(
     actions: Actions, fake_github: FakeGitHub, no_backoff: None, after: bool
