@@ -26,7 +26,7 @@ from tests.fakegithub.runner import (
     Actions,
 )
 from tests.fakegithub.server import FakeGitHub
-from tests.fakegithub.state import Identity
+from tests.fakegithub.state import APP_BOT, Identity
 
 CHECK_RUN_WRITES = r"/check-runs(/\d+)?$"
 BENCHMARK_LINE = 1 + MATRIX.splitlines().index(
@@ -110,6 +110,25 @@ def test_the_comment_is_found_across_pages_and_an_impostor_s_is_left_alone(
     assert len(ours) == 1
     assert fake_github.comments(2)[0] == impostor  # neither edited nor counted as ours
     assert len(fake_github.calls("POST", r"/issues/2/comments$")) == 1
+
+
+def test_an_app_token_edits_its_own_comment_over_three_runs(
+    actions: Actions, fake_github: FakeGitHub
+) -> None:
+    """An App's installation token is refused GET /user like GITHUB_TOKEN but posts as
+    my-app[bot]: its comment is found again, never duplicated, a person's never taken."""
+    fake_github.use_app_token(APP_BOT)
+    impostor = fake_github.add_comment(2, f"{MARKER}\nnot gatekeeper's", Identity("eve", 7))
+    for event, failing in ((PULL_REQUEST, 1), (PULL_REQUEST_SYNC, 0), (PULL_REQUEST_SYNC, 1)):
+        run = actions.run(event, failing=failing)
+        assert run.code == failing
+        assert "::warning" not in run.out + run.err
+    ours = [c for c in sticky_comments(fake_github) if c["id"] != impostor["id"]]
+    assert len(ours) == 1
+    assert (ours[0]["user"]["login"], ours[0]["user"]["type"]) == ("my-app[bot]", "Bot")
+    assert len(fake_github.calls("POST", r"/issues/2/comments$")) == 1
+    assert len(fake_github.calls("PATCH", r"/issues/comments/\d+$")) == 2
+    assert fake_github.comments(2)[0] == impostor
 
 
 def test_120_failing_tests_are_annotated_in_three_requests(
