@@ -129,6 +129,7 @@ def test_an_app_token_edits_its_own_comment_over_three_runs(
     assert len(fake_github.calls("POST", r"/issues/2/comments$")) == 1
     assert len(fake_github.calls("PATCH", r"/issues/comments/\d+$")) == 2
     assert fake_github.comments(2)[0] == impostor
+    assert only_check_run(fake_github, PR_HEAD_SHA)["app"]["slug"] == "my-app"  # see README
 
 
 def test_120_failing_tests_are_annotated_in_three_requests(

@@ -18,6 +18,7 @@ from typing import Any
 
 from .state import (
     ACTIONS_APP,
+    ACTIONS_BOT,
     SHA,
     Refused,
     Store,
@@ -74,6 +75,15 @@ def _apply(store: Store, run: dict[str, Any], body: dict[str, Any]) -> None:
         run["output"]["annotations_count"] = len(notes)
 
 
+def _app(store: Store) -> dict[str, Any]:
+    """The App a check run belongs to: the installation token's (GITHUB_TOKEN: GitHub
+    Actions; another App's token: that App, whose bot is `<slug>[bot]`)."""
+    if store.installation == ACTIONS_BOT:
+        return dict(ACTIONS_APP)
+    slug = store.installation.login.removesuffix("[bot]")
+    return {"id": store.installation.id, "slug": slug, "name": slug}
+
+
 def create(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     if not SHA.fullmatch(body["head_sha"]):
         raise no_commit(body["head_sha"])
@@ -85,7 +95,8 @@ def create(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     url = f"{store.repo_api()}/check-runs/{run_id}"
     html_url = f"{store.repo_web()}/runs/{run_id}"
     template = store.rebase(example("checks/create"))
-    app = {**template["app"], **ACTIONS_APP, "html_url": f"{store.web_url}/apps/github-actions"}
+    app = {**template["app"], **_app(store)}
+    app["html_url"] = f"{store.web_url}/apps/{app['slug']}"
     run = {
         **template,
         "id": run_id,
