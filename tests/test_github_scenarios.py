@@ -26,7 +26,7 @@ from tests.fakegithub.runner import (
     Actions,
 )
 from tests.fakegithub.server import FakeGitHub
-from tests.fakegithub.state import Identity
+from tests.fakegithub.state import APP_BOT, Identity
 
 CHECK_RUN_WRITES = r"/check-runs(/\d+)?$"
 BENCHMARK_LINE = 1 + MATRIX.splitlines().index(
@@ -112,6 +112,26 @@ def test_the_comment_is_found_across_pages_and_an_impostor_s_is_left_alone(
     assert len(fake_github.calls("POST", r"/issues/2/comments$")) == 1
 
 
+def test_an_app_token_edits_its_own_comment_over_three_runs(
+    actions: Actions, fake_github: FakeGitHub
+) -> None:
+    """An App's installation token is refused GET /user like GITHUB_TOKEN but posts as
+    my-app[bot]: its comment is found again, never duplicated, a person's never taken."""
+    fake_github.use_app_token(APP_BOT)
+    impostor = fake_github.add_comment(2, f"{MARKER}\nnot gatekeeper's", Identity("eve", 7))
+    for event, failing in ((PULL_REQUEST, 1), (PULL_REQUEST_SYNC, 0), (PULL_REQUEST_SYNC, 1)):
+        run = actions.run(event, failing=failing)
+        assert run.code == failing
+        assert "::warning" not in run.out + run.err
+    ours = [c for c in sticky_comments(fake_github) if c["id"] != impostor["id"]]
+    assert len(ours) == 1
+    assert (ours[0]["user"]["login"], ours[0]["user"]["type"]) == ("my-app[bot]", "Bot")
+    assert len(fake_github.calls("POST", r"/issues/2/comments$")) == 1
+    assert len(fake_github.calls("PATCH", r"/issues/comments/\d+$")) == 2
+    assert fake_github.comments(2)[0] == impostor
+    assert only_check_run(fake_github, PR_HEAD_SHA)["app"]["slug"] == "my-app"  # see README
+
+
 def test_120_failing_tests_are_annotated_in_three_requests(
     actions: Actions, fake_github: FakeGitHub
 ) -> None:
@@ -137,6 +157,20 @@ def test_a_fork_pull_request_writes_nothing_but_the_summary_and_outputs(
     assert run.outputs["verdict"] == "failed"
     assert run.outputs["enforced-phase"] == "one"
     assert json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("status", "requests"), [(501, 1), (502, 2)])
+def test_only_a_transient_error_is_retried(
+    actions: Actions, fake_github: FakeGitHub, no_backoff: None, status: int, requests: int
+) -> None:
+    """A 501 is answered the same however often it is asked: one request, then a warning
+    (the gate's exit code stands); a 502 is retried and the check run is made."""
+    fault = fake_github.fail("POST", r"/check-runs$", status, times=1)
+    assert actions.run(PULL_REQUEST, failing=1).code == 1
+    assert fault.hits == 1
+    assert len(fake_github.calls("POST", r"/check-runs$")) == requests
+    made = fake_github.check_runs(head_sha=PR_HEAD_SHA, name="gatekeeper")
+    assert len(made) == (0 if status == 501 else 1)
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["dropped", "done-then-502"])
@@ -236,3 +270,43 @@ def test_dry_run_posts_nothing_and_prints_what_it_would(
     assert PR_HEAD_SHA in run.out  # the check run payload's head_sha
     assert MARKER in run.out  # the comment body
     assert "failure" in run.out  # the conclusion and the status state
+
+
+def huge_matrix(lanes: int, phases: int = 10, current: int = 5) -> str:
+    """A matrix whose table alone passes GitHub's limit in characters and more so in bytes:
+    every cell up to `current` met (🟩), three later phases failed (🟥), one pending (⬜)."""
+    out = ["version: 1", "project: Huge", f"current: p{current}", "artifacts:",
+           '  unit: {format: junit, paths: "reports/*.xml"}',
+           '  later: {format: junit, paths: "later/*.xml"}', "phases:"]  # fmt: skip
+    out += [f"  - {{id: p{i}, name: P{i}}}" for i in range(1, phases + 1)]
+    out.append("swimlanes:")
+    for lane in range(lanes):
+        out += [f"  - id: lane{lane}", f"    name: Lane {lane}", "    cells:"]
+        for p in range(1, phases):
+            if p <= current:
+                tests = '{from: unit, class: "tests.test_core"}'
+            elif p < phases - 1:
+                tests = '{from: unit, class: "tests.test_nothing"}'
+            else:
+                tests = "{from: later}"
+            out += [f"      p{p}:", "        goal: G", "        benchmarks:",
+                    f"          - {{id: b{p}, tests: {tests}}}"]  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
+def test_a_huge_matrix_still_posts_its_check_run_within_github_s_byte_limit(
+    actions: Actions, fake_github: FakeGitHub
+) -> None:
+    (actions.root / "project" / "gatekeeper.yml").write_text(huge_matrix(600), encoding="utf-8")
+    run = actions.run(PULL_REQUEST, failing=0)
+    assert run.code == 0, run.err
+    assert fake_github.violations == []
+    check = only_check_run(fake_github, PR_HEAD_SHA)
+    assert (check["status"], check["conclusion"]) == ("completed", "success")
+    summary, text = check["output"]["summary"], check["output"]["text"]
+    assert {"🟩", "🟥", "⬜"} <= set(summary)
+    for field in (summary, text):
+        assert len(field.encode("utf-8")) <= 65_535
+    assert len(summary) > 50_000, "trimmed far more than the limit asks"
+    assert "swimlane rows of the matrix" in summary and "65,535 bytes" in summary
+    assert "| *gate* |" in summary, "the gate row stays"

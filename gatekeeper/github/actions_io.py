@@ -15,7 +15,9 @@ from pathlib import Path
 from gatekeeper.github.fit import Part, fit
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
-"""Bytes the runner accepts in one step's summary file."""
+"""Bytes the runner accepts in one step's summary file: GitHub's workflow-commands docs,
+"Step summaries are isolated per step and each step's summary has a maximum size of 1MiB";
+a bigger one is not uploaded and an error annotation is shown instead."""
 
 
 def escape_data(text: str) -> str:

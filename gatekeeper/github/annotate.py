@@ -14,9 +14,11 @@ from gatekeeper.results import BenchmarkResult, Report
 MAX_ANNOTATIONS = 500
 """Ten requests' worth; a run with more failures than that is read in the report."""
 TITLE_LIMIT = 255
-"""GitHub's limit on an annotation title, in characters."""
+"""GitHub's limit on an annotation title, in characters (OpenAPI: "The maximum size is 255
+characters")."""
 MESSAGE_LIMIT = 4_000
-"""Well under GitHub's 64 KB even when every character takes four bytes."""
+"""Characters; well under GitHub's "The maximum size is 64 KB" (OpenAPI, on message) even
+when every character takes four UTF-8 bytes (16,000 bytes)."""
 _MESSAGE_LINES = 20
 
 

@@ -20,11 +20,10 @@ from gatekeeper.github.publish import CheckRunRef, CommentRef
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
 
 if TYPE_CHECKING:
+    from github.IssueComment import IssueComment
     from github.Repository import Repository
 
 T = TypeVar("T")
-BOT_IDENTITY = "github-actions[bot]"
-"""Who writes with an Actions (installation) token, which may not read GET /user."""
 _NOT_ACCESSIBLE = "resource not accessible by integration"
 _TIMEOUT_SECONDS = 20
 """Per request; PyGithub's default is 15."""
@@ -83,15 +82,17 @@ class PyGithubClient:
 
         self._call("set commit status", create, needs="statuses: write")
 
-    def identity(self) -> str:
+    def identity(self) -> str | None:
+        """None for an installation token (``GITHUB_TOKEN`` or any App's), to which GitHub
+        refuses GET /user: its bot's login is not guessed (see ``publish``)."""
         from github import GithubException
 
-        def who() -> str:
+        def who() -> str | None:
             try:
                 return self._github.get_user().login
             except GithubException as exc:
                 if exc.status == 403 and _NOT_ACCESSIBLE in _message(exc.data).lower():
-                    return BOT_IDENTITY
+                    return None
                 raise
 
         return self._call("find who the token is (GET /user)", who)
@@ -99,13 +100,15 @@ class PyGithubClient:
     def comments(self, number: int) -> list[CommentRef]:
         def listing() -> list[CommentRef]:
             found = self._repo.get_issue(number).get_comments()
-            return [CommentRef(c.id, c.user.login if c.user else "", c.body or "") for c in found]
+            return [_comment_ref(c) for c in found]
 
         return self._call(f"list comments of #{number}", listing)
 
-    def create_comment(self, number: int, body: str, find: Callable[[], int | None]) -> int:
-        def create() -> int:
-            return self._repo.get_issue(number).create_comment(body).id
+    def create_comment(
+        self, number: int, body: str, find: Callable[[], CommentRef | None]
+    ) -> CommentRef:
+        def create() -> CommentRef:
+            return _comment_ref(self._repo.get_issue(number).create_comment(body))
 
         needs = "pull-requests: write"
         return self._call(f"comment on #{number}", create, before_retry=find, needs=needs)
@@ -166,3 +169,9 @@ def _check_run_arguments(body: dict[str, Any]) -> dict[str, Any]:
         parsed = dt.datetime.strptime(arguments["completed_at"], "%Y-%m-%dT%H:%M:%SZ")
         arguments["completed_at"] = parsed.replace(tzinfo=dt.timezone.utc)
     return arguments
+
+
+def _comment_ref(comment: IssueComment) -> CommentRef:
+    user = comment.user
+    login, bot = (user.login, user.type == "Bot") if user else ("", False)
+    return CommentRef(comment.id, login, comment.body or "", bot)

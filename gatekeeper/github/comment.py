@@ -18,7 +18,8 @@ from gatekeeper.reporters.markdown import MARKERS, escape
 from gatekeeper.results import CellState, Report
 
 COMMENT_LIMIT = 65_536
-"""GitHub's limit on a comment body, in characters."""
+"""GitHub's limit on a comment body, in characters (not bytes): GitHub answers 422 "Body is
+too long (maximum is 65536 characters)"; the OpenAPI description gives no maxLength."""
 STATE_PREFIX = "<!-- gatekeeper:state "
 _STATE_SUFFIX = " -->"
 _STATE_LIMIT = 16_384

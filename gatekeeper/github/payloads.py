@@ -17,11 +17,27 @@ from gatekeeper.reporters.common import judged, phase_name, plain, verdict
 from gatekeeper.results import Report
 
 CHECK_RUN_TEXT_LIMIT = 65_535
-"""output.summary and output.text, each, in characters."""
+"""output.summary and output.text, each, in UTF-8 BYTES. The REST reference (and OpenAPI's
+maxLength) says "65535 characters", but GitHub enforces bytes: it answers 422 "summary
+exceeds a maximum bytesize of 65535" (github/docs#35252, dorny/test-reporter#57)."""
 ANNOTATIONS_PER_REQUEST = 50
+"""OpenAPI: output.annotations has maxItems 50 ("a maximum of 50 annotations per request")."""
 STATUS_DESCRIPTION_LIMIT = 140
+"""Characters: GitHub answers 422 "description is too long (maximum is 140 characters)"."""
 TITLE_LIMIT = 255
+"""Characters. OpenAPI documents no limit on output.title; this is gatekeeper's own cap (the
+length GitHub documents for an annotation title), so a long project name cannot be refused."""
 ELSEWHERE = "The full report is in the job summary and in the JSON report (the `report` output)."
+
+
+def utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _fit_bytes(parts: list[Part]) -> str:
+    """Within CHECK_RUN_TEXT_LIMIT bytes; ``fit`` cuts only between lines, so never inside a
+    character."""
+    return fit(parts, CHECK_RUN_TEXT_LIMIT, measure=utf8_size, unit="bytes", elsewhere=ELSEWHERE)
 
 
 def conclusion(exit_code: int) -> str:
@@ -65,7 +81,7 @@ def check_run(
     completed_at: dt.datetime,
 ) -> CheckRunPlan:
     """The matrix goes in ``output.summary``, the rest of the Markdown report in
-    ``output.text``; each within 65,535 characters (see ``fit``)."""
+    ``output.text``; each within 65,535 UTF-8 bytes (see ``fit``)."""
     parts = split_report(markdown)
     head = [p for p in parts if p.kind is Kind.HEAD]
     rest = [p for p in parts if p.kind is not Kind.HEAD]
@@ -77,8 +93,8 @@ def check_run(
         )))  # fmt: skip
     output: dict[str, Any] = {
         "title": _cut(plain(project_prefix(report) + verdict_line(report, exit_code)), TITLE_LIMIT),
-        "summary": fit(head, CHECK_RUN_TEXT_LIMIT, elsewhere=ELSEWHERE),
-        "text": fit(rest, CHECK_RUN_TEXT_LIMIT, elsewhere=ELSEWHERE),
+        "summary": _fit_bytes(head),
+        "text": _fit_bytes(rest),
     }
     first, *others = batches(annotations.items, ANNOTATIONS_PER_REQUEST)
     update: dict[str, Any] = {"name": name}

@@ -5,7 +5,11 @@ commit is updated instead of a second one being created, unless it already carri
 annotations from another workflow run (GitHub appends annotations and cannot remove them,
 so updating it would show each one twice): then a new check run supersedes it, as a
 re-run's would. A creation whose response was lost is looked for before it is repeated.
-The comment is the one carrying our marker *and* written by our identity, on any page.
+The comment is the one carrying our marker *and* written by our identity, on any page. When
+GitHub will not say who the token is (``GET /user`` is refused to every installation token,
+``GITHUB_TOKEN`` and any other App's alike), our identity is not guessed: the comment is the
+one with our marker written by a bot (a user cannot post as one), and the login is learned
+from it or from the comment we create.
 Every failure is collected into the PublishResult; the gate's verdict does not depend on it.
 """
 
@@ -45,6 +49,8 @@ class CommentRef:
     id: int
     author: str
     body: str
+    bot: bool = False
+    """Whether the author is a bot (``user.type == "Bot"``): an App, never a person."""
 
 
 class GitHubAPI(Protocol):
@@ -55,9 +61,12 @@ class GitHubAPI(Protocol):
     def create_check_run(self, body: dict[str, Any], find: Callable[[], int | None]) -> int: ...
     def update_check_run(self, run_id: int, body: dict[str, Any]) -> None: ...
     def create_status(self, sha: str, body: dict[str, Any]) -> None: ...
-    def identity(self) -> str: ...
+    # identity: the token's login; None when GitHub refuses to say (an installation token)
+    def identity(self) -> str | None: ...
     def comments(self, number: int) -> list[CommentRef]: ...
-    def create_comment(self, number: int, body: str, find: Callable[[], int | None]) -> int: ...
+    def create_comment(
+        self, number: int, body: str, find: Callable[[], CommentRef | None]
+    ) -> CommentRef: ...
     def update_comment(self, comment_id: int, body: str) -> None: ...
 
 
@@ -160,8 +169,11 @@ def _comment(api: GitHubAPI, plan: CommentPlan, skipped: list[str]) -> str | Non
     me = api.identity()
     marker = sticky.marker(plan.check_name)
 
+    def ours(c: CommentRef) -> bool:
+        return marker in c.body and (c.author == me if me is not None else c.bot)
+
     def mine() -> list[CommentRef]:
-        return [c for c in api.comments(plan.number) if c.author == me and marker in c.body]
+        return [c for c in api.comments(plan.number) if ours(c)]
 
     existing = next(iter(mine()), None)
     previous = sticky.read_state(existing.body) if existing is not None else None
@@ -172,9 +184,9 @@ def _comment(api: GitHubAPI, plan: CommentPlan, skipped: list[str]) -> str | Non
     text = plan.render(previous)
     if existing is not None:
         api.update_comment(existing.id, text)
-        return f"PR comment on {where} updated (id {existing.id}, as {me})"
-    made = api.create_comment(plan.number, text, lambda: next((c.id for c in mine()), None))
-    return f"PR comment on {where} created (id {made}, as {me})"
+        return f"PR comment on {where} updated (id {existing.id}, as {existing.author})"
+    made = api.create_comment(plan.number, text, lambda: next(iter(mine()), None))
+    return f"PR comment on {where} created (id {made.id}, as {made.author})"
 
 
 def _hold_back(plan: CommentPlan, exists: bool, previous: sticky.CommentState | None) -> str:

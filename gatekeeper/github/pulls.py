@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 """Events whose payload is the pull request itself, labels and branch included."""
 MAX_FILES = 3000
-"""GitHub lists at most this many files of a pull request."""
+"""GitHub lists at most this many files of a pull request (REST reference, "List pull
+requests files": "Responses include a maximum of 3000 files")."""
 _PER_PAGE = 100
 _MAX_PAGES = 40
 """A hard stop, past the 30 pages that 3,000 files make."""

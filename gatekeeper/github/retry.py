@@ -1,8 +1,13 @@
 """When a failed GitHub call is worth repeating, and how long to wait first.
 
-GitHub's guidance: a 5xx is transient; a 429, or a 403 that names a secondary rate limit,
-says when to come back (``Retry-After`` seconds, or ``x-ratelimit-reset`` when
-``x-ratelimit-remaining`` is 0) and otherwise means "wait at least a minute". Waiting is
+Only what can succeed on retry is retried: no response at all (connection refused, reset,
+timed out); 500 (GitHub answers "Server Error" when it gives up on a request after 10 s,
+"Troubleshooting the REST API"); 502, 503 and 504 (its front end's gateway pages); and rate
+limits, which GitHub's troubleshooting guide describes as a 403 or 429 with
+``x-ratelimit-remaining: 0`` (primary), or one whose message names a secondary rate limit
+or with ``retry-after``: come back when ``Retry-After`` or ``x-ratelimit-reset`` says, and
+otherwise "wait for at least one minute". Every other status, 501 and 505 among them and
+every other 4xx, is refused the same way however often it is sent. Waiting is
 never shorter than the server asked; a wait that would pass the policy's budget is not
 started: the call fails at once, and the failure is reported.
 """
@@ -18,6 +23,7 @@ from typing import TypeVar
 BACKOFF_VARIABLE = "GATEKEEPER_GITHUB_BACKOFF"
 MAX_WAIT_VARIABLE = "GATEKEEPER_GITHUB_MAX_WAIT"
 _SECONDARY_WORDS = ("secondary rate limit", "abuse detection")
+_TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 T = TypeVar("T")
 _NO_HINT_WAIT = 60.0
 """GitHub: without a header to say otherwise, wait at least one minute."""
@@ -73,7 +79,7 @@ def wait_before_retry(failure: Failure, attempt: int, policy: RetryPolicy) -> fl
     headers = {k.lower(): v for k, v in failure.headers.items()}
     hinted = retry_after(headers, policy.clock())
     backoff = policy.backoff * 2 ** (attempt - 1)
-    if failure.status is None or failure.status >= 500:
+    if failure.status is None or failure.status in _TRANSIENT_STATUSES:
         return hinted if hinted is not None else backoff
     text = failure.message.lower()
     limited = failure.status == 429 or (

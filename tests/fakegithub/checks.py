@@ -5,15 +5,41 @@ annotations are appended to the list of annotations that already exist for the c
 at most 50 per request (the schema's maxItems); `output.annotations_count` counts them all.
 Giving a `conclusion` sets the status to `completed`. Columns are only allowed on
 one-line annotations ("Omit this parameter if start_line and end_line have different values").
+
+`output.summary` and `output.text`: the OpenAPI description says "Maximum length: 65535
+characters" (its maxLength, checked by spec.py), but GitHub measures UTF-8 bytes and answers
+422 "summary exceeds a maximum bytesize of 65535" (github/docs#35252, dorny/test-reporter#57):
+the fake refuses the same, so a client that counts characters fails here as it would there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .state import ACTIONS_APP, SHA, Refused, Store, example, no_commit, not_found, now
+from .state import (
+    ACTIONS_APP,
+    ACTIONS_BOT,
+    SHA,
+    Refused,
+    Store,
+    example,
+    no_commit,
+    not_found,
+    now,
+    validation_failed,
+)
 
 CHECK_SUITE_ID = 9_500_000_001
+MAX_OUTPUT_BYTES = 65535
+
+
+def _bytesize_problem(output: dict[str, Any]) -> Refused | None:
+    for key in ("summary", "text"):
+        value = output.get(key)
+        if isinstance(value, str) and len(value.encode("utf-8")) > MAX_OUTPUT_BYTES:
+            message = f"{key} exceeds a maximum bytesize of {MAX_OUTPUT_BYTES}"
+            return validation_failed("CheckRun", key, message)
+    return None
 
 
 def _columns_problem(annotations: list[dict[str, Any]]) -> Refused | None:
@@ -49,17 +75,28 @@ def _apply(store: Store, run: dict[str, Any], body: dict[str, Any]) -> None:
         run["output"]["annotations_count"] = len(notes)
 
 
+def _app(store: Store) -> dict[str, Any]:
+    """The App a check run belongs to: the installation token's (GITHUB_TOKEN: GitHub
+    Actions; another App's token: that App, whose bot is `<slug>[bot]`)."""
+    if store.installation == ACTIONS_BOT:
+        return dict(ACTIONS_APP)
+    slug = store.installation.login.removesuffix("[bot]")
+    return {"id": store.installation.id, "slug": slug, "name": slug}
+
+
 def create(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     if not SHA.fullmatch(body["head_sha"]):
         raise no_commit(body["head_sha"])
-    problem = _columns_problem(body.get("output", {}).get("annotations", []))
+    output = body.get("output", {})
+    problem = _bytesize_problem(output) or _columns_problem(output.get("annotations", []))
     if problem is not None:
         raise problem
     run_id = store.new_id("check")
     url = f"{store.repo_api()}/check-runs/{run_id}"
     html_url = f"{store.repo_web()}/runs/{run_id}"
     template = store.rebase(example("checks/create"))
-    app = {**template["app"], **ACTIONS_APP, "html_url": f"{store.web_url}/apps/github-actions"}
+    app = {**template["app"], **_app(store)}
+    app["html_url"] = f"{store.web_url}/apps/{app['slug']}"
     run = {
         **template,
         "id": run_id,
@@ -89,7 +126,8 @@ def update(store: Store, run_id: int, body: dict[str, Any]) -> dict[str, Any]:
     run = store.check_runs.get(run_id)
     if run is None:
         raise not_found()
-    problem = _columns_problem(body.get("output", {}).get("annotations", []))
+    output = body.get("output", {})
+    problem = _bytesize_problem(output) or _columns_problem(output.get("annotations", []))
     if problem is not None:
         raise problem
     _apply(store, run, body)

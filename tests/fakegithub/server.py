@@ -100,6 +100,11 @@ class FakeGitHub(Inspection):
     def identity(self, who: Identity | None) -> None:
         self.store.identity = who
 
+    def use_app_token(self, bot: Identity) -> None:
+        """From now on the token is an App's installation token posting as `bot`."""
+        with self._lock:
+            self.store.identity, self.store.installation = None, bot
+
     @property
     def repository(self) -> str:
         """The one repository (owner/name) the fake holds; others are 404."""

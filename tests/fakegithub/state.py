@@ -35,6 +35,9 @@ class Identity:
 # Actions' GITHUB_TOKEN is an installation token of the GitHub Actions app: GET /user is
 # refused, and what it posts is authored by this bot.
 ACTIONS_BOT = Identity("github-actions[bot]", 41898282, "Bot")
+# Another App's installation token (actions/create-github-app-token): GET /user is refused
+# too, but it posts as its own bot.
+APP_BOT = Identity("my-app[bot]", 149200001, "Bot")
 ACTIONS_APP = {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"}
 
 
@@ -93,7 +96,11 @@ class Store:
     repository: str = "Codertocat/Hello-World"
     repository_id: int = 186853002
     identity: Identity | None = None
-    """None: an installation token (GET /user refused; posts by github-actions[bot])."""
+    """A user's token (GET /user answers it). None: an installation token, GET /user
+    refused, posting as `installation` (default github-actions[bot], GITHUB_TOKEN's)."""
+    installation: Identity = ACTIONS_BOT
+    """Whom an installation token posts as: an App's token posts as `<slug>[bot]`, type Bot,
+    and GET /user is refused to it all the same, so "refused" says nothing of the author."""
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     annotations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
@@ -149,7 +156,7 @@ class Store:
                 "html_url": f"{self.web_url}/{who.login}"}  # fmt: skip
 
     def author(self) -> dict[str, Any]:
-        return self.user_object(self.identity or ACTIONS_BOT)
+        return self.user_object(self.identity or self.installation)
 
     def authenticated_user(self) -> dict[str, Any]:
         if self.identity is None:

@@ -13,7 +13,7 @@ from tests.fakegithub.client import SHA, call, notes, output
 from tests.fakegithub.faults import SECONDARY_RATE_LIMIT
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
 from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
-from tests.fakegithub.state import ACTIONS_BOT, Identity
+from tests.fakegithub.state import ACTIONS_BOT, APP_BOT, Identity
 
 REPO = "/repos/Codertocat/Hello-World"
 COMMENTS = f"{REPO}/issues/2/comments"
@@ -81,6 +81,28 @@ def test_check_runs_are_listed_by_name_latest_first(fake_github: FakeGitHub) -> 
     assert [r["id"] for r in every.body["check_runs"]] == [newer["id"], older["id"]]
     assert every.body["total_count"] == 2
     assert fake_github.violations == []
+
+
+def test_an_app_token_is_refused_get_user_and_posts_as_its_own_bot(
+    fake_github: FakeGitHub,
+) -> None:
+    fake_github.use_app_token(APP_BOT)
+    assert call(fake_github, "GET", "/user").status == 403
+    posted = call(fake_github, "POST", COMMENTS, {"body": "hello"}).body
+    assert (posted["user"]["login"], posted["user"]["type"]) == ("my-app[bot]", "Bot")
+
+
+def test_check_run_output_is_limited_in_utf8_bytes_not_characters(
+    fake_github: FakeGitHub,
+) -> None:
+    """OpenAPI says 65535 characters; GitHub refuses more than 65535 bytes."""
+    body = {"name": "c", "head_sha": SHA, "output": {"title": "t", "summary": "🟩" * 20_000}}
+    refused = call(fake_github, "POST", f"{REPO}/check-runs", body)
+    assert refused.status == 422
+    assert refused.body["errors"][0]["message"] == "summary exceeds a maximum bytesize of 65535"
+    fake_github.violations.clear()
+    body["output"] = {"title": "t", "summary": "🟩" * 16_383}
+    assert call(fake_github, "POST", f"{REPO}/check-runs", body).status == 201
 
 
 def test_the_identity_authors_comments_and_answers_get_user(fake_github: FakeGitHub) -> None:

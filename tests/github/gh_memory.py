@@ -14,8 +14,11 @@ BOT = "github-actions[bot]"
 class MemoryAPI:
     """Keeps what is posted; ``fail`` maps a method name to the exception it raises."""
 
-    def __init__(self, me: str = BOT) -> None:
+    def __init__(self, me: str = BOT, *, user_refused: bool = False) -> None:
         self.me = me
+        """Whom the token posts as."""
+        self.user_refused = user_refused
+        """GET /user refused, as to every installation token: identity() says None."""
         self.runs: dict[int, dict[str, Any]] = {}
         self.statuses: list[dict[str, Any]] = []
         self.comments_by_id: dict[int, CommentRef] = {}
@@ -59,19 +62,21 @@ class MemoryAPI:
         self._enter("create_status")
         self.statuses.append(body)
 
-    def identity(self) -> str:
+    def identity(self) -> str | None:
         self._enter("identity")
-        return self.me
+        return None if self.user_refused else self.me
 
     def comments(self, number: int) -> list[CommentRef]:
         self._enter("comments")
         return list(self.comments_by_id.values())
 
-    def create_comment(self, number: int, body: str, find: Callable[[], int | None]) -> int:
+    def create_comment(
+        self, number: int, body: str, find: Callable[[], CommentRef | None]
+    ) -> CommentRef:
         self._enter("create_comment")
-        made = CommentRef(next(self._ids), self.me, body)
+        made = CommentRef(next(self._ids), self.me, body, self.me.endswith("[bot]"))
         self.comments_by_id[made.id] = made
-        return made.id
+        return made
 
     def update_comment(self, comment_id: int, body: str) -> None:
         self._enter("update_comment")

@@ -96,8 +96,8 @@ def test_text_over_the_limit_is_trimmed_and_says_so() -> None:
     s = big(80, 20, message="E" * 600)
     plan = _plan(s.report, s.exit_code)
     output = plan.create["output"]
-    assert len(output["summary"]) <= 65_535 and len(output["text"]) <= 65_535
-    assert "Left out to stay within GitHub's limit of 65,535 characters" in output["text"]
+    assert all(len(output[k].encode("utf-8")) <= 65_535 for k in ("summary", "text"))
+    assert "Left out to stay within GitHub's limit of 65,535 bytes" in output["text"]
     assert "the benchmarks of later phases" in output["text"]
     assert output["summary"].count("| **Swimlane number") == 80  # the matrix is whole
 
@@ -156,3 +156,20 @@ def test_a_check_run_without_details_url_leaves_it_out() -> None:
     )  # fmt: skip
     assert "details_url" not in plan.create and plan.create["conclusion"] == "success"
     assert list(plan.create)[:3] == ["name", "head_sha", "external_id"]
+
+
+def test_emoji_text_is_measured_in_utf8_bytes_and_cut_only_between_lines() -> None:
+    """GitHub refuses more than 65,535 BYTES ("summary exceeds a maximum bytesize of 65535");
+    a text of four-byte characters under 65,535 characters is still trimmed."""
+    from gatekeeper.github.fit import Kind, Part
+    from gatekeeper.github.payloads import _fit_bytes
+
+    lines = tuple(f"| **lane {n}** | " + "🟩 | " * 20 for n in range(1_000))
+    parts = [Part(Kind.HEAD, ("## headline", "", "| a |", "|---|", *lines))]
+    assert sum(len(x) + 1 for x in lines) < 3 * 65_535 and len("".join(lines)) > 65_535 // 4
+    text = _fit_bytes(parts)
+    size = len(text.encode("utf-8"))
+    assert 60_000 < size <= 65_535
+    kept = [x for x in text.splitlines() if x.startswith("| **lane")]
+    assert kept == list(lines[: len(kept)])  # whole rows, first ones kept
+    assert "65,535 bytes" in text

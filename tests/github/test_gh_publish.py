@@ -114,6 +114,21 @@ def test_the_comment_is_ours_only_with_our_marker_and_our_identity() -> None:
     assert "create_comment" not in api.calls
 
 
+def test_an_app_token_finds_its_own_comment_by_marker_and_bot_author() -> None:
+    """GET /user is refused to every installation token: the author is not assumed to be
+    github-actions[bot]; a bot's comment with the marker is ours, a person's never is."""
+    api = MemoryAPI("my-app[bot]", user_refused=True)
+    marker = sticky.marker("gatekeeper")
+    api.comments_by_id[1] = CommentRef(1, "mallory", f"{marker}\nfake")
+    for _ in range(3):
+        result = publish(api, sha=SHA, check_run=None, status=None, comment=_comment("failing"))
+        assert result.failed == ()
+    assert api.calls.count("create_comment") == 1
+    assert result.posted == ("PR comment on PR #2 updated (id 100, as my-app[bot])",)
+    assert api.comments_by_id[1].body == f"{marker}\nfake"
+    assert [c.author for c in api.comments_by_id.values()] == ["mallory", "my-app[bot]"]
+
+
 @pytest.mark.parametrize(
     ("mode", "name", "existing", "posts"),
     [

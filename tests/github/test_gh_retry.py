@@ -41,6 +41,12 @@ def _policy(**changes: object) -> tuple[RetryPolicy, list[float]]:
         (Failure(403, "Resource not accessible by integration"), 1, None),
         (Failure(404, "Not Found"), 1, None),
         (Failure(422, "Validation Failed"), 1, None),
+        (Failure(504, "Gateway Timeout"), 2, 2.0),
+        (Failure(501, "Not Implemented"), 1, None),  # the same answer however often asked
+        (Failure(505, "HTTP Version Not Supported"), 1, None),
+        (Failure(501, "", {"Retry-After": "1"}), 1, None),
+        (Failure(400, "Problems parsing JSON"), 1, None),
+        (Failure(401, "Bad credentials"), 1, None),
     ],
 )  # fmt: skip
 def test_what_is_retried_and_after_how_long(
