@@ -125,6 +125,9 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "git/create-tag": lambda store, call: _created(gitdata.create_tag(store, call.body)),
     "git/create-ref": lambda store, call: _created(gitdata.create_ref(store, call.body)),
     "repos/create-release": lambda store, call: _created(gitdata.create_release(store, call.body)),
+    "repos/get-release-by-tag": lambda store, call: Answer(
+        200, gitdata.release_by_tag(store, call.params["tag"])
+    ),
     "pulls/get": lambda store, call: Answer(200, pulls.get(store, call.params["pull_number"])),
     "pulls/list-files": _list_pull_files,
     "git/delete-ref": _delete_ref,

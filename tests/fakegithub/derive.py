@@ -35,7 +35,8 @@ SOURCE = {
 
 # The endpoints of the issue-4 contract, and issue 5's artifact download, phase tags
 # (``promote`` in GitHub mode), pull request facts (labels, branch, changed files) and the
-# deletion of a failed phase tag, and nothing else: a request to any other is a 404.
+# deletion of a failed phase tag, and the release of a tag (``promote`` looks before it
+# repeats a creation), and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
@@ -55,6 +56,7 @@ ENDPOINTS = [
     ("POST", "/repos/{owner}/{repo}/git/tags"),
     ("POST", "/repos/{owner}/{repo}/git/refs"),
     ("POST", "/repos/{owner}/{repo}/releases"),
+    ("GET", "/repos/{owner}/{repo}/releases/tags/{tag}"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}"),
