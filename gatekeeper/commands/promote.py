@@ -6,7 +6,7 @@ local (the command to push it is printed); in the Action (GITHUB_ACTIONS=true wi
 GITHUB_TOKEN and GITHUB_REPOSITORY, unless --local) it is made through the GitHub API, with a
 release whose notes are the Markdown report. Refusals exit 2 and change nothing; a failing
 gate exits 1 (3 with no evidence at all) and creates nothing; a tag made without its release
-exits 4.
+exits 4, and on GitHub a rerun on that commit completes the release.
 """
 
 from __future__ import annotations

@@ -7,7 +7,12 @@ one peeled to its commit (``git/tags``), kept when ``compare/{tag commit}...{com
 Writing, in order: the annotated tag object, the ``refs/tags/`` ref that makes it a tag, and
 a release whose notes are the Markdown report. Calls go through ``retry.call_with_retries``
 like every other GitHub call. A failure before the ref exists leaves no tag (exit 2); a
-failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4).
+failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4), and a
+rerun of ``promote`` completes the release. A lost answer (GitHub did the work, the client
+got a 5xx) is looked for before a retry repeats the ref or the release: the ref through
+``git/matching-refs`` (on the same commit it is ours; on another, refused), the release
+through ``releases/tags/{tag}``. The tag object cannot be looked for (GitHub lists no tag
+objects by name): a lost answer there leaves an unreferenced object, invisible and harmless.
 Deleting: the ``refs/tags/`` ref of a phase tag whose gate failed (``check
 --delete-failed-tag``, see github/tagcleanup.py).
 """
