@@ -260,6 +260,9 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "checks/update": call(github, "PATCH", run_path, {"conclusion": "success"}).body,
         "checks/list-for-ref": call(github, "GET", f"{REPO}/commits/{SHA}/check-runs").body,
         "repos/create-commit-status": status,
+        "repos/list-commit-statuses-for-ref": call(
+            github, "GET", f"{REPO}/commits/{SHA}/statuses"
+        ).body,
         "issues/create-comment": comment,
         "issues/update-comment": call(github, "PATCH", comment_path, {"body": "x"}).body,
         "issues/list-comments": call(github, "GET", COMMENTS).body,
