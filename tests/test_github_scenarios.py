@@ -184,6 +184,45 @@ def test_a_502_then_success_leaves_exactly_one_check_run(
     assert check["conclusion"] == "failure"
 
 
+def test_a_lost_answer_on_the_comment_leaves_exactly_one(
+    actions: Actions, fake_github: FakeGitHub, no_backoff: None
+) -> None:
+    fault = fake_github.lose_answer("POST", r"/issues/2/comments$")
+    assert actions.run(PULL_REQUEST, failing=1).code == 1
+    assert fault.hits == 1
+    [comment] = fake_github.comments(2)
+    assert MARKER in comment["body"]
+    assert len(fake_github.calls("POST", r"/issues/2/comments$")) == 1  # looked, not repeated
+    assert fake_github.violations == []
+
+
+def test_a_lost_answer_on_the_commit_status_leaves_exactly_one(
+    actions: Actions, fake_github: FakeGitHub, no_backoff: None
+) -> None:
+    fault = fake_github.lose_answer("POST", r"/statuses/[0-9a-f]{40}$")
+    flags = ("--github-status", "on", "--github-check", "off", "--check-name", "phase-gate")
+    run = actions.run(PULL_REQUEST, *flags, failing=1)
+    assert run.code == 1
+    assert fault.hits == 1
+    [status] = fake_github.statuses(PR_HEAD_SHA)
+    assert (status["state"], status["context"]) == ("failure", "phase-gate")
+    assert len(fake_github.calls("POST", r"/statuses/")) == 1
+    assert fake_github.calls("GET", rf"/commits/{PR_HEAD_SHA}/statuses$")
+    assert fake_github.violations == []
+
+
+def test_a_dropped_status_is_sent_again_when_the_newest_differs(
+    actions: Actions, fake_github: FakeGitHub, no_backoff: None
+) -> None:
+    flags = ("--github-status", "on", "--github-check", "off", "--check-name", "phase-gate")
+    assert actions.run(PULL_REQUEST, *flags, failing=1).code == 1  # failure, then:
+    fault = fake_github.fail("POST", r"/statuses/[0-9a-f]{40}$", 502)  # dropped, not done
+    assert actions.run(PULL_REQUEST_SYNC, *flags, failing=0).code == 0
+    assert fault.hits == 1
+    states = [s["state"] for s in fake_github.statuses(PR_HEAD_SHA)]
+    assert states == ["failure", "success"]
+
+
 def test_a_secondary_rate_limit_is_waited_out(actions: Actions, fake_github: FakeGitHub) -> None:
     fake_github.secondary_rate_limit("POST", r"", retry_after=1)  # the first write of the run
     assert actions.run(PULL_REQUEST, failing=1).code == 1

@@ -7,12 +7,14 @@ commit is GITHUB_SHA and every tag is read and made through the API.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from gatekeeper.cli import main
-from gatekeeper.errors import ExitCode
+from gatekeeper.errors import ExitCode, UsageError
+from gatekeeper.phases.github_store import GitHubTags
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
 from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
 from tests.test_cli import JUNIT_FAIL, JUNIT_PASS, MATRIX
@@ -139,3 +141,83 @@ def test_local_keeps_git_even_in_the_action(
     assert _promote(tmp_path, "--local") == ExitCode.USAGE
     assert "not in a git repository" in capsys.readouterr().err
     assert github.requests == []
+
+
+def _write_paths(github: FakeGitHub) -> list[str]:
+    return [r.path.rsplit("/", 1)[-1] for r in github.writes()]
+
+
+def test_a_lost_answer_on_the_ref_is_looked_for_not_repeated(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fault = github.lose_answer("POST", r"/git/refs$")
+    assert _promote(tmp_path) == ExitCode.PASSED
+    assert "created the annotated tag phase/one and its release" in capsys.readouterr().out
+    assert fault.hits == 1
+    (tag_object,) = github.store.tag_objects.values()
+    assert github.tag_refs()["refs/tags/phase/one"]["object"]["sha"] == tag_object["sha"]
+    assert [r["tag_name"] for r in github.releases()] == ["phase/one"]
+    assert _write_paths(github) == ["tags", "refs", "releases"]  # the ref was never repeated
+    assert github.violations == []
+
+
+def test_a_lost_answer_on_the_release_is_looked_for_not_repeated(
+    github: FakeGitHub, tmp_path: Path
+) -> None:
+    fault = github.lose_answer("POST", r"/releases$")
+    assert _promote(tmp_path) == ExitCode.PASSED
+    assert fault.hits == 1
+    assert list(github.tag_refs()) == ["refs/tags/phase/one"]
+    assert [r["tag_name"] for r in github.releases()] == ["phase/one"]
+    assert _write_paths(github) == ["tags", "refs", "releases"]
+    assert github.violations == []
+
+
+def test_lost_answers_on_every_try_of_the_release_still_make_one(
+    github: FakeGitHub, tmp_path: Path
+) -> None:
+    github.lose_answer("POST", r"/releases$", times=None)  # the last try's answer too
+    assert _promote(tmp_path) == ExitCode.PASSED
+    assert [r["tag_name"] for r in github.releases()] == ["phase/one"]
+    assert _write_paths(github) == ["tags", "refs", "releases"]
+
+
+@pytest.mark.parametrize("argv", [(), ("one",)])
+def test_a_rerun_completes_a_tag_left_without_its_release(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    github.add_tag("phase/one", HEAD)  # a run that made the ref, then lost the release
+    assert _promote(tmp_path, *argv) == ExitCode.PASSED
+    captured = capsys.readouterr()
+    assert "tag phase/one is on this commit without its release" in captured.err
+    assert "created the release of the existing tag phase/one" in captured.out
+    (release,) = github.releases()
+    assert release["tag_name"] == "phase/one" and "| **Core** | 🟩 met" in release["body"]
+    assert _write_paths(github) == ["releases"]
+    assert github.violations == []
+
+
+def test_a_rerun_does_not_release_on_a_failing_gate(github: FakeGitHub, tmp_path: Path) -> None:
+    github.add_tag("phase/one", HEAD)
+    assert _promote(tmp_path, "one", junit=JUNIT_FAIL) == ExitCode.FAILED
+    assert github.writes() == []
+
+
+def test_a_tag_with_its_release_is_still_refused(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _promote(tmp_path) == ExitCode.PASSED
+    assert _promote(tmp_path, "one") == ExitCode.USAGE
+    assert "tag phase/one already exists and points at this commit" in capsys.readouterr().err
+    assert len(github.releases()) == 1
+
+
+def test_a_ref_made_meanwhile_on_another_commit_is_refused(github: FakeGitHub) -> None:
+    # another run tagged another commit between promote's look and its POST git/refs
+    store = GitHubTags.from_env(os.environ)
+    github.add_tag("phase/one", ELSEWHERE)
+    with pytest.raises(UsageError) as refused:
+        store.publish("phase/one", HEAD, "message", "notes")
+    assert refused.value.exit_code == ExitCode.USAGE
+    assert "tag phase/one already exists and points at commit 444444444444" in str(refused.value)
+    assert github.releases() == []

@@ -6,7 +6,7 @@ local (the command to push it is printed); in the Action (GITHUB_ACTIONS=true wi
 GITHUB_TOKEN and GITHUB_REPOSITORY, unless --local) it is made through the GitHub API, with a
 release whose notes are the Markdown report. Refusals exit 2 and change nothing; a failing
 gate exits 1 (3 with no evidence at all) and creates nothing; a tag made without its release
-exits 4.
+exits 4, and on GitHub a rerun on that commit completes the release.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from gatekeeper.phases.promotion import (
     target_phase,
 )
 from gatekeeper.phases.store import PhaseTagStore
+from gatekeeper.phases.tags import Standing
 from gatekeeper.reporters import RenderOptions, markdown, terminal
 from gatekeeper.reporters.common import plain
 
@@ -50,11 +51,17 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
     """The whole command against any store of phase tags (local git, or an API later)."""
     head = store.commit("HEAD")
     here = read_standing(store, matrix, head)
-    phase = target_phase(matrix, here, args.phase)
+    unfinished = _unfinished(store, here, head, args.phase)
+    phase = unfinished or target_phase(matrix, here, args.phase)
     tag = matrix.phase_tag(phase)
     existing = store.find_tag(tag)
-    refuse_existing(tag, existing, store.describe(existing.commit) if existing else "", head)
-    refuse_covered(matrix, here, phase)
+    if unfinished is None and existing is not None and existing.commit == head:
+        unfinished = phase if _release_missing(store, tag) else None
+    if unfinished is None:
+        refuse_existing(tag, existing, store.describe(existing.commit) if existing else "", head)
+        refuse_covered(matrix, here, phase)
+    else:
+        _say(f"tag {tag} is on this commit without its release: completing the promotion")
     for warning in store.warnings():
         _say(f"warning: {warning}")
     name = phase_name_of(matrix, phase)
@@ -75,6 +82,8 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
     if isinstance(store, GitHubTags):
         notes = markdown.render(report, RenderOptions(int(code))).rstrip()
         notes += f"\n\nPromoted to {name} ({phase}) on {head} by gatekeeper {__version__}.\n"
+        if unfinished is not None:
+            return _release_only(store, tag, head, notes, args.dry_run)
         return _on_github(store, tag, head, message, notes, args.dry_run)
     if args.dry_run:
         subject = plain(message.partition("\n")[0])
@@ -86,6 +95,40 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
     for step in store.next_steps(tag):
         print(step)
     return int(code)
+
+
+def _release_missing(store: PhaseTagStore, tag: str) -> bool:
+    return isinstance(store, GitHubTags) and store.release_missing(tag)
+
+
+def _unfinished(
+    store: PhaseTagStore, here: Standing, head: str, requested: str | None
+) -> str | None:
+    """In GitHub mode, the phase whose tag is on ``head`` without its release (a promotion
+    cut short after its ref): a rerun completes it rather than refusing or moving on."""
+    if requested is not None or here.highest is None:
+        return None
+    top = dict(here.tags)[here.highest]
+    if top.commit != head or not _release_missing(store, top.name):
+        return None
+    return here.highest
+
+
+def _release_only(store: GitHubTags, tag: str, head: str, notes: str, dry_run: bool) -> int:
+    """The tag exists on ``head``: make its missing release, or with --dry-run show it."""
+    body = store.bodies(tag, head, "", notes).release
+    if dry_run:
+        print(f"dry run: would POST {store.repo_url}/releases (release):")
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+        print("dry run: nothing sent")
+        return int(ExitCode.PASSED)
+    store.complete_release(tag, head, body)
+    print(
+        f"created the release of the existing tag {tag} on {store.describe(head)} through the API"
+    )
+    for step in store.next_steps(tag):
+        print(step)
+    return int(ExitCode.PASSED)
 
 
 def _on_github(

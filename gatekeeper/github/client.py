@@ -77,10 +77,33 @@ class PyGithubClient:
         self._call("update check run", update, needs="checks: write")
 
     def create_status(self, sha: str, body: dict[str, Any]) -> None:
-        def create() -> None:
+        def create() -> bool:
             self._repo.get_commit(sha).create_status(**body)
+            return True
 
-        self._call("set commit status", create, needs="statuses: write")
+        def made() -> bool | None:
+            """After a lost answer: True when the newest status of this context is this one
+            (state, description, target URL); repeating it would add a duplicate entry."""
+            from github import GithubException
+            from github.CommitStatus import CommitStatus
+            from github.PaginatedList import PaginatedList
+
+            url = f"{self._repo.url}/commits/{sha}/statuses"
+            try:
+                listed = PaginatedList(CommitStatus, self._github.requester, url, None)
+                newest = next((s for s in listed if s.context == body.get("context")), None)
+            except GithubException:
+                return None  # looking failed too: the retry itself will tell
+            if newest is None:
+                return None
+            same = (newest.state, newest.description, newest.target_url) == (
+                body["state"],
+                body.get("description"),
+                body.get("target_url"),
+            )
+            return True if same else None
+
+        self._call("set commit status", create, before_retry=made, needs="statuses: write")
 
     def identity(self) -> str | None:
         """None for an installation token (``GITHUB_TOKEN`` or any App's), to which GitHub

@@ -7,7 +7,12 @@ one peeled to its commit (``git/tags``), kept when ``compare/{tag commit}...{com
 Writing, in order: the annotated tag object, the ``refs/tags/`` ref that makes it a tag, and
 a release whose notes are the Markdown report. Calls go through ``retry.call_with_retries``
 like every other GitHub call. A failure before the ref exists leaves no tag (exit 2); a
-failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4).
+failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4), and a
+rerun of ``promote`` completes the release. A lost answer (GitHub did the work, the client
+got a 5xx) is looked for before a retry repeats the ref or the release: the ref through
+``git/matching-refs`` (on the same commit it is ours; on another, refused), the release
+through ``releases/tags/{tag}``. The tag object cannot be looked for (GitHub lists no tag
+objects by name): a lost answer there leaves an unreferenced object, invisible and harmless.
 Deleting: the ``refs/tags/`` ref of a phase tag whose gate failed (``check
 --delete-failed-tag``, see github/tagcleanup.py).
 """
@@ -26,6 +31,7 @@ from gatekeeper.errors import ExitCode, GatekeeperError
 from gatekeeper.github import rest
 from gatekeeper.github.rest import Answered, describe
 from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
+from gatekeeper.phases.promotion import refuse_existing
 from gatekeeper.phases.tags import TagRef
 
 _TIMEOUT_SECONDS = 30
@@ -193,23 +199,76 @@ class GitHubTags:
         self.publish(name, commit, message, message)
 
     def publish(self, name: str, commit: str, message: str, notes: str) -> None:
-        """Tag object, then ref, then release; see the module's note on failures."""
+        """Tag object, then ref, then release; see the module's note on failures. A ref
+        that is already there on ``commit`` (the lost answer of this run's own creation, or
+        a rerun's) is taken as made; on another commit it is refused (exit 2)."""
         bodies = self.bodies(name, commit, message, notes)
         try:
             made = self._call(f"create tag object {name}", "POST", "git/tags", bodies.tag)
-            ref = {**bodies.ref, "sha": str(made["sha"])}
-            self._call(f"create ref refs/tags/{name}", "POST", "git/refs", ref)
+            self._create_ref(name, commit, {**bodies.ref, "sha": str(made["sha"])})
         except APIError as exc:
             raise GitHubTagError(
                 f"{self.repository}: {exc}; no tag {name} was made", exc.status
             ) from exc
+        self.complete_release(name, commit, bodies.release)
+
+    def ref_on(self, name: str, commit: str) -> bool | None:
+        """True when the tag ``name`` is on ``commit``, None when there is none; a tag on
+        another commit is refused as ``promote`` refuses it (UsageError, exit 2)."""
+        found = self._exact(name, _NOT_TAGGED)
+        if found is None:
+            return None
+        tag = self._peeled(found)
+        refuse_existing(name, tag if tag.commit != commit else None, self.describe(tag.commit),
+                        commit)  # fmt: skip
+        return True
+
+    def _create_ref(self, name: str, commit: str, body: dict[str, Any]) -> None:
+        def made() -> bool | None:
+            try:
+                return self.ref_on(name, commit)
+            except GitHubTagError:
+                return None  # looking failed too: the retry itself will tell
+
         try:
-            self._call(f"create release {name}", "POST", "releases", bodies.release)
+            self._call(f"create ref refs/tags/{name}", "POST", "git/refs", body, made)
         except APIError as exc:
+            # 422 "Reference already exists": a lost answer on the last try, or a race
+            if exc.status != 422 or self.ref_on(name, commit) is None:
+                raise
+
+    def release_missing(self, name: str) -> bool:
+        """Whether the tag ``name`` has no release yet (GET releases/tags/{name})."""
+        return self._find_release(name, _NOT_TAGGED) is None
+
+    def _find_release(self, name: str, outcome: str) -> Any:
+        try:
+            return self._call(
+                f"read release {name}", "GET", f"releases/tags/{quote(name, safe='')}"
+            )
+        except APIError as exc:
+            if exc.status == 404:
+                return None
+            raise GitHubTagError(f"{self.repository}: {exc}; {outcome}", exc.status) from exc
+
+    def complete_release(self, name: str, commit: str, body: dict[str, Any]) -> None:
+        """The release of a tag that exists: made once, even when an answer is lost."""
+
+        def made() -> Any:
+            try:
+                return self._find_release(name, "")
+            except GitHubTagError:
+                return None
+
+        try:
+            self._call(f"create release {name}", "POST", "releases", body, made)
+        except APIError as exc:
+            if made() is not None:  # the last try's answer was lost, or a rerun raced us
+                return
             raise PartialPromotion(
                 f"{self.repository}: the tag {name} was created on {commit}, but its release "
                 f"was not ({exc}); the phase is recorded, the notes are missing: create the "
-                f"release for {name} by hand"
+                f"release for {name} by hand, or run promote again on this commit"
             ) from exc
 
     def next_steps(self, name: str) -> tuple[str, ...]:

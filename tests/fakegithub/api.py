@@ -55,6 +55,17 @@ def _create_status(store: Store, call: Call) -> Answer:
     return Answer(201, status, {"Location": status["url"]})
 
 
+def _list_statuses(store: Store, call: Call) -> Answer:
+    # newest first, as GitHub lists them; only a SHA names a commit in the fake
+    found = [
+        {k: v for k, v in s.items() if k != "sha"}
+        for s in reversed(store.statuses)
+        if s["sha"] == call.params["ref"]
+    ]
+    chosen, headers = _page(found, call)
+    return Answer(200, chosen, headers)
+
+
 def _list_comments(store: Store, call: Call) -> Answer:
     found = comments.on_issue(store, call.params["issue_number"], call.params.get("since"))
     chosen, headers = _page(found, call)
@@ -107,6 +118,7 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "checks/create": _create_check_run,
     "checks/update": _update_check_run,
     "repos/create-commit-status": _create_status,
+    "repos/list-commit-statuses-for-ref": _list_statuses,
     "issues/list-comments": _list_comments,
     "issues/create-comment": _create_comment,
     "issues/update-comment": _update_comment,
@@ -125,6 +137,9 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "git/create-tag": lambda store, call: _created(gitdata.create_tag(store, call.body)),
     "git/create-ref": lambda store, call: _created(gitdata.create_ref(store, call.body)),
     "repos/create-release": lambda store, call: _created(gitdata.create_release(store, call.body)),
+    "repos/get-release-by-tag": lambda store, call: Answer(
+        200, gitdata.release_by_tag(store, call.params["tag"])
+    ),
     "pulls/get": lambda store, call: Answer(200, pulls.get(store, call.params["pull_number"])),
     "pulls/list-files": _list_pull_files,
     "git/delete-ref": _delete_ref,

@@ -35,12 +35,14 @@ SOURCE = {
 
 # The endpoints of the issue-4 contract, and issue 5's artifact download, phase tags
 # (``promote`` in GitHub mode), pull request facts (labels, branch, changed files) and the
-# deletion of a failed phase tag, and nothing else: a request to any other is a 404.
+# deletion of a failed phase tag, and the release of a tag and a commit's statuses (a
+# creation is looked for before it is repeated), and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
     ("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}"),
     ("POST", "/repos/{owner}/{repo}/statuses/{sha}"),
+    ("GET", "/repos/{owner}/{repo}/commits/{ref}/statuses"),
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
     ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
     ("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
@@ -55,6 +57,7 @@ ENDPOINTS = [
     ("POST", "/repos/{owner}/{repo}/git/tags"),
     ("POST", "/repos/{owner}/{repo}/git/refs"),
     ("POST", "/repos/{owner}/{repo}/releases"),
+    ("GET", "/repos/{owner}/{repo}/releases/tags/{tag}"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}"),

@@ -116,6 +116,13 @@ def create_release(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     return dict(release)
 
 
+def release_by_tag(store: Store, name: str) -> dict[str, Any]:
+    found = [r for r in store.releases if r["tag_name"] == name]
+    if not found:
+        raise Refused(404, not_found().body, violation=False)  # looking is what it is for
+    return dict(found[0])
+
+
 def delete_ref(store: Store, ref: str) -> None:
     """DELETE git/refs/{ref}: ``ref`` is written without its ``refs/`` (``tags/v1``)."""
     full = f"refs/{ref}"

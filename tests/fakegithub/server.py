@@ -134,6 +134,11 @@ class FakeGitHub(Inspection):
             self.faults.append(fault)
         return fault
 
+    def lose_answer(self, method: str, path_regex: str, times: int | None = 1) -> Fault:
+        """The request is carried out, then the gateway answers 502: a creation whose answer
+        is lost, so a client that repeats it without looking first makes a duplicate."""
+        return self.fail(method, path_regex, 502, times, after=True)
+
     def secondary_rate_limit(
         self, method: str, path_regex: str, retry_after: int = 1, times: int = 1, status: int = 403
     ) -> Fault:

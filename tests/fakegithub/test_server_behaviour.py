@@ -141,6 +141,26 @@ def test_a_fault_after_the_work_leaves_the_work_done(fake_github: FakeGitHub) ->
     assert len(fake_github.check_runs()) == 1  # a blind retry would make a second one
 
 
+def test_a_lost_answer_is_a_502_after_the_creation(fake_github: FakeGitHub) -> None:
+    fake_github.add_commit(SHA)
+    body = {"tag": "phase/one", "message": "m", "object": SHA, "type": "commit"}
+    tag = call(fake_github, "POST", f"{REPO}/git/tags", body).body
+    fake_github.lose_answer("POST", r"/git/refs$")
+    ref = {"ref": "refs/tags/phase/one", "sha": tag["sha"]}
+    assert call(fake_github, "POST", f"{REPO}/git/refs", ref).status == 502
+    assert list(fake_github.tag_refs()) == ["refs/tags/phase/one"]
+    again = call(fake_github, "POST", f"{REPO}/git/refs", ref)  # the blind retry
+    assert (again.status, again.body["message"]) == (422, "Reference already exists")
+    missing = call(fake_github, "GET", f"{REPO}/releases/tags/phase%2Fone")
+    assert missing.status == 404
+    fake_github.lose_answer("POST", r"/releases$")
+    release = {"tag_name": "phase/one", "body": "notes"}
+    assert call(fake_github, "POST", f"{REPO}/releases", release).status == 502
+    found = call(fake_github, "GET", f"{REPO}/releases/tags/phase%2Fone")
+    assert (found.status, found.body["tag_name"]) == (200, "phase/one")
+    assert len(fake_github.releases()) == 1
+
+
 @pytest.mark.parametrize("status", [403, 429])
 def test_a_secondary_rate_limit_says_so_as_github_does(
     fake_github: FakeGitHub, status: int
@@ -216,6 +236,7 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "repos/create-release": call(
             github, "POST", f"{REPO}/releases", {"tag_name": "phase/one", "body": "notes"}
         ).body,
+        "repos/get-release-by-tag": call(github, "GET", f"{REPO}/releases/tags/phase%2Fone").body,
         "git/delete-ref": call(github, "DELETE", f"{REPO}/git/refs/tags/phase/one").body,
     }
     github.add_pull(7, labels=["phase:two"], files=["a.py", "b.py"], renamed_from={"b.py": "c.py"})
@@ -239,6 +260,9 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "checks/update": call(github, "PATCH", run_path, {"conclusion": "success"}).body,
         "checks/list-for-ref": call(github, "GET", f"{REPO}/commits/{SHA}/check-runs").body,
         "repos/create-commit-status": status,
+        "repos/list-commit-statuses-for-ref": call(
+            github, "GET", f"{REPO}/commits/{SHA}/statuses"
+        ).body,
         "issues/create-comment": comment,
         "issues/update-comment": call(github, "PATCH", comment_path, {"body": "x"}).body,
         "issues/list-comments": call(github, "GET", COMMENTS).body,
