@@ -13,20 +13,11 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import sys
 from array import array
 from pathlib import Path
 
-
-def percentile(ordered: list[float], p: float) -> float:
-    rank = (len(ordered) - 1) * p / 100
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    fraction = rank - low
-    if not fraction:
-        return ordered[low]
-    return ordered[low] + (ordered[high] - ordered[low]) * fraction
+from _percentile import percentile
 
 
 def main(path: str) -> None:

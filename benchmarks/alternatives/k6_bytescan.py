@@ -12,23 +12,12 @@ k6_orjson.py (k6's definition, in ms). Prints the same JSON as k6_orjson.py.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
+from _percentile import percentile
+
 BLOCK = 16 << 20
-
-
-def percentile(ordered: list[float], p: float) -> float | None:
-    if not ordered:
-        return None
-    rank = (len(ordered) - 1) * p / 100
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    fraction = rank - low
-    if not fraction:
-        return ordered[low]
-    return ordered[low] + (ordered[high] - ordered[low]) * fraction
 
 
 def main(path: str, metric: str, tag: str) -> None:

@@ -11,23 +11,11 @@ it. Prints {"METRIC": [count, p95_ms], "METRIC{TAG:VALUE}": [count, p95_ms]} as 
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
 import orjson
-
-
-def percentile(ordered: list[float], p: float) -> float | None:
-    if not ordered:
-        return None
-    rank = (len(ordered) - 1) * p / 100
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    fraction = rank - low
-    if not fraction:
-        return ordered[low]
-    return ordered[low] + (ordered[high] - ordered[low]) * fraction
+from _percentile import percentile
 
 
 def main(path: str, metric: str, tag: str) -> None:
