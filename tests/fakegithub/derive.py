@@ -1,6 +1,6 @@
 """Derive the fake GitHub's schemas from GitHub's own REST description.
 
-Reads ../shared/corpus/github/openapi/api.github.com.json (OpenAPI 3.0.3) and writes
+Reads tests/corpus/github/openapi/api.github.com.json (OpenAPI 3.0.3) and writes
 openapi_subset.json beside this file: for each endpoint gatekeeper may call, its path and
 query parameters, its request body schema and the schema and example of its success
 response, every `$ref` inlined and OpenAPI 3.0's dialect turned into JSON Schema Draft 7
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CORPUS_FILE = HERE.parents[2] / "shared" / "corpus" / "github" / "openapi" / "api.github.com.json"
+CORPUS_FILE = HERE.parent / "corpus" / "github" / "openapi" / "api.github.com.json"
 OUTPUT = HERE / "openapi_subset.json"
 
 # From ../shared/corpus/github/SOURCES.md: where the description came from.

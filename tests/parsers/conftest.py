@@ -9,13 +9,11 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 """Files made by real tools (``real/``, see make_fixtures.py) and by hand (``handmade/``)."""
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-"""The shared conformance corpus beside the repository; absent on some machines."""
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+"""The conformance corpus, copied from ../shared/corpus (see its SOURCES.md files)."""
 
 
 @pytest.fixture
 def corpus() -> Path:
-    """The shared corpus, or a skip when this machine does not have it."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
-    return CORPUS.resolve()
+    """The conformance corpus in tests/corpus."""
+    return CORPUS

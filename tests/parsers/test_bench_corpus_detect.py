@@ -16,7 +16,7 @@ import pytest
 from gatekeeper.parsers import PARSER_MODULES
 from tests.parsers.claims import claimed
 
-BENCH = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "bench"
+BENCH = Path(__file__).resolve().parents[1] / "corpus" / "bench"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 DOC_SECTION = "## Benchmark and load-test corpus"
 
