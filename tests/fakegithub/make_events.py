@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parents[2] / "shared" / "corpus" / "github" / "events"
+CORPUS = HERE.parent / "corpus" / "github" / "events"
 EVENTS = HERE / "events"
 
 FORK_OWNER = {"login": "Octoforker", "id": 58224561, "node_id": "MDQ6VXNlcjU4MjI0NTYx"}
