@@ -225,8 +225,52 @@ def test_example_workflows_pin_actions_and_declare_permissions(
 
 def test_the_examples_cover_the_recipes() -> None:
     names = {str(p.relative_to(REPO / "examples" / "workflows")) for p in WORKFLOWS}
-    assert {"pull-request.yml", "merge-queue.yml", "phase-tag.yml"} <= names
+    assert {"pull-request.yml", "merge-queue.yml", "phase-tag.yml", "promote.yml"} <= names
     assert any(n.startswith("fork-two-stage/") for n in names)
+    table = (REPO / "examples" / "workflows" / "README.md").read_text(encoding="utf-8")
+    assert not [n for n in names if f"| `{n}` |" not in table], "a file not in the README table"
+
+
+def _on(workflow: dict[Any, Any]) -> dict[str, Any]:
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
+    return {on: None} if isinstance(on, str) else dict.fromkeys(on) if isinstance(on, list) else on
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
+def test_no_example_is_path_filtered(path: Path) -> None:
+    """A required check from a workflow that a path filter skipped stays pending for ever."""
+    for event, filters in _on(yaml.safe_load(path.read_text(encoding="utf-8"))).items():
+        assert not {"paths", "paths-ignore"} & set(filters or ()), f"{event} is path-filtered"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
+def test_examples_install_what_their_suites_need(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for name, job in workflow["jobs"].items():
+        steps = job.get("steps", [])
+        suites = [i for i, s in enumerate(steps) if re.match(r"Run .*suites", s.get("name", ""))]
+        if not suites:
+            continue
+        before = steps[: suites[0]]
+        assert any(s.get("uses", "").startswith("actions/setup-python@") for s in before), name
+        install = [s for s in before if s.get("name") == "Install the project's dependencies"]
+        assert install and "pip install" in install[0]["run"], f"{name}: no install step"
+
+
+def test_an_example_skips_expensive_jobs_inside_the_workflow_and_always_gates() -> None:
+    """The pattern that replaces a path filter: a `changes` job, jobs conditional on its
+    outputs, and a gate job that needs them all and runs whatever they did."""
+    jobs = yaml.safe_load((REPO / "examples/workflows/pull-request.yml").read_text("utf-8"))["jobs"]
+    assert jobs["changes"]["outputs"]
+    skipped = [n for n, j in jobs.items() if "needs.changes.outputs." in str(j.get("if", ""))]
+    assert skipped, "no job is skipped by what changed"
+    gate = next(j for j in jobs.values() if any(
+        s.get("uses", "").startswith("gatekeeper-ci/gatekeeper@") for s in j.get("steps", [])
+    ))  # fmt: skip
+    assert set(gate["needs"]) == set(jobs) - {"gate"} and {*skipped, "changes"} <= set(
+        gate["needs"]
+    )
+    assert gate["if"] in ("${{ !cancelled() }}", "${{ always() }}", "!cancelled()", "always()")
 
 
 # --- zizmor ---------------------------------------------------------------------------
