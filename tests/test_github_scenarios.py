@@ -306,6 +306,10 @@ def test_dry_run_posts_nothing_and_prints_what_it_would(
     run = actions.run(PULL_REQUEST, "--dry-run", "--github-status", "on", failing=1)
     assert run.code == 1
     assert fake_github.requests == []
+    # Only the API is spared: the job summary and the step outputs are written as without it.
+    assert run.summary.startswith("## ❌ Demo:")
+    assert run.outputs["verdict"] == "failed" and run.outputs["enforced-phase"] == "one"
+    assert Path(run.outputs["report"]).is_file()
     assert PR_HEAD_SHA in run.out  # the check run payload's head_sha
     assert MARKER in run.out  # the comment body
     assert "failure" in run.out  # the conclusion and the status state

@@ -16,6 +16,7 @@ from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.phases.github_store import GitHubTags
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+from tests.fakegithub.runner import parse_outputs
 from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
 from tests.test_cli import JUNIT_FAIL, JUNIT_PASS, MATRIX
 
@@ -221,3 +222,48 @@ def test_a_ref_made_meanwhile_on_another_commit_is_refused(github: FakeGitHub) -
     assert refused.value.exit_code == ExitCode.USAGE
     assert "tag phase/one already exists and points at commit 444444444444" in str(refused.value)
     assert github.releases() == []
+
+
+# --- step outputs: what a workflow's next step reads --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "junit", "code", "outputs"),
+    [
+        ((), JUNIT_PASS, ExitCode.PASSED, {"verdict": "passed", "tag": "phase/one"}),
+        (("--dry-run",), JUNIT_PASS, ExitCode.PASSED, {"verdict": "passed", "tag": ""}),
+        ((), JUNIT_FAIL, ExitCode.FAILED, {"verdict": "failed", "tag": ""}),
+    ],
+    ids=["made", "dry-run", "failing"],
+)
+def test_the_step_outputs_say_the_verdict_and_the_tag_made(
+    github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    argv: tuple[str, ...], junit: str, code: ExitCode, outputs: dict[str, str],
+) -> None:  # fmt: skip
+    output = tmp_path / "output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    assert _promote(tmp_path, *argv, junit=junit) == code
+    assert parse_outputs(output.read_text(encoding="utf-8")) == outputs
+    assert len(github.tag_refs()) == (1 if outputs["tag"] else 0)
+
+
+def test_a_rerun_that_completes_the_release_outputs_its_tag(
+    github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    github.add_tag("phase/one", HEAD)  # made by a promotion cut short before its release
+    output = tmp_path / "output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    assert _promote(tmp_path) == ExitCode.PASSED
+    assert parse_outputs(output.read_text(encoding="utf-8")) == {
+        "verdict": "passed", "tag": "phase/one"
+    }  # fmt: skip
+    assert len(github.releases()) == 1
+
+
+def test_a_refusal_outputs_nothing(
+    github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    assert _promote(tmp_path, "nonesuch") == ExitCode.USAGE
+    assert not output.exists()

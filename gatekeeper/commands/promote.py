@@ -6,7 +6,9 @@ local (the command to push it is printed); in the Action (GITHUB_ACTIONS=true wi
 GITHUB_TOKEN and GITHUB_REPOSITORY, unless --local) it is made through the GitHub API, with a
 release whose notes are the Markdown report. Refusals exit 2 and change nothing; a failing
 gate exits 1 (3 with no evidence at all) and creates nothing; a tag made without its release
-exits 4, and on GitHub a rerun on that commit completes the release.
+exits 4, and on GitHub a rerun on that commit completes the release. In GitHub Actions the
+step outputs ``verdict`` and ``tag`` (the tag made or completed, empty when none) are written
+once the gate is judged.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from gatekeeper.commands.status import (
     use_color,
 )
 from gatekeeper.errors import ExitCode
+from gatekeeper.github import actions_io
 from gatekeeper.model import Matrix
 from gatekeeper.phases.github_store import GitHubTags
 from gatekeeper.phases.promotion import (
@@ -40,7 +43,8 @@ from gatekeeper.phases.promotion import (
 from gatekeeper.phases.store import PhaseTagStore
 from gatekeeper.phases.tags import Standing
 from gatekeeper.reporters import RenderOptions, markdown, terminal
-from gatekeeper.reporters.common import plain
+from gatekeeper.reporters.common import plain, verdict
+from gatekeeper.results import Report
 
 
 def _say(text: str) -> None:
@@ -76,6 +80,7 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
     described = plain(store.describe(head))
     if code is not ExitCode.PASSED:
         _say(f"the {name} gate does not pass on {described}: no tag {tag} created")
+        _step_outputs(report, code, "")
         return int(code)
     text = terminal.render(report, RenderOptions(int(code), color=False))
     message = tag_message(matrix, phase, head, text, __version__, args.message)
@@ -83,18 +88,34 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
         notes = markdown.render(report, RenderOptions(int(code))).rstrip()
         notes += f"\n\nPromoted to {name} ({phase}) on {head} by gatekeeper {__version__}.\n"
         if unfinished is not None:
-            return _release_only(store, tag, head, notes, args.dry_run)
-        return _on_github(store, tag, head, message, notes, args.dry_run)
+            done = _release_only(store, tag, head, notes, args.dry_run)
+        else:
+            done = _on_github(store, tag, head, message, notes, args.dry_run)
+        _step_outputs(report, code, "" if args.dry_run else tag)
+        return done
     if args.dry_run:
         subject = plain(message.partition("\n")[0])
         print(f"dry run: would create the annotated tag {tag} on {described}: {subject!r}")
         print("dry run: nothing created")
+        _step_outputs(report, code, "")
         return int(code)
     store.create_tag(tag, head, message)
+    _step_outputs(report, code, tag)
     print(f"created the annotated tag {tag} on {described}")
     for step in store.next_steps(tag):
         print(step)
     return int(code)
+
+
+def _step_outputs(report: Report, code: ExitCode, tag: str) -> None:
+    """The step outputs, in GitHub Actions; a file that cannot be written is only a warning."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not path:
+        return
+    try:
+        actions_io.write_outputs(Path(path), {"verdict": verdict(report, int(code)), "tag": tag})
+    except OSError as exc:
+        _say(f"warning: could not write the step outputs: {exc.strerror or exc}")
 
 
 def _release_missing(store: PhaseTagStore, tag: str) -> bool:

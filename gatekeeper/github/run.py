@@ -2,7 +2,8 @@
 whatever happens here, the exit code is the gate's.
 
 Order matters: the job summary and step outputs are written before anything is posted,
-so a verdict is on the page even when the API hangs or fails.
+so a verdict is on the page even when the API hangs or fails; --dry-run writes them too and
+only previews what it would post.
 """
 
 from __future__ import annotations
@@ -77,10 +78,6 @@ def _report(
     now: dt.datetime,
 ) -> PublishResult | None:
     markdown = REPORTERS["markdown"](report, RenderOptions(exit_code=exit_code))
-    if options.dry_run:
-        plans = make_plans(report, exit_code, markdown, ctx, options, now)
-        out.write(preview(plans, ctx, options))
-        return None
     if ctx.token:
         err.write(actions_io.mask(ctx.token))
     for problem in ctx.problems:
@@ -92,6 +89,10 @@ def _report(
         _write(err, ctx, "job summary", lambda: _summary(ctx.step_summary, parts))
     if ctx.output is not None:
         _write(err, ctx, "step outputs", lambda: _outputs(report, exit_code, options, ctx))
+    if options.dry_run:  # the summary and outputs are the run's own files, not the API's
+        plans = make_plans(report, exit_code, markdown, ctx, options, now)
+        out.write(preview(plans, ctx, options))
+        return None
     wanted = options.check or options.status or options.comment is not CommentMode.OFF
     if ctx.read_only:
         err.write(FORK_LINE)

@@ -153,7 +153,12 @@ def test_an_unwritable_summary_is_a_warning(tmp_path: Path) -> None:
 def test_dry_run_prints_every_request_and_posts_nothing(tmp_path: Path) -> None:
     environ = _environ(tmp_path)
     run = Run(tmp_path, environ, GitHubOptions(dry_run=True, status=True))
-    assert run.made == [] and run.summary == "" and run.outputs == "" and run.err == ""
+    assert run.made == [] and run.err == "::add-mask::ghs_secret\n"
+    # The job summary and the step outputs are the run's files, not the API: written anyway.
+    assert run.summary.startswith("## ❌ KMTA: Iron gate FAILED")
+    assert "verdict<<ghadelimiter_" in run.outputs and "\nfailed\n" in run.outputs
+    report = tmp_path / "temp" / "gatekeeper-report.json"
+    assert json.loads(report.read_text("utf-8"))["verdict"] == "failed"
     lines = run.out.splitlines()
     assert lines[1] == "--- GitHub: what would be posted (--dry-run: nothing was) ---"
     assert lines[2].startswith("check run: POST https://api.github.com/repos/Codertocat/")
