@@ -143,3 +143,79 @@ def test_an_unknown_word_is_not_given_a_made_up_suggestion(
     err = capsys.readouterr().err
     assert "unrecognized arguments: stray" in err
     assert "did you mean" not in err
+
+
+MERGED = """\
+version: 1
+phases: [{id: one, name: One}]
+artifacts:
+  junit: {format: junit, paths: "r.xml"}
+x-defaults: &defaults
+  id: base
+  tests: {from: junit, min: 2}
+swimlanes:
+  - id: core
+    name: Core
+    cells:
+      one:
+        goal: g
+        benchmarks:
+          - <<: *defaults
+            id: first
+          - <<: *defaults
+            id: second
+            tests: {from: junit, min: 1}
+"""
+
+
+def test_yaml_merge_keys_are_standard_yaml_and_the_written_key_wins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gatekeeper.matrix.load import read_matrix
+
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text(MERGED, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.PASSED
+    assert "ok (1 phase, 1 cell, 2 benchmarks)" in capsys.readouterr().out
+    matrix = read_matrix(path, "gatekeeper.yml")
+    first, second = matrix.cells[0].benchmarks
+    assert (first.id, second.id) == ("first", "second")
+    assert (first.criterion.min_count, second.criterion.min_count) == (2, 1)  # type: ignore[union-attr]
+
+
+def test_two_written_keys_of_one_name_are_still_a_duplicate_and_bad_merges_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "gatekeeper.yml"
+    twice = MERGED.replace(
+        "            id: first\n", "            id: first\n            id: again\n"
+    )
+    path.write_text(twice, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert ":17:13: swimlanes[0].cells.one.benchmarks[0].id: duplicate key 'id' (first at " \
+        "line 16)" in err  # fmt: skip
+    defaults = "x-defaults: &defaults\n  id: base\n  tests: {from: junit, min: 2}"
+    path.write_text(MERGED.replace(defaults, "x-defaults: &defaults 5"), encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "invalid merge key (<<): expected a mapping or list of mappings" in err
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("version: 1\nphases:\n\t- {id: one, name: One}\n", 3),
+        ("version: 1\nphases:\n  - id: one\n\tname: One\n", 4),
+    ],
+)
+def test_a_tab_indented_matrix_says_tab_and_guesses_no_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int
+) -> None:
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert f"{path}:{line}:1: a tab in the indentation: YAML indents with spaces only\n" in err
+    assert "(top level)" not in err

@@ -27,5 +27,6 @@ def run_validate(files: Sequence[str]) -> int:
             continue
         cells = len(matrix.cells)
         benchmarks = sum(len(c.benchmarks) for c in matrix.cells)
-        print(f"{path}: ok ({len(matrix.phases)} phases, {cells} cells, {benchmarks} benchmarks)")
+        counts = [count(len(matrix.phases), "phase"), count(cells, "cell")]
+        print(f"{path}: ok ({', '.join(counts)}, {count(benchmarks, 'benchmark')})")
     return int(ExitCode.USAGE if failed else ExitCode.PASSED)
