@@ -281,9 +281,13 @@ COMMANDS: dict[str, tuple[str, Options]] = {
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 
 
-def build_parser(commands: Collection[str] = COMMANDS) -> argparse.ArgumentParser:
+def build_parser(
+    commands: Collection[str] = COMMANDS,
+    subparsers_out: dict[str, argparse.ArgumentParser] | None = None,
+) -> argparse.ArgumentParser:
     """The command line; only the options of ``commands`` are added (every command is
-    listed either way, so usage and --help read the same)."""
+    listed either way, so usage and --help read the same). ``subparsers_out`` receives
+    each command's own parser, to report a mistake with that command's usage."""
     parser = argparse.ArgumentParser(
         prog="gatekeeper",
         description="Phase gate checker: the next phase does not begin until every "
@@ -295,6 +299,8 @@ def build_parser(commands: Collection[str] = COMMANDS) -> argparse.ArgumentParse
         command = subparsers.add_parser(name, help=summary)
         if name in commands:
             options(command)
+        if subparsers_out is not None:
+            subparsers_out[name] = command
     return parser
 
 
@@ -321,12 +327,30 @@ def tolerate_any_encoding() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     tolerate_any_encoding()
     words = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(commands_needed(words))
+    own: dict[str, argparse.ArgumentParser] = {}
+    parser = build_parser(commands_needed(words), own)
     try:
-        args = parser.parse_args(words)
+        args, unknown = parser.parse_known_args(words)
+        if unknown:  # said with the command's usage, not the top level's
+            own[args.command].error(unrecognized(unknown, own[args.command]))
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     return run(args)
+
+
+def unrecognized(words: Sequence[str], command: argparse.ArgumentParser) -> str:
+    """'unrecognized arguments: --dryrun (did you mean --dry-run?)'."""
+    import difflib  # only a mistyped command line needs it: start-up time
+
+    flags = [f for action in command._actions for f in action.option_strings]
+    message = f"unrecognized arguments: {' '.join(words)}"
+    for word in words:
+        if word.startswith("-"):
+            close = difflib.get_close_matches(word.partition("=")[0], flags, n=1, cutoff=0.6)
+            if close:
+                message += f" (did you mean {close[0]}?)"
+                break
+    return message
 
 
 def run(args: argparse.Namespace) -> int:

@@ -63,6 +63,14 @@ class TestResult(NamedTuple):
 TestResult.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
+FALLBACK_STATS: dict[str, tuple[str, ...]] = {
+    "throughput": ("ops", "rate"),
+    "rate": ("value",),
+}
+"""Where else a statistic may be found: throughput is pytest-benchmark's ops and a k6
+counter's rate; a k6 rate metric's rate is its value in the export shape."""
+
+
 @record
 class Metric:
     """One named measurement series with its statistics, in base units."""

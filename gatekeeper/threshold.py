@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from gatekeeper.records import record
 from gatekeeper.units import UNITS, Dimension, Quantity
@@ -92,6 +92,21 @@ class Threshold:
         limit = self.limit_for(actual.dimension).value
         value = limit if math.isclose(actual.value, limit, rel_tol=1e-9) else actual.value
         return OPERATORS[self.op](value, limit)
+
+
+_UNBRACKETED = re.compile(r"p(\d+(?:\.\d+)?)")
+
+
+def closest_statistic(statistic: str, names: Iterable[str]) -> str | None:
+    """The statistic likeliest meant by one that is not there: p(95) for p95, else the
+    closest of ``names`` by spelling; None when none is close."""
+    unbracketed = _UNBRACKETED.fullmatch(statistic)
+    if unbracketed:
+        return f"p({unbracketed.group(1)})"
+    import difflib  # only a mistaken statistic needs it: start-up time
+
+    close = difflib.get_close_matches(statistic, sorted(names), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _statistic(raw: str) -> str:

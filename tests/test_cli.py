@@ -290,7 +290,7 @@ def test_validate_reports_all_files_and_all_problems(
     captured = capsys.readouterr()
     assert "gatekeeper.yml: ok" in captured.out
     lines = captured.err.splitlines()
-    assert lines[-1] == f"{bad}: 3 problem(s)"
+    assert lines[-1] == f"{bad}: 3 problems"
     assert all(line.startswith(f"{bad}:") for line in lines)
 
 

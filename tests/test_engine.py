@@ -275,7 +275,11 @@ def test_a_statistic_the_tool_did_not_report_is_an_error() -> None:
     evidence = metrics(k6_trend("http_req_duration", p95=1.0, avg=1.0))
     outcome, summary = outcome_of(metric("http_req_duration", "p(99) < 1s"), evidence)
     assert outcome is Outcome.ERROR
-    assert summary == "http_req_duration does not report p(99) (it has: avg, p(95))"
+    assert (
+        summary
+        == "http_req_duration in k6.json does not report p(99) (did you mean p(95)? it has: "
+        "avg, p(95))"
+    )
 
 
 def test_a_unit_of_the_wrong_dimension_is_an_error() -> None:

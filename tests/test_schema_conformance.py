@@ -90,7 +90,7 @@ KEYS = [
     "max_skipped", "flaky", "expect_failures", "format", "paths", "cells", "version",
     "project", "current", "phase_tags", "pull_requests", "next_phase", "label", "branch",
     "current_phase", "waivers", "benchmark", "reason", "approved_by", "expires", "$schema",
-    "unknown", "Id", "",
+    "unknown", "Id", "", "x-defaults", "x-", "ax-",
 ]  # fmt: skip
 
 json_values = st.recursive(
@@ -219,6 +219,8 @@ SMALL_SCHEMAS = [
     {"minItems": 1},
     {"maxItems": 1},
     {"additionalProperties": {"type": "integer"}, "properties": {"a": {}}},
+    {"patternProperties": {"^x-": {"type": "string"}, "b$": {"minimum": 3}}},
+    {"patternProperties": {"^x-": {}}, "properties": {"a": {}}, "additionalProperties": False},
     {"$defs": {"n": {"type": "array", "items": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"},
 ]
 
@@ -246,7 +248,7 @@ def test_the_shipped_schemas_it_reads_compile() -> None:
     "schema",
     [
         {"format": "date"},
-        {"patternProperties": {"^x": {}}, "additionalProperties": False},
+        {"dependentRequired": {"a": ["b"]}},
         {"prefixItems": [{}], "items": False},
         {"$ref": "https://example.com/other.json"},
         {"type": "decimal"},

@@ -31,9 +31,9 @@ from gatekeeper.bundles import (
     selection_key,
 )
 from gatekeeper.collect import criteria_by_artifact, hint_pass, requests_by_artifact
-from gatekeeper.engine.metrics import FALLBACK_STATS, select_series
+from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult
+from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile, SeriesRequest, TestResult
 from gatekeeper.findfiles import find_files
 from gatekeeper.model import Artifact, Matrix, MetricCriterion, TestCriterion
 from gatekeeper.parsers import stream_file

@@ -10,6 +10,7 @@ from gatekeeper.commands import locate_matrix
 from gatekeeper.errors import ExitCode
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.matrix.problems import MatrixError
+from gatekeeper.words import count
 
 
 def run_validate(files: Sequence[str]) -> int:
@@ -22,9 +23,10 @@ def run_validate(files: Sequence[str]) -> int:
             failed += 1
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
-            print(f"{path}: {len(exc.problems)} problem(s)", file=sys.stderr)
+            print(f"{path}: {count(len(exc.problems), 'problem')}", file=sys.stderr)
             continue
         cells = len(matrix.cells)
         benchmarks = sum(len(c.benchmarks) for c in matrix.cells)
-        print(f"{path}: ok ({len(matrix.phases)} phases, {cells} cells, {benchmarks} benchmarks)")
+        counts = [count(len(matrix.phases), "phase"), count(cells, "cell")]
+        print(f"{path}: ok ({', '.join(counts)}, {count(benchmarks, 'benchmark')})")
     return int(ExitCode.USAGE if failed else ExitCode.PASSED)

@@ -20,6 +20,7 @@ from gatekeeper.results import (
     Report,
     RuleResult,
 )
+from gatekeeper.words import count
 
 
 def _unusable(
@@ -33,7 +34,7 @@ def _unusable(
         return BenchmarkResult(
             benchmark,
             Outcome.ERROR,
-            f"{what} unreadable: {len(evidence.errors)} file(s) of {evidence.artifact!r} "
+            f"{what} unreadable: {count(len(evidence.errors), 'file')} of {evidence.artifact!r} "
             "could not be read",
             evidence.errors,
         )

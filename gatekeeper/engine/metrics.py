@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gatekeeper.evidence import ArtifactEvidence, Metric
+from gatekeeper.evidence import FALLBACK_STATS, ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
 from gatekeeper.plausible import implausible
 from gatekeeper.results import Measurement, Outcome
 from gatekeeper.selector import did_you_mean, name_matches
 from gatekeeper.stats import from_samples
-from gatekeeper.threshold import Change, Threshold, ThresholdSyntaxError
+from gatekeeper.threshold import Change, Threshold, ThresholdSyntaxError, closest_statistic
 from gatekeeper.units import Quantity
-
-FALLBACK_STATS: dict[str, tuple[str, ...]] = {
-    "throughput": ("ops", "rate"),
-    "rate": ("value",),
-}
-"""Where else a statistic may be found: throughput is pytest-benchmark's ops and a k6
-counter's rate; a k6 rate metric's rate is its value in the export shape."""
 
 Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...]]
 
@@ -65,7 +58,10 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
         )
     if value is None:
         have = ", ".join(sorted(metric.stats))
-        note = f"{metric.label} does not report {threshold.statistic} (it has: {have})"
+        meant = closest_statistic(threshold.statistic, metric.stats)
+        hint = f"did you mean {meant}? " if meant in metric.stats else ""
+        note = f"{metric.label} in {metric.source} does not report {threshold.statistic} " \
+               f"({hint}it has: {have})"  # fmt: skip
         return (
             Outcome.ERROR,
             Measurement(metric.label, metric.source, threshold.text, "", False),

@@ -13,7 +13,7 @@ from typing import Any
 
 from gatekeeper.github.annotate import Annotations, batches
 from gatekeeper.github.fit import Kind, Part, fit, split_report
-from gatekeeper.reporters.common import judged, phase_name, plain, verdict
+from gatekeeper.reporters.common import judged, plain, standing, verdict
 from gatekeeper.results import Report
 
 CHECK_RUN_TEXT_LIMIT = 65_535
@@ -46,8 +46,7 @@ def conclusion(exit_code: int) -> str:
 
 def verdict_line(report: Report, exit_code: int) -> str:
     """'Iron gate failed — stands at Bronze': the verdict without the project's name."""
-    stands = phase_name(report, report.stands_at)
-    return plain(f"{judged(report)} {verdict(report, exit_code)} — stands at {stands}")
+    return plain(f"{judged(report)} {verdict(report, exit_code)} — {standing(report)}")
 
 
 @dataclass(frozen=True)

@@ -148,15 +148,20 @@ class _Compiler:
                 return True
 
             return properties
+        if name == "patternProperties":
+            patterns = [(re.compile(p).search, self.compile(sub)) for p, sub in argument.items()]
+            return lambda value: not isinstance(value, dict) or all(
+                check(item) for key, item in value.items() for search, check in patterns
+                if search(key) is not None
+            )  # fmt: skip
         if name == "additionalProperties":
-            if "patternProperties" in schema:
-                raise UnsupportedSchema("patternProperties")
             known = frozenset(schema.get("properties", {}))
+            searches = [re.compile(p).search for p in schema.get("patternProperties", {})]
             extra = self.compile(argument)
-            return lambda value: (
-                not isinstance(value, dict)
-                or all(extra(item) for key, item in value.items() if key not in known)
-            )
+            return lambda value: not isinstance(value, dict) or all(
+                extra(item) for key, item in value.items()
+                if key not in known and not any(search(key) for search in searches)
+            )  # fmt: skip
         if name == "required":
             needed = list(argument)
             return lambda value: not isinstance(value, dict) or all(k in value for k in needed)

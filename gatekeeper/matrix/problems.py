@@ -26,8 +26,13 @@ class Problem:
     path: KeyPath
     """The key at fault."""
     message: str
+    keyed: bool = True
+    """False where the file cannot be read as keys at all (YAML syntax, encoding, size): the
+    message names no key, which would only be a guess."""
 
     def __str__(self) -> str:
+        if not self.keyed:
+            return f"{self.position}: {self.message}"
         return f"{self.position}: {render_path(self.path)}: {self.message}"
 
 

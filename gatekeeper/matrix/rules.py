@@ -13,10 +13,11 @@ from typing import Any
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.parsers import AUTO
-from gatekeeper.parsers.dimensions import declared_dimension
+from gatekeeper.parsers.dimensions import NEVER, declared_dimension, unknown_statistic
 from gatekeeper.pathglob import split_glob
 from gatekeeper.selector import parse_metric_selector
 from gatekeeper.threshold import Threshold, ThresholdSyntaxError, parse_change, parse_threshold
+from gatekeeper.units import UNITS
 
 
 def _dicts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
@@ -172,17 +173,34 @@ class _Checker:
                 self.check_dimension(where, metric, threshold)
 
     def check_dimension(self, where: KeyPath, metric: Any, threshold: Threshold) -> None:
-        """A threshold in another dimension than its format's statistic measures ('count <
-        5ms', 'error_rate < 1') is wrong whatever the evidence: say so now, not at check."""
+        """A statistic its format never reports ('p95' for p(95)), or a threshold in another
+        dimension than the statistic measures ('count < 5ms' against Locust, 'error_rate <
+        1', 'rate < 250ms' anywhere) is wrong whatever the evidence: say so now, not at
+        check."""
         artifact = metric.get("from") if isinstance(metric, dict) else None
         fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
-        dimension = declared_dimension(fmt, threshold.statistic) if fmt else None
-        if dimension is None:  # 'auto', or it depends on the series: judged at check time
+        unknown = unknown_statistic(fmt, threshold.statistic) if fmt else None
+        if unknown is not None:
+            self.report(where, f"{threshold.text!r}: {unknown}")
             return
-        try:
-            threshold.limit_for(dimension)
-        except ThresholdSyntaxError as exc:
-            self.report(where, f"{threshold.text!r} against {fmt}'s {threshold.statistic}: {exc}")
+        dimension = declared_dimension(fmt, threshold.statistic) if fmt else None
+        if dimension is not None:
+            try:
+                threshold.limit_for(dimension)
+            except ThresholdSyntaxError as exc:
+                self.report(
+                    where, f"{threshold.text!r} against {fmt}'s {threshold.statistic}: {exc}"
+                )
+            return
+        # 'auto', or it depends on the series: what the name alone rules out is said now
+        never = NEVER.get(threshold.statistic, frozenset())
+        unit = UNITS[threshold.unit][0] if threshold.unit else None
+        if unit in never:
+            self.report(
+                where,
+                f"{threshold.text!r}: unit {threshold.unit!r} measures {unit.value}, which "
+                f"{threshold.statistic} measures in no format",
+            )
 
     def check_changes(self, path: KeyPath, bench: dict[str, Any]) -> None:
         baseline = bench.get("baseline")

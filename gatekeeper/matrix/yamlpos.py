@@ -90,8 +90,21 @@ class _Walker:
             self.problems.append(Problem(where, path, message))
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        """The mapping's keys and values; ``<<: *defaults`` merge keys resolved as YAML says:
+        a key written in the mapping wins over one merged in (only two written keys of one
+        name are a duplicate), and among merged keys the first mapping merged wins."""
         result: dict[str, Any] = {}
-        self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
+        written = {id(k) for k, _ in node.value if not _is_merge(k)}
+        try:
+            self.constructor.flatten_mapping(node)  # merged pairs first, then the written ones
+        except yaml.MarkedYAMLError as exc:  # `<<: 5`: only mappings merge
+            mark = exc.problem_mark or exc.context_mark
+            where = (
+                Position(self.file, mark.line + 1, mark.column + 1) if mark else Position(self.file)
+            )
+            self.problems.append(Problem(where, path, f"invalid merge key (<<): {exc.problem}"))
+            return result
+        merged: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
@@ -102,6 +115,17 @@ class _Walker:
                 continue
             key = str(key_node.value)  # raw text: a phase called `on` stays 'on'
             key_path = (*path, key)
+            if id(key_node) not in written:  # PyYAML lists merged pairs last-wins
+                merged.add(key)
+            elif key in merged:  # written over a merged default: the written one counts
+                merged.discard(key)
+                self.positions[key_path] = self.at(key_node)
+                result[key] = self.walk(value_node, key_path)
+                continue
+            if key in result and id(key_node) not in written:
+                self.positions[key_path] = self.at(key_node)
+                result[key] = self.walk(value_node, key_path)
+                continue
             if key in result:
                 first = self.positions[key_path]
                 self.problems.append(
@@ -117,26 +141,46 @@ class _Walker:
         return result
 
 
+def _tab_near(text: str, line: int) -> int | None:
+    """The column (from 0) of a tab in the indentation of ``line`` or the line before it,
+    where a YAML error that a tab caused is reported; None when there is none."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 0 <= number < len(lines):
+            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip(" \t"))]
+            if "\t" in indent:
+                return indent.index("\t")
+    return None
+
+
+def _is_merge(key: yaml.Node) -> bool:
+    return key.tag == "tag:yaml.org,2002:merge"
+
+
 def load_yaml(raw: bytes, file: str) -> Located:
     """Parse YAML bytes; raise MatrixError with positions for anything unreadable."""
     if len(raw) > MAX_BYTES:
-        raise MatrixError([Problem(Position(file), (), f"file is over {MAX_BYTES} bytes")])
+        raise MatrixError([Problem(Position(file), (), f"file is over {MAX_BYTES} bytes", False)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
-        raise MatrixError([Problem(Position(file, line, column), (), message)]) from exc
+        raise MatrixError([Problem(Position(file, line, column), (), message, False)]) from exc
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file)
         message = f"invalid YAML: {exc.problem or exc.context}"
-        raise MatrixError([Problem(where, (), message)]) from exc
+        tab = _tab_near(text, mark.line) if mark else None
+        if tab is not None:
+            where = Position(file, mark.line + 1, tab + 1) if mark else where
+            message = "a tab in the indentation: YAML indents with spaces only"
+        raise MatrixError([Problem(where, (), message, False)]) from exc
     except yaml.YAMLError as exc:
-        raise MatrixError([Problem(Position(file), (), f"invalid YAML: {exc}")]) from exc
+        raise MatrixError([Problem(Position(file), (), f"invalid YAML: {exc}", False)]) from exc
     walker = _Walker(file)
     data = walker.walk(node, ()) if node is not None else None
     if walker.problems:

@@ -157,6 +157,8 @@ def identify(path: Path, display: str) -> Detection:
         raise EvidenceError(Position(display), message)
     if found:
         return found[0]
+    if not head.strip():
+        raise EvidenceError(Position(display), _EMPTY if not head else _BLANK)
     if json_head is not None and json_head.problem is not None:
         problem = json_head.problem  # JSON that does not decode: say where it breaks
         raise EvidenceError(problem.position, f"cannot tell the format: {problem.message}")
@@ -207,8 +209,24 @@ def parse_file(
 ) -> ParsedFile:
     """Parse one file as ``fmt`` (or detect it when ``fmt`` is 'auto'); every value it yields
     is one a tool can have measured (``gatekeeper.plausible``), whatever the format."""
-    found = identify(path, display) if fmt == AUTO else Detection(fmt)
+    found = identify(path, display) if fmt == AUTO else _declared(path, display, fmt)
     return _parse_found(path, display, found, wanted)
+
+
+_EMPTY = "the file is empty (0 bytes): the tool that writes it did not finish, or wrote nothing"
+_BLANK = "the file holds nothing but blank space: the tool that writes it wrote nothing"
+
+
+def _declared(path: Path, display: str, fmt: str) -> Detection:
+    """A file of a declared format, unless it is empty: that says so instead of whatever the
+    format's reader makes of no content ('malformed XML: no element found')."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = False  # the reader says why it cannot be read
+    if empty:
+        raise EvidenceError(Position(display), _EMPTY)
+    return Detection(fmt)
 
 
 def _parse_found(
@@ -235,7 +253,7 @@ def stream_file(
 ) -> ParsedFile:
     """``parse_file`` with each test handed to ``sink`` and none kept: as it is read where the
     format streams (``StreamsTests``), else once the file is parsed."""
-    found = identify(path, display) if fmt == AUTO else Detection(fmt)
+    found = identify(path, display) if fmt == AUTO else _declared(path, display, fmt)
     parser = get_parser(found.name)
     if isinstance(parser, StreamsTests) and found.document is None:
         return check_plausible(parser.stream_tests(path, display, sink))

@@ -18,7 +18,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import field
 
+from gatekeeper.evidence import FALLBACK_STATS
 from gatekeeper.records import record
+from gatekeeper.threshold import closest_statistic
 from gatekeeper.units import Dimension
 
 PERCENTILES = "p(N)"
@@ -171,6 +173,30 @@ DECLARED: dict[str, Declared] = {
     ),
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""
+
+
+NEVER: dict[str, frozenset[Dimension]] = {"rate": frozenset({TIME, SIZE})}
+"""What a statistic measures in no format, the tool's own included: ``rate < 250ms`` is wrong
+even where the format is ``auto`` (k6's rate is a ratio, or a count, size or time counter's
+total per second; every other tool's is per second too). Only what holds for every tool:
+a k6 counter of times has a ``count`` that is a time, so ``count`` is not here."""
+
+
+def unknown_statistic(fmt: str, statistic: str) -> str | None:
+    """Why no series of format ``fmt`` can carry ``statistic``, with the likeliest meant
+    name ('locust reports no statistic p95 (did you mean p(95)?)'); None when one can, or
+    when that cannot be known before the files are read (``auto``, a tool's own names)."""
+    declared = DECLARED.get(fmt)
+    if declared is None or declared.own:
+        return None
+    known = {*declared.fixed, *declared.varies}
+    if any(_key(name) in known for name in (statistic, *FALLBACK_STATS.get(statistic, ()))):
+        return None
+    meant = closest_statistic(statistic, known)
+    if meant is not None:
+        return f"{fmt} reports no statistic {statistic!r} (did you mean {meant}?)"
+    listed = ", ".join(sorted(known)).replace(PERCENTILES, "p(N)")
+    return f"{fmt} reports no statistic {statistic!r} (it has: {listed})"
 
 
 def declared_dimension(fmt: str, statistic: str) -> Dimension | None:

@@ -54,8 +54,14 @@ def headline(report: Report, exit_code: int) -> str:
     """One line: project, the enforced gate, its verdict, where the project stands."""
     project = f"{report.matrix.project}: " if report.matrix.project else ""
     word = verdict(report, exit_code)
-    stands = phase_name(report, report.stands_at)
-    return f"{project}{judged(report)} {word.upper()} — stands at {stands}"
+    return f"{project}{judged(report)} {word.upper()} — {standing(report)}"
+
+
+def standing(report: Report) -> str:
+    """'stands at Bronze', or 'no phase yet' when not even the first gate passes."""
+    if report.stands_at is None:
+        return "no phase yet"
+    return f"stands at {phase_name(report, report.stands_at)}"
 
 
 RULE_TITLES: dict[RuleKind, str] = {

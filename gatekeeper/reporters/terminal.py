@@ -24,6 +24,7 @@ from gatekeeper.reporters.common import (
     waiver_status,
 )
 from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+from gatekeeper.words import count
 
 _COLORS = {"green": "32", "red": "31", "grey": "90", "bold": "1", "yellow": "33"}
 _STATE_COLOR = {CellState.GREEN: "green", CellState.RED: "red", CellState.GREY: "grey"}
@@ -41,11 +42,15 @@ class _Painter:
         return f"\033[{_COLORS[color]}m{text}\033[0m"
 
 
+_GATE = "gate"
+"""The label of the table's last row; every row's label column is at least this wide."""
+
+
 def _table(report: Report, paint: _Painter) -> list[str]:
     phases = report.matrix.phases
     names = [plain(p.name) for p in phases]
     lanes = [(s.id, plain(s.name)) for s in report.matrix.swimlanes]
-    lane_width = max(len(name) for _, name in lanes) + 2
+    lane_width = max(len(name) for name in (*(n for _, n in lanes), _GATE)) + 2
     widths = [max(len(name), 7) + 2 for name in names]
     lines = [
         (
@@ -63,7 +68,7 @@ def _table(report: Report, paint: _Painter) -> list[str]:
                 paint(word.ljust(width), _STATE_COLOR.get(state, "grey")) if word else " " * width
             )
         lines.append(row.rstrip())
-    gate_row = "  " + "gate".ljust(lane_width)
+    gate_row = "  " + _GATE.ljust(lane_width)
     for gate, width in zip(report.gates, widths, strict=True):
         word = (
             "passed" if gate.passed else "FAILED" if gate.phase.id == report.enforced else "failed"
@@ -85,7 +90,7 @@ def _rule_lines(report: Report, paint: _Painter) -> list[str]:
         lines.append(f"    {paint(word.ljust(8), color)}{title}: {plain(result.rule.reason)}")
         if result.rule.kind is RuleKind.CURRENT_PHASE and result.rule.phase:
             met, total = cells_met(report, result.rule.phase)
-            lines.append(f"            {met} of {total} cell(s) met")
+            lines.append(f"            {met} of {count(total, 'cell')} met")
         if not result.passed:
             cells = ", ".join(plain(c) for c in result.blocking_cells)
             lines.append(f"            not met: {cells}")

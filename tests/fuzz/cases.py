@@ -22,9 +22,15 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from gatekeeper.engine.metrics import FALLBACK_STATS
 from gatekeeper.errors import EvidenceError
-from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.evidence import (
+    FALLBACK_STATS,
+    Metric,
+    ParsedFile,
+    SeriesRequest,
+    TestResult,
+    TestStatus,
+)
 from gatekeeper.parsers import PARSER_MODULES, detect_format, parse_file
 from gatekeeper.threshold import ThresholdSyntaxError, parse_threshold
 from gatekeeper.units import UNITS, Dimension, Quantity

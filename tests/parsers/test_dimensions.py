@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from gatekeeper.engine.metrics import FALLBACK_STATS, read_statistic
+from gatekeeper.engine.metrics import read_statistic
 from gatekeeper.errors import EvidenceError
-from gatekeeper.evidence import Metric, ParsedFile
+from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile
 from gatekeeper.parsers import AUTO, PARSER_MODULES, parse_file
 from gatekeeper.parsers.dimensions import DECLARED, declared_dimension
 from gatekeeper.stats import SAMPLE_STATISTICS

@@ -1,0 +1,221 @@
+"""The potholes a new user hit in their first hour (issue 13), each held closed.
+
+Every test runs the command line as a user would, on files written here, and asserts the
+message a person reads: where the mistake is, and what was probably meant.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.cli import main
+from gatekeeper.errors import ExitCode
+
+LOCUST_STATS = (
+    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+    "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+    "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n"
+    "GET,/,10,0,31,33.5,20,80,120,2.0,0.0,31,33,35,36,40,44,60,80,80,80,80\n"
+    ",Aggregated,10,0,31,33.5,20,80,120,2.0,0.0,31,33,35,36,40,44,60,80,80,80,80\n"
+)
+
+
+def write_project(tmp_path: Path, thresholds: list[str], fmt: str = "locust") -> Path:
+    benchmarks = "\n".join(
+        f"          - {{id: b{i}, metric: {{from: load, name: Aggregated}}, threshold: {t!r}}}"
+        for i, t in enumerate(thresholds)
+    )
+    matrix = textwrap.dedent(
+        f"""\
+        version: 1
+        phases: [{{id: one, name: One}}]
+        artifacts:
+          load: {{format: {fmt}, paths: "run_stats.csv"}}
+        swimlanes:
+          - id: web
+            name: W
+            cells:
+              one:
+                goal: fast
+                benchmarks:
+        """
+    )
+    (tmp_path / "gatekeeper.yml").write_text(matrix + benchmarks + "\n", encoding="utf-8")
+    (tmp_path / "run_stats.csv").write_text(LOCUST_STATS, encoding="utf-8")
+    return tmp_path / "gatekeeper.yml"
+
+
+def test_p95_without_brackets_is_refused_at_validate_with_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = write_project(tmp_path, ["p95 < 250ms", "p(95) < 250ms"])
+    assert main(["validate", str(matrix)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert ":12:" in err  # the first benchmark's line, not the second's
+    assert "'p95 < 250ms': locust reports no statistic 'p95' (did you mean p(95)?)" in err
+    assert f"{matrix}: 1 problem\n" in err  # one, and never 'problem(s)'
+
+
+def test_a_statistic_the_format_never_reports_lists_what_it_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = write_project(tmp_path, ["rate < 250ms", "avrg < 1s"])
+    assert main(["validate", str(matrix)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "locust reports no statistic 'rate' (it has: avg, avg_content_size," in err
+    assert "locust reports no statistic 'avrg' (did you mean avg?)" in err
+    assert "2 problems" in err
+
+
+def test_a_rate_in_milliseconds_is_refused_whatever_the_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thresholds = ["rate < 250ms", "rate < 1MB", "rate < 1%", "rate < 5/s", "rate < 1MB/s"]
+    matrix = write_project(tmp_path, thresholds, fmt="auto")
+    assert main(["validate", str(matrix)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "'rate < 250ms': unit 'ms' measures time, which rate measures in no format" in err
+    assert "'rate < 1MB': unit 'MB' measures size, which rate measures in no format" in err
+    assert "2 problems" in err  # a ratio, a throughput, a data rate: each is some tool's rate
+
+
+def test_what_validate_cannot_know_is_said_at_check_with_the_file_and_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = write_project(tmp_path, ["p95 < 250ms"], fmt="auto")  # auto: not known before
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+    capsys.readouterr()
+    assert main(["check", "--matrix", str(matrix)]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "Aggregated in run_stats.csv does not report p95 (did you mean p(95)? it has:" in out
+
+
+def test_an_empty_file_says_it_is_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in ("locust", "auto"):
+        matrix = write_project(tmp_path, ["p(95) < 250ms"], fmt=fmt)
+        (tmp_path / "run_stats.csv").write_bytes(b"")
+        # the only evidence is unreadable: no evidence, never a pass
+        assert main(["check", "--matrix", str(matrix)]) == ExitCode.NO_EVIDENCE
+        out = capsys.readouterr().out
+        assert "run_stats.csv: the file is empty (0 bytes)" in out, fmt
+        assert "cannot tell the format" not in out
+
+
+def test_no_gate_passed_reads_no_phase_yet_and_the_table_keeps_its_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = write_project(tmp_path, ["p(95) < 1ms"])  # the swimlane's name, W, is one letter
+    assert main(["check", "--matrix", str(matrix)]) == ExitCode.FAILED
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "One gate FAILED — no phase yet"
+    gate = next(line for line in lines if line.lstrip().startswith("gate"))
+    lane = next(line for line in lines if line.lstrip().startswith("W "))
+    assert gate.split() == ["gate", "FAILED"]  # never 'gateFAILED'
+    assert gate.index("FAILED") == lane.index("FAILED")
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "meant"),
+    [
+        (["check", "--dryrun"], "usage: gatekeeper check", "did you mean --dry-run?"),
+        (["promote", "--dryrun"], "usage: gatekeeper promote", "did you mean --dry-run?"),
+        (["check", "--fromat=json"], "usage: gatekeeper check", "did you mean --format?"),
+        (["inspect", "x.xml", "--formt", "junit"], "usage: gatekeeper inspect", "--format?"),
+    ],
+)
+def test_an_unknown_flag_gets_the_commands_usage_and_a_suggestion(
+    capsys: pytest.CaptureFixture[str], argv: list[str], usage: str, meant: str
+) -> None:
+    assert main(argv) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(usage)
+    assert meant in err
+    assert "usage: gatekeeper [-h]" not in err
+
+
+def test_an_unknown_word_is_not_given_a_made_up_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "stray"]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: stray" in err
+    assert "did you mean" not in err
+
+
+MERGED = """\
+version: 1
+phases: [{id: one, name: One}]
+artifacts:
+  junit: {format: junit, paths: "r.xml"}
+x-defaults: &defaults
+  id: base
+  tests: {from: junit, min: 2}
+swimlanes:
+  - id: core
+    name: Core
+    cells:
+      one:
+        goal: g
+        benchmarks:
+          - <<: *defaults
+            id: first
+          - <<: *defaults
+            id: second
+            tests: {from: junit, min: 1}
+"""
+
+
+def test_yaml_merge_keys_are_standard_yaml_and_the_written_key_wins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gatekeeper.matrix.load import read_matrix
+
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text(MERGED, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.PASSED
+    assert "ok (1 phase, 1 cell, 2 benchmarks)" in capsys.readouterr().out
+    matrix = read_matrix(path, "gatekeeper.yml")
+    first, second = matrix.cells[0].benchmarks
+    assert (first.id, second.id) == ("first", "second")
+    assert (first.criterion.min_count, second.criterion.min_count) == (2, 1)  # type: ignore[union-attr]
+
+
+def test_two_written_keys_of_one_name_are_still_a_duplicate_and_bad_merges_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "gatekeeper.yml"
+    twice = MERGED.replace(
+        "            id: first\n", "            id: first\n            id: again\n"
+    )
+    path.write_text(twice, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert ":17:13: swimlanes[0].cells.one.benchmarks[0].id: duplicate key 'id' (first at " \
+        "line 16)" in err  # fmt: skip
+    defaults = "x-defaults: &defaults\n  id: base\n  tests: {from: junit, min: 2}"
+    path.write_text(MERGED.replace(defaults, "x-defaults: &defaults 5"), encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "invalid merge key (<<): expected a mapping or list of mappings" in err
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("version: 1\nphases:\n\t- {id: one, name: One}\n", 3),
+        ("version: 1\nphases:\n  - id: one\n\tname: One\n", 4),
+    ],
+)
+def test_a_tab_indented_matrix_says_tab_and_guesses_no_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int
+) -> None:
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert f"{path}:{line}:1: a tab in the indentation: YAML indents with spaces only\n" in err
+    assert "(top level)" not in err
