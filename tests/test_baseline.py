@@ -265,7 +265,6 @@ def _pytest_benchmark(folder: Path, n: int, out: Path, *, only_here: bool) -> No
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One project folder with a fast run (n=100) and a slow run (n=100,000) of the same
     benchmark, the slow one about a thousand times slower: no machine noise flips that."""
-    pytest.importorskip("pytest_benchmark")
     root = tmp_path_factory.mktemp("baseline")
     _pytest_benchmark(root / "fast", 100, root / "runs" / "fast.json", only_here=True)
     _pytest_benchmark(root / "slow", 100_000, root / "runs" / "slow.json", only_here=False)

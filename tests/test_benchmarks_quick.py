@@ -32,6 +32,7 @@ def _results(out: str) -> str:
     return next(line for line in out.splitlines() if line.startswith("results: {"))
 
 
+@pytest.mark.needs("orjson")
 @pytest.mark.parametrize(
     ("script", "numbers"),
     [
@@ -42,17 +43,15 @@ def _results(out: str) -> str:
 def test_quick_run_agrees_with_the_baselines(
     script: str, numbers: tuple[str, ...], tmp_path: Path
 ) -> None:
-    pytest.importorskip("orjson")
     out = _quick(script, "--dir", str(tmp_path))
     assert "[met] same numbers from every contender" in out
     assert all(number in _results(out) for number in numbers), _results(out)
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
 
 
+@pytest.mark.needs("lxml")
 def test_quick_junit_run_agrees_with_junitparser_and_lxml(tmp_path: Path) -> None:
     """Whole processes: gatekeeper check's counts per selection are junitparser's."""
-    pytest.importorskip("junitparser")
-    pytest.importorskip("lxml")
     out = _quick("junit_stream.py", "--dir", str(tmp_path))
     assert "[met] same numbers from gatekeeper and junitparser" in out
     assert all(f'"by-{key}": [' in _results(out) for key in ("suite", "class", "file", "name"))
@@ -87,7 +86,7 @@ def test_quick_startup_run_measures_the_same_report_twice() -> None:
     """startup.py times the check whole-process; compared with itself, both reports agree."""
     gatekeeper = Path(sys.executable).with_name("gatekeeper")
     if not gatekeeper.exists():
-        pytest.skip("no gatekeeper command beside the interpreter (pip install -e .)")
+        missing_tool("no gatekeeper command beside the interpreter (pip install -e .)")
     out = _quick("startup.py", "--compare", str(gatekeeper))
     assert "[met] the same report from every check: 2 checks" in out
     assert "not judged (--quick)" in out

@@ -36,7 +36,7 @@ from gatekeeper.parsers.load import (
 from gatekeeper.stats import percentile
 from tests.parsers.fuzz_budget import budget
 
-pytestmark = pytest.mark.skipif(not _jmeter_arrow.available(), reason="pyarrow is not installed")
+pytestmark = pytest.mark.needs("pyarrow")
 
 LABELS = ("GET /a", "POST /b", 'say "hi"', "x,y;z|w\tv", "é ü 🚀", "", "TOTAL ")
 MESSAGES = ("OK", "", 'Internal; "Server" Error', "expected 200,\ngot 500", "a\r\nb", " padded ")

@@ -3,7 +3,6 @@ the Arrow engine steps aside: a verdict never depends on whether pyarrow is inst
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -13,9 +12,7 @@ from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_csv, _jmeter_tally, jmeter
 
-pytestmark = pytest.mark.skipif(  # CI installs it: there the test must run
-    not _jmeter_arrow.available() and not os.environ.get("CI"), reason="pyarrow is not installed"
-)
+pytestmark = pytest.mark.needs("pyarrow")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "jmeter"
 HEADER = "timeStamp,elapsed,label,success\n"
