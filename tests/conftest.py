@@ -70,7 +70,7 @@ def tools_program(name: str) -> str:
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.is_file() else shutil.which(name)
     if found is None:
-        missing_tool(f"{name} is not installed ({TOOLS})")
+        missing_tool(f"{name} not installed ({TOOLS})")
     return found
 
 
