@@ -18,9 +18,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import tools_program
 from tests.fakegithub import DEFAULT_TOKEN, FakeGitHub
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.slow  # real programs or whole processes: seconds each
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / "tests" / "act" / "pull-request.yml"

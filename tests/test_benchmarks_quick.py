@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import REPO, missing_tool
 
+pytestmark = pytest.mark.slow  # real programs or whole processes: seconds each
+
 
 def _quick(script: str, *args: str, timeout: float = 120) -> str:
     """Run ``benchmarks/SCRIPT --quick ARGS``; its output, once it has ended with exit 0."""

@@ -187,6 +187,7 @@ def mutated_matrices(draw: st.DrawFn) -> Any:
     return document
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1000,
     deadline=None,

@@ -165,6 +165,7 @@ def read(content: bytes, name: str) -> dict[str, Metric]:
         return {m.name: m for m in jmeter.parse(path, "r.jtl").metrics}
 
 
+@pytest.mark.slow
 @budget(examples=150)
 @given(results(), st.sampled_from(ENGINES))
 def test_each_engine_gives_the_statistics_of_a_plain_csv_read(

@@ -257,6 +257,7 @@ def _judged(node: ET.Element, suites: list[ET.Element]) -> TestResult:
     )
 
 
+@pytest.mark.slow
 @budget(examples=150)
 @given(documents, st.randoms(use_true_random=False), st.sampled_from([7, 64, 65536]))
 def test_the_stream_reads_what_a_whole_tree_reads(

@@ -22,7 +22,7 @@ from gatekeeper.evidence import Metric
 from gatekeeper.parsers import detect_format
 from gatekeeper.parsers.load import locust
 
-pytestmark = pytest.mark.needs("locust")
+pytestmark = [pytest.mark.needs("locust"), pytest.mark.slow]
 
 USERS, CYCLES = 5, 8
 LOCUSTFILE = f"""
