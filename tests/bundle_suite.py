@@ -14,45 +14,50 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from tests.matrices import Cell, Lane, matrix_yaml
+
 SHA = "0123456789abcdef0123456789abcdef01234567"
 OTHER_SHA = "fedcba9876543210fedcba9876543210fedcba98"
 
-MATRIX = """\
-version: 1
-project: Shards
-current: two
-phases:
-  - {id: one, name: One}
-  - {id: two, name: Two}
-artifacts:
-  unit: {format: junit, paths: "**/junit-*.xml"}
-  bench: {format: hyperfine, paths: "**/hyperfine*.json"}
-  soak: {format: k6, paths: "**/soak-*.json"}
-swimlanes:
-  - id: core
-    name: Core
-    cells:
-      one:
-        goal: The suites pass
-        benchmarks:
-          - {id: most-tests, tests: {from: unit, pass_rate: 80%, min: 3}}
-          - {id: api, tests: {from: unit, class: "api.*", flaky: fail, max_skipped: 2}}
-      two:
-        goal: Fast enough
-        benchmarks:
-          - id: sort-p90
-            metric: {from: bench, name: "sort-*"}
-            threshold: p(90) < 60ms
-          - id: all-mean
-            metric: {from: bench, name: "*"}
-            threshold: [mean < 50ms, max < 90ms]
-          - id: large-io
-            metric: {from: bench, name: "io{size:large}"}
-            threshold: p(99) < 95ms
-          - id: soak
-            metric: {from: soak, name: http_req_duration}
-            threshold: p(95) < 250ms
-"""
+MATRIX = matrix_yaml(
+    project="Shards",
+    current="two",
+    phases=("one", "two"),
+    artifacts={
+        "unit": ("junit", "**/junit-*.xml"),
+        "bench": ("hyperfine", "**/hyperfine*.json"),
+        "soak": ("k6", "**/soak-*.json"),
+    },
+    lanes=[
+        Lane(
+            "core",
+            "Core",
+            {
+                "one": Cell(
+                    "The suites pass",
+                    (
+                        "{id: most-tests, tests: {from: unit, pass_rate: 80%, min: 3}}",
+                        '{id: api, tests: {from: unit, class: "api.*", flaky: fail, '
+                        "max_skipped: 2}}",
+                    ),
+                ),
+                "two": Cell(
+                    "Fast enough",
+                    (
+                        'id: sort-p90\nmetric: {from: bench, name: "sort-*"}\n'
+                        "threshold: p(90) < 60ms",
+                        'id: all-mean\nmetric: {from: bench, name: "*"}\n'
+                        "threshold: [mean < 50ms, max < 90ms]",
+                        'id: large-io\nmetric: {from: bench, name: "io{size:large}"}\n'
+                        "threshold: p(99) < 95ms",
+                        "id: soak\nmetric: {from: soak, name: http_req_duration}\n"
+                        "threshold: p(95) < 250ms",
+                    ),
+                ),
+            },
+        )
+    ],
+)
 
 # More test selections: matching nothing, with and without values close to what they say;
 # every failure, flaky ones too.

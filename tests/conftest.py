@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -44,9 +48,35 @@ def compare_or_regenerate(expected_file: Path, actual: str) -> None:
     assert actual == expected_file.read_text(encoding="utf-8")
 
 
-def missing_tool(reason: str) -> None:
+TOOLS = "pip install -e '.[test,tools]'"
+"""How to install what the `tools` extra holds (pyproject.toml): modules and programs."""
+
+
+def missing_tool(reason: str) -> NoReturn:
     """Skip a real-tool test where the tool is absent — except in CI, where .ci/run installs
-    every tool, so an absent one is a failure rather than a silently skipped proof."""
+    every tool, so an absent one is a failure rather than a silently skipped proof.
+
+    The one way a test gives up for want of a tool: the ``needs`` mark (modules),
+    ``tools_program`` (programs of the ``tools`` extra) and the system programs
+    (``shutil.which`` then this) all end here."""
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; .ci/run should have installed it")
     pytest.skip(reason)
+
+
+def tools_program(name: str) -> str:
+    """The program ``name`` that the ``tools`` extra installs (zizmor, act): beside this
+    interpreter when the suite runs from a virtual environment that is not activated."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if found is None:
+        missing_tool(f"{name} not installed ({TOOLS})")
+    return found
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.needs("pyarrow", ...)``: the modules of the ``tools`` extra a test imports."""
+    for mark in item.iter_markers("needs"):
+        absent = [name for name in mark.args if importlib.util.find_spec(name) is None]
+        if absent:
+            missing_tool(f"{', '.join(absent)} not installed ({TOOLS})")

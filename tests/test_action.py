@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ import yaml
 
 from gatekeeper.cli import build_parser
 from tests.action_scripts import launch
+from tests.conftest import tools_program
 
 REPO = Path(__file__).resolve().parents[1]
 ACTION = REPO / "action.yml"
@@ -280,17 +278,8 @@ def test_an_example_skips_expensive_jobs_inside_the_workflow_and_always_gates() 
 # --- zizmor ---------------------------------------------------------------------------
 
 
-def _zizmor() -> str | None:
-    beside = Path(sys.executable).parent / "zizmor"
-    return str(beside) if beside.is_file() else shutil.which("zizmor")
-
-
 def test_zizmor_finds_nothing() -> None:
-    zizmor = _zizmor()
-    if zizmor is None:
-        if os.environ.get("CI"):
-            pytest.fail("zizmor is not installed, and CI must run it (pip install zizmor)")
-        pytest.skip("zizmor is not installed (pip install zizmor)")
+    zizmor = tools_program("zizmor")
     # Files, not folders: zizmor reads a folder as a repository and audits only its .github/.
     targets = [str(p.relative_to(REPO)) for p in (ACTION, *WORKFLOWS, *ACT_WORKFLOWS)]
     done = subprocess.run(

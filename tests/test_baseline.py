@@ -265,7 +265,6 @@ def _pytest_benchmark(folder: Path, n: int, out: Path, *, only_here: bool) -> No
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One project folder with a fast run (n=100) and a slow run (n=100,000) of the same
     benchmark, the slow one about a thousand times slower: no machine noise flips that."""
-    pytest.importorskip("pytest_benchmark")
     root = tmp_path_factory.mktemp("baseline")
     _pytest_benchmark(root / "fast", 100, root / "runs" / "fast.json", only_here=True)
     _pytest_benchmark(root / "slow", 100_000, root / "runs" / "slow.json", only_here=False)
@@ -281,6 +280,7 @@ def _check(root: Path, current: str, base: str, change: str) -> tuple[int, dict[
     return code, json.loads(out.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_real_runs_a_slower_change_is_blocked(runs: Path) -> None:
     code, report = _check(runs, "slow", "fast", "50%")
     assert code == ExitCode.FAILED
@@ -290,6 +290,7 @@ def test_real_runs_a_slower_change_is_blocked(runs: Path) -> None:
     assert bench["baseline"] == {"artifact": "main", "max_change": ["mean +50%"]}
 
 
+@pytest.mark.slow
 def test_real_runs_a_faster_change_passes_and_new_benchmarks_are_listed(runs: Path) -> None:
     code, report = _check(runs, "fast", "slow", "10%")
     assert code == ExitCode.PASSED
@@ -300,6 +301,7 @@ def test_real_runs_a_faster_change_passes_and_new_benchmarks_are_listed(runs: Pa
     assert measured["threshold"] == "mean +10% vs baseline" and measured["ok"] is True
 
 
+@pytest.mark.slow
 def test_real_runs_judge_the_same_from_a_bundle(runs: Path) -> None:
     code, _ = _check(runs, "slow", "fast", "50%")
     sha = "ab" * 20

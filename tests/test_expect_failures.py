@@ -27,6 +27,7 @@ from gatekeeper.model import (
 from gatekeeper.results import BenchmarkResult, Outcome
 from gatekeeper.threshold import parse_change, parse_threshold
 from gatekeeper.units import Dimension, Quantity
+from tests import matrices
 
 HERE = Path(__file__).resolve().parent
 HYPERFINE = HERE / "parsers" / "fixtures" / "hyperfine" / "commands.json"
@@ -105,24 +106,27 @@ def test_a_baseline_whose_run_failed_cannot_be_compared() -> None:
 
 # --- end to end: the real hyperfine export of `false` with --ignore-failure -----------------
 
-MATRIX = """\
-version: 1
-project: Demo
-phases:
-  - {id: one, name: One}
-artifacts:
-  bench: {format: hyperfine, paths: "reports/commands.json"}
-swimlanes:
-  - id: cli
-    name: CLI
-    cells:
-      one:
-        goal: fast
-        benchmarks:
-          - id: false-is-fast
-            metric: {from: bench, name: "false"EXPECT}
-            threshold: mean < 1s
-"""
+MATRIX = matrices.matrix_yaml(
+    project="Demo",
+    phases=("one",),
+    artifacts={"bench": ("hyperfine", "reports/commands.json")},
+    lanes=[
+        matrices.Lane(
+            "cli",
+            "CLI",
+            {
+                "one": matrices.Cell(
+                    "fast",
+                    (
+                        'id: false-is-fast\nmetric: {from: bench, name: "false"EXPECT}\n'
+                        "threshold: mean < 1s",
+                    ),
+                )
+            },
+        )
+    ],
+)
+"""EXPECT stands for the benchmark's `expect_failures`, or nothing."""
 
 
 def _project(tmp_path: Path, expect: str = "") -> Path:

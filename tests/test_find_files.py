@@ -14,25 +14,28 @@ from gatekeeper import findfiles
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from gatekeeper.findfiles import find_files
+from tests.matrices import Cell, Lane, matrix_yaml
 
 JUNIT = Path(__file__).resolve().parent / "parsers" / "fixtures" / "real" / "pytest-xunit2.xml"
 """6 tests, 1 failed, 1 errored, 2 skipped: 2 of 4 run tests pass."""
 
-MATRIX = """\
-version: 1
-current: one
-phases: [{id: one, name: One}]
-artifacts:
-  unit: {format: junit, paths: "reports/**/*.xml"}
-swimlanes:
-  - id: core
-    name: Core
-    cells:
-      one:
-        goal: enough tests pass
-        benchmarks:
-          - {id: tests, tests: {from: unit, pass_rate: 40%, min: 10}}
-"""
+MATRIX = matrix_yaml(
+    current="one",
+    phases=("one",),
+    artifacts={"unit": ("junit", "reports/**/*.xml")},
+    lanes=[
+        Lane(
+            "core",
+            "Core",
+            {
+                "one": Cell(
+                    "enough tests pass",
+                    ("{id: tests, tests: {from: unit, pass_rate: 40%, min: 10}}",),
+                )
+            },
+        )
+    ],
+)
 
 
 def _names(root: Path, *patterns: str) -> list[str]:

@@ -337,6 +337,7 @@ def huge_matrix(lanes: int, phases: int = 10, current: int = 5) -> str:
     return "\n".join(out) + "\n"
 
 
+@pytest.mark.slow
 def test_a_huge_matrix_still_posts_its_check_run_within_github_s_byte_limit(
     actions: Actions, fake_github: FakeGitHub
 ) -> None:

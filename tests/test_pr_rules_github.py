@@ -24,36 +24,29 @@ from tests.fakegithub.runner import (
     Event,
 )
 from tests.fakegithub.server import FakeGitHub
+from tests.matrices import JUNIT_REPORTS, Cell, Lane, class_tests, matrix_yaml
 
 ROOT = "1" * 40
 """A commit before the pull request; the merge commit and the merge group descend from it."""
-MATRIX = """\
-version: 1
-project: Demo
-phases:
-  - {id: one, name: One}
-  - {id: two, name: Two}
-  - {id: three, name: Three}
-artifacts:
-  unit: {format: junit, paths: "reports/*.xml"}
-swimlanes:
-  - id: core
-    name: Core
-    paths: ["src/core/**", "tests/test_core.py"]
-    cells:
-      one:
-        goal: Core tests pass
-        benchmarks:
-          - {id: tests, tests: {from: unit, class: "tests.test_core"}}
-  - id: edge
-    name: Edge
-    paths: ["src/edge/**"]
-    cells:
-      two:
-        goal: Edge tests pass
-        benchmarks:
-          - {id: tests, tests: {from: unit, class: "tests.test_edge"}}
-"""
+MATRIX = matrix_yaml(
+    project="Demo",
+    phases=("one", "two", "three"),
+    artifacts={"unit": JUNIT_REPORTS},
+    lanes=[
+        Lane(
+            "core",
+            "Core",
+            {"one": Cell("Core tests pass", (class_tests("tests.test_core"),))},
+            paths=("src/core/**", "tests/test_core.py"),
+        ),
+        Lane(
+            "edge",
+            "Edge",
+            {"two": Cell("Edge tests pass", (class_tests("tests.test_edge"),))},
+            paths=("src/edge/**",),
+        ),
+    ],
+)
 """No `current`: the phase tags say what is achieved. Edge has no tests yet: Two is red."""
 
 

@@ -127,6 +127,7 @@ def _evidence(
     return ArtifactEvidence("unit", ArtifactState.READ, (parsed,), selections=selections)
 
 
+@pytest.mark.slow
 @budget(examples=300)
 @given(
     st.lists(tests_, max_size=45),

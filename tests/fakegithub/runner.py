@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.cli import main
+from tests.matrices import JUNIT_REPORTS, Cell, Lane, class_tests, matrix_yaml
 
 from .server import DEFAULT_TOKEN, FakeGitHub
 
@@ -22,24 +23,14 @@ MERGE_GROUP_SHA = "2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d"
 TAG_SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
 MARKER = "<!-- gatekeeper:comment check-name=gatekeeper -->"
 
-MATRIX = """\
-version: 1
-project: Demo
-current: two
-phases:
-  - {id: one, name: One}
-  - {id: two, name: Two}
-artifacts:
-  unit: {format: junit, paths: "reports/*.xml"}
-swimlanes:
-  - id: core
-    name: Core
-    cells:
-      one:
-        goal: Core tests pass
-        benchmarks:
-          - {id: tests, tests: {from: unit, class: "tests.test_core"}}
-"""
+CORE_TESTS = class_tests("tests.test_core")
+MATRIX = matrix_yaml(
+    project="Demo",
+    current="two",
+    phases=("one", "two"),
+    artifacts={"unit": JUNIT_REPORTS},
+    lanes=[Lane("core", "Core", {"one": Cell("Core tests pass", (CORE_TESTS,))})],
+)
 
 
 def write_evidence(project: Path, failing: int, passing: int = 3) -> dict[str, int]:

@@ -22,6 +22,8 @@ from gatekeeper.model import Matrix
 from tests.fuzz.cases import Case, discover
 from tests.fuzz.harness import CaseRun, Finding
 
+pytestmark = pytest.mark.slow  # every fixture, mutated many times: about a minute in all
+
 CASES = discover()
 SEED = os.environ.get("GATEKEEPER_FUZZ_SEED", "0")
 SECONDS = float(os.environ.get("GATEKEEPER_FUZZ_SECONDS", "60"))

@@ -117,6 +117,7 @@ def test_detection(corpus: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_real_cargo_bench_matches_what_it_printed(tmp_path: Path) -> None:
     if shutil.which("cargo") is None:
         missing_tool("cargo is not installed")

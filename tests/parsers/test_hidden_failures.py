@@ -183,7 +183,7 @@ def failures(path: Path) -> dict[str, tuple[str, ...]]:
     return {m.label: m.failures for m in parse_file(path, path.name, "jmeter").metrics}
 
 
-@pytest.fixture(params=["csv", "arrow", "xml"])
+@pytest.fixture(params=["csv", pytest.param("arrow", marks=pytest.mark.needs("pyarrow")), "xml"])
 def jtl(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The same run as CSV read by the csv module, CSV read by pyarrow, and XML."""
     path = tmp_path / "r.jtl"

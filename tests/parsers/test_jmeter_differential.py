@@ -36,7 +36,7 @@ from gatekeeper.parsers.load import (
 from gatekeeper.stats import percentile
 from tests.parsers.fuzz_budget import budget
 
-pytestmark = pytest.mark.skipif(not _jmeter_arrow.available(), reason="pyarrow is not installed")
+pytestmark = pytest.mark.needs("pyarrow")
 
 LABELS = ("GET /a", "POST /b", 'say "hi"', "x,y;z|w\tv", "é ü 🚀", "", "TOTAL ")
 MESSAGES = ("OK", "", 'Internal; "Server" Error', "expected 200,\ngot 500", "a\r\nb", " padded ")
@@ -165,6 +165,7 @@ def read(content: bytes, name: str) -> dict[str, Metric]:
         return {m.name: m for m in jmeter.parse(path, "r.jtl").metrics}
 
 
+@pytest.mark.slow
 @budget(examples=150)
 @given(results(), st.sampled_from(ENGINES))
 def test_each_engine_gives_the_statistics_of_a_plain_csv_read(

@@ -3,7 +3,6 @@ the Arrow engine steps aside: a verdict never depends on whether pyarrow is inst
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -13,9 +12,7 @@ from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric
 from gatekeeper.parsers.load import _jmeter_arrow, _jmeter_csv, _jmeter_tally, jmeter
 
-pytestmark = pytest.mark.skipif(  # CI installs it: there the test must run
-    not _jmeter_arrow.available() and not os.environ.get("CI"), reason="pyarrow is not installed"
-)
+pytestmark = pytest.mark.needs("pyarrow")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "jmeter"
 HEADER = "timeStamp,elapsed,label,success\n"
@@ -138,3 +135,79 @@ def test_large_files_go_through_arrow(tmp_path: Path, monkeypatch: pytest.Monkey
         jmeter.parse(bad, "bad.jtl")
     assert caught.value.position.line == 3  # the csv reader's judgement, with its line
     assert used == [True, False]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        b"1000,5,A,true\n1000,5,A\n",  # a row too short: ArrowInvalid
+        b"1000,5,A,true\n1000,5,A,true,x\n",  # too long
+        b"1000,5,caf\xe9,true\n",  # not UTF-8
+        b'1000,5,"A,true\n',  # a quote never closed
+        b'1000,5,"' + b"x" * 20_000 + b'",true\n',  # a field straddling Arrow's blocks
+        b"1000,5x,A,true\n",  # Arrow's own give-up: not whole milliseconds
+    ],
+)
+def test_a_file_arrow_cannot_take_gets_the_csv_readers_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: bytes
+) -> None:
+    """Through Arrow or not, the same file ends in the same result or the same error."""
+    path = tmp_path / "r.jtl"
+    path.write_bytes(HEADER.encode() + rows)
+
+    def verdict() -> object:
+        try:
+            return described(jmeter.parse(path, "r.jtl").metrics)
+        except EvidenceError as error:
+            return str(error)
+
+    monkeypatch.setattr(_jmeter_csv, "ARROW_FROM_BYTES", 0)
+    assert _jmeter_arrow.read(path, _jmeter_csv.read_header(path, "r.jtl")) is None
+    through_arrow = verdict()
+    monkeypatch.setattr(_jmeter_csv, "ARROW_FROM_BYTES", 1 << 62)
+    assert through_arrow == verdict()
+
+
+def test_a_file_arrow_cannot_open_is_left_to_the_csv_reader(tmp_path: Path) -> None:
+    """An OSError from Arrow (the file went away after its header was read): the csv
+    reader reports it, as it would have without pyarrow."""
+    path = tmp_path / "r.jtl"
+    path.write_text(HEADER + "1000,5,A,true\n", encoding="utf-8")
+    header = _jmeter_csv.read_header(path, "r.jtl")
+    path.unlink()
+    assert _jmeter_arrow.read(path, header) is None
+    with pytest.raises(EvidenceError, match="cannot read"):
+        _jmeter_csv.read_python(path, "r.jtl", header)
+
+
+@pytest.mark.parametrize("bug", [TypeError, AttributeError, KeyError])
+def test_a_bug_in_the_arrow_engine_is_not_hidden_by_the_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bug: type[Exception]
+) -> None:
+    """Only "this file is not for Arrow" falls back: a bug propagates, where a silent
+    fallback would have kept the slow path running unnoticed."""
+
+    def broken(*_: object) -> None:
+        raise bug("a bug in the engine")
+
+    monkeypatch.setattr(_jmeter_arrow, "_add", broken)
+    monkeypatch.setattr(_jmeter_csv, "ARROW_FROM_BYTES", 0)
+    path = random_jtl(tmp_path / "r.jtl", ",", 3)
+    with pytest.raises(bug, match="a bug in the engine"):
+        jmeter.parse(path, "r.jtl")
+
+
+def test_arrows_own_type_errors_are_bugs_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ArrowTypeError and ArrowNotImplementedError come from a compute call misused, not
+    from the file: they propagate."""
+    pa = pytest.importorskip("pyarrow")  # the module's mark already requires it
+
+    def misused(*_: object) -> None:
+        raise pa.ArrowNotImplementedError("Function 'sum' has no kernel matching input types")
+
+    monkeypatch.setattr(_jmeter_arrow, "_add", misused)
+    path = random_jtl(tmp_path / "r.jtl", ",", 4)
+    with pytest.raises(pa.ArrowNotImplementedError):
+        _jmeter_arrow.read(path, _jmeter_csv.read_header(path, "r.jtl"))

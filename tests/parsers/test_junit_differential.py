@@ -11,25 +11,35 @@ takes every ``testcase`` not inside another one, and judges it with junitparser'
 ``xunit2.TestCase``: the same cases, in the same order, with the same statuses, reruns,
 messages and attributes. A ``failure`` or ``error`` outside every case is an error of
 its suite, in its place among the cases.
+
+The same reference judges every real JUnit file the suite holds (tests/corpus/junit, the
+parser fixtures and the example's reports): the same counts per outcome and the same
+cases with their messages, or, for a file that is not well-formed XML, a refusal by both
+at the same line.
 """
 
 from __future__ import annotations
 
+import csv
 import random
 import tempfile
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from junitparser import Error, Failure, Skipped, xunit2
 
+from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import TestResult, TestStatus
 from gatekeeper.parsers import _xml
 from gatekeeper.parsers._xml import first_line, local, seconds, whole_number
 from gatekeeper.parsers.testresults import junit
+from tests.conftest import CORPUS, REPO
 from tests.parsers.fuzz_budget import budget
 
 TEXTS = ("a", "", "x & y", "<b>", 'say "hi"', "it's", "ünï 🚀", "two\nlines", "  pad  ", "[1-2]")
@@ -247,6 +257,7 @@ def _judged(node: ET.Element, suites: list[ET.Element]) -> TestResult:
     )
 
 
+@pytest.mark.slow
 @budget(examples=150)
 @given(documents, st.randoms(use_true_random=False), st.sampled_from([7, 64, 65536]))
 def test_the_stream_reads_what_a_whole_tree_reads(
@@ -272,3 +283,44 @@ def test_the_roles_of_a_cases_children_are_junitparsers() -> None:
                 roles[tag] = status
     assert dict(junit.ROLES) == roles
     assert set(RESULTS) == set(roles)  # the documents above use every one of them
+
+
+def _real_junit_files() -> list[Path]:
+    """Every JUnit document of the corpus (by the root its manifest records) and the
+    JUnit files among the parser fixtures and the example's reports."""
+    junit_corpus = CORPUS / "junit"
+    with (junit_corpus / "MANIFEST.tsv").open(encoding="utf-8", newline="") as manifest:
+        rows = list(csv.DictReader(manifest, delimiter="\t"))
+    found = [
+        junit_corpus / row["path"]
+        for row in rows
+        if row["kind"] in ("root:testsuites", "root:testsuite")
+    ]
+    for folder in (REPO / "tests" / "parsers" / "fixtures", REPO / "examples" / "kmta" / "reports"):
+        found += [p for p in sorted(folder.rglob("*.xml")) if b"<testsuite" in p.read_bytes()]
+    return found
+
+
+REAL_JUNIT = _real_junit_files()
+
+
+def test_the_real_files_are_there() -> None:
+    assert len(REAL_JUNIT) >= 290  # 297 corpus files and 6 of the project's own in 2026-12
+
+
+@pytest.mark.parametrize(
+    "path", REAL_JUNIT, ids=[p.relative_to(REPO).as_posix() for p in REAL_JUNIT]
+)
+def test_every_real_junit_file_is_read_as_junitparser_reads_it(path: Path) -> None:
+    content = path.read_bytes()
+    try:
+        expected = reference(content)
+    except ET.ParseError as refused:
+        with pytest.raises(EvidenceError) as caught:
+            junit.parse(path, "report.xml")
+        assert caught.value.position.line == refused.position[0]
+        return
+    ours = list(junit.parse(path, "report.xml").tests)
+    assert Counter(t.status for t in ours) == Counter(t.status for t in expected)
+    assert [t.message for t in ours] == [t.message for t in expected]
+    assert ours == expected

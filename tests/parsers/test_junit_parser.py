@@ -214,22 +214,6 @@ def test_the_stream_keeps_nothing_of_a_case_once_handed_over(tmp_path: Path) -> 
     assert large < small + 64 * 1024, (small, large)  # flat, not 4x
 
 
-def test_the_roles_of_a_cases_children_are_junitparsers() -> None:
-    """junit.ROLES is written out so that check does not import junitparser: it must be
-    what junitparser's xunit2 classes say of each tag."""
-    from junitparser import Error, Failure, Skipped, xunit2
-
-    roles: dict[str, TestStatus | None] = {}
-    for tag, kind in xunit2.TestCase.ITER_TYPES.items():
-        if issubclass(kind, xunit2.InterimResult):
-            roles[tag] = None
-        for result, status in ((Error, TestStatus.ERROR), (Failure, TestStatus.FAILED),
-                               (Skipped, TestStatus.SKIPPED)):  # fmt: skip
-            if issubclass(kind, result):
-                roles[tag] = status
-    assert roles == junit.ROLES
-
-
 def test_reading_a_report_imports_neither_junitparser_nor_lxml(tmp_path: Path) -> None:
     report = tmp_path / "r.xml"
     report.write_text('<testsuite name="s"><testcase name="t"><failure/></testcase></testsuite>')

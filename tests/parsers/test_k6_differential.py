@@ -58,6 +58,7 @@ def error_line(content: bytes, wanted: tuple[SeriesRequest, ...], size: int | No
     return caught.value.position.line
 
 
+@pytest.mark.slow
 @budget(examples=150)
 @given(cases(), st.randoms(use_true_random=False), odds, blocks)
 def test_requested_series_are_what_json_loads_gives(
@@ -125,6 +126,7 @@ def _breaks(text: str, how: int, at: int) -> bytes:
     return line[: found.start(1)] + bad + line[found.end(1) :]
 
 
+@pytest.mark.slow
 @budget(examples=150)
 @given(
     streams(), st.randoms(use_true_random=False), odds, blocks, st.integers(0, 4),

@@ -3,13 +3,11 @@ the ones Locust printed, and the ones the server counted.
 
 Each of 5 users runs a fixed number of request cycles and stops, well before the
 run-time limit, so the CSV files Locust writes every quarter second hold the final
-figures by the time it prints its summary. Skipped only where locust is not installed.
+figures by the time it prints its summary. Needs locust (the `tools` extra).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import subprocess
 import sys
 import threading
@@ -24,10 +22,7 @@ from gatekeeper.evidence import Metric
 from gatekeeper.parsers import detect_format
 from gatekeeper.parsers.load import locust
 
-pytestmark = pytest.mark.skipif(  # CI installs it: there the test must run
-    importlib.util.find_spec("locust") is None and not os.environ.get("CI"),
-    reason="locust is not installed",
-)
+pytestmark = [pytest.mark.needs("locust"), pytest.mark.slow]
 
 USERS, CYCLES = 5, 8
 LOCUSTFILE = f"""

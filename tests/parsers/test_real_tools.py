@@ -27,6 +27,8 @@ from gatekeeper.units import Dimension
 from tests.conftest import missing_tool
 from tests.parsers.claims import claimed
 
+pytestmark = pytest.mark.slow  # real programs or whole processes: seconds each
+
 TOOLS = Path(__file__).resolve().parent / "tools"
 TIMEOUT = 120
 

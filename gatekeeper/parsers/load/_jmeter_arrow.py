@@ -48,10 +48,24 @@ def read(path: Path, header: Header) -> Tally | None:
     """The file's tally, or None when pyarrow is missing or the file needs the ``csv`` reader."""
     if len(set(header.names)) != len(header.names) or not available():
         return None  # duplicate names would make Arrow's column choice ambiguous
+    not_for_arrow = _not_for_arrow()
     try:
         return _read(path, header)
-    except Exception:  # any Arrow complaint means: let the csv reader judge
+    except not_for_arrow:
         return None
+
+
+def _not_for_arrow() -> tuple[type[Exception], ...]:
+    """What means "this file is not for Arrow", so the csv reader judges it.
+
+    ``ArrowInvalid`` is Arrow's verdict on the content (a row of the wrong width, bytes
+    that are not UTF-8, a field straddling blocks); ``OSError`` (Arrow's ``ArrowIOError``)
+    is a file it cannot read, which the csv reader reports with its reason. Anything else
+    (a ``TypeError``, ``ArrowNotImplementedError``, ``ArrowTypeError``) is a bug in this
+    module and propagates rather than hiding behind the slower reader.
+    """
+    invalid: type[Exception] = importlib.import_module("pyarrow").ArrowInvalid
+    return (_GiveUp, invalid, OSError)
 
 
 def _read(path: Path, header: Header) -> Tally:
