@@ -171,6 +171,9 @@ class ArtifactEvidence:
     selections: Mapping[TestCriterion, Selection] = field(default_factory=dict)
     """What each test criterion reading the artifact selects, counted as the files were
     read (their tests are then not kept); a criterion absent here is judged on ``tests``."""
+    searched: str = ""
+    """The folder the globs start from, as messages show it (``check`` sets it); '' when
+    not known."""
 
     @property
     def tests(self) -> tuple[TestResult, ...]:

@@ -294,3 +294,37 @@ def test_the_readme_locust_example_validates(tmp_path: Path) -> None:
     header = "version: 1\nphases: [{id: iron, name: Iron}]\n"
     matrix.write_text(header + block, encoding="utf-8")
     assert main(["validate", str(matrix)]) == ExitCode.PASSED
+
+
+def test_a_matrix_under_dot_github_reads_paths_from_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".github").mkdir()
+    matrix = write_project(tmp_path, ["p(95) < 1h"])  # writes run_stats.csv at the root
+    matrix = matrix.rename(tmp_path / ".github" / "gatekeeper.yml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == ExitCode.PASSED  # found as ./.github/gatekeeper.yml
+    assert "evidence" not in capsys.readouterr().err
+    elsewhere = tmp_path / "config"
+    elsewhere.mkdir()
+    (tmp_path / ".github" / "gatekeeper.yml").rename(elsewhere / "gatekeeper.yml")
+    assert main(["check", "--matrix", "config/gatekeeper.yml"]) == ExitCode.NO_EVIDENCE
+    # any other folder keeps its rule: paths are read from the matrix file's folder
+    assert "no file matches run_stats.csv in config\n" in capsys.readouterr().out
+
+
+def test_no_file_matches_names_the_folder_searched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    matrix = write_project(repo, ["p(95) < 1h"])
+    (matrix.parent / "run_stats.csv").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--matrix", "repo/gatekeeper.yml"]) == ExitCode.NO_EVIDENCE
+    assert "no file matches run_stats.csv in repo\n" in capsys.readouterr().out
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    assert main(["check", "--matrix", str(matrix)]) == ExitCode.NO_EVIDENCE
+    assert f"no file matches run_stats.csv in {matrix.parent}\n" in capsys.readouterr().out
