@@ -26,7 +26,8 @@ def _root_option(parser: argparse.ArgumentParser, extra: str = "") -> None:
         "--root",
         metavar="DIR",
         help=f"folder that artifact globs are relative to{extra} "
-        "(default: the matrix file's folder)",
+        "(default: the matrix file's folder; for a matrix in .github/, the folder that holds "
+        ".github/)",
     )
 
 

@@ -88,6 +88,15 @@ def collect_artifact(
     )
 
 
+def shown(folder: Path) -> str:
+    """A folder as a message names it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:  # another drive
+        return str(folder)
+    return str(folder) if relative.startswith("..") else relative
+
+
 def _display(path: Path, root: Path) -> str:
     return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
 

@@ -171,6 +171,9 @@ class ArtifactEvidence:
     selections: Mapping[TestCriterion, Selection] = field(default_factory=dict)
     """What each test criterion reading the artifact selects, counted as the files were
     read (their tests are then not kept); a criterion absent here is judged on ``tests``."""
+    searched: str = ""
+    """The folder the globs start from, as messages show it (``check`` sets it); '' when
+    not known."""
 
     @property
     def tests(self) -> tuple[TestResult, ...]:
@@ -178,4 +181,31 @@ class ArtifactEvidence:
 
     @property
     def metrics(self) -> tuple[Metric, ...]:
-        return tuple(m for f in self.files for m in f.metrics)
+        """Every series of the files, but those of a file another file of the same run
+        supersedes (``RUN_FILES``)."""
+        skipped = superseded(self.files)
+        return tuple(m for f in self.files if f.path not in skipped for m in f.metrics)
+
+
+RUN_FILES: dict[str, tuple[str, ...]] = {
+    "locust": ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"),
+}
+"""Formats whose one run writes several files, PREFIX + each suffix, the most complete
+first. Of one run's files only the most complete is judged: a Locust run's ``_stats.csv``
+carries every series and total of its ``_stats_history.csv`` and ``_failures.csv`` (and the
+percentiles and throughput they lack), so a glob that matches all of them judges the run
+once, not as three "Aggregated" series of which two lack p(95)."""
+
+
+def superseded(files: Sequence[ParsedFile]) -> frozenset[str]:
+    """The paths of ``files`` whose run has a more complete file among ``files``."""
+    best: dict[tuple[str, str], int] = {}
+    ranked: list[tuple[str, tuple[str, str], int]] = []
+    for parsed in files:
+        for rank, suffix in enumerate(RUN_FILES.get(parsed.format, ())):
+            if parsed.path.endswith(suffix):
+                run = (parsed.format, parsed.path[: -len(suffix)])
+                best[run] = min(best.get(run, rank), rank)
+                ranked.append((parsed.path, run, rank))
+                break
+    return frozenset(path for path, run, rank in ranked if rank > best[run])

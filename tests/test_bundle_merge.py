@@ -72,7 +72,7 @@ def test_merged_shards_judge_as_the_files_of_one_tree(
 ) -> None:
     merged = tmp_path / "merged.json"
     assert main(["merge", *map(str, shards.values()), "--out", str(merged)]) == 0
-    assert capsys.readouterr().out == f"{merged}: 3 shard(s), 4 file(s), commit {SHA}\n"
+    assert capsys.readouterr().out == f"{merged}: 3 shards, 4 files, commit {SHA}\n"
     matrix = tmp_path / "tree" / "gatekeeper.yml"
     from_files = _json_check(capsys, matrix)
     assert _json_check(capsys, matrix, "--bundle", str(merged)) == from_files

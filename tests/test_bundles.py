@@ -56,7 +56,7 @@ def test_a_bundle_is_small_and_the_same_wherever_it_was_collected(
     assert first.stat().st_size < reports
     out = capsys.readouterr().out
     assert f"shard local, commit {SHA}" in out
-    assert "  unit            read     1 file(s), 44 tests, 0 metrics" in out
+    assert "  unit            read     1 file, 44 tests, 0 metrics" in out
     assert "  soak            missing  no file matches reports/k6/soak-*.json" in out
 
 

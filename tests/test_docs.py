@@ -43,7 +43,11 @@ def _quick_start() -> list[str]:
 def test_quick_start_is_two_commands() -> None:
     commands = _quick_start()
     assert len(commands) == 2
-    assert commands[0] == "pip install . && cd examples/kmta && gatekeeper check --dry-run"
+    assert commands[0] == (
+        "pip install . && gatekeeper check --dry-run --matrix examples/kmta/gatekeeper.yml"
+    )
+    # pasted together they run in one shell: neither may leave the repository's root
+    assert not any(re.search(r"(^|&&|;)\s*cd\b", command) for command in commands)
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -91,7 +95,7 @@ def test_quick_start_output_is_what_the_example_prints() -> None:
     assert argv[0] == "gatekeeper"
     done = subprocess.run(
         [sys.executable, "-m", "gatekeeper", *argv[1:]],
-        cwd=REPO / "examples" / "kmta",
+        cwd=REPO,
         capture_output=True,
         text=True,
         check=False,

@@ -219,3 +219,112 @@ def test_a_tab_indented_matrix_says_tab_and_guesses_no_key(
     err = capsys.readouterr().err
     assert f"{path}:{line}:1: a tab in the indentation: YAML indents with spaces only\n" in err
     assert "(top level)" not in err
+
+
+LOCUST_RUN = Path(__file__).parent / "parsers" / "fixtures" / "locust"
+LOCUST_MATRIX = """\
+version: 1
+phases: [{id: one, name: One}]
+artifacts:
+  load: {format: FORMAT, paths: "load/*.csv"}
+swimlanes:
+  - id: web
+    name: Web
+    cells:
+      one:
+        goal: fast
+        benchmarks:
+          - {id: p95, metric: {from: load, name: Aggregated}, threshold: "p(95) < 1h"}
+          - {id: fails, metric: {from: load, name: Aggregated}, threshold: "fails < 1000000"}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["locust", "auto"])
+def test_a_glob_over_all_of_a_locust_runs_files_judges_the_run_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    import json
+
+    (tmp_path / "load").mkdir()
+    for suffix in ("stats", "stats_history", "failures", "exceptions"):
+        name = f"locust-2.47_{suffix}.csv"
+        (tmp_path / "load" / name).write_bytes((LOCUST_RUN / name).read_bytes())
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text(LOCUST_MATRIX.replace("FORMAT", fmt), encoding="utf-8")
+    assert main(["check", "--matrix", str(matrix), "--format", "json"]) == ExitCode.PASSED
+    report = json.loads(capsys.readouterr().out)
+    measured = [m for c in report["cells"] for b in c["benchmarks"] for m in b["measurements"]]
+    assert len(measured) == 2  # one series a benchmark: the run, not each of its files
+    assert {m["source"] for m in measured} == {"load/locust-2.47_stats.csv"}
+
+
+def test_without_its_stats_file_a_locust_run_is_judged_on_its_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "load").mkdir()
+    for suffix in ("stats_history", "failures"):
+        name = f"locust-2.47_{suffix}.csv"
+        (tmp_path / "load" / name).write_bytes((LOCUST_RUN / name).read_bytes())
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text(LOCUST_MATRIX.replace("FORMAT", "locust"), encoding="utf-8")
+    assert main(["check", "--matrix", str(matrix)]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    # the history holds no run percentiles: said with the file, never a pass
+    assert "Aggregated in load/locust-2.47_stats_history.csv does not report p(95)" in out
+    assert "failures.csv does not report" not in out
+
+
+def test_inspect_says_what_a_locust_exceptions_file_is_and_where_to_point(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["inspect", str(LOCUST_RUN / "locust-2.47_exceptions.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "0 series: Locust's PREFIX_exceptions.csv lists the exceptions" in out
+    assert "point the artifact at PREFIX_stats.csv" in out
+    assert "0 tests" not in out
+
+
+def test_the_readme_locust_example_validates(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    intro = readme.index("A Locust run judged by its percentiles")
+    block = readme[readme.index("```yaml\n", intro) + 8 : readme.index("```\n", intro + 200)]
+    matrix = tmp_path / "gatekeeper.yml"
+    header = "version: 1\nphases: [{id: iron, name: Iron}]\n"
+    matrix.write_text(header + block, encoding="utf-8")
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+
+
+def test_a_matrix_under_dot_github_reads_paths_from_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".github").mkdir()
+    matrix = write_project(tmp_path, ["p(95) < 1h"])  # writes run_stats.csv at the root
+    matrix = matrix.rename(tmp_path / ".github" / "gatekeeper.yml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == ExitCode.PASSED  # found as ./.github/gatekeeper.yml
+    assert "evidence" not in capsys.readouterr().err
+    elsewhere = tmp_path / "config"
+    elsewhere.mkdir()
+    (tmp_path / ".github" / "gatekeeper.yml").rename(elsewhere / "gatekeeper.yml")
+    assert main(["check", "--matrix", "config/gatekeeper.yml"]) == ExitCode.NO_EVIDENCE
+    # any other folder keeps its rule: paths are read from the matrix file's folder
+    assert "no file matches run_stats.csv in config\n" in capsys.readouterr().out
+
+
+def test_no_file_matches_names_the_folder_searched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    matrix = write_project(repo, ["p(95) < 1h"])
+    (matrix.parent / "run_stats.csv").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--matrix", "repo/gatekeeper.yml"]) == ExitCode.NO_EVIDENCE
+    assert "no file matches run_stats.csv in repo\n" in capsys.readouterr().out
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    assert main(["check", "--matrix", str(matrix)]) == ExitCode.NO_EVIDENCE
+    assert f"no file matches run_stats.csv in {matrix.parent}\n" in capsys.readouterr().out

@@ -11,7 +11,7 @@ from gatekeeper.errors import UsageError
 if TYPE_CHECKING:
     from gatekeeper.model import Matrix
 
-__all__ = ["DEFAULT_MATRIX", "locate_matrix", "phase_option"]
+__all__ = ["DEFAULT_MATRIX", "locate_matrix", "phase_option", "project_root"]
 
 
 def locate_matrix(given: str | None) -> Path:
@@ -25,6 +25,19 @@ def locate_matrix(given: str | None) -> Path:
         f"no matrix file: looked for ./{DEFAULT_MATRIX} and ./.github/{DEFAULT_MATRIX} "
         "(use --matrix FILE, or `gatekeeper init` to write one)"
     )
+
+
+def project_root(matrix: Path, given: str | None) -> Path:
+    """The folder artifact globs start from (and git runs in): ``--root`` when given; for a
+    matrix under ``.github/``, the repository's root (the folder holding ``.github/``), as
+    for the other tools configured there; else the matrix file's folder. Resolved."""
+    if given:
+        root = Path(given)
+        if not root.is_dir():
+            raise UsageError(f"--root {given!r}: not a folder")
+        return root.resolve()
+    folder = matrix.resolve().parent
+    return folder.parent if folder.name == ".github" else folder
 
 
 def phase_option(matrix: Matrix, flag: str, value: str) -> str:

@@ -6,11 +6,12 @@ import argparse
 import datetime as dt
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from gatekeeper import github
-from gatekeeper.collect import collect
-from gatekeeper.commands import locate_matrix, phase_option
+from gatekeeper.collect import collect, shown
+from gatekeeper.commands import locate_matrix, phase_option, project_root
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
@@ -96,9 +97,7 @@ def run_check(args: argparse.Namespace) -> int:
         from gatekeeper.phases.tags import tag_gate  # tag_gate's None otherwise: skip the import
 
         tagged = tag_gate(matrix, args.phase, args.phase_from_tag, os.environ)
-    root = Path(args.root) if args.root else path.resolve().parent
-    if not root.is_dir():
-        raise UsageError(f"--root {args.root!r}: not a folder")
+    root = project_root(path, args.root)
     if args.fetch_bundles is not None and args.bundle:
         raise UsageError("--fetch-bundles and --bundle: give one or the other")
     policy, changes = choose_policy(args, matrix, root.resolve(), tagged, os.environ)
@@ -112,6 +111,10 @@ def run_check(args: argparse.Namespace) -> int:
         evidence = bundle_evidence(matrix, args.bundle, args.sha, os.environ)
     else:
         evidence = collect(matrix, root.resolve())
+    # "no file matches" names the folder the globs start from, whoever read the files: a
+    # bundle's were read in the same tree, and the verdict is the same wherever it is judged
+    searched = shown(root)
+    evidence = {key: replace(each, searched=searched) for key, each in evidence.items()}
     report = evaluate(matrix, evidence, today, policy, changes)
     code = exit_code(report)
     for fmt, target in outputs:

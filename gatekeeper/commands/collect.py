@@ -17,10 +17,12 @@ from gatekeeper.bundles import SHARD_NAME, Bundle, RunIdentity
 from gatekeeper.bundles.accept import commit_id
 from gatekeeper.bundles.build import collect_bundle
 from gatekeeper.bundles.codec import write_bundle
-from gatekeeper.commands import locate_matrix
+from gatekeeper.collect import shown
+from gatekeeper.commands import locate_matrix, project_root
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github.context import GitHubContext
 from gatekeeper.matrix.load import read_matrix
+from gatekeeper.words import count
 
 DEFAULT_BUNDLE = "gatekeeper-bundle.json"
 DEFAULT_SHARD = "local"
@@ -67,7 +69,7 @@ def shard_name(given: str | None, environ: Mapping[str, str]) -> str:
     return name
 
 
-def _summary(bundle: Bundle, out: Path) -> str:
+def _summary(bundle: Bundle, out: Path, root: Path) -> str:
     shard = bundle.shards[0]
     lines = [f"{out}: shard {shard.name}, commit {bundle.sha}"]
     width = max((len(key) for key in shard.artifacts), default=0)
@@ -78,9 +80,11 @@ def _summary(bundle: Bundle, out: Path) -> str:
             first = record.unreadable[0]
             state = f"error    {len(record.unreadable)} unreadable, first {first.text}"
         elif record.files:
-            state = f"read     {len(record.files)} file(s), {tests} tests, {metrics} metrics"
+            files = count(len(record.files), "file")
+            state = f"read     {files}, {count(tests, 'test')}, {count(metrics, 'metric')}"
         else:
-            state = f"missing  no file matches {', '.join(record.patterns)}"
+            where = shown(root)
+            state = f"missing  no file matches {', '.join(record.patterns)} in {where}"
         lines.append(f"  {key.ljust(width)}  {state}")
     return "\n".join(lines) + "\n"
 
@@ -89,13 +93,11 @@ def run_collect(args: argparse.Namespace) -> int:
     name = shard_name(args.shard, os.environ)
     path = locate_matrix(args.matrix)
     matrix = read_matrix(path, str(path))
-    root = Path(args.root) if args.root else path.resolve().parent
-    if not root.is_dir():
-        raise UsageError(f"--root {args.root!r}: not a folder")
+    root = project_root(path, args.root)
     sha = evidence_commit(args.sha, os.environ, root)
     run = RunIdentity.from_env(os.environ)
     bundle = collect_bundle(matrix, root.resolve(), sha, name, run)
     out = Path(args.out)
     write_bundle(bundle, out)
-    print(_summary(bundle, out), end="")
+    print(_summary(bundle, out, root), end="")
     return int(ExitCode.PASSED)

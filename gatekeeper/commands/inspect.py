@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, ExitCode
-from gatekeeper.parsers import AUTO, parse_file
+from gatekeeper.parsers import AUTO, get_parser, holds_tests, parse_file
 from gatekeeper.reporters.common import plain
 from gatekeeper.reporters.inspection import render_inspection
 
@@ -23,7 +23,9 @@ def run_inspect(files: Sequence[str], fmt: str = AUTO) -> int:
             unreadable += 1
             print(plain(str(exc)), file=sys.stderr)
             continue
-        sys.stdout.write(render_inspection(parsed))
+        parser = get_parser(parsed.format)
+        nothing = str(getattr(parser, "HOLDS_NOTHING", ""))
+        sys.stdout.write(render_inspection(parsed, holds_tests(parsed.format), nothing))
     if unreadable == len(files):
         return int(ExitCode.NO_EVIDENCE)
     return int(ExitCode.FAILED if unreadable else ExitCode.PASSED)

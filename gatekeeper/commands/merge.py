@@ -14,6 +14,7 @@ from pathlib import Path
 from gatekeeper.bundles.codec import read_bundle, write_bundle
 from gatekeeper.bundles.combine import merge
 from gatekeeper.errors import ExitCode
+from gatekeeper.words import count
 
 
 def run_merge(paths: Sequence[str], out: str) -> int:
@@ -21,7 +22,7 @@ def run_merge(paths: Sequence[str], out: str) -> int:
     write_bundle(merged, Path(out))
     files = sum(len(r.files) for s in merged.shards for r in s.artifacts.values())
     print(
-        f"{out}: {len(merged.shards)} shard(s), {files} file(s), commit {merged.sha}",
+        f"{out}: {count(len(merged.shards), 'shard')}, {count(files, 'file')}, commit {merged.sha}",
         file=sys.stdout,
     )
     return int(ExitCode.PASSED)

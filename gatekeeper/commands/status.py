@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.collect import collect
-from gatekeeper.commands import locate_matrix
+from gatekeeper.commands import locate_matrix, project_root
 from gatekeeper.engine import evaluate
-from gatekeeper.errors import ExitCode, UsageError
+from gatekeeper.errors import ExitCode
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
 from gatekeeper.phases.git import LocalGit
@@ -32,10 +32,7 @@ def open_project(matrix_arg: str | None, root_arg: str | None) -> tuple[Matrix, 
     """The matrix, and the root folder: the one artifact globs start from and git runs in."""
     path = locate_matrix(matrix_arg)
     matrix = read_matrix(path, str(path))
-    root = Path(root_arg) if root_arg else path.resolve().parent
-    if not root.is_dir():
-        raise UsageError(f"--root {root_arg!r}: not a folder")
-    return matrix, root.resolve()
+    return matrix, project_root(path, root_arg)
 
 
 def read_standing(store: PhaseTagStore, matrix: Matrix, commit: str) -> Standing:

@@ -29,7 +29,10 @@ def _unusable(
     """The verdict when an artifact the benchmark reads is missing or unreadable."""
     if evidence.state is ArtifactState.MISSING:
         globs = ", ".join(evidence.patterns)
-        return BenchmarkResult(benchmark, Outcome.MISSING, f"no {what}: no file matches {globs}")
+        where = f" in {evidence.searched}" if evidence.searched else ""
+        return BenchmarkResult(
+            benchmark, Outcome.MISSING, f"no {what}: no file matches {globs}{where}"
+        )
     if evidence.state is ArtifactState.ERROR:
         return BenchmarkResult(
             benchmark,

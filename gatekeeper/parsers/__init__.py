@@ -121,6 +121,11 @@ AUTO = "auto"
 FORMAT_NAMES: tuple[str, ...] = (AUTO, *PARSER_MODULES)
 
 
+def holds_tests(name: str) -> bool:
+    """Whether format ``name`` is one of test results (its module is in ``testresults/``)."""
+    return PARSER_MODULES[name].startswith("gatekeeper.parsers.testresults.")
+
+
 def get_parser(name: str) -> Parser:
     """The parser module for a format name."""
     return cast(Parser, importlib.import_module(PARSER_MODULES[name]))

@@ -100,10 +100,14 @@ def _metrics(parsed: ParsedFile) -> list[str]:
     return lines
 
 
-def render_inspection(parsed: ParsedFile) -> str:
-    """One file's contents, as a person writing a matrix file needs them."""
+def render_inspection(parsed: ParsedFile, holds_tests: bool = True, nothing: str = "") -> str:
+    """One file's contents, as a person writing a matrix file needs them; ``holds_tests``:
+    whether its format is one of test results; ``nothing``: what the format says of a file
+    that holds nothing to judge."""
     lines = [f"{plain(parsed.path)} — format {parsed.format}"]
-    if parsed.tests or not parsed.metrics:
+    if not parsed.tests and not parsed.metrics and not holds_tests:
+        lines.append(f"  0 series: {plain(nothing or 'nothing in this file can be judged')}")
+    elif parsed.tests or not parsed.metrics:
         lines += _tests(parsed)
     if parsed.metrics:
         lines += _metrics(parsed)

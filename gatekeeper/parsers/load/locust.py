@@ -14,6 +14,9 @@
   messages, and the Aggregated total. A request that never failed has no row.
 - ``PREFIX_exceptions.csv`` is recognised and holds no series.
 
+A glob may match all of one run's files: only the most complete is judged
+(``evidence.RUN_FILES``), so ``_stats.csv`` when it is there.
+
 "N/A" (Locust's word for no data) leaves a statistic out, and a series with no
 requests has no statistics at all, so nothing can pass against it. Failed requests are
 data (``fails``, ``error_rate``); a series whose every request failed also carries that as
@@ -34,6 +37,12 @@ from gatekeeper.parsers._text import Row, csv_rows, fixed_width, strict_number
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "locust"
+HOLDS_NOTHING = (
+    "Locust's PREFIX_exceptions.csv lists the exceptions of the run's users, no requests: "
+    "point the artifact at PREFIX_stats.csv, which carries every request's counts, times, "
+    "percentiles and throughput"
+)
+"""What ``inspect`` says of a file that holds no series (only ``_exceptions.csv`` does)."""
 
 MAX_LINE = 1 << 20
 """A physical line longer than this is not a Locust row."""
