@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import re
 
-import tomllib
-
 from gatekeeper import __version__
 from tests.conftest import REPO
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
-def _project() -> dict[str, object]:
-    with (REPO / "pyproject.toml").open("rb") as handle:
-        project: dict[str, object] = tomllib.load(handle)["project"]
-    return project
+def _project() -> dict[str, str]:
+    """``name`` and ``version`` of [project] (read by pattern: tomllib is Python 3.11+)."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    table = text.split("[project]\n", 1)[1].split("\n[", 1)[0]
+    return dict(re.findall(r'^(name|version) = "([^"]+)"$', table, re.M))
 
 
 def test_the_version_is_one_semantic_version_everywhere() -> None:
     version = _project()["version"]
-    assert isinstance(version, str) and SEMVER.fullmatch(version)
+    assert SEMVER.fullmatch(version)
     assert __version__ == version
     headings = re.findall(r"^## (.+)$", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M)
     assert headings[0] == "Unreleased"
