@@ -43,10 +43,11 @@ Where PyGithub's ready-made methods are not used, and why:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
@@ -174,21 +175,13 @@ class GitHubClient:
             deadline = self._policy.clock() + RUN_SECONDS
             self._policy = dataclasses.replace(self._policy, deadline=deadline)
         try:
-            return call_with_retries(operation, call, _describe, self._policy, before_retry)
+            with _shape(operation):
+                return call_with_retries(operation, call, _describe, self._policy, before_retry)
         except APIError as exc:
             if exc.status == 403 and needs and _NOT_ACCESSIBLE in exc.reason.lower():
                 hint = f" (the token needs `permissions: {needs}`)"
                 raise APIError(operation, exc.reason + hint, exc.status) from exc
             raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            # an answer not of the documented shape: refused, never a traceback
-            raise APIError(operation, f"unexpected answer ({type(exc).__name__}: {exc})") from exc
-
-    def _get(self, operation: str, path: str) -> Any:
-        def once() -> Any:
-            return self._requester.requestJsonAndCheck("GET", f"{self.repo_url}/{path}")[1]
-
-        return self._call(operation, once)
 
     def _listing(
         self, operation: str, path: str, *, key: str | None = None,
@@ -248,10 +241,12 @@ class GitHubClient:
         """The ``refs/tags/`` refs whose names start with ``prefix``."""
         from github.GitRef import GitRef
 
-        listed = self._listing(f"list tags {prefix}*", f"git/matching-refs/tags/{quote(prefix)}")
-        refs = [GitRef(self._requester, {}, item, completed=True) for item in listed.items]
-        tags = [r for r in refs if r.ref.startswith("refs/tags/")]
-        return [RefInfo(r.ref, r.object.sha, r.object.type) for r in tags]
+        operation = f"list tags {prefix}*"
+        listed = self._listing(operation, f"git/matching-refs/tags/{quote(prefix)}")
+        with _shape(operation):
+            refs = [GitRef(self._requester, {}, item, completed=True) for item in listed.items]
+            tags = [r for r in refs if r.ref.startswith("refs/tags/")]
+            return [RefInfo(r.ref, r.object.sha, r.object.type) for r in tags]
 
     def tag_target(self, name: str, sha: str) -> str:
         """The commit the annotated tag object ``sha`` points at."""
@@ -369,12 +364,13 @@ class GitHubClient:
             "list check runs", f"commits/{sha}/check-runs", key="check_runs",
             params={"check_name": name, "filter": "all", "per_page": PER_PAGE},
         )  # fmt: skip
-        runs = [CheckRun(self._requester, {}, item, completed=True) for item in listed.items]
-        return [
-            CheckRunRef(r.id, r.external_id, r.output.annotations_count if r.output else 0)
-            for r in runs
-            if r.name == name
-        ]
+        with _shape("list check runs"):
+            runs = [CheckRun(self._requester, {}, item, completed=True) for item in listed.items]
+            return [
+                CheckRunRef(r.id, r.external_id, r.output.annotations_count if r.output else 0)
+                for r in runs
+                if r.name == name
+            ]
 
     def create_check_run(self, body: dict[str, Any], find: Callable[[], int | None]) -> int:
         def create() -> int:
@@ -428,12 +424,14 @@ class GitHubClient:
     def comments(self, number: int) -> list[CommentRef]:
         from github.IssueComment import IssueComment
 
-        listed = self._listing(f"list comments of #{number}", f"issues/{number}/comments",
+        operation = f"list comments of #{number}"
+        listed = self._listing(operation, f"issues/{number}/comments",
                                params={"per_page": PER_PAGE})  # fmt: skip
-        return [
-            _comment_ref(IssueComment(self._requester, {}, item, completed=True))
-            for item in listed.items
-        ]
+        with _shape(operation):
+            return [
+                _comment_ref(IssueComment(self._requester, {}, item, completed=True))
+                for item in listed.items
+            ]
 
     def create_comment(
         self, number: int, body: str, find: Callable[[], CommentRef | None]
@@ -458,6 +456,18 @@ class _Answered(Exception):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message)
         self.failure = failure
+
+
+@contextlib.contextmanager
+def _shape(operation: str) -> Iterator[None]:
+    """An answer not of the documented shape (a field missing, of another type) is refused
+    as an ``APIError``, never a traceback."""
+    from github import BadAttributeException
+
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError, BadAttributeException) as exc:
+        raise APIError(operation, f"unexpected answer ({type(exc).__name__}: {exc})") from exc
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:

@@ -218,3 +218,21 @@ def test_one_timeout_for_every_request() -> None:
     ]
     assert given and set(given) == {("github/api.py", "TIMEOUT_SECONDS")}, given
     assert api.TIMEOUT_SECONDS == 30
+
+
+def test_an_answer_of_another_shape_is_an_api_error(fake_github: FakeGitHub) -> None:
+    """One failure rule: what GitHub's description does not promise is refused like an
+    error status (fail closed), never a traceback."""
+    client = _client(fake_github, Clock())
+    fake_github.add_pull(2)
+    fake_github.fail("GET", r"/pulls/2$", 200, body={"number": 2, "labels": "x", "head": 3})
+    with pytest.raises(APIError, match=r"^read pull request #2: unexpected answer"):
+        client.pull_request(2)
+    assert len(fake_github.calls("GET", r"/pulls/2$")) == 1  # not retried
+    runs = {"total_count": 1, "check_runs": [{"id": "x", "name": 5}]}
+    fake_github.fail("GET", r"/check-runs$", 200, body=runs)
+    with pytest.raises(APIError, match=r"^list check runs: unexpected answer"):
+        client.check_runs("a" * 40, "gatekeeper")
+    fake_github.fail("GET", r"/artifacts$", 200, body={"artifacts": {"not": "a list"}})
+    with pytest.raises(APIError, match=r"^list artifacts of run 1: the answer is no list$"):
+        client.artifacts(1)
