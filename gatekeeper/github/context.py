@@ -95,10 +95,10 @@ class GitHubContext:
     """GITHUB_WORKSPACE: annotation paths are relative to it."""
     event: EventInfo = EventInfo()
     problems: tuple[str, ...] = ()
+    """Why something could not be read; whatever needs it is then not posted."""
     github_sha: str | None = None
     """GITHUB_SHA as given: the commit the workflow checked out (for a pull request, the
     merge commit), which phase tags through the API are read from and made on."""
-    """Why something could not be read; whatever needs it is then not posted."""
 
     @property
     def run_url(self) -> str | None:
