@@ -194,12 +194,19 @@ def test_only_the_client_imports_an_http_library() -> None:
     assert talking == {"github/api.py"}
 
 
-def test_phases_does_not_reach_up_into_github() -> None:
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        ("phases/", "gatekeeper.github"),  # GitHub's tag store lives in github/tags.py
+        ("github/", "gatekeeper.bundles"),  # bundles ask the client, not the reverse
+        ("github/", "gatekeeper.commands"),
+    ],
+)
+def test_github_transport_stays_on_its_side_of_the_layers(folder: str, forbidden: str) -> None:
     reaching = {
         name
         for name, tree in _modules()
-        if name.startswith("phases/")
-        and any(m.startswith("gatekeeper.github") for m in _imports(tree))
+        if name.startswith(folder) and any(m.startswith(forbidden) for m in _imports(tree))
     }
     assert reaching == set()
 
