@@ -89,6 +89,19 @@ def test_a_recipe_has_its_parts_and_names_what_it_is_tested_on(path: Path) -> No
 
 
 @pytest.mark.parametrize("path", _recipes(), ids=lambda p: p.stem)
+def test_the_step_writes_where_the_matrix_reads(path: Path) -> None:
+    """Each artifact's folder (its glob up to the first wildcard) is named outside the
+    matrix: in the CI step, or where the recipe says the tool writes it."""
+    recipe = _read(path)
+    elsewhere = MATRIX.sub("", OUTPUT.sub("", recipe.text))
+    globs = re.findall(r"paths: \"([^\"]+)\"", recipe.matrices[0])
+    assert globs
+    for glob in globs:
+        folder = re.split(r"[*?\[]", glob, maxsplit=1)[0].rsplit("/", 1)[0]
+        assert folder in elsewhere, f"{glob}: nothing outside the matrix writes to {folder}/"
+
+
+@pytest.mark.parametrize("path", _recipes(), ids=lambda p: p.stem)
 def test_a_recipe_prints_what_it_shows(
     path: Path,
     tmp_path: Path,
