@@ -17,8 +17,9 @@ from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.reporters import REPORTERS, RenderOptions
-from gatekeeper.reporters.common import phase_name, plain
+from gatekeeper.reporters.common import phase_name
 from gatekeeper.results import Report
+from gatekeeper.text import plain
 
 
 def exit_code(report: Report) -> ExitCode:

@@ -43,8 +43,9 @@ from gatekeeper.phases.promotion import (
 from gatekeeper.phases.store import PhaseTagStore
 from gatekeeper.phases.tags import Standing
 from gatekeeper.reporters import RenderOptions, markdown, terminal
-from gatekeeper.reporters.common import plain, verdict
+from gatekeeper.reporters.common import verdict
 from gatekeeper.results import Report
+from gatekeeper.text import plain
 
 
 def _say(text: str) -> None:

@@ -24,8 +24,8 @@ from gatekeeper.phases.git import LocalGit
 from gatekeeper.phases.store import PhaseTagStore
 from gatekeeper.phases.tags import Standing, standing, tag_glob
 from gatekeeper.reporters import RenderOptions, terminal
-from gatekeeper.reporters.common import plain
 from gatekeeper.results import Report
+from gatekeeper.text import plain
 
 
 def open_project(matrix_arg: str | None, root_arg: str | None) -> tuple[Matrix, Path]:
