@@ -14,7 +14,7 @@ import pytest
 
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode, UsageError
-from gatekeeper.phases.github_store import GitHubTags
+from gatekeeper.github.tags import GitHubTags
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
 from tests.fakegithub.runner import parse_outputs
 from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub

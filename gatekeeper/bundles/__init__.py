@@ -14,7 +14,10 @@ test again; a bundle counted for other selections than the judging matrix's is r
 - ``build``: a job's artifacts -> a one-shard bundle (globs, parsers, digests: the I/O edge);
 - ``codec``: bundle <-> JSON text, checked against ``schemas/bundle.schema.json``;
 - ``combine``: shards merged, duplicates refused, a bundle -> the evidence the engine judges;
-- ``accept``: which bundles ``check`` takes as the evidence of the commit it judges.
+- ``accept``: which bundles ``check`` takes as the evidence of the commit it judges;
+- ``fetch``, ``unzip``: ``check --fetch-bundles``, the bundles a commit's workflow runs
+  uploaded; the calls (and the download) are ``gatekeeper.github.api``'s: no module here
+  talks HTTP.
 """
 
 from __future__ import annotations

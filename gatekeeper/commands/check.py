@@ -15,6 +15,7 @@ from gatekeeper.commands import locate_matrix, phase_option, project_root
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
+from gatekeeper.github.api import GitHubClient, open_client
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.common import phase_name
@@ -58,7 +59,7 @@ def _check_name(text: str) -> str:
 
 def _report_to_github(
     args: argparse.Namespace, check_name: str, report: Report, code: ExitCode,
-    outputs: list[tuple[str, Path]], root: Path,
+    outputs: list[tuple[str, Path]], root: Path, client: GitHubClient,
 ) -> None:  # fmt: skip
     """Only in GitHub Actions, or to preview with --dry-run; never changes the exit code."""
     from gatekeeper.github.plans import GitHubOptions
@@ -76,7 +77,9 @@ def _report_to_github(
         root=root,
     )
     sys.stdout.flush()  # the report first, then what comes after it
-    report_to_github(report, int(code), options, os.environ, out=sys.stdout, err=sys.stderr)
+    report_to_github(
+        report, int(code), options, os.environ, out=sys.stdout, err=sys.stderr, client=client
+    )
 
 
 def _use_color(choice: str) -> bool:
@@ -101,11 +104,14 @@ def run_check(args: argparse.Namespace) -> int:
     root = project_root(path, args.root)
     if args.fetch_bundles is not None and args.bundle:
         raise UsageError("--fetch-bundles and --bundle: give one or the other")
-    policy, changes = choose_policy(args, matrix, root.resolve(), tagged, os.environ)
+    # one client for every GitHub call of the run: they share its deadline (no call is made,
+    # and PyGithub is not imported, unless something needs GitHub)
+    client = open_client(os.environ)
+    policy, changes = choose_policy(args, matrix, root.resolve(), tagged, os.environ, client)
     if args.fetch_bundles is not None:  # the bundles the commit's workflow runs uploaded
         from gatekeeper.bundles.fetch import fetched_evidence
 
-        evidence = fetched_evidence(matrix, args.fetch_bundles, args.sha, os.environ)
+        evidence = fetched_evidence(matrix, args.fetch_bundles, args.sha, os.environ, client)
     elif args.bundle:  # the evidence a gate job was handed; the files were read elsewhere
         from gatekeeper.bundles.accept import bundle_evidence
 
@@ -137,7 +143,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.delete_failed_tag:
             from gatekeeper.github.tagcleanup import delete_failed_tag
 
-            delete_failed_tag(tagged, int(code), os.environ, args.dry_run, sys.stderr)
+            delete_failed_tag(tagged, int(code), client, args.dry_run, sys.stderr)
     elif args.delete_failed_tag:
         print(
             "gatekeeper: --delete-failed-tag: no phase tag decided this gate (the run is not the "
@@ -148,5 +154,5 @@ def run_check(args: argparse.Namespace) -> int:
         command = plain(local_command(args, policy))
         print(f"gatekeeper: the same verdict on your machine: {command}", file=sys.stderr)
     if github.applies(os.environ, args.dry_run):
-        _report_to_github(args, check_name, report, code, outputs, root.resolve())
+        _report_to_github(args, check_name, report, code, outputs, root.resolve(), client)
     return int(code)

@@ -31,8 +31,9 @@ from gatekeeper.commands.status import (
 )
 from gatekeeper.errors import ExitCode
 from gatekeeper.github import actions_io
+from gatekeeper.github.api import open_client
+from gatekeeper.github.tags import GitHubTags
 from gatekeeper.model import Matrix
-from gatekeeper.phases.github_store import GitHubTags
 from gatekeeper.phases.promotion import (
     refuse_covered,
     refuse_existing,
@@ -177,4 +178,5 @@ def _on_github(
 
 def run_promote(args: argparse.Namespace) -> int:
     matrix, root = open_project(args.matrix, args.root)  # a broken matrix is reported first
-    return promote(args, matrix, root, tag_store(root, os.environ, local=args.local))
+    client = open_client(os.environ)  # the run's one GitHub client
+    return promote(args, matrix, root, tag_store(root, client, local=args.local))

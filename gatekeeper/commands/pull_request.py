@@ -24,6 +24,7 @@ from gatekeeper.model import Matrix
 from gatekeeper.policy import Policy, declarations, gate_policy, pull_request_policy
 
 if TYPE_CHECKING:
+    from gatekeeper.github.api import GitHubClient
     from gatekeeper.phases.tags import TagGate
 
 _MAX_CHANGED_BYTES = 16 * 1024 * 1024
@@ -35,7 +36,7 @@ def _flag(name: str) -> str:
 
 
 def _working(
-    args: argparse.Namespace, matrix: Matrix, root: Path, environ: Mapping[str, str]
+    args: argparse.Namespace, matrix: Matrix, root: Path, client: GitHubClient
 ) -> tuple[str | None, str]:
     """The phase being worked on (None: all achieved), and where that comes from."""
     if args.current is not None:
@@ -44,7 +45,7 @@ def _working(
         return matrix.current, f"current: {matrix.current} in {matrix.path}"
     from gatekeeper.commands.status import read_standing, tag_store
 
-    store = tag_store(root, environ)
+    store = tag_store(root, client)
     commit = store.commit("HEAD")
     here = read_standing(store, matrix, commit)
     return here.next, f"the phase tags reachable from {commit[:12]}"
@@ -71,8 +72,10 @@ def choose_policy(
     root: Path,
     tagged: TagGate | None,
     environ: Mapping[str, str],
+    client: GitHubClient,
 ) -> tuple[Policy, Changes | None]:
-    """The rules of this run, and the pull request's changed files when known."""
+    """The rules of this run, and the pull request's changed files when known; ``client``
+    is the run's GitHub client (pull request facts, phase tags through the API)."""
     if tagged is not None:
         return gate_policy(matrix, tagged.phase, f"tag {tagged.tag} ({tagged.source})"), None
     if args.phase is not None:
@@ -93,7 +96,7 @@ def choose_policy(
 
         # the files only mark rows: a dry run does without them (and without an API call)
         want_files = any(s.paths for s in matrix.swimlanes) and not args.dry_run
-        facts = pull_request_facts(environ, want_files=want_files)
+        facts = pull_request_facts(environ, want_files=want_files, client=client)
         for warning in facts.warnings:
             print(f"gatekeeper: warning: {warning}", file=sys.stderr)
         labels += facts.labels
@@ -108,7 +111,7 @@ def choose_policy(
     if args.changed_files is not None:
         changed = tuple(_changed_files(args.changed_files))
     declared = declarations(matrix, labels, branch)
-    working, source = _working(args, matrix, root, environ)
+    working, source = _working(args, matrix, root, client)
     policy = pull_request_policy(matrix, working, source, declared)
     return policy, None if changed is None else touched(matrix, changed)
 

@@ -11,8 +11,8 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper.collect import collect
 from gatekeeper.commands import locate_matrix, project_root
@@ -26,6 +26,9 @@ from gatekeeper.phases.tags import Standing, standing, tag_glob
 from gatekeeper.reporters import RenderOptions, terminal
 from gatekeeper.results import Report
 from gatekeeper.text import plain
+
+if TYPE_CHECKING:
+    from gatekeeper.github.api import GitHubClient
 
 
 def open_project(matrix_arg: str | None, root_arg: str | None) -> tuple[Matrix, Path]:
@@ -47,15 +50,14 @@ def read_standing(store: PhaseTagStore, matrix: Matrix, commit: str) -> Standing
     return here
 
 
-def tag_store(root: Path, environ: Mapping[str, str], *, local: bool = False) -> PhaseTagStore:
-    """Where phase tags are read and made: the GitHub API in the Action (GITHUB_ACTIONS=true
-    with GITHUB_TOKEN and GITHUB_REPOSITORY) unless ``local``, else the repository at ``root``."""
-    in_action = environ.get("GITHUB_ACTIONS") == "true"
-    api = in_action and bool(environ.get("GITHUB_TOKEN") and environ.get("GITHUB_REPOSITORY"))
-    if api and not local:
-        from gatekeeper.phases.github_store import GitHubTags  # requests: only when used
+def tag_store(root: Path, client: GitHubClient, *, local: bool = False) -> PhaseTagStore:
+    """Where phase tags are read and made: the GitHub API, through the run's ``client``, in
+    the Action (GITHUB_ACTIONS=true with GITHUB_TOKEN and GITHUB_REPOSITORY) unless
+    ``local``, else the repository at ``root``."""
+    if client.ctx.actions and client.usable and not local:
+        from gatekeeper.github.tags import GitHubTags
 
-        return GitHubTags.from_env(environ)
+        return GitHubTags(client)
     return LocalGit(root)
 
 

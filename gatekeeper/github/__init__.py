@@ -1,12 +1,18 @@
-"""Reporting to GitHub: check runs, commit statuses, the sticky PR comment, Actions files.
+"""GitHub: reporting (check runs, commit statuses, the sticky PR comment, Actions files), and
+every call gatekeeper makes to the GitHub API (pull request facts, phase tags, bundles).
 
 Layout, from pure to I/O:
 
-- ``context``: the run's GitHub context from the environment and the event payload;
+- ``context``: the run's GitHub context from the environment and the event payload (the one
+  place ``GITHUB_*`` is read for the API);
 - ``fit``, ``payloads``, ``annotate``, ``comment``, ``plans``: what would be posted, as plain data
   (pure: tested on exact output);
 - ``retry``: when a failed call is worth repeating, and how long to wait first;
-- ``client``: the only module that talks HTTP (PyGithub, imported only when posting);
+- ``api``: the only module that talks HTTP: one client per command run (PyGithub, imported
+  only when a call is made; requests for the artifact download);
+- ``pulls``: what a pull request declares (event facts; labels and files through ``api``);
+- ``tags``: phase tags on GitHub, ``phases.store.PhaseTagStore`` through ``api``;
+- ``tagcleanup``: ``check --delete-failed-tag``, through ``tags``;
 - ``publish``: orchestration against the client's Protocol, idempotent, never raises;
 - ``actions_io``: ``$GITHUB_STEP_SUMMARY``, ``$GITHUB_OUTPUT`` and workflow commands;
 - ``sources``: finds failing tests' files in the workspace for annotations;

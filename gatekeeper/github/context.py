@@ -96,6 +96,9 @@ class GitHubContext:
     event: EventInfo = EventInfo()
     problems: tuple[str, ...] = ()
     """Why something could not be read; whatever needs it is then not posted."""
+    github_sha: str | None = None
+    """GITHUB_SHA as given: the commit the workflow checked out (for a pull request, the
+    merge commit), which phase tags through the API are read from and made on."""
 
     @property
     def run_url(self) -> str | None:
@@ -148,6 +151,7 @@ class GitHubContext:
             workspace=_path(environ, "GITHUB_WORKSPACE"),
             event=event,
             problems=tuple(problems),
+            github_sha=environ.get("GITHUB_SHA") or None,
         )
 
 

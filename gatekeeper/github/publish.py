@@ -54,7 +54,7 @@ class CommentRef:
 
 
 class GitHubAPI(Protocol):
-    """What publishing needs from GitHub; ``client.PyGithubClient`` is the real one. Each
+    """What publishing needs from GitHub; ``api.GitHubClient`` is the real one. Each
     method retries what is transient and raises ``retry.APIError`` for the rest."""
 
     def check_runs(self, sha: str, name: str) -> list[CheckRunRef]: ...

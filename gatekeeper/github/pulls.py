@@ -9,36 +9,27 @@ warning, not an error.
 ``pull_request`` and ``pull_request_target`` payloads carry the labels and the branch; for
 ``merge_group`` (the number is in the queue branch's name) and for ``workflow_run`` they come
 from ``GET /repos/{o}/{r}/pulls/{n}``. The files come from ``GET .../pulls/{n}/files``, every
-page, of which GitHub lists at most 3,000. Calls go through ``retry.call_with_retries`` like
-every other GitHub call; requests is imported only when a call is made.
+page, of which GitHub lists at most 3,000. This module holds the event facts; the calls go
+through the run's one ``api.GitHubClient`` (given, or made from the environment).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.github.context import PR_NUMBER_VARIABLE, GitHubContext
 
 if TYPE_CHECKING:
-    import requests
-
-    from gatekeeper.github.retry import RetryPolicy
+    from gatekeeper.github.api import GitHubClient
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 """Events whose payload is the pull request itself, labels and branch included."""
 MAX_FILES = 3000
 """GitHub lists at most this many files of a pull request (REST reference, "List pull
 requests files": "Responses include a maximum of 3000 files")."""
-_PER_PAGE = 100
-_MAX_PAGES = 40
-"""A hard stop, past the 30 pages that 3,000 files make."""
-_TIMEOUT_SECONDS = 30
-_BUDGET_SECONDS = 300
 _UNDECIDED = "the declared next-phase work cannot be known, so the gate is not decided"
 
 
@@ -85,14 +76,23 @@ def _about_a_pull_request(ctx: GitHubContext) -> bool:
 
 
 def pull_request_facts(
-    environ: Mapping[str, str], *, want_files: bool, max_files: int = MAX_FILES
+    environ: Mapping[str, str],
+    *,
+    want_files: bool,
+    max_files: int = MAX_FILES,
+    client: GitHubClient | None = None,
 ) -> PullRequestFacts:
     """The labels, branch and (with ``want_files``) changed files of the run's pull request.
 
     Only for a run where ``pull_request_event(environ)``. Raises PullRequestError when the
     labels or the branch cannot be known; ``max_files`` is GitHub's cap on the files listed.
+    ``client``: the run's GitHub client (its context is the run's); else one is made.
     """
-    ctx = GitHubContext.from_env(environ)
+    if client is None:
+        from gatekeeper.github.api import open_client
+
+        client = open_client(environ)
+    ctx = client.ctx
     event = ctx.event_name or "(no event)"
     if not _about_a_pull_request(ctx):
         raise PullRequestError(f"GITHUB_EVENT_NAME {event}: not a pull request event")
@@ -109,21 +109,19 @@ def pull_request_facts(
         if branch is None:
             warnings.append(f"the {event} event payload names no pull_request.head.ref")
         source = f"{event} event #{number}"
-        api = _Api.from_context(ctx, environ) if want_files else None
-        if want_files and api is None:
+        if want_files and not client.usable:
             warnings.append(f"changed files not read: {_missing(ctx)} not set")
     else:
-        api = _Api.from_context(ctx, environ)
-        if api is None:
+        if not client.usable:
             raise PullRequestError(
                 f"the labels of pull request #{number} ({_event_label(ctx)}) are read through "
                 f"the GitHub API, but {_missing(ctx)} not set: {_UNDECIDED}"
             )
-        labels, branch = api.declared(number)
+        labels, branch = _declared(client, number)
         source = f"{_event_label(ctx)} for #{number} (labels from the API)"
     files = None
-    if want_files and api is not None:
-        files = api.changed_files(number, max_files, warnings)
+    if want_files and client.usable:
+        files = _changed_files(client, number, max_files, warnings)
     return PullRequestFacts(number, labels, branch, files, tuple(warnings), source)
 
 
@@ -149,114 +147,40 @@ def _missing(ctx: GitHubContext) -> str:
     return " and ".join(names) + (" is" if len(names) == 1 else " are")
 
 
-class _Api:
-    """GET requests to one repository's pull request endpoints."""
+def _declared(client: GitHubClient, number: int) -> tuple[tuple[str, ...], str | None]:
+    """The pull request's label names and branch, or PullRequestError."""
+    from gatekeeper.github.retry import APIError
 
-    def __init__(self, api_url: str, repository: str, token: str, policy: RetryPolicy) -> None:
-        from gatekeeper.github import rest
+    try:
+        return client.pull_request(number)
+    except APIError as exc:
+        raise PullRequestError(f"{client.repository}: {exc}: {_UNDECIDED}") from exc
 
-        self.api_url = api_url
-        self.repo_url = f"{api_url}/repos/{repository}"
-        self.repository = repository
-        self._token = token
-        self._policy = policy
-        self._session: requests.Session = rest.session()
 
-    @staticmethod
-    def from_context(ctx: GitHubContext, environ: Mapping[str, str]) -> _Api | None:
-        if not (ctx.token and ctx.repository):
-            return None
-        from gatekeeper.github.retry import RetryPolicy
+def _changed_files(
+    client: GitHubClient, number: int, max_files: int, warnings: list[str]
+) -> tuple[str, ...] | None:
+    """Every file the pull request changes (a renamed one under both names), or None with
+    a warning."""
+    from gatekeeper.github.retry import APIError
 
-        policy = RetryPolicy.from_env(environ)
-        deadline = policy.clock() + _BUDGET_SECONDS
-        return _Api(ctx.api_url, ctx.repository, ctx.token,
-                    dataclasses.replace(policy, deadline=deadline))  # fmt: skip
-
-    def _get(self, operation: str, url: str) -> tuple[Any, str | None]:
-        """The JSON answer and the next page's URL. Raises retry.APIError."""
-        from gatekeeper.github.rest import Answered, describe
-        from gatekeeper.github.retry import APIError, Failure, call_with_retries
-
-        def once() -> tuple[Any, str | None]:
-            response = self._session.get(
-                url, headers={"Authorization": f"Bearer {self._token}"},
-                timeout=_TIMEOUT_SECONDS, allow_redirects=False,
-            )  # fmt: skip
-            if response.status_code != 200:
-                failure = Failure(response.status_code, response.text[:300], response.headers)
-                raise Answered(failure)
-            try:
-                answer = response.json()
-            except ValueError as exc:
-                raise APIError(operation, "the answer is not JSON", 200) from exc
-            return answer, response.links.get("next", {}).get("url")
-
-        return call_with_retries(operation, once, describe, self._policy)
-
-    def declared(self, number: int) -> tuple[tuple[str, ...], str | None]:
-        """The pull request's label names and branch, or PullRequestError."""
-        from gatekeeper.github.retry import APIError
-
-        operation = f"read pull request #{number}"
-        try:
-            pull, _ = self._get(operation, f"{self.repo_url}/pulls/{number}")
-        except APIError as exc:
-            raise PullRequestError(f"{self.repository}: {exc}: {_UNDECIDED}") from exc
-        labels = pull.get("labels") if isinstance(pull, dict) else None
-        if not isinstance(labels, list):
-            raise PullRequestError(
-                f"{self.repository}: {operation}: the answer lists no labels: {_UNDECIDED}"
-            )
-        names = tuple(n for label in labels if isinstance(n := _field(label, "name"), str) and n)
-        branch = _field(_field(pull, "head"), "ref")
-        return names, branch if isinstance(branch, str) and branch else None
-
-    def changed_files(
-        self, number: int, max_files: int, warnings: list[str]
-    ) -> tuple[str, ...] | None:
-        """Every file the pull request changes (a renamed one under both names), or None with
-        a warning."""
-        from gatekeeper.github.retry import APIError
-
-        operation = f"list the files of pull request #{number}"
-        url: str | None = f"{self.repo_url}/pulls/{number}/files?per_page={_PER_PAGE}"
-        listed: list[Any] = []
-        pages = 0
-        while url is not None and len(listed) < max_files:
-            if pages == _MAX_PAGES:
-                warnings.append(f"{operation}: stopped after {_MAX_PAGES} pages")
-                break
-            if not self._same_origin(url):
-                warnings.append(f"{operation}: the next page is on another host ({url}); "
-                                f"the token is not sent there")  # fmt: skip
-                break
-            pages += 1
-            try:
-                page, url = self._get(f"{operation} (page {pages})", url)
-            except APIError as exc:
-                warnings.append(f"changed files not read: {exc}")
-                return None
-            if not isinstance(page, list):
-                warnings.append(f"changed files not read: {operation}: the answer is no list")
-                return None
-            listed += page
-        if len(listed) >= max_files:
-            warnings.append(
-                f"pull request #{number} changes at least {max_files:,} files, the most GitHub "
-                f"lists: rows touched only by the files past them are not highlighted"
-            )
-        found: dict[str, None] = {}
-        for entry in listed:
-            for key in ("filename", "previous_filename"):
-                name = _field(entry, key)
-                if isinstance(name, str) and name:
-                    found[name] = None
-        return tuple(found)
-
-    def _same_origin(self, url: str) -> bool:
-        given, ours = urlsplit(url), urlsplit(self.api_url)
-        return (given.scheme, given.netloc) == (ours.scheme, ours.netloc)
+    try:
+        listed = client.pull_request_files(number, max_files)
+    except APIError as exc:
+        warnings.append(f"changed files not read: {exc}")
+        return None
+    if not listed.complete:
+        warnings.append(
+            f"pull request #{number} changes at least {max_files:,} files, the most GitHub "
+            f"lists: rows touched only by the files past them are not highlighted"
+        )
+    found: dict[str, None] = {}
+    for entry in listed.items:
+        for key in ("filename", "previous_filename"):
+            name = _field(entry, key)
+            if isinstance(name, str) and name:
+                found[name] = None
+    return tuple(found)
 
 
 def _field(node: Any, key: str) -> Any:

@@ -14,7 +14,6 @@ started: the call fails at once, and the failure is reported.
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ class RetryPolicy:
     """Seconds of waiting one call may spend in all."""
     deadline: float | None = None
     """``clock()`` time after which no retry starts, whatever the call: all of a run's
-    reporting to GitHub shares it (``client`` sets it), so a sick API cannot hold the job."""
+    calls to GitHub share it (``api.GitHubClient`` sets it), so a sick API cannot hold the job."""
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     clock: Callable[[], float] = field(default=time.time, compare=False)
 
@@ -97,6 +96,8 @@ def retry_after(headers: Mapping[str, str], now: float) -> float | None:
     if value.isdigit():
         return float(value)
     if value:
+        import email.utils  # only for a dated Retry-After: start-up does not pay for it
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -144,7 +145,7 @@ def call_with_retries(
             if over_budget:
                 why += f" (waiting {wait:g} s more would pass the {policy.max_wait:g} s budget)"
             elif late:
-                why += " (the time allowed for reporting to GitHub is spent)"
+                why += " (the time allowed for the run's calls to GitHub is spent)"
             raise APIError(operation, why, failure.status) from error
         policy.sleep(wait)
         waited += wait

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gatekeeper.github import actions_io
+from gatekeeper.github.api import GitHubClient
 from gatekeeper.github.context import GitHubContext
 from gatekeeper.github.fit import Kind, Part, split_report
 from gatekeeper.github.plans import GitHubOptions, Plans, make_plans, preview
@@ -55,11 +56,16 @@ def report_to_github(
     err: TextIO,
     api_factory: ApiFactory | None = None,
     now: dt.datetime | None = None,
+    client: GitHubClient | None = None,
 ) -> PublishResult | None:
+    """``client``: the run's GitHub client (its deadline is the run's); else one is made."""
     actions = environ.get("GITHUB_ACTIONS") == "true"
     try:
         ctx = GitHubContext.from_env(environ)
         when = now or dt.datetime.now(dt.timezone.utc)
+        if api_factory is None:
+            made = client or GitHubClient(ctx, RetryPolicy.from_env(environ))
+            api_factory = lambda _ctx, _policy: made  # noqa: E731 - the run's own client
         return _report(report, exit_code, options, ctx, environ, out, err, api_factory, when)
     except Exception as exc:  # a bug here must not cost the verdict
         _warn(err, actions, f"could not report to GitHub: internal error ({type(exc).__name__}: "
@@ -120,20 +126,12 @@ def _report(
 def _publish(
     plans: Plans, ctx: GitHubContext, environ: Mapping[str, str], api_factory: ApiFactory | None
 ) -> PublishResult:
-    api = (api_factory or _pygithub)(ctx, RetryPolicy.from_env(environ))
+    assert api_factory is not None  # set by report_to_github
+    api = api_factory(ctx, RetryPolicy.from_env(environ))
     result = publish(
         api, sha=ctx.sha, check_run=plans.check_run, status=plans.status, comment=plans.comment
     )
     return PublishResult(result.posted, plans.skipped + result.skipped, result.failed)
-
-
-def _pygithub(ctx: GitHubContext, policy: RetryPolicy) -> GitHubAPI:
-    from gatekeeper.github.client import PyGithubClient
-
-    assert ctx.repository is not None and ctx.token is not None  # checked by the caller
-    return PyGithubClient(
-        api_url=ctx.api_url, repository=ctx.repository, token=ctx.token, policy=policy
-    )
 
 
 def _summary(path: Path | None, parts: list[Part]) -> None:

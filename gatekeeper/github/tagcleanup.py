@@ -4,15 +4,18 @@ Only a tag the run was started by (a push in GitHub Actions: ``TagGate.source`` 
 ``GITHUB_REF``), only when the gate's exit code is not 0, and only while the tag still
 points at the commit judged (``GITHUB_SHA``): a tag moved since, or whose gate passed, is
 never touched. Whatever happens the exit code stays the gate's: a deletion that fails is
-reported loudly, with the fix, and never raised. requests is imported only to delete.
+reported loudly, with the fix, and never raised. The calls are the run's ``api.GitHubClient``'s
+(PyGithub is imported only to delete).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from gatekeeper.phases.tags import TagGate
+
+if TYPE_CHECKING:
+    from gatekeeper.github.api import GitHubClient
 
 _FIX = (
     "give the job `permissions: contents: write`, and check that no tag ruleset restricts "
@@ -21,9 +24,10 @@ _FIX = (
 
 
 def delete_failed_tag(
-    tagged: TagGate, code: int, environ: Mapping[str, str], dry_run: bool, err: TextIO
+    tagged: TagGate, code: int, client: GitHubClient, dry_run: bool, err: TextIO
 ) -> None:
-    """Delete ``tagged`` through the GitHub API when its gate failed; see the module."""
+    """Delete ``tagged`` through the GitHub API when its gate failed; see the module.
+    ``client``: the run's GitHub client, whose context says whether this is GitHub Actions."""
     name = tagged.tag
     said = f"gatekeeper: --delete-failed-tag: the tag {name}"
     if code == 0:
@@ -33,27 +37,28 @@ def delete_failed_tag(
         err.write(f"{said} is not deleted: it comes from {tagged.source}, not from the push "
                   f"of a tag in GitHub Actions (GITHUB_REF)\n")  # fmt: skip
         return
-    missing = [n for n in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not environ.get(n)]
-    if environ.get("GITHUB_ACTIONS") != "true":
+    ctx = client.ctx
+    missing = [n for n, v in (("GITHUB_TOKEN", ctx.token), ("GITHUB_REPOSITORY", ctx.repository))
+               if not v]  # fmt: skip
+    if not ctx.actions:
         missing.insert(0, "GITHUB_ACTIONS=true")
     if missing:
         err.write(f"{said} is not deleted: it needs GitHub Actions ({', '.join(missing)} "
                   f"not set)\n")  # fmt: skip
         return
-    api_url = (environ.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
-    where = f"{api_url}/repos/{environ['GITHUB_REPOSITORY']}/git/refs/tags/{name}"
+    where = f"{client.repo_url}/git/refs/tags/{name}"
     if dry_run:
         err.write(f"gatekeeper: dry run: would DELETE {where} (its gate failed, exit {code})\n")
         return
-    _delete(name, code, environ, err)
+    _delete(name, code, client, err)
 
 
-def _delete(name: str, code: int, environ: Mapping[str, str], err: TextIO) -> None:
+def _delete(name: str, code: int, client: GitHubClient, err: TextIO) -> None:
     from gatekeeper.github import actions_io
-    from gatekeeper.phases.github_store import GitHubTagError, GitHubTags
+    from gatekeeper.github.tags import GitHubTagError, GitHubTags
 
     try:
-        tags = GitHubTags.from_env(environ)
+        tags = GitHubTags(client)
         there = tags.tag_points_at(name, tags.head)
         if there is None:
             err.write(f"gatekeeper: the tag {name} is already gone: nothing to delete\n")

@@ -8,7 +8,7 @@ import datetime as dt
 import requests
 from github import GithubException
 
-from gatekeeper.github.client import _check_run_arguments, _describe, _message
+from gatekeeper.github.api import _check_run_arguments, _describe, _message
 from gatekeeper.github.retry import Failure
 
 

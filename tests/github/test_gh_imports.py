@@ -1,5 +1,6 @@
-"""PyGithub (and requests under it) is loaded only when something is posted: a local run,
-and a --dry-run even in a GitHub context, never pay for it."""
+"""PyGithub (and requests under it) is loaded only when a call to GitHub is made: a local
+run, and a --dry-run even in a GitHub context, never pay for it (``check`` builds its GitHub
+client every time; the client imports them on its first call)."""
 
 from __future__ import annotations
 

@@ -157,7 +157,8 @@ def test_the_policy_from_the_environment() -> None:
 def test_no_retry_starts_after_the_run_s_deadline() -> None:
     policy, slept = _policy(backoff=0.01, deadline=NOW + 5)
     call = Flaky(Failure(403, SECONDARY, {"Retry-After": "6"}))
-    with pytest.raises(APIError, match=r"the time allowed for reporting to GitHub is spent\)$"):
+    spent = r"the time allowed for the run's calls to GitHub is spent\)$"
+    with pytest.raises(APIError, match=spent):
         call_with_retries("create", call, _describe, policy)
     assert slept == []
     assert call_with_retries("create", Flaky(Failure(502, "")), _describe, policy) == "done"

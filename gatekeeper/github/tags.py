@@ -1,40 +1,37 @@
-"""Phase tags through the GitHub REST API: ``promote`` in the Action, where the checkout may
-be shallow and a local tag would never reach GitHub.
+"""Phase tags through the GitHub REST API, the ``phases.store.PhaseTagStore`` of the Action:
+``promote`` there, where the checkout may be shallow and a local tag would never reach GitHub.
 
 Reading: the tags under the pattern's fixed prefix (``git/matching-refs``), each annotated
 one peeled to its commit (``git/tags``), kept when ``compare/{tag commit}...{commit}`` says
 ``identical`` or ``ahead`` (the tagged commit is the judged one or an ancestor of it).
 Writing, in order: the annotated tag object, the ``refs/tags/`` ref that makes it a tag, and
-a release whose notes are the Markdown report. Calls go through ``retry.call_with_retries``
-like every other GitHub call. A failure before the ref exists leaves no tag (exit 2); a
-failure after it, the tag without its release: ``PartialPromotion`` says so (exit 4), and a
-rerun of ``promote`` completes the release. A lost answer (GitHub did the work, the client
-got a 5xx) is looked for before a retry repeats the ref or the release: the ref through
-``git/matching-refs`` (on the same commit it is ours; on another, refused), the release
-through ``releases/tags/{tag}``. The tag object cannot be looked for (GitHub lists no tag
-objects by name): a lost answer there leaves an unreferenced object, invisible and harmless.
+a release whose notes are the Markdown report. This module holds the tag logic; the calls
+go through the run's one ``api.GitHubClient``, like every other GitHub call. A failure
+before the ref exists leaves no tag (exit 2); a failure after it, the tag without its
+release: ``PartialPromotion`` says so (exit 4), and a rerun of ``promote`` completes the
+release. A lost answer (GitHub did the work, the client got a 5xx) is looked for before a
+retry repeats the ref or the release: the ref through ``git/matching-refs`` (on the same
+commit it is ours; on another, refused), the release through ``releases/tags/{tag}``. The
+tag object cannot be looked for (GitHub lists no tag objects by name): a lost answer there
+leaves an unreferenced object, invisible and harmless.
 Deleting: the ``refs/tags/`` ref of a phase tag whose gate failed (``check
 --delete-failed-tag``, see github/tagcleanup.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from gatekeeper.errors import ExitCode, GatekeeperError
-from gatekeeper.github import rest
-from gatekeeper.github.rest import Answered, describe
-from gatekeeper.github.retry import APIError, Failure, RetryPolicy, call_with_retries
+from gatekeeper.github.api import GitHubClient, RefInfo, open_client
+from gatekeeper.github.retry import APIError
 from gatekeeper.phases.promotion import refuse_existing
 from gatekeeper.phases.tags import TagRef
 
-_TIMEOUT_SECONDS = 30
 _SHA = re.compile(r"[0-9a-f]{40}")
 _NOT_TAGGED = "nothing was tagged"
 _NOT_DELETED = "nothing was deleted"
@@ -67,69 +64,45 @@ class Bodies:
 
 
 class GitHubTags:
-    """Phase tags of ``repository`` on GitHub; ``head`` is the commit the job judges."""
+    """Phase tags of the client's repository on GitHub; ``head`` is the commit the job
+    judges (GITHUB_SHA)."""
 
-    def __init__(
-        self, api_url: str, repository: str, token: str, head: str, policy: RetryPolicy
-    ) -> None:
-        self.repo_url = f"{api_url.rstrip('/')}/repos/{repository}"
-        self.repository = repository
-        self.head = head
-        self._policy = policy
-        self._token = token
-        self._session = rest.session()
-
-    @staticmethod
-    def from_env(environ: Mapping[str, str]) -> GitHubTags:
-        head = environ.get("GITHUB_SHA", "")
+    def __init__(self, client: GitHubClient) -> None:
+        head = client.ctx.github_sha or ""
         if not _SHA.fullmatch(head):
             raise GitHubTagError(
                 f"GITHUB_SHA {head!r} is not a commit SHA; phase tags through the API need it"
             )
-        policy = RetryPolicy.from_env(environ)
-        return GitHubTags(
-            environ.get("GITHUB_API_URL") or "https://api.github.com",
-            environ["GITHUB_REPOSITORY"], environ["GITHUB_TOKEN"], head,
-            dataclasses.replace(policy, deadline=policy.clock() + 300),
-        )  # fmt: skip
+        self._client = client
+        self.repo_url = client.repo_url
+        self.repository = client.repository
+        self.head = head
 
-    def _call(
-        self, operation: str, method: str, path: str, body: Any = None,
-        before_retry: Callable[[], Any] | None = None,
-    ) -> Any:  # fmt: skip
-        def once() -> Any:
-            response = self._session.request(
-                method, f"{self.repo_url}/{path}", json=body, timeout=_TIMEOUT_SECONDS,
-                headers={"Authorization": f"Bearer {self._token}"}, allow_redirects=False,
-            )  # fmt: skip
-            if response.status_code >= 300:
-                failure = Failure(response.status_code, response.text[:300], response.headers)
-                raise Answered(failure)
-            return None if response.status_code == 204 else response.json()
+    @staticmethod
+    def from_env(environ: Mapping[str, str]) -> GitHubTags:
+        """With a client of its own: for a run that makes no other GitHub call."""
+        return GitHubTags(open_client(environ))
 
-        return call_with_retries(operation, once, describe, self._policy, before_retry)
+    def _failed(self, exc: APIError, outcome: str) -> GitHubTagError:
+        return GitHubTagError(f"{self.repository}: {exc}; {outcome}", exc.status)
 
-    def _read(self, operation: str, path: str, outcome: str) -> Any:
+    def _peeled(self, ref: RefInfo, outcome: str = _NOT_TAGGED) -> TagRef:
+        name = ref.ref.removeprefix("refs/tags/")
+        if ref.type != "tag":
+            return TagRef(name, ref.sha, annotated=False)
         try:
-            return self._call(operation, "GET", path)
+            return TagRef(name, self._client.tag_target(name, ref.sha))
         except APIError as exc:
-            raise GitHubTagError(f"{self.repository}: {exc}; {outcome}", exc.status) from exc
+            raise self._failed(exc, outcome) from exc
 
-    def _peeled(self, ref: dict[str, Any], outcome: str = _NOT_TAGGED) -> TagRef:
-        name = str(ref["ref"]).removeprefix("refs/tags/")
-        target = ref["object"]
-        if target["type"] != "tag":
-            return TagRef(name, str(target["sha"]), annotated=False)
-        tag = self._read(f"read tag {name}", f"git/tags/{target['sha']}", outcome)
-        return TagRef(name, str(tag["object"]["sha"]))
+    def _listed(self, prefix: str, outcome: str = _NOT_TAGGED) -> list[RefInfo]:
+        try:
+            return self._client.matching_tag_refs(prefix)
+        except APIError as exc:
+            raise self._failed(exc, outcome) from exc
 
-    def _listed(self, prefix: str, outcome: str = _NOT_TAGGED) -> list[dict[str, Any]]:
-        path = f"git/matching-refs/tags/{quote(prefix)}"
-        found = self._read(f"list tags {prefix}*", path, outcome)
-        return [r for r in found if str(r["ref"]).startswith("refs/tags/")]
-
-    def _exact(self, name: str, outcome: str) -> dict[str, Any] | None:
-        exact = [r for r in self._listed(name, outcome) if r["ref"] == f"refs/tags/{name}"]
+    def _exact(self, name: str, outcome: str) -> RefInfo | None:
+        exact = [r for r in self._listed(name, outcome) if r.ref == f"refs/tags/{name}"]
         return exact[0] if exact else None
 
     def commit(self, ref: str) -> str:
@@ -145,10 +118,11 @@ class GitHubTags:
             tag = self._peeled(ref, unknown)
             if not fnmatch.fnmatchcase(tag.name, glob):
                 continue
-            compared = self._read(
-                f"compare {tag.name}", f"compare/{tag.commit}...{commit}", unknown
-            )
-            if compared.get("status") in _REACHABLE:
+            try:
+                status = self._client.compare(tag.name, tag.commit, commit)
+            except APIError as exc:
+                raise self._failed(exc, unknown) from exc
+            if status in _REACHABLE:
                 found.append(tag)
         return tuple(found)
 
@@ -162,7 +136,7 @@ class GitHubTags:
         found = self._exact(name, _NOT_DELETED)
         if found is None:
             return None
-        if found["object"]["sha"] == commit:
+        if found.sha == commit:
             return True
         return self._peeled(found, _NOT_DELETED).commit == commit
 
@@ -177,11 +151,10 @@ class GitHubTags:
             except GitHubTagError:
                 return None
 
-        ref = f"git/refs/tags/{quote(name)}"  # quote keeps '/': phase/iron is two segments
         try:
-            self._call(f"delete tag {name}", "DELETE", ref, before_retry=gone)
+            self._client.delete_tag_ref(name, gone)
         except APIError as exc:
-            raise GitHubTagError(f"{self.repository}: {exc}; {_NOT_DELETED}", exc.status) from exc
+            raise self._failed(exc, _NOT_DELETED) from exc
 
     def describe(self, commit: str) -> str:
         return f"{commit[:12]} ({self.repository})"
@@ -204,8 +177,8 @@ class GitHubTags:
         a rerun's) is taken as made; on another commit it is refused (exit 2)."""
         bodies = self.bodies(name, commit, message, notes)
         try:
-            made = self._call(f"create tag object {name}", "POST", "git/tags", bodies.tag)
-            self._create_ref(name, commit, {**bodies.ref, "sha": str(made["sha"])})
+            made = self._client.create_tag_object(name, commit, message)
+            self._create_ref(name, commit, made)
         except APIError as exc:
             raise GitHubTagError(
                 f"{self.repository}: {exc}; no tag {name} was made", exc.status
@@ -223,7 +196,7 @@ class GitHubTags:
                         commit)  # fmt: skip
         return True
 
-    def _create_ref(self, name: str, commit: str, body: dict[str, Any]) -> None:
+    def _create_ref(self, name: str, commit: str, tag_object: str) -> None:
         def made() -> bool | None:
             try:
                 return self.ref_on(name, commit)
@@ -231,7 +204,7 @@ class GitHubTags:
                 return None  # looking failed too: the retry itself will tell
 
         try:
-            self._call(f"create ref refs/tags/{name}", "POST", "git/refs", body, made)
+            self._client.create_ref(name, tag_object, made)
         except APIError as exc:
             # 422 "Reference already exists": a lost answer on the last try, or a race
             if exc.status != 422 or self.ref_on(name, commit) is None:
@@ -241,27 +214,23 @@ class GitHubTags:
         """Whether the tag ``name`` has no release yet (GET releases/tags/{name})."""
         return self._find_release(name, _NOT_TAGGED) is None
 
-    def _find_release(self, name: str, outcome: str) -> Any:
+    def _find_release(self, name: str, outcome: str) -> int | None:
         try:
-            return self._call(
-                f"read release {name}", "GET", f"releases/tags/{quote(name, safe='')}"
-            )
+            return self._client.release(name)
         except APIError as exc:
-            if exc.status == 404:
-                return None
-            raise GitHubTagError(f"{self.repository}: {exc}; {outcome}", exc.status) from exc
+            raise self._failed(exc, outcome) from exc
 
     def complete_release(self, name: str, commit: str, body: dict[str, Any]) -> None:
         """The release of a tag that exists: made once, even when an answer is lost."""
 
-        def made() -> Any:
+        def made() -> int | None:
             try:
                 return self._find_release(name, "")
             except GitHubTagError:
                 return None
 
         try:
-            self._call(f"create release {name}", "POST", "releases", body, made)
+            self._client.create_release(name, body, made)
         except APIError as exc:
             if made() is not None:  # the last try's answer was lost, or a rerun raced us
                 return
