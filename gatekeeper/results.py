@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from enum import Enum
 
 from gatekeeper.changes import Changes
+from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
@@ -210,3 +211,10 @@ def waiver_status(report: Report, waiver: Waiver) -> str:
         return "expired"
     result = next((b for b in report.benchmarks if b.benchmark.ref == waiver.benchmark), None)
     return "not needed" if result is not None and result.outcome is Outcome.PASS else "waived"
+
+
+def exit_code(report: Report) -> ExitCode:
+    """The one place a verdict becomes an exit code."""
+    if report.no_evidence:
+        return ExitCode.NO_EVIDENCE
+    return ExitCode.PASSED if report.passed else ExitCode.FAILED

@@ -20,6 +20,9 @@ class RenderOptions:
     """The exit code the run ends with (the report states it)."""
     color: bool = False
     """ANSI colour, terminal reporter only."""
+    exit_line: bool = True
+    """End the terminal report with ``exit N``: not where the report is a view that decides no
+    exit code (``status``) or a text kept elsewhere (a phase tag's message)."""
 
 
 def phase_name(report: Report, phase_id: str | None) -> str:

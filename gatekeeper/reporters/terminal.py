@@ -148,5 +148,6 @@ def render(report: Report, options: RenderOptions) -> str:
                 f" (approved by {plain(w.approved_by)}, expires {w.expires.isoformat()})"
             )
         lines.append("")
-    lines.append(f"exit {options.exit_code}")
-    return "\n".join(lines) + "\n"
+    if options.exit_line:
+        lines.append(f"exit {options.exit_code}")
+    return "\n".join(lines).rstrip("\n") + "\n"
