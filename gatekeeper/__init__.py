@@ -1,4 +1,10 @@
-"""gatekeeper: a phase gate checker for CI."""
+"""gatekeeper: a phase gate checker for CI.
+
+The layers, lowest first: base, model, evidence (``parsers``, ``matrix``, ``collect``,
+``bundles``), verdict (``engine``, ``results``), reports (``reporters``), ``phases``,
+``github``, ``commands``, ``cli``. A module imports only from its own layer and those below;
+docs/architecture.md draws them and tests/test_layers.py holds them.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError
@@ -86,6 +88,16 @@ def collect_artifact(
     return ArtifactEvidence(
         artifact.id, ArtifactState.READ, tuple(parsed), (), artifact.paths, selections
     )
+
+
+def searched_from(
+    evidence: Mapping[str, ArtifactEvidence], root: Path
+) -> dict[str, ArtifactEvidence]:
+    """``evidence`` with the folder its globs start from, so "no file matches" names it: the
+    same folder whoever read the files (here, or a job that wrote a bundle in the same tree),
+    so a verdict reads the same wherever it is judged."""
+    searched = shown(root)
+    return {key: replace(each, searched=searched) for key, each in evidence.items()}
 
 
 def shown(folder: Path) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from enum import Enum
 
 from gatekeeper.changes import Changes
+from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
@@ -154,3 +155,66 @@ class Report:
     @property
     def benchmarks(self) -> tuple[BenchmarkResult, ...]:
         return tuple(b for c in self.cells for b in c.benchmarks)
+
+
+# Queries on a report, shared by every reporter and by the GitHub layer.
+
+
+def cells_met(report: Report, phase: str) -> tuple[int, int]:
+    """(green cells, cells) of one phase."""
+    cells = [c for c in report.cells if c.cell.phase == phase]
+    return sum(c.state is CellState.GREEN for c in cells), len(cells)
+
+
+def enforced_results(report: Report) -> list[BenchmarkResult]:
+    """Benchmarks of the cells the enforced gate covers, in matrix order."""
+    if report.enforced is None:
+        return []
+    limit = report.matrix.phase_index(report.enforced)
+    return [
+        b
+        for c in report.cells
+        if report.matrix.phase_index(c.cell.phase) <= limit
+        for b in c.benchmarks
+    ]
+
+
+def failing(report: Report) -> list[BenchmarkResult]:
+    """Benchmarks that block the enforced gate: failed or unreadable first, then missing."""
+    order = {Outcome.FAIL: 0, Outcome.ERROR: 1, Outcome.MISSING: 2}
+    blocking = [b for b in enforced_results(report) if not b.outcome.met]
+    return sorted(blocking, key=lambda b: order[b.outcome])
+
+
+def later(report: Report) -> list[BenchmarkResult]:
+    """Benchmarks of phases after the enforced one that are not met (not blocking)."""
+    limit = -1 if report.enforced is None else report.matrix.phase_index(report.enforced)
+    return [
+        b
+        for c in report.cells
+        if report.matrix.phase_index(c.cell.phase) > limit
+        for b in c.benchmarks
+        if not b.outcome.met
+    ]
+
+
+def evidence_sources(result: BenchmarkResult) -> list[str]:
+    """The files a benchmark's verdict rests on."""
+    files = {m.source for m in result.measurements} | {t.source for t in result.failed_tests}
+    return sorted(f for f in files if f)
+
+
+def waiver_status(report: Report, waiver: Waiver) -> str:
+    """'expired', 'waived' (it turns a shortfall into a pass) or 'not needed' (the benchmark
+    passes on its own evidence)."""
+    if report.today > waiver.expires:
+        return "expired"
+    result = next((b for b in report.benchmarks if b.benchmark.ref == waiver.benchmark), None)
+    return "not needed" if result is not None and result.outcome is Outcome.PASS else "waived"
+
+
+def exit_code(report: Report) -> ExitCode:
+    """The one place a verdict becomes an exit code."""
+    if report.no_evidence:
+        return ExitCode.NO_EVIDENCE
+    return ExitCode.PASSED if report.passed else ExitCode.FAILED

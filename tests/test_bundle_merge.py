@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from gatekeeper.bundles.accept import bundle_evidence, judged_commit
+from gatekeeper.bundles.accept import bundle_evidence
 from gatekeeper.bundles.codec import read_bundle
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import ArtifactState
+from gatekeeper.github.context import judged_commit
 from gatekeeper.matrix.load import read_matrix
 from tests.bundle_suite import (
     OTHER_SHA,
@@ -180,7 +181,7 @@ def test_evidence_collected_with_other_globs_is_not_taken(
     matrix_file = tmp_path / "tree" / "gatekeeper.yml"
     text = matrix_file.read_text(encoding="utf-8").replace("**/junit-*.xml", "**/unit-*.xml")
     matrix = read_matrix(write_matrix(tmp_path / "other", text), "gatekeeper.yml")
-    evidence = bundle_evidence(matrix, [str(p) for p in shards.values()], SHA, {})
+    evidence = bundle_evidence(matrix, [str(p) for p in shards.values()], SHA)
     unit = evidence["unit"]
     assert unit.state is ArtifactState.ERROR
     assert "shard 'api' collected 'unit' as format junit from **/junit-*.xml, but" in unit.errors[0]

@@ -26,12 +26,11 @@ from gatekeeper.bundles.build import collect_bundle
 from gatekeeper.bundles.codec import dumps, loads
 from gatekeeper.bundles.combine import evidence, merge
 from gatekeeper.collect import collect
-from gatekeeper.commands.check import exit_code
 from gatekeeper.engine import evaluate
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.json_report import to_dict
-from gatekeeper.results import Report
+from gatekeeper.results import Report, exit_code
 from tests.bundle_suite import (
     SHA,
     STATUSES,

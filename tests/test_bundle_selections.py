@@ -123,7 +123,7 @@ def test_a_bundle_counted_for_other_selections_is_refused_naming_why(
     other = MATRIX.replace(*change)
     assert other != MATRIX
     matrix = read_matrix(write_matrix(tmp_path / "b", other), "gatekeeper.yml")
-    found = bundle_evidence(matrix, [str(bundle)], SHA, {})
+    found = bundle_evidence(matrix, [str(bundle)], SHA)
     unit = found["unit"]
     assert unit.state is ArtifactState.ERROR
     assert unit.errors == (
@@ -137,7 +137,7 @@ def test_a_pass_rate_or_minimum_of_its_own_is_the_same_selection(tmp_path: Path)
     bundle = _collected(tmp_path / "a")
     other = MATRIX.replace("pass_rate: 80%, min: 3", "pass_rate: 10%, min: 1")
     matrix = read_matrix(write_matrix(tmp_path / "b", other), "gatekeeper.yml")
-    assert bundle_evidence(matrix, [str(bundle)], SHA, {})["unit"].state is ArtifactState.READ
+    assert bundle_evidence(matrix, [str(bundle)], SHA)["unit"].state is ArtifactState.READ
 
 
 SELECTION = ("shards", 0, "artifacts", "unit", "selections")

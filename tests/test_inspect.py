@@ -78,7 +78,7 @@ def test_the_characters_written_as_escapes_are_the_controls_and_direction_marks(
     import sys
     import unicodedata
 
-    from gatekeeper.reporters.common import BIDI_CONTROLS, CONTROLS
+    from gatekeeper.text import BIDI_CONTROLS, CONTROLS
 
     unsafe = {chr(c) for c in range(sys.maxunicode + 1) if CONTROLS.fullmatch(chr(c))}
     expected = {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from tests.gitrepo import Repo, make_repo
 from tests.test_cli import JUNIT_FAIL, JUNIT_PASS, K6, MATRIX
@@ -32,9 +33,10 @@ def test_status_stands_at_the_highest_phase_tag_reachable(
     assert repo.run("status") == ExitCode.PASSED
     out = capsys.readouterr().out
     assert f"stands at One by its phase tags: phase/one on {first[:12]}\n" in out
-    assert "working on Two: its gate does not pass yet (1 cell(s) not met)\n" in out
+    assert "working on Two: its gate does not pass yet (1 cell not met)\n" in out
     assert "Demo: Two gate FAILED" in out  # the matrix, with the next phase's gate enforced
-    assert out.endswith("exit 0\n")
+    # a view, not a verdict: no "exit" line under a gate that says FAILED (status exits 0)
+    assert "\nexit " not in out
 
 
 def test_tags_of_a_branch_not_merged_into_head_do_not_count(
@@ -72,7 +74,12 @@ def test_promote_creates_an_annotated_tag_carrying_the_matrix(
     assert repo.run("promote", "--message", "Stone age is over") == ExitCode.PASSED
     out = capsys.readouterr().out
     assert "created the annotated tag phase/one on" in out
-    assert out.endswith("publish it with: git push origin phase/one\n")
+    assert "publish it with: git push origin phase/one\n" in out
+    # what the team changes now: the matrix's current names the phase just completed
+    assert out.endswith(
+        "gatekeeper.yml sets current: one; set current: two when work on Two starts (check "
+        "enforces the gate of current)\n"
+    )
     assert repo.git("cat-file", "-t", "phase/one") == "tag"
     assert repo.git("rev-parse", "phase/one^{commit}") == head
     message = repo.git("tag", "--list", "--format=%(contents)", "phase/one")
@@ -80,6 +87,7 @@ def test_promote_creates_an_annotated_tag_carrying_the_matrix(
     assert "Demo: One gate PASSED" in message
     assert "  Core  met      pending" in message
     assert "\033[" not in message
+    assert "\nexit " not in message  # the command's exit code is no part of the record
 
 
 def test_promote_does_not_tag_when_the_gate_fails(
@@ -148,7 +156,17 @@ def test_a_custom_pattern_and_a_dirty_tree(repo: Repo, capsys: pytest.CaptureFix
     matrix = repo.path / "gatekeeper.yml"
     matrix.write_text(MATRIX + 'phase_tags: "release-{phase}-done"\n', encoding="utf-8")
     repo.evidence()
-    assert repo.run("promote") == ExitCode.PASSED  # uncommitted: a warning, not a refusal
+    # the matrix itself uncommitted: HEAD would be tagged by a gate it does not hold
+    assert repo.run("promote") == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert f"{matrix}: modified, not committed: promote tags the commit HEAD" in err
+    assert repo.tags() == []
+    notes = repo.path / "notes.txt"
+    notes.write_text("plans\n", encoding="utf-8")
+    repo.git("add", "notes.txt")
+    repo.commit("the pattern")
+    notes.write_text("work in progress\n", encoding="utf-8")
+    assert repo.run("promote") == ExitCode.PASSED  # any other change: a warning, not a refusal
     assert "has uncommitted changes" in capsys.readouterr().err
     assert repo.tags() == ["release-one-done"]
     assert repo.run("status") == ExitCode.PASSED
@@ -201,3 +219,12 @@ def test_without_git_or_a_commit_is_a_usage_error(
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
     assert repo.run("status") == ExitCode.USAGE
     assert "git is not installed or not on PATH" in capsys.readouterr().err
+
+
+def test_an_untracked_matrix_is_refused_too(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    other = repo.path / "other.yml"
+    other.write_text((repo.path / "gatekeeper.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    repo.evidence()
+    assert main(["promote", "--matrix", str(other)]) == ExitCode.USAGE
+    assert f"{other}: untracked: promote tags the commit HEAD" in capsys.readouterr().err
+    assert repo.tags() == []

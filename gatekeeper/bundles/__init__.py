@@ -15,9 +15,11 @@ test again; a bundle counted for other selections than the judging matrix's is r
 - ``codec``: bundle <-> JSON text, checked against ``schemas/bundle.schema.json``;
 - ``combine``: shards merged, duplicates refused, a bundle -> the evidence the engine judges;
 - ``accept``: which bundles ``check`` takes as the evidence of the commit it judges;
-- ``fetch``, ``unzip``: ``check --fetch-bundles``, the bundles a commit's workflow runs
-  uploaded; the calls (and the download) are ``gatekeeper.github.api``'s: no module here
-  talks HTTP.
+- ``unzip``: an artifact zip unpacked safely (``check --fetch-bundles``: fetching the bundles
+  a commit's workflow runs uploaded is ``gatekeeper.github.bundles``', on GitHub's side).
+
+Layer: evidence (docs/architecture.md). May import the base and model layers, ``collect``
+and ``parsers``; nothing here talks HTTP or knows GitHub.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ turn a red gate green.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from gatekeeper.bundles import SHA, BundleError
@@ -18,7 +18,6 @@ from gatekeeper.bundles.codec import read_bundle
 from gatekeeper.bundles.combine import evidence, merge, refused
 from gatekeeper.errors import UsageError
 from gatekeeper.evidence import ArtifactEvidence
-from gatekeeper.github.context import GitHubContext
 from gatekeeper.model import Matrix
 
 
@@ -30,36 +29,23 @@ def commit_id(text: str, flag: str = "--sha") -> str:
     return sha
 
 
-def judged_commit(given: str | None, environ: Mapping[str, str]) -> tuple[str | None, str]:
-    """The commit being judged and how it is known; (None, why) when it is not.
-
-    As reports are posted: the pull request's head on pull_request events, the merge group's
-    head, the first run's head on workflow_run, else GITHUB_SHA. Outside Actions with neither
-    --sha nor GITHUB_SHA, no commit is known and bundles need only agree with each other.
-    """
-    if given:
-        return commit_id(given), "--sha"
-    context = GitHubContext.from_env(environ)
-    if context.sha:
-        same = context.sha == environ.get("GITHUB_SHA")
-        return context.sha.lower(), "GITHUB_SHA" if same else f"the {context.event_name} head"
-    return None, "; ".join(context.problems) or "no --sha and no GITHUB_SHA"
-
-
 def _names(paths: Sequence[str]) -> str:
     shown = ", ".join(paths[:3])
     return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def bundle_evidence(
-    matrix: Matrix, paths: Sequence[str], given_sha: str | None, environ: Mapping[str, str],
-    labels: Sequence[str] | None = None,
+    matrix: Matrix, paths: Sequence[str], sha: str | None, how: str = "--sha", *,
+    commit_required: bool = False, labels: Sequence[str] | None = None,
 ) -> dict[str, ArtifactEvidence]:  # fmt: skip
     """The evidence of the bundles in ``paths``, merged; refused evidence when not accepted.
-    ``labels``: how to name each file in messages (fetched bundles: by their artifact)."""
+
+    ``sha``: the commit being judged, known by ``how`` (``github.context.judged_commit``);
+    None: not known, and then the bundles need only agree with each other, unless
+    ``commit_required`` (in GitHub Actions, where it is always known). ``labels``: how to
+    name each file in messages (fetched bundles: by their artifact)."""
     names = list(labels) if labels is not None else list(paths)
-    sha, how = judged_commit(given_sha, environ)
-    if sha is None and environ.get("GITHUB_ACTIONS") == "true":
+    if sha is None and commit_required:
         return refused(matrix, f"bundles refused: the commit being judged is unknown ({how})")
     try:
         merged = merge([(n, read_bundle(Path(p), n)) for p, n in zip(paths, names, strict=True)])

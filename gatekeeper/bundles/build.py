@@ -31,12 +31,12 @@ from gatekeeper.bundles import (
     selection_key,
 )
 from gatekeeper.collect import criteria_by_artifact, hint_pass, requests_by_artifact
-from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile, SeriesRequest, TestResult
 from gatekeeper.findfiles import find_files
 from gatekeeper.model import Artifact, Matrix, MetricCriterion, TestCriterion
 from gatekeeper.parsers import stream_file
+from gatekeeper.series import select_series
 from gatekeeper.tally import Tally
 
 _CHUNK = 1 << 20
@@ -56,7 +56,7 @@ def file_digest(path: Path) -> str | None:
 
 
 def _needs_samples(metric: Metric, statistic: str) -> bool:
-    """Whether the engine would compute ``statistic`` from the samples (engine.metrics)."""
+    """Whether ``series.read_statistic`` would compute ``statistic`` from the samples."""
     return not any(key in metric.stats for key in (statistic, *FALLBACK_STATS.get(statistic, ())))
 
 

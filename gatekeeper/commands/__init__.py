@@ -1,4 +1,8 @@
-"""One module per subcommand; each entry point returns an exit code."""
+"""One module per subcommand; each entry point returns an exit code.
+
+Layer: commands. Wires the layers below (reading the environment and the files, judging,
+reporting, posting); nothing below imports a command.
+"""
 
 from __future__ import annotations
 

@@ -6,11 +6,10 @@ import argparse
 import datetime as dt
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from gatekeeper import github
-from gatekeeper.collect import collect, shown
+from gatekeeper.collect import collect, searched_from
 from gatekeeper.commands import locate_matrix, phase_option, project_root
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
@@ -18,15 +17,9 @@ from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github.api import GitHubClient, open_client
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.reporters import REPORTERS, RenderOptions
-from gatekeeper.reporters.common import phase_name, plain
-from gatekeeper.results import Report
-
-
-def exit_code(report: Report) -> ExitCode:
-    """The one place a verdict becomes an exit code."""
-    if report.no_evidence:
-        return ExitCode.NO_EVIDENCE
-    return ExitCode.PASSED if report.passed else ExitCode.FAILED
+from gatekeeper.reporters.common import phase_name
+from gatekeeper.results import Report, exit_code
+from gatekeeper.text import plain
 
 
 def _today(text: str | None) -> dt.date:
@@ -108,19 +101,19 @@ def run_check(args: argparse.Namespace) -> int:
     client = open_client(os.environ)
     policy, changes = choose_policy(args, matrix, root.resolve(), tagged, os.environ, client)
     if args.fetch_bundles is not None:  # the bundles the commit's workflow runs uploaded
-        from gatekeeper.bundles.fetch import fetched_evidence
+        from gatekeeper.github.bundles import fetched_evidence
 
         evidence = fetched_evidence(matrix, args.fetch_bundles, args.sha, os.environ, client)
     elif args.bundle:  # the evidence a gate job was handed; the files were read elsewhere
         from gatekeeper.bundles.accept import bundle_evidence
+        from gatekeeper.github.context import judged_commit
 
-        evidence = bundle_evidence(matrix, args.bundle, args.sha, os.environ)
+        sha, how = judged_commit(args.sha, os.environ)
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        evidence = bundle_evidence(matrix, args.bundle, sha, how, commit_required=in_actions)
     else:
         evidence = collect(matrix, root.resolve())
-    # "no file matches" names the folder the globs start from, whoever read the files: a
-    # bundle's were read in the same tree, and the verdict is the same wherever it is judged
-    searched = shown(root)
-    evidence = {key: replace(each, searched=searched) for key, each in evidence.items()}
+    evidence = searched_from(evidence, root)
     report = evaluate(matrix, evidence, today, policy, changes)
     code = exit_code(report)
     for fmt, target in outputs:

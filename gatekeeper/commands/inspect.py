@@ -8,8 +8,8 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, ExitCode
 from gatekeeper.parsers import AUTO, get_parser, holds_tests, parse_file
-from gatekeeper.reporters.common import plain
 from gatekeeper.reporters.inspection import render_inspection
+from gatekeeper.text import plain
 
 
 def run_inspect(files: Sequence[str], fmt: str = AUTO) -> int:

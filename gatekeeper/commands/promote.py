@@ -20,20 +20,13 @@ import sys
 from pathlib import Path
 
 from gatekeeper import __version__
-from gatekeeper.commands.check import exit_code
-from gatekeeper.commands.status import (
-    judge,
-    open_project,
-    phase_name_of,
-    read_standing,
-    tag_store,
-    use_color,
-)
-from gatekeeper.errors import ExitCode
+from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing, use_color
+from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github import actions_io
 from gatekeeper.github.api import open_client
-from gatekeeper.github.tags import GitHubTags
+from gatekeeper.github.tags import GitHubTags, tag_store
 from gatekeeper.model import Matrix
+from gatekeeper.phases.git import LocalGit
 from gatekeeper.phases.promotion import (
     refuse_covered,
     refuse_existing,
@@ -44,8 +37,9 @@ from gatekeeper.phases.promotion import (
 from gatekeeper.phases.store import PhaseTagStore
 from gatekeeper.phases.tags import Standing
 from gatekeeper.reporters import RenderOptions, markdown, terminal
-from gatekeeper.reporters.common import plain, verdict
-from gatekeeper.results import Report
+from gatekeeper.reporters.common import verdict
+from gatekeeper.results import Report, exit_code
+from gatekeeper.text import plain
 
 
 def _say(text: str) -> None:
@@ -55,6 +49,8 @@ def _say(text: str) -> None:
 def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTagStore) -> int:
     """The whole command against any store of phase tags (local git, or an API later)."""
     head = store.commit("HEAD")
+    if isinstance(store, LocalGit):  # the tag records HEAD: judge by the matrix it holds
+        refuse_uncommitted(store, Path(matrix.path))
     here = read_standing(store, matrix, head)
     unfinished = _unfinished(store, here, head, args.phase)
     phase = unfinished or target_phase(matrix, here, args.phase)
@@ -83,7 +79,7 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
         _say(f"the {name} gate does not pass on {described}: no tag {tag} created")
         _step_outputs(report, code, "")
         return int(code)
-    text = terminal.render(report, RenderOptions(int(code), color=False))
+    text = terminal.render(report, RenderOptions(int(code), exit_line=False))
     message = tag_message(matrix, phase, head, text, __version__, args.message)
     if isinstance(store, GitHubTags):
         notes = markdown.render(report, RenderOptions(int(code))).rstrip()
@@ -103,9 +99,35 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
     store.create_tag(tag, head, message)
     _step_outputs(report, code, tag)
     print(f"created the annotated tag {tag} on {described}")
-    for step in store.next_steps(tag):
+    for step in (*store.next_steps(tag), *after_promotion(matrix, phase)):
         print(step)
     return int(code)
+
+
+def refuse_uncommitted(store: LocalGit, path: Path) -> None:
+    """A matrix file that differs from HEAD's would tag HEAD by a gate HEAD does not hold (a
+    threshold loosened in the working tree): refused, naming the file (exit 2)."""
+    why = store.uncommitted(path)
+    if why is not None:
+        raise UsageError(
+            f"{path}: {why}: promote tags the commit HEAD, so it judges by the matrix "
+            f"committed there; commit the matrix file (or undo the change) and run it again"
+        )
+
+
+def after_promotion(matrix: Matrix, phase: str) -> tuple[str, ...]:
+    """What the team changes now: ``current:`` of the matrix, when it names the phase just
+    completed or one before it."""
+    if matrix.current is None or matrix.phase_index(matrix.current) > matrix.phase_index(phase):
+        return ()
+    index = matrix.phase_index(phase)
+    if index + 1 == len(matrix.phases):
+        return (f"{matrix.path} sets current: {matrix.current}; every phase is now complete",)
+    following = matrix.phases[index + 1]
+    return (
+        f"{matrix.path} sets current: {matrix.current}; set current: {following.id} when work "
+        f"on {plain(following.name)} starts (check enforces the gate of current)",
+    )
 
 
 def _step_outputs(report: Report, code: ExitCode, tag: str) -> None:

@@ -43,7 +43,8 @@ def _working(
         return phase_option(matrix, "--current", args.current), f"--current {args.current}"
     if matrix.current is not None:
         return matrix.current, f"current: {matrix.current} in {matrix.path}"
-    from gatekeeper.commands.status import read_standing, tag_store
+    from gatekeeper.commands.project import read_standing
+    from gatekeeper.github.tags import tag_store
 
     store = tag_store(root, client)
     commit = store.commit("HEAD")

@@ -8,67 +8,21 @@ not turned into an exit code: status exits 0 unless the matrix or git fails (2).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gatekeeper.collect import collect
-from gatekeeper.commands import locate_matrix, project_root
-from gatekeeper.engine import evaluate
+from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing, use_color
 from gatekeeper.errors import ExitCode
-from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
 from gatekeeper.phases.git import LocalGit
-from gatekeeper.phases.store import PhaseTagStore
-from gatekeeper.phases.tags import Standing, standing, tag_glob
+from gatekeeper.phases.tags import Standing
 from gatekeeper.reporters import RenderOptions, terminal
-from gatekeeper.reporters.common import plain
 from gatekeeper.results import Report
+from gatekeeper.text import plain
+from gatekeeper.words import count
 
 if TYPE_CHECKING:
-    from gatekeeper.github.api import GitHubClient
-
-
-def open_project(matrix_arg: str | None, root_arg: str | None) -> tuple[Matrix, Path]:
-    """The matrix, and the root folder: the one artifact globs start from and git runs in."""
-    path = locate_matrix(matrix_arg)
-    matrix = read_matrix(path, str(path))
-    return matrix, project_root(path, root_arg)
-
-
-def read_standing(store: PhaseTagStore, matrix: Matrix, commit: str) -> Standing:
-    """Where ``commit`` stands; a tag that fits the pattern but names no phase is a warning."""
-    here = standing(matrix, commit, store.reachable_tags(commit, tag_glob(matrix.phase_tags)))
-    for name in here.ignored:
-        print(
-            f"gatekeeper: warning: tag {plain(name)} fits phase_tags {matrix.phase_tags!r} but "
-            f"names no phase of {matrix.path}; ignored",
-            file=sys.stderr,
-        )
-    return here
-
-
-def tag_store(root: Path, client: GitHubClient, *, local: bool = False) -> PhaseTagStore:
-    """Where phase tags are read and made: the GitHub API, through the run's ``client``, in
-    the Action (GITHUB_ACTIONS=true with GITHUB_TOKEN and GITHUB_REPOSITORY) unless
-    ``local``, else the repository at ``root``."""
-    if client.ctx.actions and client.usable and not local:
-        from gatekeeper.github.tags import GitHubTags
-
-        return GitHubTags(client)
-    return LocalGit(root)
-
-
-def judge(matrix: Matrix, root: Path, phase: str) -> Report:
-    """The engine's verdict on the evidence in ``root``, enforcing ``phase``'s gate."""
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return evaluate(matrix, collect(matrix, root), today, phase)
-
-
-def use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    pass
 
 
 def standing_lines(
@@ -95,7 +49,7 @@ def standing_lines(
         verdict = (
             "its gate passes: `gatekeeper promote` tags it"
             if gate.passed
-            else f"its gate does not pass yet ({len(gate.blocking)} cell(s) not met)"
+            else f"its gate does not pass yet ({count(len(gate.blocking), 'cell')} not met)"
         )
         lines.append(f"working on {phase_name_of(matrix, here.next)}: {verdict}")
     if matrix.current is not None and matrix.current != (here.next or here.highest):
@@ -106,10 +60,6 @@ def standing_lines(
     return lines
 
 
-def phase_name_of(matrix: Matrix, phase_id: str) -> str:
-    return plain(matrix.phase_name(phase_id))
-
-
 def run_status(args: argparse.Namespace) -> int:
     matrix, root = open_project(args.matrix, args.root)
     store = LocalGit(root)
@@ -118,6 +68,7 @@ def run_status(args: argparse.Namespace) -> int:
     report = judge(matrix, root, here.next or matrix.phases[-1].id)
     lines = standing_lines(matrix, here, store.describe(commit), args.commit, report)
     sys.stdout.write("\n".join(lines) + "\n\n")
-    options = RenderOptions(exit_code=int(ExitCode.PASSED), color=use_color())
+    # a view of the matrix: its gate's verdict is shown, the exit code is status's own
+    options = RenderOptions(int(ExitCode.PASSED), color=use_color(), exit_line=False)
     sys.stdout.write(terminal.render(report, options))
     return int(ExitCode.PASSED)

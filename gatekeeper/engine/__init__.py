@@ -1,4 +1,8 @@
-"""The pure core: (matrix, evidence, date) -> Report. No I/O, no printing."""
+"""The pure core: (matrix, evidence, date) -> Report. No I/O, no printing.
+
+Layer: verdict. May import the base and model layers and ``results``; never a parser, a
+reporter or GitHub.
+"""
 
 from __future__ import annotations
 

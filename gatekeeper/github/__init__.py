@@ -16,7 +16,10 @@ Layout, from pure to I/O:
 - ``publish``: orchestration against the client's Protocol, idempotent, never raises;
 - ``actions_io``: ``$GITHUB_STEP_SUMMARY``, ``$GITHUB_OUTPUT`` and workflow commands;
 - ``sources``: finds failing tests' files in the workspace for annotations;
-- ``run``: the one entry point ``gatekeeper check`` calls.
+- ``run``: the one entry point ``gatekeeper check`` calls;
+- ``bundles``: ``check --fetch-bundles``, the bundles a commit's workflow runs uploaded.
+
+Layer: github, the edge. May import every layer but ``commands`` and ``cli``.
 """
 
 from __future__ import annotations

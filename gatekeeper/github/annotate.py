@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gatekeeper.evidence import TestResult
-from gatekeeper.reporters.common import failing, later, plain
-from gatekeeper.results import BenchmarkResult, Report
+from gatekeeper.results import BenchmarkResult, Report, failing, later
+from gatekeeper.text import plain
 
 MAX_ANNOTATIONS = 500
 """Ten requests' worth; a run with more failures than that is read in the report."""

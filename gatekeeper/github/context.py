@@ -263,3 +263,21 @@ def _int(node: Any, *keys: str) -> int | None:
 def _path(environ: Mapping[str, str], name: str) -> Path | None:
     value = environ.get(name)
     return Path(value) if value else None
+
+
+def judged_commit(given: str | None, environ: Mapping[str, str]) -> tuple[str | None, str]:
+    """The commit being judged and how it is known; (None, why) when it is not.
+
+    As reports are posted: the pull request's head on pull_request events, the merge group's
+    head, the first run's head on workflow_run, else GITHUB_SHA. Outside Actions with neither
+    --sha nor GITHUB_SHA, no commit is known and bundles need only agree with each other.
+    """
+    if given:
+        from gatekeeper.bundles.accept import commit_id  # only a given --sha needs checking
+
+        return commit_id(given), "--sha"
+    context = GitHubContext.from_env(environ)
+    if context.sha:
+        same = context.sha == environ.get("GITHUB_SHA")
+        return context.sha.lower(), "GITHUB_SHA" if same else f"the {context.event_name} head"
+    return None, "; ".join(context.problems) or "no --sha and no GITHUB_SHA"

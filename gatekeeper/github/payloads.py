@@ -13,8 +13,9 @@ from typing import Any
 
 from gatekeeper.github.annotate import Annotations, batches
 from gatekeeper.github.fit import Kind, Part, fit, split_report
-from gatekeeper.reporters.common import judged, plain, standing, verdict
+from gatekeeper.reporters.common import judged, standing, verdict
 from gatekeeper.results import Report
+from gatekeeper.text import plain
 
 CHECK_RUN_TEXT_LIMIT = 65_535
 """output.summary and output.text, each, in UTF-8 BYTES. The REST reference (and OpenAPI's

@@ -22,9 +22,10 @@ from gatekeeper.github.plans import GitHubOptions, Plans, make_plans, preview
 from gatekeeper.github.publish import CommentMode, GitHubAPI, PublishResult, publish
 from gatekeeper.github.retry import RetryPolicy
 from gatekeeper.reporters import REPORTERS, RenderOptions
-from gatekeeper.reporters.common import plain, verdict
+from gatekeeper.reporters.common import verdict
 from gatekeeper.reporters.markdown import escape
 from gatekeeper.results import Report
+from gatekeeper.text import plain
 
 ApiFactory = Callable[[GitHubContext, RetryPolicy], GitHubAPI]
 REPORT_FILE = "gatekeeper-report.json"

@@ -24,12 +24,15 @@ import fnmatch
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gatekeeper.errors import ExitCode, GatekeeperError
 from gatekeeper.github.api import GitHubClient, RefInfo, open_client
 from gatekeeper.github.retry import APIError
+from gatekeeper.phases.git import LocalGit
 from gatekeeper.phases.promotion import refuse_existing
+from gatekeeper.phases.store import PhaseTagStore
 from gatekeeper.phases.tags import TagRef
 
 _SHA = re.compile(r"[0-9a-f]{40}")
@@ -242,3 +245,12 @@ class GitHubTags:
 
     def next_steps(self, name: str) -> tuple[str, ...]:
         return (f"the tag and its release are on GitHub: {self.repository} releases/{name}",)
+
+
+def tag_store(root: Path, client: GitHubClient, *, local: bool = False) -> PhaseTagStore:
+    """Where phase tags are read and made: the GitHub API, through the run's ``client``, in
+    the Action (GITHUB_ACTIONS=true with GITHUB_TOKEN and GITHUB_REPOSITORY) unless
+    ``local``, else the repository at ``root``."""
+    if client.ctx.actions and client.usable and not local:
+        return GitHubTags(client)
+    return LocalGit(root)

@@ -8,6 +8,8 @@ A parser reads one file and returns a ``ParsedFile`` or raises
 ``EvidenceError`` naming the file and, where it can, the line and column.
 Modules are imported only when their format is needed (or detection asks),
 so a module keeps heavy imports inside ``parse``.
+
+Layer: evidence. May import the base and model layers; never the engine, reports or GitHub.
 """
 
 from __future__ import annotations

@@ -5,4 +5,6 @@ makes them through the gate.
 is its local implementation and the only module that runs git. Its GitHub implementation is
 ``gatekeeper.github.tags`` (GitHub's side of the layers): nothing here imports ``github`` or
 talks HTTP.
+
+Layer: phases. May import everything up to the reports; never ``github`` or ``commands``.
 """

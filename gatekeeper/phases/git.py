@@ -69,6 +69,18 @@ class LocalGit:
             raise GitError(f"`git {shlex.join(args)}` failed: {said}", said)
         return done.stdout
 
+    def uncommitted(self, path: Path) -> str | None:
+        """Why the file at ``path`` is not as the commit HEAD holds it ('modified',
+        'untracked', 'outside the repository at …'); None when it is."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(Path(self.top).resolve()):
+            return f"outside the repository at {self.top}"
+        state = self._git("status", "--porcelain", "--untracked-files=all", "--", str(resolved))
+        if not state.strip():
+            return None
+        code = state[:2]
+        return "untracked" if code == "??" else "modified, not committed"
+
     def commit(self, ref: str) -> str:
         if ref.startswith("-"):
             raise GitError(f"{ref!r} is not a commit")

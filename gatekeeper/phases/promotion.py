@@ -10,7 +10,7 @@ from __future__ import annotations
 from gatekeeper.errors import UsageError
 from gatekeeper.model import Matrix
 from gatekeeper.phases.tags import Standing, TagRef
-from gatekeeper.reporters.common import one_line
+from gatekeeper.text import one_line
 
 
 def _name(matrix: Matrix, phase_id: str) -> str:

@@ -3,6 +3,9 @@
 A run writes one or two of the five formats, so a reporter's module is imported only when
 its format is looked up in ``REPORTERS`` (start-up time: `gatekeeper check` imports nothing
 it does not use).
+
+Layer: reports. May import everything up to the verdict (``results``); never ``phases``,
+``github`` or ``commands``. Untrusted text goes through ``gatekeeper.text``.
 """
 
 from __future__ import annotations

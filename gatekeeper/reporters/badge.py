@@ -13,8 +13,9 @@ import math
 import unicodedata
 
 from gatekeeper.errors import ExitCode
-from gatekeeper.reporters.common import RenderOptions, markup, one_line, phase_name, shown, verdict
+from gatekeeper.reporters.common import RenderOptions, phase_name, verdict
 from gatekeeper.results import Report
+from gatekeeper.text import markup, one_line, shown
 
 LABEL = "gatekeeper"
 COLORS: dict[int, str] = {

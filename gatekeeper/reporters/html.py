@@ -16,19 +16,23 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
-    cells_met,
-    evidence_sources,
-    failing,
     headline,
-    later,
-    markup,
     phase_name,
     rule_word,
     standing_words,
     touched_words,
+)
+from gatekeeper.results import (
+    BenchmarkResult,
+    Outcome,
+    Report,
+    cells_met,
+    evidence_sources,
+    failing,
+    later,
     waiver_status,
 )
-from gatekeeper.results import BenchmarkResult, Outcome, Report
+from gatekeeper.text import markup
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 _STYLE = """\

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
-from gatekeeper.reporters.common import CONTROLS, plain
+from gatekeeper.text import CONTROLS, plain
 from gatekeeper.units import Quantity
 
 MAX_ROWS = 40

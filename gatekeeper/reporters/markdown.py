@@ -10,19 +10,24 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
-    cells_met,
-    evidence_sources,
-    failing,
     headline,
-    later,
-    one_line,
     phase_name,
     rule_word,
     standing_words,
     touched_words,
+)
+from gatekeeper.results import (
+    BenchmarkResult,
+    CellState,
+    Outcome,
+    Report,
+    cells_met,
+    evidence_sources,
+    failing,
+    later,
     waiver_status,
 )
-from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+from gatekeeper.text import one_line
 
 MARKERS: dict[CellState, str] = {
     CellState.GREEN: "🟩",

@@ -11,19 +11,24 @@ from gatekeeper.reporters.common import (
     RULE_TITLES,
     STATE_WORDS,
     RenderOptions,
-    cells_met,
-    evidence_sources,
-    failing,
     headline,
-    later,
     phase_name,
-    plain,
     rule_word,
     standing_words,
     touched_words,
+)
+from gatekeeper.results import (
+    BenchmarkResult,
+    CellState,
+    Outcome,
+    Report,
+    cells_met,
+    evidence_sources,
+    failing,
+    later,
     waiver_status,
 )
-from gatekeeper.results import BenchmarkResult, CellState, Outcome, Report
+from gatekeeper.text import plain
 from gatekeeper.words import count
 
 _COLORS = {"green": "32", "red": "31", "grey": "90", "bold": "1", "yellow": "33"}
@@ -143,5 +148,6 @@ def render(report: Report, options: RenderOptions) -> str:
                 f" (approved by {plain(w.approved_by)}, expires {w.expires.isoformat()})"
             )
         lines.append("")
-    lines.append(f"exit {options.exit_code}")
-    return "\n".join(lines) + "\n"
+    if options.exit_line:
+        lines.append(f"exit {options.exit_code}")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -194,23 +194,6 @@ def test_only_the_client_imports_an_http_library() -> None:
     assert talking == {"github/api.py"}
 
 
-@pytest.mark.parametrize(
-    ("folder", "forbidden"),
-    [
-        ("phases/", "gatekeeper.github"),  # GitHub's tag store lives in github/tags.py
-        ("github/", "gatekeeper.bundles"),  # bundles ask the client, not the reverse
-        ("github/", "gatekeeper.commands"),
-    ],
-)
-def test_github_transport_stays_on_its_side_of_the_layers(folder: str, forbidden: str) -> None:
-    reaching = {
-        name
-        for name, tree in _modules()
-        if name.startswith(folder) and any(m.startswith(forbidden) for m in _imports(tree))
-    }
-    assert reaching == set()
-
-
 def test_one_timeout_for_every_request() -> None:
     """Every ``timeout=`` where HTTP may be (github/, bundles/) is ``api.TIMEOUT_SECONDS``:
     PyGithub's and the download's. (git's subprocess timeouts are elsewhere.)"""

@@ -7,7 +7,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from gatekeeper.github.fit import Kind, Part, fit, render, split_report
-from gatekeeper.reporters.common import failing
+from gatekeeper.results import failing
 from tests.github.gh_build import big, markdown, scenario
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from gatekeeper.engine.metrics import read_statistic
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile
 from gatekeeper.parsers import AUTO, PARSER_MODULES, parse_file
 from gatekeeper.parsers.dimensions import DECLARED, declared_dimension
+from gatekeeper.series import read_statistic
 from gatekeeper.stats import SAMPLE_STATISTICS
 from gatekeeper.units import Dimension, Quantity
 from tests.conftest import REPO

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile, TestStatus
 from gatekeeper.model import MetricCriterion
 from gatekeeper.parsers.load import gatling
+from gatekeeper.series import select_series
 from gatekeeper.units import Dimension
 from tests.parsers.claims import claimed, claimed_bytes
 

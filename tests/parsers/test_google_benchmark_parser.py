@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.engine.metrics import select_series
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import Metric, ParsedFile
 from gatekeeper.model import MetricCriterion
 from gatekeeper.parsers.bench import google_benchmark
+from gatekeeper.series import select_series
 from gatekeeper.units import Dimension, Quantity
 
 D = Dimension

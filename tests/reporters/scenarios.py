@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper.changes import Changes, touched
-from gatekeeper.commands.check import exit_code
 from gatekeeper.engine import evaluate
 from gatekeeper.evidence import (
     ArtifactEvidence,
@@ -39,7 +38,7 @@ from gatekeeper.model import (
 )
 from gatekeeper.policy import Policy, declarations, pull_request_policy
 from gatekeeper.reporters import REPORTERS, RenderOptions
-from gatekeeper.results import Report
+from gatekeeper.results import Report, exit_code
 from gatekeeper.threshold import parse_change, parse_threshold
 from gatekeeper.units import Dimension, Quantity
 

@@ -18,8 +18,10 @@ from gatekeeper.errors import ExitCode
 from gatekeeper.model import Cell, Phase
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.badge import LABEL, text_width
-from gatekeeper.reporters.common import failing, headline, phase_name, shown
+from gatekeeper.reporters.common import headline, phase_name
 from gatekeeper.reporters.html import CSP
+from gatekeeper.results import failing
+from gatekeeper.text import shown
 
 NAMES = list(SCENARIOS)
 SVG = "{http://www.w3.org/2000/svg}"

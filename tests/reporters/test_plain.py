@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.reporters.common import WORD_JOINER, one_line, plain
 from gatekeeper.reporters.markdown import escape
+from gatekeeper.text import WORD_JOINER, one_line, plain
 
 WJ = WORD_JOINER
 

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gatekeeper.bundles import BundleError
-from gatekeeper.bundles.accept import bundle_evidence, judged_commit
+from gatekeeper.bundles.accept import bundle_evidence
 from gatekeeper.bundles.combine import refused
 from gatekeeper.bundles.unzip import Limits, extract
 from gatekeeper.errors import UsageError
 from gatekeeper.evidence import ArtifactEvidence
+from gatekeeper.github.context import judged_commit
+from gatekeeper.github.retry import APIError
 from gatekeeper.model import Matrix
 from gatekeeper.selector import name_matches
 
@@ -69,7 +71,6 @@ def fetched_evidence(
     """What ``bundle_evidence`` makes of the fetched bundles; refused evidence on failure.
     ``client``: the run's GitHub client; else one is made from ``environ``."""
     from gatekeeper.github.api import open_client
-    from gatekeeper.github.retry import APIError
 
     client = client or open_client(environ)
     if not client.usable:
@@ -85,4 +86,5 @@ def fetched_evidence(
         except (BundleError, APIError) as exc:
             return refused(matrix, f"bundles refused: {exc}")
         paths = [str(path) for _, path in found]
-        return bundle_evidence(matrix, paths, sha, environ, [name for name, _ in found])
+        labels = [name for name, _ in found]
+        return bundle_evidence(matrix, paths, sha, how, commit_required=True, labels=labels)
