@@ -1,284 +1,34 @@
 """Command line: parse options, dispatch to a command, map errors to exit codes.
 
-Nothing else lives here; each command is a function in gatekeeper.commands
-that returns an exit code. Start-up time counts (a CI step runs `gatekeeper check` once):
-only the options of the command given are built, and each command's modules are imported
-when it runs.
+Nothing else lives here: each command's options and their typed record are in
+``gatekeeper.commands.options``, and each command is a function in ``gatekeeper.commands``
+that takes its record and the environment and returns an exit code. Start-up time counts (a
+CI step runs `gatekeeper check` once): only the options of the command given are built, and
+each command's modules are imported when it runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from gatekeeper import DEFAULT_MATRIX, __version__
+from gatekeeper import __version__
+from gatekeeper.commands.options import (
+    COMMANDS,
+    CheckOptions,
+    CollectOptions,
+    InitOptions,
+    InspectOptions,
+    MergeOptions,
+    PromoteOptions,
+    StatusOptions,
+    ValidateOptions,
+    options_from,
+)
 
-OUTPUT_FORMATS = ("terminal", "markdown", "json", "html", "badge")
-"""The reporters (gatekeeper.reporters.REPORTERS, not imported here: startup time)."""
-ON_OFF = ("on", "off")
-COMMENT_MODES = ("always", "on-change", "on-failure", "off")  # publish.CommentMode, unimported
-
-
-def _root_option(parser: argparse.ArgumentParser, extra: str = "") -> None:
-    parser.add_argument(
-        "--root",
-        metavar="DIR",
-        help=f"folder that artifact globs are relative to{extra} "
-        "(default: the matrix file's folder; for a matrix in .github/, the folder that holds "
-        ".github/)",
-    )
-
-
-def _matrix_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--matrix",
-        "-m",
-        metavar="FILE",
-        help=f"the matrix file (default: ./{DEFAULT_MATRIX}, else ./.github/{DEFAULT_MATRIX})",
-    )
-
-
-def _github_options(check: argparse.ArgumentParser) -> None:
-    """Reporting to GitHub: used in GitHub Actions (GITHUB_ACTIONS=true) with GITHUB_TOKEN."""
-    check.add_argument(
-        "--check-name",
-        metavar="NAME",
-        default="gatekeeper",
-        help="name of the check run and commit status context; the name to make required "
-        "(default: gatekeeper)",
-    )
-    check.add_argument(
-        "--github-check",
-        choices=ON_OFF,
-        default="on",
-        help="create or update a check run with annotations for the commit (default: on)",
-    )
-    check.add_argument(
-        "--github-status",
-        choices=ON_OFF,
-        default="off",
-        help="also set a commit status, for tokens that cannot write checks (default: off)",
-    )
-    check.add_argument(
-        "--comment",
-        choices=COMMENT_MODES,
-        default="always",
-        help="the pull request comment, updated in place: always, on-change (when a cell "
-        "changed), on-failure (once the gate fails), off (default: always)",
-    )
-    check.add_argument(
-        "--job-summary",
-        choices=ON_OFF,
-        default="on",
-        help="append the Markdown report to $GITHUB_STEP_SUMMARY (default: on)",
-    )
-
-
-def _pull_request_options(check: argparse.ArgumentParser) -> None:
-    """The pull request rules; in GitHub Actions the event supplies all of it."""
-    check.add_argument(
-        "--pull-request", action="store_true",
-        help="judge as a pull request: no regression of the phases achieved, next-phase work "
-        "held back, current-phase progress reported (automatic on pull_request, "
-        "pull_request_target, merge_group, and workflow_run from a pull request)",
-    )  # fmt: skip
-    check.add_argument(
-        "--label", metavar="LABEL", action="append", default=[],
-        help="a label of the pull request, e.g. phase:steel; repeatable (with --pull-request)",
-    )  # fmt: skip
-    check.add_argument(
-        "--branch", metavar="NAME",
-        help="the pull request's branch, for the matrix's next-phase branch convention "
-        "(with --pull-request)",
-    )  # fmt: skip
-    check.add_argument(
-        "--current", metavar="PHASE",
-        help="the phase being worked on, instead of `current` in the matrix file or the phase "
-        "tags reachable from the commit (with --pull-request)",
-    )  # fmt: skip
-    check.add_argument(
-        "--changed-files", metavar="FILE",
-        help="the pull request's changed files, one path a line ('-': standard input), to "
-        "highlight the swimlanes it touches (in GitHub: read from the API)",
-    )  # fmt: skip
-    check.add_argument(
-        "--delete-failed-tag", action="store_true",
-        help="on the push of a phase tag whose gate does not pass, delete the tag through the "
-        "GitHub API (needs contents: write)",
-    )  # fmt: skip
-
-
-def _check_options(check: argparse.ArgumentParser) -> None:
-    _matrix_option(check)
-    _root_option(check)
-    check.add_argument(
-        "--phase",
-        metavar="PHASE",
-        help="enforce the gate of this phase (default: `current` in the matrix file)",
-    )
-    check.add_argument(
-        "--phase-from-tag",
-        metavar="TAG",
-        help="enforce the gate of the phase this phase tag records (on a push of a phase tag, "
-        "GITHUB_REF names it when --phase is not given)",
-    )
-    check.add_argument(
-        "--format",
-        choices=(*OUTPUT_FORMATS, "none"),
-        default="terminal",
-        help="what to print on standard output (default: terminal)",
-    )
-    check.add_argument(
-        "--output",
-        metavar="FORMAT:PATH",
-        action="append",
-        default=[],
-        help="also write a report to a file, e.g. json:gate.json, html:gate.html or "
-        "badge:gate.svg; repeatable",
-    )
-    check.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="post nothing anywhere; print the verdict locally (the same verdict CI gives) and, "
-        "in a GitHub context, what would be posted",
-    )
-    check.add_argument(
-        "--bundle", metavar="FILE", action="append", default=[],
-        help="judge the evidence in this bundle (from `gatekeeper collect` or `merge`) instead "
-        "of the artifact files; repeatable, the bundles are merged",
-    )  # fmt: skip
-    check.add_argument(
-        "--fetch-bundles", metavar="GLOB", nargs="?", const="gatekeeper-bundle-*", default=None,
-        help="judge the bundles uploaded as artifacts named GLOB (default: gatekeeper-bundle-*) "
-        "by the workflow runs of the commit; needs GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN",
-    )  # fmt: skip
-    check.add_argument(
-        "--sha", metavar="SHA",
-        help="the commit being judged: a bundle for another commit is not evidence (default: "
-        "the GitHub event's commit, else GITHUB_SHA, else not checked)",
-    )  # fmt: skip
-    _pull_request_options(check)
-    _github_options(check)
-    check.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        help="judge waiver expiry as of this date (default: today, UTC)",
-    )
-    check.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour in the terminal report (auto: only on a TTY, and never when NO_COLOR is set)",
-    )
-
-
-def _validate_options(validate: argparse.ArgumentParser) -> None:
-    validate.add_argument(
-        "files", nargs="*", metavar="FILE", help=f"matrix files (default: ./{DEFAULT_MATRIX})"
-    )
-
-
-def _inspect_options(inspect: argparse.ArgumentParser) -> None:
-    from gatekeeper.parsers import AUTO, FORMAT_NAMES
-
-    inspect.add_argument("artifacts", nargs="+", metavar="FILE", help="artifact files")
-    inspect.add_argument(
-        "--format",
-        dest="artifact_format",
-        default=AUTO,
-        choices=FORMAT_NAMES,
-        metavar="FORMAT",
-        help="read the files as this format: auto (the default: detected from the content), "
-        f"{', '.join(FORMAT_NAMES[1:])}",
-    )
-
-
-def _status_options(status: argparse.ArgumentParser) -> None:
-    _matrix_option(status)
-    _root_option(status, ", in the git repository to read")
-    status.add_argument(
-        "--commit", metavar="REF", default="HEAD",
-        help="the commit whose reachable phase tags count (default: HEAD)",
-    )  # fmt: skip
-
-
-def _promote_options(promote: argparse.ArgumentParser) -> None:
-    promote.add_argument(
-        "phase", nargs="?", metavar="PHASE",
-        help="the phase completed (default: the one after the highest phase tagged)",
-    )  # fmt: skip
-    _matrix_option(promote)
-    _root_option(promote, ", in the git repository to tag")
-    promote.add_argument(
-        "--dry-run", action="store_true",
-        help="evaluate the gate and say what would be tagged; create nothing",
-    )  # fmt: skip
-    promote.add_argument(
-        "--message", metavar="TEXT",
-        help="the tag message's opening text; the verdict and the matrix always follow",
-    )  # fmt: skip
-    promote.add_argument(
-        "--local", action="store_true",
-        help="tag the local repository with git even in GitHub Actions (default there: the "
-        "GitHub API, with a release)",
-    )  # fmt: skip
-
-
-def _collect_options(collect: argparse.ArgumentParser) -> None:
-    _matrix_option(collect)
-    _root_option(collect)
-    collect.add_argument(
-        "--shard", metavar="NAME",
-        help="this job's name among the shards, unique in the workflow run (default: "
-        "GITHUB_JOB, else local)",
-    )  # fmt: skip
-    collect.add_argument(
-        "--sha", metavar="SHA",
-        help="the commit the evidence is for (default: the GitHub event's commit, else "
-        "GITHUB_SHA, else git's HEAD)",
-    )  # fmt: skip
-    collect.add_argument(
-        "--out", metavar="FILE", default="gatekeeper-bundle.json",
-        help="where to write the bundle (default: gatekeeper-bundle.json)",
-    )  # fmt: skip
-
-
-def _merge_options(merge: argparse.ArgumentParser) -> None:
-    merge.add_argument("bundles", nargs="+", metavar="BUNDLE", help="bundles to merge")
-    merge.add_argument("--out", metavar="FILE", required=True, help="where to write the merge")
-
-
-def _init_options(init: argparse.ArgumentParser) -> None:
-    init.add_argument(
-        "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
-        help=f"where to write it (default: ./{DEFAULT_MATRIX})",
-    )  # fmt: skip
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
-
-
-Options = Callable[[argparse.ArgumentParser], None]
-
-COMMANDS: dict[str, tuple[str, Options]] = {
-    "check": ("evaluate the evidence and decide the gate", _check_options),
-    "validate": ("check a matrix file and report every problem", _validate_options),
-    "inspect": (
-        "show what gatekeeper reads in artifact files, and how to select it",
-        _inspect_options,
-    ),
-    # status and promote: phases recorded as git tags (the matrix's phase_tags)
-    "status": ("the phase a commit stands in by its phase tags, then the matrix", _status_options),
-    "promote": ("tag HEAD as having completed a phase, only if its gate passes", _promote_options),
-    # collect and merge: evidence bundles, for sharded CI
-    "collect": (
-        "reduce this job's artifacts to an evidence bundle for the gate job",
-        _collect_options,
-    ),
-    "merge": ("merge the evidence bundles of shards into one", _merge_options),
-    "init": ("write a commented starter matrix file", _init_options),
-}
-"""Each command: its one-line summary, and what adds its options."""
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 
 
@@ -296,10 +46,10 @@ def build_parser(
     )
     parser.add_argument("--version", action="version", version=f"gatekeeper {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (summary, options) in COMMANDS.items():
-        command = subparsers.add_parser(name, help=summary)
+    for name, spec in COMMANDS.items():
+        command = subparsers.add_parser(name, help=spec.summary)
         if name in commands:
-            options(command)
+            spec.add(command)
         if subparsers_out is not None:
             subparsers_out[name] = command
     return parser
@@ -354,43 +104,46 @@ def unrecognized(words: Sequence[str], command: argparse.ArgumentParser) -> str:
     return message
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the command ``args`` name; every error becomes its exit code here."""
+def run(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> int:
+    """Run the command ``args`` name with its typed options; every error becomes its exit
+    code here."""
     from gatekeeper.errors import ExitCode, GatekeeperError
     from gatekeeper.matrix.problems import MatrixError
 
+    options = options_from(COMMANDS[args.command].options, args)
     try:
-        if args.command == "check":
+        if isinstance(options, CheckOptions):
             from gatekeeper.commands.check import run_check
 
-            return run_check(args)
-        if args.command == "validate":
+            return run_check(options, environ)
+        if isinstance(options, ValidateOptions):
             from gatekeeper.commands.validate import run_validate
 
-            return run_validate(args.files)
-        if args.command == "inspect":
+            return run_validate(options.files)
+        if isinstance(options, InspectOptions):
             from gatekeeper.commands.inspect import run_inspect
 
-            return run_inspect(args.artifacts, args.artifact_format)
-        if args.command == "status":
+            return run_inspect(options.artifacts, options.artifact_format)
+        if isinstance(options, StatusOptions):
             from gatekeeper.commands.status import run_status
 
-            return run_status(args)
-        if args.command == "promote":
+            return run_status(options, environ)
+        if isinstance(options, PromoteOptions):
             from gatekeeper.commands.promote import run_promote
 
-            return run_promote(args)
-        if args.command == "collect":
+            return run_promote(options, environ)
+        if isinstance(options, CollectOptions):
             from gatekeeper.commands.collect import run_collect
 
-            return run_collect(args)
-        if args.command == "merge":
+            return run_collect(options, environ)
+        if isinstance(options, MergeOptions):
             from gatekeeper.commands.merge import run_merge
 
-            return run_merge(args.bundles, args.out)
+            return run_merge(options.bundles, options.out)
+        assert isinstance(options, InitOptions)
         from gatekeeper.commands.init import run_init
 
-        return run_init(args.path, force=args.force)
+        return run_init(options.path, force=options.force)
     except MatrixError as exc:  # file:line:column lines, as editors and problem matchers read them
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.cli import OUTPUT_FORMATS, main
+from gatekeeper.cli import build_parser, main
+from gatekeeper.commands.options import COMMANDS, OUTPUT_FORMATS, options_from
 from gatekeeper.errors import ExitCode
 from gatekeeper.reporters import REPORTERS
 from tests.conftest import REPO
@@ -316,3 +318,26 @@ def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == ExitCode.FAILED
     assert "Traceback" not in done.stdout + done.stderr
     assert "reports/unit.xml:1:" in done.stdout
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_commands_record_has_a_field_for_every_option_and_no_other(name: str) -> None:
+    """The typed record a command receives holds exactly what its parser parses: an option
+    added without a field (or a field no option fills) fails here, and mypy checks every
+    name a command reads from its record."""
+    from dataclasses import fields
+
+    parsers: dict[str, argparse.ArgumentParser] = {}
+    build_parser((name,), parsers)
+    dests = {a.dest for a in parsers[name]._actions if a.dest != "help"}
+    assert {f.name for f in fields(COMMANDS[name].options)} == dests
+
+
+def test_a_repeated_option_reaches_the_command_as_a_tuple() -> None:
+    parser = build_parser(("check",))
+    parsed = parser.parse_args(["check", "--label", "phase:one", "--label", "x"])
+    options = options_from(COMMANDS["check"].options, parsed)
+    assert options.label == ("phase:one", "x")
+    assert options.bundle == ()
+    with pytest.raises(AttributeError):
+        options.label = ()  # frozen

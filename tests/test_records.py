@@ -71,8 +71,8 @@ values = st.lists(
         st.sampled_from(["", "a", "b", None, True, 1.0, 0.0, -0.0, (), ("a",), ("a", 1)]),
         st.sampled_from([float("nan"), [1], {"k": 1}]),  # unequal to itself; unhashable
     ),
-    min_size=20,
-    max_size=20,
+    min_size=max(len(dataclasses.fields(cls)) for cls in RECORDS),  # a value for every field
+    max_size=max(len(dataclasses.fields(cls)) for cls in RECORDS),
 )
 
 

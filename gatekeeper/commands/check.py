@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper import github
 from gatekeeper.collect import collect, searched_from
 from gatekeeper.commands import locate_matrix, phase_option, project_root
+from gatekeeper.commands.options import CheckOptions
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github.api import GitHubClient, open_client
 from gatekeeper.matrix.load import read_matrix
+from gatekeeper.records import record
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.common import phase_name
 from gatekeeper.results import Report, exit_code
 from gatekeeper.text import plain
+
+if TYPE_CHECKING:
+    from gatekeeper.changes import Changes
+    from gatekeeper.evidence import ArtifactEvidence
+    from gatekeeper.model import Matrix
+    from gatekeeper.phases.tags import TagGate
+    from gatekeeper.policy import Policy
 
 
 def _today(text: str | None) -> dt.date:
@@ -31,7 +40,7 @@ def _today(text: str | None) -> dt.date:
         raise UsageError(f"--today {text!r}: expected YYYY-MM-DD") from exc
 
 
-def _outputs(specs: list[str]) -> list[tuple[str, Path]]:
+def _outputs(specs: Sequence[str]) -> list[tuple[str, Path]]:
     outputs = []
     for spec in specs:
         fmt, sep, path = spec.partition(":")
@@ -50,8 +59,9 @@ def _check_name(text: str) -> str:
 
 
 def _report_to_github(
-    args: argparse.Namespace, check_name: str, report: Report, code: ExitCode,
+    opts: CheckOptions, check_name: str, report: Report, code: ExitCode,
     outputs: list[tuple[str, Path]], root: Path, client: GitHubClient,
+    environ: Mapping[str, str],
 ) -> None:  # fmt: skip
     """Only in GitHub Actions, or to preview with --dry-run; never changes the exit code."""
     from gatekeeper.github.plans import GitHubOptions
@@ -60,62 +70,112 @@ def _report_to_github(
 
     options = GitHubOptions(
         check_name=check_name,
-        check=args.github_check == "on",
-        status=args.github_status == "on",
-        comment=CommentMode(args.comment),
-        job_summary=args.job_summary == "on",
-        dry_run=args.dry_run,
+        check=opts.github_check == "on",
+        status=opts.github_status == "on",
+        comment=CommentMode(opts.comment),
+        job_summary=opts.job_summary == "on",
+        dry_run=opts.dry_run,
         json_report=next((p for fmt, p in reversed(outputs) if fmt == "json"), None),
         root=root,
     )
     sys.stdout.flush()  # the report first, then what comes after it
     report_to_github(
-        report, int(code), options, os.environ, out=sys.stdout, err=sys.stderr, client=client
+        report, int(code), options, environ, out=sys.stdout, err=sys.stderr, client=client
     )
 
 
-def _use_color(choice: str) -> bool:
+def _use_color(choice: str, environ: Mapping[str, str]) -> bool:
     if choice != "auto":
         return choice == "always"
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return sys.stdout.isatty() and not environ.get("NO_COLOR")
 
 
-def run_check(args: argparse.Namespace) -> int:
-    outputs = _outputs(args.output)  # bad usage is reported before any work
-    check_name = _check_name(args.check_name)
-    today = _today(args.today)
-    path = locate_matrix(args.matrix)
+@record
+class _Judged:
+    """What a run judges: the matrix, where its files are, the gate or rules, the run's
+    GitHub client (one per run: its calls share a deadline)."""
+
+    matrix: Matrix
+    root: Path
+    tagged: TagGate | None
+    client: GitHubClient
+    policy: Policy
+    changes: Changes | None
+
+
+def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
+    """What is judged -> its evidence -> the verdict -> the reports -> GitHub."""
+    outputs = _outputs(options.output)  # bad usage is reported before any work
+    check_name = _check_name(options.check_name)
+    today = _today(options.today)
+    judged = _what_is_judged(options, environ)
+    evidence = searched_from(_evidence(options, judged, environ), judged.root)
+    report = evaluate(judged.matrix, evidence, today, judged.policy, judged.changes)
+    code = exit_code(report)
+    _write_reports(options, report, code, outputs, environ)
+    if judged.tagged is not None:
+        _judged_a_tag(options, judged.tagged, report, code, judged.client)
+    elif options.delete_failed_tag:
+        print(
+            "gatekeeper: --delete-failed-tag: no phase tag decided this gate (the run is not the "
+            "push of a phase tag); nothing to delete",
+            file=sys.stderr,
+        )
+    if judged.policy.pull_request and environ.get("GITHUB_ACTIONS") == "true":
+        command = plain(local_command(options, judged.policy))
+        print(f"gatekeeper: the same verdict on your machine: {command}", file=sys.stderr)
+    if github.applies(environ, options.dry_run):
+        root = judged.root.resolve()
+        _report_to_github(options, check_name, report, code, outputs, root, judged.client, environ)
+    return int(code)
+
+
+def _what_is_judged(options: CheckOptions, environ: Mapping[str, str]) -> _Judged:
+    """The matrix, its root, the phase tag whose push started the run, and the gate or the
+    pull request rules that apply."""
+    path = locate_matrix(options.matrix)
     matrix = read_matrix(path, str(path))
-    if args.phase is not None:
-        phase_option(matrix, "--phase", args.phase)
+    if options.phase is not None:
+        phase_option(matrix, "--phase", options.phase)
     tagged = None
-    if args.phase_from_tag is not None or os.environ.get("GITHUB_EVENT_NAME") == "push":
+    if options.phase_from_tag is not None or environ.get("GITHUB_EVENT_NAME") == "push":
         from gatekeeper.phases.tags import tag_gate  # tag_gate's None otherwise: skip the import
 
-        tagged = tag_gate(matrix, args.phase, args.phase_from_tag, os.environ)
-    root = project_root(path, args.root)
-    if args.fetch_bundles is not None and args.bundle:
+        tagged = tag_gate(matrix, options.phase, options.phase_from_tag, environ)
+    root = project_root(path, options.root)
+    if options.fetch_bundles is not None and options.bundle:
         raise UsageError("--fetch-bundles and --bundle: give one or the other")
-    # one client for every GitHub call of the run: they share its deadline (no call is made,
-    # and PyGithub is not imported, unless something needs GitHub)
-    client = open_client(os.environ)
-    policy, changes = choose_policy(args, matrix, root.resolve(), tagged, os.environ, client)
-    if args.fetch_bundles is not None:  # the bundles the commit's workflow runs uploaded
+    # no call is made, and PyGithub is not imported, unless something needs GitHub
+    client = open_client(environ)
+    policy, changes = choose_policy(options, matrix, root.resolve(), tagged, environ, client)
+    return _Judged(matrix, root, tagged, client, policy, changes)
+
+
+def _evidence(
+    options: CheckOptions, judged: _Judged, environ: Mapping[str, str]
+) -> dict[str, ArtifactEvidence]:
+    """The files under the root, or the bundles given, or those the commit's runs uploaded."""
+    if options.fetch_bundles is not None:
         from gatekeeper.github.bundles import fetched_evidence
 
-        evidence = fetched_evidence(matrix, args.fetch_bundles, args.sha, os.environ, client)
-    elif args.bundle:  # the evidence a gate job was handed; the files were read elsewhere
+        return fetched_evidence(
+            judged.matrix, options.fetch_bundles, options.sha, environ, judged.client
+        )
+    if options.bundle:  # the evidence a gate job was handed; the files were read elsewhere
         from gatekeeper.bundles.accept import bundle_evidence
         from gatekeeper.github.context import judged_commit
 
-        sha, how = judged_commit(args.sha, os.environ)
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-        evidence = bundle_evidence(matrix, args.bundle, sha, how, commit_required=in_actions)
-    else:
-        evidence = collect(matrix, root.resolve())
-    evidence = searched_from(evidence, root)
-    report = evaluate(matrix, evidence, today, policy, changes)
-    code = exit_code(report)
+        sha, how = judged_commit(options.sha, environ)
+        in_actions = environ.get("GITHUB_ACTIONS") == "true"
+        return bundle_evidence(judged.matrix, options.bundle, sha, how, commit_required=in_actions)
+    return collect(judged.matrix, judged.root.resolve())
+
+
+def _write_reports(
+    options: CheckOptions, report: Report, code: ExitCode, outputs: list[tuple[str, Path]],
+    environ: Mapping[str, str],
+) -> None:  # fmt: skip
+    """Every ``--output`` file, then the ``--format`` report on standard output."""
     for fmt, target in outputs:
         text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code)))
         try:
@@ -124,27 +184,21 @@ def run_check(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             raise UsageError(f"--output {target}: cannot write: {exc.strerror or exc}") from exc
-    if args.format != "none":
-        options = RenderOptions(exit_code=int(code), color=_use_color(args.color))
-        sys.stdout.write(REPORTERS[args.format](report, options))
-    if tagged:  # the tag's name, beside the report, in the log of the push that made it
-        from gatekeeper.phases.tags import tag_verdict
+    if options.format != "none":
+        rendering = RenderOptions(int(code), color=_use_color(options.color, environ))
+        sys.stdout.write(REPORTERS[options.format](report, rendering))
 
-        name = phase_name(report, tagged.phase)
-        print(f"gatekeeper: {tag_verdict(tagged, name, report.passed, int(code))}", file=sys.stderr)
-        if args.delete_failed_tag:
-            from gatekeeper.github.tagcleanup import delete_failed_tag
 
-            delete_failed_tag(tagged, int(code), client, args.dry_run, sys.stderr)
-    elif args.delete_failed_tag:
-        print(
-            "gatekeeper: --delete-failed-tag: no phase tag decided this gate (the run is not the "
-            "push of a phase tag); nothing to delete",
-            file=sys.stderr,
-        )
-    if policy.pull_request and os.environ.get("GITHUB_ACTIONS") == "true":
-        command = plain(local_command(args, policy))
-        print(f"gatekeeper: the same verdict on your machine: {command}", file=sys.stderr)
-    if github.applies(os.environ, args.dry_run):
-        _report_to_github(args, check_name, report, code, outputs, root.resolve(), client)
-    return int(code)
+def _judged_a_tag(
+    options: CheckOptions, tagged: TagGate, report: Report, code: ExitCode, client: GitHubClient
+) -> None:
+    """The tag's name beside the report, in the log of the push that made it; and the tag
+    deleted when its gate failed and ``--delete-failed-tag`` says so."""
+    from gatekeeper.phases.tags import tag_verdict
+
+    name = phase_name(report, tagged.phase)
+    print(f"gatekeeper: {tag_verdict(tagged, name, report.passed, int(code))}", file=sys.stderr)
+    if options.delete_failed_tag:
+        from gatekeeper.github.tagcleanup import delete_failed_tag
+
+        delete_failed_tag(tagged, int(code), client, options.dry_run, sys.stderr)

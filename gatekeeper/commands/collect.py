@@ -7,8 +7,6 @@ know which commit or shard the evidence is for.
 
 from __future__ import annotations
 
-import argparse
-import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +17,7 @@ from gatekeeper.bundles.build import collect_bundle
 from gatekeeper.bundles.codec import write_bundle
 from gatekeeper.collect import shown
 from gatekeeper.commands import locate_matrix, project_root
+from gatekeeper.commands.options import CollectOptions
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github.context import GitHubContext
 from gatekeeper.matrix.load import read_matrix
@@ -89,15 +88,15 @@ def _summary(bundle: Bundle, out: Path, root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_collect(args: argparse.Namespace) -> int:
-    name = shard_name(args.shard, os.environ)
-    path = locate_matrix(args.matrix)
+def run_collect(options: CollectOptions, environ: Mapping[str, str]) -> int:
+    name = shard_name(options.shard, environ)
+    path = locate_matrix(options.matrix)
     matrix = read_matrix(path, str(path))
-    root = project_root(path, args.root)
-    sha = evidence_commit(args.sha, os.environ, root)
-    run = RunIdentity.from_env(os.environ)
+    root = project_root(path, options.root)
+    sha = evidence_commit(options.sha, environ, root)
+    run = RunIdentity.from_env(environ)
     bundle = collect_bundle(matrix, root.resolve(), sha, name, run)
-    out = Path(args.out)
+    out = Path(options.out)
     write_bundle(bundle, out)
     print(_summary(bundle, out, root), end="")
     return int(ExitCode.PASSED)

@@ -5,8 +5,8 @@ pull request rules of ``check``)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.collect import collect, searched_from
@@ -45,8 +45,8 @@ def judge(matrix: Matrix, root: Path, phase: str) -> Report:
     return evaluate(matrix, searched_from(collect(matrix, root), root), today, phase)
 
 
-def use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+def use_color(environ: Mapping[str, str]) -> bool:
+    return sys.stdout.isatty() and not environ.get("NO_COLOR")
 
 
 def phase_name_of(matrix: Matrix, phase_id: str) -> str:

@@ -13,13 +13,13 @@ once the gate is judged.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper import __version__
+from gatekeeper.commands.options import PromoteOptions
 from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing, use_color
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github import actions_io
@@ -46,14 +46,17 @@ def _say(text: str) -> None:
     print(f"gatekeeper: {text}", file=sys.stderr)
 
 
-def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTagStore) -> int:
+def promote(
+    options: PromoteOptions, matrix: Matrix, root: Path, store: PhaseTagStore,
+    environ: Mapping[str, str],
+) -> int:  # fmt: skip
     """The whole command against any store of phase tags (local git, or an API later)."""
     head = store.commit("HEAD")
     if isinstance(store, LocalGit):  # the tag records HEAD: judge by the matrix it holds
         refuse_uncommitted(store, Path(matrix.path))
     here = read_standing(store, matrix, head)
-    unfinished = _unfinished(store, here, head, args.phase)
-    phase = unfinished or target_phase(matrix, here, args.phase)
+    unfinished = _unfinished(store, here, head, options.phase)
+    phase = unfinished or target_phase(matrix, here, options.phase)
     tag = matrix.phase_tag(phase)
     existing = store.find_tag(tag)
     if unfinished is None and existing is not None and existing.commit == head:
@@ -73,31 +76,31 @@ def promote(args: argparse.Namespace, matrix: Matrix, root: Path, store: PhaseTa
              "and they get no tag of their own")  # fmt: skip
     report = judge(matrix, root, phase)
     code = exit_code(report)
-    sys.stdout.write(terminal.render(report, RenderOptions(int(code), color=use_color())))
+    sys.stdout.write(terminal.render(report, RenderOptions(int(code), color=use_color(environ))))
     described = plain(store.describe(head))
     if code is not ExitCode.PASSED:
         _say(f"the {name} gate does not pass on {described}: no tag {tag} created")
-        _step_outputs(report, code, "")
+        _step_outputs(environ, report, code, "")
         return int(code)
     text = terminal.render(report, RenderOptions(int(code), exit_line=False))
-    message = tag_message(matrix, phase, head, text, __version__, args.message)
+    message = tag_message(matrix, phase, head, text, __version__, options.message)
     if isinstance(store, GitHubTags):
         notes = markdown.render(report, RenderOptions(int(code))).rstrip()
         notes += f"\n\nPromoted to {name} ({phase}) on {head} by gatekeeper {__version__}.\n"
         if unfinished is not None:
-            done = _release_only(store, tag, head, notes, args.dry_run)
+            done = _release_only(store, tag, head, notes, options.dry_run)
         else:
-            done = _on_github(store, tag, head, message, notes, args.dry_run)
-        _step_outputs(report, code, "" if args.dry_run else tag)
+            done = _on_github(store, tag, head, message, notes, options.dry_run)
+        _step_outputs(environ, report, code, "" if options.dry_run else tag)
         return done
-    if args.dry_run:
+    if options.dry_run:
         subject = plain(message.partition("\n")[0])
         print(f"dry run: would create the annotated tag {tag} on {described}: {subject!r}")
         print("dry run: nothing created")
-        _step_outputs(report, code, "")
+        _step_outputs(environ, report, code, "")
         return int(code)
     store.create_tag(tag, head, message)
-    _step_outputs(report, code, tag)
+    _step_outputs(environ, report, code, tag)
     print(f"created the annotated tag {tag} on {described}")
     for step in (*store.next_steps(tag), *after_promotion(matrix, phase)):
         print(step)
@@ -130,10 +133,10 @@ def after_promotion(matrix: Matrix, phase: str) -> tuple[str, ...]:
     )
 
 
-def _step_outputs(report: Report, code: ExitCode, tag: str) -> None:
+def _step_outputs(environ: Mapping[str, str], report: Report, code: ExitCode, tag: str) -> None:
     """The step outputs, in GitHub Actions; a file that cannot be written is only a warning."""
-    path = os.environ.get("GITHUB_OUTPUT")
-    if os.environ.get("GITHUB_ACTIONS") != "true" or not path:
+    path = environ.get("GITHUB_OUTPUT")
+    if environ.get("GITHUB_ACTIONS") != "true" or not path:
         return
     try:
         actions_io.write_outputs(Path(path), {"verdict": verdict(report, int(code)), "tag": tag})
@@ -197,7 +200,8 @@ def _on_github(
     return int(ExitCode.PASSED)
 
 
-def run_promote(args: argparse.Namespace) -> int:
-    matrix, root = open_project(args.matrix, args.root)  # a broken matrix is reported first
-    client = open_client(os.environ)  # the run's one GitHub client
-    return promote(args, matrix, root, tag_store(root, client, local=args.local))
+def run_promote(options: PromoteOptions, environ: Mapping[str, str]) -> int:
+    matrix, root = open_project(options.matrix, options.root)  # a broken matrix comes first
+    client = open_client(environ)  # the run's one GitHub client
+    store = tag_store(root, client, local=options.local)
+    return promote(options, matrix, root, store, environ)

@@ -11,7 +11,6 @@ from ``--changed-files`` or the API, only to mark the swimlanes touched.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from gatekeeper.changes import Changes, touched
 from gatekeeper.commands import phase_option
+from gatekeeper.commands.options import CheckOptions
 from gatekeeper.errors import UsageError
 from gatekeeper.model import Matrix
 from gatekeeper.policy import Policy, declarations, gate_policy, pull_request_policy
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from gatekeeper.phases.tags import TagGate
 
 _MAX_CHANGED_BYTES = 16 * 1024 * 1024
-_PR_ONLY = ("label", "branch", "current", "changed_files")
 
 
 def _flag(name: str) -> str:
@@ -36,11 +35,11 @@ def _flag(name: str) -> str:
 
 
 def _working(
-    args: argparse.Namespace, matrix: Matrix, root: Path, client: GitHubClient
+    options: CheckOptions, matrix: Matrix, root: Path, client: GitHubClient
 ) -> tuple[str | None, str]:
     """The phase being worked on (None: all achieved), and where that comes from."""
-    if args.current is not None:
-        return phase_option(matrix, "--current", args.current), f"--current {args.current}"
+    if options.current is not None:
+        return phase_option(matrix, "--current", options.current), f"--current {options.current}"
     if matrix.current is not None:
         return matrix.current, f"current: {matrix.current} in {matrix.path}"
     from gatekeeper.commands.project import read_standing
@@ -68,7 +67,7 @@ def _changed_files(path: str) -> list[str]:
 
 
 def choose_policy(
-    args: argparse.Namespace,
+    options: CheckOptions,
     matrix: Matrix,
     root: Path,
     tagged: TagGate | None,
@@ -79,24 +78,28 @@ def choose_policy(
     is the run's GitHub client (pull request facts, phase tags through the API)."""
     if tagged is not None:
         return gate_policy(matrix, tagged.phase, f"tag {tagged.tag} ({tagged.source})"), None
-    if args.phase is not None:
-        return gate_policy(matrix, args.phase, f"--phase {args.phase}"), None
+    if options.phase is not None:
+        return gate_policy(matrix, options.phase, f"--phase {options.phase}"), None
     in_event = False
     if environ.get("GITHUB_EVENT_NAME"):  # no event, no pull request: skip the import
         from gatekeeper.github.pulls import pull_request_event
 
         in_event = pull_request_event(environ)
-    if not (args.pull_request or in_event):
-        given = [_flag(n) for n in _PR_ONLY if getattr(args, n) not in (None, [])]
+    if not (options.pull_request or in_event):
+        only_for_pull_requests = {
+            "label": options.label, "branch": options.branch, "current": options.current,
+            "changed_files": options.changed_files,
+        }  # fmt: skip
+        given = [_flag(n) for n, v in only_for_pull_requests.items() if v not in (None, ())]
         if given:
             raise UsageError(f"{', '.join(given)}: only with --pull-request")
         return gate_policy(matrix), None
-    labels, branch, changed = list(args.label), args.branch, None
+    labels, branch, changed = list(options.label), options.branch, None
     if in_event:
         from gatekeeper.github.pulls import pull_request_facts
 
         # the files only mark rows: a dry run does without them (and without an API call)
-        want_files = any(s.paths for s in matrix.swimlanes) and not args.dry_run
+        want_files = any(s.paths for s in matrix.swimlanes) and not options.dry_run
         facts = pull_request_facts(environ, want_files=want_files, client=client)
         for warning in facts.warnings:
             print(f"gatekeeper: warning: {warning}", file=sys.stderr)
@@ -109,25 +112,25 @@ def choose_policy(
                 "the work it declares cannot be judged"
             )
         changed = facts.changed_files
-    if args.changed_files is not None:
-        changed = tuple(_changed_files(args.changed_files))
+    if options.changed_files is not None:
+        changed = tuple(_changed_files(options.changed_files))
     declared = declarations(matrix, labels, branch)
-    working, source = _working(args, matrix, root, client)
+    working, source = _working(options, matrix, root, client)
     policy = pull_request_policy(matrix, working, source, declared)
     return policy, None if changed is None else touched(matrix, changed)
 
 
-def local_command(args: argparse.Namespace, policy: Policy) -> str:
+def local_command(options: CheckOptions, policy: Policy) -> str:
     """The command that gives a pull request's verdict on a laptop, on the same evidence and
     with the same phase tags: what the pull request declared, as flags."""
     import shlex
 
     argv = ["gatekeeper", "check", "--pull-request"]
-    if args.matrix:
-        argv += ["--matrix", args.matrix]
+    if options.matrix:
+        argv += ["--matrix", options.matrix]
     for declared in policy.declarations:
         kind, _, name = declared.source.partition(" ")  # 'label phase:steel'
         argv += [f"--{kind}", name]
-    if args.current is not None:
-        argv += ["--current", args.current]
+    if options.current is not None:
+        argv += ["--current", options.current]
     return shlex.join(argv)

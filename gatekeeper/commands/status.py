@@ -7,10 +7,11 @@ not turned into an exit code: status exits 0 unless the matrix or git fails (2).
 
 from __future__ import annotations
 
-import argparse
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from gatekeeper.commands.options import StatusOptions
 from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing, use_color
 from gatekeeper.errors import ExitCode
 from gatekeeper.model import Matrix
@@ -60,15 +61,15 @@ def standing_lines(
     return lines
 
 
-def run_status(args: argparse.Namespace) -> int:
-    matrix, root = open_project(args.matrix, args.root)
+def run_status(options: StatusOptions, environ: Mapping[str, str]) -> int:
+    matrix, root = open_project(options.matrix, options.root)
     store = LocalGit(root)
-    commit = store.commit(args.commit)
+    commit = store.commit(options.commit)
     here = read_standing(store, matrix, commit)
     report = judge(matrix, root, here.next or matrix.phases[-1].id)
-    lines = standing_lines(matrix, here, store.describe(commit), args.commit, report)
+    lines = standing_lines(matrix, here, store.describe(commit), options.commit, report)
     sys.stdout.write("\n".join(lines) + "\n\n")
     # a view of the matrix: its gate's verdict is shown, the exit code is status's own
-    options = RenderOptions(int(ExitCode.PASSED), color=use_color(), exit_line=False)
-    sys.stdout.write(terminal.render(report, options))
+    rendering = RenderOptions(int(ExitCode.PASSED), color=use_color(environ), exit_line=False)
+    sys.stdout.write(terminal.render(report, rendering))
     return int(ExitCode.PASSED)

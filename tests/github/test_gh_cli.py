@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.cli import COMMENT_MODES, build_parser, main
+from gatekeeper.cli import build_parser, main
+from gatekeeper.commands.options import COMMENT_MODES
 from gatekeeper.errors import ExitCode
 from gatekeeper.github.publish import CommentMode
 
