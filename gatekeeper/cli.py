@@ -252,10 +252,15 @@ def _merge_options(merge: argparse.ArgumentParser) -> None:
 
 def _init_options(init: argparse.ArgumentParser) -> None:
     init.add_argument(
-        "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
+        "path", nargs="?", default=None, metavar="FILE",
         help=f"where to write it (default: ./{DEFAULT_MATRIX})",
     )  # fmt: skip
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument(
+        "--from", dest="sources", nargs="+", action="extend", default=[], metavar="PATH",
+        help="draft the matrix from the artifact files in these files and folders "
+        "(a last PATH ending in .yml or .yaml is FILE)",
+    )  # fmt: skip
 
 
 Options = Callable[[argparse.ArgumentParser], None]
@@ -390,7 +395,7 @@ def run(args: argparse.Namespace) -> int:
             return run_merge(args.bundles, args.out)
         from gatekeeper.commands.init import run_init
 
-        return run_init(args.path, force=args.force)
+        return run_init(args.path, force=args.force, sources=args.sources)
     except MatrixError as exc:  # file:line:column lines, as editors and problem matchers read them
         for problem in exc.problems:
             print(problem, file=sys.stderr)

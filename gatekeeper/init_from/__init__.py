@@ -1,0 +1,6 @@
+"""`gatekeeper init --from`: a first matrix drafted from the artifacts CI already produces.
+
+``scan`` reads the files (the one part that touches the disk); ``families`` groups them into
+artifacts with globs; ``propose`` turns what they hold into benchmarks that pass today,
+each checked with the engine itself; ``render`` writes the matrix text.
+"""
