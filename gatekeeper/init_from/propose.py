@@ -138,22 +138,45 @@ Group = tuple[tuple[tuple[str, str], ...], list[TestResult], int]
 
 
 def _test_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
-    """A benchmark per group of tests (by file, else class, else suite); a group with a
-    failing test is split further (classes of the file, then tests), so every test that
-    passes is held and only the failing ones are left out."""
+    """A swimlane per group of tests (by file, else class, else suite), held by one
+    benchmark; a group with a failing test is split further (the classes of the file, then
+    its tests), a benchmark per part that passes, so only the failing tests are left out."""
     tests = evidence.tests
     if not tests:
         return Proposals()
     level, groups = _split(tests, 0)
-    queue: list[Group] = [(((LEVELS[level][0], g),), members, level)
-                          for g, members in groups.items()] or [((), list(tests), level)]  # fmt: skip
+    tops: list[Group] = [(((LEVELS[level][0], g),), members, level)
+                         for g, members in groups.items()] or [((), list(tests), level)]  # fmt: skip
+    kept: list[Proposal] = []
+    left: list[LeftOut] = []
+    lanes = 0
+    for index, top in enumerate(tops):
+        if lanes == MAX_PER_ARTIFACT:
+            left.append(_not_shown(artifact, "groups of tests", tops[index:]))
+            break
+        held, out = _hold(artifact, evidence, top)
+        lanes += 1 if held else 0
+        kept += held
+        left += out
+    if len(left) > MAX_LEFT_OUT:
+        rest = len(left) - MAX_LEFT_OUT + 1
+        left[MAX_LEFT_OUT - 1 :] = [LeftOut(artifact, f"{rest} more", "left out as above")]
+    return Proposals(tuple(kept), tuple(left))
+
+
+def _hold(
+    artifact: str, evidence: ArtifactEvidence, top: Group
+) -> tuple[list[Proposal], list[LeftOut]]:
+    """The benchmarks of one swimlane: its group, or the parts of it that pass."""
+    lane = _lane(top[0])
+    queue = [top]
     kept: list[Proposal] = []
     left: list[LeftOut] = []
     while queue and len(kept) < MAX_PER_ARTIFACT:
         selects, members, level = queue.pop(0)
         proposal, out, failed = _test_group(artifact, evidence, selects)
         if proposal is not None:
-            kept.append(proposal)
+            kept.append(replace(proposal, lane=lane))
             continue
         deeper, parts = _split(members, level + 1)
         if failed < len(members) and len(parts) > 1:  # hold what passes in it
@@ -162,14 +185,15 @@ def _test_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
         elif out is not None:
             left.append(out)
     if queue:
-        names = ", ".join(plain(_lane(selects)) for selects, _, _ in queue[:8])
-        more = " …" if len(queue) > 8 else ""
-        left.append(LeftOut(artifact, f"{len(queue)} more groups of tests",
-                            f"not proposed, to keep this short: {names}{more}"))  # fmt: skip
-    if len(left) > MAX_LEFT_OUT:
-        rest = len(left) - MAX_LEFT_OUT + 1
-        left[MAX_LEFT_OUT - 1 :] = [LeftOut(artifact, f"{rest} more", "left out as above")]
-    return Proposals(tuple(kept), tuple(left))
+        left.append(_not_shown(artifact, f"parts of {plain(lane)}", queue))
+    return kept, left
+
+
+def _not_shown(artifact: str, what: str, groups: Sequence[Group]) -> LeftOut:
+    names = ", ".join(plain(_lane(selects)) for selects, _, _ in groups[:8])
+    more = " …" if len(groups) > 8 else ""
+    return LeftOut(artifact, f"{len(groups)} more {what}",
+                   f"not proposed, to keep this short: {names}{more}")  # fmt: skip
 
 
 def _lane(selects: Sequence[tuple[str, str]]) -> str:

@@ -115,44 +115,60 @@ def _slug(text: str) -> str:
     return slug[:40].rstrip("-") or "lane"
 
 
+def _unique(wanted: str, taken: set[str]) -> str:
+    candidate, number = wanted, 2
+    while candidate in taken:
+        candidate, number = f"{wanted}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
 def _swimlanes(kept: Sequence[Proposal]) -> list[str]:
     if not kept:
         return [
-            "  # No benchmark passes today (see what was left out below): add one here.",
+            "  # No benchmark passes today (see what was left out below): `check` will not",
+            "  # pass until one is added here.",
             "  - id: to-do",
             "    name: To do",
             "    cells: {}",
         ]
+    lanes: dict[tuple[str, str], list[Proposal]] = {}
+    for proposal in kept:
+        lanes.setdefault((proposal.artifact, proposal.lane), []).append(proposal)
     lines: list[str] = []
     taken: set[str] = set()
-    for proposal in kept:
-        wanted = _slug(f"{proposal.lane}")
-        lane, number = wanted, 2
-        while lane in taken:
-            lane, number = f"{wanted}-{number}", number + 1
-        taken.add(lane)
+    for (_, name), proposals in lanes.items():
         lines += [
-            f"  - id: {quoted(lane)}",
-            f"    name: {quoted(proposal.lane)}",
+            f"  - id: {quoted(_unique(_slug(name), taken))}",
+            f"    name: {quoted(name)}",
             "    cells:",
             f"      {FIRST}:",
-            f"        goal: {quoted(_goal(proposal))}",
+            f"        goal: {quoted(_goal(proposals[0]))}",
             "        benchmarks:",
-            *_benchmark(proposal, "          "),
         ]
+        ids: set[str] = set()
+        for proposal in proposals:
+            lines += _benchmark(proposal, "          ", _unique(_id(proposal, proposals), ids))
     return lines
+
+
+def _id(proposal: Proposal, lane: Sequence[Proposal]) -> str:
+    if proposal.threshold:
+        return _slug(proposal.threshold.split()[0])
+    if len(lane) == 1 or not proposal.selects:
+        return "tests"
+    return _slug(proposal.selects[-1][1])
 
 
 def _goal(proposal: Proposal) -> str:
     if proposal.threshold:
         return f"{proposal.lane} within budget"
-    return f"{proposal.lane}: its tests pass"
+    return f"{proposal.lane}: its tests pass" if proposal.selects else "the tests pass"
 
 
-def _benchmark(proposal: Proposal, indent: str) -> list[str]:
+def _benchmark(proposal: Proposal, indent: str, identity: str) -> list[str]:
     """The benchmark's lines, each starting with ``indent``."""
     if proposal.threshold:
-        identity = _slug(proposal.threshold.split()[0])
         return [
             f"{indent}- id: {quoted(identity)}",
             f"{indent}  metric: {{from: {quoted(proposal.artifact)}, name: {quoted(proposal.selects[0][1])}}}",
@@ -160,7 +176,7 @@ def _benchmark(proposal: Proposal, indent: str) -> list[str]:
         ]
     select = "".join(f", {key}: {quoted(value)}" for key, value in proposal.selects)
     return [
-        f"{indent}- id: tests",
+        f"{indent}- id: {quoted(identity)}",
         f"{indent}  tests: {{from: {quoted(proposal.artifact)}{select}, min: {proposal.min_count}, "
         f"pass_rate: 100%}}  # {_note(proposal)}",
     ]
@@ -177,5 +193,5 @@ def _left_out(left: Sequence[LeftOut]) -> list[str]:
     for item in left:
         lines.append(f"#   {item.artifact}: {_comment(item.what)}: {_comment(item.reason)}")
         if item.draft is not None:
-            lines += [f"#   {line}" for line in _benchmark(item.draft, "  ")]
+            lines += [f"#   {line}" for line in _benchmark(item.draft, "  ", _id(item.draft, ()))]
     return lines
