@@ -80,3 +80,183 @@ def test_every_format_fixture_folder_drafts_a_matrix_that_validates_and_passes(
             assert line.endswith("TODO: decide"), line
     for benchmark in benchmarks(matrix):
         assert "expect_failures" not in str(benchmark)
+
+
+@pytest.mark.parametrize("folder", UNREAD, ids=lambda p: p.name)
+def test_a_folder_of_no_format_gatekeeper_reads_is_refused_and_nothing_written(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = tmp_path / "gatekeeper.yml"
+    assert main(["init", str(matrix), "--from", str(folder)]) == ExitCode.USAGE
+    assert "none in a format gatekeeper reads (first: " in capsys.readouterr().err
+    assert not matrix.exists()
+
+
+def test_failures_recorded_by_the_tools_are_left_out_and_said_never_passed(
+    tmp_path: Path,
+) -> None:
+    """A failing test and a series the tool recorded as failed are in no benchmark: a
+    comment says why and gives the benchmark to add once it passes."""
+    shutil.copytree(FIXTURES / "real", tmp_path / "real")
+    shutil.copytree(FIXTURES / "hyperfine", tmp_path / "hyperfine")
+    matrix = draft(tmp_path, tmp_path / "real", tmp_path / "hyperfine")
+    text = matrix.read_text(encoding="utf-8")
+    selected = {str(b.get("tests", b.get("metric"))) for b in benchmarks(matrix)}
+    for failing in ("test_add[2-2]", "test_fails", "test_errors_in_setup"):
+        assert not any(f"'{failing}'" in s for s in selected)
+        assert f"name {failing}: " in text and " fail today " in text
+    assert '#       tests: {from: "real-junit", class: "test_param", name: "test_add[2-2]"' in text
+    assert "the tool recorded a failure (5 of 5 runs exited non-zero" in text  # hyperfine
+    assert "'sleep 0.01 && exit 1'" not in str(selected)
+
+
+def test_only_failures_draft_a_matrix_that_does_not_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing passes today: the draft validates and says so; `check` does not pass on it."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "unit.xml").write_text(
+        '<testsuite name="s" tests="1"><testcase classname="c" name="t">'
+        '<failure message="boom"/></testcase></testsuite>',
+        encoding="utf-8",
+    )
+    matrix = tmp_path / "gatekeeper.yml"
+    assert main(["init", str(matrix), "--from", str(reports)]) == ExitCode.PASSED
+    assert "0 benchmarks proposed, 1 left out" in capsys.readouterr().out
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+    assert main(["check", "--dry-run", "--matrix", str(matrix)]) != ExitCode.PASSED
+    assert "1 of 1 fail today (first: c::t)" in matrix.read_text(encoding="utf-8")
+
+
+def test_locust_run_is_one_artifact_on_its_stats_file(tmp_path: Path) -> None:
+    reports = tmp_path / "reports" / "load"
+    reports.mkdir(parents=True)
+    for file in (FIXTURES / "locust").glob("locust-2.47_*.csv"):
+        shutil.copy(file, reports / file.name.replace("locust-2.47", "checkout"))
+    matrix = draft(tmp_path, tmp_path / "reports")
+    document = yaml.safe_load(matrix.read_text(encoding="utf-8"))
+    assert document["artifacts"] == {
+        "load-locust": {"format": "locust", "paths": ["reports/load/*_stats.csv"]}
+    }
+
+
+def test_a_matrix_in_github_folder_reads_paths_from_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "reports" / "junit").mkdir(parents=True)
+    shutil.copy(FIXTURES / "real" / "pytest-xunit2.xml", tmp_path / "reports" / "junit")
+    monkeypatch.chdir(tmp_path)
+    matrix = Path(".github") / "gatekeeper.yml"
+    assert main(["init", "--from", "reports", str(matrix)]) == ExitCode.PASSED  # FILE last
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+    assert main(["check", "--dry-run"]) == ExitCode.PASSED  # finds .github/gatekeeper.yml
+    document = yaml.safe_load(matrix.read_text(encoding="utf-8"))
+    assert document["artifacts"]["junit"]["paths"] == ["reports/junit/*.xml"]
+
+
+def test_refuses_to_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text("mine\n", encoding="utf-8")
+    source = str(FIXTURES / "vegeta")
+    assert main(["init", str(matrix), "--from", source]) == ExitCode.USAGE
+    assert "exists; use --force to overwrite it" in capsys.readouterr().err
+    assert matrix.read_text(encoding="utf-8") == "mine\n"
+    assert main(["init", str(matrix), "--from", source, "--force"]) == ExitCode.PASSED
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+
+
+def test_a_missing_source_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = tmp_path / "gatekeeper.yml"
+    assert main(["init", str(matrix), "--from", str(tmp_path / "nope")]) == ExitCode.USAGE
+    assert "no such file or folder" in capsys.readouterr().err
+    assert not matrix.exists()
+
+
+def test_unreadable_files_are_listed_at_the_top_not_fatal(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(FIXTURES / "vegeta", reports)
+    (reports / "notes.txt").write_text("hello\n", encoding="utf-8")
+    (reports / "empty.json").write_bytes(b"")
+    matrix = draft(tmp_path, reports)
+    head = matrix.read_text(encoding="utf-8").split("\nversion: 1\n")[0]
+    assert "# Not read (2): " in head
+    assert "#   reports/empty.json: the file is empty (0 bytes)" in head
+    assert "#   reports/notes.txt: cannot tell the format" in head
+
+
+def test_thresholds_hold_today_with_headroom_stated(tmp_path: Path) -> None:
+    (tmp_path / "run_stats.csv").write_text(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+        "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+        "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n"
+        "GET,/,10,0,31,33.5,20,80,120,2.0,0.0,31,33,35,36,40,31,60,80,80,80,80\n"
+        ",Aggregated,10,0,31,33.5,20,80,120,2.0,0.0,31,33,35,36,40,31,60,80,80,80,80\n",
+        encoding="utf-8",
+    )
+    matrix = draft(tmp_path, tmp_path / "run_stats.csv")
+    text = matrix.read_text(encoding="utf-8")
+    assert 'threshold: "p(95) < 40ms"  # today 31ms, ~29 % headroom — TODO: decide' in text
+    assert 'paths: ["*_stats.csv"]' in text  # the run's file, generalised
+
+
+HOSTILE = [
+    'say "hi"',
+    "two\nlines",
+    "hash # not a comment",
+    "colon: space",
+    "brace {id} and {a:b",
+    "star *",
+    "ünïcødé ✓ 😀",
+    "line\u2028separator",
+    "- dash",
+    "[list]",
+    "true",
+]
+
+
+def test_hostile_names_survive_into_a_matrix_that_selects_exactly_them(
+    tmp_path: Path,
+) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    cases = "".join(
+        f'<testcase classname="{_xml(name)}" name="t{i}" file="{_xml(name)}.py"/>'
+        for i, name in enumerate(HOSTILE)
+    )
+    (reports / "unit.xml").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><testsuite name="s">{cases}</testsuite>',
+        encoding="utf-8",
+    )
+    stats = "".join(f'GET,"{n.replace(chr(34), chr(34) * 2)}",4,0,10,10,5,20,1,2.0,0.0,'
+                    "10,10,10,10,12,15,18,20,20,20,20\n" for n in HOSTILE[:6])  # fmt: skip
+    (reports / "web_stats.csv").write_text(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+        "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+        "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n" + stats,
+        encoding="utf-8",
+    )
+    matrix = draft(tmp_path, reports)
+    found = benchmarks(matrix)
+    files = [b["tests"]["file"] for b in found if "tests" in b]  # type: ignore[index]
+    # six lanes per artifact; each selects its one test's file, as written
+    assert files == [f"{name}.py" for name in HOSTILE[:6]]
+    names = [b["metric"]["name"] for b in found if "metric" in b]  # type: ignore[index]
+    assert names == [f"{name}{{method:GET}}" for name in HOSTILE[:6]]
+    assert all(b["tests"]["min"] == 1 for b in found if "tests" in b)  # type: ignore[index]
+
+
+def _xml(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+        .replace("\n", "&#10;")
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [*HOSTILE, "\x00nul", "\x85nel", "\ud800lone", "\u202eRTL"])
+def test_quoted_reads_back_as_the_same_string(name: str) -> None:
+    assert yaml.safe_load(f"key: {quoted(name)}  # a comment") == {"key": name}
