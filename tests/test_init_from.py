@@ -9,6 +9,8 @@ it wrote: the proof is the tool's own verdict, not a look at the text.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ import yaml
 
 from gatekeeper.cli import main
 from gatekeeper.errors import EvidenceError, ExitCode
-from gatekeeper.parsers import AUTO, parse_file
 from gatekeeper.init_from.render import quoted
+from gatekeeper.parsers import AUTO, parse_file
+from tests.conftest import child_env
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "parsers" / "fixtures"
@@ -260,3 +263,70 @@ def _xml(text: str) -> str:
 @pytest.mark.parametrize("name", [*HOSTILE, "\x00nul", "\x85nel", "\ud800lone", "\u202eRTL"])
 def test_quoted_reads_back_as_the_same_string(name: str) -> None:
     assert yaml.safe_load(f"key: {quoted(name)}  # a comment") == {"key": name}
+
+
+_PACKAGE = """
+def add(a, b):
+    return a + b
+
+
+def test_add():
+    assert add(1, 2) == 3
+
+
+def test_fails():
+    assert add(1, 1) == 3
+
+
+class TestMore:
+    def test_zero(self):
+        assert add(0, 0) == 0
+
+
+def test_speed(benchmark):
+    benchmark(add, 1, 2)
+"""
+
+
+@pytest.mark.slow
+def test_a_real_multi_tool_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pytest (a failing test among them) and pytest-benchmark run here, a Locust run's
+    files beside them: the draft has an artifact per tool with the right globs, holds what
+    passes, leaves the failing test out, and `check` passes on it."""
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "tests" / "test_calc.py").write_text(_PACKAGE, encoding="utf-8")
+    reports = project / "reports"
+    (reports / "bench").mkdir(parents=True)  # pytest-benchmark makes no folder
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "pytest_benchmark.plugin", "-p",
+         "no:cacheprovider", "tests", f"--rootdir={project}",
+         f"--junitxml={reports / 'junit' / 'unit.xml'}",
+         "--benchmark-min-time=0.0005", "--benchmark-max-time=0.05",
+         f"--benchmark-json={reports / 'bench' / 'micro.json'}"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=False,
+        env=child_env(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"),
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr  # test_fails fails, on purpose
+    assert (reports / "junit" / "unit.xml").is_file(), done.stdout + done.stderr
+    (reports / "load").mkdir(parents=True)
+    for file in (FIXTURES / "locust").glob("locust-2.47_*.csv"):
+        shutil.copy(file, reports / "load" / file.name.replace("locust-2.47", "web"))
+    matrix = project / "gatekeeper.yml"
+    assert main(["init", "--from", str(reports), str(matrix)]) == ExitCode.PASSED
+    out = capsys.readouterr().out
+    assert f"wrote {matrix}: 6 files read into 3 artifacts" in out
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+    assert main(["check", "--dry-run", "--matrix", str(matrix)]) == ExitCode.PASSED
+    document = yaml.safe_load(matrix.read_text(encoding="utf-8"))
+    assert document["artifacts"] == {
+        "junit": {"format": "junit", "paths": ["reports/junit/*.xml"]},
+        "pytest-benchmark": {"format": "pytest-benchmark", "paths": ["reports/bench/*.json"]},
+        "load-locust": {"format": "locust", "paths": ["reports/load/*_stats.csv"]},
+    }
+    held = [b["tests"] for b in benchmarks(matrix) if "tests" in b]
+    assert {"from": "junit", "class": "tests.test_calc", "name": "test_add", "min": 1,
+            "pass_rate": "100%"} in held  # fmt: skip
+    assert not any(t.get("name") == "test_fails" for t in held)
+    metrics = [b["metric"]["name"] for b in benchmarks(matrix) if "metric" in b]
+    assert "test_speed" in metrics

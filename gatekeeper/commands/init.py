@@ -82,9 +82,7 @@ def _draft(path: Path, sources: Sequence[str]) -> tuple[str, str]:
     return render(draft), summary
 
 
-def _propose_all(
-    artifacts: Sequence[Family], root: Path
-) -> tuple[list[Family], list[Proposals]]:
+def _propose_all(artifacts: Sequence[Family], root: Path) -> tuple[list[Family], list[Proposals]]:
     """Each artifact's proposals; an artifact of several files on which some proposal does
     not pass as ``check`` reads it is tried as one artifact per file, kept when that holds
     more."""

@@ -145,8 +145,9 @@ def _test_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
     if not tests:
         return Proposals()
     level, groups = _split(tests, 0)
-    tops: list[Group] = [(((LEVELS[level][0], g),), members, level)
-                         for g, members in groups.items()] or [((), list(tests), level)]  # fmt: skip
+    key = LEVELS[level][0] if level < len(LEVELS) else ""
+    tops: list[Group] = [(((key, g),), part, level) for g, part in groups.items()]
+    tops = tops or [((), list(tests), level)]  # no key every test carries: all of them
     kept: list[Proposal] = []
     left: list[LeftOut] = []
     lanes = 0
@@ -254,9 +255,8 @@ def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
         else:
             unheld.append(plain(label))
     if unheld:
-        reason = "no time or throughput that every series of the name reports (counts, sizes, gauges…): " + ", ".join(
-            unheld[:12]
-        ) + (" …" if len(unheld) > 12 else "")
+        shown = ", ".join(unheld[:12]) + (" …" if len(unheld) > 12 else "")
+        reason = f"no time or throughput that every series of the name reports: {shown}"
         left.append(LeftOut(artifact, f"{len(unheld)} series", reason))
     return Proposals(tuple(kept), tuple(left))
 

@@ -14,7 +14,9 @@ from gatekeeper.init_from.scan import Scanned
 from gatekeeper.records import record
 from gatekeeper.reporters.common import CONTROLS, plain
 
-SCHEMA = "https://raw.githubusercontent.com/gatekeeper-ci/gatekeeper/main/schemas/matrix.schema.json"
+SCHEMA = (
+    "https://raw.githubusercontent.com/gatekeeper-ci/gatekeeper/main/schemas/matrix.schema.json"
+)
 FIRST, NEXT = "stone", "bronze"
 """The two phases a draft starts with."""
 MAX_UNREAD_LISTED = 20
@@ -169,9 +171,10 @@ def _goal(proposal: Proposal) -> str:
 def _benchmark(proposal: Proposal, indent: str, identity: str) -> list[str]:
     """The benchmark's lines, each starting with ``indent``."""
     if proposal.threshold:
+        name = quoted(proposal.selects[0][1])
         return [
             f"{indent}- id: {quoted(identity)}",
-            f"{indent}  metric: {{from: {quoted(proposal.artifact)}, name: {quoted(proposal.selects[0][1])}}}",
+            f"{indent}  metric: {{from: {quoted(proposal.artifact)}, name: {name}}}",
             f"{indent}  threshold: {quoted(proposal.threshold)}  # {_note(proposal)}",
         ]
     select = "".join(f", {key}: {quoted(value)}" for key, value in proposal.selects)
