@@ -281,7 +281,7 @@ COMMANDS: dict[str, tuple[str, Options]] = {
         _collect_options,
     ),
     "merge": ("merge the evidence bundles of shards into one", _merge_options),
-    "init": ("write a commented starter matrix file", _init_options),
+    "init": ("write a commented starter matrix file, or draft one from artifacts", _init_options),
 }
 """Each command: its one-line summary, and what adds its options."""
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")

@@ -330,3 +330,19 @@ def test_a_real_multi_tool_folder(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert not any(t.get("name") == "test_fails" for t in held)
     metrics = [b["metric"]["name"] for b in benchmarks(matrix) if "metric" in b]
     assert "test_speed" in metrics
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's `init --from` line, as written, from a repository's root."""
+    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A first matrix from your artifacts")[1]
+    line = section.split("```sh\n")[1].split("\n")[0]
+    assert line.startswith("gatekeeper init --from ")
+    shutil.copytree(FIXTURES / "nunit", tmp_path / "reports")
+    shutil.copytree(FIXTURES / "real", tmp_path / ".benchmarks" / "Linux-CPython-3.11-64bit")
+    monkeypatch.chdir(tmp_path)
+    assert main(line.split()[1:]) == ExitCode.PASSED
+    assert main(["validate", ".github/gatekeeper.yml"]) == ExitCode.PASSED
+    assert main(["check", "--dry-run"]) == ExitCode.PASSED
+    text = (tmp_path / ".github" / "gatekeeper.yml").read_text(encoding="utf-8")
+    assert 'paths: [".benchmarks/Linux-CPython-3.11-64bit/*.json"]' in text
