@@ -236,28 +236,35 @@ def _test_group(
 
 
 def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
+    """A swimlane per series (request, endpoint, benchmark), durations first (k6's
+    ``http_req_duration`` before its ``http_req_blocked``), at most ``MAX_PER_ARTIFACT``."""
     labels = list(dict.fromkeys(m.label for m in evidence.metrics if not m.subseries))
+    labels.sort(key=lambda label: "duration" not in label.lower())
     kept: list[Proposal] = []
     left: list[LeftOut] = []
     unheld: list[str] = []
-    for index, label in enumerate(labels):
-        if len(kept) == MAX_PER_ARTIFACT:
-            rest = ", ".join(plain(n) for n in labels[index : index + 8])
-            more = " …" if len(labels) > index + 8 else ""
-            left.append(LeftOut(artifact, f"{len(labels) - index} more series",
-                                f"not proposed, to keep this short: {rest}{more}"))  # fmt: skip
-            break
+    more: list[str] = []
+    for label in labels:
         proposal, out = _series(artifact, evidence, label)
-        if proposal is not None:
+        if proposal is not None and len(kept) < MAX_PER_ARTIFACT:
             kept.append(proposal)
+        elif proposal is not None:
+            more.append(plain(label))
         elif out is not None:
             left.append(out)
         else:
             unheld.append(plain(label))
+    if more:
+        shown = ", ".join(more[:8]) + (" …" if len(more) > 8 else "")
+        left.append(LeftOut(artifact, f"{len(more)} more series",
+                            f"not proposed, to keep this short: {shown}"))  # fmt: skip
     if unheld:
         shown = ", ".join(unheld[:12]) + (" …" if len(unheld) > 12 else "")
         reason = f"no time or throughput that every series of the name reports: {shown}"
         left.append(LeftOut(artifact, f"{len(unheld)} series", reason))
+    if len(left) > MAX_LEFT_OUT:
+        rest = len(left) - MAX_LEFT_OUT + 1
+        left[MAX_LEFT_OUT - 1 :] = [LeftOut(artifact, f"{rest} more", "left out as above")]
     return Proposals(tuple(kept), tuple(left))
 
 
