@@ -18,8 +18,10 @@ import yaml
 
 from gatekeeper.cli import main
 from gatekeeper.errors import EvidenceError, ExitCode
+from gatekeeper.init_from.limits import lower_limit, upper_limit
 from gatekeeper.init_from.render import quoted
 from gatekeeper.parsers import AUTO, parse_file
+from gatekeeper.units import Dimension, Quantity
 from tests.conftest import child_env
 
 TESTS = Path(__file__).parent
@@ -346,3 +348,44 @@ def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert main(["check", "--dry-run"]) == ExitCode.PASSED
     text = (tmp_path / ".github" / "gatekeeper.yml").read_text(encoding="utf-8")
     assert 'paths: [".benchmarks/Linux-CPython-3.11-64bit/*.json"]' in text
+
+
+def test_a_name_whose_wildcards_select_others_is_left_out_not_widened(tmp_path: Path) -> None:
+    """`test_*` names one test but, as a selector, selects `test_x` too: the draft never
+    holds a benchmark that selects more than it names."""
+    (tmp_path / "unit.xml").write_text(
+        '<testsuite name="s"><testcase classname="c" name="t*" file="a.py"/>'
+        '<testcase classname="c" name="tx" file="a.py"/>'
+        '<testcase classname="c" name="f" file="a.py"><failure/></testcase></testsuite>',
+        encoding="utf-8",
+    )
+    matrix = draft(tmp_path, tmp_path / "unit.xml")
+    held = [b["tests"] for b in benchmarks(matrix)]
+    assert held == [{"from": "junit", "name": "tx", "min": 1, "pass_rate": "100%"}]
+    assert "its selectors select 2 tests, not its 1" in matrix.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (0.031, ("p(95) < 40ms", "today 31ms, ~29 % headroom")),
+        (0.0102, ("p(95) < 14ms", "today 10.2ms, ~37 % headroom")),
+        (1.5e-7, ("p(95) < 180ns", "today 150ns, ~20 % headroom")),
+        (0.999, ("p(95) < 1.2s", "today 999ms, ~20 % headroom")),
+        (0.0, None),
+    ],
+)
+def test_upper_limits(seconds: float, expected: tuple[str, str] | None) -> None:
+    assert upper_limit("p(95)", Quantity(seconds, Dimension.TIME)) == expected
+
+
+@pytest.mark.parametrize(
+    ("per_second", "expected"),
+    [
+        (1234.0, ("throughput > 950/s", "today 1234/s, ~23 % headroom")),
+        (0.5, ("throughput > 0.4/s", "today 0.5/s, ~20 % headroom")),
+        (0.0, None),
+    ],
+)
+def test_lower_limits(per_second: float, expected: tuple[str, str] | None) -> None:
+    assert lower_limit("throughput", Quantity(per_second, Dimension.THROUGHPUT)) == expected

@@ -175,7 +175,7 @@ def _hold(
     left: list[LeftOut] = []
     while queue and len(kept) < MAX_PER_ARTIFACT:
         selects, members, level = queue.pop(0)
-        proposal, out, failed = _test_group(artifact, evidence, selects)
+        proposal, out, failed = _test_group(artifact, evidence, selects, len(members))
         if proposal is not None:
             kept.append(replace(proposal, lane=lane))
             continue
@@ -212,13 +212,18 @@ def _criterion(artifact: str, selects: Sequence[tuple[str, str]]) -> TestCriteri
 
 
 def _test_group(
-    artifact: str, evidence: ArtifactEvidence, selects: tuple[tuple[str, str], ...]
+    artifact: str, evidence: ArtifactEvidence, selects: tuple[tuple[str, str], ...], size: int
 ) -> tuple[Proposal | None, LeftOut | None, int]:
-    """The group's proposal, or why it is left out; and how many of its tests fail."""
+    """The group's proposal, or why it is left out; and how many of its tests fail.
+    ``size``: how many tests the group holds, all its selectors must select and no more."""
     criterion = _criterion(artifact, selects)
     found = select(criterion, evidence.tests)
     label = plain(" ".join(f"{key} {value}" for key, value in selects) or "all tests")
     draft = Proposal(artifact, _lane(selects), selects, min_count=max(found.run, 1))
+    if found.matched != size:  # a name with * or ?, a wildcard in a selector
+        reason = f"its selectors select {found.matched} tests, not its {size} (* and ? are " \
+                 "wildcards in a selector): write one that names only these"  # fmt: skip
+        return None, LeftOut(artifact, label, reason), 0
     if not found.run:
         return None, LeftOut(artifact, label, f"all {found.matched} tests skipped today"), 0
     if found.failed:
@@ -283,6 +288,11 @@ def _series(
     if label not in {m.label for m in selected}:
         return None, LeftOut(artifact, shown, "its name reads as a tag filter: no selector "
                              "selects it alone")  # fmt: skip
+    if {m.label for m in selected} != {label}:  # a name with * or ?
+        others = len({m.label for m in selected} - {label})
+        reason = f"its name selects {others} other series too (* and ? are wildcards in a " \
+                 "selector): write one that names only it"  # fmt: skip
+        return None, LeftOut(artifact, shown, reason)
     failed = [m for m in selected if m.failures]
     if failed:
         said = plain("; ".join(failed[0].failures))[:200]
