@@ -206,7 +206,7 @@ def test_thresholds_hold_today_with_headroom_stated(tmp_path: Path) -> None:
     matrix = draft(tmp_path, tmp_path / "run_stats.csv")
     text = matrix.read_text(encoding="utf-8")
     assert 'threshold: "p(95) < 40ms"  # today 31ms, ~29 % headroom — TODO: decide' in text
-    assert 'paths: ["*_stats.csv"]' in text  # the run's file, generalised
+    assert 'paths: ["run_stats.csv"]' in text  # a file named is kept as named
 
 
 HOSTILE = [
@@ -389,3 +389,23 @@ def test_upper_limits(seconds: float, expected: tuple[str, str] | None) -> None:
 )
 def test_lower_limits(per_second: float, expected: tuple[str, str] | None) -> None:
     assert lower_limit("throughput", Quantity(per_second, Dimension.THROUGHPUT)) == expected
+
+
+def test_odd_folder_names_and_the_matrix_itself_in_the_folder(tmp_path: Path) -> None:
+    """A folder whose name is full of glob and YAML characters is written so that `check`
+    finds it; the matrix being overwritten, inside the folder read, is not read."""
+    odd = tmp_path / "we[ird] #dir*"
+    odd.mkdir()
+    shutil.copy(FIXTURES / "real" / "pytest-xunit2.xml", odd / "unit.xml")
+    (odd / "gatekeeper.yml").write_text("old\n", encoding="utf-8")
+    matrix = odd / "gatekeeper.yml"
+    assert main(["init", str(matrix), "--from", str(odd), "--force"]) == ExitCode.PASSED
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
+    assert main(["check", "--dry-run", "--matrix", str(matrix)]) == ExitCode.PASSED
+    text = matrix.read_text(encoding="utf-8")
+    assert "Not read" not in text
+    assert 'paths: ["*.xml"]' in text
+    elsewhere = tmp_path / "gatekeeper.yml"
+    assert main(["init", str(elsewhere), "--from", str(odd)]) == ExitCode.PASSED
+    assert 'paths: ["we[[]ird] #dir[*]/*.xml"]' in elsewhere.read_text(encoding="utf-8")
+    assert main(["check", "--dry-run", "--matrix", str(elsewhere)]) == ExitCode.PASSED

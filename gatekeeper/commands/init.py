@@ -55,7 +55,7 @@ def _draft(path: Path, sources: Sequence[str]) -> tuple[str, str]:
     from gatekeeper.words import count
 
     root = project_root(path, None)
-    found = scan(sources, root)
+    found = scan(sources, root, path)
     artifacts = families(found.files)
     if not artifacts:
         unread = [s for s in found.files if s.parsed is None]

@@ -65,7 +65,7 @@ def _patterns(
         name = posixpath.basename(member.path)
         suffix = _suffix(name, fmt)
         exact = _join(folder, glob_escape(name))
-        wide = _join(folder, "*" + glob_escape(suffix)) if suffix else exact
+        wide = _join(folder, "*" + glob_escape(suffix)) if suffix and not member.named else exact
         fits = _matches(wide, member.path) and all(
             s.path in ours for s in scanned if _matches(wide, s.path)
         )

@@ -31,6 +31,9 @@ class Scanned:
     """What it holds, when its format was recognised and it could be read."""
     problem: str = ""
     """Why it was not read, when ``parsed`` is None."""
+    named: bool = False
+    """Named on the command line itself, not found in a folder: its glob is its own path
+    (the folder's other files were not read, so a glob that would match them is a guess)."""
 
 
 @record
@@ -42,13 +45,14 @@ class Scan:
     """Files past ``MAX_FILES``, not read."""
 
 
-def scan(sources: Sequence[str], root: Path) -> Scan:
-    """Read every file under ``sources`` (files or folders); ``root``: the folder the
-    matrix's globs start from. A source that does not exist is a usage error."""
+def scan(sources: Sequence[str], root: Path, matrix: Path | None = None) -> Scan:
+    """Read every file under ``sources`` (files or folders) but ``matrix`` (the file being
+    written); ``root``: the folder the matrix's globs start from. A source that does not
+    exist is a usage error."""
     found: list[Scanned] = []
-    seen: set[str] = set()
+    seen: set[str] = set() if matrix is None else {_relative(matrix, root)}
     left = 0
-    for file in _files(sources):
+    for file, named in _files(sources):
         path = _relative(file, root)
         if path in seen:
             continue
@@ -57,20 +61,21 @@ def scan(sources: Sequence[str], root: Path) -> Scan:
             left += 1
             continue
         try:
-            found.append(Scanned(path, parse_file(file, path, AUTO)))
+            found.append(Scanned(path, parse_file(file, path, AUTO), named=named))
         except EvidenceError as exc:
             message = str(exc)
-            found.append(Scanned(path, None, message.removeprefix(f"{path}: ")))
+            found.append(Scanned(path, None, message.removeprefix(f"{path}: "), named))
     return Scan(tuple(found), left)
 
 
-def _files(sources: Sequence[str]) -> Iterator[Path]:
+def _files(sources: Sequence[str]) -> Iterator[tuple[Path, bool]]:
+    """Each file, and whether it was named itself (not found in a folder)."""
     for source in sources:
         path = Path(source)
         if path.is_file():
-            yield path
+            yield path, True
         elif path.is_dir():
-            yield from _walk(path)
+            yield from ((file, False) for file in _walk(path))
         else:
             raise UsageError(f"--from {source!r}: no such file or folder")
 
