@@ -1,7 +1,8 @@
 """gatekeeper: a phase gate checker for CI.
 
 The layers, lowest first: base, model, evidence (``parsers``, ``matrix``, ``collect``,
-``bundles``), verdict (``engine``, ``results``), reports (``reporters``), ``phases``,
+``bundles``), verdict (``engine``, ``results``), drafting (``init_from``), reports
+(``reporters``), ``phases``,
 ``github``, ``commands``, ``cli``. A module imports only from its own layer and those below;
 docs/architecture.md draws them and tests/test_layers.py holds them.
 """

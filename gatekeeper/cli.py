@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> in
         assert isinstance(options, InitOptions)
         from gatekeeper.commands.init import run_init
 
-        return run_init(options.path, force=options.force)
+        return run_init(options.path, force=options.force, sources=options.sources)
     except MatrixError as exc:  # file:line:column lines, as editors and problem matchers read them
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -339,18 +339,24 @@ class MergeOptions:
 
 def _init_options(init: argparse.ArgumentParser) -> None:
     init.add_argument(
-        "path", nargs="?", default=DEFAULT_MATRIX, metavar="FILE",
+        "path", nargs="?", default=None, metavar="FILE",
         help=f"where to write it (default: ./{DEFAULT_MATRIX})",
     )  # fmt: skip
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument(
+        "--from", dest="sources", nargs="+", action="extend", default=[], metavar="PATH",
+        help="draft the matrix from the artifact files in these files and folders "
+        "(a last PATH ending in .yml or .yaml is FILE)",
+    )  # fmt: skip
 
 
 @record
 class InitOptions:
     """``gatekeeper init``."""
 
-    path: str
+    path: str | None
     force: bool
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -393,7 +399,11 @@ COMMANDS: dict[str, Command] = {
         CollectOptions,
     ),
     "merge": Command("merge the evidence bundles of shards into one", _merge_options, MergeOptions),
-    "init": Command("write a commented starter matrix file", _init_options, InitOptions),
+    "init": Command(
+        "write a commented starter matrix file, or draft one from artifacts",
+        _init_options,
+        InitOptions,
+    ),
 }
 """Each command: its one-line summary, what adds its options, and their record."""
 
