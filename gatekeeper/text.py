@@ -75,3 +75,23 @@ def markup(text: str) -> str:
     import html  # only the Markdown and HTML reports escape: start-up time
 
     return html.escape(shown(text), quote=True).replace("##[", "##&#91;")
+
+
+_NOT_YAML_TEXT = re.compile("[\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+"""Beside control characters, what YAML reads as a line break or refuses in a scalar."""
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
+
+
+def yaml_quoted(text: str) -> str:
+    """Untrusted text as a YAML double-quoted scalar that reads back as exactly ``text``, and
+    is inert on screen: JSON's quoting (a JSON string is valid YAML), with control,
+    text-direction and line-breaking characters, and what YAML refuses, written as escapes.
+    How ``inspect`` prints a selector and ``init --from`` writes one."""
+    import json  # only inspect and init --from quote: start-up time
+
+    return _NOT_YAML_TEXT.sub(
+        _escaped, CONTROLS.sub(_escaped, json.dumps(text, ensure_ascii=False))
+    )

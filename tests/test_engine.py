@@ -139,7 +139,7 @@ def test_skipped_limit() -> None:
     assert outcome_of(TestCriterion("unit", max_skipped=2), evidence)[0] is Outcome.PASS
     outcome, summary = outcome_of(TestCriterion("unit", max_skipped=1), evidence)
     assert outcome is Outcome.FAIL
-    assert "2 skipped; at most 1 allowed" in summary
+    assert ", 2 skipped: at most 1 skipped allowed" in summary
 
 
 def test_flaky_policy_decides_how_a_rerun_pass_counts() -> None:

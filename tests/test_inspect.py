@@ -87,3 +87,18 @@ def test_the_characters_written_as_escapes_are_the_controls_and_direction_marks(
         if unicodedata.category(chr(c)) == "Cc" or chr(c) in BIDI_CONTROLS
     }
     assert unsafe == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["a\u2028b", "a\u2029b", "\ufeffa", "x\ud800y", "tab\there", "rtl\u202eltr", "q\"'#:"]
+)
+def test_a_printed_selector_reads_back_as_the_name_whatever_it_holds(name: str) -> None:
+    """What inspect prints is pasted into the matrix: YAML must read it back exactly (line
+    separators, a BOM and lone surrogates included, which JSON's quoting leaves raw)."""
+    import yaml
+
+    from gatekeeper.reporters.inspection import _quoted
+
+    printed = _quoted(name)
+    assert printed.isprintable() or "\\" in printed
+    assert yaml.safe_load(f"name: {printed}") == {"name": name}

@@ -4,7 +4,6 @@ so that YAML reads back exactly the name a tool wrote, whatever it holds."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
@@ -12,7 +11,7 @@ from gatekeeper.init_from.families import Family
 from gatekeeper.init_from.propose import LeftOut, Proposal
 from gatekeeper.init_from.scan import Scanned
 from gatekeeper.records import record
-from gatekeeper.text import CONTROLS, plain
+from gatekeeper.text import plain, yaml_quoted
 
 SCHEMA = (
     "https://raw.githubusercontent.com/gatekeeper-ci/gatekeeper/main/schemas/matrix.schema.json"
@@ -29,11 +28,9 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match[0]):04x}"
 
 
-def quoted(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar that reads back as ``text``: JSON's quoting
-    (as ``gatekeeper inspect`` prints selectors), with control, text-direction and
-    line-breaking characters written as escapes."""
-    return _NOT_YAML_TEXT.sub(_escape, CONTROLS.sub(_escape, json.dumps(text, ensure_ascii=False)))
+quoted = yaml_quoted
+"""``text`` as a YAML double-quoted scalar that reads back as ``text`` (``text.yaml_quoted``,
+as ``gatekeeper inspect`` prints selectors)."""
 
 
 def _comment(text: str) -> str:

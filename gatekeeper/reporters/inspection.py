@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
-from gatekeeper.text import CONTROLS, plain
+from gatekeeper.text import plain, yaml_quoted
 from gatekeeper.units import Quantity
 
 MAX_ROWS = 40
@@ -26,15 +25,10 @@ def _counts(tests: Iterable[TestResult]) -> str:
     return ", ".join(parts) or "none"
 
 
-def _inert(match: re.Match[str]) -> str:
-    return f"\\u{ord(match[0]):04x}"
-
-
 def _quoted(text: str) -> str:
-    """The selector as a YAML double-quoted scalar (JSON strings are valid YAML): exact when
-    pasted into the matrix, and inert on screen (control and text-direction characters are
-    written as escapes, which YAML reads back as the characters)."""
-    return CONTROLS.sub(_inert, json.dumps(text, ensure_ascii=False))
+    """The selector as a YAML double-quoted scalar: exact when pasted into the matrix, and
+    inert on screen (``text.yaml_quoted``)."""
+    return yaml_quoted(text)
 
 
 def _group(
