@@ -363,7 +363,7 @@ def test_a_name_whose_wildcards_select_others_is_left_out_not_widened(tmp_path: 
     )
     matrix = draft(tmp_path, tmp_path / "unit.xml")
     held = [b["tests"] for b in benchmarks(matrix)]
-    assert held == [{"from": "junit", "name": "tx", "min": 1, "pass_rate": "100%"}]
+    assert held == [{"from": "junit", "file": "a.py", "name": "tx", "min": 1, "pass_rate": "100%"}]
     assert "its selectors select 2 tests, not its 1" in matrix.read_text(encoding="utf-8")
 
 

@@ -118,18 +118,23 @@ def confirm(proposals: Proposals, evidence: ArtifactEvidence) -> Proposals:
     return Proposals(tuple(kept), tuple(left), len(proposals.kept) - len(kept))
 
 
-def _split(tests: Sequence[TestResult], start: int) -> tuple[int, dict[str, list[TestResult]]]:
+def _split(
+    tests: Sequence[TestResult], start: int, *, apart: bool = True
+) -> tuple[int, dict[str, list[TestResult]]]:
     """The tests grouped by the first level from ``start`` that every one of them carries
-    and that tells them apart (one group when none does); and that level."""
+    and, with ``apart``, that tells them apart (one group when none does); and that level.
+    Without ``apart`` (the swimlanes), the coarsest level carried, a file or a class or a
+    suite, even as one group: a swimlane per test of a one-module suite is noise."""
     found: tuple[int, dict[str, list[TestResult]]] | None = None
-    for level in range(start, len(LEVELS)):
+    last = len(LEVELS) if apart else len(LEVELS) - 1  # never a swimlane per test name
+    for level in range(start, last):
         field = LEVELS[level][1]
         if all(getattr(t, field) for t in tests):
             groups: dict[str, list[TestResult]] = {}
             for test in tests:
                 groups.setdefault(str(getattr(test, field)), []).append(test)
             found = found or (level, groups)
-            if len(groups) > 1:
+            if len(groups) > 1 or not apart:
                 return level, groups
     return found or (len(LEVELS), {})
 
@@ -145,7 +150,7 @@ def _test_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
     tests = evidence.tests
     if not tests:
         return Proposals()
-    level, groups = _split(tests, 0)
+    level, groups = _split(tests, 0, apart=False)
     key = LEVELS[level][0] if level < len(LEVELS) else ""
     tops: list[Group] = [(((key, g),), part, level) for g, part in groups.items()]
     tops = tops or [((), list(tests), level)]  # no key every test carries: all of them
