@@ -46,7 +46,7 @@ def families(scanned: Sequence[Scanned]) -> list[Family]:
             for s in scanned
             if s.parsed is not None and any(_matches(p, s.path) for p in patterns)
         )
-        made.append(Family(_unique(_slug(folder, fmt), taken), fmt, folder, patterns, matched))
+        made.append(Family(unique(_slug(folder, fmt), taken), fmt, folder, patterns, matched))
     return made
 
 
@@ -106,7 +106,8 @@ def _slug(folder: str, fmt: str) -> str:
     return f"{base}-{fmt}"
 
 
-def _unique(wanted: str, taken: set[str]) -> str:
+def unique(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted-2``, ``-3`` … the first not in ``taken`` (which it joins)."""
     candidate, number = wanted, 2
     while candidate in taken:
         candidate, number = f"{wanted}-{number}", number + 1
@@ -124,7 +125,7 @@ def per_file(family: Family, taken: set[str]) -> list[Family]:
         stem = re.sub(r"[^a-z0-9._-]+", "-", name.rpartition(".")[0].lower() or name.lower())
         wanted = f"{family.id}-{stem.strip('-._')}".rstrip("-")
         made.append(
-            Family(_unique(wanted, taken), family.format, family.folder,
+            Family(unique(wanted, taken), family.format, family.folder,
                    (_join(family.folder, glob_escape(name)),), (parsed,))
         )  # fmt: skip
     return made

@@ -165,6 +165,12 @@ def _test_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
         lanes += 1 if held else 0
         kept += held
         left += out
+    return _proposals(artifact, kept, left)
+
+
+def _proposals(artifact: str, kept: list[Proposal], left: list[LeftOut]) -> Proposals:
+    """What an artifact proposes, with at most ``MAX_LEFT_OUT`` of what it leaves out listed
+    (the rest counted)."""
     if len(left) > MAX_LEFT_OUT:
         rest = len(left) - MAX_LEFT_OUT + 1
         left[MAX_LEFT_OUT - 1 :] = [LeftOut(artifact, f"{rest} more", "left out as above")]
@@ -273,10 +279,7 @@ def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
         shown = ", ".join(unheld[:12]) + (" …" if len(unheld) > 12 else "")
         reason = f"no time or throughput that every series of the name reports: {shown}"
         left.append(LeftOut(artifact, f"{len(unheld)} series", reason))
-    if len(left) > MAX_LEFT_OUT:
-        rest = len(left) - MAX_LEFT_OUT + 1
-        left[MAX_LEFT_OUT - 1 :] = [LeftOut(artifact, f"{rest} more", "left out as above")]
-    return Proposals(tuple(kept), tuple(left))
+    return _proposals(artifact, kept, left)
 
 
 def _series(

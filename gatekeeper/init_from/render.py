@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from gatekeeper.init_from.families import Family
+from gatekeeper.init_from.families import Family, unique
 from gatekeeper.init_from.propose import LeftOut, Proposal
 from gatekeeper.init_from.scan import Scanned
 from gatekeeper.records import record
@@ -115,14 +115,6 @@ def _slug(text: str) -> str:
     return slug[:40].rstrip("-") or "lane"
 
 
-def _unique(wanted: str, taken: set[str]) -> str:
-    candidate, number = wanted, 2
-    while candidate in taken:
-        candidate, number = f"{wanted}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _swimlanes(kept: Sequence[Proposal]) -> list[str]:
     if not kept:
         return [
@@ -139,7 +131,7 @@ def _swimlanes(kept: Sequence[Proposal]) -> list[str]:
     taken: set[str] = set()
     for (_, name), proposals in lanes.items():
         lines += [
-            f"  - id: {quoted(_unique(_slug(name), taken))}",
+            f"  - id: {quoted(unique(_slug(name), taken))}",
             f"    name: {quoted(name)}",
             "    cells:",
             f"      {FIRST}:",
@@ -148,7 +140,7 @@ def _swimlanes(kept: Sequence[Proposal]) -> list[str]:
         ]
         ids: set[str] = set()
         for proposal in proposals:
-            lines += _benchmark(proposal, "          ", _unique(_id(proposal, proposals), ids))
+            lines += _benchmark(proposal, "          ", unique(_id(proposal, proposals), ids))
     return lines
 
 
