@@ -12,6 +12,7 @@ from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
 from gatekeeper.records import record
+from gatekeeper.units import Quantity
 
 
 class Outcome(str, Enum):
@@ -56,6 +57,16 @@ class Measurement:
     actual: str
     """The measured value, rendered with a unit ('' when absent)."""
     ok: bool
+    value: Quantity | None = None
+    """The measured value in its base unit, unrounded (None when not measured)."""
+    limit: Quantity | None = None
+    """A threshold's limit in the same base unit (None for a comparison with a baseline)."""
+    baseline: Quantity | None = None
+    """A comparison's baseline value, in the same base unit."""
+    change: float | None = None
+    """A comparison's relative change from the baseline (+0.124 is 12.4 % more)."""
+    allowed_change: float | None = None
+    """A comparison's limit as a signed fraction: +0.10 for 'mean +10%'."""
 
 
 @record

@@ -47,13 +47,17 @@ def _measure(metric: Metric, threshold: Threshold) -> tuple[Outcome, Measurement
         note = f"{threshold.text!r} cannot apply to {metric.label}: {exc}"
         return (
             Outcome.ERROR,
-            Measurement(metric.label, metric.source, threshold.text, str(value), False),
+            Measurement(metric.label, metric.source, threshold.text, str(value), False, value),
             note,
         )
     outcome = Outcome.PASS if ok else Outcome.FAIL
     verb = "meets" if ok else "breaks"
     note = f"{metric.label} {threshold.statistic} = {value} ({verb} {threshold.text!r})"
-    return outcome, Measurement(metric.label, metric.source, threshold.text, str(value), ok), note
+    limit = threshold.limit_for(value.dimension)
+    measured = Measurement(
+        metric.label, metric.source, threshold.text, str(value), ok, value, limit
+    )
+    return outcome, measured, note
 
 
 def _recorded_failure(metric: Metric) -> tuple[Outcome, Measurement, str]:
@@ -101,11 +105,11 @@ def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Mea
     shown = f"{actual} vs {baseline} ({moved:+.1%})"
     verb = "within" if ok else "breaks"
     note = f"{metric.label} {change.statistic} = {shown} ({verb} {change.text!r} of the baseline)"
-    return (
-        Outcome.PASS if ok else Outcome.FAIL,
-        Measurement(metric.label, metric.source, what, shown, ok),
-        note,
-    )
+    measured = Measurement(
+        metric.label, metric.source, what, shown, ok, actual,
+        baseline=baseline, change=moved, allowed_change=change.limit,
+    )  # fmt: skip
+    return Outcome.PASS if ok else Outcome.FAIL, measured, note
 
 
 def _baselines(

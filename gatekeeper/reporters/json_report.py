@@ -10,12 +10,39 @@ from gatekeeper import __version__
 from gatekeeper.evidence import TestResult
 from gatekeeper.model import MetricCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
-from gatekeeper.results import BenchmarkResult, Report
+from gatekeeper.results import BenchmarkResult, Measurement, Report
+from gatekeeper.units import Dimension, Quantity
 
 REPORT_VERSION = 1
+BASE_UNITS: dict[Dimension, str] = {
+    Dimension.TIME: "s", Dimension.RATIO: "1", Dimension.THROUGHPUT: "1/s",
+    Dimension.SIZE: "B", Dimension.DATA_RATE: "B/s", Dimension.COUNT: "1", Dimension.NUMBER: "",
+}  # fmt: skip
+"""The unit every number of a dimension is given in: seconds, a fraction (0.01 is 1 %), per
+second, bytes, bytes per second; a count and a number of the tool's own have none."""
 _LOG_UNSAFE = re.compile(
     "##\\[|[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
+
+
+def _numbers(measured: Measurement) -> dict[str, Any]:
+    """The measurement as numbers a program reads: the value (and the threshold's limit, or
+    the baseline and the change) in the base unit of its dimension, unrounded."""
+    value = measured.value
+    numbers: dict[str, Any] = {
+        "value": _number(value),
+        "dimension": value.dimension.value if value else None,
+        "unit": BASE_UNITS[value.dimension] if value else None,
+        "limit": _number(measured.limit),
+        "baseline": _number(measured.baseline),
+        "change": measured.change,
+        "allowed_change": measured.allowed_change,
+    }
+    return numbers
+
+
+def _number(quantity: Quantity | None) -> float | None:
+    return None if quantity is None else quantity.value
 
 
 def _test(test: TestResult) -> dict[str, Any]:
@@ -70,6 +97,7 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
                 "threshold": m.threshold,
                 "actual": m.actual,
                 "ok": m.ok,
+                **_numbers(m),
             }
             for m in result.measurements
         ],
