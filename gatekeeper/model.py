@@ -38,6 +38,8 @@ class Artifact:
     """A parser name from gatekeeper.parsers, or 'auto'."""
     paths: tuple[str, ...]
     """Globs relative to the root folder."""
+    shards: int | None = None
+    """How many files a complete run yields (one per shard); None: any number."""
 
 
 @record

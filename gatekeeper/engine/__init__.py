@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from gatekeeper.changes import Changes
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.tests import evaluate_tests
-from gatekeeper.evidence import ArtifactEvidence, ArtifactState
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, superseded
 from gatekeeper.model import Benchmark, Matrix, TestCriterion, Waiver
 from gatekeeper.policy import Policy, gate_policy
 from gatekeeper.results import (
@@ -28,9 +28,10 @@ from gatekeeper.words import count
 
 
 def _unusable(
-    benchmark: Benchmark, evidence: ArtifactEvidence, what: str
+    benchmark: Benchmark, evidence: ArtifactEvidence, what: str, shards: int | None = None
 ) -> BenchmarkResult | None:
-    """The verdict when an artifact the benchmark reads is missing or unreadable."""
+    """The verdict when an artifact the benchmark reads is missing, unreadable, or not of
+    the ``shards`` files a complete run yields."""
     if evidence.state is ArtifactState.MISSING:
         globs = ", ".join(evidence.patterns)
         where = f" in {evidence.searched}" if evidence.searched else ""
@@ -45,15 +46,42 @@ def _unusable(
             "could not be read",
             evidence.errors,
         )
+    if shards is not None:
+        return _incomplete(benchmark, evidence, what, shards)
+    return None
+
+
+def _incomplete(
+    benchmark: Benchmark, evidence: ArtifactEvidence, what: str, shards: int
+) -> BenchmarkResult | None:
+    """Fewer files than the run's shards: some shard's evidence is not here, and what is here
+    cannot speak for it (missing). More: a shard counted twice, or a stray file (error)."""
+    skipped = superseded(evidence.files)  # a Locust run's other files: one run, one file
+    reported = sum(1 for f in evidence.files if f.path not in skipped)
+    if reported < shards:
+        return BenchmarkResult(
+            benchmark,
+            Outcome.MISSING,
+            f"no complete {what}: {reported} of {shards} shards reported ({evidence.artifact!r} "
+            f"declares shards: {shards}); a gate over part of a run is not a pass",
+        )
+    if reported > shards:
+        return BenchmarkResult(
+            benchmark,
+            Outcome.ERROR,
+            f"{what} of {evidence.artifact!r}: {reported} files, but shards: {shards} declares "
+            f"the run's files: a shard counted twice, or a file of another run",
+            tuple(f.path for f in evidence.files if f.path not in skipped),
+        )
     return None
 
 
 def _judge_evidence(
-    benchmark: Benchmark, evidence: Mapping[str, ArtifactEvidence]
+    benchmark: Benchmark, evidence: Mapping[str, ArtifactEvidence], matrix: Matrix
 ) -> BenchmarkResult:
     criterion = benchmark.criterion
     own = evidence[criterion.artifact]
-    unusable = _unusable(benchmark, own, "evidence")
+    unusable = _unusable(benchmark, own, "evidence", matrix.artifacts[criterion.artifact].shards)
     if unusable is not None:
         return unusable
     if isinstance(criterion, TestCriterion):
@@ -62,7 +90,8 @@ def _judge_evidence(
     baseline = None
     if criterion.baseline is not None:
         baseline = evidence[criterion.baseline.artifact]
-        unusable = _unusable(benchmark, baseline, "baseline evidence")
+        shards = matrix.artifacts[criterion.baseline.artifact].shards
+        unusable = _unusable(benchmark, baseline, "baseline evidence", shards)
         if unusable is not None:
             return unusable
     outcome, summary, details, measurements = evaluate_metric(criterion, own, baseline)
@@ -122,7 +151,7 @@ def evaluate(
     cells = []
     for cell in matrix.cells:
         results = tuple(
-            apply_waiver(_judge_evidence(b, evidence), waivers.get(b.ref), today)
+            apply_waiver(_judge_evidence(b, evidence, matrix), waivers.get(b.ref), today)
             for b in cell.benchmarks
         )
         cells.append(CellResult(cell, cell_state(results), results))

@@ -105,7 +105,7 @@ def build(located: Located) -> Matrix:
         ),
         cells=tuple(cells),
         artifacts={
-            key: Artifact(key, a.get("format", "auto"), _globs(a["paths"]))
+            key: Artifact(key, a.get("format", "auto"), _globs(a["paths"]), a.get("shards"))
             for key, a in data["artifacts"].items()
         },
         waivers=tuple(
