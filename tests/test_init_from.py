@@ -411,3 +411,20 @@ def test_odd_folder_names_and_the_matrix_itself_in_the_folder(tmp_path: Path) ->
     assert main(["init", str(elsewhere), "--from", str(odd)]) == ExitCode.PASSED
     assert 'paths: ["we[[]ird] #dir[*]/*.xml"]' in elsewhere.read_text(encoding="utf-8")
     assert main(["check", "--dry-run", "--matrix", str(elsewhere)]) == ExitCode.PASSED
+
+
+def test_a_draft_stands_at_the_phase_its_evidence_proves_not_at_an_empty_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found timing a new user's path: with an empty second phase the draft stood at Bronze
+    the moment Stone passed. It has one phase, and the next commented out."""
+    (tmp_path / "unit.xml").write_text(
+        '<testsuite name="s"><testcase classname="c" name="t" file="a.py"/></testsuite>',
+        encoding="utf-8",
+    )
+    matrix = draft(tmp_path, tmp_path / "unit.xml")
+    text = matrix.read_text(encoding="utf-8")
+    assert "  # - {id: bronze, name: Bronze, theme: The next milestone}" in text
+    capsys.readouterr()
+    assert main(["check", "--matrix", str(matrix)]) == ExitCode.PASSED
+    assert capsys.readouterr().out.splitlines()[0].endswith("Stone gate PASSED — stands at Stone")
