@@ -258,6 +258,39 @@ def test_a_glob_over_all_of_a_locust_runs_files_judges_the_run_once(
     assert {m["source"] for m in measured} == {"load/locust-2.47_stats.csv"}
 
 
+@pytest.mark.parametrize(
+    ("suffix", "lesser"),
+    [
+        ("failures", "Method,Name,Error,Occurrences\nGET,/,HTTPError(500),37\n"),
+        (
+            "stats_history",
+            "Timestamp,User Count,Type,Name,Total Request Count,Total Failure Count\n"
+            "1764000000,5,GET,/,50,12\n1764000001,5,,Aggregated,50,12\n",
+        ),
+        ("failures", "Method,Name,Error,Occurrences\nPOST,/pay,HTTPError(500),1\n"),
+    ],
+)
+def test_a_lesser_file_of_a_run_that_records_more_failures_is_not_passed_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, lesser: str
+) -> None:
+    """A run's _stats.csv says no request failed; a _failures.csv or _stats_history.csv of
+    the same prefix records failures (a stale file beside a new run's, or the other way
+    round): the files are not one run, so the lesser is not passed over and its failures
+    are judged, never a pass."""
+    (tmp_path / "load").mkdir()
+    (tmp_path / "load" / "run_stats.csv").write_text(LOCUST_STATS, encoding="utf-8")
+    (tmp_path / "load" / f"run_{suffix}.csv").write_text(lesser, encoding="utf-8")
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text(
+        LOCUST_MATRIX.replace("FORMAT", "locust").replace("fails < 1000000", "fails == 0")
+        + "          - {id: get, metric: {from: load, name: '/{method:GET}'}, "
+        "threshold: 'fails == 0'}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--matrix", str(matrix)]) != ExitCode.PASSED
+    assert f"run_{suffix}.csv" in capsys.readouterr().out
+
+
 def test_without_its_stats_file_a_locust_run_is_judged_on_its_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
