@@ -183,6 +183,32 @@ def test_yaml_merge_keys_are_standard_yaml_and_the_written_key_wins(
     assert (first.criterion.min_count, second.criterion.min_count) == (2, 1)  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "benchmarks",
+    [
+        # a mapping that merges and overrides, used again through its alias
+        "          - &first\n            <<: *defaults\n            id: first\n"
+        "          - *first\n",
+        # a mapping flattened as a merge before it is reached through an alias
+        "          - <<: &inner\n              <<: *defaults\n              id: first\n"
+        "            tests: {from: junit, min: 1}\n"
+        "          - *inner\n",
+    ],
+)
+def test_a_merged_mapping_reached_again_through_an_alias_has_no_false_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], benchmarks: str
+) -> None:
+    """Resolving a merge rewrites the mapping in place: reached a second time, the keys merged
+    into it must not count as written ones (a valid file refused with 'duplicate key')."""
+    path = tmp_path / "gatekeeper.yml"
+    head = MERGED[: MERGED.index("          - <<: *defaults")]
+    path.write_text(head + benchmarks, encoding="utf-8")
+    main(["validate", str(path)])
+    err = capsys.readouterr().err
+    assert "duplicate key" not in err
+    assert "benchmarks[1].id: duplicate benchmark id 'first'" in err  # the alias repeats it
+
+
 def test_two_written_keys_of_one_name_are_still_a_duplicate_and_bad_merges_are_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -42,9 +42,30 @@ class Located:
         return Position(self.file)
 
 
+def _written_keys(root: yaml.Node) -> dict[int, frozenset[int]]:
+    """Each mapping's own written keys (by node id), taken before any merge is resolved:
+    resolving one flattens mappings in place (merged ones too), and a mapping reached again
+    through an alias must not take the keys merged into it for written ones."""
+    written: dict[int, frozenset[int]] = {}
+    seen: set[int] = set()
+    stack = [root]
+    while stack:  # each node once, however many aliases reach it
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            written[id(node)] = frozenset(id(k) for k, _ in node.value if not _is_merge(k))
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return written
+
+
 class _Walker:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, written: dict[int, frozenset[int]]) -> None:
         self.file = file
+        self.written = written
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
@@ -94,7 +115,7 @@ class _Walker:
         a key written in the mapping wins over one merged in (only two written keys of one
         name are a duplicate), and among merged keys the first mapping merged wins."""
         result: dict[str, Any] = {}
-        written = {id(k) for k, _ in node.value if not _is_merge(k)}
+        written = self.written[id(node)]
         try:
             self.constructor.flatten_mapping(node)  # merged pairs first, then the written ones
         except yaml.MarkedYAMLError as exc:  # `<<: 5`: only mappings merge
@@ -181,8 +202,10 @@ def load_yaml(raw: bytes, file: str) -> Located:
         raise MatrixError([Problem(where, (), message, False)]) from exc
     except yaml.YAMLError as exc:
         raise MatrixError([Problem(Position(file), (), f"invalid YAML: {exc}", False)]) from exc
-    walker = _Walker(file)
-    data = walker.walk(node, ()) if node is not None else None
+    if node is None:
+        return Located(None, {}, file)
+    walker = _Walker(file, _written_keys(node))
+    data = walker.walk(node, ())
     if walker.problems:
         raise MatrixError(walker.problems)
     return Located(data, walker.positions, file)
