@@ -247,6 +247,27 @@ def test_a_tab_indented_matrix_says_tab_and_guesses_no_key(
     assert "(top level)" not in err
 
 
+@pytest.mark.parametrize(
+    "tabbed",
+    [
+        'project: "Demo\n\tshop"\n',  # a tab in a quoted string's next line
+        "x-note: |\n  Demo\n  \tshop\n",  # a tab in a block scalar's content
+        "x-list: [1,\n\t2]\n",  # a tab inside brackets
+    ],
+)
+def test_a_tab_that_is_no_indentation_is_not_named_for_the_next_lines_mistake(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tabbed: str
+) -> None:
+    """The tab is valid where it is; the stray `- phases` on the next line is the error."""
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text("version: 1\n" + tabbed + "- phases\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "a tab in the indentation" not in err
+    line = 2 + tabbed.count("\n")
+    assert f":{line}:1: invalid YAML: did not find expected key" in err
+
+
 LOCUST_RUN = Path(__file__).parent / "parsers" / "fixtures" / "locust"
 LOCUST_MATRIX = """\
 version: 1

@@ -162,15 +162,15 @@ class _Walker:
         return result
 
 
-def _tab_near(text: str, line: int) -> int | None:
-    """The column (from 0) of a tab in the indentation of ``line`` or the line before it,
-    where a YAML error that a tab caused is reported; None when there is none."""
+def _tab_near(text: str, line: int, column: int) -> int | None:
+    """The column (from 0) of a tab in the indentation of ``line`` at or before ``column``,
+    where a YAML error that a tab caused is reported (on the tab's own line: a tab on
+    another line may be a block scalar's content); None when there is none."""
     lines = text.splitlines()
-    for number in (line, line - 1):
-        if 0 <= number < len(lines):
-            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip(" \t"))]
-            if "\t" in indent:
-                return indent.index("\t")
+    if 0 <= line < len(lines):
+        indent = lines[line][: len(lines[line]) - len(lines[line].lstrip(" \t"))]
+        if "\t" in indent[: column + 1]:
+            return indent.index("\t")
     return None
 
 
@@ -195,7 +195,7 @@ def load_yaml(raw: bytes, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         where = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file)
         message = f"invalid YAML: {exc.problem or exc.context}"
-        tab = _tab_near(text, mark.line) if mark else None
+        tab = _tab_near(text, mark.line, mark.column) if mark else None
         if tab is not None:
             where = Position(file, mark.line + 1, tab + 1) if mark else where
             message = "a tab in the indentation: YAML indents with spaces only"
