@@ -149,6 +149,24 @@ def test_an_api_failure_refuses_the_evidence_with_the_reason(
     assert github.violations == []
 
 
+def test_a_zip_answer_that_cannot_be_decoded_is_refused_not_an_internal_error(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The zip's answer says it is gzip-encoded and is not: reading it fails in urllib3,
+    below requests (no RequestException). It is an API failure with its reason, never exit
+    4. (The fake's faults answer API paths: the download answers itself, without the 302.)"""
+    zipped = _zip(("b.json", _bundle(tmp_path).read_bytes()))
+    github.add_artifact(github.add_run(SHA), NAME, zipped)
+    github.fail("GET", r"/zip$", 200, headers={"Content-Encoding": "gzip"},
+                body=zipped, times=None)  # fmt: skip
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert f"download artifact '{NAME}'" in captured.out
+
+
 def test_nothing_to_fetch_is_no_evidence_and_outside_github_is_a_usage_error(
     github: FakeGitHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

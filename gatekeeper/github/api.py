@@ -327,7 +327,14 @@ class GitHubClient:
             response = self._call(operation, lambda: self._raw_get(location, authorized=False))
         if response.status_code != 200:
             raise APIError(operation, f"HTTP {response.status_code}", response.status_code)
-        data = response.raw.read(MAX_ZIP_BYTES + 1, decode_content=True)
+        from urllib3.exceptions import HTTPError
+
+        try:  # the body is read below requests: its failures are urllib3's (or the socket's)
+            data = response.raw.read(MAX_ZIP_BYTES + 1, decode_content=True)
+        except (HTTPError, OSError) as exc:  # cut short, or not the encoding it says
+            raise APIError(operation, f"the zip could not be read ({type(exc).__name__})") from exc
+        finally:
+            response.close()
         if len(data) > MAX_ZIP_BYTES:
             raise APIError(operation, f"the zip is larger than {MAX_ZIP_BYTES} bytes")
         return bytes(data)
