@@ -227,6 +227,17 @@ def test_a_fifo_is_listed_not_read_and_waited_on_for_ever(
     assert "a FIFO, not a regular file" in capsys.readouterr().err
 
 
+def test_a_matrix_path_that_is_a_symlink_loop_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(FIXTURES / "vegeta", reports)
+    loop = tmp_path / "gatekeeper.yml"
+    loop.symlink_to(loop)
+    assert main(["init", str(loop), "--from", str(reports), "--force"]) == ExitCode.USAGE
+    assert f"{loop}: a symlink loop" in capsys.readouterr().err
+
+
 def test_thresholds_hold_today_with_headroom_stated(tmp_path: Path) -> None:
     (tmp_path / "run_stats.csv").write_text(
         "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
