@@ -62,6 +62,50 @@ def _written_keys(root: yaml.Node) -> dict[int, frozenset[int]]:
     return written
 
 
+def _merged_sizes(root: yaml.Node, file: str) -> None:
+    """Refuse a file whose merges (<<) would expand past MAX_NODES pairs before any is
+    resolved: resolving copies each merged mapping's pairs into the one merging it, so nested
+    merges of aliases grow as a power of the nesting: PyYAML 6.0.2 keeps every copy (6.0.4
+    does not; pyproject allows >=6.0), so a 542-byte file filled the memory. The bound
+    counts every copy, whichever PyYAML runs."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+
+    def size(start: yaml.MappingNode) -> None:  # post-order, without recursion: merges chain
+        pending = [start]
+        while pending:
+            node = pending[-1]
+            if id(node) in sizes:
+                pending.pop()
+                continue
+            sources = _merge_sources(node)
+            if id(node) not in entered:
+                entered.add(id(node))
+                pending += [m for m in sources if id(m) not in sizes and id(m) not in entered]
+                continue
+            own = sum(1 for key, _ in node.value if not _is_merge(key))
+            total = own + sum(sizes.get(id(m), 0) for m in sources)  # 0: a merge of itself
+            if total > MAX_NODES:
+                where = Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+                message = f"the file expands to over {MAX_NODES} values (through YAML merges)"
+                raise MatrixError([Problem(where, (), message)])
+            sizes[id(node)] = total
+            pending.pop()
+
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            size(node)
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 class _Walker:
     def __init__(self, file: str, written: dict[int, frozenset[int]]) -> None:
         self.file = file
@@ -174,6 +218,16 @@ def _tab_near(text: str, line: int, column: int) -> int | None:
     return None
 
 
+def _merge_sources(node: yaml.MappingNode) -> list[yaml.MappingNode]:
+    """The mappings ``node`` merges (``<<: *a`` or ``<<: [*a, *b]``)."""
+    found: list[yaml.MappingNode] = []
+    for key, value in node.value:
+        if _is_merge(key):
+            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            found += [item for item in items if isinstance(item, yaml.MappingNode)]
+    return found
+
+
 def _is_merge(key: yaml.Node) -> bool:
     return key.tag == "tag:yaml.org,2002:merge"
 
@@ -204,6 +258,7 @@ def load_yaml(raw: bytes, file: str) -> Located:
         raise MatrixError([Problem(Position(file), (), f"invalid YAML: {exc}", False)]) from exc
     if node is None:
         return Located(None, {}, file)
+    _merged_sizes(node, file)
     walker = _Walker(file, _written_keys(node))
     data = walker.walk(node, ())
     if walker.problems:
