@@ -167,6 +167,25 @@ def test_a_zip_answer_that_cannot_be_decoded_is_refused_not_an_internal_error(
     assert f"download artifact '{NAME}'" in captured.out
 
 
+@pytest.mark.parametrize(
+    "location", ["https://elsewhere.example/repos/x/y/actions/runs", "ftp://127.0.0.1/runs"]
+)
+def test_an_api_answer_moved_to_another_host_is_refused_not_an_internal_error(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str], location: str
+) -> None:
+    """A 301 to another host or scheme: PyGithub raises RuntimeError rather than follow it
+    (the token would go there). An API failure with its reason, never exit 4."""
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    github.fail("GET", r"/actions/runs$", 301, headers={"Location": location}, times=None)
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert "list workflow runs of" in captured.out
+    assert "redirected" in captured.out
+
+
 def test_nothing_to_fetch_is_no_evidence_and_outside_github_is_a_usage_error(
     github: FakeGitHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

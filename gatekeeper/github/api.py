@@ -495,6 +495,10 @@ def _describe(exc: Exception) -> Failure | None:
         return Failure(exc.status, _message(exc.data), headers)
     if isinstance(exc, RequestException):
         return Failure(None, f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, RuntimeError) and "redirected" in str(exc):
+        # PyGithub's refusal of a 301 to another host or scheme (the token would follow it):
+        # an answer, not a bug, and not one that a retry changes
+        return Failure(301, str(exc).partition(", please")[0])
     return None
 
 
