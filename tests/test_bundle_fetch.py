@@ -186,6 +186,28 @@ def test_an_api_answer_moved_to_another_host_is_refused_not_an_internal_error(
     assert "redirected" in captured.out
 
 
+def test_an_api_that_answers_202_for_ever_is_given_up_not_waited_on(
+    github: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PyGithub repeats a GET answered 202 (Accepted: computing) after 2 s, with no limit:
+    answered so for ever, a run would wait past its deadline (about 1,000 x 2 s), then end
+    in a RecursionError. The wait is made 0 here to see the end quickly."""
+    import github as pygithub
+
+    monkeypatch.setattr(pygithub.Consts, "PROCESSING_202_WAIT_TIME", 0)
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    github.fail("GET", r"/actions/runs$", 202, body={"message": "computing"}, times=None)
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert len(github.calls("GET", r"/actions/runs$")) <= 10
+
+
 def test_nothing_to_fetch_is_no_evidence_and_outside_github_is_a_usage_error(
     github: FakeGitHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

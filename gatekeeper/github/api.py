@@ -147,10 +147,23 @@ class GitHubClient:
                 def token_type(self) -> str:
                     return "Bearer"
 
+            from urllib3.util.retry import Retry
+
+            # No retry of PyGithub's or urllib3's own (the run's one retry rule is retry.py),
+            # but a GET answered 202 ends at once as requests' RetryError: PyGithub repeats
+            # it every 2 s without limit (a deadline passed, then a RecursionError)
+            answered_later = Retry(
+                total=0,
+                read=False,
+                redirect=False,
+                status_forcelist=frozenset({202}),
+                allowed_methods=frozenset({"GET", "HEAD"}),
+                respect_retry_after_header=False,
+            )
             self._github = Github(
                 auth=Bearer(self.ctx.token), base_url=self.api_url,
                 timeout=TIMEOUT_SECONDS, user_agent=f"gatekeeper/{__version__}",
-                per_page=PER_PAGE, retry=None, seconds_between_requests=None,
+                per_page=PER_PAGE, retry=answered_later, seconds_between_requests=None,
                 seconds_between_writes=None, lazy=True, api_version=API_VERSION,
             )  # fmt: skip
         return self._github
