@@ -208,6 +208,24 @@ def test_an_api_that_answers_202_for_ever_is_given_up_not_waited_on(
     assert len(github.calls("GET", r"/actions/runs$")) <= 10
 
 
+def test_empty_pages_that_link_to_a_next_page_for_ever_are_given_up(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each page empty, each with a Link to the next (500 of them here; for ever, the run
+    never ended): the item cap never counts such a page, so the first is refused."""
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    runs = f"{github.url}/repos/{github.repository}/actions/runs?head_sha={SHA}&page=2"
+    github.fail("GET", r"/actions/runs$", 200, headers={"Link": f'<{runs}>; rel="next"'},
+                body={"total_count": 1, "workflow_runs": []}, times=500)  # fmt: skip
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert len(github.calls("GET", r"/actions/runs$")) == 1
+    assert "page 1 is empty and links to a next page" in captured.out
+
+
 def test_nothing_to_fetch_is_no_evidence_and_outside_github_is_a_usage_error(
     github: FakeGitHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,12 +16,15 @@ and one ``retry.RetryPolicy``, and passed to whatever needs GitHub; so a run has
   an answer that is not the shape expected is an ``APIError`` too, never a crash;
 - one paginator, ``_listing``: follows ``Link: rel="next"`` on the API's own host, at most
   ``limit`` items; past the limit it either warns (the list stops there, ``Listing.complete``
-  is False: GitHub's own cap on the files of a pull request) or fails (any other list).
+  is False: GitHub's own cap on the files of a pull request) or fails (any other list); an
+  empty page that links to a next one fails (no cap would ever count it).
 
 PyGithub is imported only when a call is made (``gatekeeper check`` run locally never
-imports it). Its own retries and throttling are off (``retry=None``, no pauses between
-requests): ``call_with_retries`` decides. Objects are lazy, so nothing is fetched that is not
-used (no ``GET /repos/{owner}/{repo}``, no ``GET`` of a check run before editing it).
+imports it). Its own retries and throttling are off (no pauses between requests, and
+urllib3 retries nothing): ``call_with_retries`` decides; a GET answered 202, which PyGithub
+would repeat without limit, ends at once as a failure that rule reads. Objects are lazy, so
+nothing is fetched that is not used (no ``GET /repos/{owner}/{repo}``, no ``GET`` of a check
+run before editing it).
 
 Where PyGithub's ready-made methods are not used, and why:
 
@@ -222,6 +225,8 @@ class GitHubClient:
                 raise APIError(operation, "the answer is no list")
             items += found
             url, query = _next_link(headers.get("link")), {}
+            if not found and url is not None:  # the item cap never counts such a page
+                raise APIError(operation, f"page {pages} is empty and links to a next page")
         if limit.beyond == "warn" and len(items) >= limit.items:
             return Listing(items[: limit.items], complete=False)  # GitHub may have cut it
         return Listing(items)
