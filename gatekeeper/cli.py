@@ -80,10 +80,10 @@ class _GoneReaderQuiet(io.RawIOBase):
     head -1`), the rest is written nowhere instead of raising BrokenPipeError, so the command
     runs to its end and its exit code is the one it would have had."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, *, gone: bool = False) -> None:
         super().__init__()
         self._fd = fd
-        self._gone = False
+        self._gone = gone
 
     def writable(self) -> bool:
         return True
@@ -92,7 +92,7 @@ class _GoneReaderQuiet(io.RawIOBase):
         return self._fd
 
     def isatty(self) -> bool:  # colour on a terminal is decided by this
-        return os.isatty(self._fd)
+        return not self._gone and os.isatty(self._fd)
 
     def write(self, data: object) -> int:
         size = memoryview(data).nbytes  # type: ignore[arg-type]  # bytes-like, per RawIOBase
@@ -105,8 +105,13 @@ class _GoneReaderQuiet(io.RawIOBase):
 
 
 def quiet_when_the_reader_goes() -> None:
-    """Only the process's own standard output is replaced (a test's captured one is not)."""
+    """Only the process's own standard output is replaced (a test's captured one is not);
+    with none at all (`gatekeeper check >&-`), what is written goes nowhere."""
     stream = sys.stdout
+    if stream is None:  # started with file descriptor 1 closed: no reader from the start
+        nowhere = io.BufferedWriter(_GoneReaderQuiet(-1, gone=True))
+        sys.stdout = io.TextIOWrapper(nowhere, encoding="utf-8", errors="backslashreplace")
+        return
     if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
         return
     try:

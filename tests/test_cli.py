@@ -367,3 +367,28 @@ def test_a_closed_standard_output_ends_quietly_with_the_verdicts_exit_code(
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (verdict, "")
+
+
+@pytest.mark.parametrize(
+    ("junit", "verdict"), [(JUNIT_PASS, ExitCode.PASSED), (JUNIT_FAIL, ExitCode.FAILED)]
+)
+def test_no_standard_output_at_all_still_gives_the_verdicts_exit_code(
+    tmp_path: Path, junit: str, verdict: ExitCode
+) -> None:
+    """`gatekeeper check >&-`: Python starts with no sys.stdout (None)."""
+    root = project(tmp_path, junit=junit)
+    command = [
+        sys.executable,
+        "-m",
+        "gatekeeper",
+        "check",
+        "--matrix",
+        str(root / "gatekeeper.yml"),
+    ]
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *command],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (verdict, "")
