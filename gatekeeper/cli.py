@@ -75,8 +75,61 @@ def tolerate_any_encoding() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+class _GoneReaderQuiet(io.RawIOBase):
+    """Standard output's file descriptor; once its reader has gone (`gatekeeper status |
+    head -1`), the rest is written nowhere instead of raising BrokenPipeError, so the command
+    runs to its end and its exit code is the one it would have had."""
+
+    def __init__(self, fd: int, *, gone: bool = False) -> None:
+        super().__init__()
+        self._fd = fd
+        self._gone = gone
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:  # colour on a terminal is decided by this
+        return not self._gone and os.isatty(self._fd)
+
+    def write(self, data: object) -> int:
+        size = memoryview(data).nbytes  # type: ignore[arg-type]  # bytes-like, per RawIOBase
+        if not self._gone:
+            try:
+                return os.write(self._fd, data)  # type: ignore[arg-type]
+            except BrokenPipeError:
+                self._gone = True
+        return size
+
+
+def quiet_when_the_reader_goes() -> None:
+    """Only the process's own standard output is replaced (a test's captured one is not);
+    with none at all (`gatekeeper check >&-`), what is written goes nowhere."""
+    stream = sys.stdout
+    if stream is None:  # started with file descriptor 1 closed: no reader from the start
+        nowhere = io.BufferedWriter(_GoneReaderQuiet(-1, gone=True))
+        sys.stdout = io.TextIOWrapper(nowhere, encoding="utf-8", errors="backslashreplace")
+        return
+    if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
+        return
+    try:
+        fd = stream.fileno()
+        stream.flush()
+    except (OSError, ValueError):  # no descriptor, or already closed: nothing to protect
+        return
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_GoneReaderQuiet(fd)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     tolerate_any_encoding()
+    quiet_when_the_reader_goes()
     words = sys.argv[1:] if argv is None else list(argv)
     own: dict[str, argparse.ArgumentParser] = {}
     parser = build_parser(commands_needed(words), own)

@@ -198,14 +198,42 @@ once, not as three "Aggregated" series of which two lack p(95)."""
 
 
 def superseded(files: Sequence[ParsedFile]) -> frozenset[str]:
-    """The paths of ``files`` whose run has a more complete file among ``files``."""
-    best: dict[tuple[str, str], int] = {}
-    ranked: list[tuple[str, tuple[str, str], int]] = []
+    """The paths of ``files`` whose run has a more complete file among ``files`` that
+    carries it: each of its series there, with no fewer requests and failures. A lesser
+    file that records more (a stale file beside a new run's: the files are not one run) is
+    judged, never passed over."""
+    runs: dict[tuple[str, str], list[tuple[int, ParsedFile]]] = {}
     for parsed in files:
         for rank, suffix in enumerate(RUN_FILES.get(parsed.format, ())):
             if parsed.path.endswith(suffix):
                 run = (parsed.format, parsed.path[: -len(suffix)])
-                best[run] = min(best.get(run, rank), rank)
-                ranked.append((parsed.path, run, rank))
+                runs.setdefault(run, []).append((rank, parsed))
                 break
-    return frozenset(path for path, run, rank in ranked if rank > best[run])
+    skipped: set[str] = set()
+    for members in runs.values():
+        first = min(rank for rank, _ in members)
+        best = [parsed for rank, parsed in members if rank == first]
+        skipped.update(
+            parsed.path
+            for rank, parsed in members
+            if rank > first and any(_carries(b, parsed) for b in best)
+        )
+    return frozenset(skipped)
+
+
+_RUN_TOTALS = ("count", "fails")
+"""The statistics a run's more complete file must hold at least as high as a lesser one."""
+
+
+def _carries(best: ParsedFile, lesser: ParsedFile) -> bool:
+    series = {m.label: m for m in best.metrics}
+    for metric in lesser.metrics:
+        held = series.get(metric.label)
+        if held is None:
+            return False
+        for stat in _RUN_TOTALS:
+            mine = metric.stats.get(stat)
+            theirs = held.stats.get(stat)
+            if mine is not None and (theirs is None or mine.value > theirs.value):
+                return False
+    return True

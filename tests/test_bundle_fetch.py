@@ -149,6 +149,83 @@ def test_an_api_failure_refuses_the_evidence_with_the_reason(
     assert github.violations == []
 
 
+def test_a_zip_answer_that_cannot_be_decoded_is_refused_not_an_internal_error(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The zip's answer says it is gzip-encoded and is not: reading it fails in urllib3,
+    below requests (no RequestException). It is an API failure with its reason, never exit
+    4. (The fake's faults answer API paths: the download answers itself, without the 302.)"""
+    zipped = _zip(("b.json", _bundle(tmp_path).read_bytes()))
+    github.add_artifact(github.add_run(SHA), NAME, zipped)
+    github.fail("GET", r"/zip$", 200, headers={"Content-Encoding": "gzip"},
+                body=zipped, times=None)  # fmt: skip
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert f"download artifact '{NAME}'" in captured.out
+
+
+@pytest.mark.parametrize(
+    "location", ["https://elsewhere.example/repos/x/y/actions/runs", "ftp://127.0.0.1/runs"]
+)
+def test_an_api_answer_moved_to_another_host_is_refused_not_an_internal_error(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str], location: str
+) -> None:
+    """A 301 to another host or scheme: PyGithub raises RuntimeError rather than follow it
+    (the token would go there). An API failure with its reason, never exit 4."""
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    github.fail("GET", r"/actions/runs$", 301, headers={"Location": location}, times=None)
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert "list workflow runs of" in captured.out
+    assert "redirected" in captured.out
+
+
+def test_an_api_that_answers_202_for_ever_is_given_up_not_waited_on(
+    github: FakeGitHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PyGithub repeats a GET answered 202 (Accepted: computing) after 2 s, with no limit:
+    answered so for ever, a run would wait past its deadline (about 1,000 x 2 s), then end
+    in a RecursionError. The wait is made 0 here to see the end quickly."""
+    import github as pygithub
+
+    monkeypatch.setattr(pygithub.Consts, "PROCESSING_202_WAIT_TIME", 0)
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    github.fail("GET", r"/actions/runs$", 202, body={"message": "computing"}, times=None)
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert len(github.calls("GET", r"/actions/runs$")) <= 10
+
+
+def test_empty_pages_that_link_to_a_next_page_for_ever_are_given_up(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each page empty, each with a Link to the next (500 of them here; for ever, the run
+    never ended): the item cap never counts such a page, so the first is refused."""
+    github.add_artifact(github.add_run(SHA), NAME, _zip(("b.json", _bundle(tmp_path).read_bytes())))
+    runs = f"{github.url}/repos/{github.repository}/actions/runs?head_sha={SHA}&page=2"
+    github.fail("GET", r"/actions/runs$", 200, headers={"Link": f'<{runs}>; rel="next"'},
+                body={"total_count": 1, "workflow_runs": []}, times=500)  # fmt: skip
+    capsys.readouterr()
+    code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert code == ExitCode.NO_EVIDENCE
+    assert len(github.calls("GET", r"/actions/runs$")) == 1
+    assert "page 1 is empty and links to a next page" in captured.out
+
+
 def test_nothing_to_fetch_is_no_evidence_and_outside_github_is_a_usage_error(
     github: FakeGitHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

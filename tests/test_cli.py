@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -341,3 +342,53 @@ def test_a_repeated_option_reaches_the_command_as_a_tuple() -> None:
     assert options.bundle == ()
     with pytest.raises(AttributeError):
         options.label = ()  # frozen
+
+
+@pytest.mark.parametrize(
+    ("junit", "verdict"), [(JUNIT_PASS, ExitCode.PASSED), (JUNIT_FAIL, ExitCode.FAILED)]
+)
+def test_a_closed_standard_output_ends_quietly_with_the_verdicts_exit_code(
+    tmp_path: Path, junit: str, verdict: ExitCode
+) -> None:
+    """`gatekeeper check | head -1`: the reader has gone before the report is written. The
+    rest of the output goes nowhere, nothing is said on standard error, and the exit code is
+    still the verdict (a closed pipe is neither a pass nor an internal error)."""
+    root = project(tmp_path, junit=junit)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line: every write fails
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "gatekeeper", "check", "--matrix", str(root / "gatekeeper.yml")],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (verdict, "")
+
+
+@pytest.mark.parametrize(
+    ("junit", "verdict"), [(JUNIT_PASS, ExitCode.PASSED), (JUNIT_FAIL, ExitCode.FAILED)]
+)
+def test_no_standard_output_at_all_still_gives_the_verdicts_exit_code(
+    tmp_path: Path, junit: str, verdict: ExitCode
+) -> None:
+    """`gatekeeper check >&-`: Python starts with no sys.stdout (None)."""
+    root = project(tmp_path, junit=junit)
+    command = [
+        sys.executable,
+        "-m",
+        "gatekeeper",
+        "check",
+        "--matrix",
+        str(root / "gatekeeper.yml"),
+    ]
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *command],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (verdict, "")

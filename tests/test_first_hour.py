@@ -183,6 +183,32 @@ def test_yaml_merge_keys_are_standard_yaml_and_the_written_key_wins(
     assert (first.criterion.min_count, second.criterion.min_count) == (2, 1)  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "benchmarks",
+    [
+        # a mapping that merges and overrides, used again through its alias
+        "          - &first\n            <<: *defaults\n            id: first\n"
+        "          - *first\n",
+        # a mapping flattened as a merge before it is reached through an alias
+        "          - <<: &inner\n              <<: *defaults\n              id: first\n"
+        "            tests: {from: junit, min: 1}\n"
+        "          - *inner\n",
+    ],
+)
+def test_a_merged_mapping_reached_again_through_an_alias_has_no_false_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], benchmarks: str
+) -> None:
+    """Resolving a merge rewrites the mapping in place: reached a second time, the keys merged
+    into it must not count as written ones (a valid file refused with 'duplicate key')."""
+    path = tmp_path / "gatekeeper.yml"
+    head = MERGED[: MERGED.index("          - <<: *defaults")]
+    path.write_text(head + benchmarks, encoding="utf-8")
+    main(["validate", str(path)])
+    err = capsys.readouterr().err
+    assert "duplicate key" not in err
+    assert "benchmarks[1].id: duplicate benchmark id 'first'" in err  # the alias repeats it
+
+
 def test_two_written_keys_of_one_name_are_still_a_duplicate_and_bad_merges_are_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -221,6 +247,27 @@ def test_a_tab_indented_matrix_says_tab_and_guesses_no_key(
     assert "(top level)" not in err
 
 
+@pytest.mark.parametrize(
+    "tabbed",
+    [
+        'project: "Demo\n\tshop"\n',  # a tab in a quoted string's next line
+        "x-note: |\n  Demo\n  \tshop\n",  # a tab in a block scalar's content
+        "x-list: [1,\n\t2]\n",  # a tab inside brackets
+    ],
+)
+def test_a_tab_that_is_no_indentation_is_not_named_for_the_next_lines_mistake(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tabbed: str
+) -> None:
+    """The tab is valid where it is; the stray `- phases` on the next line is the error."""
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text("version: 1\n" + tabbed + "- phases\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "a tab in the indentation" not in err
+    line = 2 + tabbed.count("\n")
+    assert f":{line}:1: invalid YAML: did not find expected key" in err
+
+
 LOCUST_RUN = Path(__file__).parent / "parsers" / "fixtures" / "locust"
 LOCUST_MATRIX = """\
 version: 1
@@ -256,6 +303,39 @@ def test_a_glob_over_all_of_a_locust_runs_files_judges_the_run_once(
     measured = [m for c in report["cells"] for b in c["benchmarks"] for m in b["measurements"]]
     assert len(measured) == 2  # one series a benchmark: the run, not each of its files
     assert {m["source"] for m in measured} == {"load/locust-2.47_stats.csv"}
+
+
+@pytest.mark.parametrize(
+    ("suffix", "lesser"),
+    [
+        ("failures", "Method,Name,Error,Occurrences\nGET,/,HTTPError(500),37\n"),
+        (
+            "stats_history",
+            "Timestamp,User Count,Type,Name,Total Request Count,Total Failure Count\n"
+            "1764000000,5,GET,/,50,12\n1764000001,5,,Aggregated,50,12\n",
+        ),
+        ("failures", "Method,Name,Error,Occurrences\nPOST,/pay,HTTPError(500),1\n"),
+    ],
+)
+def test_a_lesser_file_of_a_run_that_records_more_failures_is_not_passed_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, lesser: str
+) -> None:
+    """A run's _stats.csv says no request failed; a _failures.csv or _stats_history.csv of
+    the same prefix records failures (a stale file beside a new run's, or the other way
+    round): the files are not one run, so the lesser is not passed over and its failures
+    are judged, never a pass."""
+    (tmp_path / "load").mkdir()
+    (tmp_path / "load" / "run_stats.csv").write_text(LOCUST_STATS, encoding="utf-8")
+    (tmp_path / "load" / f"run_{suffix}.csv").write_text(lesser, encoding="utf-8")
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text(
+        LOCUST_MATRIX.replace("FORMAT", "locust").replace("fails < 1000000", "fails == 0")
+        + "          - {id: get, metric: {from: load, name: '/{method:GET}'}, "
+        "threshold: 'fails == 0'}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--matrix", str(matrix)]) != ExitCode.PASSED
+    assert f"run_{suffix}.csv" in capsys.readouterr().out
 
 
 def test_without_its_stats_file_a_locust_run_is_judged_on_its_history(

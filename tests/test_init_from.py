@@ -8,6 +8,7 @@ it wrote: the proof is the tool's own verdict, not a look at the text.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -194,6 +195,47 @@ def test_unreadable_files_are_listed_at_the_top_not_fatal(tmp_path: Path) -> Non
     assert "# Not read (2): " in head
     assert "#   reports/empty.json: the file is empty (0 bytes)" in head
     assert "#   reports/notes.txt: cannot tell the format" in head
+
+
+def test_a_symlink_loop_and_a_dangling_link_are_listed_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(FIXTURES / "vegeta", reports)
+    (reports / "self.json").symlink_to(reports / "self.json")  # resolving it never ends
+    (reports / "gone.json").symlink_to(reports / "nowhere.json")
+    matrix = draft(tmp_path, reports)
+    head = matrix.read_text(encoding="utf-8").split("\nversion: 1\n")[0]
+    assert "# Not read (2): " in head
+    assert "#   reports/self.json: " in head
+    assert "#   reports/nowhere.json: " in head  # a link is named by what it points to
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_listed_not_read_and_waited_on_for_ever(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(FIXTURES / "vegeta", reports)
+    os.mkfifo(reports / "pipe.json")  # opening it to read waits for a writer that never comes
+    matrix = draft(tmp_path, reports)
+    head = matrix.read_text(encoding="utf-8").split("\nversion: 1\n")[0]
+    assert "#   reports/pipe.json: a FIFO, not a regular file" in head
+    capsys.readouterr()
+    named = ["init", str(tmp_path / "other.yml"), "--from", str(reports / "pipe.json")]
+    assert main(named) == ExitCode.USAGE
+    assert "a FIFO, not a regular file" in capsys.readouterr().err
+
+
+def test_a_matrix_path_that_is_a_symlink_loop_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(FIXTURES / "vegeta", reports)
+    loop = tmp_path / "gatekeeper.yml"
+    loop.symlink_to(loop)
+    assert main(["init", str(loop), "--from", str(reports), "--force"]) == ExitCode.USAGE
+    assert f"{loop}: a symlink loop" in capsys.readouterr().err
 
 
 def test_thresholds_hold_today_with_headroom_stated(tmp_path: Path) -> None:

@@ -228,3 +228,17 @@ def test_an_untracked_matrix_is_refused_too(repo: Repo, capsys: pytest.CaptureFi
     assert main(["promote", "--matrix", str(other)]) == ExitCode.USAGE
     assert f"{other}: untracked: promote tags the commit HEAD" in capsys.readouterr().err
     assert repo.tags() == []
+
+
+def test_an_ignored_matrix_is_refused_too(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """git status lists no ignored file unless asked: a matrix that .gitignore matches is no
+    more committed than an untracked one."""
+    other = repo.path / "local.yml"
+    other.write_text((repo.path / "gatekeeper.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (repo.path / ".gitignore").write_text("local.yml\n", encoding="utf-8")
+    repo.git("add", ".gitignore")
+    repo.commit("ignore the local matrix")
+    repo.evidence()
+    assert main(["promote", "--matrix", str(other)]) == ExitCode.USAGE
+    assert f"{other}: ignored by git, not committed: promote tags" in capsys.readouterr().err
+    assert repo.tags() == []

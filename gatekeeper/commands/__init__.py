@@ -40,7 +40,10 @@ def project_root(matrix: Path, given: str | None) -> Path:
         if not root.is_dir():
             raise UsageError(f"--root {given!r}: not a folder")
         return root.resolve()
-    folder = matrix.resolve().parent
+    try:
+        folder = matrix.resolve().parent
+    except (OSError, RuntimeError) as exc:  # a loop: RuntimeError before Python 3.13
+        raise UsageError(f"{matrix}: a symlink loop") from exc
     return folder.parent if folder.name == ".github" else folder
 
 

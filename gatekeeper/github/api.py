@@ -16,12 +16,15 @@ and one ``retry.RetryPolicy``, and passed to whatever needs GitHub; so a run has
   an answer that is not the shape expected is an ``APIError`` too, never a crash;
 - one paginator, ``_listing``: follows ``Link: rel="next"`` on the API's own host, at most
   ``limit`` items; past the limit it either warns (the list stops there, ``Listing.complete``
-  is False: GitHub's own cap on the files of a pull request) or fails (any other list).
+  is False: GitHub's own cap on the files of a pull request) or fails (any other list); an
+  empty page that links to a next one fails (no cap would ever count it).
 
 PyGithub is imported only when a call is made (``gatekeeper check`` run locally never
-imports it). Its own retries and throttling are off (``retry=None``, no pauses between
-requests): ``call_with_retries`` decides. Objects are lazy, so nothing is fetched that is not
-used (no ``GET /repos/{owner}/{repo}``, no ``GET`` of a check run before editing it).
+imports it). Its own retries and throttling are off (no pauses between requests, and
+urllib3 retries nothing): ``call_with_retries`` decides; a GET answered 202, which PyGithub
+would repeat without limit, ends at once as a failure that rule reads. Objects are lazy, so
+nothing is fetched that is not used (no ``GET /repos/{owner}/{repo}``, no ``GET`` of a check
+run before editing it).
 
 Where PyGithub's ready-made methods are not used, and why:
 
@@ -147,10 +150,23 @@ class GitHubClient:
                 def token_type(self) -> str:
                     return "Bearer"
 
+            from urllib3.util.retry import Retry
+
+            # No retry of PyGithub's or urllib3's own (the run's one retry rule is retry.py),
+            # but a GET answered 202 ends at once as requests' RetryError: PyGithub repeats
+            # it every 2 s without limit (a deadline passed, then a RecursionError)
+            answered_later = Retry(
+                total=0,
+                read=False,
+                redirect=False,
+                status_forcelist=frozenset({202}),
+                allowed_methods=frozenset({"GET", "HEAD"}),
+                respect_retry_after_header=False,
+            )
             self._github = Github(
                 auth=Bearer(self.ctx.token), base_url=self.api_url,
                 timeout=TIMEOUT_SECONDS, user_agent=f"gatekeeper/{__version__}",
-                per_page=PER_PAGE, retry=None, seconds_between_requests=None,
+                per_page=PER_PAGE, retry=answered_later, seconds_between_requests=None,
                 seconds_between_writes=None, lazy=True, api_version=API_VERSION,
             )  # fmt: skip
         return self._github
@@ -209,6 +225,8 @@ class GitHubClient:
                 raise APIError(operation, "the answer is no list")
             items += found
             url, query = _next_link(headers.get("link")), {}
+            if not found and url is not None:  # the item cap never counts such a page
+                raise APIError(operation, f"page {pages} is empty and links to a next page")
         if limit.beyond == "warn" and len(items) >= limit.items:
             return Listing(items[: limit.items], complete=False)  # GitHub may have cut it
         return Listing(items)
@@ -327,7 +345,14 @@ class GitHubClient:
             response = self._call(operation, lambda: self._raw_get(location, authorized=False))
         if response.status_code != 200:
             raise APIError(operation, f"HTTP {response.status_code}", response.status_code)
-        data = response.raw.read(MAX_ZIP_BYTES + 1, decode_content=True)
+        from urllib3.exceptions import HTTPError
+
+        try:  # the body is read below requests: its failures are urllib3's (or the socket's)
+            data = response.raw.read(MAX_ZIP_BYTES + 1, decode_content=True)
+        except (HTTPError, OSError) as exc:  # cut short, or not the encoding it says
+            raise APIError(operation, f"the zip could not be read ({type(exc).__name__})") from exc
+        finally:
+            response.close()
         if len(data) > MAX_ZIP_BYTES:
             raise APIError(operation, f"the zip is larger than {MAX_ZIP_BYTES} bytes")
         return bytes(data)
@@ -488,6 +513,10 @@ def _describe(exc: Exception) -> Failure | None:
         return Failure(exc.status, _message(exc.data), headers)
     if isinstance(exc, RequestException):
         return Failure(None, f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, RuntimeError) and "redirected" in str(exc):
+        # PyGithub's refusal of a 301 to another host or scheme (the token would follow it):
+        # an answer, not a bug, and not one that a retry changes
+        return Failure(301, str(exc).partition(", please")[0])
     return None
 
 

@@ -4,6 +4,7 @@ it could not be (a value, not an abort: every file is accounted for)."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -60,6 +61,10 @@ def scan(sources: Sequence[str], root: Path, matrix: Path | None = None) -> Scan
         if len(found) >= MAX_FILES:
             left += 1
             continue
+        special = _not_regular(file)
+        if special:  # a FIFO would be waited on for ever; a device is no report
+            found.append(Scanned(path, None, f"{special}, not a regular file", named))
+            continue
         try:
             found.append(Scanned(path, parse_file(file, path, AUTO), named=named))
         except EvidenceError as exc:
@@ -72,12 +77,32 @@ def _files(sources: Sequence[str]) -> Iterator[tuple[Path, bool]]:
     """Each file, and whether it was named itself (not found in a folder)."""
     for source in sources:
         path = Path(source)
-        if path.is_file():
-            yield path, True
-        elif path.is_dir():
+        if path.is_dir():
             yield from ((file, False) for file in _walk(path))
+        elif path.exists():  # a file, or a FIFO or device that scan() then names
+            yield path, True
         else:
             raise UsageError(f"--from {source!r}: no such file or folder")
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(file: Path) -> str | None:
+    """What ``file`` is when it is there and not a regular file (symlinks followed); None
+    for a regular file, or when it cannot be looked at (reading it then says why)."""
+    try:
+        mode = file.stat().st_mode
+    except (OSError, RuntimeError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((said for test, said in _KINDS if test(mode)), "a special file")
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -90,9 +115,13 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _relative(file: Path, root: Path) -> str:
     """``file`` from ``root`` (``..`` when outside it, as artifact globs allow), with /."""
     try:
-        return Path(os.path.relpath(file.resolve(), root)).as_posix()
+        resolved = file.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        resolved = Path(os.path.normpath(file.absolute()))  # named where found; reading fails
+    try:
+        return Path(os.path.relpath(resolved, root)).as_posix()
     except ValueError:  # another drive on Windows: no relative path exists
-        return file.resolve().as_posix()
+        return resolved.as_posix()
 
 
 def reread(

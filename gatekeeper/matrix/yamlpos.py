@@ -42,9 +42,74 @@ class Located:
         return Position(self.file)
 
 
+def _written_keys(root: yaml.Node) -> dict[int, frozenset[int]]:
+    """Each mapping's own written keys (by node id), taken before any merge is resolved:
+    resolving one flattens mappings in place (merged ones too), and a mapping reached again
+    through an alias must not take the keys merged into it for written ones."""
+    written: dict[int, frozenset[int]] = {}
+    seen: set[int] = set()
+    stack = [root]
+    while stack:  # each node once, however many aliases reach it
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            written[id(node)] = frozenset(id(k) for k, _ in node.value if not _is_merge(k))
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return written
+
+
+def _merged_sizes(root: yaml.Node, file: str) -> None:
+    """Refuse a file whose merges (<<) would expand past MAX_NODES pairs before any is
+    resolved: resolving copies each merged mapping's pairs into the one merging it, so nested
+    merges of aliases grow as a power of the nesting: PyYAML 6.0.2 keeps every copy (6.0.4
+    does not; pyproject allows >=6.0), so a 542-byte file filled the memory. The bound
+    counts every copy, whichever PyYAML runs."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+
+    def size(start: yaml.MappingNode) -> None:  # post-order, without recursion: merges chain
+        pending = [start]
+        while pending:
+            node = pending[-1]
+            if id(node) in sizes:
+                pending.pop()
+                continue
+            sources = _merge_sources(node)
+            if id(node) not in entered:
+                entered.add(id(node))
+                pending += [m for m in sources if id(m) not in sizes and id(m) not in entered]
+                continue
+            own = sum(1 for key, _ in node.value if not _is_merge(key))
+            total = own + sum(sizes.get(id(m), 0) for m in sources)  # 0: a merge of itself
+            if total > MAX_NODES:
+                where = Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+                message = f"the file expands to over {MAX_NODES} values (through YAML merges)"
+                raise MatrixError([Problem(where, (), message)])
+            sizes[id(node)] = total
+            pending.pop()
+
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            size(node)
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 class _Walker:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, written: dict[int, frozenset[int]]) -> None:
         self.file = file
+        self.written = written
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
@@ -94,7 +159,7 @@ class _Walker:
         a key written in the mapping wins over one merged in (only two written keys of one
         name are a duplicate), and among merged keys the first mapping merged wins."""
         result: dict[str, Any] = {}
-        written = {id(k) for k, _ in node.value if not _is_merge(k)}
+        written = self.written[id(node)]
         try:
             self.constructor.flatten_mapping(node)  # merged pairs first, then the written ones
         except yaml.MarkedYAMLError as exc:  # `<<: 5`: only mappings merge
@@ -141,16 +206,26 @@ class _Walker:
         return result
 
 
-def _tab_near(text: str, line: int) -> int | None:
-    """The column (from 0) of a tab in the indentation of ``line`` or the line before it,
-    where a YAML error that a tab caused is reported; None when there is none."""
+def _tab_near(text: str, line: int, column: int) -> int | None:
+    """The column (from 0) of a tab in the indentation of ``line`` at or before ``column``,
+    where a YAML error that a tab caused is reported (on the tab's own line: a tab on
+    another line may be a block scalar's content); None when there is none."""
     lines = text.splitlines()
-    for number in (line, line - 1):
-        if 0 <= number < len(lines):
-            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip(" \t"))]
-            if "\t" in indent:
-                return indent.index("\t")
+    if 0 <= line < len(lines):
+        indent = lines[line][: len(lines[line]) - len(lines[line].lstrip(" \t"))]
+        if "\t" in indent[: column + 1]:
+            return indent.index("\t")
     return None
+
+
+def _merge_sources(node: yaml.MappingNode) -> list[yaml.MappingNode]:
+    """The mappings ``node`` merges (``<<: *a`` or ``<<: [*a, *b]``)."""
+    found: list[yaml.MappingNode] = []
+    for key, value in node.value:
+        if _is_merge(key):
+            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            found += [item for item in items if isinstance(item, yaml.MappingNode)]
+    return found
 
 
 def _is_merge(key: yaml.Node) -> bool:
@@ -174,15 +249,18 @@ def load_yaml(raw: bytes, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         where = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file)
         message = f"invalid YAML: {exc.problem or exc.context}"
-        tab = _tab_near(text, mark.line) if mark else None
+        tab = _tab_near(text, mark.line, mark.column) if mark else None
         if tab is not None:
             where = Position(file, mark.line + 1, tab + 1) if mark else where
             message = "a tab in the indentation: YAML indents with spaces only"
         raise MatrixError([Problem(where, (), message, False)]) from exc
     except yaml.YAMLError as exc:
         raise MatrixError([Problem(Position(file), (), f"invalid YAML: {exc}", False)]) from exc
-    walker = _Walker(file)
-    data = walker.walk(node, ()) if node is not None else None
+    if node is None:
+        return Located(None, {}, file)
+    _merged_sizes(node, file)
+    walker = _Walker(file, _written_keys(node))
+    data = walker.walk(node, ())
     if walker.problems:
         raise MatrixError(walker.problems)
     return Located(data, walker.positions, file)

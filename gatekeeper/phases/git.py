@@ -71,14 +71,18 @@ class LocalGit:
 
     def uncommitted(self, path: Path) -> str | None:
         """Why the file at ``path`` is not as the commit HEAD holds it ('modified',
-        'untracked', 'outside the repository at …'); None when it is."""
+        'untracked', 'ignored', 'outside the repository at …'); None when it is."""
         resolved = path.resolve()
         if not resolved.is_relative_to(Path(self.top).resolve()):
             return f"outside the repository at {self.top}"
-        state = self._git("status", "--porcelain", "--untracked-files=all", "--", str(resolved))
+        state = self._git(  # --ignored: else a file .gitignore matches reads as committed
+            "status", "--porcelain", "--untracked-files=all", "--ignored", "--", str(resolved)
+        )
         if not state.strip():
             return None
         code = state[:2]
+        if code == "!!":
+            return "ignored by git, not committed"
         return "untracked" if code == "??" else "modified, not committed"
 
     def commit(self, ref: str) -> str:
