@@ -149,22 +149,31 @@ def test_an_api_failure_refuses_the_evidence_with_the_reason(
     assert github.violations == []
 
 
-def test_a_zip_answer_that_cannot_be_decoded_is_refused_not_an_internal_error(
+def test_an_encoded_zip_answer_is_never_inflated(
     github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The zip's answer says it is gzip-encoded and is not: reading it fails in urllib3,
-    below requests (no RequestException). It is an API failure with its reason, never exit
-    4. (The fake's faults answer API paths: the download answers itself, without the 302.)"""
-    zipped = _zip(("b.json", _bundle(tmp_path).read_bytes()))
+    """A download whose answer is gzip-encoded is read as the bytes that came, never
+    inflated in memory (a small answer could inflate past the size cap before it is
+    counted): those bytes are no zip, so the evidence is refused with its reason, never a
+    pass, never exit 4. (The fake's faults answer API paths: the download answers itself,
+    without the 302.)"""
+    import gzip
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # gzip shrinks it: the
+        archive.writestr("b.json", _bundle(tmp_path).read_bytes())  # zip is not in it as is
+    zipped = buffer.getvalue()
+    encoded = gzip.compress(zipped)
+    assert zipped not in encoded and len(encoded) < len(zipped) // 2
     github.add_artifact(github.add_run(SHA), NAME, zipped)
     github.fail("GET", r"/zip$", 200, headers={"Content-Encoding": "gzip"},
-                body=zipped, times=None)  # fmt: skip
+                body=encoded, times=None)  # fmt: skip
     capsys.readouterr()
     code = main(["check", "-m", str(KMTA), "--today", TODAY, "--sha", SHA, "--fetch-bundles"])
     captured = capsys.readouterr()
     assert "internal error" not in captured.err
     assert code == ExitCode.NO_EVIDENCE
-    assert f"download artifact '{NAME}'" in captured.out
+    assert f"artifact '{NAME}'" in captured.out
 
 
 @pytest.mark.parametrize(

@@ -348,7 +348,10 @@ class GitHubClient:
         from urllib3.exceptions import HTTPError
 
         try:  # the body is read below requests: its failures are urllib3's (or the socket's)
-            data = response.raw.read(MAX_ZIP_BYTES + 1, decode_content=True)
+            # never inflated: a zip is compressed already, and a Content-Encoding inflated
+            # here could grow past the cap in memory before it is counted (urllib3 < 2.6);
+            # an encoded body is then no zip, and is refused as one
+            data = response.raw.read(MAX_ZIP_BYTES + 1, decode_content=False)
         except (HTTPError, OSError) as exc:  # cut short, or not the encoding it says
             raise APIError(operation, f"the zip could not be read ({type(exc).__name__})") from exc
         finally:
