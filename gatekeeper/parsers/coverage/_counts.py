@@ -15,11 +15,8 @@ from dataclasses import dataclass
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile
+from gatekeeper.parsers.coverage import KIND, TOTAL
 from gatekeeper.units import Dimension, Quantity
-
-KIND = "coverage"
-TOTAL = "TOTAL"
-"""The name of the series of the whole report."""
 
 KINDS = ("line", "branch", "function")
 """The ratios, each with its counts ``<kind>s_covered`` and ``<kind>s_total``."""
