@@ -59,10 +59,10 @@ def _sum(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int
 def checked(covered: int, total: int, where: Position, what: str) -> tuple[int, int]:
     """(covered, total) of ``what`` ("lines"), refused where they do not add up."""
     if covered < 0 or total < 0:
-        raise EvidenceError(where, f"negative {what} count ({covered} of {total} covered)")
+        raise EvidenceError(where, f"{what}: a negative count ({covered} of {total} covered)")
     if covered > total:
         raise EvidenceError(
-            where, f"{covered} {what} covered of only {total}: counts do not add up"
+            where, f"{what}: {covered} covered of only {total}: counts do not add up"
         )
     return covered, total
 
