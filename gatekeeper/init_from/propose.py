@@ -274,7 +274,10 @@ def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
                             f"not proposed, to keep this short: {shown}"))  # fmt: skip
     if unheld:
         shown = ", ".join(unheld[:12]) + (" …" if len(unheld) > 12 else "")
-        reason = f"no time or throughput that every series of the name reports: {shown}"
+        reason = (
+            "no time, throughput or coverage above 0 % that every series of the name "
+            f"reports: {shown}"
+        )
         left.append(LeftOut(artifact, f"{len(unheld)} series", reason))
     if len(left) > MAX_LEFT_OUT:
         rest = len(left) - MAX_LEFT_OUT + 1
