@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile
 from gatekeeper.parsers.coverage import KIND, TOTAL
+from gatekeeper.records import record
 from gatekeeper.units import Dimension, Quantity
 
 KINDS = ("line", "branch", "function")
@@ -26,7 +26,7 @@ RATE_TOLERANCE = 0.00051
 writers to 4 decimals (coverage.py) or fewer; past half a unit in the 4th it is wrong."""
 
 
-@dataclass
+@record
 class Counts:
     """Covered and total of each kind of coverage; None where the report has no such kind."""
 
@@ -34,11 +34,13 @@ class Counts:
     branches: tuple[int, int] | None = None
     functions: tuple[int, int] | None = None
 
-    def add(self, other: Counts) -> None:
-        """Add another file's counts to these (a package's, the report's)."""
-        self.lines = _sum(self.lines, other.lines)
-        self.branches = _sum(self.branches, other.branches)
-        self.functions = _sum(self.functions, other.functions)
+    def __add__(self, other: Counts) -> Counts:
+        """These and another file's counts together (a package's, the report's)."""
+        return Counts(
+            _sum(self.lines, other.lines),
+            _sum(self.branches, other.branches),
+            _sum(self.functions, other.functions),
+        )
 
     def get(self, kind: str) -> tuple[int, int] | None:
         """The (covered, total) of ``kind`` (one of KINDS)."""
@@ -140,9 +142,7 @@ def parsed(
     if not files:
         raise EvidenceError(Position(display), "the report covers no file")
     if total is None:
-        total = Counts()
-        for counts in files.values():
-            total.add(counts)
+        total = summed(files.values())
     series: list[Metric] = [metric(name, counts, display) for name, counts in files.items()]
     for name, counts in (groups or {}).items():
         if name not in files and name != TOTAL:
@@ -153,7 +153,9 @@ def parsed(
 
 def summed(parts: Iterable[Counts]) -> Counts:
     """The sum of some counts."""
-    total = Counts()
-    for part in parts:
-        total.add(part)
-    return total
+    return sum(parts, Counts())
+
+
+def tally(into: dict[str, Counts], key: str, counts: Counts) -> None:
+    """Add ``counts`` to those ``into`` holds for ``key`` (a file's records, a package's files)."""
+    into[key] = into.get(key, Counts()) + counts

@@ -26,6 +26,7 @@ from gatekeeper.parsers.coverage._counts import (
     parsed,
     rate,
     summed,
+    tally,
 )
 
 NAME = "cobertura"
@@ -73,9 +74,9 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     files: dict[str, Counts] = {}
     groups: dict[str, Counts] = {}
     for found in classes:
-        files.setdefault(found.filename, Counts()).add(found.counts)
+        tally(files, found.filename, found.counts)
         if found.package:
-            groups.setdefault(found.package, Counts()).add(found.counts)
+            tally(groups, found.package, found.counts)
     whole = summed(files.values())
     for name, counts in groups.items():
         _stated(packages.get(name, {}), counts, Position(display), f"package {name!r}")
@@ -104,15 +105,12 @@ def _class(element: Element, package: str) -> _Class:
                 raise EvidenceError(where, f"condition-coverage {conditions[:40]!r} unreadable")
             hit, of = checked(int(found[1]), int(found[2]), where, "branches")
             taken, branches, has_branches = taken + hit, branches + of, True
-    counts = Counts(lines=(covered, total), branches=(taken, branches) if has_branches else None)
-    if counts.branches is None and _has_rate(element, "branch-rate"):
-        counts.branches = (0, 0)  # measured, and none there
+    if has_branches or element.get("branch-rate") is not None:  # measured, perhaps none there
+        counts = Counts(lines=(covered, total), branches=(taken, branches))
+    else:
+        counts = Counts(lines=(covered, total))
     _stated(element.attrib, counts, where, f"class {filename!r}")
     return _Class(normalised(filename), package, counts)
-
-
-def _has_rate(element: Element, name: str) -> bool:
-    return element.get(name) is not None
 
 
 def _stated(attrib: dict[str, str], counts: Counts, where: Position, what: str) -> None:

@@ -22,6 +22,7 @@ from gatekeeper.parsers.coverage._counts import (
     normalised,
     parsed,
     summed,
+    tally,
 )
 
 NAME = "coverage-json"
@@ -58,7 +59,7 @@ def parse_json(
     for name, raw in _json.members(_json.expect_object(root.get("files"), display, "files")):
         entry = _json.expect_object(raw, display, f"files.{name}")
         counts = _summary(entry.get("summary"), branch, display, f"files.{name}.summary")
-        files.setdefault(normalised(name), Counts()).add(counts)
+        tally(files, normalised(name), counts)
     totals = _summary(root.get("totals"), branch, display, "totals")
     if files and summed(files.values()) != totals:
         found = summed(files.values())
@@ -89,12 +90,13 @@ def _summary(raw: object, branch: bool, display: str, where: str) -> Counts:
     )
     counts = Counts(lines=lines)
     if branch:
-        counts.branches = checked(
+        branches = checked(
             _count(summary, "covered_branches", display, where),
             _count(summary, "num_branches", display, where),
             where_at,
             f"{where}: branches",
         )
+        counts = Counts(lines=lines, branches=branches)
     stated = summary.get("percent_covered")
     if stated is not None:
         percent = _json.expect_number(stated, display, f"{where}.percent_covered")

@@ -18,7 +18,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
 from gatekeeper.parsers._text import head_lines, terminated_lines
-from gatekeeper.parsers.coverage._counts import Counts, normalised, parsed
+from gatekeeper.parsers.coverage._counts import Counts, normalised, parsed, tally
 
 NAME = "go-cover"
 
@@ -70,5 +70,5 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         files[name] = Counts(lines=(covered, total))
         package = name.rpartition("/")[0]
         if package:
-            packages.setdefault(package, Counts()).add(files[name])
+            tally(packages, package, files[name])
     return parsed(NAME, display, files, packages)

@@ -12,13 +12,22 @@ fetched, while an entity declaration is still refused (``parsers._xml``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
 from gatekeeper.parsers._xml import Layout, UnknownValue, local, read_records, root_name
-from gatekeeper.parsers.coverage._counts import Counts, checked, count, normalised, parsed
+from gatekeeper.parsers.coverage._counts import (
+    Counts,
+    checked,
+    count,
+    normalised,
+    parsed,
+    summed,
+    tally,
+)
 
 NAME = "jacoco"
 
@@ -60,11 +69,9 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     packages: dict[str, Counts] = {}
     for found in read_records(path, display, _LAYOUT, convert):
         if found is not None and found.name is not None and found.package is not None:
-            files.setdefault(found.name, Counts()).add(found.counts)
-            packages.setdefault(found.package, Counts()).add(found.counts)
-    total = Counts()
-    for counts in files.values():
-        total.add(counts)
+            tally(files, found.name, found.counts)
+            tally(packages, found.package, found.counts)
+    total = summed(files.values())
     for name, counts in (*packages.items(), (None, total)):
         said = stated.get(name)
         if said is not None and said != _known(counts, said):
@@ -96,25 +103,26 @@ def _convert(
         counts = Counts(lines=(0, 0))
         for counter in element:
             if local(counter.tag) == "counter":
-                _count_into(counts, counter)
+                counts = _with_counter(counts, counter)
         path = f"{package}/{name}" if package else name
         return _Found(package, normalised(path), counts)
     # a counter directly in a package, a group or the report
     if parent is None or local(parent.tag) == "group":
         return None
     owner = package if local(parent.tag) == "package" else None
-    _count_into(stated.setdefault(owner, Counts()), element)
+    stated[owner] = _with_counter(stated.get(owner, Counts()), element)
     return None
 
 
-def _count_into(counts: Counts, counter: Element) -> None:
+def _with_counter(counts: Counts, counter: Element) -> Counts:
+    """``counts`` with the kind this counter counts set from it."""
     kind = _KINDS.get(counter.get("type", ""))
     if kind is None:
-        return  # instructions, complexity, classes: not line, branch or function coverage
+        return counts  # instructions, complexity, classes: not line, branch or function
     where = Position("")
     missed = count(counter.get("missed"), where, f"{counter.get('type')} missed")
     covered = count(counter.get("covered"), where, f"{counter.get('type')} covered")
-    setattr(counts, kind, checked(covered, covered + missed, where, kind))
+    return replace(counts, **{kind: checked(covered, covered + missed, where, kind)})
 
 
 def _known(counts: Counts, said: Counts) -> Counts:

@@ -13,7 +13,7 @@ file. LCOV has no packages: a series per file and ``TOTAL``.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -62,15 +62,14 @@ class _File:
             branches=_of(self.branches.values()) if self.branches else None,
             functions=_of(self.functions.values()) if self.functions else None,
         )
-        counts.add(self.summarised)
-        return counts
+        return counts + self.summarised
 
     def merge(self, other: _File) -> None:
         """Another record of the same file: covered where either covers it."""
         _union(self.lines, other.lines)
         _union(self.branches, other.branches)
         _union(self.functions, other.functions)
-        self.summarised.add(other.summarised)
+        self.summarised += other.summarised
 
 
 def _union(mine: dict[K, bool], theirs: dict[K, bool]) -> None:
@@ -185,7 +184,7 @@ class _Record:
                         "contradicts itself",
                     )
             elif stated[1]:
-                setattr(self.file.summarised, what, stated)
+                self.file.summarised = replace(self.file.summarised, **{what: stated})
         return self.file
 
 
