@@ -28,6 +28,7 @@ from gatekeeper.parsers.coverage._counts import (
     summed,
     tally,
 )
+from gatekeeper.records import record
 
 NAME = "cobertura"
 
@@ -44,13 +45,13 @@ def detect(head: bytes) -> bool:
     return b"line-rate" in tag
 
 
+@record
 class _Class:
     """One ``<class>``: its file, the package it is in, and its counts."""
 
-    def __init__(self, filename: str, package: str, counts: Counts) -> None:
-        self.filename = filename
-        self.package = package
-        self.counts = counts
+    filename: str
+    package: str
+    counts: Counts
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:

@@ -28,6 +28,7 @@ from gatekeeper.parsers.coverage._counts import (
     summed,
     tally,
 )
+from gatekeeper.records import record
 
 NAME = "jacoco"
 
@@ -44,15 +45,15 @@ def detect(head: bytes) -> bool:
     return root_name(head) == "report" and (b"JACOCO" in head or b"<sessioninfo" in head)
 
 
+@record
 class _Found:
-    """A sourcefile's counts, or the counters of the package or report it is directly in."""
+    """A source file's counts."""
 
-    def __init__(self, package: str | None, name: str | None, counts: Counts) -> None:
-        self.package = package
-        """The package's name; None for the report's own counters."""
-        self.name = name
-        """The sourcefile's path; None for a package's or the report's counters."""
-        self.counts = counts
+    package: str
+    """The name of the package it is in."""
+    name: str
+    """Its path: the package's name, then its own."""
+    counts: Counts
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
@@ -68,7 +69,7 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     files: dict[str, Counts] = {}
     packages: dict[str, Counts] = {}
     for found in read_records(path, display, _LAYOUT, convert):
-        if found is not None and found.name is not None and found.package is not None:
+        if found is not None:
             tally(files, found.name, found.counts)
             tally(packages, found.package, found.counts)
     total = summed(files.values())
