@@ -88,6 +88,20 @@ def test_every_format_fixture_folder_drafts_a_matrix_that_validates_and_passes(
         assert "expect_failures" not in str(benchmark)
 
 
+def test_a_coverage_report_drafts_its_total_line_coverage_first(tmp_path: Path) -> None:
+    """Coverage is held where it stands (whole percent, rounded down), TOTAL before files."""
+    copy = tmp_path / "reports" / "cobertura"
+    copy.mkdir(parents=True)
+    shutil.copy(FIXTURES / "cobertura" / "coveragepy-branch.xml", copy)
+    found = benchmarks(draft(tmp_path, copy))
+    assert found[0]["metric"] == {"from": "cobertura", "name": "TOTAL"}
+    assert found[0]["threshold"] == "line >= 73%"  # 11 of 15 lines
+    assert {"name": "pkg/calc.py", "threshold": "line >= 50%"} in [
+        {"name": b["metric"]["name"], "threshold": b["threshold"]}  # type: ignore[index]
+        for b in found
+    ]
+
+
 @pytest.mark.parametrize("folder", UNREAD, ids=lambda p: p.name)
 def test_a_folder_of_no_format_gatekeeper_reads_is_refused_and_nothing_written(
     folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -64,3 +64,14 @@ def lower_limit(statistic: str, today: Quantity) -> tuple[str, str] | None:
     headroom = 1 - number / today.value
     text = f"{statistic} > {_shown(number)}/s"
     return text, f"today {today}, ~{round(100 * headroom)} % headroom"
+
+
+def coverage_floor(statistic: str, today: Quantity) -> tuple[str, str] | None:
+    """``STAT >= N%`` with N today's coverage in whole percent, rounded down (coverage is
+    held where it stands: no headroom, a drop is what the gate is for); None at 0 %."""
+    if today.dimension is not Dimension.RATIO or not math.isfinite(today.value):
+        return None
+    number = math.floor(today.value * 100 + 1e-9)
+    if number <= 0:
+        return None
+    return f"{statistic} >= {number}%", f"today {today.value * 100:.4g}%"

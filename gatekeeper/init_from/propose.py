@@ -20,8 +20,9 @@ from gatekeeper.evidence import (
     TestResult,
 )
 from gatekeeper.init_from.families import Family
-from gatekeeper.init_from.limits import lower_limit, upper_limit
+from gatekeeper.init_from.limits import coverage_floor, lower_limit, upper_limit
 from gatekeeper.model import MetricCriterion, TestCriterion
+from gatekeeper.parsers.coverage import KIND, TOTAL
 from gatekeeper.records import record
 from gatekeeper.results import Outcome
 from gatekeeper.selector import parse_metric_selector
@@ -256,7 +257,9 @@ def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
     """A swimlane per series (request, endpoint, benchmark), durations first (k6's
     ``http_req_duration`` before its ``http_req_blocked``), at most ``MAX_PER_ARTIFACT``."""
     labels = list(dict.fromkeys(m.label for m in evidence.metrics if not m.subseries))
-    labels.sort(key=lambda label: "duration" not in label.lower())
+    # a coverage report's TOTAL first: the one series a coverage gate is usually about
+    totals = {m.label for m in evidence.metrics if m.kind == KIND and m.name == TOTAL}
+    labels.sort(key=lambda label: (label not in totals, "duration" not in label.lower()))
     kept: list[Proposal] = []
     left: list[LeftOut] = []
     unheld: list[str] = []
@@ -277,7 +280,10 @@ def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
                             f"not proposed, to keep this short: {shown}"))  # fmt: skip
     if unheld:
         shown = ", ".join(unheld[:12]) + (" …" if len(unheld) > 12 else "")
-        reason = f"no time or throughput that every series of the name reports: {shown}"
+        reason = (
+            "no time, throughput or coverage above 0 % that every series of the name "
+            f"reports: {shown}"
+        )
         left.append(LeftOut(artifact, f"{len(unheld)} series", reason))
     return _proposals(artifact, kept, left)
 
@@ -321,7 +327,7 @@ def _series(
 
 def _limit(selected: Sequence[Metric]) -> tuple[str, str] | None:
     """A threshold every selected series meets today: its slowest time with headroom, or
-    else its lowest throughput with headroom."""
+    else its lowest throughput with headroom, or else (coverage) its lowest line coverage."""
     for statistic in TIME_STATISTICS:
         values = [read_statistic(m, statistic) for m in selected]
         present = [v for v in values if v is not None]
@@ -333,4 +339,8 @@ def _limit(selected: Sequence[Metric]) -> tuple[str, str] | None:
     present = [v for v in values if v is not None]
     if present and len(present) == len(values):
         return lower_limit("throughput", min(present, key=lambda q: q.value))
+    values = [read_statistic(m, "line") for m in selected]
+    present = [v for v in values if v is not None]
+    if present and len(present) == len(values):
+        return coverage_floor("line", min(present, key=lambda q: q.value))
     return None

@@ -1,9 +1,9 @@
 """Parsers: one module per artifact format, registered by name.
 
 Modules are grouped by what they yield: ``testresults/`` (tests), ``load/`` (request
-and metric series) and ``bench/`` (benchmark series); ``_json``, ``_xml`` and ``_text``
-are the bounded, position-reporting readers they share. Adding a format means one new
-module and one line in ``PARSER_MODULES``.
+and metric series), ``bench/`` (benchmark series) and ``coverage/`` (coverage series);
+``_json``, ``_xml`` and ``_text`` are the bounded, position-reporting readers they share.
+Adding a format means one new module and one line in ``PARSER_MODULES``.
 A parser reads one file and returns a ``ParsedFile`` or raises
 ``EvidenceError`` naming the file and, where it can, the line and column.
 Modules are imported only when their format is needed (or detection asks),
@@ -117,6 +117,11 @@ PARSER_MODULES: dict[str, str] = {
     "benchmarkjs": "gatekeeper.parsers.bench.benchmarkjs",
     "cargo-bench": "gatekeeper.parsers.bench.cargo_bench",
     "criterion": "gatekeeper.parsers.bench.criterion",
+    "cobertura": "gatekeeper.parsers.coverage.cobertura",
+    "jacoco": "gatekeeper.parsers.coverage.jacoco",
+    "coverage-json": "gatekeeper.parsers.coverage.coverage_json",
+    "lcov": "gatekeeper.parsers.coverage.lcov",
+    "go-cover": "gatekeeper.parsers.coverage.go_cover",
 }
 
 AUTO = "auto"

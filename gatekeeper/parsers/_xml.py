@@ -4,9 +4,11 @@ Shared by the XML formats so each one only describes its shape. A format names i
 elements and the elements that make up one record (a test case, a test definition); each
 record is handed over as soon as it closes and is then dropped from the tree, so memory
 stays flat however large the report. Entity declarations are refused (billion laughs,
-XXE) and external references are never fetched. A huge single token (an attribute value,
-a comment) costs bounded time up to MAX_TOKEN and a longer one is refused; a file whose
-first tag runs past its first 4096 bytes is refused there.
+XXE) and external references are never fetched: a DOCTYPE that only names a DTD (JaCoCo's,
+gcovr's Cobertura) is read past, its DTD never opened (expat parses no external subset).
+A huge single token (an attribute value, a comment) costs bounded time up to MAX_TOKEN
+and a longer one is refused; a file whose first tag runs past its first 4096 bytes is
+refused there.
 """
 
 from __future__ import annotations

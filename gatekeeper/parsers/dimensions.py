@@ -67,6 +67,16 @@ def _each(dimension: Dimension, *statistics: str) -> dict[str, Dimension]:
 _TIMES = _each(TIME, "avg", "min", "max", "med", "stddev", PERCENTILES)
 _K6 = Declared(_each(COUNT, "passes", "fails"), own=True)  # a trend of times, bytes or numbers
 _REQUESTS = {**_each(COUNT, "count", "fails"), "error_rate": RATIO, "throughput": THROUGHPUT}
+# a coverage report's ratios and the counts they are taken from (each only where it has them)
+_COVERAGE = Declared(
+    {
+        **_each(RATIO, "line", "branch", "function"),
+        **_each(
+            COUNT,
+            *(f"{k}_{s}" for k in ("lines", "branches", "functions") for s in ("covered", "total")),
+        ),
+    }
+)
 
 DECLARED: dict[str, Declared] = {
     "junit": Declared(),  # test results: no statistics
@@ -171,6 +181,7 @@ DECLARED: dict[str, Declared] = {
         },
         varies=frozenset({"avg", "ci_lower", "ci_upper", "deviation"}),
     ),
+    **dict.fromkeys(("cobertura", "jacoco", "coverage-json", "lcov", "go-cover"), _COVERAGE),
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""
 

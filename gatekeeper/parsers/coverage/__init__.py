@@ -1,0 +1,13 @@
+"""Coverage reports: Cobertura XML, LCOV, JaCoCo XML, coverage.py JSON and Go cover profiles.
+
+Each yields metric series of kind "coverage": one per file, one per package or folder where
+the format has them, and ``TOTAL``. ``_counts`` holds what they share: the counts, their
+checks (fail closed on counts that do not add up) and the statistics built from them.
+"""
+
+from __future__ import annotations
+
+KIND = "coverage"
+"""The kind of every series a coverage report yields."""
+TOTAL = "TOTAL"
+"""The name of the series of a whole report."""
