@@ -93,8 +93,9 @@ def _header(draft: Draft) -> list[str]:
     lines = [
         f"# gatekeeper phase matrix, drafted by `{_comment(draft.command)}` from {files} "
         f"file{'s' if files != 1 else ''}.",
-        "# Every threshold and count is today's value with headroom, and marked TODO: decide:",
-        "# a proposal for a person to confirm. Reference: "
+        "# Every threshold and count is from today's values (with headroom where a value",
+        "# varies run to run; its comment says), and marked TODO: decide: a proposal for a",
+        "# person to confirm. Reference: "
         "https://github.com/gatekeeper-ci/gatekeeper#the-matrix-file",
     ]
     unread = [s for s in draft.scanned if s.parsed is None]
