@@ -24,6 +24,7 @@ from gatekeeper.evidence import ParsedFile
 from gatekeeper.parsers import detect_format, parse_file
 from tests.conftest import missing_tool
 from tests.parsers.claims import claimed
+from tests.parsers.test_real_tools import _go_env
 
 pytestmark = pytest.mark.slow  # real programs: seconds each
 
@@ -163,19 +164,6 @@ func TestSign(t *testing.T) {
 \t}
 }
 """
-
-
-def _go_env(home: Path) -> dict[str, str]:
-    return dict(os.environ) | {
-        "HOME": str(home),
-        "GOPATH": str(home / "gopath"),
-        "GOCACHE": str(home / "gocache"),
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOTOOLCHAIN": "local",
-        "GOTELEMETRY": "off",
-        "CGO_ENABLED": "0",
-    }
 
 
 @pytest.mark.parametrize("mode", ["set", "count", "atomic"])
