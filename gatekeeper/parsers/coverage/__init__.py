@@ -3,6 +3,9 @@
 Each yields metric series of kind "coverage": one per file, one per package or folder where
 the format has them, and ``TOTAL``. ``_counts`` holds what they share: the counts, their
 checks (fail closed on counts that do not add up) and the statistics built from them.
+
+Part of ``gatekeeper.parsers`` (the evidence layer): may import the base and model layers and
+the readers in ``gatekeeper.parsers``; never the engine, reports or GitHub.
 """
 
 from __future__ import annotations

@@ -1,1 +1,5 @@
-"""Test-result formats: each file becomes TestResults."""
+"""Test-result formats: each file becomes TestResults.
+
+Part of ``gatekeeper.parsers`` (the evidence layer): may import the base and model layers and
+the readers in ``gatekeeper.parsers``; never the engine, reports or GitHub.
+"""
