@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gatekeeper.engine.coverage import summed_coverage
 from gatekeeper.evidence import ArtifactEvidence, Metric
 from gatekeeper.model import MetricCriterion
 from gatekeeper.plausible import implausible
@@ -118,7 +119,9 @@ def _baselines(
     """The baseline's series by label, and the labels it has more than once (ambiguous)."""
     found: dict[str, Metric] = {}
     twice: set[str] = set()
-    for metric in select_series(criterion, baseline.metrics):
+    # a baseline whose files cannot be summed gives no series: no baseline, never a pass
+    selected, _ = summed_coverage(criterion, select_series(criterion, baseline.metrics))
+    for metric in selected:
         if metric.label in found:
             twice.add(metric.label)
         found[metric.label] = metric
@@ -135,7 +138,9 @@ def evaluate_metric(
 ) -> Verdict:
     """Every selected series must meet every threshold, and stay within every change of the
     same series in the baseline (a series the baseline lacks is new: it is not compared)."""
-    series = select_series(criterion, evidence.metrics)
+    series, problem = summed_coverage(criterion, select_series(criterion, evidence.metrics))
+    if problem is not None:
+        return Outcome.ERROR, problem, (), ()
     if not series:
         names = (n for m in evidence.metrics for n in (m.name, m.label))
         close = did_you_mean([criterion.selector], names)

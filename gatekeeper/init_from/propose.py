@@ -22,7 +22,7 @@ from gatekeeper.evidence import (
 from gatekeeper.init_from.families import Family
 from gatekeeper.init_from.limits import coverage_floor, lower_limit, upper_limit
 from gatekeeper.model import MetricCriterion, TestCriterion
-from gatekeeper.parsers.coverage import KIND, TOTAL
+from gatekeeper.parsers.coverage import TOTAL, TOTAL_KIND
 from gatekeeper.records import record
 from gatekeeper.results import Outcome
 from gatekeeper.selector import parse_metric_selector
@@ -258,7 +258,7 @@ def _metric_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
     ``http_req_duration`` before its ``http_req_blocked``), at most ``MAX_PER_ARTIFACT``."""
     labels = list(dict.fromkeys(m.label for m in evidence.metrics if not m.subseries))
     # a coverage report's TOTAL first: the one series a coverage gate is usually about
-    totals = {m.label for m in evidence.metrics if m.kind == KIND and m.name == TOTAL}
+    totals = {m.label for m in evidence.metrics if m.kind == TOTAL_KIND and m.name == TOTAL}
     labels.sort(key=lambda label: (label not in totals, "duration" not in label.lower()))
     kept: list[Proposal] = []
     left: list[LeftOut] = []

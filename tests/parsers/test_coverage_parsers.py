@@ -34,7 +34,7 @@ def parse(path: Path, fmt: str = "auto") -> ParsedFile:
 def values(path: Path) -> dict[str, dict[str, float]]:
     """Each series' statistics as plain numbers, by series name."""
     parsed = parse(path)
-    assert all(m.kind == "coverage" and m.source == path.name for m in parsed.metrics)
+    assert all(m.kind.startswith("coverage") and m.source == path.name for m in parsed.metrics)
     return {m.name: {k: q.value for k, q in m.stats.items()} for m in parsed.metrics}
 
 

@@ -11,6 +11,10 @@ the readers in ``gatekeeper.parsers``; never the engine, reports or GitHub.
 from __future__ import annotations
 
 KIND = "coverage"
-"""The kind of every series a coverage report yields."""
+"""The kind of a file's series: the ones a glob selecting several sums (``engine.coverage``)."""
+GROUP_KIND = "coverage of a package"
+"""The kind of a package's or folder's series (the sum of its files, as the report says)."""
+TOTAL_KIND = "coverage of the report"
+"""The kind of ``TOTAL``."""
 TOTAL = "TOTAL"
 """The name of the series of a whole report."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile
-from gatekeeper.parsers.coverage import KIND, TOTAL
+from gatekeeper.parsers.coverage import GROUP_KIND, KIND, TOTAL, TOTAL_KIND
 from gatekeeper.records import record
 from gatekeeper.units import Dimension, Quantity
 
@@ -108,7 +108,7 @@ def agree(stated: float, counts: tuple[int, int] | None, where: Position, what: 
         )
 
 
-def metric(name: str, counts: Counts, source: str) -> Metric:
+def metric(name: str, counts: Counts, source: str, level: str = KIND) -> Metric:
     """The series of one file, package or the whole report."""
     stats: dict[str, Quantity] = {}
     for kind in KINDS:
@@ -121,7 +121,7 @@ def metric(name: str, counts: Counts, source: str) -> Metric:
         plural = "branches" if kind == "branch" else kind + "s"
         stats[f"{plural}_covered"] = Quantity(covered, Dimension.COUNT)
         stats[f"{plural}_total"] = Quantity(total, Dimension.COUNT)
-    return Metric(name=name, stats=stats, kind=KIND, source=source)
+    return Metric(name=name, stats=stats, kind=level, source=source)
 
 
 def normalised(path: str) -> str:
@@ -146,8 +146,8 @@ def parsed(
     series: list[Metric] = [metric(name, counts, display) for name, counts in files.items()]
     for name, counts in (groups or {}).items():
         if name not in files and name != TOTAL:
-            series.append(metric(name, counts, display))
-    series.append(metric(TOTAL, total, display))
+            series.append(metric(name, counts, display, GROUP_KIND))
+    series.append(metric(TOTAL, total, display, TOTAL_KIND))
     return ParsedFile(path=display, format=fmt, metrics=tuple(series))
 
 
