@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from gatekeeper.evidence import Metric
 from gatekeeper.model import MetricCriterion
 from gatekeeper.parsers.coverage import KIND
-from gatekeeper.parsers.coverage._counts import KINDS
+from gatekeeper.parsers.coverage._counts import KINDS, plural
 from gatekeeper.units import Dimension, Quantity
 
 
@@ -50,8 +50,7 @@ def summed_coverage(
 def _sum(criterion: MetricCriterion, files: Sequence[Metric]) -> Metric:
     stats: dict[str, Quantity] = {}
     for kind in KINDS:
-        plural = "branches" if kind == "branch" else f"{kind}s"
-        covered, total = f"{plural}_covered", f"{plural}_total"
+        covered, total = f"{plural(kind)}_covered", f"{plural(kind)}_total"
         if not all(covered in m.stats and total in m.stats for m in files):
             continue  # some file has no such coverage: a partial sum would be no answer
         got = sum(m.stats[covered].value for m in files)

@@ -44,10 +44,13 @@ class Counts:
 
     def get(self, kind: str) -> tuple[int, int] | None:
         """The (covered, total) of ``kind`` (one of KINDS)."""
-        found: tuple[int, int] | None = getattr(
-            self, kind + "es" if kind == "branch" else kind + "s"
-        )
+        found: tuple[int, int] | None = getattr(self, plural(kind))
         return found
+
+
+def plural(kind: str) -> str:
+    """'lines', 'branches', 'functions': the name of a kind's counts (``lines_covered``)."""
+    return "branches" if kind == "branch" else f"{kind}s"
 
 
 def _sum(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -118,9 +121,8 @@ def metric(name: str, counts: Counts, source: str, level: str = KIND) -> Metric:
         covered, total = found
         if total:  # a ratio of nothing is no value: a threshold on it is missing, not a pass
             stats[kind] = Quantity(covered / total, Dimension.RATIO)
-        plural = "branches" if kind == "branch" else kind + "s"
-        stats[f"{plural}_covered"] = Quantity(covered, Dimension.COUNT)
-        stats[f"{plural}_total"] = Quantity(total, Dimension.COUNT)
+        stats[f"{plural(kind)}_covered"] = Quantity(covered, Dimension.COUNT)
+        stats[f"{plural(kind)}_total"] = Quantity(total, Dimension.COUNT)
     return Metric(name=name, stats=stats, kind=level, source=source)
 
 
