@@ -157,9 +157,9 @@ class _Search:
     def _regular(self, name: str, info: os.stat_result, linked: bool) -> bool:
         """Whether a matched path that is not a folder is a regular file; if not, a problem:
         a FIFO or a device is not evidence (and reading a FIFO would wait forever)."""
-        if stat.S_ISREG(info.st_mode):
+        kind = special_kind(info.st_mode)
+        if kind is None:
             return True
-        kind = next((said for test, said in _KINDS if test(info.st_mode)), "a special file")
         self.problem(name, f"{'a symlink to ' if linked else ''}{kind}, not a regular file")
         return False
 
@@ -180,6 +180,14 @@ class _Search:
         # by name: the folder listing's order is the file system's, the report's is not
         problems = sorted(self.problems, key=lambda p: (p.position.file, p.message))
         return FoundFiles(tuple(self.root / n for n in names), tuple(problems))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of ``mode`` is when it is not a regular file ('a FIFO', 'a socket', …);
+    None for a regular file. Reading a FIFO would wait for ever; a device is no report."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((said for test, said in _KINDS if test(mode)), "a special file")
 
 
 def _target(path: str | Path) -> str:

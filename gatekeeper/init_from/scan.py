@@ -4,12 +4,12 @@ it could not be (a value, not an abort: every file is accounted for)."""
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, UsageError
 from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.findfiles import special_kind
 from gatekeeper.parsers import AUTO, parse_file
 from gatekeeper.records import record
 
@@ -85,14 +85,6 @@ def _files(sources: Sequence[str]) -> Iterator[tuple[Path, bool]]:
             raise UsageError(f"--from {source!r}: no such file or folder")
 
 
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
 def _not_regular(file: Path) -> str | None:
     """What ``file`` is when it is there and not a regular file (symlinks followed); None
     for a regular file, or when it cannot be looked at (reading it then says why)."""
@@ -100,9 +92,7 @@ def _not_regular(file: Path) -> str | None:
         mode = file.stat().st_mode
     except (OSError, RuntimeError):
         return None
-    if stat.S_ISREG(mode):
-        return None
-    return next((said for test, said in _KINDS if test(mode)), "a special file")
+    return special_kind(mode)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
