@@ -68,7 +68,7 @@ def collect_artifact(
             add(test)
 
     feed = adds[0] if len(adds) == 1 else sink  # one call fewer a test, the common case
-    files = [(path, _display(path, root)) for path in found.files]
+    files = [(path, display_path(path, root)) for path in found.files]
     for path, display in files:
         try:
             if criteria is None:
@@ -109,7 +109,8 @@ def shown(folder: Path) -> str:
     return str(folder) if relative.startswith("..") else relative
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """A found file as reports name it: relative to the root when inside it."""
     return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
 
 

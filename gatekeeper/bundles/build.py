@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,7 +29,12 @@ from gatekeeper.bundles import (
     Unreadable,
     selection_key,
 )
-from gatekeeper.collect import criteria_by_artifact, hint_pass, requests_by_artifact
+from gatekeeper.collect import (
+    criteria_by_artifact,
+    display_path,
+    hint_pass,
+    requests_by_artifact,
+)
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile, SeriesRequest, TestResult
 from gatekeeper.findfiles import find_files
@@ -111,7 +115,7 @@ def collect_record(
         for add in adds:
             add(test)
 
-    paths = sorted((_display(path, root), path) for path in found.files)
+    paths = sorted((display_path(path, root), path) for path in found.files)
     for display, path in paths:
         digest = file_digest(path)
         try:
@@ -131,10 +135,6 @@ def collect_record(
     return ArtifactRecord(
         artifact.format, artifact.paths, tuple(files), tuple(unreadable), selections
     )
-
-
-def _display(path: Path, root: Path) -> str:
-    return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
 
 
 def collect_bundle(matrix: Matrix, root: Path, sha: str, name: str, run: RunIdentity) -> Bundle:

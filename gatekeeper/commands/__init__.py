@@ -6,6 +6,8 @@ reporting, posting); nothing below imports a command.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +17,7 @@ from gatekeeper.errors import UsageError
 if TYPE_CHECKING:
     from gatekeeper.model import Matrix
 
-__all__ = ["DEFAULT_MATRIX", "locate_matrix", "phase_option", "project_root"]
+__all__ = ["DEFAULT_MATRIX", "locate_matrix", "phase_option", "project_root", "use_color"]
 
 
 def locate_matrix(given: str | None) -> Path:
@@ -45,6 +47,14 @@ def project_root(matrix: Path, given: str | None) -> Path:
     except (OSError, RuntimeError) as exc:  # a loop: RuntimeError before Python 3.13
         raise UsageError(f"{matrix}: a symlink loop") from exc
     return folder.parent if folder.name == ".github" else folder
+
+
+def use_color(environ: Mapping[str, str], choice: str = "auto") -> bool:
+    """Colour in the terminal report: ``always``, ``never``, or (``auto``) only on a TTY and
+    never when NO_COLOR is set."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not environ.get("NO_COLOR")
 
 
 def phase_option(matrix: Matrix, flag: str, value: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from gatekeeper import github
 from gatekeeper.collect import collect, searched_from
-from gatekeeper.commands import locate_matrix, phase_option, project_root
+from gatekeeper.commands import locate_matrix, phase_option, project_root, use_color
 from gatekeeper.commands.options import CheckOptions
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
@@ -82,12 +82,6 @@ def _report_to_github(
     report_to_github(
         report, int(code), options, environ, out=sys.stdout, err=sys.stderr, client=client
     )
-
-
-def _use_color(choice: str, environ: Mapping[str, str]) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return sys.stdout.isatty() and not environ.get("NO_COLOR")
 
 
 @record
@@ -185,7 +179,7 @@ def _write_reports(
         except OSError as exc:
             raise UsageError(f"--output {target}: cannot write: {exc.strerror or exc}") from exc
     if options.format != "none":
-        rendering = RenderOptions(int(code), color=_use_color(options.color, environ))
+        rendering = RenderOptions(int(code), color=use_color(environ, options.color))
         sys.stdout.write(REPORTERS[options.format](report, rendering))
 
 

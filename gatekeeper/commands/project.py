@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.collect import collect, searched_from
@@ -43,10 +42,6 @@ def judge(matrix: Matrix, root: Path, phase: str) -> Report:
     """The engine's verdict on the evidence in ``root``, enforcing ``phase``'s gate."""
     today = dt.datetime.now(dt.timezone.utc).date()
     return evaluate(matrix, searched_from(collect(matrix, root), root), today, phase)
-
-
-def use_color(environ: Mapping[str, str]) -> bool:
-    return sys.stdout.isatty() and not environ.get("NO_COLOR")
 
 
 def phase_name_of(matrix: Matrix, phase_id: str) -> str:

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper import __version__
+from gatekeeper.commands import use_color
 from gatekeeper.commands.options import PromoteOptions
-from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing, use_color
+from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github import actions_io
 from gatekeeper.github.api import open_client

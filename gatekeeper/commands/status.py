@@ -11,8 +11,9 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from gatekeeper.commands import use_color
 from gatekeeper.commands.options import StatusOptions
-from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing, use_color
+from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing
 from gatekeeper.errors import ExitCode
 from gatekeeper.model import Matrix
 from gatekeeper.phases.git import LocalGit
