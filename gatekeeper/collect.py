@@ -72,9 +72,10 @@ def collect_artifact(
     for path, display in files:
         try:
             if criteria is None:
-                parsed.append(parse_file(path, display, artifact.format, wanted))
+                read = parse_file(path, display, artifact.format, wanted)
             else:
-                parsed.append(stream_file(path, display, artifact.format, feed, wanted))
+                read = stream_file(path, display, artifact.format, feed, wanted)
+            parsed.append(rooted(read, root))
         except EvidenceError as exc:
             errors.append(str(exc))
     if errors:  # the engine reads nothing of an artifact with an unreadable file
@@ -88,6 +89,28 @@ def collect_artifact(
     return ArtifactEvidence(
         artifact.id, ArtifactState.READ, tuple(parsed), (), artifact.paths, selections
     )
+
+
+def rooted(parsed: ParsedFile, root: Path) -> ParsedFile:
+    """``parsed`` with each finding's absolute path inside ``root`` made relative to it, as file
+    globs are written: analysers write absolute paths (ruff's ``file:///home/runner/…``), and
+    the same finding must read the same from any checkout, here or in a bundle."""
+    if not parsed.findings:
+        return parsed
+    bases = {str(root.absolute()), str(root.resolve())}
+    prefixes = tuple(base.rstrip("/") + "/" for base in bases)
+
+    def inside(path: str) -> str:
+        if not path.startswith("/"):
+            return path
+        normal = os.path.normpath(path)
+        for prefix in prefixes:
+            if normal.startswith(prefix):
+                return normal[len(prefix) :]
+        return path
+
+    findings = tuple(f._replace(file=inside(f.file)) for f in parsed.findings)
+    return replace(parsed, findings=findings)
 
 
 def searched_from(

@@ -63,6 +63,60 @@ class TestResult(NamedTuple):
 TestResult.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
+LEVELS: tuple[str, ...] = ("none", "note", "warning", "error")
+"""SARIF's result levels, least severe first: a criterion's ``level`` counts that level and
+every one after it."""
+
+
+class Finding(NamedTuple):
+    """One result of a static analyser (a SARIF ``result``) that is not a pass."""
+
+    tool: str
+    """The analyser's name (``tool.driver.name``)."""
+    rule: str
+    """The rule's id ('' when the result names none)."""
+    level: str
+    """One of ``LEVELS``, as SARIF defines it (the rule's default where the result is silent)."""
+    file: str
+    """The primary location's file, relative to the project's root where it lies within it
+    (``collect`` makes it so), else as the analyser wrote it; '' when the result has none."""
+    line: int | None
+    """The primary location's first line, when given."""
+    message: str
+    """The result's message (its first line, cut short)."""
+    fingerprints: tuple[tuple[str, str], ...] = ()
+    """SARIF ``fingerprints`` and ``partialFingerprints`` (the latter's keys prefixed with
+    ``partial:``): what tells the same finding in two runs apart from a new one."""
+    context: str = ""
+    """The source text of the location (its ``snippet``), when the analyser gives it."""
+    suppressed: bool = False
+    """Suppressed in the source or by the analyser (SARIF ``suppressions``, all accepted)."""
+    severity: float | None = None
+    """The rule's (or result's) ``security-severity``, 0-10, when given."""
+    source: str = ""
+    """The artifact file this came from."""
+
+    @property
+    def where(self) -> str:
+        """file:line, as a person reads it."""
+        if not self.file:
+            return "(no location)"
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@record
+class Analysis:
+    """One run of an analyser: the findings it made are in ``ParsedFile.findings``."""
+
+    tool: str
+    version: str = ""
+    failures: tuple[str, ...] = ()
+    """What the run itself recorded as failed (an unsuccessful invocation, a notification of
+    level error): its results may be incomplete."""
+    severities: bool = False
+    """Whether any of its rules or results carries a ``security-severity``."""
+
+
 FALLBACK_STATS: dict[str, tuple[str, ...]] = {
     "throughput": ("ops", "rate"),
     "rate": ("value",),
@@ -137,6 +191,10 @@ class ParsedFile:
     """Metrics, for load-test and benchmark formats."""
     streamed_tests: int = 0
     """Test cases handed to a consumer as they were read, and not kept in ``tests``."""
+    findings: tuple[Finding, ...] = ()
+    """Static-analysis findings, for analysis formats (SARIF)."""
+    analyses: tuple[Analysis, ...] = ()
+    """The analyser runs the file records (one per SARIF run), with or without findings."""
 
     @property
     def test_count(self) -> int:
@@ -178,6 +236,14 @@ class ArtifactEvidence:
     @property
     def tests(self) -> tuple[TestResult, ...]:
         return tuple(t for f in self.files for t in f.tests)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(x for f in self.files for x in f.findings)
+
+    @property
+    def analyses(self) -> tuple[Analysis, ...]:
+        return tuple(a for f in self.files for a in f.analyses)
 
     @property
     def metrics(self) -> tuple[Metric, ...]:

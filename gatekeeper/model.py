@@ -116,7 +116,62 @@ class MetricCriterion:
         return self.name + "{" + ",".join(f"{k}:{v}" for k, v in self.tags.items()) + "}"
 
 
-Criterion = TestCriterion | MetricCriterion
+SEVERITIES: dict[str, float] = {"critical": 9.0, "high": 7.0, "medium": 4.0, "low": 0.1}
+"""GitHub's names for a ``security-severity`` (0-10): each from this score up."""
+
+
+@record
+class FindingsBaseline:
+    """The same analysis in another artifact (the base branch's), and how many findings may
+    be new against it."""
+
+    artifact: str
+    max_new: int
+
+
+@record
+class FindingsCriterion:
+    """Select static-analysis findings from an artifact and hold their number to a limit, to
+    the baseline's findings, or both. Suppressed findings are counted apart, never against."""
+
+    artifact: str
+    level: str = "note"
+    """The least severe level counted: this one and every one above it (``evidence.LEVELS``)."""
+    file: tuple[str, ...] = ()
+    """Path globs from the project's root; empty means any file (and findings with none)."""
+    rule: tuple[str, ...] = ()
+    """Globs on the rule id; empty means any."""
+    tool: tuple[str, ...] = ()
+    """Globs on the analyser's name; empty means any. A glob no run of the file matches is
+    missing evidence."""
+    severity: str | None = None
+    """A name of ``SEVERITIES``: only findings with a security-severity this high or higher."""
+    max: int | None = None
+    """At most this many findings; None: no limit (a baseline's ``max_new`` limits instead)."""
+    baseline: FindingsBaseline | None = None
+    expect_failures: bool = False
+    """Judge the findings even where the analyser recorded a failure of its run."""
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The artifacts it reads: its own, then its baseline's."""
+        return (
+            (self.artifact,) if self.baseline is None else (self.artifact, self.baseline.artifact)
+        )
+
+    @property
+    def selector(self) -> str:
+        """The selection as a person reads it: findings of level >= error in ingress/**."""
+        parts = [f"level >= {self.level}"]
+        if self.severity:
+            parts.append(f"severity >= {self.severity}")
+        for key, globs in (("tool", self.tool), ("rule", self.rule), ("file", self.file)):
+            if globs:
+                parts.append(f"{key} {' or '.join(globs)}")
+        return f"findings ({', '.join(parts)})"
+
+
+Criterion = TestCriterion | MetricCriterion | FindingsCriterion
 
 
 @record

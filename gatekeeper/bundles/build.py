@@ -34,6 +34,7 @@ from gatekeeper.collect import (
     display_path,
     hint_pass,
     requests_by_artifact,
+    rooted,
 )
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile, SeriesRequest, TestResult
@@ -119,7 +120,7 @@ def collect_record(
     for display, path in paths:
         digest = file_digest(path)
         try:
-            parsed = stream_file(path, display, artifact.format, sink, wanted)
+            parsed = rooted(stream_file(path, display, artifact.format, sink, wanted), root)
         except EvidenceError as exc:
             unreadable.append(Unreadable(display, digest, exc.position, exc.message))
             continue

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Mapping
 
 from gatekeeper.changes import Changes
+from gatekeeper.engine.findings import evaluate_findings
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, superseded
-from gatekeeper.model import Benchmark, Matrix, TestCriterion, Waiver
+from gatekeeper.model import Benchmark, FindingsCriterion, Matrix, TestCriterion, Waiver
 from gatekeeper.policy import Policy, gate_policy
 from gatekeeper.results import (
     BenchmarkResult,
@@ -94,7 +95,10 @@ def _judge_evidence(
         unusable = _unusable(benchmark, baseline, "baseline evidence", shards)
         if unusable is not None:
             return unusable
-    outcome, summary, details, measurements = evaluate_metric(criterion, own, baseline)
+    if isinstance(criterion, FindingsCriterion):
+        outcome, summary, details, measurements = evaluate_findings(criterion, own, baseline)
+    else:
+        outcome, summary, details, measurements = evaluate_metric(criterion, own, baseline)
     return BenchmarkResult(benchmark, outcome, summary, details, measurements=measurements)
 
 

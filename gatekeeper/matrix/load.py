@@ -17,6 +17,8 @@ from gatekeeper.model import (
     Benchmark,
     Cell,
     Criterion,
+    FindingsBaseline,
+    FindingsCriterion,
     FlakyPolicy,
     Matrix,
     MetricCriterion,
@@ -57,6 +59,8 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
             max_skipped=tests.get("max_skipped"),
             flaky=FlakyPolicy(tests.get("flaky", "pass")),
         )
+    if "findings" in bench:
+        return _findings(bench["findings"], bench.get("baseline"))
     metric = bench["metric"]
     name, tags = parse_metric_selector(metric["name"])
     baseline = bench.get("baseline")
@@ -71,6 +75,23 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
             baseline["from"], tuple(parse_change(c) for c in _globs(baseline["max_change"]))
         ),
         expect_failures=metric.get("expect_failures", False),
+    )
+
+
+def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> FindingsCriterion:
+    limit = findings.get("max", 0 if baseline is None else None)  # a baseline limits new ones
+    return FindingsCriterion(
+        artifact=findings["from"],
+        level=findings.get("level", "note"),
+        file=_globs(findings.get("file")),
+        rule=_globs(findings.get("rule")),
+        tool=_globs(findings.get("tool")),
+        severity=findings.get("severity"),
+        max=limit,
+        baseline=None
+        if baseline is None
+        else FindingsBaseline(baseline["from"], baseline["max_new"]),
+        expect_failures=findings.get("expect_failures", False),
     )
 
 

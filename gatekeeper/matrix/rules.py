@@ -12,7 +12,7 @@ from typing import Any
 
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
-from gatekeeper.parsers import AUTO
+from gatekeeper.parsers import AUTO, holds_findings
 from gatekeeper.parsers.dimensions import NEVER, declared_dimension, unknown_statistic
 from gatekeeper.pathglob import split_glob
 from gatekeeper.selector import parse_metric_selector
@@ -142,7 +142,7 @@ class _Checker:
 
     def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
         self.check_pass_rate(path, bench)
-        for kind in ("tests", "metric", "baseline"):
+        for kind in ("tests", "metric", "findings", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None
             if isinstance(artifact, str) and artifact not in self.artifacts:
@@ -150,6 +150,7 @@ class _Checker:
                 self.report(
                     (*path, kind, "from"), f"unknown artifact {artifact!r} (artifacts: {known})"
                 )
+        self.check_evidence_kind(path, bench)
         metric = bench.get("metric")
         if isinstance(metric, dict) and isinstance(metric.get("name"), str):
             try:
@@ -171,6 +172,37 @@ class _Checker:
                     self.report(where, str(exc))
                     continue
                 self.check_dimension(where, metric, threshold)
+
+    def check_evidence_kind(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """Findings are read from an analysis format only, and only findings from one; a
+        baseline compares what its criterion reads (max_change series, max_new findings)."""
+        baseline = bench.get("baseline")
+        findings = "findings" in bench
+        if isinstance(baseline, dict):
+            wrong = "max_change" if findings else "max_new"
+            if wrong in baseline:
+                right = "max_new" if findings else "max_change"
+                what = "findings" if findings else "a metric's series"
+                self.report(
+                    (*path, "baseline", wrong),
+                    f"{wrong} does not apply to {what}: its baseline takes {right}",
+                )
+        for kind in ("tests", "metric", "findings", "baseline"):
+            source = bench.get(kind)
+            artifact = source.get("from") if isinstance(source, dict) else None
+            fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
+            if fmt is None or fmt == AUTO:
+                continue
+            wants_findings = kind == "findings" or (kind == "baseline" and findings)
+            if wants_findings and not holds_findings(fmt):
+                message = f"{artifact!r} is read as {fmt}, which holds no static-analysis " \
+                          "findings: they are read from SARIF (format: sarif, or auto)"  # fmt: skip
+            elif not wants_findings and holds_findings(fmt):
+                message = f"{artifact!r} is read as {fmt}, which holds static-analysis " \
+                          "findings only: count them with findings:"  # fmt: skip
+            else:
+                continue
+            self.report((*path, kind, "from"), message)
 
     def check_dimension(self, where: KeyPath, metric: Any, threshold: Threshold) -> None:
         """A statistic its format never reports ('p95' for p(95)), or a threshold in another

@@ -1,7 +1,8 @@
 """Parsers: one module per artifact format, registered by name.
 
 Modules are grouped by what they yield: ``testresults/`` (tests), ``load/`` (request
-and metric series), ``bench/`` (benchmark series) and ``coverage/`` (coverage series);
+and metric series), ``bench/`` (benchmark series), ``coverage/`` (coverage series) and
+``analysis/`` (static-analysis findings);
 ``_json``, ``_xml`` and ``_text`` are the bounded, position-reporting readers they share.
 Adding a format means one new module and one line in ``PARSER_MODULES``.
 A parser reads one file and returns a ``ParsedFile`` or raises
@@ -122,6 +123,7 @@ PARSER_MODULES: dict[str, str] = {
     "coverage-json": "gatekeeper.parsers.coverage.coverage_json",
     "lcov": "gatekeeper.parsers.coverage.lcov",
     "go-cover": "gatekeeper.parsers.coverage.go_cover",
+    "sarif": "gatekeeper.parsers.analysis.sarif",
 }
 
 AUTO = "auto"
@@ -131,6 +133,12 @@ FORMAT_NAMES: tuple[str, ...] = (AUTO, *PARSER_MODULES)
 def holds_tests(name: str) -> bool:
     """Whether format ``name`` is one of test results (its module is in ``testresults/``)."""
     return PARSER_MODULES[name].startswith("gatekeeper.parsers.testresults.")
+
+
+def holds_findings(name: str) -> bool:
+    """Whether format ``name`` is one of static-analysis findings (its module is in
+    ``analysis/``)."""
+    return PARSER_MODULES.get(name, "").startswith("gatekeeper.parsers.analysis.")
 
 
 def get_parser(name: str) -> Parser:

@@ -182,6 +182,7 @@ DECLARED: dict[str, Declared] = {
         varies=frozenset({"avg", "ci_lower", "ci_upper", "deviation"}),
     ),
     **dict.fromkeys(("cobertura", "jacoco", "coverage-json", "lcov", "go-cover"), _COVERAGE),
+    "sarif": Declared(),  # findings, not series
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""
 

@@ -1,0 +1,152 @@
+"""Findings criteria: count the selected static-analysis findings, in all and new against the
+baseline, and hold them to their limits.
+
+Zero findings is the answer a gate wants, so an empty selection passes; what makes it
+evidence is that the analyser ran: no run of a selected tool in the files is ``missing``, a
+run that recorded its own failure fails (its findings may be incomplete), and findings that
+cannot be placed under a file glob, or a severity asked of an analyser that gives none, are
+``error``: never a pass by leaving something out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from gatekeeper.evidence import LEVELS, ArtifactEvidence, Finding
+from gatekeeper.findings import FindingSelection, new_findings, select_findings
+from gatekeeper.model import FindingsCriterion
+from gatekeeper.results import Measurement, Outcome
+from gatekeeper.selector import matches_any
+from gatekeeper.text import one_line
+from gatekeeper.units import Dimension, Quantity
+from gatekeeper.words import count
+
+Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...]]
+
+MAX_DETAIL_FINDINGS = 20
+
+
+def describe(finding: Finding) -> str:
+    """One finding as a detail line: level, rule, where, and the first of its message."""
+    rule = f" {finding.rule}" if finding.rule else ""
+    said = f" — {one_line(finding.message)[:200]}" if finding.message else ""
+    return f"{finding.level}{rule} {finding.where}{said}"
+
+
+def _by_level(findings: Sequence[Finding]) -> str:
+    levels = Counter(f.level for f in findings)
+    return ", ".join(f"{level} {levels[level]}" for level in reversed(LEVELS) if levels[level])
+
+
+def _listed(findings: Sequence[Finding], what: str) -> tuple[str, ...]:
+    lines = [f"{what}: {describe(f)}" for f in findings[:MAX_DETAIL_FINDINGS]]
+    if len(findings) > MAX_DETAIL_FINDINGS:
+        lines.append(f"… and {len(findings) - MAX_DETAIL_FINDINGS} more")
+    return tuple(lines)
+
+
+def _unanswerable(
+    criterion: FindingsCriterion, evidence: ArtifactEvidence, side: str
+) -> tuple[Outcome, str] | None:
+    """Why ``evidence`` cannot answer the criterion, if it cannot: no run of a selected
+    analyser (missing), a run that failed, a severity no selected analyser gives."""
+    files = ", ".join(f.path for f in evidence.files)
+    runs = [a for a in evidence.analyses if matches_any(a.tool, criterion.tool)]
+    if not runs:
+        have = sorted({a.tool for a in evidence.analyses})
+        which = f" (it has runs of {', '.join(have)})" if have else " (no analysis run in it)"
+        wanted = " or ".join(criterion.tool) if criterion.tool else "any analyser"
+        return Outcome.MISSING, f"{side}no run of {wanted} in {files}{which}"
+    failures = [f for a in runs for f in a.failures]
+    if failures and not criterion.expect_failures:
+        said = "; ".join(one_line(f)[:200] for f in failures[:3])
+        outcome = Outcome.FAIL if not side else Outcome.ERROR
+        return outcome, (
+            f"{side}the analyser recorded a failure of its run, so its findings may be "
+            f"incomplete: {said} (with expect_failures: true its findings are judged instead)"
+        )
+    if criterion.severity and not any(a.severities for a in runs):
+        tools = ", ".join(sorted({a.tool for a in runs}))
+        return Outcome.ERROR, (
+            f"{side}severity: {criterion.severity} asks for a security-severity, and {tools} "
+            f"gives none in {files}: select by level instead"
+        )
+    return None
+
+
+def _placed(selection: FindingSelection, criterion: FindingsCriterion, side: str) -> str | None:
+    if not selection.outside:
+        return None
+    first = selection.outside[0]
+    return (
+        f"{side}outside the project: {count(len(selection.outside), 'finding')} "
+        f"({first.file}, from {first.source}) cannot be placed under "
+        f"{' or '.join(criterion.file)}: run the analyser in the checkout the gate reads, "
+        "or have it write paths relative to it"
+    )
+
+
+def evaluate_findings(
+    criterion: FindingsCriterion,
+    evidence: ArtifactEvidence,
+    baseline: ArtifactEvidence | None = None,
+) -> Verdict:
+    """Count what the criterion selects; hold it to ``max`` and to ``max_new`` against the
+    baseline's selection."""
+    problem = _unanswerable(criterion, evidence, "")
+    if problem is not None:
+        return problem[0], problem[1], (), ()
+    selection = select_findings(criterion, evidence.findings)
+    misplaced = _placed(selection, criterion, "")
+    if misplaced is not None:
+        return Outcome.ERROR, misplaced, (), ()
+    found = selection.counted
+    files = ", ".join(f.path for f in evidence.files)
+    checks: list[tuple[bool, Measurement, str]] = []
+    if criterion.max is not None:
+        ok = len(found) <= criterion.max
+        said = f"{count(len(found), 'finding')}" + (f" ({_by_level(found)})" if found else "")
+        note = f"{said}; at most {criterion.max} allowed"
+        measured = Measurement(
+            criterion.selector, files, f"at most {criterion.max}", str(len(found)), ok,
+            Quantity(len(found), Dimension.COUNT), Quantity(criterion.max, Dimension.COUNT),
+        )  # fmt: skip
+        checks.append((ok, measured, note))
+    details: list[str] = []
+    if criterion.baseline is not None and baseline is not None:
+        problem = _unanswerable(criterion, baseline, "baseline: ")
+        if problem is not None:
+            outcome = Outcome.MISSING if problem[0] is Outcome.MISSING else Outcome.ERROR
+            return outcome, problem[1], (), tuple(m for _, m, _ in checks)
+        base = select_findings(criterion, baseline.findings)
+        misplaced = _placed(base, criterion, "baseline: ")
+        if misplaced is not None:
+            return Outcome.ERROR, misplaced, (), tuple(m for _, m, _ in checks)
+        compared = new_findings(found, (*base.counted, *base.suppressed))
+        new = compared.new
+        limit = criterion.baseline.max_new
+        ok = len(new) <= limit
+        note = (
+            f"{count(len(new), 'new finding')} against the baseline's "
+            f"{len(base.counted)}; at most {limit} allowed"
+        )
+        measured = Measurement(
+            criterion.selector, files, f"at most {limit} new vs baseline", f"{len(new)} new",
+            ok, Quantity(len(new), Dimension.COUNT), Quantity(limit, Dimension.COUNT),
+            baseline=Quantity(len(base.counted), Dimension.COUNT),
+        )  # fmt: skip
+        checks.append((ok, measured, note))
+        details.extend(_listed(new, "new"))
+        details.append(f"compared {'; '.join(compared.methods) or 'nothing'}")
+        if criterion.max is not None and not checks[0][0]:  # over the total limit too
+            details.extend(_listed(found, "finding"))
+    else:
+        details.extend(_listed(found, "finding"))
+    if selection.suppressed:
+        details.append(f"{count(len(selection.suppressed), 'finding')} suppressed, not counted")
+    measurements = tuple(m for _, m, _ in checks)
+    bad = [note for ok, _, note in checks if not ok]
+    if bad:
+        return Outcome.FAIL, "; ".join(bad), tuple(details), measurements
+    return Outcome.PASS, "; ".join(note for _, _, note in checks), tuple(details), measurements
