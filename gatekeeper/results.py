@@ -8,7 +8,7 @@ from enum import Enum
 
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
-from gatekeeper.evidence import ArtifactEvidence, ArtifactState, TestResult
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Finding, TestResult
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
 from gatekeeper.records import record
@@ -70,6 +70,23 @@ class Measurement:
 
 
 @record
+class FoundFindings:
+    """What a findings benchmark counted."""
+
+    counted: tuple[Finding, ...]
+    """The selected findings that are not suppressed."""
+    suppressed: int
+    """Selected findings suppressed, not counted."""
+    new: tuple[Finding, ...] | None = None
+    """Of ``counted``, those the baseline does not have; None without a baseline."""
+
+    @property
+    def against(self) -> tuple[Finding, ...]:
+        """The findings that count against the benchmark: the new ones, with a baseline."""
+        return self.counted if self.new is None else self.new
+
+
+@record
 class BenchmarkResult:
     """The verdict on one benchmark and the evidence behind it."""
 
@@ -86,6 +103,8 @@ class BenchmarkResult:
     """The waiver that applies, expired or not."""
     underlying: Outcome | None = None
     """With a waiver: what the evidence alone said."""
+    findings: FoundFindings | None = None
+    """A findings benchmark's count, when the evidence could answer it."""
 
 
 @record

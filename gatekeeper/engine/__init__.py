@@ -6,6 +6,7 @@ reporter or GitHub.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 
@@ -96,9 +97,11 @@ def _judge_evidence(
         if unusable is not None:
             return unusable
     if isinstance(criterion, FindingsCriterion):
-        outcome, summary, details, measurements = evaluate_findings(criterion, own, baseline)
-    else:
-        outcome, summary, details, measurements = evaluate_metric(criterion, own, baseline)
+        outcome, summary, details, measurements, found = evaluate_findings(criterion, own, baseline)
+        return BenchmarkResult(
+            benchmark, outcome, summary, details, measurements=measurements, findings=found
+        )
+    outcome, summary, details, measurements = evaluate_metric(criterion, own, baseline)
     return BenchmarkResult(benchmark, outcome, summary, details, measurements=measurements)
 
 
@@ -113,21 +116,16 @@ def apply_waiver(result: BenchmarkResult, waiver: Waiver | None, today: dt.date)
             f"waiver expired on {waiver.expires.isoformat()} (approved by {waiver.approved_by}); "
             f"the evidence alone says {underlying.value}: {result.summary}"
         )
-        return BenchmarkResult(
-            result.benchmark, Outcome.FAIL, summary, result.details, result.failed_tests,
-            result.measurements, waiver, underlying,
-        )  # fmt: skip
-    if underlying is Outcome.PASS:
+        outcome = Outcome.FAIL
+    elif underlying is Outcome.PASS:
         summary = f"{result.summary} (a waiver is in place but not needed: {who})"
-        return BenchmarkResult(
-            result.benchmark, Outcome.PASS, summary, result.details, result.failed_tests,
-            result.measurements, waiver, underlying,
-        )  # fmt: skip
-    summary = f"{who} — the evidence alone says {underlying.value}: {result.summary}"
-    return BenchmarkResult(
-        result.benchmark, Outcome.WAIVED, summary, result.details, result.failed_tests,
-        result.measurements, waiver, underlying,
-    )  # fmt: skip
+        outcome = Outcome.PASS
+    else:
+        summary = f"{who} — the evidence alone says {underlying.value}: {result.summary}"
+        outcome = Outcome.WAIVED
+    return dataclasses.replace(
+        result, outcome=outcome, summary=summary, waiver=waiver, underlying=underlying
+    )
 
 
 def cell_state(results: tuple[BenchmarkResult, ...]) -> CellState:

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from gatekeeper.evidence import LEVELS, ArtifactEvidence, Finding
 from gatekeeper.findings import FindingSelection, new_findings, select_findings
 from gatekeeper.model import FindingsCriterion
-from gatekeeper.results import Measurement, Outcome
+from gatekeeper.results import FoundFindings, Measurement, Outcome
 from gatekeeper.selector import matches_any
 from gatekeeper.text import one_line
 from gatekeeper.units import Dimension, Quantity
 from gatekeeper.words import count
 
-Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...]]
+Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...], FoundFindings | None]
 
 MAX_DETAIL_FINDINGS = 20
 
@@ -96,11 +96,11 @@ def evaluate_findings(
     baseline's selection."""
     problem = _unanswerable(criterion, evidence, "")
     if problem is not None:
-        return problem[0], problem[1], (), ()
+        return problem[0], problem[1], (), (), None
     selection = select_findings(criterion, evidence.findings)
     misplaced = _placed(selection, criterion, "")
     if misplaced is not None:
-        return Outcome.ERROR, misplaced, (), ()
+        return Outcome.ERROR, misplaced, (), (), None
     found = selection.counted
     files = ", ".join(f.path for f in evidence.files)
     checks: list[tuple[bool, Measurement, str]] = []
@@ -114,15 +114,16 @@ def evaluate_findings(
         )  # fmt: skip
         checks.append((ok, measured, note))
     details: list[str] = []
+    new = None
     if criterion.baseline is not None and baseline is not None:
         problem = _unanswerable(criterion, baseline, "baseline: ")
         if problem is not None:
             outcome = Outcome.MISSING if problem[0] is Outcome.MISSING else Outcome.ERROR
-            return outcome, problem[1], (), tuple(m for _, m, _ in checks)
+            return outcome, problem[1], (), tuple(m for _, m, _ in checks), None
         base = select_findings(criterion, baseline.findings)
         misplaced = _placed(base, criterion, "baseline: ")
         if misplaced is not None:
-            return Outcome.ERROR, misplaced, (), tuple(m for _, m, _ in checks)
+            return Outcome.ERROR, misplaced, (), tuple(m for _, m, _ in checks), None
         compared = new_findings(found, (*base.counted, *base.suppressed))
         new = compared.new
         limit = criterion.baseline.max_new
@@ -146,7 +147,9 @@ def evaluate_findings(
     if selection.suppressed:
         details.append(f"{count(len(selection.suppressed), 'finding')} suppressed, not counted")
     measurements = tuple(m for _, m, _ in checks)
+    counted = FoundFindings(found, len(selection.suppressed), new)
     bad = [note for ok, _, note in checks if not ok]
     if bad:
-        return Outcome.FAIL, "; ".join(bad), tuple(details), measurements
-    return Outcome.PASS, "; ".join(note for _, _, note in checks), tuple(details), measurements
+        return Outcome.FAIL, "; ".join(bad), tuple(details), measurements, counted
+    summary = "; ".join(note for _, _, note in checks)
+    return Outcome.PASS, summary, tuple(details), measurements, counted

@@ -15,6 +15,7 @@ Layer: evidence. May import the base and model layers; never the engine, reports
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
@@ -280,4 +281,4 @@ def stream_file(
     parsed = _parse_found(path, display, found, wanted)
     for test in parsed.tests:
         sink(test)
-    return ParsedFile(parsed.path, parsed.format, (), parsed.metrics, parsed.test_count)
+    return dataclasses.replace(parsed, tests=(), streamed_tests=parsed.test_count)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from gatekeeper import __version__
-from gatekeeper.evidence import TestResult
-from gatekeeper.model import MetricCriterion, TestCriterion
+from gatekeeper.evidence import Finding, TestResult
+from gatekeeper.model import FindingsCriterion, MetricCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
-from gatekeeper.results import BenchmarkResult, Measurement, Report
+from gatekeeper.results import BenchmarkResult, FoundFindings, Measurement, Report
 from gatekeeper.units import Dimension, Quantity
 
 REPORT_VERSION = 1
@@ -59,12 +61,67 @@ def _test(test: TestResult) -> dict[str, Any]:
     }
 
 
+MAX_FINDINGS_LISTED = 500
+"""Findings a benchmark lists (the counts count them all), as failed tests are capped."""
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "tool": finding.tool,
+        "rule": finding.rule,
+        "level": finding.level,
+        "file": finding.file or None,
+        "line": finding.line,
+        "message": finding.message,
+        "severity": finding.severity,
+        "source": finding.source,
+    }
+
+
+def _found(found: FoundFindings | None) -> dict[str, Any] | None:
+    """A findings benchmark's counts: in all, by level, rule, tool and file, and new."""
+    if found is None:
+        return None
+    against = found.against
+
+    def by(key: Callable[[Finding], str]) -> dict[str, int]:
+        return dict(sorted(Counter(key(f) for f in found.counted).items()))
+
+    return {
+        "counted": len(found.counted),
+        "suppressed": found.suppressed,
+        "new": None if found.new is None else len(found.new),
+        "by_level": by(lambda f: f.level),
+        "by_rule": by(lambda f: f.rule),
+        "by_tool": by(lambda f: f.tool),
+        "by_file": by(lambda f: f.file),
+        "listed": [_finding(f) for f in against[:MAX_FINDINGS_LISTED]],
+    }
+
+
 def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
     bench = result.benchmark
     criterion = bench.criterion
     selector: dict[str, Any]
     if isinstance(criterion, TestCriterion):
         selector = {"kind": "tests", "artifact": criterion.artifact}
+    elif isinstance(criterion, FindingsCriterion):
+        selector = {
+            "kind": "findings",
+            "artifact": criterion.artifact,
+            "findings": {
+                "level": criterion.level,
+                "severity": criterion.severity,
+                "tool": list(criterion.tool),
+                "rule": list(criterion.rule),
+                "file": list(criterion.file),
+                "max": criterion.max,
+            },
+            "baseline": None
+            if criterion.baseline is None
+            else {"artifact": criterion.baseline.artifact, "max_new": criterion.baseline.max_new},
+            "found": _found(result.findings),
+        }
     else:
         assert isinstance(criterion, MetricCriterion)
         selector = {

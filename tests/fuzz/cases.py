@@ -142,7 +142,10 @@ def names(case: Case, folder: Path) -> set[str] | None:
     except EvidenceError:
         return None
     tests = {"::".join((t.suite, t.classname, t.name)) for t in parsed.tests}
-    return tests | {m.label for m in parsed.metrics}
+    # a finding moved to another file or rule, or an analyser renamed, is a rename too
+    findings = {f"finding {f.tool} {f.rule} {f.file}" for f in parsed.findings}
+    runs = {f"analysis {a.tool}" for a in parsed.analyses}
+    return tests | {m.label for m in parsed.metrics} | findings | runs
 
 
 def stream_metrics(data: bytes) -> set[str] | None:
@@ -174,7 +177,8 @@ class Spec(NamedTuple):
 
 def checks(parsed: ParsedFile, rng: random.Random) -> list[Check]:
     """The failing and passing benchmarks for one file, each for both artifacts."""
-    specs = [*_test_specs(parsed.tests), *_metric_specs(parsed.metrics, rng)]
+    specs = [*_test_specs(parsed.tests), *_metric_specs(parsed.metrics, rng),
+             *_finding_specs(parsed)]  # fmt: skip
     passing = [s for s in specs if s.expect == "pass"]
     rng.shuffle(passing)
     chosen = [s for s in specs if s.expect == "fail"] + passing[:PASSING]
@@ -193,6 +197,8 @@ def checks(parsed: ParsedFile, rng: random.Random) -> list[Check]:
 def _bind(body: dict[str, Any], artifact: str) -> dict[str, Any]:
     if "tests" in body:
         return {"tests": {"from": artifact, **body["tests"]}}
+    if "findings" in body:
+        return {"findings": {"from": artifact, **body["findings"]}}
     return {"metric": {"from": artifact, **body["metric"]}, "threshold": body["threshold"]}
 
 
@@ -219,6 +225,26 @@ def _test_specs(tests: Sequence[TestResult]) -> Iterator[Spec]:
             same = [t for t in run if (t.classname, t.name) == (test.classname, test.name)]
             selector = {"class": test.classname} if test.classname else {}
             yield Spec("pass", {"tests": {**selector, "name": test.name, "min": len(same)}})
+
+
+def _finding_specs(parsed: ParsedFile) -> Iterator[Spec]:
+    """For an analysis: one more finding than there are fails, in all, per level and per file
+    (a relative one: an absolute path is outside the case's folder); as many passes."""
+    if not parsed.analyses:
+        return
+    counted = [f for f in parsed.findings if not f.suppressed]
+    order = ("note", "warning", "error")
+    selections: list[tuple[dict[str, Any], int]] = [({}, len(counted))]
+    for level in order:
+        at_least = [f for f in counted if order.index(f.level) >= order.index(level)]
+        selections.append(({"level": level}, len(at_least)))
+    for file in sorted({f.file for f in counted if f.file and not f.file.startswith("/")}):
+        glob = "".join(f"[{c}]" if c in "*?[]" else c for c in file)
+        selections.append(({"file": glob}, sum(f.file == file for f in counted)))
+    for selection, found in selections:
+        if found:
+            yield Spec("fail", {"findings": {**selection, "max": found - 1}})
+        yield Spec("pass", {"findings": {**selection, "max": found}})
 
 
 def _metric_specs(metrics: Sequence[Metric], rng: random.Random) -> Iterator[Spec]:

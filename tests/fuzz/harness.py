@@ -153,6 +153,8 @@ def describe(check: Check) -> str:
     body = check.body
     if "tests" in body:
         return f"{check.id} (tests {json.dumps(body['tests'], ensure_ascii=False)})"
+    if "findings" in body:
+        return f"{check.id} (findings {json.dumps(body['findings'], ensure_ascii=False)})"
     return f"{check.id} ({body['threshold']!r} on {body['metric']['name']!r})"
 
 
