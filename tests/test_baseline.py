@@ -218,7 +218,7 @@ def test_the_matrix_file_declares_a_baseline() -> None:
          "m.yml:15:36: swimlanes[0].cells.one.benchmarks[0].baseline.max_change: cannot read"),
         (_MATRIX.replace("from: main", "from: mian") % "5%", "unknown artifact 'mian'"),
         (_MATRIX.replace("            metric: {from: micro, name: \"test_*\"}\n", "") % "5%",
-         "a benchmark needs either `tests`, or `metric`"),
+         "a benchmark needs one of: `tests`; `metric`"),
     ],
 )  # fmt: skip
 def test_bad_baselines_are_matrix_errors(text: str, said: str) -> None:

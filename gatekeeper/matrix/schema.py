@@ -81,9 +81,15 @@ def _message(error: Any) -> tuple[KeyPath, str]:
         and "id" in error.schema.get("properties", {})
     ):
         return path, (
-            "a benchmark needs either `tests`, or `metric` together with `threshold`, "
-            "`baseline` or both"
+            "a benchmark needs one of: `tests`; `metric` together with `threshold`, "
+            "`baseline` or both; `findings`, with or without a `baseline`"
         )
+    if (
+        validator == "oneOf"
+        and isinstance(value, dict)
+        and "max_new" in error.schema.get("properties", {})
+    ):
+        return path, "a baseline needs `max_change` (a metric's) or `max_new` (findings'), one"
     if validator == "oneOf" and error.context:
         from jsonschema.exceptions import best_match
 
