@@ -367,3 +367,40 @@ def test_a_fingerprint_only_one_side_carries_is_not_used() -> None:
     head = [_finding("A", ("v1", "x"), ("partial:p", "1"))]
     base = [_finding("A", ("v1", "y"), ("partial:p", "1"), message="other")]
     assert [f.rule for f in new_findings(head, base).new] == ["A"]  # full before partial
+
+
+def test_findings_that_count_are_annotated_at_their_line(tmp_path: Path) -> None:
+    """In the check run, each finding against a failing benchmark sits at its file and line
+    (the new ones, with a baseline); a finding outside the project gets none."""
+    import datetime as dt
+
+    from gatekeeper.collect import collect
+    from gatekeeper.engine import evaluate
+    from gatekeeper.github import annotate
+    from gatekeeper.matrix.load import read_matrix
+
+    text = matrix_yaml(
+        phases=["one"],
+        artifacts={"lint": ("sarif", "lint.sarif"), "main": ("sarif", "main.sarif")},
+        lanes=[Lane("ingress", "Ingress", {"one": Cell("clean", (
+            "{id: all, findings: {from: lint, max: 0}}",
+            "{id: new, findings: {from: lint}, baseline: {from: main, max_new: 0}}",
+        ))})],
+    )  # fmt: skip
+    (tmp_path / "gatekeeper.yml").write_text(text, encoding="utf-8")
+    evil = {"text": "::error::pwned"}
+    head = sarif(result("S602", line=7), result("B1", "src/b.py", line=2, message=evil),
+                 result("X1", "file:///elsewhere/x.py"))  # fmt: skip
+    (tmp_path / "lint.sarif").write_text(head, encoding="utf-8")
+    (tmp_path / "main.sarif").write_text(sarif(result("S602", line=5)), encoding="utf-8")
+    matrix = read_matrix(tmp_path / "gatekeeper.yml")
+    report = evaluate(matrix, collect(matrix, tmp_path), dt.date(2026, 12, 3))
+    notes = annotate.build(report, matrix_path="gatekeeper.yml", locate=lambda t: None)
+    placed = [(n["path"], n["start_line"], n["title"]) for n in notes.items]
+    assert placed == [
+        ("gatekeeper.yml", 14, "ingress/one/all — fail"),
+        ("src/ingress/run.py", 7, "S602 (lint)"),
+        ("src/b.py", 2, "B1 (lint)"),
+        ("gatekeeper.yml", 15, "ingress/one/new — fail"),
+    ]
+    assert notes.items[2]["message"].startswith("\u2060::error::pwned\nerror finding")

@@ -1,5 +1,5 @@
-"""Check run annotations: failing tests at their file and line, failing benchmarks at their
-line in the matrix file. Pure: finding a test's file on disk is the caller's ``locate``."""
+"""Check run annotations: failing tests and the static-analysis findings that count against a
+benchmark at their file and line, failing benchmarks at their line in the matrix file. Pure: finding a test's file on disk is the caller's ``locate``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gatekeeper.evidence import TestResult
+from gatekeeper.findings import is_outside
 from gatekeeper.results import BenchmarkResult, Report, failing, later
 from gatekeeper.text import plain
 
@@ -69,6 +70,11 @@ def _for_benchmark(
             yield annotation(
                 where.path, where.line, level, name, [_why(test), f"benchmark {bench.ref}"]
             )
+    for finding in result.findings.against if result.findings else ():
+        if finding.file and not is_outside(finding.file):
+            title = f"{finding.rule or 'finding'} ({finding.tool})"
+            said = [finding.message, f"{finding.level} finding, benchmark {bench.ref}"]
+            yield annotation(finding.file, finding.line or 1, level, title, said)
 
 
 def _why(test: TestResult) -> str:

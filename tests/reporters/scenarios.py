@@ -15,8 +15,10 @@ from pathlib import Path
 from gatekeeper.changes import Changes, touched
 from gatekeeper.engine import evaluate
 from gatekeeper.evidence import (
+    Analysis,
     ArtifactEvidence,
     ArtifactState,
+    Finding,
     Metric,
     ParsedFile,
     TestResult,
@@ -27,6 +29,8 @@ from gatekeeper.model import (
     Baseline,
     Benchmark,
     Cell,
+    FindingsBaseline,
+    FindingsCriterion,
     FlakyPolicy,
     Matrix,
     MetricCriterion,
@@ -52,7 +56,7 @@ PHASES = (
 )
 FORMATS = {
     "unit": "junit", "k6": "k6", "micro": "pytest-benchmark", "micro-main": "pytest-benchmark",
-    "chaos": "junit",
+    "chaos": "junit", "lint": "sarif", "lint-main": "sarif",
 }  # fmt: skip
 
 
@@ -137,14 +141,21 @@ def series(
     return Metric(name, dict(tags or {}), renamed, "trend", (), source)
 
 
-def read(artifact: str, path: str, *items: TestResult | Metric) -> ArtifactEvidence:
+def read(artifact: str, path: str, *items: TestResult | Metric | Finding) -> ArtifactEvidence:
+    findings = tuple(i for i in items if isinstance(i, Finding))
     found = ParsedFile(
         path,
         FORMATS[artifact],
         tuple(i for i in items if isinstance(i, TestResult)),
         tuple(i for i in items if isinstance(i, Metric)),
+        findings=findings,
+        analyses=(Analysis("ruff", "0.17.6"),) if FORMATS[artifact] == "sarif" else (),
     )
     return ArtifactEvidence(artifact, ArtifactState.READ, (found,), (), (path,))
+
+
+def finding(rule: str, file: str, line: int, level: str = "warning", source: str = "") -> Finding:
+    return Finding("ruff", rule, level, file, line, f"{rule} here", source=source)
 
 
 def missing(artifact: str, *patterns: str) -> ArtifactEvidence:
@@ -219,6 +230,9 @@ def passing() -> Scenario:
                    artifact="micro"),
             compared("scale", "bronze", "no-slower-than-main", "test_*", "micro", "micro-main",
                      "mean +10%"),
+            Benchmark("no-new-findings", "scale", "bronze", FindingsCriterion(
+                "lint", "warning", ("src/scale/**",), max=5,
+                baseline=FindingsBaseline("lint-main", 1))),
         )),
         Cell("auth", "iron", "Rotate DKIM keys without downtime", (
             by_tests("auth", "iron", "key-rotation", name=("test_rotation*",)),
@@ -271,6 +285,18 @@ def passing() -> Scenario:
             "micro-main",
             "baseline/0001_parse.json",
             series("test_parse_header", source="baseline/0001_parse.json", avg=seconds(30.0e-6)),
+        ),
+        "lint": read(  # main's finding moved down two lines, and a new one
+            "lint",
+            "reports/ruff.sarif",
+            finding("S602", "src/scale/pool.py", 42, "error", "reports/ruff.sarif"),
+            finding("PLR0913", "src/scale/pool.py", 12, source="reports/ruff.sarif"),
+            finding("D100", "src/scale/pool.py", 1, "note", "reports/ruff.sarif"),
+        ),
+        "lint-main": read(
+            "lint-main",
+            "baseline/ruff.sarif",
+            finding("S602", "src/scale/pool.py", 40, "error", "baseline/ruff.sarif"),
         ),
     }
     lanes = (AUTH, INGRESS, SCALE, RESILIENCE)
