@@ -1,5 +1,6 @@
 """Check run annotations: failing tests and the static-analysis findings that count against a
-benchmark at their file and line, failing benchmarks at their line in the matrix file. Pure: finding a test's file on disk is the caller's ``locate``."""
+benchmark at their file and line, failing benchmarks at their line in the matrix file. Pure:
+finding a test's file on disk is the caller's ``locate``."""
 
 from __future__ import annotations
 
