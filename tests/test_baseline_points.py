@@ -378,3 +378,45 @@ def test_coveragepy_runs_before_and_after_a_lost_test(
         (measured,) = benchmark["measurements"]
         assert (measured["value"], measured["baseline"]) == (0.625, 1.0)
         assert (measured["change"], measured["change_unit"]) == (-0.375, "points")
+
+
+# --- the README's example -------------------------------------------------------------------
+
+
+def _cobertura(covered: int, total: int) -> str:
+    """A Cobertura report of one file, ``covered`` of its ``total`` lines hit."""
+    rate = f"{covered / total:.4g}"
+    lines = "".join(f'<line number="{n}" hits="{int(n <= covered)}"/>' for n in range(1, total + 1))
+    return (
+        f'<?xml version="1.0" ?>\n<coverage line-rate="{rate}" lines-covered="{covered}" '
+        f'lines-valid="{total}" branch-rate="0" branches-covered="0" branches-valid="0" '
+        f'version="7.17.5"><packages><package name="src" line-rate="{rate}"><classes>'
+        f'<class name="app.py" filename="src/app.py" line-rate="{rate}"><lines>{lines}'
+        "</lines></class></classes></package></packages></coverage>\n"
+    )
+
+
+def test_the_readme_coverage_baseline_prints_what_the_readme_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Baselines: no slower than main") :]
+    blocks = [b.split("```", 1)[0] for b in section.split("```yaml\n")[1:]]
+    artifacts, benchmark = next(b for b in blocks if "-0.5pt" in b).split("...\n")
+    printed = section.split("```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "gatekeeper.yml").write_text(
+        "version: 1\nphases: [{id: iron, name: Iron}]\n" + artifacts
+        + "swimlanes:\n  - id: core\n    name: Core\n    cells:\n      iron:\n"
+        "        goal: no coverage lost\n        benchmarks:\n" + benchmark,
+        encoding="utf-8",
+    )  # fmt: skip
+    for path, (covered, total) in {
+        "reports/coverage.xml": (793, 1000), "baseline/coverage.xml": (800, 1000)
+    }.items():  # fmt: skip
+        (tmp_path / path).parent.mkdir(exist_ok=True)
+        (tmp_path / path).write_text(_cobertura(covered, total), encoding="utf-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["check", "--matrix", "gatekeeper.yml"]) == ExitCode.FAILED
+    assert printed in capsys.readouterr().out
