@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gatekeeper.cli import main
@@ -127,6 +130,28 @@ def test_minus_zero_forbids_any_drop() -> None:
         assert not change.holds(change.change(0.79, 0.80)), text
         assert change.holds(change.change(0.81, 0.80)), text
     assert parse_change("mean +0%").grows
+
+
+@given(
+    before=st.integers(0, 10_000),
+    allowed=st.integers(0, 10_000),
+    off=st.integers(-2, 2) | st.integers(-10_000, 10_000),  # mostly at the boundary
+    sign=st.sampled_from("+-"),
+)
+@example(before=8000, allowed=50, off=0, sign="-")
+@example(before=7000, allowed=50, off=0, sign="-")  # 0.695 - 0.7 < -0.005 in floats
+@example(before=0, allowed=50, off=0, sign="+")
+def test_points_agree_with_exact_arithmetic_on_counts(
+    before: int, allowed: int, off: int, sign: str
+) -> None:
+    """Coverage of counts out of 10,000 lines against a limit in hundredths of a point: the
+    float verdict is the exact one, boundary included (as written, never by float noise)."""
+    now = min(10_000, max(0, before + (allowed if sign == "+" else -allowed) + off))
+    change = parse_change(f"line {sign}{allowed // 100}.{allowed % 100:02d}pt")
+    moved = Fraction(now - before, 10_000)
+    limit = Fraction(allowed, 10_000)
+    exact = moved <= limit if sign == "+" else moved >= -limit
+    assert change.holds(change.change(now / 10_000, before / 10_000)) is exact
 
 
 # --- the engine -----------------------------------------------------------------------------
