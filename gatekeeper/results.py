@@ -12,6 +12,7 @@ from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Finding, TestRe
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
 from gatekeeper.records import record
+from gatekeeper.threshold import ChangeUnit
 from gatekeeper.units import Quantity
 
 
@@ -64,9 +65,13 @@ class Measurement:
     baseline: Quantity | None = None
     """A comparison's baseline value, in the same base unit."""
     change: float | None = None
-    """A comparison's relative change from the baseline (+0.124 is 12.4 % more)."""
+    """A comparison's change from the baseline, in ``change_unit``: relative (+0.124 is
+    12.4 % more), or in points as a fraction of 1 (-0.007 is 0.7 points less)."""
     allowed_change: float | None = None
-    """A comparison's limit as a signed fraction: +0.10 for 'mean +10%'."""
+    """A comparison's limit as a signed fraction: +0.10 for 'mean +10%', -0.005 for
+    'line -0.5pt'."""
+    change_unit: ChangeUnit | None = None
+    """What ``change`` and ``allowed_change`` are measured in (None for a threshold)."""
 
 
 @record

@@ -5,6 +5,10 @@ Grammar: ``STAT OP NUMBER [UNIT]`` where STAT is a statistic name or
 uses: milliseconds for times, a fraction for rates, plain numbers otherwise. A bare
 number of 1 or more against a ratio is refused: ``error_rate < 1`` reads as "under
 100 %", which nobody means; ``1%`` or ``100%`` says which.
+
+A change from a baseline, ``STAT +N%`` / ``STAT -N%``, is relative to the baseline's value
+(``mean +10%``); ``STAT -Npt`` (or ``pp``) is in percentage points of a ratio (``line
+-0.5pt``: 80 % may become 79.5 %), refused on any statistic that is not a ratio.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable
+from enum import Enum
 
 from gatekeeper.records import record
 from gatekeeper.units import UNITS, Dimension, Quantity
@@ -169,24 +174,67 @@ def _shown(text: str) -> str:
 
 _CHANGE = re.compile(
     r"\s*(?P<stat>p\(\s*[^)]*\)|[A-Za-z_][A-Za-z_0-9./]*)"
-    r"\s*(?P<sign>[+-])\s*(?P<number>(?:\d+\.?\d*|\.\d+))\s*%\s*$"
+    r"\s*(?P<sign>[+-])\s*(?P<number>(?:\d+\.?\d*|\.\d+))\s*(?P<unit>%|pt|pp)\s*$"
 )
+
+
+class ChangeUnit(str, Enum):
+    """What a change from the baseline is measured in."""
+
+    RELATIVE = "relative"
+    """A fraction of the baseline's own value: 'mean +10%' may grow by a tenth of itself."""
+    POINTS = "points"
+    """Percentage points of a ratio: 'line -0.5pt' may drop from 80 % to 79.5 %, not 79.4 %."""
+
+
+_CHANGE_UNITS: dict[str, ChangeUnit] = {
+    "%": ChangeUnit.RELATIVE,
+    "pt": ChangeUnit.POINTS,
+    "pp": ChangeUnit.POINTS,
+}
 
 
 @record
 class Change:
     """How far a statistic may move from the baseline's: ``mean +10%`` (it may grow by at most
-    10 %: times, sizes, error rates), ``ops -5%`` (it may drop by at most 5 %: throughput)."""
+    10 % of its value: times, sizes, error rates), ``ops -5%`` (it may drop by at most 5 %:
+    throughput), ``line -0.5pt`` (a ratio may drop by at most half a percentage point)."""
 
     text: str
     """The expression as written."""
     statistic: str
     """Canonical statistic, as in a threshold."""
     limit: float
-    """Signed fraction: +0.10 for '+10%', -0.05 for '-5%'."""
+    """Signed fraction: +0.10 for '+10%' (of the baseline's value), -0.05 for '-5%', -0.005
+    for '-0.5pt' (of 1, the whole a ratio is a fraction of); '-0%' keeps its sign."""
+    unit: ChangeUnit = ChangeUnit.RELATIVE
+    """Relative to the baseline's value ('%'), or in percentage points ('pt', 'pp')."""
+
+    def applies_to(self, dimension: Dimension, owner: str = "") -> None:
+        """Raise when the change cannot be measured on a statistic of ``dimension`` (of
+        ``owner``, a format, when known): points are points of a ratio; on a time or a
+        count 'half a point' means nothing."""
+        if self.unit is ChangeUnit.POINTS and dimension is not Dimension.RATIO:
+            written = _CHANGE.match(self.text)
+            stat = written.group("stat") if written else self.statistic
+            sign = "+" if self.grows else "-"
+            raise ThresholdSyntaxError(
+                f"{_shown(self.text)} is in percentage points, which only a ratio has "
+                f"(coverage, a pass or error rate), but {owner}{self.statistic} measures "
+                f"{dimension.value}: write '{stat} {sign}N%' for a change relative to the "
+                "baseline's value"
+            )
+
+    @property
+    def grows(self) -> bool:
+        """Whether the limit is on growth ('+'), not on a drop ('-', '-0%' included)."""
+        return math.copysign(1.0, self.limit) > 0
 
     def change(self, actual: float, baseline: float) -> float:
-        """The relative change from ``baseline`` to ``actual``; raises when undefined."""
+        """The change from ``baseline`` to ``actual``, in the unit of the limit; raises when
+        undefined (a relative change from 0)."""
+        if self.unit is ChangeUnit.POINTS:
+            return actual - baseline  # no division: a baseline of 0 % is a baseline like any
         if baseline == 0:
             if actual == 0:
                 return 0.0
@@ -194,21 +242,36 @@ class Change:
         return (actual - baseline) / abs(baseline)
 
     def holds(self, change: float) -> bool:
-        """Whether a relative change stays within the limit (float noise at the boundary
-        is judged as written)."""
+        """Whether a change stays within the limit (float noise at the boundary is judged as
+        written: 80 % - 79.5 % is 0.5 points, though 0.8 - 0.795 is 0.0050000000000000044).
+        NaN never holds."""
         if math.isclose(change, self.limit, rel_tol=1e-9, abs_tol=1e-12):
             return True
-        return change <= self.limit if self.limit >= 0 else change >= self.limit
+        return change <= self.limit if self.grows else change >= self.limit
+
+    def shown(self, change: float) -> str:
+        """A change as a person reads it, '+12.4%' or '-0.7 pt'; beyond the limit, with as
+        many decimals as tell the two apart (never '-0.5 pt' breaking '-0.5pt')."""
+        suffix = "%" if self.unit is ChangeUnit.RELATIVE else " pt"
+        digits = 1
+        if not self.holds(change):
+            while digits < 9 and f"{change * 100:+.{digits}f}" == f"{self.limit * 100:+.{digits}f}":
+                digits += 1
+        return f"{change * 100:+.{digits}f}{suffix}"
 
 
 def parse_change(text: str) -> Change:
-    """Parse ``STAT +N%`` / ``STAT -N%`` or raise ThresholdSyntaxError with a reason."""
+    """Parse ``STAT +N%`` / ``STAT -N%`` (relative), or ``STAT +Npt`` / ``STAT -Npt`` (``pp``
+    alike: percentage points), or raise ThresholdSyntaxError with a reason."""
     match = _CHANGE.match(text)
     if not match:
         raise ThresholdSyntaxError(
-            f"cannot read {_shown(text)}: write STAT +N% (may grow by at most N %) or STAT -N% "
-            "(may drop by at most N %), e.g. 'mean +10%' or 'ops -5%'"
+            f"cannot read {_shown(text)}: write STAT +N% (may grow by at most N % of the "
+            "baseline's value) or STAT -N% (may drop by at most N %), e.g. 'mean +10%' or "
+            "'ops -5%'; or, for a ratio, STAT -Npt (may drop by at most N percentage points), "
+            "e.g. 'line -0.5pt'"
         )
     number = _finite(match.group("number")) / 100
     stat = _statistic(match.group("stat"))
-    return Change(text, stat, number if match.group("sign") == "+" else -number)
+    unit = _CHANGE_UNITS[match.group("unit")]
+    return Change(text, stat, number if match.group("sign") == "+" else -number, unit)

@@ -94,6 +94,22 @@ def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Mea
             note,
         )
     try:
+        change.applies_to(actual.dimension)
+    except ThresholdSyntaxError as exc:
+        note = f"{metric.label}: {exc}"
+        return (
+            Outcome.ERROR,
+            Measurement(metric.label, metric.source, what, str(actual), False),
+            note,
+        )
+    # parsed files are held to plausible values; this is the engine's own guard, so that no
+    # evidence built another way brings a NaN to a comparison that a NaN would slip through
+    for series, value in ((metric, actual), (base, baseline)):
+        problem = implausible(value.value, value.dimension)
+        if problem:
+            note = f"{series.label} {change.statistic} {problem} ({series.source})"
+            return Outcome.ERROR, Measurement(metric.label, metric.source, what, "", False), note
+    try:
         moved = change.change(actual.value, baseline.value)
     except ThresholdSyntaxError as exc:
         note = f"{metric.label} {change.statistic}: {exc} ({base.source})"
@@ -103,12 +119,12 @@ def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Mea
             note,
         )
     ok = change.holds(moved)
-    shown = f"{actual} vs {baseline} ({moved:+.1%})"
+    shown = f"{actual} vs {baseline} ({change.shown(moved)})"
     verb = "within" if ok else "breaks"
     note = f"{metric.label} {change.statistic} = {shown} ({verb} {change.text!r} of the baseline)"
     measured = Measurement(
         metric.label, metric.source, what, shown, ok, actual,
-        baseline=baseline, change=moved, allowed_change=change.limit,
+        baseline=baseline, change=moved, allowed_change=change.limit, change_unit=change.unit,
     )  # fmt: skip
     return Outcome.PASS if ok else Outcome.FAIL, measured, note
 

@@ -16,7 +16,13 @@ from gatekeeper.parsers import AUTO, holds_findings
 from gatekeeper.parsers.dimensions import NEVER, declared_dimension, unknown_statistic
 from gatekeeper.pathglob import split_glob
 from gatekeeper.selector import parse_metric_selector
-from gatekeeper.threshold import Threshold, ThresholdSyntaxError, parse_change, parse_threshold
+from gatekeeper.threshold import (
+    Change,
+    Threshold,
+    ThresholdSyntaxError,
+    parse_change,
+    parse_threshold,
+)
 from gatekeeper.units import UNITS
 
 
@@ -247,9 +253,34 @@ class _Checker:
                     *((i,) if isinstance(changes, list) else ()),
                 )
                 try:
-                    parse_change(text)
+                    change = parse_change(text)
                 except ThresholdSyntaxError as exc:
                     self.report(where, str(exc))
+                    continue
+                self.check_change(where, bench, change)
+
+    def check_change(self, where: KeyPath, bench: dict[str, Any], change: Change) -> None:
+        """A statistic the format of either side never reports, or a change in points on one
+        that is not a ratio ('mean -0.5pt' against pytest-benchmark), is wrong whatever the
+        evidence: say so now. With 'auto', or where it depends on the series, check says it
+        for the benchmark (an error, never a pass)."""
+        for kind in ("metric", "baseline"):
+            source = bench.get(kind)
+            artifact = source.get("from") if isinstance(source, dict) else None
+            fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
+            if fmt is None:
+                continue
+            unknown = unknown_statistic(fmt, change.statistic)
+            if unknown is not None:
+                self.report(where, f"{change.text!r}: {unknown}")
+                return
+            dimension = declared_dimension(fmt, change.statistic)
+            if dimension is not None:
+                try:
+                    change.applies_to(dimension, f"{fmt}'s ")
+                except ThresholdSyntaxError as exc:
+                    self.report(where, str(exc))
+                    return
 
     def check_cycles(self) -> None:
         graph: dict[str, list[str]] = {}

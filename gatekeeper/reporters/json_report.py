@@ -39,6 +39,7 @@ def _numbers(measured: Measurement) -> dict[str, Any]:
         "baseline": _number(measured.baseline),
         "change": measured.change,
         "allowed_change": measured.allowed_change,
+        "change_unit": measured.change_unit.value if measured.change_unit else None,
     }
     return numbers
 
