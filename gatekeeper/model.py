@@ -39,7 +39,18 @@ class Artifact:
     paths: tuple[str, ...]
     """Globs relative to the root folder."""
     shards: int | None = None
-    """How many files a complete run yields (one per shard); None: any number."""
+    """How many files a complete run yields (one per shard); None: any number. With
+    ``shard_name``, how many shards, each with its own files."""
+    shard_name: str | None = None
+    """A path glob with ``{shard}`` standing for a shard's number: the files of that shard
+    (``junit-{shard}.xml``, ``shard-{shard}/**/*.xml``), matched against the end of a file's
+    path. None: shards are counted by their files."""
+    shard_first: int = 1
+    """The number of the first shard (0 for 0-based CI indexes)."""
+
+    def shard_numbers(self) -> range:
+        """The numbers of a complete run's shards."""
+        return range(self.shard_first, self.shard_first + (self.shards or 0))
 
 
 @record

@@ -13,6 +13,7 @@ tree and never enters a folder that no pattern can match below (``findfiles``).
 from __future__ import annotations
 
 import os
+import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
@@ -120,3 +121,30 @@ class GlobSet:
 
     def continues(self, states: tuple[States, ...]) -> bool:
         return any(g.continues(s) for g, s in zip(self.globs, states, strict=True))
+
+
+SHARD = "{shard}"
+"""What stands for a shard's number in an artifact's ``shards.name``."""
+
+
+@lru_cache(maxsize=64)
+def _shard_pattern(name: str) -> re.Pattern[str]:
+    """``name`` (a path glob with one ``{shard}``) as a regular expression matching the end of
+    a path, at a folder boundary, with the number as its group."""
+    parts = []
+    for segment in name.split("/"):
+        if segment == "**":
+            parts.append("(?:[^/]+/)*")
+            continue
+        text = re.escape(segment).replace(re.escape(SHARD), "(?P<shard>[0-9]+)")
+        text = text.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        parts.append(text + "/")
+    return re.compile("(?:^|/)" + "".join(parts)[:-1] + "$")
+
+
+def shard_of(name: str, path: str) -> int | None:
+    """The number of the shard a file belongs to: its path ends as ``name`` says with a
+    number where ``{shard}`` is (``junit-{shard}.xml``: ``reports/junit-07.xml`` is 7); None
+    when the path does not fit."""
+    found = _shard_pattern(name).search(path)
+    return None if found is None else int(found.group("shard"))

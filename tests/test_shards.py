@@ -109,3 +109,100 @@ def test_shards_is_a_whole_number_of_one_or_more(
     matrix.write_text(MATRIX.replace("shards: 3", f"shards: {value}"), encoding="utf-8")
     assert main(["validate", str(matrix)]) == ExitCode.USAGE
     assert "artifacts.unit.shards" in capsys.readouterr().err
+
+
+NAMED = MATRIX.replace("shards: 3", 'shards: {count: 3, name: "shard-{shard}.xml"}')
+
+
+def write_named(root: Path, names: list[str], matrix: str = NAMED) -> Path:
+    (root / "reports").mkdir(parents=True, exist_ok=True)
+    for name in names:  # each file's own test: no two shards' files are the same evidence
+        digits = "".join(c for c in name if c.isdigit())
+        (root / "reports" / name).write_text(junit(int(digits or 0)), encoding="utf-8")
+    path = root / "gatekeeper.yml"
+    path.write_text(matrix, encoding="utf-8")
+    return path
+
+
+def test_named_shards_say_which_did_not_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matrix = write_named(tmp_path, ["shard-1.xml", "shard-3.xml"])
+    code, benchmark = judged(capsys, "--matrix", str(matrix))
+    assert (code, benchmark["outcome"]) == (ExitCode.FAILED, "missing")
+    assert benchmark["summary"] == (
+        "no complete evidence: 2 of 3 shards reported, not 2 ('unit' declares 3 shards named "
+        "shard-{shard}.xml); a gate over part of a run is not a pass"
+    )
+    (tmp_path / "reports" / "shard-02.xml").write_text(junit(2), encoding="utf-8")
+    code, benchmark = judged(capsys, "--matrix", str(matrix))
+    assert (code, benchmark["outcome"], benchmark["summary"]) == (0, "pass", "3/3 tests passed")
+
+
+def test_a_shard_may_write_several_files_and_a_stray_file_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declared = 'shards: {count: 2, name: "shard-{shard}/*.xml", first: 0}'
+    per_folder = MATRIX.replace('"reports/*.xml", shards: 3', f'"reports/**/*.xml", {declared}')
+    matrix = write_named(tmp_path, [], per_folder)
+    for shard, files in ((0, 2), (1, 1)):
+        folder = tmp_path / "reports" / f"shard-{shard}"
+        folder.mkdir(parents=True)
+        for index in range(files):
+            (folder / f"unit-{index}.xml").write_text(junit(10 * shard + index), encoding="utf-8")
+    code, benchmark = judged(capsys, "--matrix", str(matrix))
+    assert (code, benchmark["summary"]) == (0, "3/3 tests passed")
+    (tmp_path / "reports" / "shard-2").mkdir()
+    (tmp_path / "reports" / "shard-2" / "late.xml").write_text(junit(9), encoding="utf-8")
+    (tmp_path / "reports" / "stray.xml").write_text(junit(8), encoding="utf-8")
+    code, benchmark = judged(capsys, "--matrix", str(matrix))
+    assert (code, benchmark["outcome"]) == (ExitCode.FAILED, "error")
+    assert (
+        "2 files of no shard of the run ('unit' declares 2 shards named shard-{shard}/*.xml, "
+        "0 to 1): reports/shard-2/late.xml, reports/stray.xml"
+    ) in benchmark["summary"]
+
+
+def test_named_shards_from_the_shards_bundles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A merged bundle puts each shard's files under its own folder: the name is matched
+    against the end of the path, so the same declaration holds."""
+    bundles = []
+    for shard in (1, 2, 3):
+        folder = tmp_path / f"job{shard}"
+        matrix = write_named(folder, [f"shard-{shard}.xml"])
+        out = folder / "bundle.json"
+        argv = ["collect", "--matrix", str(matrix), "--shard", f"job{shard}", "--sha", SHA]
+        assert main([*argv, "--out", str(out)]) == 0
+        bundles.append(str(out))
+    merged = tmp_path / "merged.json"
+    assert main(["merge", *bundles, "--out", str(merged)]) == 0
+    judge = str(write_named(tmp_path / "gate", []))
+    code, benchmark = judged(capsys, "--matrix", judge, "--sha", SHA, "--bundle", str(merged))
+    assert (code, benchmark["outcome"], benchmark["summary"]) == (0, "pass", "3/3 tests passed")
+    given = [arg for bundle in bundles[1:] for arg in ("--bundle", bundle)]
+    code, benchmark = judged(capsys, "--matrix", judge, "--sha", SHA, *given)
+    assert (code, benchmark["outcome"]) == (ExitCode.FAILED, "missing")
+    assert "2 of 3 shards reported, not 1 " in benchmark["summary"]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ('{count: 3, name: "shard.xml"}', "must hold {shard} once"),
+        ('{count: 3, name: "s-{shard}-{shard}.xml"}', "must hold {shard} once"),
+        ('{count: 3, name: "s-[{shard}].xml"}', "no [...]"),
+        ('{count: 3, name: "../s-{shard}.xml"}', "without '..'"),
+        ('{count: 0, name: "s-{shard}.xml"}', "artifacts.unit.shards"),
+        ('{name: "s-{shard}.xml"}', "artifacts.unit.shards"),
+        ('{count: 3, name: "s-{shard}.xml", first: -1}', "artifacts.unit.shards"),
+    ],
+)
+def test_a_shard_name_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, said: str
+) -> None:
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text(MATRIX.replace("shards: 3", f"shards: {value}"), encoding="utf-8")
+    assert main(["validate", str(matrix)]) == ExitCode.USAGE
+    assert said in capsys.readouterr().err

@@ -15,7 +15,15 @@ from gatekeeper.engine.findings import evaluate_findings
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, superseded
-from gatekeeper.model import Benchmark, FindingsCriterion, Matrix, TestCriterion, Waiver
+from gatekeeper.model import (
+    Artifact,
+    Benchmark,
+    FindingsCriterion,
+    Matrix,
+    TestCriterion,
+    Waiver,
+)
+from gatekeeper.pathglob import shard_of
 from gatekeeper.policy import Policy, gate_policy
 from gatekeeper.results import (
     BenchmarkResult,
@@ -30,10 +38,10 @@ from gatekeeper.words import count
 
 
 def _unusable(
-    benchmark: Benchmark, evidence: ArtifactEvidence, what: str, shards: int | None = None
+    benchmark: Benchmark, evidence: ArtifactEvidence, what: str, artifact: Artifact | None = None
 ) -> BenchmarkResult | None:
-    """The verdict when an artifact the benchmark reads is missing, unreadable, or not of
-    the ``shards`` files a complete run yields."""
+    """The verdict when an artifact the benchmark reads is missing, unreadable, or not the
+    complete run of shards ``artifact`` declares."""
     if evidence.state is ArtifactState.MISSING:
         globs = ", ".join(evidence.patterns)
         where = f" in {evidence.searched}" if evidence.searched else ""
@@ -48,8 +56,10 @@ def _unusable(
             "could not be read",
             evidence.errors,
         )
-    if shards is not None:
-        return _incomplete(benchmark, evidence, what, shards)
+    if artifact is not None and artifact.shards is not None:
+        if artifact.shard_name is not None:
+            return _named_shards(benchmark, evidence, what, artifact)
+        return _incomplete(benchmark, evidence, what, artifact.shards)
     return None
 
 
@@ -78,12 +88,50 @@ def _incomplete(
     return None
 
 
+def _named_shards(
+    benchmark: Benchmark, evidence: ArtifactEvidence, what: str, artifact: Artifact
+) -> BenchmarkResult | None:
+    """Every shard has a file whose path ends as its name says (missing if one has none), and
+    every file is a shard's (an error if one is of no shard of the run)."""
+    assert artifact.shard_name is not None
+    numbers = artifact.shard_numbers()
+    reported: set[int] = set()
+    strays: list[str] = []
+    for parsed in evidence.files:
+        shard = shard_of(artifact.shard_name, parsed.path)
+        if shard is None or shard not in numbers:
+            strays.append(parsed.path)
+        else:
+            reported.add(shard)
+    declared = (
+        f"{evidence.artifact!r} declares {artifact.shards} shards named {artifact.shard_name}"
+    )
+    if strays:
+        return BenchmarkResult(
+            benchmark,
+            Outcome.ERROR,
+            f"{what} of {evidence.artifact!r}: {count(len(strays), 'file')} of no shard of the "
+            f"run ({declared}, {numbers[0]} to {numbers[-1]}): {', '.join(strays[:3])}",
+            tuple(strays),
+        )
+    absent = [n for n in numbers if n not in reported]
+    if absent:
+        shown = ", ".join(str(n) for n in absent[:10]) + (", …" if len(absent) > 10 else "")
+        return BenchmarkResult(
+            benchmark,
+            Outcome.MISSING,
+            f"no complete {what}: {len(numbers) - len(absent)} of {len(numbers)} shards "
+            f"reported, not {shown} ({declared}); a gate over part of a run is not a pass",
+        )
+    return None
+
+
 def _judge_evidence(
     benchmark: Benchmark, evidence: Mapping[str, ArtifactEvidence], matrix: Matrix
 ) -> BenchmarkResult:
     criterion = benchmark.criterion
     own = evidence[criterion.artifact]
-    unusable = _unusable(benchmark, own, "evidence", matrix.artifacts[criterion.artifact].shards)
+    unusable = _unusable(benchmark, own, "evidence", matrix.artifacts[criterion.artifact])
     if unusable is not None:
         return unusable
     if isinstance(criterion, TestCriterion):
@@ -92,8 +140,8 @@ def _judge_evidence(
     baseline = None
     if criterion.baseline is not None:
         baseline = evidence[criterion.baseline.artifact]
-        shards = matrix.artifacts[criterion.baseline.artifact].shards
-        unusable = _unusable(benchmark, baseline, "baseline evidence", shards)
+        artifact = matrix.artifacts[criterion.baseline.artifact]
+        unusable = _unusable(benchmark, baseline, "baseline evidence", artifact)
         if unusable is not None:
             return unusable
     if isinstance(criterion, FindingsCriterion):

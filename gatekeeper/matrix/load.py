@@ -95,6 +95,16 @@ def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> Find
     )
 
 
+def _artifact(key: str, data: dict[str, Any]) -> Artifact:
+    shards = data.get("shards")
+    if isinstance(shards, dict):  # {count, name, first}: shards told apart by their files' names
+        return Artifact(
+            key, data.get("format", "auto"), _globs(data["paths"]), shards["count"],
+            shards["name"], shards.get("first", 1),
+        )  # fmt: skip
+    return Artifact(key, data.get("format", "auto"), _globs(data["paths"]), shards)
+
+
 def build(located: Located) -> Matrix:
     """Typed matrix from data that passed the schema and the rules."""
     data = located.data
@@ -125,10 +135,7 @@ def build(located: Located) -> Matrix:
             Swimlane(s["id"], s["name"], _globs(s.get("paths"))) for s in data["swimlanes"]
         ),
         cells=tuple(cells),
-        artifacts={
-            key: Artifact(key, a.get("format", "auto"), _globs(a["paths"]), a.get("shards"))
-            for key, a in data["artifacts"].items()
-        },
+        artifacts={key: _artifact(key, a) for key, a in data["artifacts"].items()},
         waivers=tuple(
             Waiver(
                 w["benchmark"], w["reason"], w["approved_by"], dt.date.fromisoformat(w["expires"])

@@ -14,7 +14,7 @@ from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.parsers import AUTO, holds_findings
 from gatekeeper.parsers.dimensions import NEVER, declared_dimension, unknown_statistic
-from gatekeeper.pathglob import split_glob
+from gatekeeper.pathglob import SHARD, split_glob
 from gatekeeper.selector import parse_metric_selector
 from gatekeeper.threshold import (
     Change,
@@ -98,6 +98,20 @@ class _Checker:
                         split_glob(pattern)
                     except ValueError as exc:
                         self.report(where, str(exc))
+            shards = artifact.get("shards") if isinstance(artifact, dict) else None
+            name = shards.get("name") if isinstance(shards, dict) else None
+            if isinstance(name, str):
+                self.check_shard_name(("artifacts", ident, "shards", "name"), name)
+
+    def check_shard_name(self, where: KeyPath, name: str) -> None:
+        """One {shard}, wildcards ``*``, ``?`` and ``**`` only, nothing that climbs folders."""
+        segments = name.split("/")
+        if name.count(SHARD) != 1:
+            self.report(where, f"{name!r} must hold {SHARD} once: where a shard's number is")
+        elif any(c in name for c in "[]"):
+            self.report(where, f"{name!r}: a shard's name takes *, ? and ** only, no [...]")
+        elif ".." in segments or "" in segments:
+            self.report(where, f"{name!r}: the end of a path, without '..' or empty folders")
 
     def known_phases(self) -> str:
         return f" (phases: {', '.join(self.phases)})" if self.phases else ""
