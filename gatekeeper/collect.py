@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from gatekeeper.evidence import (
     TestResult,
 )
 from gatekeeper.findfiles import find_files
+from gatekeeper.findings import is_outside
 from gatekeeper.model import Artifact, Matrix, MetricCriterion, TestCriterion
 from gatekeeper.parsers import parse_file, stream_file
 from gatekeeper.tally import Tally
@@ -93,24 +95,42 @@ def collect_artifact(
 
 def rooted(parsed: ParsedFile, root: Path) -> ParsedFile:
     """``parsed`` with each finding's absolute path inside ``root`` made relative to it, as file
-    globs are written: analysers write absolute paths (ruff's ``file:///home/runner/…``), and
-    the same finding must read the same from any checkout, here or in a bundle."""
+    globs are written, and each finding marked with whether its file is there: analysers
+    write absolute paths (ruff's ``file:///home/runner/…``) or paths relative to the folder
+    they ran in, and the same finding must read the same from any checkout, here or in a
+    bundle."""
     if not parsed.findings:
         return parsed
-    bases = {str(root.absolute()), str(root.resolve())}
-    prefixes = tuple(base.rstrip("/") + "/" for base in bases)
+    prefixes = tuple({str(root.absolute()) + "/", str(root.resolve()) + "/"})
+    known: dict[str, tuple[str, bool]] = {}
 
-    def inside(path: str) -> str:
-        if not path.startswith("/"):
-            return path
-        normal = os.path.normpath(path)
-        for prefix in prefixes:
-            if normal.startswith(prefix):
-                return normal[len(prefix) :]
-        return path
+    def inside(path: str) -> tuple[str, bool]:
+        if path not in known:
+            if is_outside(path) and not path.startswith("/"):  # a URI, a Windows drive
+                known[path] = (path, False)
+                return known[path]
+            # one spelling per file: docs/../src/a.py is src/a.py, so no glob misses it
+            normal = posixpath.normpath(path)
+            relative = next((normal[len(p) :] for p in prefixes if normal.startswith(p)), normal)
+            placed = not relative.startswith(("/", "../")) and _is_file(root, relative)
+            known[path] = (relative, placed)
+        return known[path]
 
-    findings = tuple(f._replace(file=inside(f.file)) for f in parsed.findings)
-    return replace(parsed, findings=findings)
+    findings = []
+    for finding in parsed.findings:
+        if not finding.file:
+            findings.append(finding)
+            continue
+        relative, placed = inside(finding.file)
+        findings.append(finding._replace(file=relative, placed=placed))
+    return replace(parsed, findings=tuple(findings))
+
+
+def _is_file(root: Path, relative: str) -> bool:
+    try:
+        return "\0" not in relative and (root / relative).is_file()
+    except (OSError, ValueError):  # a name the file system refuses is no file of the project
+        return False
 
 
 def searched_from(

@@ -95,6 +95,10 @@ class Finding(NamedTuple):
     """The rule's (or result's) ``security-severity``, 0-10, when given."""
     source: str = ""
     """The artifact file this came from."""
+    placed: bool | None = None
+    """Whether ``file`` was found in the project when the evidence was read (None: not
+    looked for): a relative path the analyser wrote from another folder names no file there,
+    and cannot be placed under a file glob."""
 
     @property
     def where(self) -> str:

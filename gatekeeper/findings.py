@@ -4,7 +4,8 @@ Selection: a finding counts when its level is the criterion's or more severe, it
 and file fit the globs (files are path globs from the project's root: ``ingress/**``), and,
 with ``severity``, its security-severity is that high. A finding whose file lies outside the
 project (an absolute path the analyser wrote on another machine) cannot be placed under a
-file glob: the selection reports it instead of leaving it out.
+file glob, nor can one whose relative path names no file of the project (the analyser ran
+in another folder): the selection reports them instead of leaving them out.
 
 New findings: the same finding in two runs is told by what the analyser gives to tell it.
 For each analyser, a fingerprint every one of its findings carries on both sides (SARIF
@@ -35,7 +36,8 @@ class FindingSelection:
     suppressed: tuple[Finding, ...]
     """Selected but suppressed: reported apart."""
     outside: tuple[Finding, ...]
-    """Fit every key but ``file``, and lie outside the project: where they are is unknown."""
+    """Fit every key but ``file``, and name no file of the project (outside it, or relative
+    to another folder): where they are is unknown."""
 
 
 def is_outside(path: str) -> bool:
@@ -60,7 +62,7 @@ def select_findings(criterion: FindingsCriterion, findings: Sequence[Finding]) -
         if not matches_any(finding.rule, criterion.rule):
             continue
         if globs and not any(g.fullmatch(finding.file) for g in globs):
-            if is_outside(finding.file):
+            if finding.file and (is_outside(finding.file) or finding.placed is False):
                 outside.append(finding)
             continue
         (suppressed if finding.suppressed else counted).append(finding)

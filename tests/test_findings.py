@@ -56,8 +56,10 @@ def judge(
     benchmarks: list[str],
     head: str,
     base: str | None = None,
+    touch: bool = True,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Check ``benchmarks`` against ``head`` (lint.sarif) and ``base`` (main.sarif)."""
+    """Check ``benchmarks`` against ``head`` (lint.sarif) and ``base`` (main.sarif), in a
+    checkout that has the files the findings name (unless not ``touch``)."""
     text = matrix_yaml(
         phases=["one"],
         artifacts={"lint": ("sarif", "lint.sarif"), "main": ("sarif", "main.sarif")},
@@ -67,6 +69,14 @@ def judge(
     (tmp_path / "lint.sarif").write_text(head, encoding="utf-8")
     if base is not None:
         (tmp_path / "main.sarif").write_text(base, encoding="utf-8")
+    for log in (head, base or '{"runs": []}') if touch else ():
+        for run in json.loads(log)["runs"]:
+            for found in run.get("results") or ():
+                for location in found.get("locations", ()):
+                    uri = location["physicalLocation"]["artifactLocation"]["uri"]
+                    if "://" not in uri and not uri.startswith(("/", "..")):
+                        (tmp_path / uri).parent.mkdir(parents=True, exist_ok=True)
+                        (tmp_path / uri).touch()
     capsys.readouterr()
     code = main(["check", "--matrix", str(tmp_path / "gatekeeper.yml"), "--format", "json"])
     out = capsys.readouterr().out
@@ -280,7 +290,8 @@ def test_findings_outside_the_project_under_a_file_glob_are_an_error(
         "{id: all, findings: {from: lint, max: 2}}",
     ], log)  # fmt: skip
     assert outcomes(found) == ["error", "pass"]
-    assert "outside the project: 1 finding (/elsewhere/src/ingress/run.py" in found[0]["summary"]
+    said = "files not in the project: 1 finding (/elsewhere/src/ingress/run.py, from lint.sarif)"
+    assert said in found[0]["summary"]
     assert found[1]["found"]["by_file"] == {
         "/elsewhere/src/ingress/run.py": 1,
         "src/ingress/run.py": 1,
@@ -404,3 +415,27 @@ def test_findings_that_count_are_annotated_at_their_line(tmp_path: Path) -> None
         ("gatekeeper.yml", 15, "ingress/one/new — fail"),
     ]
     assert notes.items[2]["message"].startswith("\u2060::error::pwned\nerror finding")
+
+
+def test_a_path_from_another_folder_or_spelt_roundabout_is_placed_or_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bandit run inside src/ writes ingress/run.py: no file of the project, so a file glob
+    cannot place it (an error, never a finding left out); docs/../src/ingress/run.py is
+    src/ingress/run.py, whatever the spelling."""
+    (tmp_path / "src" / "ingress").mkdir(parents=True)
+    (tmp_path / "src" / "ingress" / "run.py").write_text("", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    bench = '{id: ingress, findings: {from: lint, file: "src/ingress/**", max: 0}}'
+    log = sarif(result("B602", "ingress/run.py"))
+    _, found = judge(tmp_path, capsys, [bench], log, touch=False)
+    assert outcomes(found) == ["error"]
+    assert found[0]["summary"].startswith("files not in the project: 1 finding (ingress/run.py")
+    roundabout = sarif(result("B602", "docs/../src/ingress/run.py"),
+                       result("B101", "./src/ingress/./run.py"))  # fmt: skip
+    _, found = judge(tmp_path, capsys, [bench], roundabout, touch=False)
+    assert outcomes(found) == ["fail"]
+    assert found[0]["found"]["by_file"] == {"src/ingress/run.py": 2}
+    climbing = sarif(result("B602", "src/../../elsewhere/run.py"))
+    _, found = judge(tmp_path, capsys, [bench], climbing)
+    assert outcomes(found) == ["error"]

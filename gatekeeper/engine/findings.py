@@ -80,10 +80,10 @@ def _placed(selection: FindingSelection, criterion: FindingsCriterion, side: str
         return None
     first = selection.outside[0]
     return (
-        f"{side}outside the project: {count(len(selection.outside), 'finding')} "
+        f"{side}files not in the project: {count(len(selection.outside), 'finding')} "
         f"({first.file}, from {first.source}) cannot be placed under "
         f"{' or '.join(criterion.file)}: run the analyser in the checkout the gate reads, "
-        "or have it write paths relative to it"
+        "from its root, or have it write absolute paths"
     )
 
 
