@@ -228,8 +228,8 @@ def _test_specs(tests: Sequence[TestResult]) -> Iterator[Spec]:
 
 
 def _finding_specs(parsed: ParsedFile) -> Iterator[Spec]:
-    """For an analysis: one more finding than there are fails, in all, per level and per file
-    (a relative one: an absolute path is outside the case's folder); as many passes."""
+    """For an analysis: one finding fewer than there are allowed fails, in all, per level and
+    per rule; as many passes."""
     if not parsed.analyses:
         return
     counted = [f for f in parsed.findings if not f.suppressed]
@@ -238,9 +238,9 @@ def _finding_specs(parsed: ParsedFile) -> Iterator[Spec]:
     for level in order:
         at_least = [f for f in counted if order.index(f.level) >= order.index(level)]
         selections.append(({"level": level}, len(at_least)))
-    for file in sorted({f.file for f in counted if f.file and not f.file.startswith("/")}):
-        glob = "".join(f"[{c}]" if c in "*?[]" else c for c in file)
-        selections.append(({"file": glob}, sum(f.file == file for f in counted)))
+    # per rule (a file glob would need the files): a rule id with * or ? is no exact selector
+    for rule in sorted({f.rule for f in counted if f.rule and not {"*", "?"} & set(f.rule)}):
+        selections.append(({"rule": rule}, sum(f.rule == rule for f in counted)))
     for selection, found in selections:
         if found:
             yield Spec("fail", {"findings": {**selection, "max": found - 1}})
