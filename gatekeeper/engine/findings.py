@@ -146,6 +146,14 @@ def evaluate_findings(
         details.extend(_listed(found, "finding"))
     if selection.suppressed:
         details.append(f"{count(len(selection.suppressed), 'finding')} suppressed, not counted")
+    if not checks:  # no max and no baseline (the matrix always gives one): nothing was held
+        return (
+            Outcome.ERROR,
+            "neither max nor a baseline's max_new to hold findings to",
+            (),
+            (),
+            None,
+        )
     measurements = tuple(m for _, m, _ in checks)
     counted = FoundFindings(found, len(selection.suppressed), new)
     bad = [note for ok, _, note in checks if not ok]
