@@ -439,3 +439,15 @@ def test_a_path_from_another_folder_or_spelt_roundabout_is_placed_or_refused(
     climbing = sarif(result("B602", "src/../../elsewhere/run.py"))
     _, found = judge(tmp_path, capsys, [bench], climbing)
     assert outcomes(found) == ["error"]
+
+
+def test_a_criterion_with_nothing_to_hold_findings_to_is_an_error() -> None:
+    from gatekeeper.engine.findings import evaluate_findings
+    from gatekeeper.evidence import Analysis, ArtifactEvidence, ArtifactState, ParsedFile
+    from gatekeeper.model import FindingsCriterion
+    from gatekeeper.results import Outcome
+
+    parsed = ParsedFile("lint.sarif", "sarif", analyses=(Analysis("lint"),))
+    evidence = ArtifactEvidence("lint", ArtifactState.READ, (parsed,))
+    outcome, summary, *_ = evaluate_findings(FindingsCriterion("lint", max=None), evidence)
+    assert outcome is Outcome.ERROR and "neither max nor" in summary
