@@ -138,7 +138,7 @@ _SUMMARY = re.compile(r"^(error|warning|note): (\d+)$", re.MULTILINE)
 
 
 def _from_summary(stdout: str) -> dict[str, int]:
-    found = {level: 0 for level in LEVELS}
+    found = dict.fromkeys(LEVELS, 0)
     found.update({level: int(n) for level, n in _SUMMARY.findall(stdout)})
     return found
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
 import orjson
 
 
 def main(path: str) -> None:
-    with open(path, "rb") as handle:
-        log = orjson.loads(handle.read())
+    log = orjson.loads(Path(path).read_bytes())
     levels = Counter(r.get("level", "warning") for run in log["runs"] for r in run["results"])
     sys.stdout.write(orjson.dumps(dict(levels)).decode() + "\n")
 
