@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gatekeeper.collect import rooted
 from gatekeeper.errors import EvidenceError, ExitCode
 from gatekeeper.parsers import AUTO, get_parser, holds_tests, parse_file
 from gatekeeper.reporters.inspection import render_inspection
@@ -18,7 +19,9 @@ def run_inspect(files: Sequence[str], fmt: str = AUTO) -> int:
         if index:
             print()
         try:
-            parsed = parse_file(Path(name), name, fmt)
+            # an analyser's absolute paths made relative to here, as `check` makes them
+            # relative to its root: the `file:` globs inspect prints are then the ones to write
+            parsed = rooted(parse_file(Path(name), name, fmt), Path.cwd())
         except EvidenceError as exc:
             unreadable += 1
             print(plain(str(exc)), file=sys.stderr)
