@@ -50,7 +50,7 @@ def _fingerprints(findings: Sequence[Finding]) -> str:
     common = set.intersection(*({name for name, _ in f.fingerprints} for f in findings))
     if common:
         return f"fingerprints: {plain(', '.join(sorted(common)))} (on every finding)"
-    return "fingerprints: none on every finding (new findings told by rule, file and source text)"
+    return "fingerprints: not on every finding (new ones told by rule, file and source text)"
 
 
 def _run(analysis: Analysis, findings: Sequence[Finding]) -> list[str]:
@@ -162,7 +162,8 @@ def _paste(parsed: ParsedFile, folders: Counter[str]) -> list[str]:
         f"  {ARTIFACT}-main: the same analysis of the base branch):",
         "    artifacts:",
         f"      {ARTIFACT}: {{format: sarif, paths: [{yaml_quoted(glob_escape(parsed.path))}]}}",
-        f'      {ARTIFACT}-main: {{format: sarif, paths: ["baseline/*.sarif"]}}',
+        f'      {ARTIFACT}-main: {{format: sarif, paths: ["baseline/*.sarif"]}}'
+        "  # where CI puts the base branch's",
         "    benchmarks:",
     ]
     total = FindingsCriterion(ARTIFACT, level="error", max=len(errors))
