@@ -260,3 +260,33 @@ def test_a_clean_log_pastes_a_zero_limit(
     assert "  no finding that is not suppressed" in out
     limits = [b["findings"].get("max") for b in pasted(out)["benchmarks"]]
     assert limits == [0, None]
+
+
+@pytest.mark.parametrize(
+    ("command", "fixture"),
+    [
+        ("coverage.xml", "cobertura/coveragepy-branch.xml"),
+        ("reports/bandit.sarif", "sarif/bandit.sarif"),
+    ],
+)
+def test_the_readme_shows_what_inspect_prints(
+    command: str,
+    fixture: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each line of the README's sample is the next such line of the output ("…" leaves
+    lines out)."""
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"$ gatekeeper inspect {command}\n")
+    sample = readme[start : readme.index("```", start)].splitlines()[1:]
+    (tmp_path / command).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / fixture, tmp_path / command)
+    monkeypatch.chdir(tmp_path)
+    printed = iter(inspect(capsys, command).splitlines())
+    for line in sample:
+        if line.strip() != "…":
+            assert line in printed, line
