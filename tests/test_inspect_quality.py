@@ -290,3 +290,23 @@ def test_the_readme_shows_what_inspect_prints(
     for line in sample:
         if line.strip() != "…":
             assert line in printed, line
+
+
+def test_runs_of_one_analyser_are_shown_together_and_long_lists_are_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Findings name their analyser, not their run: two runs of one are one line; the rules,
+    folders and files with the most findings come first, ten of each, the rest counted."""
+    many = [result(f"r{n:02d}", "warning", f"d{n:02d}/f.py") for n in range(15)]
+    runs = [
+        {"tool": {"driver": {"name": "eslint", "version": "9.1"}}, "results": many},
+        {"tool": {"driver": {"name": "eslint", "version": "9.1"}}, "results": many[:1]},
+        {"tool": {"driver": {"name": "trivy"}}, "results": []},
+    ]
+    (tmp_path / "m.sarif").write_text(json.dumps({"version": "2.1.0", "runs": runs}))
+    monkeypatch.chdir(tmp_path)
+    out = inspect(capsys, "m.sarif")
+    assert "  3 analyser runs:\n    eslint 9.1 (2 runs): 16 findings (warning 16)" in out
+    assert "\n    trivy: 0 findings (none), 0 suppressed" in out
+    assert '    "r00"  2  (warning 2)\n    "r01"  1  (warning 1)' in out
+    assert out.count("    … and 5 more\n") == 3  # rules, folders, files

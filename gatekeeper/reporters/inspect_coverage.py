@@ -23,6 +23,7 @@ from gatekeeper.model import MetricCriterion
 from gatekeeper.parsers.coverage import GROUP_KIND, KIND, TOTAL, TOTAL_KIND
 from gatekeeper.parsers.coverage._counts import KINDS, plural
 from gatekeeper.results import Outcome
+from gatekeeper.selector import is_glob
 from gatekeeper.series import select_series
 from gatekeeper.text import yaml_quoted
 from gatekeeper.threshold import parse_threshold
@@ -155,15 +156,17 @@ def render_coverage(parsed: ParsedFile) -> list[str]:
     globs: list[Folder] = []
     skipped = 0
     for folder, names in folders.items():
-        if len(globs) == MAX_FOLDERS:
+        if len(globs) == MAX_FOLDERS or skipped == MAX_FOLDERS:
             break
-        selector = _folder_glob(folder, names, series)
-        if selector is None:
+        # what a glob FOLDER/… can select starts with FOLDER/: a big report's other series
+        # need not be matched (unless the folder's name holds a wildcard itself)
+        near = series if is_glob(folder) else [m for m in series if m.name.startswith(folder)]
+        selector = _folder_glob(folder, names, near)
+        summed = _summed(MetricCriterion(ARTIFACT, selector, {}, ()), near) if selector else None
+        if summed is None:
             skipped += 1
             continue
-        summed = _summed(MetricCriterion(ARTIFACT, selector, {}, ()), series)
-        if summed is not None:
-            globs.append((folder, selector, summed))
+        globs.append((folder, selector or "", summed))
     if globs:
         lines.append(
             f"  {count(len(folders), 'folder')} — the sum of the files below each, selected "

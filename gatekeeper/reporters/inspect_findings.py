@@ -53,19 +53,24 @@ def _fingerprints(findings: Sequence[Finding]) -> str:
     return "fingerprints: not on every finding (new ones told by rule, file and source text)"
 
 
-def _run(analysis: Analysis, findings: Sequence[Finding]) -> list[str]:
-    version = f" {plain(analysis.version)}" if analysis.version else ""
+def _runs(tool: str, runs: Sequence[Analysis], findings: Sequence[Finding]) -> list[str]:
+    """One analyser's runs (findings name the analyser, not the run: several runs of one
+    analyser are shown together)."""
+    versions = ", ".join(dict.fromkeys(plain(a.version) for a in runs if a.version))
+    several = f" ({len(runs)} runs)" if len(runs) > 1 else ""
     counted = [f for f in findings if not f.suppressed]
     suppressed = len(findings) - len(counted)
+    severities = any(a.severities for a in runs)
     lines = [
-        f"    {plain(analysis.tool)}{version}: {count(len(counted), 'finding')} "
-        f"({_levels(counted)}), {suppressed} suppressed (counted apart, never against a limit)",
+        f"    {plain(tool)}{' ' + versions if versions else ''}{several}: "
+        f"{count(len(counted), 'finding')} ({_levels(counted)}), {suppressed} suppressed "
+        "(counted apart, never against a limit)",
         "      security-severity: "
-        + ("given (`severity: high` selects by it)" if analysis.severities else "not given")
+        + ("given (`severity: high` selects by it)" if severities else "not given")
         + " · "
         + _fingerprints(findings),
     ]
-    for failure in analysis.failures:  # what makes a benchmark on it fail
+    for failure in (f for a in runs for f in a.failures):  # what makes a benchmark on it fail
         lines.append(f"      FAILED: {plain(failure)[:300]}")
     return lines
 
@@ -109,8 +114,9 @@ def _folders(findings: Iterable[Finding]) -> Iterable[tuple[Finding, str]]:
 def render_findings(parsed: ParsedFile) -> list[str]:
     """The log as a person writing findings benchmarks needs it."""
     lines = [f"  {count(len(parsed.analyses), 'analyser run')}:"]
-    for analysis in parsed.analyses:
-        lines += _run(analysis, [f for f in parsed.findings if f.tool == analysis.tool])
+    for tool in dict.fromkeys(a.tool for a in parsed.analyses):
+        runs = [a for a in parsed.analyses if a.tool == tool]
+        lines += _runs(tool, runs, [f for f in parsed.findings if f.tool == tool])
     counted = [f for f in parsed.findings if not f.suppressed]
     if counted:
         lines.append(
