@@ -135,7 +135,8 @@ def _benchmark(identity: str, selector: str, floors: Sequence[str], today: str) 
     ]
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """A benchmark id's part from a path: ``src/ingress`` -> ``src-ingress``."""
     kept = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
     return "-".join(part for part in kept.split("-") if part)[-40:].strip("-") or "folder"
 
@@ -212,7 +213,7 @@ def _paste(parsed: ParsedFile, total: Metric, globs: Sequence[Folder]) -> list[s
     for folder, selector, summed in ranked[:1]:
         floors = _judged(parsed, selector, summed)
         if floors:
-            benchmarks += _benchmark(f"{_slug(folder)}-coverage", selector, floors,
+            benchmarks += _benchmark(f"{slug(folder)}-coverage", selector, floors,
                                      _ratios(summed, counts=False))  # fmt: skip
     if not benchmarks:
         benchmarks = ["      []  # no coverage above 0 % to hold"]

@@ -26,6 +26,7 @@ from gatekeeper.evidence import (
 from gatekeeper.findings import is_outside, select_findings
 from gatekeeper.init_from.families import glob_escape
 from gatekeeper.model import FindingsBaseline, FindingsCriterion
+from gatekeeper.reporters.inspect_coverage import slug
 from gatekeeper.results import Outcome
 from gatekeeper.text import plain, yaml_quoted
 from gatekeeper.words import count
@@ -152,10 +153,13 @@ def _judged(parsed: ParsedFile, criterion: FindingsCriterion) -> bool:
     return outcome is Outcome.PASS
 
 
-def _folder(folders: Counter[str], placed: int) -> str | None:
-    """The folder with the most findings that does not hold all of them, else the one that
-    does; None when no finding lies in a folder."""
-    ranked = sorted(folders.items(), key=lambda kv: (kv[1] >= placed, -kv[1], kv[0]))
+def _folder(folders: Counter[str], errors: Sequence[Finding], placed: int) -> str | None:
+    """The folder with the most errors (then findings) that does not hold every finding,
+    else the one that does; None when no finding lies in a folder."""
+    in_error = Counter(folder for _, folder in _folders(errors))
+    ranked = sorted(
+        folders.items(), key=lambda kv: (kv[1] >= placed, -in_error[kv[0]], -kv[1], kv[0])
+    )
     return ranked[0][0] if ranked else None
 
 
@@ -181,14 +185,14 @@ def _paste(parsed: ParsedFile, folders: Counter[str]) -> list[str]:
         ]
     placed = sum(1 for f in parsed.findings if f.file and not is_outside(f.file)
                  and not f.suppressed)  # fmt: skip
-    folder = _folder(folders, placed)
+    folder = _folder(folders, errors, placed)
     if folder is not None:
         here = FindingsCriterion(ARTIFACT, level="error", file=(folder,))
         now = len(select_findings(here, parsed.findings).counted)
         criterion = FindingsCriterion(ARTIFACT, level="error", file=(folder,), max=now)
         if _judged(parsed, criterion):
             lines += [
-                "      - id: no-more-errors-here",
+                f"      - id: {slug(folder.rstrip('/*'))}-errors",
                 f"        findings: {{from: {ARTIFACT}, level: error, file: {yaml_quoted(folder)}, "
                 f"max: {now}}}  # today {now}",
             ]
