@@ -310,3 +310,23 @@ def test_runs_of_one_analyser_are_shown_together_and_long_lists_are_cut(
     assert "\n    trivy: 0 findings (none), 0 suppressed" in out
     assert '    "r00"  2  (warning 2)\n    "r01"  1  (warning 1)' in out
     assert out.count("    … and 5 more\n") == 3  # rules, folders, files
+
+
+def test_absolute_paths_below_the_current_folder_are_shown_as_check_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ruff writes ``file:///…/src/a.py``: run where the matrix reads paths from, inspect
+    shows ``src/a.py`` and a ``file:`` glob that `check` places the findings under."""
+    uri = (tmp_path / "src" / "app" / "a.py").as_uri()
+    results = [result("S1", "error", uri), result("S2", "error", uri), result("S3", "note", uri)]
+    (tmp_path / "ruff.sarif").write_text(sarif(results, driver={"name": "ruff"}))
+    (tmp_path / "baseline").mkdir()
+    shutil.copy(tmp_path / "ruff.sarif", tmp_path / "baseline")
+    monkeypatch.chdir(tmp_path)
+    out = inspect(capsys, "ruff.sarif")
+    assert '    "src/app/a.py"  3  (error 2, note 1)' in out
+    paste = pasted(out)
+    assert paste["benchmarks"][1]["findings"]["file"] == "src/app/**"
+    code, judged = judge(tmp_path, capsys, paste)
+    assert code == ExitCode.PASSED
+    assert [b["measurements"][0]["actual"] for b in judged[:2]] == ["2", "2"]

@@ -154,11 +154,12 @@ def _judged(parsed: ParsedFile, criterion: FindingsCriterion) -> bool:
 
 
 def _folder(folders: Counter[str], errors: Sequence[Finding], placed: int) -> str | None:
-    """The folder with the most errors (then findings) that does not hold every finding,
-    else the one that does; None when no finding lies in a folder."""
+    """The folder with the most errors (then findings; then the deepest) that does not hold
+    every finding, else one that does; None when no finding lies in a folder."""
     in_error = Counter(folder for _, folder in _folders(errors))
     ranked = sorted(
-        folders.items(), key=lambda kv: (kv[1] >= placed, -in_error[kv[0]], -kv[1], kv[0])
+        folders.items(),
+        key=lambda kv: (kv[1] >= placed, -in_error[kv[0]], -kv[1], -kv[0].count("/"), kv[0]),
     )
     return ranked[0][0] if ranked else None
 
