@@ -1,8 +1,9 @@
 """Benchmarks proposed from what an artifact holds today: test groups (by file, class or
 suite) held to their pass rate and count, series (requests, endpoints, benchmarks) held to
-a time or a throughput with headroom. Each proposal is judged by the engine on the same
-evidence before it is kept, so the drafted matrix passes ``check`` today; what would not
-pass (a failing test, a series the tool recorded as failed) is left out and said why,
+a time or a throughput with headroom, or coverage where it stands, and static analysis's
+errors held to today's count (``analysis``). Each proposal is judged by the engine on the
+same evidence before it is kept, so the drafted matrix passes ``check`` today; what would
+not pass (a failing test, a series the tool recorded as failed) is left out and said why,
 never made to pass."""
 
 from __future__ import annotations
