@@ -38,11 +38,22 @@ def inspect(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 @pytest.mark.parametrize("name", COVERAGE + SARIF)
 def test_inspect_output(
-    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(FIXTURES)
+    (tmp_path / name).parent.mkdir()
+    shutil.copy(FIXTURES / name, tmp_path / name)
+    analysed(tmp_path)
+    monkeypatch.chdir(tmp_path)
     out = inspect(capsys, name)
     compare_or_regenerate(EXPECTED / (name.replace("/", "__") + ".txt"), out)
+
+
+def analysed(root: Path) -> None:
+    """The files the SARIF fixtures' relative paths name, so that their findings lie in the
+    project inspect is run in, as they do where the analyser ran."""
+    for name in ("src/ingress/run.py", "src/tools.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("# analysed\n", encoding="utf-8")
 
 
 def pasted(out: str) -> dict[str, Any]:
@@ -172,6 +183,7 @@ def test_the_findings_benchmarks_printed_pass_at_todays_counts(
     printed; a limit one lower fails."""
     log = Path(name).name
     shutil.copy(FIXTURES / name, tmp_path / log)
+    analysed(tmp_path)
     (tmp_path / "baseline").mkdir()
     shutil.copy(FIXTURES / name, tmp_path / "baseline" / log)
     monkeypatch.chdir(tmp_path)
@@ -285,6 +297,7 @@ def test_the_readme_shows_what_inspect_prints(
     sample = readme[start : readme.index("```", start)].splitlines()[1:]
     (tmp_path / command).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURES / fixture, tmp_path / command)
+    analysed(tmp_path)
     monkeypatch.chdir(tmp_path)
     printed = iter(inspect(capsys, command).splitlines())
     for line in sample:
@@ -317,6 +330,8 @@ def test_absolute_paths_below_the_current_folder_are_shown_as_check_reads_them(
 ) -> None:
     """ruff writes ``file:///…/src/a.py``: run where the matrix reads paths from, inspect
     shows ``src/a.py`` and a ``file:`` glob that `check` places the findings under."""
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    (tmp_path / "src" / "app" / "a.py").write_text("import pickle\n")
     uri = (tmp_path / "src" / "app" / "a.py").as_uri()
     results = [result("S1", "error", uri), result("S2", "error", uri), result("S3", "note", uri)]
     (tmp_path / "ruff.sarif").write_text(sarif(results, driver={"name": "ruff"}))
