@@ -88,10 +88,11 @@ def _escaped(match: re.Match[str]) -> str:
 def yaml_quoted(text: str) -> str:
     """Untrusted text as a YAML double-quoted scalar that reads back as exactly ``text``, and
     is inert on screen: JSON's quoting (a JSON string is valid YAML), with control,
-    text-direction and line-breaking characters, and what YAML refuses, written as escapes.
-    How ``inspect`` prints a selector and ``init --from`` writes one."""
+    text-direction and line-breaking characters, and what YAML refuses, written as escapes;
+    and the ``[`` of a ``##[`` (a workflow command anywhere in a CI log's line) written
+    ``\x5b``, which YAML reads back as ``[``. How ``inspect`` prints a selector and
+    ``init --from`` writes one."""
     import json  # only inspect and init --from quote: start-up time
 
-    return _NOT_YAML_TEXT.sub(
-        _escaped, CONTROLS.sub(_escaped, json.dumps(text, ensure_ascii=False))
-    )
+    quoted = json.dumps(text, ensure_ascii=False).replace("##[", "##\\x5b")
+    return _NOT_YAML_TEXT.sub(_escaped, CONTROLS.sub(_escaped, quoted))

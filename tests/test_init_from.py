@@ -8,6 +8,7 @@ it wrote: the proof is the tool's own verdict, not a look at the text.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -82,7 +83,7 @@ def test_every_format_fixture_folder_drafts_a_matrix_that_validates_and_passes(
     text = matrix.read_text(encoding="utf-8")
     assert "current: stone" in text
     for line in text.splitlines():
-        if "threshold:" in line or "tests: {" in line:
+        if "threshold:" in line or "tests: {" in line or "findings: {" in line:
             assert line.endswith("TODO: decide"), line
     for benchmark in benchmarks(matrix):
         assert "expect_failures" not in str(benchmark)
@@ -100,6 +101,58 @@ def test_a_coverage_report_drafts_its_total_line_coverage_first(tmp_path: Path) 
         {"name": b["metric"]["name"], "threshold": b["threshold"]}  # type: ignore[index]
         for b in found
     ]
+
+
+def test_static_analysis_drafts_a_ratchet_on_each_analysers_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SARIF artifact with runs of two analysers: each one's errors held to today's count,
+    which passes; one fewer than today fails (the limit is today's count, not looser)."""
+    copy = tmp_path / "reports" / "sarif"
+    shutil.copytree(FIXTURES / "sarif", copy)
+    matrix = draft(tmp_path, copy)
+    found = benchmarks(matrix)
+    assert [b["findings"] for b in found] == [
+        {"from": "sarif", "level": "error", "tool": "Bandit", "max": 1},
+        {"from": "sarif", "level": "error", "tool": "ruff", "max": 3},
+    ]
+    text = matrix.read_text(encoding="utf-8")
+    assert "max: 1}  # today 1 error (2 warnings, 3 notes not held); a ratchet" in text
+    tighter = text.replace('tool: "ruff", max: 3}', 'tool: "ruff", max: 2}')
+    matrix.write_text(tighter, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--dry-run", "--matrix", str(matrix)]) == ExitCode.FAILED
+    assert "3 findings (error 3); at most 2 allowed" in capsys.readouterr().out
+
+
+def test_one_analyser_is_counted_without_naming_it(tmp_path: Path) -> None:
+    copy = tmp_path / "reports"
+    copy.mkdir()
+    shutil.copy(FIXTURES / "sarif" / "ruff.sarif", copy)
+    (found,) = benchmarks(draft(tmp_path, copy))
+    assert found["findings"] == {"from": "sarif", "level": "error", "max": 3}
+
+
+def test_an_analysis_that_recorded_its_failure_is_left_out_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its findings may be incomplete: no benchmark counts them; a comment says why and gives
+    the benchmark to add once the analyser runs through."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    run = {
+        "tool": {"driver": {"name": "semgrep"}},
+        "results": [],
+        "invocations": [{"executionSuccessful": False, "exitCode": 2}],
+    }
+    (reports / "semgrep.sarif").write_text(json.dumps({"version": "2.1.0", "runs": [run]}))
+    matrix = tmp_path / "gatekeeper.yml"
+    assert main(["init", str(matrix), "--from", str(reports)]) == ExitCode.PASSED
+    assert "0 benchmarks proposed, 1 left out" in capsys.readouterr().out
+    text = matrix.read_text(encoding="utf-8")
+    assert "the analyser recorded a failure of its run" in text
+    assert '#       findings: {from: "sarif", level: error, max: 0}' in text
+    assert main(["check", "--dry-run", "--matrix", str(matrix)]) != ExitCode.PASSED
 
 
 @pytest.mark.parametrize("folder", UNREAD, ids=lambda p: p.name)

@@ -90,7 +90,19 @@ def test_the_characters_written_as_escapes_are_the_controls_and_direction_marks(
 
 
 @pytest.mark.parametrize(
-    "name", ["a\u2028b", "a\u2029b", "\ufeffa", "x\ud800y", "tab\there", "rtl\u202eltr", "q\"'#:"]
+    "name",
+    [
+        "a\u2028b",
+        "a\u2029b",
+        "\ufeffa",
+        "x\ud800y",
+        "tab\there",
+        "rtl\u202eltr",
+        "q\"'#:",
+        "##[error]x",
+        "\\##[",
+        "###[[",
+    ],
 )
 def test_a_printed_selector_reads_back_as_the_name_whatever_it_holds(name: str) -> None:
     """What inspect prints is pasted into the matrix: YAML must read it back exactly (line
@@ -101,4 +113,5 @@ def test_a_printed_selector_reads_back_as_the_name_whatever_it_holds(name: str) 
 
     printed = _quoted(name)
     assert printed.isprintable() or "\\" in printed
+    assert "##[" not in printed  # a workflow command anywhere in a CI log's line
     assert yaml.safe_load(f"name: {printed}") == {"name": name}

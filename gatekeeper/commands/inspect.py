@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gatekeeper.collect import rooted
 from gatekeeper.errors import EvidenceError, ExitCode
 from gatekeeper.parsers import AUTO, get_parser, holds_tests, parse_file
 from gatekeeper.reporters.inspection import render_inspection
@@ -14,11 +15,18 @@ from gatekeeper.text import plain
 
 def run_inspect(files: Sequence[str], fmt: str = AUTO) -> int:
     unreadable = 0
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was removed: no path is made relative to it
+        here = None
     for index, name in enumerate(files):
         if index:
             print()
         try:
+            # an analyser's absolute paths made relative to here, as `check` makes them
+            # relative to its root: the `file:` globs inspect prints are then the ones to write
             parsed = parse_file(Path(name), name, fmt)
+            parsed = rooted(parsed, here) if here is not None else parsed
         except EvidenceError as exc:
             unreadable += 1
             print(plain(str(exc)), file=sys.stderr)

@@ -1,8 +1,9 @@
 """Benchmarks proposed from what an artifact holds today: test groups (by file, class or
 suite) held to their pass rate and count, series (requests, endpoints, benchmarks) held to
-a time or a throughput with headroom. Each proposal is judged by the engine on the same
-evidence before it is kept, so the drafted matrix passes ``check`` today; what would not
-pass (a failing test, a series the tool recorded as failed) is left out and said why,
+a time or a throughput with headroom, or coverage where it stands, and static analysis's
+errors held to today's count (``analysis``). Each proposal is judged by the engine on the
+same evidence before it is kept, so the drafted matrix passes ``check`` today; what would
+not pass (a failing test, a series the tool recorded as failed) is left out and said why,
 never made to pass."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from gatekeeper.evidence import (
     SeriesRequest,
     TestResult,
 )
+from gatekeeper.init_from.analysis import FindingsDraft, draft_findings, tools
 from gatekeeper.init_from.families import Family
 from gatekeeper.init_from.limits import coverage_floor, lower_limit, upper_limit
 from gatekeeper.model import MetricCriterion, TestCriterion
@@ -58,6 +60,8 @@ class Proposal:
     """For tests: how many run today, the least that must run."""
     note: str = ""
     """Today's value and the headroom, for a comment."""
+    findings: FindingsDraft | None = None
+    """For static analysis: the findings to count and today's count (``selects`` is empty)."""
 
 
 @record
@@ -87,7 +91,32 @@ def propose(family: Family) -> Proposals:
     evidence = ArtifactEvidence(family.id, ArtifactState.READ, family.files)
     tests = _test_proposals(family.id, evidence)
     metrics = _metric_proposals(family.id, evidence)
-    return Proposals(tests.kept + metrics.kept, tests.left_out + metrics.left_out)
+    found = _findings_proposals(family.id, evidence)
+    return Proposals(
+        tests.kept + metrics.kept + found.kept,
+        tests.left_out + metrics.left_out + found.left_out,
+    )
+
+
+def _findings_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:
+    """A swimlane per artifact of static analysis: a ratchet on its errors, one per analyser
+    when it has runs of several (at most ``MAX_PER_ARTIFACT``)."""
+    names = tools(evidence)
+    if not names:
+        return Proposals()
+    lane = f"Static analysis: {', '.join(names)}"
+    kept: list[Proposal] = []
+    left: list[LeftOut] = []
+    for tool in names if len(names) > 1 else [""]:
+        draft, note, problem = draft_findings(artifact, evidence, tool)
+        proposal = Proposal(artifact, lane, (), note=note, findings=draft)
+        if problem is not None:
+            left.append(LeftOut(artifact, plain(tool or lane), problem, proposal))
+        elif len(kept) < MAX_PER_ARTIFACT:
+            kept.append(proposal)
+        else:
+            left.append(LeftOut(artifact, plain(tool), "not proposed, to keep this short"))
+    return _proposals(artifact, kept, left)
 
 
 def requests(proposals: Proposals) -> tuple[SeriesRequest, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from gatekeeper.init_from.analysis import LEVEL
 from gatekeeper.init_from.families import Family, unique
 from gatekeeper.init_from.propose import LeftOut, Proposal
 from gatekeeper.init_from.scan import Scanned
@@ -146,6 +147,8 @@ def _swimlanes(kept: Sequence[Proposal]) -> list[str]:
 
 
 def _id(proposal: Proposal, lane: Sequence[Proposal]) -> str:
+    if proposal.findings is not None:
+        return f"{_slug(proposal.findings.tool)}-errors" if proposal.findings.tool else "errors"
     if proposal.threshold:
         return _slug(proposal.threshold.split()[0])
     if len(lane) == 1 or not proposal.selects:
@@ -154,6 +157,8 @@ def _id(proposal: Proposal, lane: Sequence[Proposal]) -> str:
 
 
 def _goal(proposal: Proposal) -> str:
+    if proposal.findings is not None:
+        return "No more errors than today"
     if proposal.threshold:
         return f"{proposal.lane} within budget"
     return f"{proposal.lane}: its tests pass" if proposal.selects else "the tests pass"
@@ -161,6 +166,13 @@ def _goal(proposal: Proposal) -> str:
 
 def _benchmark(proposal: Proposal, indent: str, identity: str) -> list[str]:
     """The benchmark's lines, each starting with ``indent``."""
+    if proposal.findings is not None:
+        tool = f", tool: {quoted(proposal.findings.tool)}" if proposal.findings.tool else ""
+        return [
+            f"{indent}- id: {quoted(identity)}",
+            f"{indent}  findings: {{from: {quoted(proposal.artifact)}, level: {LEVEL}{tool}, "
+            f"max: {proposal.findings.max}}}  # {_note(proposal)}",
+        ]
     if proposal.threshold:
         name = quoted(proposal.selects[0][1])
         return [

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.reporters.inspect_coverage import is_coverage, render_coverage
+from gatekeeper.reporters.inspect_findings import render_findings
 from gatekeeper.text import plain, yaml_quoted
 from gatekeeper.units import Quantity
 
@@ -99,6 +101,10 @@ def render_inspection(parsed: ParsedFile, holds_tests: bool = True, nothing: str
     whether its format is one of test results; ``nothing``: what the format says of a file
     that holds nothing to judge."""
     lines = [f"{plain(parsed.path)} — format {parsed.format}"]
+    if parsed.analyses:
+        return "\n".join(lines + render_findings(parsed)) + "\n"
+    if is_coverage(parsed):
+        return "\n".join(lines + render_coverage(parsed)) + "\n"
     if not parsed.tests and not parsed.metrics and not holds_tests:
         lines.append(f"  0 series: {plain(nothing or 'nothing in this file can be judged')}")
     elif parsed.tests or not parsed.metrics:
