@@ -93,12 +93,13 @@ def collect_artifact(
     )
 
 
-def rooted(parsed: ParsedFile, root: Path) -> ParsedFile:
+def rooted(parsed: ParsedFile, root: Path, look: bool = True) -> ParsedFile:
     """``parsed`` with each finding's absolute path inside ``root`` made relative to it, as file
     globs are written, and each finding marked with whether its file is there: analysers
     write absolute paths (ruff's ``file:///home/runner/…``) or paths relative to the folder
     they ran in, and the same finding must read the same from any checkout, here or in a
-    bundle."""
+    bundle. ``look``: whether to look for the files (``inspect``, which may read an artifact
+    far from the checkout, does not: only a path outside ``root`` is then not placed)."""
     if not parsed.findings:
         return parsed
     prefixes = tuple({str(root.absolute()) + "/", str(root.resolve()) + "/"})
@@ -112,7 +113,9 @@ def rooted(parsed: ParsedFile, root: Path) -> ParsedFile:
             # one spelling per file: docs/../src/a.py is src/a.py, so no glob misses it
             normal = posixpath.normpath(path)
             relative = next((normal[len(p) :] for p in prefixes if normal.startswith(p)), normal)
-            placed = not relative.startswith(("/", "../")) and _is_file(root, relative)
+            placed = not relative.startswith(("/", "../")) and (
+                not look or _is_file(root, relative)
+            )
             known[path] = (relative, placed)
         return known[path]
 

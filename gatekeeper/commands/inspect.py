@@ -26,7 +26,7 @@ def run_inspect(files: Sequence[str], fmt: str = AUTO) -> int:
             # an analyser's absolute paths made relative to here, as `check` makes them
             # relative to its root: the `file:` globs inspect prints are then the ones to write
             parsed = parse_file(Path(name), name, fmt)
-            parsed = rooted(parsed, here) if here is not None else parsed
+            parsed = rooted(parsed, here, look=False) if here is not None else parsed
         except EvidenceError as exc:
             unreadable += 1
             print(plain(str(exc)), file=sys.stderr)

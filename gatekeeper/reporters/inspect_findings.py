@@ -101,10 +101,16 @@ def _grouped(findings: Iterable[Finding], keys: Iterable[tuple[Finding, str]]) -
     return counts, detail
 
 
+def _here(finding: Finding) -> bool:
+    """Whether a finding's file is one of this folder's, as ``check`` places it under a glob
+    (not outside, and not a relative path from another folder that names no file here)."""
+    return bool(finding.file) and not is_outside(finding.file) and finding.placed is not False
+
+
 def _folders(findings: Iterable[Finding]) -> Iterable[tuple[Finding, str]]:
     """(finding, ``folder/**``) for each folder a placed finding lies in, at any depth."""
     for finding in findings:
-        if not finding.file or is_outside(finding.file):
+        if not _here(finding):
             continue
         folder = posixpath.dirname(finding.file)
         while folder and folder != ".":
@@ -128,10 +134,10 @@ def render_findings(parsed: ParsedFile) -> list[str]:
         lines += _top("by rule — select with `rule: RULE`", *rules)
         folders = _grouped(counted, _folders(counted))
         lines += _top("by folder — select with `file: GLOB` (a path glob)", *folders)
-        placed = [f for f in counted if f.file and not is_outside(f.file)]
+        placed = [f for f in counted if _here(f)]
         files = _grouped(placed, ((f, f.file) for f in placed))
         lines += _top("by file — select with `file: PATH`", *files)
-        outside = [f for f in counted if f.file and is_outside(f.file)]
+        outside = [f for f in counted if f.file and not _here(f)]
         if outside:
             lines.append(
                 f"  {count(len(outside), 'finding')} outside this folder "
@@ -184,8 +190,7 @@ def _paste(parsed: ParsedFile, folders: Counter[str]) -> list[str]:
             f"        findings: {{from: {ARTIFACT}, level: error, max: {len(errors)}}}"
             f"  # today {len(errors)}",
         ]
-    placed = sum(1 for f in parsed.findings if f.file and not is_outside(f.file)
-                 and not f.suppressed)  # fmt: skip
+    placed = sum(1 for f in parsed.findings if _here(f) and not f.suppressed)
     folder = _folder(folders, errors, placed)
     if folder is not None:
         here = FindingsCriterion(ARTIFACT, level="error", file=(folder,))
