@@ -88,20 +88,14 @@ def _metric(raw: dict[str, Any]) -> Metric:
 
 
 def _finding(raw: dict[str, Any]) -> Finding:
+    # positional, and the pairs by map: an analyser can report tens of thousands
     severity = raw["severity"]
+    pairs: tuple[tuple[str, str], ...] = tuple(map(tuple, raw["fingerprints"]))
     return Finding(
-        tool=raw["tool"],
-        rule=raw["rule"],
-        level=raw["level"],
-        file=raw["file"],
-        line=_whole(raw["line"]),
-        message=raw["message"],
-        fingerprints=tuple((name, value) for name, value in raw["fingerprints"]),
-        context=raw["context"],
-        suppressed=raw["suppressed"],
-        severity=None if severity is None else float(severity),
-        source=raw["source"],
-    )
+        raw["tool"], raw["rule"], raw["level"], raw["file"], _whole(raw["line"]), raw["message"],
+        pairs, raw["context"], raw["suppressed"], None if severity is None else float(severity),
+        raw["source"],
+    )  # fmt: skip
 
 
 def _analysis(raw: dict[str, Any]) -> Analysis:

@@ -121,8 +121,6 @@ _FINDING_KEYS = frozenset(
      "suppressed", "severity", "source")
 )  # fmt: skip
 _LEVELS = frozenset(("note", "warning", "error"))
-MAX_MESSAGE = 500
-"""The schema's ``maxLength`` of a finding's message: what reading the file keeps."""
 
 
 def _pair(value: Any) -> bool:
@@ -146,7 +144,6 @@ def is_finding(raw: Any) -> bool:
         and type(raw["file"]) is str
         and (raw["line"] is None or (_integer(raw["line"]) and raw["line"] >= 1))
         and type(raw["message"]) is str
-        and len(raw["message"]) <= MAX_MESSAGE
         and type(raw["fingerprints"]) is list
         and all(map(_pair, raw["fingerprints"]))
         and type(raw["context"]) is str
