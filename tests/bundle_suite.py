@@ -108,7 +108,8 @@ class Flaw:
     level: str
     """note, warning or error."""
     file: str
-    """Relative to the project; '' for a result without a location."""
+    """Relative to the project (one of ``PROJECT_FILES``); '' for a result without a
+    location."""
     line: int = 1
     suppressed: bool = False
 
@@ -199,10 +200,21 @@ def sarif(flaws: tuple[Flaw, ...], host: str, tool: str = "lint") -> str:
     return json.dumps({"version": "2.1.0", "runs": [run]}, indent=1)
 
 
+PROJECT_FILES = ("src/a.py", "src/b/c.py", "src/ingress/a.py", "src/ingress/b.py", "lib/d.py")
+"""The project's files findings are in: each job that analyses checks them out."""
+
+
+def write_project(folder: Path) -> None:
+    for name in PROJECT_FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x = 1\n", encoding="utf-8")
+
+
 def write_shard(folder: Path, files: ShardFiles, host: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if files.flaws is not None:
         (folder / "lint.sarif").write_text(sarif(files.flaws, host), encoding="utf-8")
+        write_project(folder)
     if files.cases:
         (folder / "junit-0.xml").write_text(junit(files.cases, host), encoding="utf-8")
     if files.commands:

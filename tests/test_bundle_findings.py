@@ -24,7 +24,7 @@ from gatekeeper.bundles.codec import dumps, loads, read_bundle
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import Analysis, Finding, ParsedFile
-from tests.bundle_suite import SHA, Flaw, sarif
+from tests.bundle_suite import SHA, Flaw, sarif, write_project
 
 FIXTURES = Path(__file__).resolve().parent / "parsers" / "fixtures" / "sarif"
 RUFF_ROOT = "file:///tmp/sarifpkg/"
@@ -71,6 +71,9 @@ def _tree(root: Path) -> Path:
     SARIF, and whose base branch's Bandit SARIF is the baseline."""
     (root / "reports").mkdir(parents=True)
     (root / "baseline").mkdir()
+    for name in ("src/tools.py", "src/ingress/run.py"):  # the files the analysers read
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x = 1\n", encoding="utf-8")
     (root / "reports" / "ruff.sarif").write_text(_ruff_at(root), encoding="utf-8")
     shutil.copy(FIXTURES / "bandit.sarif", root / "reports" / "bandit.sarif")
     base = json.loads((FIXTURES / "bandit.sarif").read_text(encoding="utf-8"))
@@ -188,7 +191,7 @@ def _shard(tree: Path, name: str, flaws: tuple[Flaw, ...], baseline: bool = Fals
 
 
 SHARD_FLAWS = {
-    "api": (Flaw("R1", "error", "src/ingress/a.py", 3), Flaw("R2", "warning", "src/x.py"),
+    "api": (Flaw("R1", "error", "src/ingress/a.py", 3), Flaw("R2", "warning", "src/a.py"),
             Flaw("R1", "error", "src/ingress/b.py", 9, suppressed=True)),
     "core": (Flaw("R1", "error", "src/ingress/a.py", 3), Flaw("R3", "note", "")),
 }  # fmt: skip
@@ -198,9 +201,12 @@ def test_merged_shards_count_each_file_s_findings_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tree = tmp_path / "tree"
+    write_project(tree)  # each job's checkout, and the one tree's
     for name, flaws in SHARD_FLAWS.items():
         _shard(tree, name, flaws)
+        write_project(tree / name)
     _shard(tree, "main", SHARD_FLAWS["api"][:1], baseline=True)  # the base branch's, alone
+    write_project(tree / "main")
     matrix = tree / "gatekeeper.yml"
     matrix.write_text(MATRIX.replace("tool: ruff", "tool: lint"), encoding="utf-8")
     bundles = []

@@ -42,6 +42,7 @@ from tests.bundle_suite import (
     Flaw,
     ShardFiles,
     write_matrix,
+    write_project,
     write_shard,
 )
 
@@ -121,6 +122,7 @@ def test_fifty_merged_shards_judge_as_all_their_files_at_once(
             if index == broken:
                 shard = dataclasses.replace(shard, broken=True)
             write_shard(root / name, shard, host=name)
+        write_project(root)  # the checkout the one tree's findings are in
         all_at_once = evaluate(matrix, collect(matrix, root), TODAY)
 
         shard_bundles = [
