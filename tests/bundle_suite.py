@@ -1,5 +1,5 @@
 """A synthetic sharded suite for the bundle tests: each shard writes real artifact files (JUnit
-XML, hyperfine JSON, sometimes an unreadable file) into its own folder.
+XML, hyperfine JSON, SARIF, sometimes an unreadable file) into its own folder.
 
 The matrix's globs start with ``**/``, so they match a shard's files in the shard's own folder
 (``junit-0.xml``) as well as in the one tree that holds every shard (``s07/junit-0.xml``):
@@ -69,6 +69,16 @@ SELECTIONS = """\
 """
 WIDE = MATRIX.replace("      two:\n", SELECTIONS + "      two:\n")
 
+# Findings too: an analyser's SARIF in some shards, counted in all and by rule and file.
+LINT_ARTIFACT = '  lint: {format: sarif, paths: "**/lint*.sarif"}\n'
+LINT_BENCHMARKS = """\
+          - {id: lint-errors, findings: {from: lint, level: error, file: "src/**", max: 2}}
+          - {id: lint-rule, findings: {from: lint, rule: "R1*", level: note, max: 4}}
+"""
+LINTED = WIDE.replace("swimlanes:\n", LINT_ARTIFACT + "swimlanes:\n").replace(
+    "      two:\n", LINT_BENCHMARKS + "      two:\n"
+)
+
 STATUSES = ("passed", "failed", "error", "skipped", "flaky")
 
 
@@ -91,11 +101,28 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Flaw:
+    """One finding of the analyser ``lint``."""
+
+    rule: str
+    level: str
+    """note, warning or error."""
+    file: str
+    """Relative to the project (one of ``PROJECT_FILES``); '' for a result without a
+    location."""
+    line: int = 1
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
 class ShardFiles:
     cases: tuple[Case, ...] = ()
     commands: tuple[Command, ...] = ()
     broken: bool = False
     """Also write a JUnit file that cannot be read."""
+    flaws: tuple[Flaw, ...] | None = None
+    """A SARIF file ``lint.sarif`` of these findings (empty: a run that found nothing);
+    None: no SARIF file."""
     extra: dict[str, str] = field(default_factory=dict)
     """More files, by name."""
 
@@ -148,8 +175,46 @@ def hyperfine(commands: tuple[Command, ...], host: str) -> str:
     return json.dumps({"results": results, "host": host}, indent=1)
 
 
+def _result(flaw: Flaw) -> dict[str, object]:
+    result: dict[str, object] = {
+        "ruleId": flaw.rule,
+        "level": flaw.level,
+        "message": {"text": f"{flaw.rule} found here"},
+    }
+    if flaw.file:
+        physical = {"artifactLocation": {"uri": flaw.file}, "region": {"startLine": flaw.line}}
+        result["locations"] = [{"physicalLocation": physical}]
+    if flaw.suppressed:
+        result["suppressions"] = [{"kind": "inSource"}]
+    return result
+
+
+def sarif(flaws: tuple[Flaw, ...], host: str, tool: str = "lint") -> str:
+    """A SARIF 2.1.0 log of one run; ``host`` (a run property, which gatekeeper does not read)
+    makes each shard's bytes its own."""
+    run = {
+        "tool": {"driver": {"name": tool, "version": "1.0"}},
+        "results": [_result(f) for f in flaws],
+        "properties": {"host": host},
+    }
+    return json.dumps({"version": "2.1.0", "runs": [run]}, indent=1)
+
+
+PROJECT_FILES = ("src/a.py", "src/b/c.py", "src/ingress/a.py", "src/ingress/b.py", "lib/d.py")
+"""The project's files findings are in: each job that analyses checks them out."""
+
+
+def write_project(folder: Path) -> None:
+    for name in PROJECT_FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x = 1\n", encoding="utf-8")
+
+
 def write_shard(folder: Path, files: ShardFiles, host: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    if files.flaws is not None:
+        (folder / "lint.sarif").write_text(sarif(files.flaws, host), encoding="utf-8")
+        write_project(folder)
     if files.cases:
         (folder / "junit-0.xml").write_text(junit(files.cases, host), encoding="utf-8")
     if files.commands:

@@ -2,7 +2,8 @@
 that their raw artifacts give when judged all at once.
 
 Hypothesis writes each shard's files (tests of every status, benchmarks whose thresholds need
-raw samples or not, sometimes an unreadable file) into a folder of one tree; the matrix's
+raw samples or not, static-analysis findings or a run that found nothing, sometimes an
+unreadable file) into a folder of one tree; the matrix's
 test selections include some that match nothing (what they suggest must merge too). Each shard is
 collected from its own folder, as a CI job would, into a bundle that goes through JSON; the
 bundles are merged in any order and through JSON again. The same matrix then judges the
@@ -11,6 +12,7 @@ tree's files and the merged bundle.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import shutil
@@ -32,13 +34,15 @@ from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.reporters.json_report import to_dict
 from gatekeeper.results import Report, exit_code
 from tests.bundle_suite import (
+    LINTED,
     SHA,
     STATUSES,
-    WIDE,
     Case,
     Command,
+    Flaw,
     ShardFiles,
     write_matrix,
+    write_project,
     write_shard,
 )
 
@@ -58,10 +62,19 @@ commands = st.builds(
     times=st.lists(st.floats(0.001, 0.1), min_size=1, max_size=6).map(tuple),
     size=st.sampled_from([None, "large", "small"]),
 )
+flaws = st.builds(
+    Flaw,
+    rule=st.sampled_from(["R1", "R12", "X9"]),
+    level=st.sampled_from(["note", "warning", "error"]),
+    file=st.sampled_from(["src/a.py", "src/b/c.py", "lib/d.py", ""]),
+    line=st.integers(1, 40),
+    suppressed=st.booleans(),
+)
 shard_files = st.builds(
     ShardFiles,
     cases=st.lists(cases, max_size=5).map(tuple),
     commands=st.lists(commands, max_size=3).map(tuple),
+    flaws=st.none() | st.lists(flaws, max_size=4).map(tuple),
 )
 # Names whose order as names differs from their order as folders ("s0" < "s0-x" < "s0/…").
 names = st.lists(
@@ -104,11 +117,12 @@ def test_fifty_merged_shards_judge_as_all_their_files_at_once(
     broken = which if a_shard_is_broken else None
     root = Path(tempfile.mkdtemp(prefix="gatekeeper-shards-"))
     try:
-        matrix = read_matrix(write_matrix(root, WIDE), "gatekeeper.yml")
+        matrix = read_matrix(write_matrix(root, LINTED), "gatekeeper.yml")
         for index, (name, shard) in enumerate(zip(names, files, strict=True)):
             if index == broken:
-                shard = ShardFiles(shard.cases, shard.commands, broken=True)
+                shard = dataclasses.replace(shard, broken=True)
             write_shard(root / name, shard, host=name)
+        write_project(root)  # the checkout the one tree's findings are in
         all_at_once = evaluate(matrix, collect(matrix, root), TODAY)
 
         shard_bundles = [

@@ -24,10 +24,10 @@ from gatekeeper.bundles import (
 from gatekeeper.bundles import codec as codec_module
 from gatekeeper.bundles.build import collect_bundle
 from gatekeeper.bundles.codec import dumps, loads
-from gatekeeper.bundles.validate import is_file, is_metric, is_test
+from gatekeeper.bundles.validate import is_analysis, is_file, is_finding, is_metric, is_test
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
-from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.evidence import LEVELS, Metric, ParsedFile, TestResult, TestStatus
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.units import Dimension
 from tests.bundle_suite import SHA, Case, Command, ShardFiles, write_matrix, write_shard
@@ -64,6 +64,8 @@ def test_the_schema_s_enums_are_the_code_s() -> None:
     defs = SCHEMA["$defs"]
     assert defs["dimension"]["enum"] == [d.value for d in Dimension]
     assert defs["test"]["properties"]["status"]["enum"] == [s.value for s in TestStatus]
+    # a finding's level: SARIF's, but none (a result of level none is no finding)
+    assert defs["finding"]["properties"]["level"]["enum"] == [x for x in LEVELS if x != "none"]
 
 
 def _refused(data: bytes) -> str:
@@ -100,7 +102,7 @@ UNIT = ("shards", 0, "artifacts", "unit")
         (("sha",), "HEAD", "b.json: not a gatekeeper bundle: sha: 'HEAD' does not match"),
         (("shards", 0, "name"), "a/b", "shards[0].name: 'a/b' does not match"),
         (("shards",), {"one": 1}, "shards: expected array, got object"),
-        (("bundle_version",), "3", "bundle_version: 3 was expected"),
+        (("bundle_version",), "4", "bundle_version: 4 was expected"),
         ((*UNIT, "surprise"), True, "Additional properties are not allowed ('surprise' was"),
     ],
     ids=["status", "line", "tests", "flaky", "dimension", "digest", "sha", "shard", "shards",
@@ -112,14 +114,14 @@ def test_a_wrong_shape_is_named_by_its_key_path(
     assert message in _refused(_mutated(bundle_text, *path, value=value))
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_a_bundle_of_another_version_says_to_collect_again(bundle_text: str, version: int) -> None:
     older = json.loads(bundle_text)
     older.update(bundle_version=version, gatekeeper_version="0.1.0")
     message = _refused(json.dumps(older).encode())
     assert message == (
         f"b.json: bundle_version {version}, written by gatekeeper 0.1.0; this gatekeeper reads "
-        "bundle_version 3: collect the bundles again with one version"
+        "bundle_version 4: collect the bundles again with one version"
     )
 
 
@@ -242,8 +244,39 @@ def test_the_fast_metric_check_is_the_schema_s(record: Any) -> None:
     assert is_metric(record) == _definition("metric").is_valid(record)
 
 
+VALID_FINDING = {
+    "tool": "ruff", "rule": "S101", "level": "error", "file": "src/a.py", "line": 3,
+    "message": "m", "fingerprints": [["primary", "abc"]], "context": "assert x",
+    "suppressed": False, "severity": 7.5, "source": "ruff.sarif",
+}  # fmt: skip
+VALID_ANALYSIS = {"tool": "ruff", "version": "0.17.6", "failures": ["boom"], "severities": True}
+
+FINDING_VALUES = st.sampled_from(
+    [0, 1, 1.0, 10, 10.0, 10.5, -1, 0.5, True, None, "note", "none", "",
+     [], [["a", "b"]], [["a"]], [["a", "b", "c"]], [["a", 1]], [("a", "b")], {"a": "b"}]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _variants(VALID_FINDING)
+    | st.tuples(st.sampled_from(sorted(VALID_FINDING)), FINDING_VALUES).map(
+        lambda kv: {**VALID_FINDING, kv[0]: kv[1]}
+    )
+)
+def test_the_fast_finding_check_is_the_schema_s(record: Any) -> None:
+    assert is_finding(record) == _definition("finding").is_valid(record)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_variants(VALID_ANALYSIS))
+def test_the_fast_analysis_check_is_the_schema_s(record: Any) -> None:
+    assert is_analysis(record) == _definition("analysis").is_valid(record)
+
+
 VALID_FILE = {
     "path": "r.xml", "sha256": "0" * 64, "format": "junit", "tests": 3, "metrics": [VALID_METRIC],
+    "findings": [VALID_FINDING], "analyses": [VALID_ANALYSIS],
 }  # fmt: skip
 
 

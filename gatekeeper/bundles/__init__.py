@@ -9,6 +9,9 @@ test selection of the matrix as they stream by (``gatekeeper.tally``), with the 
 count against it to name and the values to suggest for a selection that matched nothing.
 Those add up exactly across shards (``combine``), so the gate job reads kilobytes, not every
 test again; a bundle counted for other selections than the judging matrix's is refused.
+Static-analysis findings are kept, every one, with the analyser runs: a findings criterion
+selects them by file, rule and level and tells new ones from a baseline's, which no count
+made in advance could answer.
 
 - this module: the records, and the one error every bundle problem raises;
 - ``build``: a job's artifacts -> a one-shard bundle (globs, parsers, digests: the I/O edge);
@@ -32,7 +35,7 @@ from gatekeeper.errors import ExitCode, GatekeeperError, Position
 from gatekeeper.evidence import ParsedFile, TestResult
 from gatekeeper.model import TestCriterion
 
-BUNDLE_VERSION = 3
+BUNDLE_VERSION = 4
 SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 """A shard's name becomes the first folder of its evidence's paths in a merged bundle."""
 SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")

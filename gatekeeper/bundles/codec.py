@@ -1,8 +1,9 @@
 """Bundles as JSON text, and back: deterministic out, untrusted in.
 
-Out: keys sorted, shards by name, files by path, selections by key, metrics in the order
-their files list them, so identical evidence gives identical bytes. JSON has no NaN or
-infinity: those are written as the strings "NaN", "Infinity", "-Infinity".
+Out: keys sorted, shards by name, files by path, selections by key, metrics, findings and
+analyser runs in the order their files list them, so identical evidence gives identical bytes.
+JSON has no NaN or infinity: those are written as the strings "NaN", "Infinity", "-Infinity"
+(a finding's severity is never either: reading the file refuses it).
 
 In: a bundle comes from another job, perhaps from a pull request's code, so it is held to
 ``schemas/bundle.schema.json`` (every problem named by its key path), its size is capped and
@@ -31,7 +32,7 @@ from gatekeeper.bundles import (
 )
 from gatekeeper.bundles.decode import bundle_from_json
 from gatekeeper.bundles.validate import check_schema
-from gatekeeper.evidence import Metric, TestResult
+from gatekeeper.evidence import Analysis, Finding, Metric, TestResult
 from gatekeeper.parsers import _json_keys
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
@@ -71,6 +72,21 @@ def _metric(metric: Metric) -> dict[str, Any]:
     }
 
 
+def _finding(finding: Finding) -> dict[str, Any]:
+    fields = finding._asdict()
+    fields["fingerprints"] = [list(pair) for pair in finding.fingerprints]
+    return fields
+
+
+def _analysis(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "tool": analysis.tool,
+        "version": analysis.version,
+        "failures": list(analysis.failures),
+        "severities": analysis.severities,
+    }
+
+
 def _file(file: FileEvidence) -> dict[str, Any]:
     parsed = file.parsed
     return {
@@ -79,6 +95,8 @@ def _file(file: FileEvidence) -> dict[str, Any]:
         "format": parsed.format,
         "tests": parsed.test_count,
         "metrics": [_metric(m) for m in parsed.metrics],
+        "findings": [_finding(f) for f in parsed.findings],
+        "analyses": [_analysis(a) for a in parsed.analyses],
     }
 
 

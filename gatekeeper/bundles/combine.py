@@ -14,7 +14,8 @@ tree; the close names for a selection that matched nothing are chosen from every
 closest. A shard counted for other selections than the judging matrix's is not evidence.
 
 Refused, never deduplicated: a shard twice, bundles for different commits, and one file's
-bytes (with tests or metrics in them) in two shards — the same evidence would count twice.
+bytes (with tests, metrics or findings in them) in two shards — the same evidence would count
+twice.
 """
 
 from __future__ import annotations
@@ -74,11 +75,12 @@ def merge(bundles: Sequence[tuple[str, Bundle]]) -> Bundle:
 
 
 def _check_digests(shard: Shard, where: str, digests: dict[str, tuple[str, str]]) -> None:
-    """A file that holds no test and no metric cannot count twice: it may repeat."""
+    """A file that holds no test, no metric and no finding cannot count twice: it may repeat
+    (an analyser run that found nothing is no less a run for being in two shards)."""
     for record in shard.artifacts.values():
         for file in record.files:
             parsed = file.parsed
-            if not (parsed.test_count or parsed.metrics):
+            if not (parsed.test_count or parsed.metrics or parsed.findings):
                 continue
             other = digests.setdefault(file.sha256, (where, parsed.path))
             if other[0] != where:
@@ -95,14 +97,16 @@ def _prefix(path: str, shard: str | None) -> str:
 
 
 def _relocated(parsed: ParsedFile, shard: str | None) -> ParsedFile:
+    """``parsed`` as a file of the shard's folder. A finding's ``file`` stays: it is a place
+    in the project (every shard checks out the same commit), not in the shard's folder."""
     if shard is None:
         return parsed
-    return ParsedFile(
+    return replace(
+        parsed,
         path=_prefix(parsed.path, shard),
-        format=parsed.format,
         tests=tuple(_moved(t, shard) for t in parsed.tests),
         metrics=tuple(replace(m, source=_prefix(m.source, shard)) for m in parsed.metrics),
-        streamed_tests=parsed.streamed_tests,
+        findings=tuple(f._replace(source=_prefix(f.source, shard)) for f in parsed.findings),
     )
 
 

@@ -3,7 +3,7 @@ first); this module adds what a schema cannot say: samples in order, shard names
 values a tool can have measured (a file with a negative time or a NaN is unreadable, as
 reading the file itself makes it), and counts that can have been counted (a selection that
 runs more tests than it matched, or lists other tests as failing than it counts, is refused,
-named by its key path)."""
+named by its key path), as is a finding of an analyser the file records no run of."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from gatekeeper.bundles import (
 )
 from gatekeeper.bundles.validate import key_path
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.evidence import Analysis, Finding, Metric, ParsedFile, TestResult, TestStatus
 from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.plausible import check_plausible
 from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, counts_against
@@ -43,6 +43,10 @@ def _number(value: float | str) -> float:
 def _whole(value: float | None) -> int | None:
     """JSON Schema's integers include 1.0."""
     return None if value is None else int(value)
+
+
+class _Impossible(Exception):
+    """What no collecting can have given (counts, a finding without its run), named by key path."""
 
 
 def _test(raw: dict[str, Any]) -> TestResult:
@@ -83,12 +87,36 @@ def _metric(raw: dict[str, Any]) -> Metric:
     )
 
 
-def _file(raw: dict[str, Any]) -> FileEvidence:
+def _finding(raw: dict[str, Any]) -> Finding:
+    # positional, and the pairs by map: an analyser can report tens of thousands
+    severity = raw["severity"]
+    pairs: tuple[tuple[str, str], ...] = tuple(map(tuple, raw["fingerprints"]))
+    return Finding(
+        raw["tool"], raw["rule"], raw["level"], raw["file"], _whole(raw["line"]), raw["message"],
+        pairs, raw["context"], raw["suppressed"], None if severity is None else float(severity),
+        raw["source"],
+    )  # fmt: skip
+
+
+def _analysis(raw: dict[str, Any]) -> Analysis:
+    return Analysis(raw["tool"], raw["version"], tuple(raw["failures"]), raw["severities"])
+
+
+def _file(raw: dict[str, Any], path: tuple[Any, ...]) -> FileEvidence:
+    analyses = tuple(_analysis(a) for a in raw["analyses"])
+    findings = tuple(_finding(f) for f in raw["findings"])
+    runs = {a.tool for a in analyses}
+    for index, finding in enumerate(findings):
+        if finding.tool not in runs:  # reading a file gives each finding its run's tool
+            where = key_path((*path, "findings", index, "tool"))
+            raise _Impossible(f"{where}: {finding.tool!r} has no run in the file's analyses")
     parsed = ParsedFile(
         path=raw["path"],
         format=raw["format"],
         metrics=tuple(_metric(m) for m in raw["metrics"]),
         streamed_tests=int(raw["tests"]),
+        findings=findings,
+        analyses=analyses,
     )
     return FileEvidence(parsed, raw["sha256"])
 
@@ -97,10 +125,6 @@ def _unreadable(raw: dict[str, Any]) -> Unreadable:
     error = raw["error"]
     position = Position(error["file"], _whole(error["line"]), _whole(error["column"]))
     return Unreadable(raw["path"], raw["sha256"], position, error["message"])
-
-
-class _Impossible(Exception):
-    """Counts no collecting can have given, named by key path."""
 
 
 def _selection(raw: dict[str, Any], tests: int, path: tuple[Any, ...]) -> CountedSelection:
@@ -146,8 +170,8 @@ def _selection(raw: dict[str, Any], tests: int, path: tuple[Any, ...]) -> Counte
 def _artifact(raw: dict[str, Any], path: tuple[Any, ...]) -> ArtifactRecord:
     files: list[FileEvidence] = []
     unreadable = [_unreadable(u) for u in raw["unreadable"]]
-    for item in raw["files"]:
-        evidence = _file(item)
+    for index, item in enumerate(raw["files"]):
+        evidence = _file(item, (*path, "files", index))
         try:  # the guard reading the file gives: a bundle cannot carry what a file cannot
             files.append(FileEvidence(check_plausible(evidence.parsed), evidence.sha256))
         except EvidenceError as exc:

@@ -3,8 +3,9 @@
 jsonschema checks a test record in about 50 µs: a bundle's thousands of records would take
 seconds. So the schema checks the bundle with its files and failing tests left out, and
 those records, the bulk of it, are first checked by the plain functions below; only a
-record they reject goes to jsonschema, which then says what is wrong with it.
-tests/test_bundle_schema.py holds these functions to the schema's ``test`` and ``metric``
+record they reject goes to jsonschema, which then says what is wrong with it (a file without
+its findings, then each finding that does not fit). tests/test_bundle_schema.py holds these
+functions to the schema's ``test``, ``metric``, ``finding``, ``analysis`` and ``file``
 definitions: each accepts exactly what the schema accepts.
 """
 
@@ -115,7 +116,60 @@ def is_metric(raw: Any) -> bool:
     )
 
 
-_FILE_KEYS = frozenset(("path", "sha256", "format", "tests", "metrics"))
+_FINDING_KEYS = frozenset(
+    ("tool", "rule", "level", "file", "line", "message", "fingerprints", "context",
+     "suppressed", "severity", "source")
+)  # fmt: skip
+_LEVELS = frozenset(("note", "warning", "error"))
+
+
+def _pair(value: Any) -> bool:
+    return type(value) is list and len(value) == 2 and all(type(v) is str for v in value)
+
+
+def _severity(value: Any) -> bool:
+    kind = type(value)
+    return value is None or ((kind is int or kind is float) and 0 <= value <= 10)
+
+
+def is_finding(raw: Any) -> bool:
+    """Whether ``raw`` fits the schema's ``finding`` definition."""
+    return (
+        type(raw) is dict
+        and raw.keys() == _FINDING_KEYS
+        and type(raw["tool"]) is str
+        and type(raw["rule"]) is str
+        and type(raw["level"]) is str
+        and raw["level"] in _LEVELS
+        and type(raw["file"]) is str
+        and (raw["line"] is None or (_integer(raw["line"]) and raw["line"] >= 1))
+        and type(raw["message"]) is str
+        and type(raw["fingerprints"]) is list
+        and all(map(_pair, raw["fingerprints"]))
+        and type(raw["context"]) is str
+        and type(raw["suppressed"]) is bool
+        and _severity(raw["severity"])
+        and type(raw["source"]) is str
+    )
+
+
+_ANALYSIS_KEYS = frozenset(("tool", "version", "failures", "severities"))
+
+
+def is_analysis(raw: Any) -> bool:
+    """Whether ``raw`` fits the schema's ``analysis`` definition."""
+    return (
+        type(raw) is dict
+        and raw.keys() == _ANALYSIS_KEYS
+        and type(raw["tool"]) is str
+        and type(raw["version"]) is str
+        and type(raw["failures"]) is list
+        and all(type(f) is str for f in raw["failures"])
+        and type(raw["severities"]) is bool
+    )
+
+
+_FILE_KEYS = frozenset(("path", "sha256", "format", "tests", "metrics", "findings", "analyses"))
 _DIGEST = re.compile("^[0-9a-f]{64}$")  # the schema's pattern, searched as jsonschema does
 
 
@@ -134,10 +188,21 @@ def is_file(raw: Any) -> bool:
         and raw["tests"] >= 0
         and type(raw["metrics"]) is list
         and all(map(is_metric, raw["metrics"]))
+        and type(raw["findings"]) is list
+        and all(map(is_finding, raw["findings"]))
+        and type(raw["analyses"]) is list
+        and all(map(is_analysis, raw["analyses"]))
     )
 
 
-_BULK = {"failing": ("test", is_test), "files": ("file", is_file)}
+_BULK = {
+    "failing": ("test", is_test),
+    "files": ("file", is_file),
+    "findings": ("finding", is_finding),
+}
+_NESTED = {"files": "findings"}
+"""A bulk record's own bulk: a file that does not fit goes to jsonschema without its findings
+(an analyser can report tens of thousands), and only the findings that do not fit follow."""
 _HOLDERS: dict[str, str | None] = {"files": None, "selections": "failing"}
 """Where the bulk is: an artifact's files, each selection's failing tests."""
 
@@ -219,14 +284,27 @@ def _problems(data: Any) -> Iterator[str]:
     for error in Draft202012Validator(schema).iter_errors(skeleton):
         yield f"{key_path(error.absolute_path)}: {_message(error)}"
     for path, field, records in bulk:
-        definition, fits = _BULK[field]
-        record_schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
-        for index, record in enumerate(records):
-            if fits(record):
-                continue
-            for error in Draft202012Validator(record_schema).iter_errors(record):
-                where = (*path, index, *error.absolute_path)
-                yield f"{key_path(where)}: {_message(error)}"
+        yield from _bulk_problems(schema, path, field, records)
+
+
+def _bulk_problems(
+    schema: dict[str, Any], path: tuple[Any, ...], field: str, records: list[Any]
+) -> Iterator[str]:
+    from jsonschema import Draft202012Validator
+
+    definition, fits = _BULK[field]
+    validator = Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"})
+    nested = _NESTED.get(field)
+    for index, record in enumerate(records):
+        if fits(record):
+            continue
+        inner = record.get(nested) if nested and isinstance(record, dict) else None
+        if nested and isinstance(inner, list):
+            record = {**record, nested: []}
+        for error in validator.iter_errors(record):
+            yield f"{key_path((*path, index, *error.absolute_path))}: {_message(error)}"
+        if nested and isinstance(inner, list):
+            yield from _bulk_problems(schema, (*path, index, nested), nested, inner)
 
 
 def check_schema(data: Any, display: str) -> None:

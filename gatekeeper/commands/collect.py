@@ -81,6 +81,9 @@ def _summary(bundle: Bundle, out: Path, root: Path) -> str:
         elif record.files:
             files = count(len(record.files), "file")
             state = f"read     {files}, {count(tests, 'test')}, {count(metrics, 'metric')}"
+            if any(f.parsed.analyses for f in record.files):  # analysis formats only
+                findings = sum(len(f.parsed.findings) for f in record.files)
+                state += f", {count(findings, 'finding')}"
         else:
             where = shown(root)
             state = f"missing  no file matches {', '.join(record.patterns)} in {where}"
