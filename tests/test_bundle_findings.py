@@ -137,10 +137,11 @@ def test_findings_of_every_kind_travel_unchanged() -> None:
     findings = (
         Finding("codeql", "py/sql-injection", "error", "src/db.py", 12, text,
                 (("primary", "abc"), ("partial:line", "1:2"), ("primary", "again")),
-                "cursor.execute(q)", suppressed=True, severity=8.8, source="codeql.sarif"),
+                "cursor.execute(q)", suppressed=True, severity=8.8, source="codeql.sarif",
+                placed=True),
         Finding("codeql", "", "note", "", None, "", severity=0.0, source="codeql.sarif"),
         Finding("codeql", "r", "warning", "/elsewhere/x.py", 1, "m", severity=10.0,
-                source="codeql.sarif"),
+                source="codeql.sarif", placed=False),
     )  # fmt: skip
     analyses = (
         Analysis("codeql", "2.19.0", ("codeql: the invocation did not succeed",), True),
@@ -304,12 +305,13 @@ AT = "b.json: not a gatekeeper bundle: shards[0].artifacts.lint.files[0]"
         ("suppressed", "yes", ".findings[1].suppressed: expected boolean, got string"),
         ("message", ["x"] * 10_000, ".findings[1].message: expected string, got array"),
         ("tool", None, ".findings[1].tool: expected string, got null"),
+        ("placed", "yes", ".findings[1].placed: expected ['boolean', 'null'], got string"),
         ("surprise", 1, ".findings[1]: Additional properties are not allowed ('surprise' was"),
     ],
     ids=["level", "level-none", "line-0", "line-negative", "line-fraction", "line-text",
          "severity-nan", "severity-over", "severity-negative", "severity-bool",
          "fingerprints-object", "fingerprint-short", "fingerprint-long", "fingerprint-number",
-         "suppressed", "message", "tool", "extra"],
+         "suppressed", "message", "tool", "placed", "extra"],
 )  # fmt: skip
 def test_a_finding_out_of_its_set_is_refused_by_key_path(
     lint_bundle: str, key: str, value: Any, says: str
@@ -382,3 +384,22 @@ def test_one_bad_finding_among_very_many_is_named_without_checking_each_slowly(
         f"{AT}.findings[12345].level: 'fatal' is not one of ['note', 'warning', 'error']"
     )
     assert len(findings_checked) == 1  # jsonschema saw the bad finding, and no other
+
+
+def test_a_finding_whose_file_was_not_in_the_checkout_stays_unplaced_in_its_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the bundle was collected, a finding's path named no file (an analyser run from
+    another folder): no file glob can place it there, nor from the bundle on a machine where
+    such a file happens to exist."""
+    ci, laptop = tmp_path / "ci", tmp_path / "laptop"
+    matrix = _tree(ci)
+    (ci / "src" / "ingress" / "run.py").unlink()
+    bundle = tmp_path / "lint.json"
+    _collect(matrix, bundle)
+    in_ci = _report(capsys, matrix)
+    assert _found(in_ci[2])["ruff-in-tools"] == ("error", None)  # run.py: not placed
+    shutil.copytree(ci, laptop)
+    (laptop / "src" / "ingress" / "run.py").write_text("x = 1\n", encoding="utf-8")
+    from_bundle = _report(capsys, laptop / "gatekeeper.yml", "--bundle", str(bundle))
+    assert (from_bundle[0], _found(from_bundle[2])) == (in_ci[0], _found(in_ci[2]))

@@ -247,7 +247,7 @@ def test_the_fast_metric_check_is_the_schema_s(record: Any) -> None:
 VALID_FINDING = {
     "tool": "ruff", "rule": "S101", "level": "error", "file": "src/a.py", "line": 3,
     "message": "m", "fingerprints": [["primary", "abc"]], "context": "assert x",
-    "suppressed": False, "severity": 7.5, "source": "ruff.sarif",
+    "suppressed": False, "severity": 7.5, "source": "ruff.sarif", "placed": True,
 }  # fmt: skip
 VALID_ANALYSIS = {"tool": "ruff", "version": "0.17.6", "failures": ["boom"], "severities": True}
 

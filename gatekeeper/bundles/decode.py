@@ -94,7 +94,7 @@ def _finding(raw: dict[str, Any]) -> Finding:
     return Finding(
         raw["tool"], raw["rule"], raw["level"], raw["file"], _whole(raw["line"]), raw["message"],
         pairs, raw["context"], raw["suppressed"], None if severity is None else float(severity),
-        raw["source"],
+        raw["source"], raw["placed"],
     )  # fmt: skip
 
 

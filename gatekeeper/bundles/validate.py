@@ -118,7 +118,7 @@ def is_metric(raw: Any) -> bool:
 
 _FINDING_KEYS = frozenset(
     ("tool", "rule", "level", "file", "line", "message", "fingerprints", "context",
-     "suppressed", "severity", "source")
+     "suppressed", "severity", "source", "placed")
 )  # fmt: skip
 _LEVELS = frozenset(("note", "warning", "error"))
 
@@ -150,6 +150,7 @@ def is_finding(raw: Any) -> bool:
         and type(raw["suppressed"]) is bool
         and _severity(raw["severity"])
         and type(raw["source"]) is str
+        and (raw["placed"] is None or type(raw["placed"]) is bool)
     )
 
 
