@@ -48,6 +48,20 @@ def compare_or_regenerate(expected_file: Path, actual: str) -> None:
     assert actual == expected_file.read_text(encoding="utf-8")
 
 
+BUNDLES_CARRY_FINDINGS = '"findings"' in (REPO / "schemas" / "bundle.schema.json").read_text(
+    encoding="utf-8"
+)
+"""Whether evidence bundles carry SARIF findings yet (the `sarifbundle` work): until they do,
+a SARIF artifact judged from a bundle has no analysis run and is `missing`."""
+needs_bundled_findings = pytest.mark.xfail(
+    not BUNDLES_CARRY_FINDINGS,
+    reason="the KMTA example's Bandit benchmark: bundles do not carry findings yet",
+    strict=True,
+)
+"""For a test that judges the KMTA example from a bundle: it fails until bundles carry
+findings, and runs as any test once they do (strict: a pass before then is a surprise)."""
+
+
 TOOLS = "pip install -e '.[test,tools]'"
 """How to install what the `tools` extra holds (pyproject.toml): modules and programs."""
 

@@ -13,6 +13,7 @@ from gatekeeper.bundles.codec import read_bundle
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from tests.bundle_suite import SHA, Case, Command, ShardFiles, write_matrix, write_shard
+from tests.conftest import needs_bundled_findings
 
 KMTA = Path(__file__).resolve().parent.parent / "examples" / "kmta"
 TODAY = "2026-11-26"
@@ -30,6 +31,7 @@ def _report(
     return code, terminal, json.loads(capsys.readouterr().out)
 
 
+@needs_bundled_findings
 def test_kmta_judged_from_its_bundle_is_judged_as_from_its_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,6 +14,7 @@ from gatekeeper.cli import main
 from gatekeeper.findfiles import find_files
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
+from gatekeeper.parsers import parse_file
 from tests.conftest import child_env
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kmta"
@@ -137,6 +138,58 @@ def test_regenerated_k6_summaries_are_the_committed_bytes(regenerated: Path) -> 
     assert sorted(p.name for p in (regenerated / "k6").glob("*.json")) == committed
     for name in committed:
         assert (regenerated / "k6" / name).read_bytes() == (REPORTS / "k6" / name).read_bytes()
+
+
+def coverage_counts(folder: Path) -> dict[str, dict[str, float]]:
+    """Each file's and the report's covered and total lines and branches, by series."""
+    report = folder / "coverage" / "coverage.xml"
+    parsed = parse_file(report, "coverage.xml", "cobertura")
+    keep = ("lines_covered", "lines_total", "branches_covered", "branches_total")
+    return {m.name: {k: m.stats[k].value for k in keep} for m in parsed.metrics}
+
+
+def findings(folder: Path) -> list[tuple[str, str, str, str, int | None]]:
+    parsed = parse_file(folder / "sarif" / "bandit.sarif", "bandit.sarif", "sarif")
+    assert [a.tool for a in parsed.analyses] == ["Bandit"]
+    assert all(not a.failures for a in parsed.analyses)
+    return [(f.tool, f.rule, f.level, f.file, f.line) for f in parsed.findings]
+
+
+def test_regenerated_coverage_covers_the_committed_lines(regenerated: Path) -> None:
+    committed = coverage_counts(REPORTS)
+    assert coverage_counts(regenerated) == committed
+    # paths relative to the matrix's folder, every module of the package (campaigns.py: 0 %)
+    assert committed["suite/kmta/campaigns.py"]["lines_covered"] == 0
+    assert committed["suite/kmta/dkim.py"] == {
+        "lines_covered": 68,
+        "lines_total": 75,
+        "branches_covered": 14,
+        "branches_total": 22,
+    }
+
+
+@pytest.mark.needs("bandit", "sarif_om")
+def test_regenerated_bandit_log_has_the_committed_findings(regenerated: Path) -> None:
+    assert findings(regenerated) == findings(REPORTS) == []
+
+
+def test_coverage_and_static_analysis_pass_saying_what_they_measured(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "--matrix", str(MATRIX), "--phase", "steel", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    found = {b["ref"]: b for cell in report["cells"] for b in cell["benchmarks"]}
+    coverage = found["email-auth/steel/dkim-coverage"]
+    assert (coverage["outcome"], coverage["details"]) == (
+        "pass",
+        [
+            "suite/kmta/dkim.py line = 90.67% (meets 'line >= 85%')",
+            "suite/kmta/dkim.py branch = 63.64% (meets 'branch >= 60%')",
+        ],
+    )
+    security = found["ingress-api/stone/no-security-findings"]
+    assert (security["outcome"], security["summary"]) == ("pass", "0 findings; at most 0 allowed")
+    assert security["found"]["counted"] == 0
 
 
 def test_every_glob_finds_its_evidence_and_the_grey_ones_none(matrix: Matrix) -> None:

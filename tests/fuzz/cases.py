@@ -31,7 +31,7 @@ from gatekeeper.evidence import (
     TestResult,
     TestStatus,
 )
-from gatekeeper.parsers import PARSER_MODULES, detect_format, parse_file
+from gatekeeper.parsers import PARSER_MODULES, detect_format, holds_findings, parse_file
 from gatekeeper.threshold import ThresholdSyntaxError, parse_threshold
 from gatekeeper.units import UNITS, Dimension, Quantity
 from tests.conftest import REPO
@@ -66,10 +66,11 @@ class Case:
 
 
 def discover() -> list[Case]:
-    """A case per file under tests/parsers/fixtures and examples/kmta/reports."""
+    """A case per file under tests/parsers/fixtures and examples/kmta/reports, but for the
+    notes on where they came from (``SOURCES.md``)."""
     found = []
     for base in (FIXTURES, KMTA):
-        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix != ".md"):
             found.append(_case(path))
     return found
 
@@ -337,8 +338,10 @@ def _matrix(case: Case, passing: Sequence[Check], failing: Sequence[Check]) -> s
                             "benchmarks": [{"id": c.id, **c.body} for c in members]}  # fmt: skip
     if not phases:  # nothing to judge in the file: one benchmark, missing
         phases = [{"id": "fail", "name": "Fail"}]
+        # what the declared format holds: a file refused whole (semgrep's word severities)
+        kind = "findings" if holds_findings(case.format) else "tests"
         cells = {"fail": {"goal": "read the file", "benchmarks": [
-            {"id": "read", "tests": {"from": "declared"}}]}}  # fmt: skip
+            {"id": "read", kind: {"from": "declared"}}]}}  # fmt: skip
     document = {
         "version": 1,
         "project": f"fuzz {case.id}",

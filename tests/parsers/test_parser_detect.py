@@ -145,6 +145,7 @@ NOT_CLAIMED = {
     "criterion/target/criterion/fib/20/new/benchmark.json": "read beside estimates.json",
     "criterion/target/criterion/fib/20/new/sample.json": "read beside estimates.json",
     "wrk/refused.txt": "wrk's 'unable to connect' output is no report",
+    "sarif/SOURCES.md": "where the SARIF fixtures came from, not one of them",
 }
 
 

@@ -151,8 +151,9 @@ class _Run:
                     entry = _json.expect_object(note, self.display, f"{where}.{key}[{i}]")
                     level = entry.get("level", "warning")
                     _json.expect_choice(level, LEVELS, self.display, f"{where}.{key}[{i}].level")
-                    if level == "error":
-                        failures.append(f"{self.tool}: {_message(entry.get('message')) or key}")
+                    if level == "error":  # cut like a finding's: a tool may list every file
+                        said = _message(entry.get("message")) or key
+                        failures.append(f"{self.tool}: {said}"[:MAX_MESSAGE])
         return tuple(failures)
 
     def findings(self) -> list[Finding]:
