@@ -79,11 +79,17 @@ def _placed(selection: FindingSelection, criterion: FindingsCriterion, side: str
     if not selection.outside:
         return None
     first = selection.outside[0]
+    under = " or ".join(criterion.file)
+    if not first.file:
+        return (
+            f"{side}no location: {count(len(selection.outside), 'finding')} "
+            f"({first.rule or 'no rule'}, from {first.source}) cannot be placed under {under}: "
+            "the analyser gave no file for it (select without `file` to count it)"
+        )
     return (
         f"{side}outside the project: {count(len(selection.outside), 'finding')} "
-        f"({first.file}, from {first.source}) cannot be placed under "
-        f"{' or '.join(criterion.file)}: run the analyser in the checkout the gate reads, "
-        "or have it write paths relative to it"
+        f"({first.file}, from {first.source}) cannot be placed under {under}: run the analyser "
+        "in the checkout the gate reads, or have it write paths relative to it"
     )
 
 
@@ -124,7 +130,7 @@ def evaluate_findings(
         misplaced = _placed(base, criterion, "baseline: ")
         if misplaced is not None:
             return Outcome.ERROR, misplaced, (), tuple(m for _, m, _ in checks), None
-        compared = new_findings(found, (*base.counted, *base.suppressed))
+        compared = new_findings(found, base.counted)  # one suppressed there counts here
         new = compared.new
         limit = criterion.baseline.max_new
         ok = len(new) <= limit
