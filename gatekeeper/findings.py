@@ -7,7 +7,9 @@ project (an absolute path the analyser wrote on another machine, or a relative o
 out with ``..``), or that has no file at all, cannot be placed under a file glob: the
 selection reports it instead of leaving it out. Paths and globs are read without ``.`` and
 empty segments and with ``..`` resolved, so ``src/lib/../ingress/run.py`` is under
-``ingress/**`` as the file system has it.
+``src/ingress/**`` as the file system has it; a path fits a glob when it fits as written or
+as resolved, so that a name the analyser did not percent-encode (``a%2F..%2F..%2Fb.py``,
+which reading the URI turns into ``a/../../b.py``) cannot walk a finding out of a folder.
 
 New findings: the same finding in two runs is told by what the analyser gives to tell it.
 For each analyser, a fingerprint every one of its findings carries on both sides (SARIF
@@ -76,8 +78,9 @@ def select_findings(criterion: FindingsCriterion, findings: Sequence[Finding]) -
     suppressed: list[Finding] = []
     outside: list[Finding] = []
     for finding in findings:
-        if finding.file != normal(finding.file):
-            finding = finding._replace(file=normal(finding.file))
+        written = finding.file
+        if written != normal(written):
+            finding = finding._replace(file=normal(written))
         if LEVELS.index(finding.level) < floor:
             continue
         if least is not None and (finding.severity is None or finding.severity < least):
@@ -86,7 +89,7 @@ def select_findings(criterion: FindingsCriterion, findings: Sequence[Finding]) -
             continue
         if not matches_any(finding.rule, criterion.rule):
             continue
-        if globs and not any(g.fullmatch(finding.file) for g in globs):
+        if globs and not any(g.fullmatch(finding.file) or g.fullmatch(written) for g in globs):
             if not finding.file or is_outside(finding.file):
                 outside.append(finding)
             continue

@@ -61,11 +61,18 @@ def test_a_path_with_dot_or_empty_segments_is_where_the_file_is(
     assert found[0]["details"] == ["finding: error S602 src/ingress/run.py:3 — S602 found"]
 
 
-def test_a_path_that_leaves_a_folder_is_not_in_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "uri", ["src/ingress/a%2F..%2F..%2Fdocs.py", "src/ingress/../../docs.py", "src/ingress/../x.py"]
+)
+def test_a_path_that_leaves_a_folder_as_written_still_counts_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], uri: str
 ) -> None:
-    _, found = judge(tmp_path, capsys, [IN_INGRESS], sarif(result("S602", "src/ingress/../x.py")))
-    assert outcomes(found) == ["pass"]
+    """A file name is the pull request's to choose, and an analyser that writes relative
+    URIs without percent-encoding them hands gatekeeper ``%2F..`` that reading the URI turns
+    into a ``..`` segment: resolving it alone would walk the finding out of ``src/ingress``.
+    Fitting the glob as written or as resolved counts it."""
+    _, found = judge(tmp_path, capsys, [IN_INGRESS], sarif(result("S602", uri)))
+    assert outcomes(found) == ["fail"]
 
 
 def test_a_glob_with_a_dot_segment_selects_the_same_files(
@@ -170,6 +177,69 @@ def test_a_rule_described_only_in_an_extension_is_found_by_its_id(
     document["runs"][0]["tool"]["extensions"] = extensions
     _, found = judge(tmp_path, capsys, [ERRORS, HIGH], json.dumps(document))
     assert outcomes(found) == ["fail", "fail"]
+
+
+def in_pack(reference: dict[str, Any]) -> str:
+    """A run whose driver describes R0 (a note) and whose extension "pack" describes R1 (an
+    error of security-severity 9), with one result that refers to R1 by ``reference``."""
+    rule = {"id": "R1", "defaultConfiguration": {"level": "error"}}
+    rule["properties"] = {"security-severity": "9.0"}
+    pack = {"name": "pack", "guid": "11111111-2222-3333-4444-555555555555", "rules": [rule]}
+    document = json.loads(log({"ruleId": "R1", "rule": reference, "message": {"text": "m"}}))
+    document["runs"][0]["tool"]["driver"]["rules"] = [
+        {"id": "R0", "defaultConfiguration": {"level": "note"}}
+    ]
+    document["runs"][0]["tool"]["extensions"] = [pack]
+    return json.dumps(document)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="parser: a rule reference whose toolComponent names its component by `name` or "
+    "`guid` (SARIF allows either instead of `index`) is looked up in the driver: the driver's "
+    "rule at that index (a note, no severity) stands in for the extension's error",
+)
+@pytest.mark.parametrize(
+    "component", [{"name": "pack"}, {"guid": "11111111-2222-3333-4444-555555555555"}]
+)
+def test_a_tool_component_named_by_name_or_guid_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], component: dict[str, str]
+) -> None:
+    head = in_pack({"id": "R1", "index": 0, "toolComponent": component})
+    _, found = judge(tmp_path, capsys, [ERRORS, HIGH], head)
+    assert outcomes(found) == ["fail", "fail"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="parser: a hierarchical ruleId (`R1/sub`: SARIF says its rule is the first "
+    "component's) finds no rule, so the rule's error level and security-severity are lost",
+)
+def test_a_hierarchical_rule_id_finds_its_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule = {"id": "R1", "defaultConfiguration": {"level": "error"}}
+    rule["properties"] = {"security-severity": "9.0"}
+    document = json.loads(log({"ruleId": "R1/sub", "message": {"text": "m"}}))
+    document["runs"][0]["tool"]["driver"]["rules"] = [rule]
+    _, found = judge(tmp_path, capsys, [ERRORS, HIGH], json.dumps(document))
+    assert outcomes(found) == ["fail", "fail"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="parser: a result whose ruleIndex names another rule than its ruleId (SARIF: "
+    "they SHALL agree) takes the indexed rule's level and severity silently; a log that "
+    "contradicts itself should be an error, not a warning",
+)
+def test_a_rule_index_that_contradicts_the_rule_id_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = [{"id": "R0"}, {"id": "R1", "defaultConfiguration": {"level": "error"}}]
+    document = json.loads(log({"ruleId": "R1", "ruleIndex": 0, "message": {"text": "m"}}))
+    document["runs"][0]["tool"]["driver"]["rules"] = rules
+    code, found = judge(tmp_path, capsys, [ERRORS], json.dumps(document))
+    assert code == ExitCode.NO_EVIDENCE or outcomes(found) != ["pass"]
 
 
 @pytest.mark.xfail(
