@@ -136,7 +136,10 @@ def new_findings(head: Sequence[Finding], base: Sequence[Finding]) -> Comparison
         mine = [f for f in head if f.tool == tool]
         theirs = [f for f in base if f.tool == tool]
         fingerprint = _shared_fingerprint([*mine, *theirs])
-        how = f"fingerprint {fingerprint}" if fingerprint else "rule, file and source text"
+        how = "rule, file and source text"
+        if fingerprint:
+            with_file = "file and " if fingerprint.startswith("partial:") else ""
+            how = f"rule, {with_file}fingerprint {fingerprint}"
         methods.append(f"{tool}: by {how}")
         left = Counter(_key(f, fingerprint) for f in theirs)
         for finding in mine:

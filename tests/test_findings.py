@@ -238,7 +238,10 @@ def test_new_findings_by_fingerprint(tmp_path: Path, capsys: pytest.CaptureFixtu
     ], head, base)  # fmt: skip
     assert outcomes(found) == ["pass", "fail"]
     assert found[1]["found"]["listed"][0]["line"] == 3  # the same line, another fingerprint
-    assert "compared lint: by fingerprint partial:primaryLocationLineHash" in found[1]["details"]
+    assert (
+        "compared lint: by rule, file and fingerprint partial:primaryLocationLineHash"
+        in found[1]["details"]
+    )
 
 
 def test_a_finding_whose_level_rose_is_new(

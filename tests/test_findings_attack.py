@@ -137,6 +137,20 @@ def test_a_partial_fingerprint_is_compared_with_its_rule_and_file() -> None:
     assert new_findings([finding("py/unused-import", "src/a.py", "9f2c:1")], base).new == ()
 
 
+def test_a_column_fingerprint_alone_does_not_make_every_finding_old() -> None:
+    """Was a false pass at its worst: a log whose only shared fingerprint is CodeQL's
+    primaryLocationStartColumnFingerprint (the column) made every head finding at column 4
+    the "same" as any baseline finding at column 4, whatever its rule and file."""
+    prints = (("partial:primaryLocationStartColumnFingerprint", "4"),)
+    base = [Finding("CodeQL", "py/unused", "note", "src/a.py", 1, "m", fingerprints=prints)]
+    head = [Finding("CodeQL", "py/sqli", "error", "src/ingress/b.py", 9, "m", fingerprints=prints)]
+    compared = new_findings(head, base)
+    assert compared.new == tuple(head)
+    assert compared.methods == (
+        "CodeQL: by rule, file and fingerprint partial:primaryLocationStartColumnFingerprint",
+    )
+
+
 def test_a_full_fingerprint_is_compared_with_its_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
