@@ -23,12 +23,43 @@ from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import Finding
 from gatekeeper.findings import is_outside, new_findings
 from tests.matrices import Cell, Lane, matrix_yaml
-from tests.test_findings import judge, outcomes, result, sarif
+from tests.test_findings import outcomes, result, sarif
 
 IN_INGRESS = "{id: ing, findings: {from: lint, file: 'src/ingress/**', max: 0}}"
 NO_NEW = "{id: new, findings: {from: lint}, baseline: {from: main, max_new: 0}}"
 ERRORS = "{id: err, findings: {from: lint, level: error, max: 0}}"
 HIGH = "{id: high, findings: {from: lint, severity: high, max: 0}}"
+
+
+def judge(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    benchmarks: list[str],
+    head: str,
+    base: str | None = None,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Check ``benchmarks`` against ``head`` (lint.sarif) and ``base`` (main.sarif) in
+    ``tmp_path``, which holds only the files a test puts there (``touch``)."""
+    text = matrix_yaml(
+        phases=["one"],
+        artifacts={"lint": ("sarif", "lint.sarif"), "main": ("sarif", "main.sarif")},
+        lanes=[Lane("ingress", "Ingress", {"one": Cell("clean", tuple(benchmarks))})],
+    )
+    (tmp_path / "gatekeeper.yml").write_text(text, encoding="utf-8")
+    (tmp_path / "lint.sarif").write_text(head, encoding="utf-8")
+    if base is not None:
+        (tmp_path / "main.sarif").write_text(base, encoding="utf-8")
+    capsys.readouterr()
+    code = main(["check", "--matrix", str(tmp_path / "gatekeeper.yml"), "--format", "json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out)["cells"][0]["benchmarks"] if out.strip() else []
+
+
+def touch(root: Path, *files: str) -> None:
+    """The checkout's files, so that a check that looks for a finding's file finds it."""
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).touch()
 
 
 def log(*results: dict[str, Any], tool: str = "lint", **run: Any) -> str:
@@ -56,31 +87,24 @@ def test_a_path_with_dot_or_empty_segments_is_where_the_file_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], uri: str
 ) -> None:
     """Was a false pass: the finding was left out of ``src/ingress/**``."""
+    touch(tmp_path, "src/ingress/run.py")
     code, found = judge(tmp_path, capsys, [IN_INGRESS], sarif(result("S602", uri)))
     assert outcomes(found) == ["fail"] and code == ExitCode.FAILED
     assert found[0]["details"] == ["finding: error S602 src/ingress/run.py:3 — S602 found"]
 
 
-@pytest.mark.parametrize(
-    "uri", ["src/ingress/a%2F..%2F..%2Fdocs.py", "src/ingress/../../docs.py", "src/ingress/../x.py"]
-)
-def test_a_path_that_leaves_a_folder_as_written_still_counts_in_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], uri: str
-) -> None:
-    """A file name is the pull request's to choose, and an analyser that writes relative
-    URIs without percent-encoding them hands gatekeeper ``%2F..`` that reading the URI turns
-    into a ``..`` segment: resolving it alone would walk the finding out of ``src/ingress``.
-    Fitting the glob as written or as resolved counts it."""
-    _, found = judge(tmp_path, capsys, [IN_INGRESS], sarif(result("S602", uri)))
-    assert outcomes(found) == ["fail"]
-
-
-def test_a_glob_with_a_dot_segment_selects_the_same_files(
+def test_a_file_name_that_decodes_to_dot_dots_still_counts_in_its_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Was a false pass: ``./src/ingress/**`` matched no finding."""
-    bench = "{id: ing, findings: {from: lint, file: './src/ingress/**', max: 0}}"
-    _, found = judge(tmp_path, capsys, [bench], sarif(result("S602")))
+    """A file name is the pull request's to choose: ``src/ingress/a%2F..%2F..%2Fdocs.py``,
+    written into a URI without percent-encoding (as many SARIF writers do), is read as
+    ``src/ingress/a/../../docs.py``. Resolving the ``..`` alone walks the finding out of
+    ``src/ingress`` to ``src/docs.py``, a file that exists, and the gate passes; fitting the
+    glob as written or as resolved counts it. (Main's collect.rooted resolves the path before
+    selection, so this test fails there until it keeps the written path too.)"""
+    touch(tmp_path, "src/ingress/a%2F..%2F..%2Fdocs.py", "src/docs.py")
+    head = sarif(result("S602", "src/ingress/a%2F..%2F..%2Fdocs.py"))
+    _, found = judge(tmp_path, capsys, [IN_INGRESS], head)
     assert outcomes(found) == ["fail"]
 
 
@@ -92,7 +116,8 @@ def test_a_relative_path_that_climbs_out_of_the_root_is_outside(
     silently out of every file glob instead of an error like an absolute path elsewhere."""
     code, found = judge(tmp_path, capsys, [IN_INGRESS], sarif(result("S602", uri)))
     assert outcomes(found) == ["error"] and code == ExitCode.FAILED
-    assert found[0]["summary"].startswith("outside the project: 1 finding (")
+    assert "1 finding (" in found[0]["summary"]
+    assert "cannot be placed under src/ingress/**" in found[0]["summary"]
     assert is_outside(uri)
 
 
@@ -292,6 +317,7 @@ def listed(artifacts: list[dict[str, Any]], **run: Any) -> str:
 def test_an_artifact_by_index_keeps_its_uri_base(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    touch(tmp_path, "src/ingress/run.py")
     artifacts = [{"location": {"uri": "ingress/run.py", "uriBaseId": "SRC"}}]
     head = listed(artifacts, originalUriBaseIds={"SRC": {"uri": "src/"}})
     _, found = judge(tmp_path, capsys, [IN_INGRESS], head)
@@ -306,6 +332,7 @@ def test_an_artifact_by_index_keeps_its_uri_base(
 def test_an_artifact_by_index_is_under_its_parent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    touch(tmp_path, "src/ingress/run.py")
     artifacts = [
         {"location": {"uri": "run.py"}, "parentIndex": 1},
         {"location": {"uri": "src/ingress/"}},
@@ -323,6 +350,7 @@ def test_an_artifact_by_index_is_under_its_parent(
 def test_backslashes_in_a_file_uri_are_separators(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    touch(tmp_path, "src/ingress/run.py")
     head = sarif(result("S602", "file:src%5Cingress%5Crun.py"))
     _, found = judge(tmp_path, capsys, [IN_INGRESS], head)
     assert outcomes(found) == ["fail"]
