@@ -143,6 +143,33 @@ def test_a_finding_with_no_file_under_a_file_glob_is_an_error(
     )
 
 
+LOW = {"properties": {"security-severity": "3.0"}}
+
+
+def test_severity_over_an_analyser_that_gives_none_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was a false pass: CodeQL gives security-severities, Semgrep none; `severity: high`
+    over both left Semgrep's error out ("0 findings") because one analyser gave some."""
+    codeql = {
+        "tool": {"driver": {"name": "CodeQL", "rules": [{"id": "py/x", **LOW}]}},
+        "results": [result("py/x")],
+    }
+    semgrep = {"tool": {"driver": {"name": "semgrep"}}, "results": [result("sqli")]}
+    head = json.dumps({"version": "2.1.0", "runs": [codeql, semgrep]})
+    clean = json.dumps({"version": "2.1.0", "runs": [codeql, {**semgrep, "results": []}]})
+    benchmarks = [HIGH, "{id: codeql, findings: {from: lint, tool: CodeQL, severity: high}}"]
+    code, found = judge(tmp_path, capsys, benchmarks, head)
+    assert outcomes(found) == ["error", "pass"] and code == ExitCode.FAILED
+    assert found[0]["summary"] == (
+        "severity: high asks for a security-severity, and semgrep gives none in lint.sarif "
+        "(1 finding selected but for severity): judge those by level in a benchmark of their "
+        "own, and name the analysers that give one with tool (CodeQL)"
+    )
+    _, found = judge(tmp_path, capsys, benchmarks, clean)  # nothing of semgrep's is left out
+    assert outcomes(found) == ["pass", "pass"]
+
+
 # New findings: what the baseline has must not hide what the head adds.
 
 

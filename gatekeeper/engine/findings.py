@@ -4,14 +4,16 @@ baseline, and hold them to their limits.
 Zero findings is the answer a gate wants, so an empty selection passes; what makes it
 evidence is that the analyser ran: no run of a selected tool in the files is ``missing``, a
 run that recorded its own failure fails (its findings may be incomplete), and findings that
-cannot be placed under a file glob, or a severity asked of an analyser that gives none, are
-``error``: never a pass by leaving something out.
+cannot be placed under a file glob, or a severity asked of analysers that give none (of all
+of them, or of one whose findings the selection would otherwise take), are ``error``: never a
+pass by leaving something out.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gatekeeper.evidence import LEVELS, ArtifactEvidence, Finding
 from gatekeeper.findings import FindingSelection, new_findings, select_findings
@@ -50,7 +52,8 @@ def _unanswerable(
     criterion: FindingsCriterion, evidence: ArtifactEvidence, side: str
 ) -> tuple[Outcome, str] | None:
     """Why ``evidence`` cannot answer the criterion, if it cannot: no run of a selected
-    analyser (missing), a run that failed, a severity no selected analyser gives."""
+    analyser (missing), a run that failed, a severity no selected analyser gives, or that
+    one of them does not give for findings the criterion would select but for severity."""
     files = ", ".join(f.path for f in evidence.files)
     runs = [a for a in evidence.analyses if matches_any(a.tool, criterion.tool)]
     if not runs:
@@ -66,13 +69,36 @@ def _unanswerable(
             f"{side}the analyser recorded a failure of its run, so its findings may be "
             f"incomplete: {said} (with expect_failures: true its findings are judged instead)"
         )
-    if criterion.severity and not any(a.severities for a in runs):
-        tools = ", ".join(sorted({a.tool for a in runs}))
-        return Outcome.ERROR, (
-            f"{side}severity: {criterion.severity} asks for a security-severity, and {tools} "
-            f"gives none in {files}: select by level instead"
-        )
+    if criterion.severity:
+        giving = {a.tool for a in runs if a.severities}
+        silent = sorted({a.tool for a in runs} - giving)
+        if not giving:
+            return Outcome.ERROR, (
+                f"{side}severity: {criterion.severity} asks for a security-severity, and "
+                f"{', '.join(silent)} gives none in {files}: select by level instead"
+            )
+        # another analyser's severities say nothing of these: left out, they would pass
+        unjudged = _without_severity(criterion, evidence, silent)
+        if unjudged:
+            return Outcome.ERROR, (
+                f"{side}severity: {criterion.severity} asks for a security-severity, and "
+                f"{', '.join(silent)} gives none in {files} ({count(unjudged, 'finding')} "
+                "selected but for severity): judge those by level in a benchmark of their own, "
+                f"and name the analysers that give one with tool ({', '.join(sorted(giving))})"
+            )
     return None
+
+
+def _without_severity(
+    criterion: FindingsCriterion, evidence: ArtifactEvidence, tools: Sequence[str]
+) -> int:
+    """How many findings of ``tools`` (analysers that give no security-severity) the
+    criterion would select but for its severity."""
+    theirs = [f for f in evidence.findings if f.tool in tools]
+    if not theirs:
+        return 0
+    selection = select_findings(replace(criterion, severity=None), theirs)
+    return len(selection.counted) + len(selection.suppressed) + len(selection.outside)
 
 
 def _placed(selection: FindingSelection, criterion: FindingsCriterion, side: str) -> str | None:
