@@ -170,6 +170,21 @@ def test_severity_over_an_analyser_that_gives_none_is_an_error(
     assert outcomes(found) == ["pass", "pass"]
 
 
+def test_a_log_of_many_runs_makes_a_short_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was a 220 kB summary (every one of 20,000 analysers' names), bound for a pull request
+    comment and a check run that have a size limit."""
+    runs = [{"tool": {"driver": {"name": f"t{i:05}"}}, "results": []} for i in range(20_000)]
+    head = json.dumps({"version": "2.1.0", "runs": runs})
+    _, found = judge(tmp_path, capsys, ["{id: x, findings: {from: lint, tool: ruff}}"], head)
+    assert outcomes(found) == ["missing"]
+    assert found[0]["summary"] == (
+        "no run of ruff in lint.sarif (it has runs of t00000, t00001, t00002, t00003, t00004 "
+        "and 19,995 more)"
+    )
+
+
 # New findings: what the baseline has must not hide what the head adds.
 
 

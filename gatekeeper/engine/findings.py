@@ -41,6 +41,13 @@ def _by_level(findings: Sequence[Finding]) -> str:
     return ", ".join(f"{level} {levels[level]}" for level in reversed(LEVELS) if levels[level])
 
 
+def _some(names: Sequence[str], limit: int = 5) -> str:
+    """Names for a message, the first few: a log may hold thousands of runs or files, and a
+    summary goes into comments and check runs that have a size limit."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+
+
 def _listed(findings: Sequence[Finding], what: str) -> tuple[str, ...]:
     lines = [f"{what}: {describe(f)}" for f in findings[:MAX_DETAIL_FINDINGS]]
     if len(findings) > MAX_DETAIL_FINDINGS:
@@ -54,11 +61,11 @@ def _unanswerable(
     """Why ``evidence`` cannot answer the criterion, if it cannot: no run of a selected
     analyser (missing), a run that failed, a severity no selected analyser gives, or that
     one of them does not give for findings the criterion would select but for severity."""
-    files = ", ".join(f.path for f in evidence.files)
+    files = _some([f.path for f in evidence.files])
     runs = [a for a in evidence.analyses if matches_any(a.tool, criterion.tool)]
     if not runs:
         have = sorted({a.tool for a in evidence.analyses})
-        which = f" (it has runs of {', '.join(have)})" if have else " (no analysis run in it)"
+        which = f" (it has runs of {_some(have)})" if have else " (no analysis run in it)"
         wanted = " or ".join(criterion.tool) if criterion.tool else "any analyser"
         return Outcome.MISSING, f"{side}no run of {wanted} in {files}{which}"
     failures = [f for a in runs for f in a.failures]
@@ -75,16 +82,16 @@ def _unanswerable(
         if not giving:
             return Outcome.ERROR, (
                 f"{side}severity: {criterion.severity} asks for a security-severity, and "
-                f"{', '.join(silent)} gives none in {files}: select by level instead"
+                f"{_some(silent)} gives none in {files}: select by level instead"
             )
         # another analyser's severities say nothing of these: left out, they would pass
         unjudged = _without_severity(criterion, evidence, silent)
         if unjudged:
             return Outcome.ERROR, (
                 f"{side}severity: {criterion.severity} asks for a security-severity, and "
-                f"{', '.join(silent)} gives none in {files} ({count(unjudged, 'finding')} "
+                f"{_some(silent)} gives none in {files} ({count(unjudged, 'finding')} "
                 "selected but for severity): judge those by level in a benchmark of their own, "
-                f"and name the analysers that give one with tool ({', '.join(sorted(giving))})"
+                f"and name the analysers that give one with tool ({_some(sorted(giving))})"
             )
     return None
 
