@@ -110,13 +110,17 @@ def rooted(parsed: ParsedFile, root: Path, look: bool = True) -> ParsedFile:
             if is_outside(path) and not path.startswith("/"):  # a URI, a Windows drive
                 known[path] = (path, False)
                 return known[path]
-            # one spelling per file: docs/../src/a.py is src/a.py, so no glob misses it
+            # placed as the file system reads the path (docs/../src/a.py is src/a.py), but
+            # kept as written inside the root: select_findings fits a glob to either form, so a
+            # name that climbs (a/../../b.py, from an unencoded %2F) stays under a/'s folder
             normal = posixpath.normpath(path)
             relative = next((normal[len(p) :] for p in prefixes if normal.startswith(p)), normal)
             placed = not relative.startswith(("/", "../")) and (
                 not look or _is_file(root, relative)
             )
-            known[path] = (relative, placed)
+            written = next((path[len(p) :] for p in prefixes if path.startswith(p)), path)
+            keep = written if not written.startswith("/") else relative
+            known[path] = (keep, placed)
         return known[path]
 
     findings = []

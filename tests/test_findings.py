@@ -136,7 +136,7 @@ def test_level_defaults_as_sarif_says(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_file_rule_and_tool_globs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = sarif(result("S602", "src/ingress/run.py"), result("S602", "src/ingress/deep/x.py"),
-                result("B101", "src/tools.py"), result("S307", None))  # fmt: skip
+                result("B101", "src/tools.py"), result("S307", "setup.py"))  # fmt: skip
     _, found = judge(tmp_path, capsys, [
         '{id: ingress, findings: {from: lint, file: "src/ingress/**", max: 2}}',
         '{id: ingress-top, findings: {from: lint, file: "src/ingress/*", max: 1}}',
@@ -248,7 +248,10 @@ def test_new_findings_by_fingerprint(tmp_path: Path, capsys: pytest.CaptureFixtu
     ], head, base)  # fmt: skip
     assert outcomes(found) == ["pass", "fail"]
     assert found[1]["found"]["listed"][0]["line"] == 3  # the same line, another fingerprint
-    assert "compared lint: by fingerprint partial:primaryLocationLineHash" in found[1]["details"]
+    assert (
+        "compared lint: by rule, file and fingerprint partial:primaryLocationLineHash"
+        in found[1]["details"]
+    )
 
 
 def test_a_finding_whose_level_rose_is_new(

@@ -4,14 +4,16 @@ baseline, and hold them to their limits.
 Zero findings is the answer a gate wants, so an empty selection passes; what makes it
 evidence is that the analyser ran: no run of a selected tool in the files is ``missing``, a
 run that recorded its own failure fails (its findings may be incomplete), and findings that
-cannot be placed under a file glob, or a severity asked of an analyser that gives none, are
-``error``: never a pass by leaving something out.
+cannot be placed under a file glob, or a severity asked of analysers that give none (of all
+of them, or of one whose findings the selection would otherwise take), are ``error``: never a
+pass by leaving something out.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gatekeeper.evidence import LEVELS, ArtifactEvidence, Finding
 from gatekeeper.findings import FindingSelection, new_findings, select_findings
@@ -39,6 +41,13 @@ def _by_level(findings: Sequence[Finding]) -> str:
     return ", ".join(f"{level} {levels[level]}" for level in reversed(LEVELS) if levels[level])
 
 
+def _some(names: Sequence[str], limit: int = 5) -> str:
+    """Names for a message, the first few: a log may hold thousands of runs or files, and a
+    summary goes into comments and check runs that have a size limit."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+
+
 def _listed(findings: Sequence[Finding], what: str) -> tuple[str, ...]:
     lines = [f"{what}: {describe(f)}" for f in findings[:MAX_DETAIL_FINDINGS]]
     if len(findings) > MAX_DETAIL_FINDINGS:
@@ -50,12 +59,13 @@ def _unanswerable(
     criterion: FindingsCriterion, evidence: ArtifactEvidence, side: str
 ) -> tuple[Outcome, str] | None:
     """Why ``evidence`` cannot answer the criterion, if it cannot: no run of a selected
-    analyser (missing), a run that failed, a severity no selected analyser gives."""
-    files = ", ".join(f.path for f in evidence.files)
+    analyser (missing), a run that failed, a severity no selected analyser gives, or that
+    one of them does not give for findings the criterion would select but for severity."""
+    files = _some([f.path for f in evidence.files])
     runs = [a for a in evidence.analyses if matches_any(a.tool, criterion.tool)]
     if not runs:
         have = sorted({a.tool for a in evidence.analyses})
-        which = f" (it has runs of {', '.join(have)})" if have else " (no analysis run in it)"
+        which = f" (it has runs of {_some(have)})" if have else " (no analysis run in it)"
         wanted = " or ".join(criterion.tool) if criterion.tool else "any analyser"
         return Outcome.MISSING, f"{side}no run of {wanted} in {files}{which}"
     failures = [f for a in runs for f in a.failures]
@@ -66,24 +76,53 @@ def _unanswerable(
             f"{side}the analyser recorded a failure of its run, so its findings may be "
             f"incomplete: {said} (with expect_failures: true its findings are judged instead)"
         )
-    if criterion.severity and not any(a.severities for a in runs):
-        tools = ", ".join(sorted({a.tool for a in runs}))
-        return Outcome.ERROR, (
-            f"{side}severity: {criterion.severity} asks for a security-severity, and {tools} "
-            f"gives none in {files}: select by level instead"
-        )
+    if criterion.severity:
+        giving = {a.tool for a in runs if a.severities}
+        silent = sorted({a.tool for a in runs} - giving)
+        if not giving:
+            return Outcome.ERROR, (
+                f"{side}severity: {criterion.severity} asks for a security-severity, and "
+                f"{_some(silent)} gives none in {files}: select by level instead"
+            )
+        # another analyser's severities say nothing of these: left out, they would pass
+        unjudged = _without_severity(criterion, evidence, silent)
+        if unjudged:
+            return Outcome.ERROR, (
+                f"{side}severity: {criterion.severity} asks for a security-severity, and "
+                f"{_some(silent)} gives none in {files} ({count(unjudged, 'finding')} "
+                "selected but for severity): judge those by level in a benchmark of their own, "
+                f"and name the analysers that give one with tool ({_some(sorted(giving))})"
+            )
     return None
+
+
+def _without_severity(
+    criterion: FindingsCriterion, evidence: ArtifactEvidence, tools: Sequence[str]
+) -> int:
+    """How many findings of ``tools`` (analysers that give no security-severity) the
+    criterion would select but for its severity."""
+    theirs = [f for f in evidence.findings if f.tool in tools]
+    if not theirs:
+        return 0
+    selection = select_findings(replace(criterion, severity=None), theirs)
+    return len(selection.counted) + len(selection.suppressed) + len(selection.outside)
 
 
 def _placed(selection: FindingSelection, criterion: FindingsCriterion, side: str) -> str | None:
     if not selection.outside:
         return None
     first = selection.outside[0]
+    under = " or ".join(criterion.file)
+    if not first.file:
+        return (
+            f"{side}no location: {count(len(selection.outside), 'finding')} "
+            f"({first.rule or 'no rule'}, from {first.source}) cannot be placed under {under}: "
+            "the analyser gave no file for it (select without `file` to count it)"
+        )
     return (
         f"{side}files not in the project: {count(len(selection.outside), 'finding')} "
-        f"({first.file}, from {first.source}) cannot be placed under "
-        f"{' or '.join(criterion.file)}: run the analyser in the checkout the gate reads, "
-        "from its root, or have it write absolute paths"
+        f"({first.file}, from {first.source}) cannot be placed under {under}: run the "
+        "analyser in the checkout the gate reads, from its root, or have it write absolute paths"
     )
 
 
@@ -124,7 +163,7 @@ def evaluate_findings(
         misplaced = _placed(base, criterion, "baseline: ")
         if misplaced is not None:
             return Outcome.ERROR, misplaced, (), tuple(m for _, m, _ in checks), None
-        compared = new_findings(found, (*base.counted, *base.suppressed))
+        compared = new_findings(found, base.counted)  # one suppressed there counts here
         new = compared.new
         limit = criterion.baseline.max_new
         ok = len(new) <= limit
