@@ -62,8 +62,7 @@ def sources(files: int, seed: int = 20261203) -> Iterator[Source]:
             if rng.random() < 0.125:
                 width = 4 if rng.random() < 0.25 else 2
                 branch = [
-                    max(1, hits // width) if ran and rng.random() < 0.7 else 0
-                    for _ in range(width)
+                    max(1, hits // width) if ran and rng.random() < 0.7 else 0 for _ in range(width)
                 ]
             if at % 15 == 0:
                 functions.append((number, f"func_{index}_{at}", hits))

@@ -48,7 +48,7 @@ def prepare(folder: Path, files: int) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     reports = (folder / "coverage.xml", folder / "coverage.info")
     writers = (_coverage_generate.write_cobertura, _coverage_generate.write_lcov)
-    for report, write in zip(reports, writers):
+    for report, write in zip(reports, writers, strict=True):
         if not report.exists():  # generated once per size, never committed
             partial = report.with_name(report.name + ".partial")
             write(partial, files)
@@ -56,7 +56,7 @@ def prepare(folder: Path, files: int) -> tuple[Path, Path]:
     # the first file of the folder pkg7/sub1 (consecutive files share a folder)
     first = -(-(7 * _coverage_generate.SUB + 1) * files // 100)
     one = f"pkg7/sub1/module_{first}.py"
-    for report, fmt in zip(reports, ("cobertura", "lcov")):
+    for report, fmt in zip(reports, ("cobertura", "lcov"), strict=True):
         matrix = folder / f"{fmt}.gatekeeper.yml"
         matrix.write_text(_matrix(fmt, report.name, one), encoding="utf-8")
     return reports
@@ -131,8 +131,7 @@ def contenders(folder: Path) -> list[tuple[str, list[_process.Command]]]:
     lxml = [sys.executable, str(HERE / "alternatives" / "cobertura_lxml.py"), str(xml), FOLDER]
     extracted = folder / "extracted.info"
     script = (
-        'lcov --summary "$1" "$3" "$4" && '
-        'lcov --extract "$1" "$2" "$3" "$4" --output-file "$5"'
+        'lcov --summary "$1" "$3" "$4" && lcov --extract "$1" "$2" "$3" "$4" --output-file "$5"'
     )
     lcov = ["sh", "-c", script, "lcov", str(info), FOLDER + "*", *LCOV_BRANCHES, str(extracted)]
     return [
@@ -163,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     for files in sizes:
         folder = args.dir / f"coverage-{files}"
         xml, info = prepare(folder, files)
-        for (label, commands), report in zip(contenders(folder), (xml, info)):
+        for (label, commands), report in zip(contenders(folder), (xml, info), strict=True):
             size = report.stat().st_size
             print(f"\n{label}, {files:,} files, {size / 1e6:.1f} MB; {runs} runs each")
             warmup = 0 if files > 10_000 else 1
