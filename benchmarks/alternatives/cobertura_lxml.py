@@ -9,10 +9,11 @@ the ``filename`` of the files to sum (``pkg7/``: what the selector ``pkg7/*`` se
 Prints, as JSON, ``{"TOTAL": {"lines": [covered, total], "branches": [covered, total]},
 FOLDER*: {...}}``.
 
-Not pycobertura: it counts a line whose branches are partly taken as neither hit nor missed
-(its ``total_hits`` is not Cobertura's ``lines-covered``) and gives no branch counts, so it
-cannot give the numbers being compared; it also keeps the whole tree (it reads the report
-with ``lxml.etree.parse``).
+Not pycobertura: it counts a line whose branches are partly taken as missed (on the
+1,000-file report of benchmarks/coverage.py its TOTAL is 79.05 % where the report's
+``lines-covered`` and ``line-rate`` say 85.21 %) and gives no branch counts, so it cannot
+give the numbers compared; it also keeps the whole tree (1.8 GiB at 10,000 files, one run
+under GNU time).
 """
 
 from __future__ import annotations
