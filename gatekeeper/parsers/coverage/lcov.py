@@ -83,10 +83,28 @@ def _of(hits: Collection[bool]) -> tuple[int, int]:
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read an LCOV tracefile: a series per source file and the report's TOTAL."""
-    files: dict[str, _File] = {}
+    files, repeated = _read(path, display)
+    if repeated:  # merging a file's records needs their entries: read again, keeping those
+        files, _ = _read(path, display, keep=repeated)
+    return parsed(NAME, display, files)
+
+
+def _read(
+    path: Path, display: str, keep: Collection[str] = frozenset()
+) -> tuple[dict[str, Counts], set[str]]:
+    """Each file's counts, and the files found in more than one record.
+
+    A record's entries are dropped once it is counted, unless its file is in ``keep`` (they
+    are merged with the file's other records): memory holds one record, not the tracefile,
+    so the file may be as large as a monorepo's (no size cap) and is read twice only where
+    a file is in several records.
+    """
+    counts: dict[str, Counts] = {}
+    kept: dict[str, _File] = {}
+    repeated: set[str] = set()
     current: _Record | None = None
     number = 0
-    for number, text in terminated_lines(path, display):
+    for number, text in terminated_lines(path, display, max_bytes=None):
         line = text.rstrip("\r\n")
         where = Position(display, number)
         if line.startswith("SF:"):
@@ -96,11 +114,16 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         elif line == "end_of_record":
             if current is None:
                 raise EvidenceError(where, "end_of_record without an SF: line before it")
-            found = current.close()
-            if current.name in files:
-                files[current.name].merge(found)
+            found, name = current.close(), current.name
+            if name in counts:
+                repeated.add(name)
+            if name not in keep:
+                counts[name] = found.counts()
+            elif name in kept:
+                kept[name].merge(found)
             else:
-                files[current.name] = found
+                kept[name] = found
+                counts[name] = Counts()  # its place; its counts once all its records are read
             current = None
         elif current is not None:
             current.read(line, where)
@@ -109,7 +132,8 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     if current is not None:
         message = f"the record of {current.name!r} has no end_of_record: the file is truncated"
         raise EvidenceError(Position(display, number), message)
-    return parsed(NAME, display, {name: found.counts() for name, found in files.items()})
+    counts.update((name, found.counts()) for name, found in kept.items())
+    return counts, repeated
 
 
 class _Record:
