@@ -1,0 +1,353 @@
+"""Did HEAD get slower than its baseline, beyond the allowed change, at a stated confidence?
+
+``compare(base, head, limit, confidence)`` judges two sets of raw samples (times, sizes,
+throughputs: positive values in one unit) and returns a ``Comparison``: the estimated
+change with its confidence interval, a p-value, and a ``Verdict``. It is pure: no I/O.
+
+The method, in words a report's reader can use:
+
+- Both samples are taken on the log scale, where "HEAD is 12 % slower" is a *shift* of
+  log(1.12) and skewed, outlier-prone timings become nearly symmetric.
+- The change is the Hodges–Lehmann estimate: the median of all the base/head ratios
+  (head_j / base_i over every pair). One outlier moves it by at most one pair in n·m.
+- The interval is the distribution-free (Moses) interval that inverts the Mann–Whitney rank
+  test: with confidence ``c`` it covers the true ratio of a shift between the two
+  distributions; ``+12.4 % [+8.1, +16.9]`` reads "HEAD is about 12.4 % slower; a change
+  below +8.1 % or above +16.9 % is ruled out at confidence c". It is two-sided, so each of
+  its ends is also a one-sided bound at (1 + c) / 2.
+- The verdict follows the interval: ``REGRESSED`` when the whole interval is past the limit
+  (the evidence shows the change exceeds it), ``WITHIN`` when the whole interval is within
+  it, ``UNCLEAR`` when the interval holds the limit (not shown either way; a gate that must
+  not pass on doubt treats it as it chooses). A point estimate past the limit alone is never
+  a regression. With a '+' limit (``median +10%``: times) the lower end must exceed it; with
+  a '-' limit (``ops -5%``: throughput) the upper end must be below it.
+- The p-value is that of the one-sided Mann–Whitney test of "the change is within the
+  limit" (normal approximation with continuity correction). ``REGRESSED`` agrees with
+  ``p_value <= (1 - c) / 2``, but for differences that tie the limit exactly, where the
+  interval (which decides) is the more cautious. If the true change equals the limit, the
+  verdict is ``REGRESSED`` in at most (1 - c) / 2 of comparisons.
+
+Assumptions: every sample is independent of the others and the two sides differ by a
+shift on the log scale (a ratio). Consecutive runs on a shared CI machine drift, so a base
+measured in another job differs from HEAD for real; the comparison then rightly calls the
+drift a change. Measure base and head in the same job, interleaved, to compare the code.
+
+Ties (a coarse timer) are handled: a pair equal at the shift counts a half (mid-ranks),
+and the variance is corrected for the ties within each side (those do not move with the
+shift; ties between the sides would only lower it, so leaving them out is cautious).
+
+At least ``MIN_SAMPLES`` (10) per side: below that the normal approximation's tail is poor,
+and at 99 % confidence fewer than 8 per side cannot show any change at all. Fewer samples,
+a value that is not a finite positive number, or a confidence outside (0.5, 1) raise
+``SampleError``.
+
+No statistics library: the rank test and its interval need only sorted lists, ``bisect``
+and the normal distribution of the standard library. The k-th of the n·m pairwise
+differences is found without forming them: counting the pairs below a shift is one
+``bisect`` per head sample, and a search on those counts (interpolating on the normal
+scale the counts follow) narrows the shift until few enough pairs remain to list. 500
+comparisons of 1,000 samples a side take about a second. SciPy would add a large compiled
+dependency and still form the n·m differences.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from enum import Enum
+from itertools import accumulate, compress, repeat
+from operator import sub
+from statistics import NormalDist
+
+from gatekeeper.records import record
+
+MIN_SAMPLES = 10
+"""The fewest samples per side a comparison accepts."""
+
+METHOD = "Hodges-Lehmann shift of log values, Mann-Whitney interval (normal approximation)"
+"""How every ``Comparison`` is made, as a report names it."""
+
+_NORMAL = NormalDist()
+_LISTED = 512
+_TIE = 1e-14
+"""Cuts this close (relative) are at one value, up to rounding: the pairs between are listed."""
+_SECANT_STEPS = 5
+_STEPS = 64
+"""Cuts after which the pairs left are listed, however many (never reached but by rounding)."""
+"""Cuts aimed by interpolation before the search falls back to cutting at pairs."""
+"""Pairs few enough to list and sort outright once the search has narrowed to them."""
+
+
+class SampleError(ValueError):
+    """The samples or the confidence cannot be judged; the message says why."""
+
+
+class Verdict(str, Enum):
+    """What the interval shows about the change against the limit."""
+
+    REGRESSED = "regressed"
+    """The whole interval is past the limit: the change exceeds it at the confidence."""
+    WITHIN = "within"
+    """The whole interval is within the limit: the change is shown to respect it."""
+    UNCLEAR = "unclear"
+    """The interval holds the limit: the samples show neither."""
+
+
+@record
+class Comparison:
+    """A statistical comparison of HEAD's samples with the baseline's."""
+
+    estimate: float
+    """The Hodges–Lehmann change, head / base - 1: +0.124 for 12.4 % slower (larger)."""
+    low: float
+    """Lower end of the interval, as a change (-1.0 when the samples cannot bound it)."""
+    high: float
+    """Upper end of the interval, as a change (inf when the samples cannot bound it)."""
+    confidence: float
+    """The interval's two-sided confidence, e.g. 0.99."""
+    p_value: float
+    """One-sided Mann–Whitney p-value of "the change is within the limit"."""
+    base_samples: int
+    """Samples of the baseline."""
+    head_samples: int
+    """Samples of HEAD."""
+    limit: float
+    """The allowed change, signed as ``threshold.Change.limit``: +0.10 may grow by 10 %,
+    -0.05 may drop by 5 %."""
+    verdict: Verdict
+    """Whether the interval lies past the limit, within it, or holds it."""
+    method: str = METHOD
+    """How the comparison was made."""
+
+    @property
+    def regressed(self) -> bool:
+        """Whether the samples show the change exceeds the limit."""
+        return self.verdict is Verdict.REGRESSED
+
+
+def compare(
+    base: Sequence[float], head: Sequence[float], limit: float, confidence: float
+) -> Comparison:
+    """Judge ``head`` against ``base`` for a change limited to ``limit`` (signed: +0.10 may
+    grow by at most 10 %, -0.05 may drop by at most 5 %, -0.0 may not drop) at two-sided
+    ``confidence``; raise ``SampleError`` when that cannot be done."""
+    if not (0.5 < confidence < 1):  # also refuses NaN
+        raise SampleError(f"the confidence must be above 0.5 and below 1, not {confidence!r}")
+    if not (math.isfinite(limit) and limit > -1):
+        raise SampleError(f"the allowed change must be a finite fraction above -100 %: {limit!r}")
+    xs = _logs(base, "baseline")
+    ys = _logs(head, "head")
+    pairs = _Pairs(xs, ys)
+    n, m, total = len(xs), len(ys), len(xs) * len(ys)
+    z = _NORMAL.inv_cdf((1 + confidence) / 2)
+    sigma = _rank_sigma(xs, ys)
+    # The rank of the pairwise difference that is the interval's lower end: the test of a
+    # shift below it rejects at (1 - c) / 2 on its side (see _p_value for the same formula).
+    rank = math.floor(total / 2 + 0.5 - z * sigma)
+    shift = math.log1p(limit)
+    at_limit = pairs.at(shift)
+    grows = math.copysign(1.0, limit) > 0
+    below, tied = at_limit.count, at_limit.count - pairs.count_below(shift)
+    # the pairs past the limit, a tie counting half: the Mann-Whitney U of head - limit vs base
+    statistic = total - below + tied / 2 if grows else below - tied / 2
+    p_value = _p_value(statistic, total / 2, sigma)
+    if rank < 1:  # too few samples for this confidence: the interval is unbounded
+        low, high = -math.inf, math.inf
+    else:
+        low, high = pairs.kth(rank), pairs.kth(total + 1 - rank)
+    middle = pairs.kth((total + 1) // 2)
+    if total % 2 == 0:
+        middle = (middle + pairs.kth(total // 2 + 1)) / 2
+    past = low > shift if grows else high < shift
+    inside = high <= shift if grows else low >= shift
+    verdict = Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
+    return Comparison(
+        estimate=math.expm1(middle),
+        low=math.expm1(low),
+        high=math.expm1(high),
+        confidence=confidence,
+        p_value=p_value,
+        base_samples=n,
+        head_samples=m,
+        limit=limit,
+        verdict=verdict,
+    )
+
+
+def _logs(samples: Sequence[float], side: str) -> list[float]:
+    """The ascending logs of ``samples``, refusing what a log of a time cannot be."""
+    if len(samples) < MIN_SAMPLES:
+        raise SampleError(
+            f"the {side} has {len(samples)} sample(s); a statistical comparison needs at "
+            f"least {MIN_SAMPLES} on each side"
+        )
+    try:
+        logs = sorted(map(math.log, samples))  # ascending input sorts in one pass
+        finite = math.isfinite(sum(logs))  # NaN or inf anywhere makes the sum so
+    except (ValueError, TypeError, OverflowError):  # log of 0 or less, or not a number
+        finite = False
+    if not finite:
+        bad = next(v for v in samples if not (isinstance(v, (int, float)) and 0 < v < math.inf))
+        raise SampleError(f"the {side} holds {bad!r}: every sample must be a finite number above 0")
+    return logs
+
+
+def _rank_sigma(xs: list[float], ys: list[float]) -> float:
+    """The standard deviation of the Mann–Whitney U under no shift, corrected for the ties
+    within each side."""
+    n, m = len(xs), len(ys)
+    both = n + m
+    ties = 0
+    for side in (xs, ys):
+        if len(set(side)) < len(side):
+            ties += sum(t * t * t - t for t in Counter(side).values())
+    return math.sqrt(n * m / 12 * ((both + 1) - ties / (both * (both - 1))))
+
+
+def _p_value(statistic: float, mean: float, sigma: float) -> float:
+    """P(U >= statistic) under no change, by the normal approximation with continuity
+    correction (as SciPy's ``mannwhitneyu(method="asymptotic")``)."""
+    if sigma == 0:  # every value on both sides equal: nothing tells the sides apart
+        return 1.0
+    z = (statistic - mean - 0.5) / sigma
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
+@record
+class _Cut:
+    """The pairs (head_j - base_i) at most a shift: per head sample, the index of its first
+    such base sample (the rest of the base are all such), and how many pairs that is."""
+
+    shift: float
+    starts: list[int]
+    count: int
+
+
+class _Pairs:
+    """The n·m differences head_j - base_i of ascending logs, never formed all at once."""
+
+    def __init__(self, xs: list[float], ys: list[float]) -> None:
+        self.xs, self.ys = xs, ys
+        self.total = len(xs) * len(ys)
+        # every difference is above the first cut and at most the last
+        self.first = _Cut(ys[0] - xs[-1] - 1.0, [len(xs)] * len(ys), 0)
+        self.last = _Cut(ys[-1] - xs[0], [0] * len(ys), self.total)
+        self.cuts: list[_Cut] = [self.first, self.last]
+        self._listed: tuple[float, float, list[float]] | None = None
+        # a model of the differences for the search's first steps: normal, centred on the
+        # difference of the medians, spread as the sides' interquartile ranges say
+        self.center = _quantile(ys, 0.5) - _quantile(xs, 0.5)
+        self.spread = math.hypot(_iqr(xs), _iqr(ys)) / 1.349 or 1.0
+
+    def at(self, shift: float) -> _Cut:
+        """The cut at ``shift``: head_j - base_i <= shift iff base_i >= head_j - shift."""
+        if shift >= self.last.shift:  # every pair
+            return _Cut(shift, self.last.starts, self.total)
+        if shift <= self.first.shift:  # none
+            return _Cut(shift, self.first.starts, 0)
+        lo = max((c for c in self.cuts if c.shift < shift), key=_shift)
+        hi = min((c for c in self.cuts if c.shift >= shift), key=_shift)
+        if hi.shift == shift:
+            return hi
+        # each row's start lies between its starts at the known cuts around the shift
+        points = map(sub, self.ys, repeat(shift))
+        starts = list(map(bisect_left, repeat(self.xs), points, hi.starts, lo.starts))
+        cut = _Cut(shift, starts, self.total - sum(starts))
+        self.cuts.append(cut)
+        return cut
+
+    def count_below(self, shift: float) -> int:
+        """How many differences are strictly below ``shift``."""
+        after = sum(map(bisect_right, repeat(self.xs), map(sub, self.ys, repeat(shift))))
+        return self.total - after
+
+    def kth(self, k: int) -> float:
+        """The k-th smallest difference (1-based)."""
+        lo = max((c for c in self.cuts if c.count < k), key=_shift)
+        hi = min((c for c in self.cuts if c.count >= k), key=_shift)
+        if self._listed and self._listed[0] == lo.shift and self._listed[1] == hi.shift:
+            return self._listed[2][k - lo.count - 1]
+        steps, jumps = 0, False
+        while hi.count - lo.count > _LISTED and steps < _STEPS:
+            if hi.shift - lo.shift <= _TIE * abs(hi.shift):
+                break  # one value, up to rounding: list the pairs
+            steps += 1
+            if steps > _SECANT_STEPS or jumps:
+                # the counts jump (many tied pairs): cut at a pair in the bracket instead,
+                # which ends the search when its value is the k-th (quickselect)
+                value = self._pair_between(lo, hi, steps)
+                cut = self.at(value)
+                if cut.count >= k and self.count_below(value) < k:
+                    return value
+            else:
+                # aim a little inside the listing's reach of k on the side still far, so that
+                # two cuts close the bracket around it
+                aim = k - _LISTED // 4 if k - lo.count > _LISTED // 2 else k + _LISTED // 4
+                width = hi.shift - lo.shift
+                share = (self._guess(aim) - lo.shift) / width
+                cut = self.at(lo.shift + min(max(share, 0.001), 0.999) * width)
+                # interpolated between two cuts, it missed by far: the counts jump (ties)
+                between = lo.count > 0 and hi.count < self.total
+                jumps = between and abs(cut.count - aim) > 4 * _LISTED
+            if cut.count >= k:
+                hi = cut
+            else:
+                lo = cut
+        listed = self._between(lo, hi)
+        self._listed = (lo.shift, hi.shift, listed)
+        return listed[k - lo.count - 1]
+
+    def _guess(self, count: int) -> float:
+        """The shift at which about ``count`` differences are at most it: interpolated on
+        the normal scale between the two cuts nearest that count, or from the model."""
+        aim = _probit(count, self.total)
+        known = [c for c in self.cuts if 0 < c.count < self.total]
+        if not known:
+            return self.center + self.spread * aim
+        near = sorted(known, key=lambda c: abs(c.count - count))[:2]
+        if len(near) == 1 or near[0].count == near[1].count:
+            return near[0].shift + self.spread * (aim - _probit(near[0].count, self.total))
+        a, b = near
+        g_a, g_b = _probit(a.count, self.total), _probit(b.count, self.total)
+        return a.shift + (aim - g_a) * (b.shift - a.shift) / (g_b - g_a)
+
+    def _pair_between(self, lo: _Cut, hi: _Cut, seed: int) -> float:
+        """A difference above ``lo`` and at most ``hi``, picked evenly among them (the same
+        for the same ``seed``, so the result is deterministic)."""
+        sizes: list[int] = list(accumulate(map(sub, lo.starts, hi.starts)))
+        pick = (seed * 2654435761) % sizes[-1]  # a multiplicative hash: spread, reproducible
+        j = bisect_right(sizes, pick)
+        offset = pick - (sizes[j - 1] if j else 0)
+        return self.ys[j] - self.xs[hi.starts[j] + offset]
+
+    def _between(self, lo: _Cut, hi: _Cut) -> list[float]:
+        """The differences above ``lo`` and at most ``hi``, ascending."""
+        xs, ys = self.xs, self.ys
+        found: list[float] = []
+        rows = compress(range(len(ys)), map(sub, lo.starts, hi.starts))
+        for j in rows:
+            y = ys[j]
+            found += [y - x for x in xs[hi.starts[j] : lo.starts[j]]]
+        found.sort()
+        return found
+
+
+def _quantile(ordered: list[float], share: float) -> float:
+    return ordered[round((len(ordered) - 1) * share)]
+
+
+def _iqr(ordered: list[float]) -> float:
+    return _quantile(ordered, 0.75) - _quantile(ordered, 0.25)
+
+
+def _shift(cut: _Cut) -> float:
+    return cut.shift
+
+
+def _probit(count: float, total: int) -> float:
+    """Where a share of the pairs falls on the normal scale (pairwise differences of
+    nearly symmetric logs are nearly normal, so a shift is nearly linear in it)."""
+    share = min(max(count / total, 0.25 / total), 1 - 0.25 / total)
+    return _NORMAL.inv_cdf(share)
