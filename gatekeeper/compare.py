@@ -153,13 +153,14 @@ def compare(
     # the pairs past the limit, a tie counting half: the Mann-Whitney U of head - limit vs base
     statistic = total - below + tied / 2 if grows else below - tied / 2
     p_value = _p_value(statistic, total / 2, sigma)
+    # the middle first: the cuts that find it show how fast the counts grow there
+    middle = pairs.kth((total + 1) // 2)
+    if total % 2 == 0:
+        middle = (middle + pairs.kth(total // 2 + 1)) / 2
     if rank < 1:  # too few samples for this confidence: the interval is unbounded
         low, high = -math.inf, math.inf
     else:
         low, high = pairs.kth(rank), pairs.kth(total + 1 - rank)
-    middle = pairs.kth((total + 1) // 2)
-    if total % 2 == 0:
-        middle = (middle + pairs.kth(total // 2 + 1)) / 2
     past = low > shift if grows else high < shift
     inside = high <= shift if grows else low >= shift
     verdict = Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
@@ -235,6 +236,11 @@ class _Pairs:
         self.first = _Cut(ys[0] - xs[-1] - 1.0, [len(xs)] * len(ys), 0)
         self.last = _Cut(ys[-1] - xs[0], [0] * len(ys), self.total)
         self.cuts: list[_Cut] = [self.first, self.last]
+        # few distinct values (a coarse timer): the counts jump, and cutting at pairs
+        # (quickselect) beats interpolating between cuts
+        self.coarse = len(set(xs)) * len(set(ys)) < self.total // 16
+        self._base_or_inf = [*xs, math.inf]  # indexed by a row's start: the base there
+        self._base_after_ninf = [-math.inf, *xs]  # by a row's start: the base before it
         self._listed: tuple[float, float, list[float]] | None = None
         # a model of the differences for the search's first steps: normal, centred on the
         # difference of the medians, spread as the sides' interquartile ranges say
@@ -269,28 +275,35 @@ class _Pairs:
         hi = min((c for c in self.cuts if c.count >= k), key=_shift)
         if self._listed and self._listed[0] == lo.shift and self._listed[1] == hi.shift:
             return self._listed[2][k - lo.count - 1]
-        steps, jumps = 0, False
+        steps, stairs = 0, self.coarse
         while hi.count - lo.count > _LISTED and steps < _STEPS:
             if hi.shift - lo.shift <= _TIE * abs(hi.shift):
                 break  # one value, up to rounding: list the pairs
             steps += 1
-            if steps > _SECANT_STEPS or jumps:
-                # the counts jump (many tied pairs): cut at a pair in the bracket instead,
-                # which ends the search when its value is the k-th (quickselect)
-                value = self._pair_between(lo, hi, steps)
-                cut = self.at(value)
-                if cut.count >= k and self.count_below(value) < k:
-                    return value
+            if steps > _SECANT_STEPS:
+                # interpolation is not closing in: cut at a pair of the bracket (quickselect)
+                cut = self.at(self._pair_between(lo, hi, steps))
             else:
-                # aim a little inside the listing's reach of k on the side still far, so that
-                # two cuts close the bracket around it
-                aim = k - _LISTED // 4 if k - lo.count > _LISTED // 2 else k + _LISTED // 4
+                # an end within the listing's reach of k: aim mid-way into the window that
+                # closes the bracket with it; else at k itself
+                if k - lo.count < _LISTED * 3 // 4:
+                    aim = (k + lo.count + _LISTED) // 2
+                elif hi.count - k < _LISTED * 3 // 4:
+                    aim = (k + hi.count - _LISTED) // 2
+                else:
+                    aim = k
                 width = hi.shift - lo.shift
                 share = (self._guess(aim) - lo.shift) / width
                 cut = self.at(lo.shift + min(max(share, 0.001), 0.999) * width)
-                # interpolated between two cuts, it missed by far: the counts jump (ties)
-                between = lo.count > 0 and hi.count < self.total
-                jumps = between and abs(cut.count - aim) > 4 * _LISTED
+                # close to k, the cut missed its aim by far: the counts climb in stairs
+                near = hi.count - lo.count < self.total // 50
+                stairs = stairs or (near and abs(cut.count - aim) > 4 * _LISTED)
+            if stairs:
+                # many pairs share a value: the k-th may be the pair next to the cut
+                found = self._next_pair(cut, k)
+                if isinstance(found, float):
+                    return found
+                cut = found
             if cut.count >= k:
                 hi = cut
             else:
@@ -301,17 +314,33 @@ class _Pairs:
 
     def _guess(self, count: int) -> float:
         """The shift at which about ``count`` differences are at most it: interpolated on
-        the normal scale between the two cuts nearest that count, or from the model."""
+        the normal scale between the cut nearest that count and the next one apart from it
+        (cuts a few pairs apart say nothing of the slope where pairs tie), or from the
+        model."""
         aim = _probit(count, self.total)
-        known = [c for c in self.cuts if 0 < c.count < self.total]
+        reach = self.total // 20  # farther, the counts bend away from a line
+        known = [c for c in self.cuts if 0 < c.count < self.total and abs(c.count - count) < reach]
         if not known:
             return self.center + self.spread * aim
-        near = sorted(known, key=lambda c: abs(c.count - count))[:2]
-        if len(near) == 1 or near[0].count == near[1].count:
-            return near[0].shift + self.spread * (aim - _probit(near[0].count, self.total))
-        a, b = near
-        g_a, g_b = _probit(a.count, self.total), _probit(b.count, self.total)
+        known.sort(key=lambda c: abs(c.count - count))
+        a = known[0]
+        g_a = _probit(a.count, self.total)
+        b = next((c for c in known if abs(c.count - a.count) >= _LISTED // 2), None)
+        if b is None:
+            return a.shift + self.spread * (aim - g_a)
+        g_b = _probit(b.count, self.total)
         return a.shift + (aim - g_a) * (b.shift - a.shift) / (g_b - g_a)
+
+    def _next_pair(self, cut: _Cut, k: int) -> _Cut | float:
+        """The value of the pair next to ``cut`` on the side of the k-th, if it is the k-th;
+        else ``cut``, or a cut at that pair, nearer the k-th."""
+        if cut.count >= k:  # the largest pair at most the cut
+            value = max(map(sub, self.ys, map(self._base_or_inf.__getitem__, cut.starts)))
+            return value if self.count_below(value) < k else cut
+        # the smallest pair above the cut: none lies between them, so cut.count are below it
+        value = min(map(sub, self.ys, map(self._base_after_ninf.__getitem__, cut.starts)))
+        beyond = self.at(value)
+        return value if beyond.count >= k else beyond
 
     def _pair_between(self, lo: _Cut, hi: _Cut, seed: int) -> float:
         """A difference above ``lo`` and at most ``hi``, picked evenly among them (the same
