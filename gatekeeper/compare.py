@@ -87,13 +87,13 @@ METHOD = "Hodges-Lehmann shift of log values, Mann-Whitney interval (normal appr
 
 _NORMAL = NormalDist()
 _LISTED = 512
+"""Pairs few enough to list and sort outright once the search has narrowed to them."""
+_SECANT_STEPS = 5
+"""Cuts aimed by interpolation before the search falls back to cutting at pairs."""
+_STEPS = 64
+"""Cuts after which the pairs left are listed, however many (reached only by rounding)."""
 _TIE = 1e-14
 """Cuts this close (relative) are at one value, up to rounding: the pairs between are listed."""
-_SECANT_STEPS = 5
-_STEPS = 64
-"""Cuts after which the pairs left are listed, however many (never reached but by rounding)."""
-"""Cuts aimed by interpolation before the search falls back to cutting at pairs."""
-"""Pairs few enough to list and sort outright once the search has narrowed to them."""
 
 
 class SampleError(ValueError):
@@ -206,8 +206,10 @@ def _logs(samples: Sequence[float], side: str) -> list[float]:
     except (ValueError, TypeError, OverflowError):  # log of 0 or less, or not a number
         finite = False
     if not finite:
-        bad = next(v for v in samples if not (isinstance(v, (int, float)) and 0 < v < math.inf))
-        raise SampleError(f"the {side} holds {bad!r}: every sample must be a finite number above 0")
+        # NaN fails the comparison too; isinstance first, so a string is never compared
+        bad = [v for v in samples if not isinstance(v, (int, float)) or not 0 < v < math.inf]
+        shown = repr(bad[0]) if bad else "a value whose log is not finite"
+        raise SampleError(f"the {side} holds {shown}: every sample must be a finite number above 0")
     return logs
 
 
