@@ -46,7 +46,7 @@ How many samples: with timings that spread about 10 % (log-normal, sd 0.1 of the
 2 % of runs 3x slower, 60 per side at 99 % find a 20 % slowdown against a +10 % limit in
 about 96 % of comparisons (50: 92 %, 40: 80 %); the interval then reaches about 5 %
 either side of the estimate. Halving the margin between the change and the limit takes
-four times the samples. tests/test_compare.py holds these figures.
+four times the samples. tests/test_compare.py holds the figure for 60 per side.
 
 Ties are equalities of the floating-point logs: ratios equal only to the last bit of their
 logs (log 20 - log 10 and log 2) may or may not tie, so a limit met exactly by a ratio of
