@@ -23,9 +23,11 @@ The method, in words a report's reader can use (the assumptions follow):
   a '-' limit (``ops -5%``: throughput) the upper end must be below it.
 - The p-value is that of the one-sided Mann–Whitney test of "the change is within the
   limit" (normal approximation with continuity correction). ``REGRESSED`` agrees with
-  ``p_value <= (1 - c) / 2``, but for differences that tie the limit exactly, where the
-  interval (which decides) is the more cautious. If the true change equals the limit, the
-  verdict is ``REGRESSED`` in at most (1 - c) / 2 of comparisons.
+  ``p_value <= (1 - c) / 2``, but where an end of the interval is the limit itself (many
+  pairs whose ratio is the limit, from a coarse timer): the test, counting them half
+  past it, may reject the limit, while the interval holds it, and the interval decides.
+  If the true change equals the limit, the verdict is ``REGRESSED`` in at most
+  (1 - c) / 2 of comparisons.
 
 Assumptions: every sample is independent of the others and the two sides differ by a
 shift on the log scale (a ratio). Consecutive runs on a shared CI machine drift, so a base
@@ -48,9 +50,11 @@ about 96 % of comparisons (50: 92 %, 40: 80 %); the interval then reaches about 
 either side of the estimate. Halving the margin between the change and the limit takes
 four times the samples. tests/test_compare.py holds the figure for 60 per side.
 
-Ties are equalities of the floating-point logs: ratios equal only to the last bit of their
-logs (log 20 - log 10 and log 2) may or may not tie, so a limit met exactly by a ratio of
-two timer ticks is decided by rounding, on the cautious side or not.
+A ratio within 10^-12 of the limit is at the limit: a coarse timer makes many (11 ticks
+against 10 at +10 %), and their logs differ from the limit's only by rounding. Between
+other pairs, ties are equalities of the floating-point logs, so ratios equal but for the
+last bit of their logs (log 20 - log 10 and log 2) may or may not tie: that moves an
+estimate or an end by 10^-16, never a verdict.
 
 No statistics library: the rank test and its interval need only sorted lists, ``bisect``
 and the standard library's normal distribution. The k-th of the n·m pairwise differences
@@ -92,6 +96,8 @@ _SECANT_STEPS = 5
 """Cuts aimed by interpolation before the search falls back to cutting at pairs."""
 _STEPS = 64
 """Cuts after which the pairs left are listed, however many (reached only by rounding)."""
+_AT_LIMIT = 1e-12
+"""Pairs this close to the limit on the log scale are at it: rounding, not a change."""
 _TIE = 1e-14
 """Cuts this close (relative) are at one value, up to rounding: the pairs between are listed."""
 
@@ -163,11 +169,12 @@ def compare(
     # shift below it rejects at (1 - c) / 2 on its side (see _p_value for the same formula).
     rank = math.floor(total / 2 + 0.5 - z * sigma)
     shift = math.log1p(limit)
-    at_limit = pairs.at(shift)
     grows = math.copysign(1.0, limit) > 0
-    below, tied = at_limit.count, at_limit.count - pairs.count_below(shift)
+    # a ratio of two timer ticks equal to the limit (11/10 for +10 %) has a log that differs
+    # from log1p(limit) in the last bits: a pair that close to the limit ties it
+    upto, below = pairs.at(shift + _AT_LIMIT).count, pairs.count_below(shift - _AT_LIMIT)
     # the pairs past the limit, a tie counting half: the Mann-Whitney U of head - limit vs base
-    statistic = total - below + tied / 2 if grows else below - tied / 2
+    statistic = total - upto + (upto - below) / 2 if grows else below + (upto - below) / 2
     p_value = _p_value(statistic, total / 2, sigma)
     # the middle first: the cuts that find it show how fast the counts grow there
     middle = pairs.kth((total + 1) // 2)
@@ -177,8 +184,11 @@ def compare(
         low, high = -math.inf, math.inf
     else:
         low, high = pairs.kth(rank), pairs.kth(total + 1 - rank)
-    past = low > shift if grows else high < shift
-    inside = high <= shift if grows else low >= shift
+    # an end at the limit (up to rounding) is not past it: the interval holds the limit
+    if grows:
+        past, inside = low > shift + _AT_LIMIT, high <= shift + _AT_LIMIT
+    else:
+        past, inside = high < shift - _AT_LIMIT, low >= shift - _AT_LIMIT
     verdict = Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
     return Comparison(
         estimate=math.expm1(middle),
