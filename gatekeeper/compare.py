@@ -62,12 +62,14 @@ is found without forming them: counting the pairs at most a shift is one ``bisec
 head sample (within the bounds earlier counts set), and a search on those counts,
 interpolating on the normal scale they follow, narrows the shift until few enough pairs
 remain to list; about ten counts a comparison. Measured in-process on the 2-core machine
-(shared, load ~7): 500 comparisons of 1,000 samples a side took 1.2-1.6 s of CPU;
-with a coarse timer (20-90 distinct values), 3-8 ms each. SciPy's ``mannwhitneyu`` gives
-the p-value but neither the estimate nor the interval, and importing ``scipy.stats`` took
-2 s; numpy forming all 10^6 differences and partitioning takes ~8 ms a comparison (slower),
-while the same search with numpy's ``searchsorted`` counts in ~20 µs instead of ~200 µs:
-the way to go, imported lazily, if comparisons ever must be ten times faster.
+(shared with other work): 500 comparisons of 1,000 samples a side took 1.1-1.6 s of CPU
+(1.2 s wall at load 3); with a coarse timer (20-90 distinct values), 2-8 ms each.
+
+SciPy's ``mannwhitneyu`` gives the p-value but neither the estimate nor the interval, and
+importing ``scipy.stats`` took 2 s; numpy forming all 10^6 differences and partitioning
+takes ~8 ms a comparison (slower), while the same search with numpy's ``searchsorted``
+counts in ~20 µs instead of ~200 µs: the way to go, imported lazily, if comparisons ever
+must be ten times faster.
 """
 
 from __future__ import annotations
