@@ -5,7 +5,7 @@ Generates (seeded, under /tmp/gatekeeper-bench, reused when present) a SARIF 2.1
 like CodeQL's: the rules in an extension (a query pack) referred to by ``rule.index`` and
 ``toolComponent``, results with a level, a message, a location under ``%SRCROOT%``,
 ``partialFingerprints``, a fifth of them with a code flow of six steps and a tenth with related
-locations, about 1.5 KB a result. Contenders (see _process.py), per size:
+locations, about 750 bytes a result. Contenders (see _process.py), per size:
 
 - gatekeeper: ``gatekeeper check --dry-run --format json`` with a findings benchmark per level
   (the counts from its report's ``found``);

@@ -82,6 +82,20 @@ def test_quick_coverage_run_agrees_with_lxml_and_lcov(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
 
 
+@pytest.mark.needs("orjson")
+def test_quick_sarif_run_agrees_with_sarif_tools_and_orjson(tmp_path: Path) -> None:
+    """Whole processes: check's findings per level are those of sarif-tools' `sarif summary`
+    and of an orjson count of the same log."""
+    if shutil.which("sarif", path=str(Path(sys.executable).parent)) is None:
+        missing_tool("sarif-tools is not installed (pip install sarif-tools: the tools extra)")
+    out = _quick("sarif.py", "--dir", str(tmp_path))
+    assert "[met] same counts from every contender" in out
+    counts = _results(out)
+    assert all(f"'{level}': " in counts for level in ("error", "warning", "note")), counts
+    assert "'error': 0," not in counts  # the generated log has findings of every level
+    assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
 def test_quick_bundles_run_agrees_with_the_raw_files(tmp_path: Path) -> None:
     """Whole processes: check --bundle on merged shard bundles counts as check on the files."""
     out = _quick("bundles.py", "--dir", str(tmp_path))
