@@ -70,7 +70,8 @@ def compare_paired(
             f"{len(base)} rounds: a paired comparison needs at least {MIN_ROUNDS} "
             "(6 to bound an interval at 95 %, 8 at 99 %)"
         )
-    logs = [_log_ratio(b, h, round_) for round_, (b, h) in enumerate(zip(base, head), 1)]
+    pairs = enumerate(zip(base, head, strict=True), 1)
+    logs = [_log_ratio(b, h, round_) for round_, (b, h) in pairs]
     averages = sorted(
         (logs[i] + logs[j]) / 2 for i in range(len(logs)) for j in range(i, len(logs))
     )
@@ -141,7 +142,7 @@ class _SignedRank:
         if t >= self.total:
             return 1.0
         if self.counts is not None:
-            return sum(self.counts[: t + 1]) / 2**self.n
+            return sum(self.counts[: t + 1]) / float(2**self.n)
         mean = self.total / 2
         sigma = math.sqrt(self.n * (self.n + 1) * (2 * self.n + 1) / 24)
         return _NORMAL.cdf((t + 0.5 - mean) / sigma)

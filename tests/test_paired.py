@@ -55,9 +55,7 @@ def test_a_change_at_the_limit_is_called_a_regression_at_most_at_the_stated_rate
 
 def test_a_20_percent_slowdown_is_found_in_10_rounds_through_30_percent_drift() -> None:
     rng = random.Random(3)
-    found = sum(
-        compare_paired(*rounds(rng, 10, 1.20), 0.10, 0.95).regressed for _ in range(TRIALS)
-    )
+    found = sum(compare_paired(*rounds(rng, 10, 1.20), 0.10, 0.95).regressed for _ in range(TRIALS))
     assert found >= binomial_lower(TRIALS, 0.90)
 
 
@@ -112,7 +110,7 @@ def test_the_median_ratio_is_the_estimate_and_one_wild_round_barely_moves_it() -
     base = [1.0] * 9
     head = [1.10, 1.11, 1.12, 1.10, 1.11, 1.12, 1.10, 1.11, 1.12]
     calm = compare_paired(base, head, 0.05, 0.95)
-    wild = compare_paired(base, head[:-1] + [40.0], 0.05, 0.95)
+    wild = compare_paired(base, [*head[:-1], 40.0], 0.05, 0.95)
     assert calm.estimate == pytest.approx(0.11, abs=0.002)
     assert abs(wild.estimate - calm.estimate) < 0.01
     assert calm.regressed and wild.regressed
@@ -159,7 +157,7 @@ def test_p_values_and_interval_ends_are_scipys_exact_wilcoxon() -> None:
         n = rng.randint(6, 25)
         base, head = rounds(rng, n, rng.uniform(1.0, 1.25))
         result = compare_paired(base, head, 0.10, 0.95)
-        logs = [math.log(h / b) for b, h in zip(base, head)]
+        logs = [math.log(h / b) for b, h in zip(base, head, strict=True)]
         limit = math.log1p(0.10)
         expected = wilcoxon([d - limit for d in logs], alternative="greater", method="exact")
         assert result.p_value == pytest.approx(expected.pvalue, abs=1e-12)
