@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from gatekeeper import __version__
 from gatekeeper.commands.options import (
     COMMANDS,
+    BenchOptions,
     CheckOptions,
     CollectOptions,
     InitOptions,
@@ -193,6 +194,10 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> in
             from gatekeeper.commands.merge import run_merge
 
             return run_merge(options.bundles, options.out)
+        if isinstance(options, BenchOptions):
+            from gatekeeper.commands.bench import run_bench
+
+            return run_bench(options, environ)
         assert isinstance(options, InitOptions)
         from gatekeeper.commands.init import run_init
 

@@ -359,6 +359,64 @@ class InitOptions:
     sources: tuple[str, ...]
 
 
+def _bench_options(bench: argparse.ArgumentParser) -> None:
+    bench.add_argument(
+        "--base", metavar="REF", required=True,
+        help="the commit to compare HEAD with (a branch, tag or SHA), checked out in a "
+        "temporary git worktree",
+    )  # fmt: skip
+    bench.add_argument(
+        "--rounds", metavar="N", type=int, default=10,
+        help="rounds of one base run and one HEAD run, in turn (default: 10; at least 5)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--max-change", metavar="EXPR", default="median +10%",
+        help="the statistic each run gives and how far HEAD may move it (default: "
+        "'median +10%%'; 'ops -5%%' for throughput)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--confidence", metavar="C", type=float, default=0.95,
+        help="the interval's confidence (default: 0.95)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--series", metavar="SELECTOR", action="append", default=[],
+        help="compare only the series this selector names (repeatable; default: every one)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--out", metavar="DIR", default=".gatekeeper/bench",
+        help="where each run's artifact is kept, as base/round-NN and head/round-NN "
+        "(default: .gatekeeper/bench)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=600.0,
+        help="the longest one run may take (default: 600)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="the verdict for people (text) or programs (json) (default: text)",
+    )  # fmt: skip
+    bench.add_argument(
+        "benchmark", nargs=argparse.REMAINDER, metavar="-- COMMAND",
+        help="the benchmark command; {out} in it is where a run writes its artifact",
+    )  # fmt: skip
+
+
+@record
+class BenchOptions:
+    """``gatekeeper bench``."""
+
+    base: str
+    rounds: int
+    max_change: str
+    confidence: float
+    series: tuple[str, ...]
+    out: str
+    timeout: float
+    format: str
+    benchmark: tuple[str, ...]
+    """The benchmark command and its arguments (the subcommand's own name is ``command``)."""
+
+
 @dataclass(frozen=True)
 class Command:
     """A command as the command line knows it."""
@@ -399,6 +457,12 @@ COMMANDS: dict[str, Command] = {
         CollectOptions,
     ),
     "merge": Command("merge the evidence bundles of shards into one", _merge_options, MergeOptions),
+    # bench: base and HEAD measured in turn, in this job
+    "bench": Command(
+        "run a benchmark on a base commit and on HEAD in turn, and judge the pairs",
+        _bench_options,
+        BenchOptions,
+    ),
     "init": Command(
         "write a commented starter matrix file, or draft one from artifacts",
         _init_options,

@@ -1,4 +1,5 @@
-"""Phase tags in a local git repository: the one module that runs git.
+"""Phase tags in a local git repository, and the worktree `bench` measures the base in: the
+one module that runs git.
 
 Git's own plumbing does the work (``git tag --merged`` for reachability, ``git tag -a`` to
 create); nothing here pushes. Every failure becomes a ``GitError`` naming the repository and
@@ -92,6 +93,14 @@ class LocalGit:
             return self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
         except GitError as exc:
             raise GitError(f"{ref!r} is not a commit in the repository at {self.top}") from exc
+
+    def add_worktree(self, folder: Path, commit: str) -> None:
+        """Check ``commit`` out, detached, in a new worktree at ``folder`` (`gatekeeper
+        bench`'s base side); ``remove_worktree`` takes it away again."""
+        self._git("worktree", "add", "--detach", "--quiet", str(folder), commit)
+
+    def remove_worktree(self, folder: Path) -> None:
+        self._git("worktree", "remove", "--force", str(folder))
 
     def _tags(self, *args: str) -> tuple[TagRef, ...]:
         found = []
