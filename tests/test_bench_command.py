@@ -45,7 +45,9 @@ def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def _bench(repo: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # not this suite's xdist worker variables: a pytest run inside would think itself a worker
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "XDIST_"))}
+    env["PYTHONPATH"] = str(REPO)
     return subprocess.run(
         [*GATEKEEPER, "bench", *args], cwd=repo, capture_output=True, text=True,
         timeout=timeout, env=env, check=False,
@@ -82,6 +84,7 @@ def _planned(tmp_path: Path, base: list[Any], head: list[Any]) -> Path:
 
 
 def _report(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert done.stdout, done.stderr[-3000:]  # no verdict: the runs' output says why
     report: dict[str, Any] = json.loads(done.stdout)
     return report
 
