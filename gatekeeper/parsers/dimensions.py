@@ -104,7 +104,7 @@ DECLARED: dict[str, Declared] = {
             **_TIMES,
             **_each(TIME, "iqr", "q1", "q3"),
             **_each(THROUGHPUT, "ops", "throughput"),
-            **_each(COUNT, "rounds", "iterations"),
+            **_each(COUNT, "rounds", "iterations", "count"),  # count: of the saved samples
         }
     ),
     # the run's series are times; {aggregate:cv} and user counters are not
