@@ -437,3 +437,42 @@ def test_real_hyperfine_runs_a_slower_command_is_regressed(tmp_path: Path) -> No
     assert code == ExitCode.FAILED, measured["actual"]
     assert measured["method"] == "mann-whitney" and measured["samples"] == {"base": 15, "head": 15}
     assert measured["interval"][0] > 0.5
+
+
+# --- the README --------------------------------------------------------------------------------
+
+
+def _bench_file(path: Path, samples: list[float]) -> None:
+    ordered = sorted(samples)
+    stats = {"min": ordered[0], "max": ordered[-1], "mean": sum(ordered) / len(ordered),
+             "median": ordered[len(ordered) // 2], "rounds": len(ordered), "iterations": 1,
+             "data": samples}  # fmt: skip
+    document = {"machine_info": {}, "benchmarks": [{"name": "test_work", "stats": stats}]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_the_readme_confidence_example_prints_what_the_readme_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("#### At a confidence, from the raw samples") :]
+    line = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    printed = section.split("```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "gatekeeper.yml").write_text(
+        "version: 1\nphases: [{id: iron, name: Iron}]\nartifacts:\n"
+        '  micro: {format: pytest-benchmark, paths: "reports/micro.json"}\n'
+        '  micro-main: {format: pytest-benchmark, paths: "baseline/micro.json"}\n'
+        "swimlanes:\n  - id: core\n    name: Core\n    cells:\n      iron:\n"
+        "        goal: no slower\n        benchmarks:\n          - id: no-slower-than-main\n"
+        '            metric: {from: micro, name: "test_*"}\n' + line,
+        encoding="utf-8",
+    )  # fmt: skip
+    _bench_file(tmp_path / "reports" / "micro.json", _times(21, 50, 1.3e-3))
+    _bench_file(tmp_path / "baseline" / "micro.json", _times(22, 50, 1.0e-3))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["check", "--matrix", "gatekeeper.yml"]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert printed in out, out
