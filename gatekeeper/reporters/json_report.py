@@ -157,6 +157,7 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
             else {
                 "artifact": criterion.baseline.artifact,
                 "max_change": [c.text for c in criterion.baseline.changes],
+                "confidence": criterion.baseline.confidence,
             },
         }
     waiver = result.waiver
