@@ -87,6 +87,9 @@ class Baseline:
     artifact: str
     changes: tuple[Change, ...]
     """All must hold, for every series that the baseline has too."""
+    confidence: float | None = None
+    """Judge each change from the raw samples of both sides at this two-sided confidence
+    (``gatekeeper.compare``); None: compare the two values of the statistic."""
 
 
 @record

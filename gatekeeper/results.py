@@ -45,6 +45,38 @@ class CellState(str, Enum):
     """No cell: the swimlane has no work in this phase."""
 
 
+class Method(str, Enum):
+    """How a change from the baseline asked to be judged at a confidence was judged."""
+
+    MANN_WHITNEY = "mann-whitney"
+    """From both sides' raw samples: the rank interval of the shift (``gatekeeper.compare``)."""
+    RATIO = "ratio"
+    """From the statistic's two values, as without a confidence: a side had too few samples."""
+
+
+@record
+class Sampled:
+    """A comparison with the baseline at a confidence: how it was judged, on what."""
+
+    method: Method
+    confidence: float
+    """The confidence the matrix asks for (two-sided), e.g. 0.95."""
+    base_samples: int
+    """Raw samples of the baseline's series."""
+    head_samples: int
+    """Raw samples of HEAD's series."""
+    interval: tuple[float, float] | None = None
+    """The change's interval [low, high] at the confidence, as fractions like ``change``
+    (-1.0 or inf where the samples cannot bound it); None when judged by the ratio."""
+    p_value: float | None = None
+    """One-sided Mann-Whitney p-value of "the change is within the limit"; None by ratio."""
+    reason: str = ""
+    """Why the plain ratio judged it (``RATIO``): 'no samples', too few."""
+    paired: bool = False
+    """Whether base and HEAD were measured in pairs, in one job (never yet: a baseline is
+    another run's evidence)."""
+
+
 @record
 class Measurement:
     """One statistic compared with one threshold."""
@@ -72,6 +104,9 @@ class Measurement:
     'line -0.5pt'."""
     change_unit: ChangeUnit | None = None
     """What ``change`` and ``allowed_change`` are measured in (None for a threshold)."""
+    sampled: Sampled | None = None
+    """With a ``confidence``: how the comparison was judged; None for a plain comparison (its
+    ``change`` is then the ratio of the statistic; with samples, the estimated shift)."""
 
 
 @record

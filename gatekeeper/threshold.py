@@ -178,6 +178,11 @@ _CHANGE = re.compile(
 )
 
 
+SHIFT_STATISTICS: tuple[str, ...] = ("avg", "med", "throughput")
+"""The statistics (canonical names) a change judged from raw samples at a confidence stands
+for: see ``Change.sampled_refusal``."""
+
+
 class ChangeUnit(str, Enum):
     """What a change from the baseline is measured in."""
 
@@ -224,6 +229,23 @@ class Change:
                 f"{dimension.value}: write '{stat} {sign}N%' for a change relative to the "
                 "baseline's value"
             )
+
+    def sampled_refusal(self) -> str | None:
+        """Why the raw samples cannot judge this change at a confidence; None when they can.
+        ``gatekeeper.compare`` estimates a shift of the whole distribution (every quantile
+        moves by one ratio): under it the mean, the median and the throughput (a reciprocal
+        of a central time) move by that ratio, but a tail (p(N), max), an extreme (min) or a
+        spread (stddev) can change without a shift, or shift without changing."""
+        if self.unit is not ChangeUnit.RELATIVE:
+            return f"{_shown(self.text)} is in percentage points; a confidence judges a change in %"
+        if self.statistic not in SHIFT_STATISTICS:
+            return (
+                f"{_shown(self.text)}: a confidence judges a shift of the whole distribution, "
+                "which stands for a change of the mean, the median or the throughput "
+                f"(mean, median, ops), not of {self.statistic}: compare {self.statistic} "
+                "without a confidence, or the median with one"
+            )
+        return None
 
     @property
     def grows(self) -> bool:

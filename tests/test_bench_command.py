@@ -192,8 +192,8 @@ def test_work(benchmark):
 
 PYTEST_BENCHMARK = (
     sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-    "-p", "no:randomly", "test_bench.py", "--benchmark-json={out}", "--benchmark-min-rounds=15",
-    "--benchmark-max-time=0.1", "--benchmark-warmup=off",
+    "-p", "no:randomly", "test_bench.py", "--benchmark-json={out}", "--benchmark-save-data",
+    "--benchmark-min-rounds=15", "--benchmark-max-time=0.1", "--benchmark-warmup=off",
 )  # fmt: skip
 HYPERFINE = (
     "hyperfine", "--runs", "3", "--warmup", "1", "--export-json", "{out}",
@@ -214,8 +214,8 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
 ) -> None:
     """A real benchmark tool on the same function, then on one doing half as much work
     again: the paired comparison does not flag the first and does flag the second. What the
-    unpaired comparison of the same runs said is printed (hyperfine keeps every run's time;
-    gatekeeper reads no samples of pytest-benchmark's)."""
+    unpaired comparison of the same runs said is printed (hyperfine keeps every run's time,
+    pytest-benchmark every round's with --benchmark-save-data)."""
     if tool == "hyperfine" and shutil.which("hyperfine") is None:
         missing_tool("hyperfine is not installed (apt-get install hyperfine)")
     repo = _repo(
@@ -227,6 +227,7 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
     (found,) = _report(same)["series"]
     assert found["series"] == series
     assert found["paired"]["verdict"] != "regressed", found
+    assert found["unpaired"]["samples"]["base"] >= 10 * 3  # every run's samples, pooled
     print(f"{tool}, same code:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
 
     (repo / "work.py").write_text(WORK.format(n=n * 3 // 2), encoding="utf-8")

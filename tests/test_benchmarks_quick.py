@@ -128,3 +128,12 @@ def test_quick_startup_run_measures_the_same_report_twice() -> None:
     out = _quick("startup.py", "--compare", str(gatekeeper))
     assert "[met] the same report from every check: 2 checks" in out
     assert "not judged (--quick)" in out
+
+
+def test_quick_compare_run_regresses_exactly_the_slowed_series(tmp_path: Path) -> None:
+    """Whole processes: at a confidence, check fails the slowed fifth of the series, each
+    judged from its samples, and no other."""
+    out = _quick("compare.py", "--dir", str(tmp_path))
+    assert "[met] the slowed series, and only they, regressed at 95 %" in out
+    assert _results(out) == "results: {'failed': 4, 'of': 20}"
+    assert list(tmp_path.iterdir()), "the generated input goes to --dir"

@@ -236,6 +236,8 @@ SMALL_SCHEMAS = [
     {"oneOf": [{"type": "integer"}, {"type": "number"}]},  # 1 is both: not one of them
     {"anyOf": [{"type": "integer"}, {"minimum": 5}]},
     {"not": {"type": "string"}},
+    {"exclusiveMinimum": 0.5, "exclusiveMaximum": 1},
+    {"exclusiveMinimum": 0, "type": "integer"},
     {"enum": [1, "a", [1], {"k": False}, None]},
     {"const": False},
     {"type": ["string", "null"]},

@@ -7,7 +7,8 @@ that reports name, and the close values a selection that matched nothing suggest
 Raw samples are the only part of the evidence that grows with a test's length (a k6 stream,
 hyperfine's every run), so a bundle keeps them only where the verdict needs them: for a series
 a metric benchmark selects (in its own artifact or its baseline's), when one of its thresholds
-or baseline changes asks for a statistic the tool did not compute. Everything else the engine
+or baseline changes asks for a statistic the tool did not compute, or its baseline is compared
+at a confidence (from the samples of both sides). Everything else the engine
 reads is kept whole, so a bundle judges as its files do.
 """
 
@@ -72,7 +73,9 @@ def keep_needed_samples(parsed: ParsedFile, criteria: Sequence[MetricCriterion])
     needed: set[int] = set()
     for criterion in criteria:
         for metric in select_series(criterion, parsed.metrics):
-            if any(_needs_samples(metric, stat) for stat in criterion.statistics):
+            # a change judged at a confidence reads the samples themselves
+            sampled = criterion.baseline is not None and criterion.baseline.confidence is not None
+            if sampled or any(_needs_samples(metric, stat) for stat in criterion.statistics):
                 needed.add(id(metric))
     metrics = tuple(
         m if id(m) in needed or not m.samples else dataclasses.replace(m, samples=())

@@ -73,8 +73,11 @@ def _recorded_failure(metric: Metric) -> tuple[Outcome, Measurement, str]:
     )
 
 
-def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Measurement, str]:
-    """One statistic of a series against the same statistic of its baseline."""
+def _compare(
+    metric: Metric, base: Metric, change: Change, confidence: float | None = None
+) -> tuple[Outcome, Measurement, str]:
+    """One statistic of a series against the same statistic of its baseline; with a
+    ``confidence``, judged from their raw samples (``engine.sampled``)."""
     what = f"{change.text} vs baseline"
     values = (read_statistic(metric, change.statistic), read_statistic(base, change.statistic))
     for series, value in zip((metric, base), values, strict=True):
@@ -126,7 +129,12 @@ def _compare(metric: Metric, base: Metric, change: Change) -> tuple[Outcome, Mea
         metric.label, metric.source, what, shown, ok, actual,
         baseline=baseline, change=moved, allowed_change=change.limit, change_unit=change.unit,
     )  # fmt: skip
-    return Outcome.PASS if ok else Outcome.FAIL, measured, note
+    plain = Outcome.PASS if ok else Outcome.FAIL, measured, note
+    if confidence is None:
+        return plain
+    from gatekeeper.engine.sampled import judge  # the statistics load only when asked for
+
+    return judge(metric, base, change, confidence, (actual, baseline), plain)
 
 
 def _baselines(
@@ -200,7 +208,8 @@ def evaluate_metric(
                     outcome = Outcome.ERROR
                     measurement = Measurement(metric.label, metric.source, change.text, "", False)
                 else:
-                    outcome, measurement, note = _compare(metric, base, change)
+                    confidence = criterion.baseline.confidence
+                    outcome, measurement, note = _compare(metric, base, change, confidence)
                 outcomes.append(outcome)
                 measurements.append(measurement)
                 notes.append(note)

@@ -188,6 +188,10 @@ class _Compiler:
             return lambda value: not _is_number(value) or not value < argument
         if name == "maximum":
             return lambda value: not _is_number(value) or not value > argument
+        if name == "exclusiveMinimum":  # NaN passes both, as in jsonschema
+            return lambda value: not _is_number(value) or not value <= argument
+        if name == "exclusiveMaximum":
+            return lambda value: not _is_number(value) or not value >= argument
         if name == "const":
             return lambda value: equal(value, argument)
         if name == "enum":

@@ -72,10 +72,16 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
         baseline=None
         if baseline is None
         else Baseline(
-            baseline["from"], tuple(parse_change(c) for c in _globs(baseline["max_change"]))
+            baseline["from"],
+            tuple(parse_change(c) for c in _globs(baseline["max_change"])),
+            _confidence(baseline.get("confidence")),
         ),
         expect_failures=metric.get("expect_failures", False),
     )
+
+
+def _confidence(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> FindingsCriterion:

@@ -13,7 +13,12 @@ from typing import Any
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.parsers import AUTO, holds_findings
-from gatekeeper.parsers.dimensions import NEVER, declared_dimension, unknown_statistic
+from gatekeeper.parsers.dimensions import (
+    NEVER,
+    SAMPLED,
+    declared_dimension,
+    unknown_statistic,
+)
 from gatekeeper.pathglob import SHARD, split_glob
 from gatekeeper.selector import parse_metric_selector
 from gatekeeper.threshold import (
@@ -124,6 +129,7 @@ class _Checker:
         for bench_path, bench in benchmarks:
             self.check_benchmark(bench_path, bench)
             self.check_changes(bench_path, bench)
+            self.check_confidence(bench_path, bench)
         depends = cell.get("depends_on")
         for i, ref in enumerate(depends if isinstance(depends, list) else []):
             dep_path = (*path, "depends_on", i)
@@ -272,6 +278,40 @@ class _Checker:
                     self.report(where, str(exc))
                     continue
                 self.check_change(where, bench, change)
+
+    def check_confidence(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """A confidence is judged on raw samples: it applies to a metric's changes of the
+        mean, the median or the throughput (``Change.sampled_refusal``), read from formats
+        that carry samples (``SAMPLED``); anything else cannot work, whatever the files."""
+        baseline = bench.get("baseline")
+        if not isinstance(baseline, dict) or "confidence" not in baseline:
+            return
+        where = (*path, "baseline", "confidence")
+        if "findings" in bench:
+            self.report(where, "confidence does not apply to findings: they are counted")
+            return
+        changes = baseline.get("max_change")
+        for text in changes if isinstance(changes, list) else [changes]:
+            if not isinstance(text, str):
+                continue
+            try:
+                refusal = parse_change(text).sampled_refusal()
+            except ThresholdSyntaxError:
+                continue  # max_change says why
+            if refusal is not None:
+                self.report(where, refusal)
+        for kind in ("metric", "baseline"):
+            source = bench.get(kind)
+            artifact = source.get("from") if isinstance(source, dict) else None
+            fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
+            if fmt is None or fmt == AUTO or fmt in SAMPLED:
+                continue
+            self.report(
+                where,
+                f"confidence needs raw samples on both sides, but {artifact!r} is read as "
+                f"{fmt}, which carries none (formats that do: {', '.join(sorted(SAMPLED))}); "
+                "compare without a confidence",
+            )
 
     def check_change(self, where: KeyPath, bench: dict[str, Any], change: Change) -> None:
         """A statistic the format of either side never reports, or a change in points on one

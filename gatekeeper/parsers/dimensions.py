@@ -78,6 +78,17 @@ _COVERAGE = Declared(
     }
 )
 
+SAMPLED: frozenset[str] = frozenset(
+    {
+        "k6-ndjson", "jmeter", "pytest-benchmark", "google-benchmark", "hyperfine", "go-bench",
+        "jmh", "benchmarkdotnet", "criterion",
+    }
+)  # fmt: skip
+"""The formats whose parsers keep a series' raw samples (``Metric.samples``) where the tool
+wrote them: only these can be compared with a baseline at a confidence. The others carry
+summary statistics only (a k6 summary, Locust's CSV, JUnit's tests). tests/test_confidence.py
+parses every fixture to hold the parsers to this set."""
+
 DECLARED: dict[str, Declared] = {
     "junit": Declared(),  # test results: no statistics
     "nunit": Declared(),
@@ -93,7 +104,7 @@ DECLARED: dict[str, Declared] = {
             **_TIMES,
             **_each(TIME, "iqr", "q1", "q3"),
             **_each(THROUGHPUT, "ops", "throughput"),
-            **_each(COUNT, "rounds", "iterations"),
+            **_each(COUNT, "rounds", "iterations", "count"),  # count: of the saved samples
         }
     ),
     # the run's series are times; {aggregate:cv} and user counters are not

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from gatekeeper import __version__
 from gatekeeper.evidence import Finding, TestResult
 from gatekeeper.model import FindingsCriterion, MetricCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
-from gatekeeper.results import BenchmarkResult, FoundFindings, Measurement, Report
+from gatekeeper.results import BenchmarkResult, FoundFindings, Measurement, Report, Sampled
 from gatekeeper.units import Dimension, Quantity
 
 REPORT_VERSION = 1
@@ -40,8 +41,29 @@ def _numbers(measured: Measurement) -> dict[str, Any]:
         "change": measured.change,
         "allowed_change": measured.allowed_change,
         "change_unit": measured.change_unit.value if measured.change_unit else None,
+        **_sampled(measured.sampled),
     }
     return numbers
+
+
+def _sampled(sampled: Sampled | None) -> dict[str, Any]:
+    """How a comparison at a confidence was judged: all null for any other measurement."""
+    if sampled is None:
+        return dict.fromkeys(("method", "confidence", "interval", "p_value", "samples", "paired"))
+    interval = sampled.interval
+    return {
+        "method": sampled.method.value,
+        "confidence": sampled.confidence,
+        # an end the samples cannot bound (-100 %, infinity) is null: JSON has no infinity
+        "interval": None if interval is None else [_finite(interval[0]), _finite(interval[1])],
+        "p_value": sampled.p_value,
+        "samples": {"base": sampled.base_samples, "head": sampled.head_samples},
+        "paired": sampled.paired,
+    }
+
+
+def _finite(change: float) -> float | None:
+    return change if -1 < change < math.inf else None
 
 
 def _number(quantity: Quantity | None) -> float | None:
@@ -135,6 +157,7 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
             else {
                 "artifact": criterion.baseline.artifact,
                 "max_change": [c.text for c in criterion.baseline.changes],
+                "confidence": criterion.baseline.confidence,
             },
         }
     waiver = result.waiver

@@ -51,13 +51,29 @@ def test_real_file_statistics_in_base_units() -> None:
         assert metric.stats["rounds"] == Quantity(7, D.COUNT)  # --benchmark-min-rounds=7
         assert metric.stats["iterations"] == Quantity(stats["iterations"], D.COUNT)
         assert "data" not in metric.stats
+        assert len(metric.samples) == 7 and metric.sample_dimension is D.TIME
         assert (
             0 < metric.stats["min"].value <= metric.stats["med"].value <= metric.stats["max"].value
         )
 
 
-def test_corpus_several_units(corpus: Path) -> None:
-    found = metrics(corpus / "bench/pytest-benchmark/pytest_several_units.json")
+_CUT = "... omitted to keep this file small"
+"""What the corpus files hold in their ``data`` arrays where samples were cut out."""
+
+
+def _uncut(corpus: Path, name: str, tmp_path: Path) -> Path:
+    """A corpus file with the note that samples were cut out taken out of its ``data``: the
+    samples it keeps are then read as they are (a string among them is refused, below)."""
+    document = json.loads((corpus / "bench/pytest-benchmark" / name).read_text(encoding="utf-8"))
+    for bench in document["benchmarks"]:
+        bench["stats"]["data"] = [v for v in bench["stats"]["data"] if v != _CUT]
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_corpus_several_units(corpus: Path, tmp_path: Path) -> None:
+    found = metrics(_uncut(corpus, "pytest_several_units.json", tmp_path))
     assert list(found) == ["test_fib_1", "test_fib_10", "test_fib_20", "test_sleep_2"]
     assert found["test_sleep_2"].stats["avg"] == Quantity(2.0038430469999997, D.TIME)
     assert found["test_fib_1"].stats["min"] == Quantity(1.422099999981441e-07, D.TIME)
@@ -66,10 +82,21 @@ def test_corpus_several_units(corpus: Path) -> None:
     assert found["test_fib_10"].aliases == ("bench.py::test_fib_10",)
 
 
-def test_corpus_data_array_is_ignored(corpus: Path) -> None:
-    # its "data" arrays hold a string where samples were cut out
-    found = metrics(corpus / "bench/pytest-benchmark/pytest_output.json")
-    assert found["test_fib_10"].stats["rounds"] == Quantity(38523, D.COUNT)
+def test_corpus_data_are_the_samples(corpus: Path, tmp_path: Path) -> None:
+    found = metrics(_uncut(corpus, "pytest_output.json", tmp_path))
+    fib = found["test_fib_10"]
+    assert fib.stats["rounds"] == Quantity(38523, D.COUNT)
+    assert fib.sample_dimension is D.TIME and list(fib.samples) == sorted(fib.samples)
+    assert 0 < len(fib.samples) < 38523  # the rounds the file kept
+
+
+def test_corpus_a_string_among_the_samples_is_refused(corpus: Path) -> None:
+    """The samples decide a comparison at a confidence: a data array with a note in it is
+    not read as the samples it still has (nor is the whole file then read as if it had none)."""
+    with pytest.raises(
+        EvidenceError, match=r"benchmarks\[0\]\.stats\.data\[4\]: expected a number"
+    ):
+        pytest_benchmark.parse(corpus / "bench/pytest-benchmark/pytest_output.json", "out.json")
 
 
 def error_for(tmp_path: Path, content: bytes) -> str:

@@ -1,9 +1,17 @@
-"""pytest-benchmark ``--benchmark-json`` files: one metric per benchmark, times in seconds."""
+"""pytest-benchmark ``--benchmark-json`` files: one metric per benchmark, times in seconds.
+
+With ``--benchmark-save-data`` each benchmark's ``stats.data`` lists the time of every round
+(per iteration, in seconds): those are the series' raw samples, sorted, so any p(N) can be
+asked and a baseline can be compared at a confidence (``gatekeeper.compare``). Without it the
+series has its statistics only.
+"""
 
 from __future__ import annotations
 
+import array
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
@@ -35,7 +43,7 @@ def detect_json(document: object) -> bool:
 
 
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
-    """Read a pytest-benchmark JSON file; the raw ``data`` samples are ignored."""
+    """Read a pytest-benchmark JSON file; ``stats.data``, when saved, gives the raw samples."""
     return parse_json(_json.load(path, display), path, display, wanted)
 
 
@@ -56,14 +64,29 @@ def _metric(raw: object, display: str, where: str) -> Metric:
     name = _json.expect_str(bench.get("name"), display, f"{where}.name")
     fullname = bench.get("fullname")
     aliases = (_json.expect_str(fullname, display, f"{where}.fullname"),) if fullname else ()
+    stats = _json.expect_object(bench.get("stats"), display, f"{where}.stats")
     return Metric(
         name=name,
         tags=_tags(bench, display, where),
-        stats=_stats(bench.get("stats"), display, f"{where}.stats"),
+        stats=_stats(stats, display, f"{where}.stats"),
         kind="benchmark",
         aliases=aliases,
         source=display,
+        samples=_samples(stats.get("data"), display, f"{where}.stats.data"),
+        sample_dimension=Dimension.TIME,
     )
+
+
+def _samples(raw: object, display: str, where: str) -> array.array[float]:
+    """The rounds' times, ascending; none when the data was not saved."""
+    if raw is None:
+        return array.array("d")
+    values: list[Any] = _json.expect_list(raw, display, where)
+    # one pass at C speed for the usual all-float list; a value of another type is found
+    # and named by the slow path (plausible.py refuses NaN, infinities and negatives)
+    if not all(type(value) is float for value in values):
+        values = [_json.expect_number(v, display, f"{where}[{i}]") for i, v in enumerate(values)]
+    return array.array("d", sorted(values))
 
 
 def _tags(bench: dict[str, object], display: str, where: str) -> dict[str, str]:

@@ -1,0 +1,129 @@
+"""A change from the baseline judged at a confidence, from both sides' raw samples.
+
+``baseline: {max_change: "median +10%", confidence: 0.95}`` asks ``gatekeeper.compare`` to
+judge each series: its rank interval of the shift decides. The whole interval past the limit
+fails (``REGRESSED``), within it passes (``WITHIN``); an interval that holds the limit
+(``UNCLEAR``) fails too, fail-closed: the samples cannot show the change is within the limit,
+and a gate passes on evidence, never on doubt. The shift stands for the mean, the median and
+the throughput alike (``Change.sampled_refusal``); a throughput is judged on the reciprocals
+of the times the tool sampled (runs per second).
+
+A side with fewer than ``compare.MIN_SAMPLES`` samples, or none (a tool that wrote only its
+summary), is judged by the plain ratio of the statistic, as without a confidence, and the
+verdict says so: the limit is neither tightened nor loosened behind the reader's back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from gatekeeper.evidence import Metric
+from gatekeeper.results import Measurement, Method, Outcome, Sampled
+from gatekeeper.threshold import Change
+from gatekeeper.units import Dimension, Quantity
+
+Judged = tuple[Outcome, Measurement, str]
+
+
+def shown_interval(estimate: float, low: float, high: float, confidence: float) -> str:
+    """``+12.4 % [+8.1, +16.9] at 95 %``."""
+    return (
+        f"{estimate * 100:+.1f} % [{low * 100:+.1f}, {high * 100:+.1f}] at {confidence * 100:g} %"
+    )
+
+
+def _ratio_reason(metric: Metric, base: Metric, statistic: Dimension) -> str | None:
+    """Why the samples cannot judge the change (the plain ratio does); None when they can."""
+    from gatekeeper.compare import MIN_SAMPLES
+
+    if not metric.samples and not base.samples:
+        return "no samples: plain ratio"
+    for side, series in (("the baseline", base), ("HEAD", metric)):
+        if not series.samples:
+            return f"no samples in {side}: plain ratio"
+    for side, series in (("the baseline", base), ("HEAD", metric)):
+        if len(series.samples) < MIN_SAMPLES:
+            return f"{len(series.samples)} samples in {side}, fewer than {MIN_SAMPLES}: plain ratio"
+    for series in (base, metric):
+        if _oriented(series.samples, series.sample_dimension, statistic) is None:
+            return (
+                f"the samples measure {series.sample_dimension.value}, not "
+                f"{statistic.value}: plain ratio"
+            )
+    return None
+
+
+def _oriented(
+    samples: Sequence[float], measures: Dimension, statistic: Dimension
+) -> Sequence[float] | None:
+    """The samples in the statistic's direction: as they are, or a throughput from times
+    (runs per second); None when they measure something else."""
+    if measures is statistic:
+        return samples
+    if statistic is Dimension.THROUGHPUT and measures is Dimension.TIME:
+        # a time of 0 or less has no reciprocal: handed on as it is, compare refuses it
+        return [1 / t for t in samples] if samples[0] > 0 else samples
+    return None
+
+
+def by_ratio(plain: Judged, metric: Metric, base: Metric, confidence: float, reason: str) -> Judged:
+    """The plain comparison's verdict, saying that the ratio judged it and why."""
+    outcome, measured, note = plain
+    sampled = Sampled(Method.RATIO, confidence, len(base.samples), len(metric.samples),
+                      reason=reason)  # fmt: skip
+    shown = f"{measured.actual}; {reason}" if measured.actual else reason
+    measured = dataclasses.replace(measured, actual=shown, sampled=sampled)
+    return outcome, measured, f"{note}; {reason}"
+
+
+def judge(
+    metric: Metric,
+    base: Metric,
+    change: Change,
+    confidence: float,
+    values: tuple[Quantity, Quantity],
+    plain: Judged,
+) -> Judged:
+    """The change of ``metric`` from ``base`` judged at ``confidence`` from their samples, or
+    ``plain`` (the two ``values`` compared) when the samples cannot judge it."""
+    actual, baseline = values
+    what = f"{change.text} vs baseline"
+    refusal = change.sampled_refusal()
+    if refusal is not None:  # validate refuses it; a matrix built in code meets it here
+        note = f"{metric.label}: {refusal}"
+        return Outcome.ERROR, Measurement(metric.label, metric.source, what, "", False), note
+    reason = _ratio_reason(metric, base, actual.dimension)
+    if reason is not None:
+        return by_ratio(plain, metric, base, confidence, reason)
+    from gatekeeper.compare import SampleError, Verdict, compare
+
+    head = _oriented(metric.samples, metric.sample_dimension, actual.dimension)
+    based = _oriented(base.samples, base.sample_dimension, actual.dimension)
+    assert head is not None and based is not None  # _ratio_reason said they are
+    try:
+        found = compare(based, head, change.limit, confidence)
+    except SampleError as exc:
+        note = f"{metric.label} {change.statistic} vs the baseline ({base.source}): {exc}"
+        return Outcome.ERROR, Measurement(metric.label, metric.source, what, "", False), note
+    interval = shown_interval(found.estimate, found.low, found.high, confidence)
+    shown = f"{actual} vs {baseline} ({interval})"
+    if found.verdict is Verdict.WITHIN:
+        verdict = f"within {change.text!r} of the baseline"
+    elif found.verdict is Verdict.REGRESSED:
+        verdict = f"breaks {change.text!r} of the baseline"
+    else:
+        verdict = f"cannot show it is within {change.text!r} of the baseline: the interval " \
+                  "holds the limit"  # fmt: skip
+    ok = found.verdict is Verdict.WITHIN
+    sampled = Sampled(
+        Method.MANN_WHITNEY, confidence, found.base_samples, found.head_samples,
+        (found.low, found.high), found.p_value,
+    )  # fmt: skip
+    measured = Measurement(
+        metric.label, metric.source, what, shown, ok, actual, baseline=baseline,
+        change=found.estimate, allowed_change=change.limit, change_unit=change.unit,
+        sampled=sampled,
+    )  # fmt: skip
+    note = f"{metric.label} {change.statistic} = {shown} ({verdict})"
+    return Outcome.PASS if ok else Outcome.FAIL, measured, note
