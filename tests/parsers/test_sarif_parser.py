@@ -351,7 +351,7 @@ def test_original_uri_base_ids_and_the_artifacts_index_give_the_file(tmp_path: P
     assert [(f.file, f.line) for f in parsed.findings] == [
         ("b.py", 2),
         ("/work/repo/src/c.py", None),
-        ("listed/a.py", None),  # run.artifacts[0]'s own URI, as the artifact writes it
+        ("/work/repo/src/listed/a.py", None),  # run.artifacts[0]'s URI, on its own base
         ("d e.py", None),
         ("", None),
     ]
