@@ -2,9 +2,8 @@
 tired user may write, or content a pull request controls, that made (or must never make) a
 `findings` benchmark pass when it must not, or crash or hang gatekeeper.
 
-A test marked ``xfail(strict=True)`` is a problem found and not yet fixed here (the parser and
-the matrix rules are other workstreams'): its reason says what goes wrong, and the fix flips
-it. The others hold a fix made in gatekeeper/findings.py or gatekeeper/engine/findings.py.
+Each test holds a fix: in gatekeeper/findings.py or gatekeeper/engine/findings.py, in the SARIF
+parser (gatekeeper/parsers/analysis/) or in the matrix rules (gatekeeper/matrix/rules.py).
 """
 
 from __future__ import annotations
