@@ -688,6 +688,13 @@ def test_rule_configuration_overrides_come_before_the_default(
     assert [f.level for f in parsed.findings] == [level]
 
 
+def test_an_override_of_a_rule_no_component_describes_counts_by_id(tmp_path: Path) -> None:
+    invocation = {"ruleConfigurationOverrides": [override("error", id="Z")]}
+    results = [{"ruleId": "Z", "message": {}}, {"ruleId": "Y", "message": {}}]
+    document = log(*results, invocations=[invocation])
+    assert levels(read(tmp_path, document)) == [("Z", "error"), ("Y", "warning")]
+
+
 def test_an_override_to_none_makes_no_finding(tmp_path: Path) -> None:
     parsed = read(tmp_path, overridden([override("none", id="A")], result={"ruleId": "A"}))
     assert parsed.findings == ()

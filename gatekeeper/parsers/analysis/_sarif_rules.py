@@ -72,6 +72,8 @@ class Rules:
                 if isinstance(value, str):
                     table.setdefault(value.lower() if key == "guid" else value, number)
         self.overrides: dict[RuleKey, str] = {}
+        self.undescribed: dict[str, str] = {}
+        """Overrides of rules no component describes, by id: a result may still name one."""
 
     def rule(self, key: RuleKey | None) -> dict[str, object]:
         """The descriptor of ``key``; {} for none."""
@@ -93,22 +95,27 @@ class Rules:
                 configuration = _json.expect_object(
                     override.get("configuration", {}), self.display, f"{where}[{i}].configuration"
                 )
-                if key is None or "level" not in configuration:
-                    continue  # a rule the run does not describe has no result to take it
+                if "level" not in configuration:
+                    continue
                 level = _json.expect_choice(
                     configuration["level"],
                     LEVELS,
                     self.display,
                     f"{where}[{i}].configuration.level",
                 )
-                known = self.overrides.get(key, level)
-                self.overrides[key] = max(known, level, key=LEVELS.index)
+                ident = reference.get("id")
+                if key is not None:
+                    self.overrides[key] = _severest(self.overrides.get(key), level)
+                elif isinstance(ident, str):
+                    self.undescribed[ident] = _severest(self.undescribed.get(ident), level)
 
-    def level(self, key: RuleKey | None, at: str) -> str:
+    def level(self, key: RuleKey | None, rule_id: str, at: str) -> str:
         """The level of a result that gives none: the run's override, the rule's default
         configuration, else "warning" (§3.27.10)."""
         if key is not None and key in self.overrides:
             return self.overrides[key]
+        if key is None and rule_id in self.undescribed:
+            return self.undescribed[rule_id]
         configuration = self.rule(key).get("defaultConfiguration", {})
         if not isinstance(configuration, dict):
             return "warning"
@@ -210,6 +217,11 @@ class Rules:
             f"{at}: {said} name different rules (SARIF says they agree): which rule, and so "
             "which level, the result has is unknowable",
         )
+
+
+def _severest(known: str | None, level: str) -> str:
+    """The more severe of two levels (fail closed where invocations disagree)."""
+    return level if known is None else max(known, level, key=LEVELS.index)
 
 
 def _names(rule_id: str, described: str) -> bool:

@@ -148,7 +148,7 @@ class _Run:
         elif kind != "fail":
             level = "none"
         else:
-            level = self.rules.level(key, at)
+            level = self.rules.level(key, rule_id, at)
         if level == "none":
             return None  # a pass, or information: not a finding
         file, line, context = self._location(result, at)
