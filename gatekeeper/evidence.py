@@ -88,7 +88,8 @@ class Finding(NamedTuple):
     """SARIF ``fingerprints`` and ``partialFingerprints`` (the latter's keys prefixed with
     ``partial:``): what tells the same finding in two runs apart from a new one."""
     context: str = ""
-    """The source text of the location (its ``snippet``), when the analyser gives it."""
+    """The source text of the location (its ``snippet``, whitespace collapsed, cut to 500
+    characters like the message), when the analyser gives it."""
     suppressed: bool = False
     """Suppressed in the source or by the analyser (SARIF ``suppressions``, all accepted)."""
     severity: float | None = None

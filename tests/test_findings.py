@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 
 from gatekeeper.cli import main
+from gatekeeper.engine.findings import evaluate_findings
 from gatekeeper.errors import ExitCode
-from gatekeeper.evidence import Finding
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Finding
 from gatekeeper.findings import new_findings
+from gatekeeper.model import FindingsBaseline, FindingsCriterion
+from gatekeeper.results import Outcome
 from tests.matrices import Cell, Lane, matrix_yaml
 
 
@@ -340,6 +343,28 @@ def test_hostile_messages_are_inert(tmp_path: Path, capsys: pytest.CaptureFixtur
         ("{id: x, findings: {from: lint, level: fatal}}", "findings.level"),
         ("{id: x, findings: {from: lint, max: -1}}", "findings.max"),
         ("{id: x, findings: {from: lint}, threshold: 'count < 1'}", "threshold"),
+        (
+            "{id: x, findings: {from: lint}, baseline: {from: lint, max_new: 0}}",
+            "baseline.from: the baseline is 'lint', the findings' own artifact: the log would "
+            "be compared with itself and no finding could be new; name the artifact of the "
+            "base branch's analysis",
+        ),
+        (
+            "{id: x, findings: {from: lint, file: src/ingress/}}",
+            "findings.file: 'src/ingress/' ends with /, and a finding's path names a file, "
+            "never a folder: write 'src/ingress/**'",
+        ),
+        (
+            "{id: x, findings: {from: lint, file: [a.py, /src/**]}}",
+            "findings.file[1]: '/src/**' starts with /, and findings' paths are relative to "
+            "the project's root (an absolute one is outside it): write 'src/**'",
+        ),
+        (
+            "{id: x, findings: {from: lint, file: /}}",
+            "'/' starts with /, and findings' paths are relative to the project's root (an "
+            "absolute one is outside it); it ends with /, and a finding's path names a file, "
+            "never a folder: write '**'",
+        ),
     ],
 )
 def test_validate_refuses(
@@ -359,6 +384,18 @@ def test_validate_refuses(
     code = main(["validate", str(tmp_path / "gatekeeper.yml")])
     assert code == ExitCode.USAGE
     assert said in capsys.readouterr().err
+
+
+def test_a_baseline_of_the_findings_own_artifact_is_an_error_at_check() -> None:
+    """``validate`` refuses it; a criterion built without the matrix rules errs all the same."""
+    criterion = FindingsCriterion("lint", baseline=FindingsBaseline("lint", 0))
+    evidence = ArtifactEvidence("lint", ArtifactState.READ)
+    outcome, summary, *_ = evaluate_findings(criterion, evidence, evidence)
+    assert outcome is Outcome.ERROR
+    assert summary == (
+        "the baseline is 'lint', the findings' own artifact: the log compared with itself has "
+        "no new finding, whatever the pull request adds"
+    )
 
 
 def _finding(rule: str, *fingerprints: tuple[str, str], message: str = "m") -> Finding:

@@ -2,9 +2,8 @@
 tired user may write, or content a pull request controls, that made (or must never make) a
 `findings` benchmark pass when it must not, or crash or hang gatekeeper.
 
-A test marked ``xfail(strict=True)`` is a problem found and not yet fixed here (the parser and
-the matrix rules are other workstreams'): its reason says what goes wrong, and the fix flips
-it. The others hold a fix made in gatekeeper/findings.py or gatekeeper/engine/findings.py.
+Each test holds a fix: in gatekeeper/findings.py or gatekeeper/engine/findings.py, in the SARIF
+parser (gatekeeper/parsers/analysis/) or in the matrix rules (gatekeeper/matrix/rules.py).
 """
 
 from __future__ import annotations
@@ -242,12 +241,6 @@ def test_a_finding_suppressed_in_the_baseline_is_new_once_it_counts(
 # The parser (another workstream): repros of SARIF spellings that hide a finding.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a result naming its rule by ruleId only, whose rule is described in an "
-    "extension (tool.extensions[].rules), finds no rule: its level falls to warning and its "
-    "security-severity to none, so `level: error` and `severity: high` pass",
-)
 def test_a_rule_described_only_in_an_extension_is_found_by_its_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -274,12 +267,6 @@ def in_pack(reference: dict[str, Any]) -> str:
     return json.dumps(document)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a rule reference whose toolComponent names its component by `name` or "
-    "`guid` (SARIF allows either instead of `index`) is looked up in the driver: the driver's "
-    "rule at that index (a note, no severity) stands in for the extension's error",
-)
 @pytest.mark.parametrize(
     "component", [{"name": "pack"}, {"guid": "11111111-2222-3333-4444-555555555555"}]
 )
@@ -291,11 +278,6 @@ def test_a_tool_component_named_by_name_or_guid_is_found(
     assert outcomes(found) == ["fail", "fail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a hierarchical ruleId (`R1/sub`: SARIF says its rule is the first "
-    "component's) finds no rule, so the rule's error level and security-severity are lost",
-)
 def test_a_hierarchical_rule_id_finds_its_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -307,12 +289,6 @@ def test_a_hierarchical_rule_id_finds_its_rule(
     assert outcomes(found) == ["fail", "fail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a result whose ruleIndex names another rule than its ruleId (SARIF: "
-    "they SHALL agree) takes the indexed rule's level and severity silently; a log that "
-    "contradicts itself should be an error, not a warning",
-)
 def test_a_rule_index_that_contradicts_the_rule_id_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -323,12 +299,6 @@ def test_a_rule_index_that_contradicts_the_rule_id_is_refused(
     assert code == ExitCode.NO_EVIDENCE or outcomes(found) != ["pass"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: invocations[].ruleConfigurationOverrides, which SARIF applies before a "
-    "rule's defaultConfiguration, are ignored: a result with no level whose rule the run "
-    "configured as error counts as a warning",
-)
 def test_a_rule_configuration_override_sets_the_default_level(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -351,11 +321,6 @@ def listed(artifacts: list[dict[str, Any]], **run: Any) -> str:
     return log({**found, "locations": [location]}, artifacts=artifacts, **run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a location naming run.artifacts[i] by index takes the artifact's uri but "
-    "not its uriBaseId, so `ingress/run.py` under base SRC (`src/`) is read as ingress/run.py",
-)
 def test_an_artifact_by_index_keeps_its_uri_base(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -366,11 +331,6 @@ def test_an_artifact_by_index_keeps_its_uri_base(
     assert outcomes(found) == ["fail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a location naming run.artifacts[i] whose uri is relative to its "
-    "parentIndex artifact (a folder) is read without the parent's path",
-)
 def test_an_artifact_by_index_is_under_its_parent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -383,12 +343,6 @@ def test_an_artifact_by_index_is_under_its_parent(
     assert outcomes(found) == ["fail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a `file:` URI with %5C (backslash) separators is unquoted but its "
-    "backslashes are kept (relative references have them turned into /), so "
-    "src\\ingress\\run.py is under no glob",
-)
 def test_backslashes_in_a_file_uri_are_separators(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -398,12 +352,6 @@ def test_backslashes_in_a_file_uri_are_separators(
     assert outcomes(found) == ["fail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: Analysis.severities looks at rules only, so a run whose security-severity "
-    "is on its results (no rule describes one) is told it `gives none` (error) though the "
-    "finding carries 9.5",
-)
 def test_a_security_severity_on_the_result_counts_as_given(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -415,11 +363,6 @@ def test_a_security_severity_on_the_result_counts_as_given(
 # The parser: a hostile log must be an error at most, never an internal error or a hang.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a messageStrings placeholder of more than 4,300 digits ({999…}) raises "
-    "Python's ValueError for long integer strings: internal error (exit 4)",
-)
 def test_a_placeholder_of_many_digits_is_no_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -431,16 +374,12 @@ def test_a_placeholder_of_many_digits_is_no_crash(
     assert code in (ExitCode.FAILED, ExitCode.NO_EVIDENCE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: rule.toolComponent.index below -1 indexes the run's components from the "
-    "end (IndexError): internal error (exit 4)",
-)
 def test_a_negative_tool_component_is_no_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    reference = {"id": "S602", "index": 0, "toolComponent": {"index": -5}}
-    code, _ = judge(tmp_path, capsys, [ERRORS], sarif(result("S602", rule=reference)))
+    found = result("S602")
+    found["rule"] = {"id": "S602", "index": 0, "toolComponent": {"index": -5}}
+    code, _ = judge(tmp_path, capsys, [ERRORS], sarif(found))
     assert code in (ExitCode.FAILED, ExitCode.NO_EVIDENCE)
 
 
@@ -471,12 +410,6 @@ def parses_in_time(path: Path, seconds: float) -> bool:
     return done.returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: the {0} placeholders of a messageStrings text are all filled in before "
-    "the message is cut to 500 characters: a 3 MB text of {0} and a 3 MB argument ask for "
-    "3 TB (MemoryError: internal error, or the runner's memory)",
-)
 def test_a_message_template_cannot_blow_up(tmp_path: Path) -> None:
     document = json.loads(log({"ruleId": "R", "level": "error", "message": {"id": "m"}}))
     document["runs"][0]["results"][0]["message"]["arguments"] = ["A" * 3_000_000]
@@ -486,12 +419,6 @@ def test_a_message_template_cannot_blow_up(tmp_path: Path) -> None:
     assert parses_in_time(tmp_path / "lint.sarif", 60)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a result without ruleIndex finds its rule by a linear search of the "
-    "rules, so rules x results comparisons: 200,000 rules and 5,000 results (3 MB) take "
-    "minutes; a 60 MB log, days",
-)
 def test_rules_by_id_are_found_in_linear_time(tmp_path: Path) -> None:
     rules = [{"id": f"R{i}"} for i in range(200_000)]
     found = {"ruleId": "R199999", "level": "error", "message": {"text": "m"}}
@@ -501,11 +428,6 @@ def test_rules_by_id_are_found_in_linear_time(tmp_path: Path) -> None:
     assert parses_in_time(tmp_path / "lint.sarif", 10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: originalUriBaseIds are resolved in up to n rounds over all n bases, so "
-    "a chain of 5,000 bases (200 kB) takes minutes and its joined paths grow quadratically",
-)
 def test_uri_bases_resolve_in_linear_time(tmp_path: Path) -> None:
     bases: dict[str, Any] = {f"B{i}": {"uri": "d/", "uriBaseId": f"B{i + 1}"} for i in range(5_000)}
     bases["B5000"] = {"uri": "file:///w/"}
@@ -527,11 +449,6 @@ def validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], bench: str) -> 
     return main(["validate", str(tmp_path / "gatekeeper.yml")])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="matrix rules: a findings baseline `from` the benchmark's own artifact compares "
-    "the log with itself: always 0 new, a pass whatever the pull request adds",
-)
 def test_a_baseline_of_the_same_artifact_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -539,12 +456,6 @@ def test_a_baseline_of_the_same_artifact_is_refused(
     assert validate(tmp_path, capsys, bench) == ExitCode.USAGE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="matrix rules: a findings `file` glob that ends in / (`src/ingress/`) or starts "
-    "with / names no project file (findings' paths are relative, absolute ones are outside): "
-    "it selects nothing and passes",
-)
 @pytest.mark.parametrize("glob", ["src/ingress/", "/src/ingress/**"])
 def test_a_file_glob_that_names_no_file_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str

@@ -133,6 +133,13 @@ def evaluate_findings(
 ) -> Verdict:
     """Count what the criterion selects; hold it to ``max`` and to ``max_new`` against the
     baseline's selection."""
+    if criterion.baseline is not None and criterion.baseline.artifact == criterion.artifact:
+        return (  # validate refuses it; a matrix built otherwise must not pass by it either
+            Outcome.ERROR,
+            f"the baseline is {criterion.artifact!r}, the findings' own artifact: the log "
+            "compared with itself has no new finding, whatever the pull request adds",
+            (), (), None,
+        )  # fmt: skip
     problem = _unanswerable(criterion, evidence, "")
     if problem is not None:
         return problem[0], problem[1], (), (), None

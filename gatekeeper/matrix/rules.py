@@ -177,6 +177,7 @@ class _Checker:
                     (*path, kind, "from"), f"unknown artifact {artifact!r} (artifacts: {known})"
                 )
         self.check_evidence_kind(path, bench)
+        self.check_findings(path, bench)
         metric = bench.get("metric")
         if isinstance(metric, dict) and isinstance(metric.get("name"), str):
             try:
@@ -229,6 +230,44 @@ class _Checker:
             else:
                 continue
             self.report((*path, kind, "from"), message)
+
+    def check_findings(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """What can only pass: a baseline read from the findings' own artifact (the log
+        compared with itself: never a new finding), and a file glob no finding's path can
+        fit (paths are relative to the project's root and name files, not folders)."""
+        findings, baseline = bench.get("findings"), bench.get("baseline")
+        if not isinstance(findings, dict):
+            return
+        artifact = findings.get("from")
+        if (
+            isinstance(baseline, dict)
+            and isinstance(artifact, str)
+            and baseline.get("from") == artifact
+        ):
+            self.report(
+                (*path, "baseline", "from"),
+                f"the baseline is {artifact!r}, the findings' own artifact: the log would be "
+                "compared with itself and no finding could be new; name the artifact of "
+                "the base branch's analysis",
+            )
+        globs = findings.get("file")
+        items = globs if isinstance(globs, list) else [globs]
+        for i, glob in enumerate(items):
+            if not isinstance(glob, str):
+                continue
+            where = (*path, "findings", "file", *((i,) if globs is items else ()))
+            why = []
+            if glob.startswith("/"):
+                why.append(
+                    "starts with /, and findings' paths are relative to the project's root "
+                    "(an absolute one is outside it)"
+                )
+            if glob.endswith("/"):
+                why.append("ends with /, and a finding's path names a file, never a folder")
+            if why:
+                instead = glob.lstrip("/")
+                instead += "**" if not instead or instead.endswith("/") else ""
+                self.report(where, f"{glob!r} {'; it '.join(why)}: write {instead!r}")
 
     def check_dimension(self, where: KeyPath, metric: Any, threshold: Threshold) -> None:
         """A statistic its format never reports ('p95' for p(95)), or a threshold in another

@@ -10,6 +10,7 @@ review, hostile values) is written here as small logs, each refusal named by its
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -351,7 +352,7 @@ def test_original_uri_base_ids_and_the_artifacts_index_give_the_file(tmp_path: P
     assert [(f.file, f.line) for f in parsed.findings] == [
         ("b.py", 2),
         ("/work/repo/src/c.py", None),
-        ("listed/a.py", None),  # run.artifacts[0]'s own URI, as the artifact writes it
+        ("/work/repo/src/listed/a.py", None),  # run.artifacts[0]'s URI, on its own base
         ("d e.py", None),
         ("", None),
     ]
@@ -507,3 +508,384 @@ def test_a_duplicate_key_is_refused_where_it_is(tmp_path: Path) -> None:
     assert refused(tmp_path, text).startswith(
         'log.sarif:1:97: duplicate key "level" in runs[0].results[0] (first at column 80)'
     )
+
+
+# --- Which rule a result names (SARIF §3.27.5-§3.27.7, §3.52, §3.54) ------------------------
+
+
+def rule(ident: str, level: str = "note", **more: object) -> dict[str, object]:
+    return {"id": ident, "defaultConfiguration": {"level": level}, **more}
+
+
+def with_tool(
+    results: list[dict[str, object]],
+    driver: list[dict[str, object]],
+    *extensions: list[dict[str, object]],
+    **run: object,
+) -> dict[str, object]:
+    """A log of one run whose driver describes ``driver`` and each extension its rules
+    (named pack0, pack1, … with guids 0000…0, 0000…1, …)."""
+    packs = [
+        {"name": f"pack{i}", "guid": f"00000000-0000-0000-0000-00000000000{i}", "rules": rules}
+        for i, rules in enumerate(extensions)
+    ]
+    document = log(*results, **run)
+    document["runs"][0]["tool"] = {  # type: ignore[index]
+        "driver": {"name": "t", "rules": driver},
+        "extensions": packs,
+    }
+    return document
+
+
+def levels(parsed: ParsedFile) -> list[tuple[str, str]]:
+    return [(f.rule, f.level) for f in parsed.findings]
+
+
+def test_a_rule_named_by_id_is_the_driver_s_before_an_extension_s(tmp_path: Path) -> None:
+    results = [{"ruleId": "A", "message": {"text": "m"}}, {"ruleId": "B", "message": {}}]
+    document = with_tool(results, [rule("A", "error")], [rule("A", "note"), rule("B", "error")])
+    assert levels(read(tmp_path, document)) == [("A", "error"), ("B", "error")]
+
+
+def test_an_id_two_extensions_describe_is_ambiguous(tmp_path: Path) -> None:
+    document = with_tool([{"ruleId": "A", "message": {}}], [], [rule("A")], [rule("A", "error")])
+    assert refused(tmp_path, document) == (
+        "log.sarif: runs[0].results[0]: rule 'A' is described by more than one extension "
+        "(tool.extensions[0], tool.extensions[1]) and the result does not say which "
+        "(rule.toolComponent)"
+    )
+    document["runs"][0]["results"][0]["rule"] = {"toolComponent": {"name": "pack1"}}  # type: ignore[index]
+    assert levels(read(tmp_path, document)) == [("A", "error")]
+
+
+@pytest.mark.parametrize(
+    "component",
+    [
+        {"index": 1},
+        {"name": "pack1"},
+        {"guid": "00000000-0000-0000-0000-000000000001"},
+        {"guid": "00000000-0000-0000-0000-000000000001".upper()},  # a GUID in any case
+        {"index": -1, "name": "pack1"},  # -1 is SARIF's "no index"
+    ],
+)
+def test_a_tool_component_by_index_name_or_guid(
+    tmp_path: Path, component: dict[str, object]
+) -> None:
+    reference = {"index": 0, "toolComponent": component}
+    results = [{"ruleId": "A", "rule": reference, "message": {}}]
+    document = with_tool(results, [rule("A")], [rule("A", "warning")], [rule("A", "error")])
+    assert levels(read(tmp_path, document)) == [("A", "error")]
+
+
+@pytest.mark.parametrize(
+    ("component", "said"),
+    [
+        ({"name": "nope"}, 'toolComponent.name: expected a component of the run, got "nope"'),
+        ({"index": 3}, "toolComponent.index: expected an extension of the run, got 3"),
+        ({"index": -2}, "toolComponent.index: expected an index (0 or more), got -2"),
+        ({"index": True}, "toolComponent.index: expected an index (0 or more), got true"),
+    ],
+)
+def test_a_tool_component_the_run_lacks_is_refused(
+    tmp_path: Path, component: dict[str, object], said: str
+) -> None:
+    results = [{"ruleId": "A", "rule": {"index": 0, "toolComponent": component}, "message": {}}]
+    document = with_tool(results, [rule("A")], [rule("A")])
+    assert refused(tmp_path, document) == f"log.sarif: runs[0].results[0].rule.{said}"
+
+
+def test_a_hierarchical_rule_id_takes_its_most_specific_rule(tmp_path: Path) -> None:
+    """§3.27.5: a ruleId may be hierarchical, ``a/b/c`` a specialisation of rule ``a/b``;
+    CodeQL's own ids hold slashes (``py/sql-injection``), so the longest id described wins.
+    The finding keeps the ruleId written."""
+    results = [
+        {"ruleId": "a/b/c", "message": {}},
+        {"ruleId": "a/x", "message": {}},
+        {"ruleId": "py/sql-injection", "message": {}},
+        {"ruleId": "ab/c", "message": {}},  # not under "a": no rule, warning
+    ]
+    driver = [rule("a", "note"), rule("a/b", "error"), rule("py/sql-injection", "error")]
+    assert levels(read(tmp_path, with_tool(results, driver))) == [
+        ("a/b/c", "error"),
+        ("a/x", "note"),
+        ("py/sql-injection", "error"),
+        ("ab/c", "warning"),
+    ]
+
+
+def test_a_hierarchical_rule_id_agrees_with_its_rule_s_index(tmp_path: Path) -> None:
+    results = [{"ruleId": "a/sub", "ruleIndex": 0, "message": {}}]
+    assert levels(read(tmp_path, with_tool(results, [rule("a", "error")]))) == [("a/sub", "error")]
+
+
+@pytest.mark.parametrize(
+    ("result", "said"),
+    [
+        ({"ruleId": "B", "ruleIndex": 0}, "index 0 (rule 'A') and id 'B'"),
+        ({"ruleId": "AB", "ruleIndex": 0}, "index 0 (rule 'A') and id 'AB'"),
+        ({"ruleIndex": 0, "rule": {"index": 1}}, "ruleIndex 0 and rule.index 1"),
+        ({"ruleId": "A", "rule": {"id": "B"}}, "ruleId 'A' and rule.id 'B'"),
+        ({"rule": {"id": "B", "index": 0}}, "index 0 (rule 'A') and id 'B'"),
+    ],
+)
+def test_a_result_that_names_two_rules_is_refused(
+    tmp_path: Path, result: dict[str, object], said: str
+) -> None:
+    document = with_tool([{**result, "message": {}}], [rule("A"), rule("B", "error")])
+    assert refused(tmp_path, document) == (
+        f"log.sarif: runs[0].results[0]: {said} name different rules (SARIF says they agree): "
+        "which rule, and so which level, the result has is unknowable"
+    )
+
+
+def test_a_rule_index_of_minus_one_is_no_index(tmp_path: Path) -> None:
+    results = [{"ruleId": "B", "ruleIndex": -1, "message": {}}]
+    assert levels(read(tmp_path, with_tool(results, [rule("A"), rule("B", "error")]))) == [
+        ("B", "error")
+    ]
+
+
+def overridden(*overrides: list[dict[str, object]], result: dict[str, object]) -> dict[str, object]:
+    invocations = [
+        {"executionSuccessful": True, "ruleConfigurationOverrides": each} for each in overrides
+    ]
+    return with_tool(
+        [{**result, "message": {}}], [rule("A", "note", enabled=True)], invocations=invocations
+    )
+
+
+def override(level: str, **descriptor: object) -> dict[str, object]:
+    return {"descriptor": descriptor, "configuration": {"level": level}}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "result", "level"),
+    [
+        ([[override("error", id="A")]], {"ruleId": "A"}, "error"),  # by id
+        ([[override("error", index=0)]], {"ruleIndex": 0}, "error"),  # by index
+        ([[override("warning", id="A")], [override("error", id="A")]], {"ruleId": "A"}, "error"),
+        ([[override("error", id="A")]], {"ruleId": "A", "level": "note"}, "note"),  # its own
+        ([[override("error", id="B")]], {"ruleId": "A"}, "note"),  # another rule's
+        (
+            [[{"descriptor": {"id": "A"}, "configuration": {"enabled": False}}]],
+            {"ruleId": "A"},
+            "note",
+        ),
+        ([[{"descriptor": {"id": "A"}, "configuration": {"rank": 3.0}}]], {"ruleId": "A"}, "note"),
+    ],
+)
+def test_rule_configuration_overrides_come_before_the_default(
+    tmp_path: Path,
+    overrides: list[list[dict[str, object]]],
+    result: dict[str, object],
+    level: str,
+) -> None:
+    """§3.27.10: a result with no level takes the level the invocation configured for its rule
+    (the most severe where several invocations say), else the rule's default. ``enabled:
+    false`` drops no result the log carries: the tool says it did not run the rule, the
+    result says it did, and a gate counts what was found."""
+    parsed = read(tmp_path, overridden(*overrides, result=result))
+    assert [f.level for f in parsed.findings] == [level]
+
+
+def test_an_override_of_a_rule_no_component_describes_counts_by_id(tmp_path: Path) -> None:
+    invocation = {"ruleConfigurationOverrides": [override("error", id="Z")]}
+    results = [{"ruleId": "Z", "message": {}}, {"ruleId": "Y", "message": {}}]
+    document = log(*results, invocations=[invocation])
+    assert levels(read(tmp_path, document)) == [("Z", "error"), ("Y", "warning")]
+
+
+def test_an_override_to_none_makes_no_finding(tmp_path: Path) -> None:
+    parsed = read(tmp_path, overridden([override("none", id="A")], result={"ruleId": "A"}))
+    assert parsed.findings == ()
+
+
+def test_an_override_s_level_outside_sarif_is_refused(tmp_path: Path) -> None:
+    document = overridden([override("fatal", id="A")], result={"ruleId": "A"})
+    assert refused(tmp_path, document) == (
+        "log.sarif: runs[0].invocations[0].ruleConfigurationOverrides[0].configuration.level: "
+        'expected one of none, note, warning, error, got "fatal"'
+    )
+
+
+def test_rules_are_found_by_id_in_time(tmp_path: Path) -> None:
+    """A dict per component: 20,000 rules and 20,000 results by id alone, each the last."""
+    results = [{"ruleId": "R19999", "message": {}}] * 20_000
+    driver = [rule(f"R{i}") for i in range(19_999)] + [rule("R19999", "error")]
+    parsed = read(tmp_path, with_tool(results, driver))
+    assert Counter(levels(parsed)) == {("R19999", "error"): 20_000}
+
+
+# --- Which file a location names (SARIF §3.4, §3.14.14, §3.24) -------------------------------
+
+
+def listed_at(index: int) -> dict[str, object]:
+    return {"physicalLocation": {"artifactLocation": {"index": index}}}
+
+
+def files(parsed: ParsedFile) -> list[str]:
+    return [f.file for f in parsed.findings]
+
+
+def test_an_artifact_stands_for_a_location_with_its_base_and_parents(tmp_path: Path) -> None:
+    bases = {"SRC": {"uri": "file:///w/src/"}}
+    artifacts = [
+        {"location": {"uri": "run.py"}, "parentIndex": 1},
+        {"location": {"uri": "ingress/"}, "parentIndex": 2},
+        {"location": {"uri": "app/", "uriBaseId": "SRC"}},
+        {"location": {"uri": "file:///elsewhere/x.py"}, "parentIndex": 0},  # absolute: itself
+        {"parentIndex": 0},  # no uri: the location's own
+        {"location": {"uri": "lib.py", "uriBaseId": "SRC"}, "parentIndex": -1},
+    ]
+    results = [{"ruleId": "R", "message": {}, "locations": [listed_at(i)]} for i in range(6)]
+    results[4]["locations"] = [
+        {"physicalLocation": {"artifactLocation": {"index": 4, "uri": "own.py"}}}
+    ]
+    parsed = read(tmp_path, log(*results, artifacts=artifacts, originalUriBaseIds=bases))
+    assert files(parsed) == [
+        "/w/src/app/ingress/run.py",
+        "/w/src/app/ingress/",
+        "/w/src/app/",
+        "/elsewhere/x.py",
+        "own.py",
+        "/w/src/lib.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("artifacts", "said"),
+    [
+        (
+            [
+                {"location": {"uri": "a"}, "parentIndex": 1},
+                {"location": {"uri": "b/"}, "parentIndex": 0},
+            ],
+            "runs[0].artifacts[1].parentIndex: artifact 0 lies in itself (through its parents)",
+        ),
+        (
+            [{"location": {"uri": "a"}, "parentIndex": 7}],
+            "runs[0].artifacts[0].parentIndex: expected an artifact of the run, got 7",
+        ),
+        (
+            [{"location": {"uri": "a"}, "parentIndex": "0"}],
+            'runs[0].artifacts[0].parentIndex: expected an artifact of the run, got "0"',
+        ),
+    ],
+)
+def test_an_artifact_s_parents_must_be_artifacts_of_the_run(
+    tmp_path: Path, artifacts: list[dict[str, object]], said: str
+) -> None:
+    result = {"ruleId": "R", "message": {}, "locations": [listed_at(0)]}
+    assert refused(tmp_path, log(result, artifacts=artifacts)) == f"log.sarif: {said}"
+
+
+def test_a_base_chain_resolves_and_a_cycle_is_refused(tmp_path: Path) -> None:
+    bases = {
+        "A": {"uri": "a/", "uriBaseId": "B"},
+        "B": {"uri": "b/", "uriBaseId": "C"},
+        "C": {"uri": "file:///w/"},
+        "D": {"uri": "file:///d/", "uriBaseId": "C"},  # absolute: on no base
+        "E": {"uriBaseId": "C"},  # left to the consumer: the path stays relative
+        "F": {"uri": "f/", "uriBaseId": "UNKNOWN"},
+    }
+    located = [
+        {"physicalLocation": {"artifactLocation": {"uri": "x.py", "uriBaseId": key}}}
+        for key in ("A", "B", "D", "E", "F", "G")
+    ]
+    results = [{"ruleId": "R", "message": {}, "locations": [each]} for each in located]
+    assert files(read(tmp_path, log(*results, originalUriBaseIds=bases))) == [
+        "/w/b/a/x.py",
+        "/w/b/x.py",
+        "/d/x.py",
+        "x.py",
+        "x.py",
+        "x.py",
+    ]
+    bases["C"] = {"uri": "c/", "uriBaseId": "A"}
+    assert refused(tmp_path, log(originalUriBaseIds=bases)) == (
+        "log.sarif: runs[0].originalUriBaseIds.A.uriBaseId: the base is relative to itself "
+        "(through A, B, C): it names no folder"
+    )
+
+
+@pytest.mark.parametrize(
+    ("uri", "path"),
+    [
+        ("file:src%5Cingress%5Crun.py", "src/ingress/run.py"),
+        ("file:///C:%5Cwork%5Crun.py", "C:/work/run.py"),
+        ("file:///C:/work/run.py", "C:/work/run.py"),
+        ("src\\ingress\\run.py", "src/ingress/run.py"),
+        ("src%5Cingress%5Crun.py", "src/ingress/run.py"),
+    ],
+)
+def test_backslashes_are_separators(tmp_path: Path, uri: str, path: str) -> None:
+    result = {"ruleId": "R", "message": {}, "locations": [at(uri)]}
+    assert files(read(tmp_path, log(result))) == [path]
+
+
+# --- Severities, messages and snippets --------------------------------------------------------
+
+
+def test_a_result_s_security_severity_counts_as_given(tmp_path: Path) -> None:
+    result = {"ruleId": "R", "message": {}, "properties": {"security-severity": "9.5"}}
+    parsed = read(tmp_path, log(result))
+    assert parsed.analyses[0].severities and only(parsed).severity == 9.5
+    assert not read(tmp_path, log({"ruleId": "R", "message": {}})).analyses[0].severities
+
+
+def filled(template: str, arguments: list[str]) -> str:
+    """What a finding's message is, filling every placeholder and then cutting."""
+    whole = re.sub(
+        r"\{(\d+)\}",
+        lambda m: arguments[int(m[1])] if int(m[1]) < len(arguments) else m[0],
+        template,
+    )
+    lines = whole.strip().splitlines()
+    return lines[0][:MAX_MESSAGE] if lines else ""
+
+
+def message_of(tmp_path: Path, template: str, arguments: list[str]) -> str:
+    strings = {"m": {"text": template}}
+    result = {"ruleId": "R", "message": {"id": "m", "arguments": arguments}}
+    parsed = read(tmp_path, with_tool([result], [rule("R", messageStrings=strings)]))
+    return only(parsed).message
+
+
+@pytest.mark.parametrize(
+    ("template", "arguments"),
+    [
+        ("{0}", [" \n  x  \n y"]),  # the first line once stripped
+        ("{0}{1}", ["  ", "\u2028\t a \x1c b"]),  # whatever splitlines splits on
+        ("a{0}", [" " * 600 + "b"]),  # trailing blanks kept where text follows
+        ("a{0}", [" " * 600]),  # and stripped where none does
+        ("a{0}\n{0}", [" " * 600]),
+        ("{0}" * 3, ["x" * 499 + " "]),
+        ("{0}\r\n", ["y" * 500]),
+        ("{1}{0}{7}{01}", ["p", "q"]),  # {7}: no argument, kept; {01} is {1}
+        ("", ["x"]),
+        ("  \n ", []),
+    ],
+)
+def test_a_message_template_is_what_filling_and_cutting_give(
+    tmp_path: Path, template: str, arguments: list[str]
+) -> None:
+    assert message_of(tmp_path, template, arguments) == filled(template, arguments)
+
+
+def test_a_message_template_is_filled_only_to_the_cut(tmp_path: Path) -> None:
+    """A million {0} over an argument of a megabyte would be a terabyte filled in."""
+    message = message_of(tmp_path, "{0}" * 1_000_000, ["A" * 1_000_000])
+    assert message == "A" * MAX_MESSAGE
+
+
+def test_a_placeholder_of_many_digits_is_kept_as_written(tmp_path: Path) -> None:
+    template = "x {" + "9" * 5_000 + "} y"
+    assert message_of(tmp_path, template, ["a"]) == template[:MAX_MESSAGE]
+
+
+def test_a_long_snippet_is_cut_like_a_message(tmp_path: Path) -> None:
+    snippet = {"text": "  x =\n   1  " + "y " * 2_000}
+    region = {"startLine": 1, "snippet": snippet}
+    location = {"physicalLocation": {"artifactLocation": {"uri": "a.py"}, "region": region}}
+    parsed = read(tmp_path, log({"ruleId": "R", "message": {}, "locations": [location]}))
+    assert only(parsed).context == ("x = 1 " + "y " * 2_000)[:MAX_MESSAGE]
