@@ -76,8 +76,13 @@ def judge(
         for run in json.loads(log)["runs"]:
             for found in run.get("results") or ():
                 for location in found.get("locations", ()):
-                    uri = location["physicalLocation"]["artifactLocation"]["uri"]
-                    if "://" not in uri and not uri.startswith(("/", "..")):
+                    place = location.get("physicalLocation", {}).get("artifactLocation", {})
+                    uri = place.get("uri")  # a location may name no file, or by index
+                    if (
+                        isinstance(uri, str)
+                        and "://" not in uri
+                        and not uri.startswith(("/", ".."))
+                    ):
                         (tmp_path / uri).parent.mkdir(parents=True, exist_ok=True)
                         (tmp_path / uri).touch()
     capsys.readouterr()

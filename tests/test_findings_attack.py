@@ -22,6 +22,7 @@ from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import Finding
 from gatekeeper.findings import is_outside, new_findings
 from tests.matrices import Cell, Lane, matrix_yaml
+from tests.test_findings import judge as findings_judge
 from tests.test_findings import outcomes, result, sarif
 
 IN_INGRESS = "{id: ing, findings: {from: lint, file: 'src/ingress/**', max: 0}}"
@@ -37,21 +38,9 @@ def judge(
     head: str,
     base: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Check ``benchmarks`` against ``head`` (lint.sarif) and ``base`` (main.sarif) in
-    ``tmp_path``, which holds only the files a test puts there (``touch``)."""
-    text = matrix_yaml(
-        phases=["one"],
-        artifacts={"lint": ("sarif", "lint.sarif"), "main": ("sarif", "main.sarif")},
-        lanes=[Lane("ingress", "Ingress", {"one": Cell("clean", tuple(benchmarks))})],
-    )
-    (tmp_path / "gatekeeper.yml").write_text(text, encoding="utf-8")
-    (tmp_path / "lint.sarif").write_text(head, encoding="utf-8")
-    if base is not None:
-        (tmp_path / "main.sarif").write_text(base, encoding="utf-8")
-    capsys.readouterr()
-    code = main(["check", "--matrix", str(tmp_path / "gatekeeper.yml"), "--format", "json"])
-    out = capsys.readouterr().out
-    return code, json.loads(out)["cells"][0]["benchmarks"] if out.strip() else []
+    """``test_findings.judge`` in a checkout that holds only the files a test puts there
+    (``touch``): whether a finding's file is in the project is part of what is attacked."""
+    return findings_judge(tmp_path, capsys, benchmarks, head, base, touch=False)
 
 
 def touch(root: Path, *files: str) -> None:
