@@ -157,10 +157,7 @@ def compare(
     """Judge ``head`` against ``base`` for a change limited to ``limit`` (signed: +0.10 may
     grow by at most 10 %, -0.05 may drop by at most 5 %, -0.0 may not drop) at two-sided
     ``confidence``; raise ``SampleError`` when that cannot be done."""
-    if not (0.5 < confidence < 1):  # also refuses NaN
-        raise SampleError(f"the confidence must be above 0.5 and below 1, not {confidence!r}")
-    if not (math.isfinite(limit) and limit > -1):
-        raise SampleError(f"the allowed change must be a finite fraction above -100 %: {limit!r}")
+    check_terms(limit, confidence)
     xs = _logs(base, "baseline")
     ys = _logs(head, "head")
     pairs = _Pairs(xs, ys)
@@ -186,12 +183,7 @@ def compare(
         low, high = -math.inf, math.inf
     else:
         low, high = pairs.kth(rank), pairs.kth(total + 1 - rank)
-    # an end at the limit (up to rounding) is not past it: the interval holds the limit
-    if grows:
-        past, inside = low > shift + _AT_LIMIT, high <= shift + _AT_LIMIT
-    else:
-        past, inside = high < shift - _AT_LIMIT, low >= shift - _AT_LIMIT
-    verdict = Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
+    verdict = interval_verdict(low, high, limit)
     return Comparison(
         estimate=math.expm1(middle),
         low=math.expm1(low),
@@ -203,6 +195,27 @@ def compare(
         limit=limit,
         verdict=verdict,
     )
+
+
+def check_terms(limit: float, confidence: float) -> None:
+    """Raise ``SampleError`` unless ``confidence`` is in (0.5, 1) and ``limit`` a finite
+    change above -100 %."""
+    if not (0.5 < confidence < 1):  # also refuses NaN
+        raise SampleError(f"the confidence must be above 0.5 and below 1, not {confidence!r}")
+    if not (math.isfinite(limit) and limit > -1):
+        raise SampleError(f"the allowed change must be a finite fraction above -100 %: {limit!r}")
+
+
+def interval_verdict(low: float, high: float, limit: float) -> Verdict:
+    """What an interval of the change on the log scale (``low``, ``high``) shows against
+    ``limit`` (signed, as ``compare`` takes it). An end at the limit, up to rounding, is not
+    past it: the interval then holds the limit."""
+    shift = math.log1p(limit)
+    if math.copysign(1.0, limit) > 0:
+        past, inside = low > shift + _AT_LIMIT, high <= shift + _AT_LIMIT
+    else:
+        past, inside = high < shift - _AT_LIMIT, low >= shift - _AT_LIMIT
+    return Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
 
 
 def _logs(samples: Sequence[float], side: str) -> list[float]:

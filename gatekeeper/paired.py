@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from statistics import NormalDist
 
-from gatekeeper.compare import Comparison, SampleError, Verdict
+from gatekeeper.compare import Comparison, SampleError, check_terms, interval_verdict
 
 PAIRED = "wilcoxon-signed-rank"
 """The method a paired comparison names in the report."""
@@ -49,7 +49,8 @@ MIN_ROUNDS = 5
 EXACT_ROUNDS = 200
 """Up to this many rounds, the signed-rank distribution is counted exactly."""
 _AT_LIMIT = 1e-12
-"""Averages this close to the limit on the log scale are at it: rounding, not a change."""
+"""Averages this close to the limit on the log scale are at it: rounding, not a change
+(as ``compare``'s pairs are)."""
 _NORMAL = NormalDist()
 
 
@@ -59,10 +60,7 @@ def compare_paired(
     """Judge round ``i``'s ``head[i]`` against its ``base[i]`` for a change limited to
     ``limit`` (signed, as in ``compare``) at two-sided ``confidence``; raise ``SampleError``
     when that cannot be done."""
-    if not (0.5 < confidence < 1):  # also refuses NaN
-        raise SampleError(f"the confidence must be above 0.5 and below 1, not {confidence!r}")
-    if not (math.isfinite(limit) and limit > -1):
-        raise SampleError(f"the allowed change must be a finite fraction above -100 %: {limit!r}")
+    check_terms(limit, confidence)
     if len(base) != len(head):
         raise SampleError(f"{len(base)} base figures for {len(head)} HEAD figures: not pairs")
     if len(base) < MIN_ROUNDS:
@@ -92,11 +90,7 @@ def compare_paired(
     at = sum(1 for a in averages if abs(a - shift) <= _AT_LIMIT)
     statistic = past + at // 2  # an average at the limit counts a half, rounded down
     p_value = cdf.at_least(statistic)
-    if grows:
-        shown, inside = low > shift + _AT_LIMIT, high <= shift + _AT_LIMIT
-    else:
-        shown, inside = high < shift - _AT_LIMIT, low >= shift - _AT_LIMIT
-    verdict = Verdict.REGRESSED if shown else Verdict.WITHIN if inside else Verdict.UNCLEAR
+    verdict = interval_verdict(low, high, limit)
     return Comparison(
         estimate=math.expm1(middle),
         low=math.expm1(low),
