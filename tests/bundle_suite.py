@@ -12,8 +12,12 @@ import json
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
+import pytest
+
+from gatekeeper.cli import main
 from tests.matrices import Cell, Lane, matrix_yaml
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -232,3 +236,16 @@ def write_matrix(folder: Path, text: str = MATRIX) -> Path:
     path = folder / "gatekeeper.yml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def check_report(
+    capsys: pytest.CaptureFixture[str], matrix: Path, *extra: str, today: str
+) -> tuple[int, str, dict[str, Any]]:
+    """check's exit code, terminal report and JSON report (one run each), as of ``today``."""
+    base = ["check", "--matrix", str(matrix), "--today", today, "--color", "never", *extra]
+    capsys.readouterr()
+    code = main(base)
+    terminal = capsys.readouterr().out
+    assert main([*base, "--format", "json"]) == code
+    report: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return code, terminal, report

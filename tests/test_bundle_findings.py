@@ -24,7 +24,7 @@ from gatekeeper.bundles.codec import dumps, loads, read_bundle
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import Analysis, Finding, ParsedFile
-from tests.bundle_suite import SHA, Flaw, sarif, write_project
+from tests.bundle_suite import SHA, Flaw, check_report, sarif, write_project
 
 FIXTURES = Path(__file__).resolve().parent / "parsers" / "fixtures" / "sarif"
 RUFF_ROOT = "file:///tmp/sarifpkg/"
@@ -87,13 +87,8 @@ def _tree(root: Path) -> Path:
 def _report(
     capsys: pytest.CaptureFixture[str], matrix: Path, *extra: str
 ) -> tuple[int, str, dict[str, Any]]:
-    """check's exit code, terminal report and JSON report."""
-    base = ["check", "--matrix", str(matrix), "--today", TODAY, "--color", "never", *extra]
-    capsys.readouterr()
-    code = main(base)
-    terminal = capsys.readouterr().out
-    assert main([*base, "--format", "json"]) == code
-    return code, terminal, json.loads(capsys.readouterr().out)
+    """check's exit code, terminal report and JSON report (one run each)."""
+    return check_report(capsys, matrix, *extra, today=TODAY)
 
 
 def _collect(matrix: Path, out: Path, *extra: str) -> None:

@@ -12,7 +12,15 @@ import pytest
 from gatekeeper.bundles.codec import read_bundle
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
-from tests.bundle_suite import SHA, Case, Command, ShardFiles, write_matrix, write_shard
+from tests.bundle_suite import (
+    SHA,
+    Case,
+    Command,
+    ShardFiles,
+    check_report,
+    write_matrix,
+    write_shard,
+)
 from tests.conftest import needs_bundled_findings
 
 KMTA = Path(__file__).resolve().parent.parent / "examples" / "kmta"
@@ -23,12 +31,7 @@ def _report(
     capsys: pytest.CaptureFixture[str], matrix: Path, *extra: str
 ) -> tuple[int, str, dict[str, object]]:
     """check's exit code, terminal report and JSON report (one run each)."""
-    base = ["check", "--matrix", str(matrix), "--today", TODAY, "--color", "never", *extra]
-    capsys.readouterr()
-    code = main(base)
-    terminal = capsys.readouterr().out
-    assert main([*base, "--format", "json"]) == code
-    return code, terminal, json.loads(capsys.readouterr().out)
+    return check_report(capsys, matrix, *extra, today=TODAY)
 
 
 @needs_bundled_findings
