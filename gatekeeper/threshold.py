@@ -282,9 +282,16 @@ class Change:
         return f"{change * 100:+.{digits}f}{suffix}"
 
 
+COVERAGE_POINTS = frozenset({"line", "branch", "function"})
+"""Coverage statistics, whose changes are always in percentage points: ``line -0.5%`` lets
+80 % drop to 79.5 %, as coverage services (and the teams that read them) mean it; ``pt`` and
+``pp`` say the same."""
+
+
 def parse_change(text: str) -> Change:
-    """Parse ``STAT +N%`` / ``STAT -N%`` (relative), or ``STAT +Npt`` / ``STAT -Npt`` (``pp``
-    alike: percentage points), or raise ThresholdSyntaxError with a reason."""
+    """Parse ``STAT +N%`` / ``STAT -N%`` (relative; on coverage, ``COVERAGE_POINTS``, points),
+    or ``STAT +Npt`` / ``STAT -Npt`` (``pp`` alike: percentage points), or raise
+    ThresholdSyntaxError with a reason."""
     match = _CHANGE.match(text)
     if not match:
         raise ThresholdSyntaxError(
@@ -296,4 +303,6 @@ def parse_change(text: str) -> Change:
     number = _finite(match.group("number")) / 100
     stat = _statistic(match.group("stat"))
     unit = _CHANGE_UNITS[match.group("unit")]
+    if stat in COVERAGE_POINTS:  # 'line -0.5%' is half a point, as coverage gates read it
+        unit = ChangeUnit.POINTS
     return Change(text, stat, number if match.group("sign") == "+" else -number, unit)

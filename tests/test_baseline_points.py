@@ -1,5 +1,6 @@
 """Baselines in percentage points (issue 14): ``line -0.5pt`` lets 80 % become 79.5 %, not
-79.4 %, where ``line -0.5%`` (relative, as ``%`` always is) would allow 79.6 %.
+79.4 %; on coverage (``line``, ``branch``, ``function``) ``line -0.5%`` says the same, as the
+issue and coverage services read it, while ``error_rate +10%`` stays relative.
 
 Parsing and refusals; the arithmetic at the boundary, at 0 %, 100 % and NaN; the engine's
 verdicts and the JSON report's fields (held to the schema); ``validate`` and ``check`` end to
@@ -56,7 +57,10 @@ REAL = Path(__file__).parent / "parsers" / "fixtures" / "real"
         ("line -0.5pp", "line", -0.005, ChangeUnit.POINTS),
         ("branch - 2 pt", "branch", -0.02, ChangeUnit.POINTS),
         ("error_rate +0.25pt", "error_rate", 0.0025, ChangeUnit.POINTS),
-        ("line -0.5%", "line", -0.005, ChangeUnit.RELATIVE),  # '%' stays relative
+        ("line -0.5%", "line", -0.005, ChangeUnit.POINTS),  # coverage: '%' is points
+        ("branch +1%", "branch", 0.01, ChangeUnit.POINTS),
+        ("function -2%", "function", -0.02, ChangeUnit.POINTS),
+        ("error_rate +10%", "error_rate", 0.10, ChangeUnit.RELATIVE),  # elsewhere: relative
         ("mean +10%", "avg", 0.10, ChangeUnit.RELATIVE),
     ],
 )
@@ -99,9 +103,12 @@ def test_half_a_point_down_holds_and_a_hair_more_breaks() -> None:
     assert not drop.holds(drop.change(0.80 - 0.005000001, 0.80))  # -0.5000001 points
     assert not drop.holds(drop.change(0.794, 0.80))
     assert drop.holds(drop.change(0.99, 0.80))  # more coverage is never a regression
-    relative = parse_change("line -0.5%")  # of 80 %: 0.4 points
-    assert not relative.holds(relative.change(0.795, 0.80))
-    assert relative.holds(relative.change(0.796, 0.80))
+    same = parse_change("line -0.5%")  # coverage: half a point, not 0.5 % of 80 %
+    assert same.holds(same.change(0.795, 0.80))
+    assert not same.holds(same.change(0.794, 0.80))
+    relative = parse_change("error_rate -50%")  # of 2 %: 1 point
+    assert relative.holds(relative.change(0.01, 0.02))
+    assert not relative.holds(relative.change(0.0099, 0.02))
 
 
 def test_a_baseline_of_0_or_100_per_cent_is_judged_in_points() -> None:
@@ -221,15 +228,18 @@ def test_the_boundary_is_judged_as_written_and_shown_apart(
     assert shown in summary
 
 
-def test_per_cent_stays_relative_beside_points() -> None:
-    outcome, summary, (points, relative) = _judge(
+def test_per_cent_on_coverage_is_points_as_pt_is() -> None:
+    """The issue's own example: ``line -0.5%`` may drop at most half a point."""
+    outcome, summary, (points, per_cent) = _judge(
         _line(0.795, "cov.json"), _line(0.80, "main.json"), "line -0.5pt", "line -0.5%"
     )
-    assert outcome is Outcome.FAIL  # -0.625 % of 80 %: the relative limit breaks
-    assert summary.endswith("(-0.6%) (breaks 'line -0.5%' of the baseline)")
+    assert outcome is Outcome.PASS
     assert (points["ok"], points["change_unit"]) == (True, "points")
-    assert (relative["ok"], relative["change_unit"]) == (False, "relative")
-    assert relative["change"] == pytest.approx(-0.00625)
+    assert (per_cent["ok"], per_cent["change_unit"]) == (True, "points")
+    assert per_cent["change"] == pytest.approx(-0.005)
+    outcome, summary, _ = _judge(_line(0.7949, "cov.json"), _line(0.80, "main.json"), "line -0.5%")
+    assert outcome is Outcome.FAIL
+    assert summary.endswith("(-0.51 pt) (breaks 'line -0.5%' of the baseline)")
 
 
 def test_points_on_a_time_are_an_error_not_a_verdict() -> None:
@@ -308,7 +318,8 @@ NOW = {"ingress/api.py": (95, 100, None), "ingress/split.py": (70, 100, None),
         (71, "line -0.5pt", ExitCode.PASSED, "pass"),  # 83 % -> 82.5 %: exactly half a point
         (72, "line -0.5pt", ExitCode.FAILED, "fail"),  # 83.5 % -> 82.5 %: a whole point
         (72, "line -1pp", ExitCode.PASSED, "pass"),
-        (71, "line -0.5%", ExitCode.FAILED, "fail"),  # relative: 0.6 % of 83 % is too much
+        (71, "line -0.5%", ExitCode.PASSED, "pass"),  # coverage: '%' is points, as pt
+        (72, "line -0.5%", ExitCode.FAILED, "fail"),
         (0, "line -0.5pt", ExitCode.PASSED, "pass"),  # 47.5 % -> 82.5 %: a rise is no drop
     ],
 )
@@ -329,7 +340,7 @@ def test_check_judges_a_summed_folder_against_its_summed_baseline(
     assert (got, benchmark["outcome"]) == (code, outcome), benchmark["summary"]
     assert measured["series"] == "ingress/*"
     assert measured["baseline"] == pytest.approx((95 + split_before) / 200)
-    assert measured["change_unit"] == ("points" if "p" in max_change[-2:] else "relative")
+    assert measured["change_unit"] == "points"  # coverage: pt, pp and % alike
 
 
 def test_validate_refuses_points_on_a_time_and_check_on_auto_says_error(
