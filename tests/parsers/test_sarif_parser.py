@@ -836,8 +836,14 @@ def test_a_result_s_security_severity_counts_as_given(tmp_path: Path) -> None:
 def filled(template: str, arguments: list[str]) -> str:
     """What a finding's message is, filling every placeholder and then cutting."""
     whole = re.sub(
-        r"\{(\d+)\}",
-        lambda m: arguments[int(m[1])] if int(m[1]) < len(arguments) else m[0],
+        r"\{\{|\}\}|\{(\d+)\}",
+        lambda m: (
+            m[0][0]
+            if m[1] is None
+            else arguments[int(m[1])]
+            if int(m[1]) < len(arguments)
+            else m[0]
+        ),
         template,
     )
     lines = whole.strip().splitlines()
@@ -864,6 +870,9 @@ def message_of(tmp_path: Path, template: str, arguments: list[str]) -> str:
         ("{1}{0}{7}{01}", ["p", "q"]),  # {7}: no argument, kept; {01} is {1}
         ("", ["x"]),
         ("  \n ", []),
+        ("{{0}} is {0}", ["x"]),  # SARIF's escaped braces: '{0} is x'
+        ("a }} b {{{0}}}", ["c"]),  # 'a } b {c}'
+        ("{{" * 300 + "{0}", ["x"]),
     ],
 )
 def test_a_message_template_is_what_filling_and_cutting_give(
@@ -889,3 +898,19 @@ def test_a_long_snippet_is_cut_like_a_message(tmp_path: Path) -> None:
     location = {"physicalLocation": {"artifactLocation": {"uri": "a.py"}, "region": region}}
     parsed = read(tmp_path, log({"ruleId": "R", "message": {}, "locations": [location]}))
     assert only(parsed).context == ("x = 1 " + "y " * 2_000)[:MAX_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ({"text": "uses {0} from {1}", "arguments": ["eval", "input"]}, "uses eval from input"),
+        ({"text": "a set {{x}} literal"}, "a set {x} literal"),
+        ({"text": "no argument {0}"}, "no argument {0}"),
+        ({"text": "plain text"}, "plain text"),
+    ],
+)
+def test_a_messages_own_text_has_its_placeholders_and_braces_read(
+    tmp_path: Path, message: dict[str, object], expected: str
+) -> None:
+    """SARIF §3.11.5: a message's text is a message string like a rule's template."""
+    assert only(read(tmp_path, log({"ruleId": "R", "message": message}))).message == expected

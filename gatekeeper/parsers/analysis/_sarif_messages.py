@@ -1,5 +1,6 @@
 """SARIF messages: a result's text, its own or its rule's ``messageStrings`` template with
-the arguments put in (SARIF 2.1.0 §3.11), as its first line cut to ``MAX_MESSAGE``.
+the arguments put in (SARIF 2.1.0 §3.11) and ``{{``/``}}`` read as braces, as its first
+line cut to ``MAX_MESSAGE``.
 
 A template is filled lazily and only as far as the cut: ``{0}`` a million times over an
 argument of megabytes would otherwise ask for terabytes. What is kept is exactly what filling
@@ -20,7 +21,8 @@ hostile file."""
 _SHORT = 4096
 """A message's own text up to this long is cut by splitting it whole; a longer one lazily
 (a hostile text of a million lines is not split into a million strings)."""
-_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\d+)\}")
+"""A placeholder, or a brace written twice (SARIF §3.11.5: ``{{`` is ``{``, ``}}`` is ``}``)."""
 _LINE_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 """What ``str.splitlines`` splits on."""
 
@@ -30,12 +32,14 @@ def message(raw: object, rule: dict[str, object] | None = None) -> str:
     put in; the first line only, cut to ``MAX_MESSAGE`` characters."""
     if not isinstance(raw, dict):
         return ""
+    arguments = raw.get("arguments")
+    values = [str(a) for a in arguments] if isinstance(arguments, list) else []
     text = raw.get("text")
     if isinstance(text, str):
-        if len(text) <= _SHORT:  # the common case, at C speed: what first_line gives
-            lines = text.strip().splitlines()
+        if len(text) <= _SHORT and "{" not in text and "}" not in text:
+            lines = text.strip().splitlines()  # the common case, at C speed: the same answer
             return lines[0][:MAX_MESSAGE] if lines else ""
-        return first_line(iter([(text, None)]))
+        return first_line(_pieces(text, values))  # its own placeholders and braces too
     if rule is None:
         return ""
     strings = rule.get("messageStrings")
@@ -43,8 +47,6 @@ def message(raw: object, rule: dict[str, object] | None = None) -> str:
     template = entry.get("text") if isinstance(entry, dict) else None
     if not isinstance(template, str):
         return ""
-    arguments = raw.get("arguments")
-    values = [str(a) for a in arguments] if isinstance(arguments, list) else []
     return first_line(_pieces(template, values))
 
 
@@ -54,6 +56,11 @@ def _pieces(template: str, values: list[str]) -> Iterator[tuple[str, int | None]
     end = 0
     most = len(str(len(values)))  # digits of the largest argument number, and one more
     for match in _PLACEHOLDER.finditer(template):
+        if match.group(1) is None:  # {{ or }}: a brace written as SARIF escapes it
+            yield template[end : match.start()], None
+            yield match.group(0)[0], None
+            end = match.end()
+            continue
         digits = match.group(1).lstrip("0") or "0"
         if len(digits) > most or int(digits) >= len(values):  # no int() of 4,300 digits
             continue
