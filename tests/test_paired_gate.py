@@ -20,10 +20,15 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from gatekeeper.cli import main
+from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.errors import ExitCode
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Metric, ParsedFile
 from gatekeeper.matrix.load import parse_matrix
 from gatekeeper.matrix.problems import MatrixError
-from gatekeeper.model import MetricCriterion
+from gatekeeper.model import Baseline, MetricCriterion
+from gatekeeper.results import Method, Outcome
+from gatekeeper.threshold import parse_change
+from gatekeeper.units import Dimension, Quantity
 from tests.conftest import REPO
 
 MATRIX = """\
@@ -311,6 +316,52 @@ def test_unpaired_several_baseline_files_with_a_series_stay_an_error(tmp_path: P
     code, report = _check(tmp_path, _matrix().replace(", paired: true", ""))
     assert code == ExitCode.FAILED
     assert "a: the baseline has it twice" in _bench(report)["summary"]
+
+
+def test_two_round_files_of_one_name_on_a_side_are_an_error(tmp_path: Path) -> None:
+    _rounds(tmp_path, [{"a": 1.0}] * 6, [{"a": 1.0}] * 6)
+    _hyperfine(tmp_path / "bench" / "head" / "again" / "round-01", {"a": 1.0})
+    matrix = _matrix().replace('"bench/head/round-*"', '"bench/head/**/round-*"')
+    code, report = _check(tmp_path, matrix)
+    assert code == ExitCode.FAILED
+    bench = _bench(report)
+    assert bench["outcome"] == "error"
+    assert "two round files named 'round-01' in 'bench-head'" in bench["summary"]
+
+
+def _evidence(artifact: str, side: str, figures: list[float]) -> ArtifactEvidence:
+    files = tuple(
+        ParsedFile(f"{side}/round-{i:02d}", "hyperfine",
+                   metrics=(Metric("a", stats={"med": Quantity(t, Dimension.TIME)}),))
+        for i, t in enumerate(figures, 1)
+    )  # fmt: skip
+    return ArtifactEvidence(artifact, ArtifactState.READ, files)
+
+
+def _built(change: str) -> MetricCriterion:
+    """A criterion built in code, as no matrix file would give it: no confidence."""
+    return MetricCriterion(
+        "head", "a", {}, (), Baseline("base", (parse_change(change),), None, paired=True)
+    )
+
+
+def test_a_paired_baseline_built_in_code_is_judged_at_95() -> None:
+    outcome, summary, _, (measured,) = evaluate_metric(
+        _built("median +10%"), _evidence("head", "head", [1.0] * 6),
+        _evidence("base", "base", [1.0] * 6),
+    )  # fmt: skip
+    assert outcome is Outcome.PASS and "at 95 %, 6 rounds paired" in summary
+    assert measured.sampled is not None and measured.sampled.paired
+    assert measured.sampled.method is Method.WILCOXON_SIGNED_RANK
+
+
+def test_a_change_rounds_cannot_judge_is_an_error_when_built_in_code() -> None:
+    outcome, summary, _, _ = evaluate_metric(
+        _built("max +10%"), _evidence("head", "head", [1.0] * 6),
+        _evidence("base", "base", [1.0] * 6),
+    )  # fmt: skip
+    assert outcome is Outcome.ERROR
+    assert summary.startswith("a: paired rounds: 'max +10%': a confidence judges a shift")
 
 
 # --- real runs: gatekeeper bench, then gatekeeper check ------------------------------------------
