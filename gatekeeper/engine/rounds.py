@@ -116,82 +116,84 @@ def judge_rounds(
 ) -> list[Judged]:
     """Every change of the series ``label`` judged on its figures round by round."""
     assert criterion.baseline is not None
+    return [_judge(criterion, label, rounds, c, confidence) for c in criterion.baseline.changes]
+
+
+def _judge(
+    criterion: MetricCriterion,
+    label: str,
+    rounds: Sequence[Round],
+    change: Change,
+    confidence: float,
+) -> Judged:
     from gatekeeper.compare import SampleError, Verdict
     from gatekeeper.paired import MIN_ROUNDS, compare_paired
 
-    judged: list[Judged] = []
     source = rounds[0][2].path if rounds else ""
-    for change in criterion.baseline.changes:
-        what = f"{change.text} vs baseline"
+    what = f"{change.text} vs baseline"
 
-        def error(note: str, outcome: Outcome = Outcome.ERROR, what: str = what) -> Judged:
-            return outcome, Measurement(label, source, what, "", False), f"{label}: {note}"
+    def error(note: str, outcome: Outcome = Outcome.ERROR) -> Judged:
+        return outcome, Measurement(label, source, what, "", False), f"{label}: {note}"
 
-        refusal = change.sampled_refusal()
-        if refusal is not None:  # validate refuses it; a matrix built in code meets it here
-            judged.append(error(f"paired rounds: {refusal}"))
-            continue
-        if len(rounds) < MIN_ROUNDS:
-            files = ", ".join(parsed.path for _, _, parsed in rounds) or "no round file"
-            judged.append(error(
-                f"{len(rounds)} paired rounds ({files}): a paired comparison needs at least "
-                f"{MIN_ROUNDS} (6 to bound an interval at 95 %, 8 at 99 %)", Outcome.MISSING,
-            ))  # fmt: skip
-            continue
-        figures: dict[str, list[Quantity]] = {"base": [], "head": []}
-        problems = [
-            _read(criterion, parsed, label, change, figures[side])
-            for _, *sides in rounds
-            for side, parsed in zip(("base", "head"), sides, strict=True)
-        ]
-        bad = [p for p in problems if p is not None]
-        if bad:
-            more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
-            judged.append(error("; ".join(bad[:3]) + more))
-            continue
-        dimensions = {q.dimension for q in (*figures["base"], *figures["head"])}
-        if len(dimensions) > 1:
-            shown = ", ".join(sorted(d.value for d in dimensions))
-            judged.append(error(f"{change.statistic} measures {shown} in different rounds"))
-            continue
-        (dimension,) = dimensions
-        try:
-            change.applies_to(dimension)
-            found = compare_paired(
-                [q.value for q in figures["base"]],
-                [q.value for q in figures["head"]],
-                change.limit,
-                confidence,
-            )
-        except (SampleError, ValueError) as exc:
-            judged.append(error(str(exc)))
-            continue
-        actual = Quantity(statistics.median(q.value for q in figures["head"]), dimension)
-        baseline = Quantity(statistics.median(q.value for q in figures["base"]), dimension)
-        from gatekeeper.engine.sampled import shown_interval
+    refusal = change.sampled_refusal()
+    if refusal is not None:  # validate refuses it; a matrix built in code meets it here
+        return error(f"paired rounds: {refusal}")
+    if len(rounds) < MIN_ROUNDS:
+        files = ", ".join(parsed.path for _, _, parsed in rounds) or "no round file"
+        return error(
+            f"{len(rounds)} paired rounds ({files}): a paired comparison needs at least "
+            f"{MIN_ROUNDS} (6 to bound an interval at 95 %, 8 at 99 %)",
+            Outcome.MISSING,
+        )
+    figures: dict[str, list[Quantity]] = {"base": [], "head": []}
+    problems = [
+        _read(criterion, parsed, label, change, figures[side])
+        for _, *sides in rounds
+        for side, parsed in zip(("base", "head"), sides, strict=True)
+    ]
+    bad = [p for p in problems if p is not None]
+    if bad:
+        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+        return error("; ".join(bad[:3]) + more)
+    dimensions = {q.dimension for q in (*figures["base"], *figures["head"])}
+    if len(dimensions) > 1:
+        shown = ", ".join(sorted(d.value for d in dimensions))
+        return error(f"{change.statistic} measures {shown} in different rounds")
+    (dimension,) = dimensions
+    try:
+        change.applies_to(dimension)
+        found = compare_paired(
+            [q.value for q in figures["base"]],
+            [q.value for q in figures["head"]],
+            change.limit,
+            confidence,
+        )
+    except (SampleError, ValueError) as exc:
+        return error(str(exc))
+    actual = Quantity(statistics.median(q.value for q in figures["head"]), dimension)
+    baseline = Quantity(statistics.median(q.value for q in figures["base"]), dimension)
+    from gatekeeper.engine.sampled import shown_interval
 
-        interval = shown_interval(found.estimate, found.low, found.high, confidence)
-        shown = f"{actual} vs {baseline} ({interval}, {len(rounds)} rounds paired)"
-        if found.verdict is Verdict.WITHIN:
-            verdict = f"within {change.text!r} of the baseline"
-        elif found.verdict is Verdict.REGRESSED:
-            verdict = f"breaks {change.text!r} of the baseline"
-        else:
-            verdict = f"cannot show it is within {change.text!r} of the baseline: the " \
-                      "interval holds the limit"  # fmt: skip
-        ok = found.verdict is Verdict.WITHIN
-        sampled = Sampled(
-            Method.WILCOXON_SIGNED_RANK, confidence, found.base_samples, found.head_samples,
-            (found.low, found.high), found.p_value, paired=True,
-        )  # fmt: skip
-        measured = Measurement(
-            label, source, what, shown, ok, actual, baseline=baseline,
-            change=found.estimate, allowed_change=change.limit, change_unit=change.unit,
-            sampled=sampled,
-        )  # fmt: skip
-        note = f"{label} {change.statistic} = {shown} ({verdict})"
-        judged.append((Outcome.PASS if ok else Outcome.FAIL, measured, note))
-    return judged
+    interval = shown_interval(found.estimate, found.low, found.high, confidence)
+    shown = f"{actual} vs {baseline} ({interval}, {len(rounds)} rounds paired)"
+    if found.verdict is Verdict.WITHIN:
+        verdict = f"within {change.text!r} of the baseline"
+    elif found.verdict is Verdict.REGRESSED:
+        verdict = f"breaks {change.text!r} of the baseline"
+    else:
+        verdict = f"cannot show it is within {change.text!r} of the baseline: the interval " \
+                  "holds the limit"  # fmt: skip
+    ok = found.verdict is Verdict.WITHIN
+    sampled = Sampled(
+        Method.WILCOXON_SIGNED_RANK, confidence, found.base_samples, found.head_samples,
+        (found.low, found.high), found.p_value, paired=True,
+    )  # fmt: skip
+    measured = Measurement(
+        label, source, what, shown, ok, actual, baseline=baseline, change=found.estimate,
+        allowed_change=change.limit, change_unit=change.unit, sampled=sampled,
+    )  # fmt: skip
+    note = f"{label} {change.statistic} = {shown} ({verdict})"
+    return Outcome.PASS if ok else Outcome.FAIL, measured, note
 
 
 def compare_rounds(
