@@ -79,6 +79,11 @@ class TestCriterion:
         return (self.artifact,)
 
 
+PAIRED_CONFIDENCE = 0.95
+"""A paired baseline's confidence when the matrix names none: the rounds are always judged
+at one (``gatekeeper bench``'s default too)."""
+
+
 @record
 class Baseline:
     """The same series in another artifact (the base branch's results), and how far each
@@ -90,6 +95,10 @@ class Baseline:
     confidence: float | None = None
     """Judge each change from the raw samples of both sides at this two-sided confidence
     (``gatekeeper.compare``); None: compare the two values of the statistic."""
+    paired: bool = False
+    """Both artifacts hold one file per round of a paired run (``gatekeeper bench``), paired
+    by file name; each change is judged from the rounds' figures (``engine.paired``) at
+    ``confidence``."""
 
 
 @record

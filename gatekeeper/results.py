@@ -52,6 +52,9 @@ class Method(str, Enum):
     """From both sides' raw samples: the rank interval of the shift (``gatekeeper.compare``)."""
     RATIO = "ratio"
     """From the statistic's two values, as without a confidence: a side had too few samples."""
+    WILCOXON_SIGNED_RANK = "wilcoxon-signed-rank"
+    """From a paired run's rounds, one figure per round and side: the signed-rank interval of
+    the rounds' ratios (``gatekeeper.paired``)."""
 
 
 @record
@@ -62,19 +65,20 @@ class Sampled:
     confidence: float
     """The confidence the matrix asks for (two-sided), e.g. 0.95."""
     base_samples: int
-    """Raw samples of the baseline's series."""
+    """Raw samples of the baseline's series (paired: its rounds)."""
     head_samples: int
-    """Raw samples of HEAD's series."""
+    """Raw samples of HEAD's series (paired: its rounds)."""
     interval: tuple[float, float] | None = None
     """The change's interval [low, high] at the confidence, as fractions like ``change``
     (-1.0 or inf where the samples cannot bound it); None when judged by the ratio."""
     p_value: float | None = None
-    """One-sided Mann-Whitney p-value of "the change is within the limit"; None by ratio."""
+    """One-sided Mann-Whitney (paired: Wilcoxon signed-rank) p-value of "the change is within
+    the limit"; None by ratio."""
     reason: str = ""
     """Why the plain ratio judged it (``RATIO``): 'no samples', too few."""
     paired: bool = False
-    """Whether base and HEAD were measured in pairs, in one job (never yet: a baseline is
-    another run's evidence)."""
+    """Whether base and HEAD were measured in pairs, in one job (``baseline.paired``: the
+    rounds of ``gatekeeper bench``); False: the baseline is another run's evidence."""
 
 
 @record

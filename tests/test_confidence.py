@@ -389,7 +389,12 @@ def test_real_runs_a_slower_version_is_regressed_at_95(runs: Path) -> None:
     assert measured["paired"] is False and measured["interval"][0] > 0.3
     assert measured["ok"] is False and 0 <= measured["p_value"] < 0.025
     baseline = report["cells"][0]["benchmarks"][0]["baseline"]
-    assert baseline == {"artifact": "main", "max_change": ["median +30%"], "confidence": 0.95}
+    assert baseline == {
+        "artifact": "main",
+        "max_change": ["median +30%"],
+        "confidence": 0.95,
+        "paired": False,
+    }
     assert "breaks 'median +30%' of the baseline" in report["cells"][0]["benchmarks"][0]["summary"]
 
 
@@ -492,5 +497,6 @@ def test_markdown_and_html_show_the_interval(tmp_path: Path) -> None:
     code = main(["check", "--matrix", str(tmp_path / "gatekeeper.yml"), "--format", "none",
                  "--output", f"markdown:{md}", "--output", f"html:{page}"])  # fmt: skip
     assert code == ExitCode.FAILED
-    assert r"(+30.7 % \[+27.7, +33.1\] at 95 %)" in md.read_text(encoding="utf-8")
-    assert "(+30.7 % [+27.7, +33.1] at 95 %)" in page.read_text(encoding="utf-8")
+    unpaired = "unpaired: includes drift between runs"
+    assert rf"(+30.7 % \[+27.7, +33.1\] at 95 %; {unpaired})" in md.read_text(encoding="utf-8")
+    assert f"(+30.7 % [+27.7, +33.1] at 95 %; {unpaired})" in page.read_text(encoding="utf-8")

@@ -74,7 +74,12 @@ def keep_needed_samples(parsed: ParsedFile, criteria: Sequence[MetricCriterion])
     for criterion in criteria:
         for metric in select_series(criterion, parsed.metrics):
             # a change judged at a confidence reads the samples themselves
-            sampled = criterion.baseline is not None and criterion.baseline.confidence is not None
+            # (paired rounds read one figure per file: the statistic, as a threshold does)
+            sampled = (
+                criterion.baseline is not None
+                and criterion.baseline.confidence is not None
+                and not criterion.baseline.paired
+            )
             if sampled or any(_needs_samples(metric, stat) for stat in criterion.statistics):
                 needed.add(id(metric))
     metrics = tuple(

@@ -185,7 +185,15 @@ def evaluate_metric(
             measurements.append(measurement)
             notes.append(note)
     aside: list[str] = []
-    if criterion.baseline is not None and baseline is not None:
+    if criterion.baseline is not None and baseline is not None and criterion.baseline.paired:
+        from gatekeeper.engine.rounds import compare_rounds
+
+        judged, aside = compare_rounds(criterion, series, evidence, baseline)
+        for outcome, measurement, note in judged:
+            outcomes.append(outcome)
+            measurements.append(measurement)
+            notes.append(note)
+    elif criterion.baseline is not None and baseline is not None:
         bases, twice = _baselines(criterion, baseline)
         compared = [m for m in series if m.label in bases]
         aside = [f"new, not compared with the baseline: {m.label}" for m in series

@@ -24,6 +24,10 @@ from gatekeeper.threshold import Change
 from gatekeeper.units import Dimension, Quantity
 
 Judged = tuple[Outcome, Measurement, str]
+UNPAIRED = "unpaired: includes drift between runs"
+"""What the verdict says of a baseline from another run: its interval carries the machine's
+drift between the runs as well as the code's change (``baseline.paired`` pairs the rounds of
+one job instead)."""
 
 
 def shown_interval(estimate: float, low: float, high: float, confidence: float) -> str:
@@ -107,7 +111,7 @@ def judge(
         note = f"{metric.label} {change.statistic} vs the baseline ({base.source}): {exc}"
         return Outcome.ERROR, Measurement(metric.label, metric.source, what, "", False), note
     interval = shown_interval(found.estimate, found.low, found.high, confidence)
-    shown = f"{actual} vs {baseline} ({interval})"
+    shown = f"{actual} vs {baseline} ({interval}; {UNPAIRED})"
     if found.verdict is Verdict.WITHIN:
         verdict = f"within {change.text!r} of the baseline"
     elif found.verdict is Verdict.REGRESSED:

@@ -12,6 +12,7 @@ from gatekeeper.matrix.rules import rule_problems
 from gatekeeper.matrix.schema import schema_problems
 from gatekeeper.matrix.yamlpos import Located, load_yaml
 from gatekeeper.model import (
+    PAIRED_CONFIDENCE,
     Artifact,
     Baseline,
     Benchmark,
@@ -74,14 +75,17 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
         else Baseline(
             baseline["from"],
             tuple(parse_change(c) for c in _globs(baseline["max_change"])),
-            _confidence(baseline.get("confidence")),
+            _confidence(baseline.get("confidence"), baseline.get("paired", False)),
+            baseline.get("paired", False),
         ),
         expect_failures=metric.get("expect_failures", False),
     )
 
 
-def _confidence(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _confidence(value: Any, paired: bool) -> float | None:
+    if value is None:
+        return PAIRED_CONFIDENCE if paired else None
+    return float(value)
 
 
 def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> FindingsCriterion:

@@ -130,6 +130,7 @@ class _Checker:
             self.check_benchmark(bench_path, bench)
             self.check_changes(bench_path, bench)
             self.check_confidence(bench_path, bench)
+            self.check_paired(bench_path, bench)
         depends = cell.get("depends_on")
         for i, ref in enumerate(depends if isinstance(depends, list) else []):
             dep_path = (*path, "depends_on", i)
@@ -329,16 +330,10 @@ class _Checker:
         if "findings" in bench:
             self.report(where, "confidence does not apply to findings: they are counted")
             return
-        changes = baseline.get("max_change")
-        for text in changes if isinstance(changes, list) else [changes]:
-            if not isinstance(text, str):
-                continue
-            try:
-                refusal = parse_change(text).sampled_refusal()
-            except ThresholdSyntaxError:
-                continue  # max_change says why
-            if refusal is not None:
-                self.report(where, refusal)
+        for refusal in _sampled_refusals(baseline.get("max_change")):
+            self.report(where, refusal)
+        if baseline.get("paired") is True:
+            return  # the rounds are the samples: one figure per file, of any format
         for kind in ("metric", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None
@@ -351,6 +346,26 @@ class _Checker:
                 f"{fmt}, which carries none (formats that do: {', '.join(sorted(SAMPLED))}); "
                 "compare without a confidence",
             )
+
+    def check_paired(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """Paired rounds judge a metric's change of the mean, the median or the throughput
+        in % (``Change.sampled_refusal``), between two artifacts of round files."""
+        baseline = bench.get("baseline")
+        if not isinstance(baseline, dict) or baseline.get("paired") is not True:
+            return
+        where = (*path, "baseline", "paired")
+        if "findings" in bench:
+            self.report(where, "paired does not apply to findings: they are counted")
+            return
+        metric = bench.get("metric")
+        if isinstance(metric, dict) and metric.get("from") == baseline.get("from"):
+            self.report(
+                where,
+                f"paired rounds need two artifacts, HEAD's rounds and the base's, not "
+                f"{baseline.get('from')!r} twice",
+            )
+        for refusal in _sampled_refusals(baseline.get("max_change")):
+            self.report(where, f"paired rounds: {refusal}")
 
     def check_change(self, where: KeyPath, bench: dict[str, Any], change: Change) -> None:
         """A statistic the format of either side never reports, or a change in points on one
@@ -432,3 +447,17 @@ class _Checker:
 def rule_problems(located: Located) -> list[Problem]:
     """Every rule violation in the file, in file order."""
     return _Checker(located).check()
+
+
+def _sampled_refusals(changes: Any) -> list[str]:
+    """Why each readable ``max_change`` cannot be judged from samples or rounds (one that
+    cannot be read: ``max_change`` says why)."""
+    refusals = []
+    for text in changes if isinstance(changes, list) else [changes]:
+        try:
+            refusal = parse_change(text).sampled_refusal() if isinstance(text, str) else None
+        except ThresholdSyntaxError:
+            continue
+        if refusal is not None:
+            refusals.append(refusal)
+    return refusals

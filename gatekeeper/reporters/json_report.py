@@ -158,6 +158,7 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
                 "artifact": criterion.baseline.artifact,
                 "max_change": [c.text for c in criterion.baseline.changes],
                 "confidence": criterion.baseline.confidence,
+                "paired": criterion.baseline.paired,
             },
         }
     waiver = result.waiver
