@@ -99,6 +99,10 @@ class Baseline:
     """Both artifacts hold one file per round of a paired run (``gatekeeper bench``), paired
     by file name; each change is judged from the rounds' figures (``engine.paired``) at
     ``confidence``."""
+    drift: float | None = None
+    """Unpaired, at a confidence: how far (a fraction, 0.15 for 15 %) two runs of the same
+    code may differ between jobs, which the limit is widened by: a regression must clear both.
+    None: the limit as written (the verdict says the interval includes the drift)."""
 
 
 @record

@@ -290,6 +290,7 @@ def test_real_runs_a_slower_change_is_blocked(runs: Path) -> None:
     assert bench["baseline"] == {
         "artifact": "main", "max_change": ["mean +50%"], "confidence": None,
         "paired": False,
+        "drift": None,
     }  # fmt: skip
 
 

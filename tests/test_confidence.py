@@ -394,6 +394,7 @@ def test_real_runs_a_slower_version_is_regressed_at_95(runs: Path) -> None:
         "max_change": ["median +30%"],
         "confidence": 0.95,
         "paired": False,
+        "drift": None,
     }
     assert "breaks 'median +30%' of the baseline" in report["cells"][0]["benchmarks"][0]["summary"]
 

@@ -174,6 +174,7 @@ def test_the_same_figures_round_by_round_are_within(tmp_path: Path) -> None:
     assert bench["baseline"] == {
         "artifact": "bench-base", "max_change": ["median +10%"], "confidence": 0.95,
         "paired": True,
+        "drift": None,
     }  # fmt: skip
     (measured,) = bench["measurements"]
     assert measured["method"] == "wilcoxon-signed-rank" and measured["paired"] is True

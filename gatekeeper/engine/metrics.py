@@ -74,10 +74,15 @@ def _recorded_failure(metric: Metric) -> tuple[Outcome, Measurement, str]:
 
 
 def _compare(
-    metric: Metric, base: Metric, change: Change, confidence: float | None = None
+    metric: Metric,
+    base: Metric,
+    change: Change,
+    confidence: float | None = None,
+    drift: float | None = None,
 ) -> tuple[Outcome, Measurement, str]:
     """One statistic of a series against the same statistic of its baseline; with a
-    ``confidence``, judged from their raw samples (``engine.sampled``)."""
+    ``confidence``, judged from their raw samples (``engine.sampled``), the limit widened by
+    ``drift``."""
     what = f"{change.text} vs baseline"
     values = (read_statistic(metric, change.statistic), read_statistic(base, change.statistic))
     for series, value in zip((metric, base), values, strict=True):
@@ -134,7 +139,7 @@ def _compare(
         return plain
     from gatekeeper.engine.sampled import judge  # the statistics load only when asked for
 
-    return judge(metric, base, change, confidence, (actual, baseline), plain)
+    return judge(metric, base, change, confidence, (actual, baseline), plain, drift)
 
 
 def _baselines(
@@ -216,8 +221,10 @@ def evaluate_metric(
                     outcome = Outcome.ERROR
                     measurement = Measurement(metric.label, metric.source, change.text, "", False)
                 else:
-                    confidence = criterion.baseline.confidence
-                    outcome, measurement, note = _compare(metric, base, change, confidence)
+                    outcome, measurement, note = _compare(
+                        metric, base, change, criterion.baseline.confidence,
+                        criterion.baseline.drift,
+                    )  # fmt: skip
                 outcomes.append(outcome)
                 measurements.append(measurement)
                 notes.append(note)

@@ -16,6 +16,7 @@ verdict says so: the limit is neither tightened nor loosened behind the reader's
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 from gatekeeper.evidence import Metric
@@ -81,6 +82,17 @@ def by_ratio(plain: Judged, metric: Metric, base: Metric, confidence: float, rea
     return outcome, measured, f"{note}; {reason}"
 
 
+def widened(limit: float, drift: float | None) -> float:
+    """``limit`` (signed, as ``Change.limit``) with ``drift`` allowed on top: a rise of 10 %
+    with 15 % drift is a rise of 26.5 % (1.10 x 1.15), a drop of 5 % one of 17.4 %
+    (0.95 / 1.15)."""
+    if not drift:
+        return limit
+    if math.copysign(1.0, limit) > 0:
+        return (1 + limit) * (1 + drift) - 1
+    return (1 + limit) / (1 + drift) - 1
+
+
 def judge(
     metric: Metric,
     base: Metric,
@@ -88,9 +100,12 @@ def judge(
     confidence: float,
     values: tuple[Quantity, Quantity],
     plain: Judged,
+    drift: float | None = None,
 ) -> Judged:
     """The change of ``metric`` from ``base`` judged at ``confidence`` from their samples, or
-    ``plain`` (the two ``values`` compared) when the samples cannot judge it."""
+    ``plain`` (the two ``values`` compared) when the samples cannot judge it. ``drift``
+    widens the limit: a change must clear both to be a regression, and may use both to be
+    within."""
     actual, baseline = values
     what = f"{change.text} vs baseline"
     refusal = change.sampled_refusal()
@@ -106,12 +121,15 @@ def judge(
     based = _oriented(base.samples, base.sample_dimension, actual.dimension)
     assert head is not None and based is not None  # _ratio_reason said they are
     try:
-        found = compare(based, head, change.limit, confidence)
+        found = compare(based, head, widened(change.limit, drift), confidence)
     except SampleError as exc:
         note = f"{metric.label} {change.statistic} vs the baseline ({base.source}): {exc}"
         return Outcome.ERROR, Measurement(metric.label, metric.source, what, "", False), note
     interval = shown_interval(found.estimate, found.low, found.high, confidence)
-    shown = f"{actual} vs {baseline} ({interval}; {UNPAIRED})"
+    unpaired = UNPAIRED
+    if drift is not None:
+        unpaired = f"unpaired: allows {drift * 100:g} % drift between runs"
+    shown = f"{actual} vs {baseline} ({interval}; {unpaired})"
     if found.verdict is Verdict.WITHIN:
         verdict = f"within {change.text!r} of the baseline"
     elif found.verdict is Verdict.REGRESSED:

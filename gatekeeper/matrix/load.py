@@ -77,9 +77,15 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
             tuple(parse_change(c) for c in _globs(baseline["max_change"])),
             _confidence(baseline.get("confidence"), baseline.get("paired", False)),
             baseline.get("paired", False),
+            _drift(baseline.get("drift")),
         ),
         expect_failures=metric.get("expect_failures", False),
     )
+
+
+def _drift(value: Any) -> float | None:
+    """``"15%"`` as 0.15 (the schema holds the spelling)."""
+    return None if value is None else float(str(value).strip().rstrip("%")) / 100
 
 
 def _confidence(value: Any, paired: bool) -> float | None:

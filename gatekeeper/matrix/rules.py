@@ -131,6 +131,7 @@ class _Checker:
             self.check_changes(bench_path, bench)
             self.check_confidence(bench_path, bench)
             self.check_paired(bench_path, bench)
+            self.check_drift(bench_path, bench)
         depends = cell.get("depends_on")
         for i, ref in enumerate(depends if isinstance(depends, list) else []):
             dep_path = (*path, "depends_on", i)
@@ -345,6 +346,28 @@ class _Checker:
                 f"confidence needs raw samples on both sides, but {artifact!r} is read as "
                 f"{fmt}, which carries none (formats that do: {', '.join(sorted(SAMPLED))}); "
                 "compare without a confidence",
+            )
+
+    def check_drift(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """A drift widens the limit of an unpaired comparison at a confidence: without a
+        confidence there is no interval to widen, and paired rounds have no drift to allow."""
+        baseline = bench.get("baseline")
+        if not isinstance(baseline, dict) or "drift" not in baseline:
+            return
+        where = (*path, "baseline", "drift")
+        if "findings" in bench:
+            self.report(where, "drift does not apply to findings: they are counted")
+        elif baseline.get("paired") is True:
+            self.report(
+                where,
+                "paired rounds measure base and HEAD together: there is no drift between runs "
+                "to allow (remove drift, or paired)",
+            )
+        elif "confidence" not in baseline:
+            self.report(
+                where,
+                "drift widens the interval's limit at a confidence: add confidence (e.g. 0.95), "
+                "or widen max_change itself",
             )
 
     def check_paired(self, path: KeyPath, bench: dict[str, Any]) -> None:

@@ -159,6 +159,7 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
                 "max_change": [c.text for c in criterion.baseline.changes],
                 "confidence": criterion.baseline.confidence,
                 "paired": criterion.baseline.paired,
+                "drift": criterion.baseline.drift,
             },
         }
     waiver = result.waiver
