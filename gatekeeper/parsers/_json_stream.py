@@ -1,0 +1,413 @@
+"""Reading a JSON document of any size as a stream, keeping only a projection of it.
+
+A parser names what it reads (a ``Spec``: member names, ``*`` for every member or element);
+the document is streamed through ijson (its C backend, yajl2_c) and only those parts are
+built, so memory follows the projection, not the file: a coverage.py report of 50,000 files
+keeps each file's ``summary`` and none of its line arrays.
+
+Everything ``_json.load`` refuses, this refuses too, wherever in the document: malformed or
+truncated JSON, bytes that are not UTF-8 (a UTF-8 BOM is skipped, UTF-16 refused), a key
+written twice in an object. Two bounds keep a hostile file from taking memory: a single
+token (key, string, number) longer than ``MAX_TOKEN_BYTES`` and nesting deeper than
+``MAX_DEPTH`` are refused.
+
+Two inputs yajl2_c mishandles are read by ijson's pure-Python backend instead, slower but
+exact: a number of more digits than Python converts (``sys.get_int_max_str_digits``: the C
+backend crashes the process on one) and a ``\\uD800``-style escape of half a surrogate pair
+(which the C backend turns into ``?``). A raw scan of each chunk finds them before yajl does.
+The pure-Python backend is also what runs when the C one is not installed (an ijson built
+without a compiler): the same answers, about ten times slower.
+
+A ``StreamError`` says what was wrong and at which byte; ``locate`` turns the byte offset
+into a line and column by reading the file again up to it (errors only: a clean read
+counts no lines).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import ijson  # type: ignore[import-untyped]  # ijson ships no type information
+
+from gatekeeper.errors import EvidenceError, Position
+
+Spec = Mapping[str, "Spec"]
+"""What to keep of a JSON value: for an object, the members named (``*``: every member),
+each with what to keep of its value; for an array, ``*`` for its elements. A member not
+named is read (and checked) but not kept; a container whose spec is empty is kept empty
+(its type without its content); a scalar named is kept whole."""
+
+ANY: Final = "*"
+
+CHUNK_BYTES: Final = 64 * 1024
+MAX_TOKEN_BYTES: Final = 4 * 1024 * 1024
+"""The longest key, string or number read: a file path or a test name is far shorter, and
+a longer one would be held whole by the tokenizer."""
+MAX_DEPTH: Final = 200
+"""How deep values may nest (coverage.py writes 5 levels); ``json`` stops near 1,000."""
+MAX_KEPT_ITEMS: Final = 1000
+"""How many elements of an array a projection keeps (detection looks at the first few)."""
+
+_BOM: Final = b"\xef\xbb\xbf"
+_T = TypeVar("_T")
+_SCALARS: Final = frozenset(("number", "string", "boolean", "null"))
+
+
+def _max_digits() -> int:
+    get = getattr(sys, "get_int_max_str_digits", None)  # Python >= 3.10.7 / 3.11
+    return int(get()) if get is not None else 0
+
+
+_SURROGATE_HALF: Final = (
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    rb"|(?<![0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _hazard_pattern() -> re.Pattern[bytes]:
+    digits = _max_digits()
+    # No limit (0): Python converts any number, and the C backend with it.
+    long_number = rb"|[0-9]{%d}" % (digits + 1) if digits else b""
+    return re.compile(_SURROGATE_HALF + long_number)
+
+
+class StreamError(Exception):
+    """Why a document was refused, and the byte offset where that was seen."""
+
+    def __init__(self, message: str, offset: int | None, width: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        """The byte where it was seen (of the file, a BOM counted)."""
+        self.width = width
+        """How many bytes from ``offset`` were read when it was seen: 1 where exact."""
+
+
+class _Backend(Exception):
+    """The raw scan found what the C backend mishandles: read again with the Python one."""
+
+
+def c_backend() -> bool:
+    """Whether ijson's C backend (yajl2_c) is what reads documents here."""
+    return bool(ijson.backend == "yajl2_c")
+
+
+def project(path: Path, spec: Spec) -> object:
+    """The document at ``path`` with only what ``spec`` names built; StreamError otherwise.
+    OSError is the caller's to report."""
+    backend: Any = ijson
+    hazards = _hazard_pattern() if c_backend() else None
+    if hazards is None:
+        backend = ijson.get_backend("python")
+    try:
+        try:
+            return _project(path, spec, backend, hazards)
+        except _Backend:
+            backend, hazards = ijson.get_backend("python"), None
+            return _project(path, spec, backend, hazards)
+    except StreamError as exc:
+        if exc.width <= 1:
+            raise
+        # The chunk is known, not the byte: read to it again, then a byte at a time.
+        try:
+            _project(path, spec, backend, hazards, bytewise_from=exc.offset)
+        except StreamError as exact:
+            raise exact from None
+        raise  # not expected: the same bytes fail the same way
+
+
+def read(path: Path, display: str, spec: Spec, parse: Callable[[object], _T]) -> _T:
+    """``parse`` of the projection of the document at ``path``.
+
+    A file ``_json.load`` reads whole (up to its MAX_BYTES) that is refused here, in its
+    JSON or by ``parse``, is read whole after all and its verdict taken: the message and
+    position of every refusal are then exactly those of the formats read whole, whatever the
+    two readers' wording (and a JSON quirk only one of them minds, NaN in an array nobody
+    reads, is read as ``json`` reads it). Larger files have only this reader's word.
+    """
+    from gatekeeper.parsers import _json  # _json imports nothing of this module
+
+    try:
+        document = project(path, spec)
+        return parse(document)
+    except OSError as exc:
+        raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
+    except (StreamError, EvidenceError) as exc:
+        if _size(path) <= _json.MAX_BYTES:
+            return parse(_json.load(path, display))
+        if isinstance(exc, EvidenceError):
+            raise
+        raise load_error(path, display, exc) from None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def load_error(path: Path, display: str, exc: StreamError) -> EvidenceError:
+    """``exc`` as an EvidenceError at the line and column of its offset."""
+    line, column = locate(path, exc.offset) if exc.offset is not None else (None, None)
+    return EvidenceError(Position(display, line, column), exc.message)
+
+
+def locate(path: Path, offset: int) -> tuple[int | None, int | None]:
+    """1-based line and column (in characters) of byte ``offset`` of the file (after a BOM)."""
+    line, column = 1, 1
+    try:
+        with path.open("rb") as handle:
+            at = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
+            handle.seek(at)
+            for chunk in _chunks(handle):
+                part = chunk[: max(0, offset - at)]
+                newlines = part.count(b"\n")
+                if newlines:
+                    line += newlines
+                    column = 1
+                    part = part[part.rfind(b"\n") + 1 :]
+                # characters, not bytes: every byte but a UTF-8 continuation byte starts one
+                column += len(part) - sum(part.count(bytes((b,))) for b in range(0x80, 0xC0))
+                at += len(chunk)
+                if at >= offset:
+                    break
+    except OSError:
+        return None, None
+    return line, column
+
+
+def _chunks(handle: Any) -> Iterator[bytes]:
+    while chunk := handle.read(CHUNK_BYTES):
+        yield chunk
+
+
+def _project(
+    path: Path,
+    spec: Spec,
+    backend: Any,
+    hazards: re.Pattern[bytes] | None,
+    bytewise_from: int | None = None,
+) -> object:
+    events: list[tuple[str, Any]] = ijson.sendable_list()
+    parser = backend.basic_parse_coro(events)
+    builder = _Builder(spec)
+    offset = 0  # in the file's bytes, a BOM included
+    tail = b""  # the end of the last chunk, so a hazard split across two is seen
+    quiet = 0  # bytes fed since the last event: the token being read is at least this long
+    with path.open("rb") as handle:
+        for chunk in _chunks(handle):
+            if offset == 0:
+                if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    raise StreamError("not UTF-8: the file is UTF-16 encoded", 0)
+                if chunk.startswith(_BOM):
+                    chunk, offset = chunk[len(_BOM) :], len(_BOM)
+            if hazards is not None and hazards.search(tail + chunk):
+                raise _Backend
+            tail = chunk[-16:]
+            pieces = [chunk]
+            if bytewise_from is not None and offset + len(chunk) > bytewise_from:
+                pieces = [chunk[at : at + 1] for at in range(len(chunk))]
+            for piece in pieces:
+                _feed(parser.send, piece, offset)
+                offset += len(piece)
+                if events:
+                    quiet = 0
+                    builder.take(events, offset - len(piece), len(piece))
+                    events.clear()
+                else:
+                    quiet += len(piece)
+                    if quiet > MAX_TOKEN_BYTES:
+                        limit = MAX_TOKEN_BYTES // (1024 * 1024)
+                        message = f"refused: a key, string or number longer than {limit} MiB"
+                        raise StreamError(message, offset - quiet)
+    _feed(lambda _: parser.close(), b"", offset)
+    builder.take(events, offset, 1)
+    return builder.result(offset)
+
+
+def _feed(send: Callable[[bytes], object], piece: bytes, offset: int) -> None:
+    try:
+        send(piece)
+    except ijson.JSONError as exc:
+        raise StreamError(_said(exc), offset, len(piece)) from exc
+    except (UnicodeDecodeError, ValueError) as exc:  # ijson's Python backend, on bad text
+        raise StreamError(_said(exc), offset, len(piece)) from exc
+
+
+def _said(exc: Exception) -> str:
+    """yajl's first line ("parse error: premature EOF"), without its picture of the spot."""
+    text = exc.args[0] if exc.args else str(exc)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    first = str(text).strip().splitlines()[0].strip() if str(text).strip() else "malformed"
+    return f"invalid JSON: {first if len(first) <= 80 else first[:77] + '...'}"
+
+
+class _Frame:
+    __slots__ = ("child", "container", "key", "keys", "spec")
+
+    def __init__(self, container: dict[str, object] | list[object] | None, spec: Spec | None):
+        self.container = container
+        """What is built of the value (None: read, not kept)."""
+        self.spec = spec
+        self.keys: set[str] | None = None
+        """The keys of an object so far (None for an array)."""
+        self.key = ""
+        self.child: Spec | None = None
+        """What to keep of the next member or element; None: none of it."""
+
+
+class _Builder:
+    """Builds the projection from basic_parse events, checking every object's keys."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.stack: list[_Frame] = []
+        """The values being built, outermost first."""
+        self.skipped: list[set[str] | None] = []
+        """The values being read within the innermost one, not kept: an object's keys so
+        far, or None for an array."""
+        self.root_spec = spec
+        self.done = False
+        self.value: object = None
+
+    def result(self, offset: int) -> object:
+        if not self.done:
+            raise StreamError("invalid JSON: premature end of the document", offset)
+        return self.value
+
+    def take(self, events: list[tuple[str, Any]], offset: int, width: int) -> None:
+        """Build from ``events``, read from ``width`` bytes at ``offset``."""
+        stack, skipped = self.stack, self.skipped
+        # Most events are numbers in arrays nobody keeps: they cost a comparison or two, and
+        # a value not kept is walked with no frame, keeping only each object's keys.
+        keeping = self._keeping()
+        for event, value in events:
+            if event == "number" or event == "string" or event == "boolean" or event == "null":
+                if keeping and not skipped:
+                    if stack:
+                        self._add(stack[-1], _scalar(value))
+                        keeping = self._keeping()
+                    else:
+                        self._set_root(_scalar(value))
+                continue
+            if skipped:
+                if event == "map_key":
+                    keys = skipped[-1]
+                    if keys is not None:
+                        if value in keys:
+                            raise StreamError(_duplicate(value, self._path()), offset, width)
+                        keys.add(value)
+                elif event == "start_map" or event == "start_array":
+                    if len(stack) + len(skipped) >= MAX_DEPTH:
+                        raise StreamError("invalid JSON: nested too deeply", offset, width)
+                    skipped.append(set() if event == "start_map" else None)
+                else:
+                    skipped.pop()
+                    if not skipped:
+                        keeping = self._keeping()
+                continue
+            if event == "map_key":
+                top = stack[-1]
+                keys = top.keys
+                if keys is not None:
+                    if value in keys:
+                        raise StreamError(_duplicate(value, self._path()), offset, width)
+                    keys.add(value)
+                top.key = value
+                if top.container is not None and top.spec is not None:
+                    top.child = top.spec.get(value, top.spec.get(ANY))
+            elif event == "start_map" or event == "start_array":
+                self._open(event == "start_map", offset, width)
+            else:  # end_map, end_array
+                frame = stack.pop()
+                if frame.container is not None:
+                    if stack:
+                        self._add(stack[-1], frame.container)
+                    else:
+                        self._set_root(frame.container)
+                elif not stack:
+                    self._set_root(None)
+            keeping = self._keeping()
+
+    def _keeping(self) -> bool:
+        """Whether a scalar read now is kept."""
+        if not self.stack:
+            return True
+        top = self.stack[-1]
+        return top.child is not None and top.container is not None
+
+    def _open(self, is_map: bool, offset: int, width: int) -> None:
+        stack = self.stack
+        if len(stack) + len(self.skipped) >= MAX_DEPTH:
+            raise StreamError("invalid JSON: nested too deeply", offset, width)
+        if not stack:
+            spec: Spec | None = self.root_spec
+        else:
+            top = stack[-1]
+            spec = top.child
+            if spec is not None and isinstance(top.container, list):
+                spec = spec if len(top.container) < MAX_KEPT_ITEMS else None
+        if spec is None:
+            self.skipped.append(set() if is_map else None)
+            return
+        container: dict[str, object] | list[object] = {} if is_map else []
+        frame = _Frame(container, spec)
+        if is_map:
+            frame.keys = set()
+        else:
+            frame.keys = None
+            frame.child = spec.get(ANY)
+        stack.append(frame)
+
+    def _add(self, frame: _Frame, value: object) -> None:
+        container = frame.container
+        if isinstance(container, dict):
+            container[frame.key] = value
+            frame.child = None
+        elif container is not None and len(container) < MAX_KEPT_ITEMS:
+            container.append(value)
+
+    def _set_root(self, value: object) -> None:
+        self.value = value
+        self.done = True
+
+    def _path(self) -> str:
+        parts: list[str] = []
+        for frame in self.stack[:-1]:
+            if frame.keys is not None:
+                parts.append(("." if parts else "") + frame.key)
+            else:
+                parts.append("[]")
+        return "".join(parts) or "(top level)"
+
+
+def _scalar(value: object) -> object:
+    # yajl gives a number with a fraction or exponent as Decimal; json gives a float, and
+    # float(Decimal) rounds as float(str) does, so both read the same value.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _duplicate(key: str, where: str) -> str:
+    import json
+
+    shown = json.dumps(key, ensure_ascii=False)
+    shown = shown if len(shown) <= 60 else shown[:57] + '..."'
+    return (
+        f"duplicate key {shown} in {where}: no tool writes a key twice, and which one counts "
+        "is ambiguous"
+    )
+
+
+def union(*specs: Spec) -> Spec:
+    """A spec keeping everything each of ``specs`` keeps."""
+    merged: dict[str, Spec] = {}
+    for spec in specs:
+        for key, inner in spec.items():
+            merged[key] = union(merged[key], inner) if key in merged else inner
+    return merged
