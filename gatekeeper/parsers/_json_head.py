@@ -80,7 +80,7 @@ def read_json_head(
     lines = _decoded_lines(first, rest, whole=whole)
     if lines and newline and rest.strip(_JSON_SPACE):
         return JsonHead(lines=lines)  # a stream: the head's lines are all detection needs
-    if not whole and _size(path) > STREAMED_BYTES:
+    if _size(path) > STREAMED_BYTES:
         try:
             document = _json_stream.project(path, projection())
             return JsonHead(document=document, lines=lines, projected=True)

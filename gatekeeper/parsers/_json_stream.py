@@ -48,8 +48,9 @@ CHUNK_BYTES: Final = 64 * 1024
 MAX_TOKEN_BYTES: Final = 4 * 1024 * 1024
 """The longest key, string or number read: a file path or a test name is far shorter, and
 a longer one would be held whole by the tokenizer."""
-MAX_DEPTH: Final = 200
-"""How deep values may nest (coverage.py writes 5 levels); ``json`` stops near 1,000."""
+MAX_DEPTH: Final = 512
+"""How deep values may nest (coverage.py writes 5 levels; ``json`` stops short of 1,000,
+where the recursion limit is)."""
 MAX_KEPT_ITEMS: Final = 1000
 """How many elements of an array a projection keeps (detection looks at the first few)."""
 
@@ -405,9 +406,10 @@ def _duplicate(key: str, where: str) -> str:
 
 
 def union(*specs: Spec) -> Spec:
-    """A spec keeping everything each of ``specs`` keeps."""
+    """A spec keeping everything each of ``specs`` keeps (a member one names and another
+    keeps as ``*`` is kept as both say)."""
     merged: dict[str, Spec] = {}
-    for spec in specs:
-        for key, inner in spec.items():
-            merged[key] = union(merged[key], inner) if key in merged else inner
+    for key in {key for spec in specs for key in spec}:
+        parts = [spec.get(key, spec.get(ANY)) for spec in specs]
+        merged[key] = union(*(part for part in parts if part is not None))
     return merged
