@@ -63,17 +63,49 @@ def _max_digits() -> int:
     return int(get()) if get is not None else 0
 
 
-_SURROGATE_HALF: Final = (
+_SURROGATE_HALF: Final = re.compile(
     rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
     rb"|(?<![0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
+_DIGITS: Final = b"0123456789"
+_STRIDE: Final = 256
 
 
-def _hazard_pattern() -> re.Pattern[bytes]:
-    digits = _max_digits()
-    # No limit (0): Python converts any number, and the C backend with it.
-    long_number = rb"|[0-9]{%d}" % (digits + 1) if digits else b""
-    return re.compile(_SURROGATE_HALF + long_number)
+class _Hazards:
+    """Finds, chunk by chunk, what the C backend mishandles: half a surrogate pair escaped,
+    a run of digits longer than Python converts to an int (wherever it is: in a string too,
+    which the Python backend then reads, the same). Cheap: the full searches run only where
+    a quick look finds ``\\u`` or a sampled run of digits."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        """The most digits Python converts (0: no limit, nothing to find)."""
+        self.run = 0
+        """Digits at the end of what was seen so far."""
+        self.tail = b""
+        self.long = re.compile(rb"[0-9]{%d}" % (limit + 1)) if limit else None
+        # Every STRIDE-th byte: a run of limit + 1 digits shows as `samples` digits in a row.
+        self.samples = (limit + 1) // _STRIDE
+        self.sampled = re.compile(rb"[0-9]{%d}" % self.samples) if self.samples >= 4 else None
+
+    def seen(self, chunk: bytes) -> bool:
+        """Whether ``chunk``, read after the chunks before, holds one."""
+        around = self.tail + chunk
+        self.tail = chunk[-16:]
+        if b"\\u" in around and _SURROGATE_HALF.search(around):
+            return True
+        if self.long is None:
+            return False
+        lead = len(chunk) - len(chunk.lstrip(_DIGITS))
+        if self.run + lead > self.limit:
+            return True
+        if lead == len(chunk):
+            self.run += lead
+            return False
+        self.run = len(chunk) - len(chunk.rstrip(_DIGITS))
+        if self.sampled is not None and not self.sampled.search(chunk[::_STRIDE]):
+            return False
+        return self.long.search(chunk) is not None
 
 
 class StreamError(Exception):
@@ -110,21 +142,21 @@ def project(path: Path, spec: Spec) -> object:
     OSError is the caller's to report."""
     ijson = _ijson()
     backend: Any = ijson
-    hazards = _hazard_pattern() if c_backend() else None
-    if hazards is None:
+    watch = c_backend()  # for what the C backend mishandles
+    if not watch:
         backend = ijson.get_backend("python")
     try:
         try:
-            return _project(path, spec, backend, hazards)
+            return _project(path, spec, backend, watch)
         except _Backend:
-            backend, hazards = ijson.get_backend("python"), None
-            return _project(path, spec, backend, hazards)
+            backend, watch = ijson.get_backend("python"), False
+            return _project(path, spec, backend, watch)
     except StreamError as exc:
         if exc.width <= 1:
             raise
         # The chunk is known, not the byte: read to it again, then a byte at a time.
         try:
-            _project(path, spec, backend, hazards, bytewise_from=exc.offset)
+            _project(path, spec, backend, watch, bytewise_from=exc.offset)
         except StreamError as exact:
             raise exact from None
         raise  # not expected: the same bytes fail the same way
@@ -200,15 +232,15 @@ def _project(
     path: Path,
     spec: Spec,
     backend: Any,
-    hazards: re.Pattern[bytes] | None,
+    watch: bool,
     bytewise_from: int | None = None,
 ) -> object:
+    hazards = _Hazards(_max_digits()) if watch else None
     ijson = _ijson()
     events: list[tuple[str, Any]] = ijson.sendable_list()
     parser = backend.basic_parse_coro(events)
     builder = _Builder(spec)
     offset = 0  # in the file's bytes, a BOM included
-    tail = b""  # the end of the last chunk, so a hazard split across two is seen
     quiet = 0  # bytes fed since the last event: the token being read is at least this long
     with path.open("rb") as handle:
         for chunk in _chunks(handle):
@@ -217,9 +249,8 @@ def _project(
                     raise StreamError("not UTF-8: the file is UTF-16 encoded", 0)
                 if chunk.startswith(_BOM):
                     chunk, offset = chunk[len(_BOM) :], len(_BOM)
-            if hazards is not None and hazards.search(tail + chunk):
+            if hazards is not None and hazards.seen(chunk):
                 raise _Backend
-            tail = chunk[-16:]
             pieces = [chunk]
             if bytewise_from is not None and offset + len(chunk) > bytewise_from:
                 pieces = [chunk[at : at + 1] for at in range(len(chunk))]
