@@ -7,9 +7,11 @@ keeps each file's ``summary`` and none of its line arrays.
 
 Everything ``_json.load`` refuses, this refuses too, wherever in the document: malformed or
 truncated JSON, bytes that are not UTF-8 (a UTF-8 BOM is skipped, UTF-16 refused), a key
-written twice in an object. Two bounds keep a hostile file from taking memory: a single
-token (key, string, number) longer than ``MAX_TOKEN_BYTES`` and nesting deeper than
-``MAX_DEPTH`` are refused.
+written twice in an object, nesting deeper than ``MAX_DEPTH`` (below ``json``'s own
+limit). It refuses more: ``NaN`` and ``Infinity``, which are not JSON (``json`` reads
+them), and a token (key, string, number) longer than ``MAX_TOKEN_BYTES``, which the
+tokenizer would hold whole. ``read`` takes the whole reader's verdict on every file that
+reader can read (up to ``_json.MAX_BYTES``), so those differences show only past it.
 
 Two inputs yajl2_c mishandles are read by ijson's pure-Python backend instead, slower but
 exact: a number of more digits than Python converts (``sys.get_int_max_str_digits``: the C
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from gatekeeper.errors import EvidenceError, Position
+from gatekeeper.parsers import _json
 
 Spec = Mapping[str, "Spec"]
 """What to keep of a JSON value: for an object, the members named (``*``: every member),
@@ -55,7 +58,6 @@ MAX_KEPT_ITEMS: Final = 1000
 
 _BOM: Final = b"\xef\xbb\xbf"
 _T = TypeVar("_T")
-_SCALARS: Final = frozenset(("number", "string", "boolean", "null"))
 
 
 def _max_digits() -> int:
@@ -171,8 +173,6 @@ def read(path: Path, display: str, spec: Spec, parse: Callable[[object], _T]) ->
     two readers' wording (and a JSON quirk only one of them minds, NaN in an array nobody
     reads, is read as ``json`` reads it). Larger files have only this reader's word.
     """
-    from gatekeeper.parsers import _json  # _json imports nothing of this module
-
     try:
         document = project(path, spec)
         return parse(document)

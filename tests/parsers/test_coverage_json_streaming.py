@@ -352,3 +352,23 @@ def test_detection_of_a_streamed_document_is_that_of_the_whole(
     whole = claiming_formats(path, path.name)
     monkeypatch.setattr(_json_head, "STREAMED_BYTES", 0)
     assert claiming_formats(path, path.name) == whole
+
+
+@pytest.mark.parametrize("at", [5, 4_000, 65_530, 65_536, 131_070])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_long_digit_runs_anywhere_go_to_the_python_backend(
+    tmp_path: Path, at: int, quoted: bool
+) -> None:
+    """5,000 digits (past int_max_str_digits, which crashes yajl2_c) starting at ``at``,
+    across a chunk boundary or not: as a number, refused as json refuses it; in a string,
+    read. Either way the process lives."""
+    digits = "9" * 5000
+    value = f'"{digits}"' if quoted else digits
+    prefix = '{"pad": "' + "x" * max(0, at - 20) + '", "n": '
+    path = tmp_path / "digits.json"
+    path.write_text(prefix + value + "}", encoding="utf-8")
+    if quoted:
+        assert _json_stream.project(path, {"n": {}}) == {"n": digits}
+    else:
+        with pytest.raises(_json_stream.StreamError):
+            _json_stream.project(path, {"n": {}})
