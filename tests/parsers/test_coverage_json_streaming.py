@@ -262,6 +262,29 @@ def test_a_huge_key_is_refused_without_holding_it(
     assert peak < 2_000_000, peak  # no Python string of the key was ever made
 
 
+@pytest.mark.slow
+def test_a_100_mb_key_is_refused_after_4_mib(tmp_path: Path) -> None:
+    """A report whose one file path is 100 MB (past the whole reader's 64 MiB, so the stream
+    alone reads it): refused once 4 MiB of it are read, in well under a second of parsing,
+    with no string of it made; the command says where."""
+    path = tmp_path / "key.json"
+    head, tail = _small_report().split('"pkg1/mod_1.py"')
+    with path.open("w", encoding="utf-8") as out:
+        out.write(head + '"')
+        for _ in range(100):
+            out.write("k" * 1_000_000)
+        out.write('"' + tail)
+    tracemalloc.start()
+    try:
+        with pytest.raises(EvidenceError, match="longer than 4 MiB") as caught:
+            parse_file(path, path.name, "auto")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, peak  # detection imports every format's module: a few MB
+    assert caught.value.position.line == 1
+
+
 def _peak(path: Path) -> int:
     tracemalloc.start()
     try:
@@ -300,6 +323,7 @@ def _child_peak_kib(path: Path, fmt: str) -> int:
     return int(done.stdout)
 
 
+@pytest.mark.slow
 def test_a_20_mb_report_is_read_in_flat_memory(tmp_path: Path) -> None:
     """Whole processes: a 2 MB and a 20 MB report peak within a few MiB of each other, as
     the report declared and as detected (past 16 MiB detection streams too); read whole,
