@@ -17,6 +17,7 @@ import pytest
 from gatekeeper.errors import EvidenceError
 from gatekeeper.evidence import ParsedFile
 from gatekeeper.parsers import _json, _json_head, _json_stream, identify, parse_file
+from gatekeeper.parsers._json_stream import ANY
 from gatekeeper.parsers.coverage import coverage_json
 from tests.parsers.test_coverage_real_tools import _coverage, _measure
 
@@ -173,6 +174,9 @@ HOSTILE: list[tuple[str, bytes]] = [
     ("no-totals", json.dumps({k: v for k, v in _report(2, 4).items() if k != "totals"}).encode()),
     ("branch-coverage-a-list", _small_report().replace('"branch_coverage": true',
                                                        '"branch_coverage": [true]').encode()),
+    ("form-feed", _small_report().replace('"files": ', '"files":\f', 1).encode()),
+    ("vertical-tab", _small_report().replace('"totals": ', '"totals":\v', 1).encode()),
+    ("file-separator", _small_report().replace('"totals": ', '"totals":\x1c', 1).encode()),
     ("top-level-array", b"[1, 2]"),
     ("empty", b""),
     ("whitespace", b" \n "),
@@ -396,3 +400,32 @@ def test_long_digit_runs_anywhere_go_to_the_python_backend(
     else:
         with pytest.raises(_json_stream.StreamError):
             _json_stream.project(path, {"n": {}})
+
+
+LEXICAL = [
+    "01", "1.", ".5", "-", "1e", "+1", "[1,]", "tru", '"\\x"', '"\t"', "-0.0e-0", "1E+2",
+    "\f1", "\v1", "\x1f1", '"\\u00"', "'a'", "1\x00", "1 2", "1\n\n", " [] ", '"\u2028"',
+    "1 /* c */", "NaN", "-Infinity", '"\\ud800"', '"\\udc00\\ud800"', '"\\ud83d\\ude00"',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", LEXICAL)
+def test_the_stream_reads_what_json_reads_and_refuses_what_it_refuses(
+    tmp_path: Path, value: str
+) -> None:
+    """A value in an object, read by both: the same value, or both refuse. NaN and
+    Infinity are the exception, refused by the stream alone (they are not JSON)."""
+    path = tmp_path / "value.json"
+    path.write_text('{"a": ' + value + "}", encoding="utf-8")
+    try:
+        expected: object = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        expected = ValueError
+    try:
+        found: object = _json_stream.project(path, {ANY: {}})
+    except _json_stream.StreamError:
+        found = ValueError
+    if value in ("NaN", "-Infinity"):
+        assert found is ValueError
+    else:
+        assert found == expected or (found, expected) == (ValueError, ValueError)
