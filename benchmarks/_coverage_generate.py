@@ -1,4 +1,5 @@
-"""A monorepo's coverage, written as coverage.py's Cobertura XML and as an LCOV tracefile.
+"""A monorepo's coverage, written as coverage.py's Cobertura XML and JSON and as an LCOV
+tracefile.
 
 One seeded project feeds both formats, so both carry the same counts: ``files`` source
 files, consecutive ones in one folder, over 20 top folders (``pkg0`` .. ``pkg19``) of 5
@@ -14,6 +15,8 @@ per 15 lines. Line numbers rise by 1 to 3, hit counts are lognormal, as a suite'
 - LCOV as geninfo (lcov 1.16) writes it: ``TN:``, ``SF:``, ``FN``/``FNDA``/``FNF``/``FNH``,
   ``BRDA`` (``-`` where the line never ran)/``BRF``/``BRH``, ``DA``/``LF``/``LH``,
   ``end_of_record``; paths relative to the repository (as gcovr, c8 and grcov write them).
+- coverage.py JSON as ``coverage json`` writes it (format 3, compact): per file its line
+  arrays, branch arcs and ``summary``, then ``totals``.
 """
 
 from __future__ import annotations
