@@ -3,7 +3,8 @@
 Modules are grouped by what they yield: ``testresults/`` (tests), ``load/`` (request
 and metric series), ``bench/`` (benchmark series), ``coverage/`` (coverage series) and
 ``analysis/`` (static-analysis findings);
-``_json``, ``_xml`` and ``_text`` are the bounded, position-reporting readers they share.
+``_json`` (and ``_json_stream``, which streams a document of any size), ``_xml`` and
+``_text`` are the bounded, position-reporting readers they share.
 Adding a format means one new module and one line in ``PARSER_MODULES``.
 A parser reads one file and returns a ``ParsedFile`` or raises
 ``EvidenceError`` naming the file and, where it can, the line and column.
