@@ -1,4 +1,5 @@
-"""A monorepo's coverage, written as coverage.py's Cobertura XML and as an LCOV tracefile.
+"""A monorepo's coverage, written as coverage.py's Cobertura XML and JSON and as an LCOV
+tracefile.
 
 One seeded project feeds both formats, so both carry the same counts: ``files`` source
 files, consecutive ones in one folder, over 20 top folders (``pkg0`` .. ``pkg19``) of 5
@@ -14,10 +15,13 @@ per 15 lines. Line numbers rise by 1 to 3, hit counts are lognormal, as a suite'
 - LCOV as geninfo (lcov 1.16) writes it: ``TN:``, ``SF:``, ``FN``/``FNDA``/``FNF``/``FNH``,
   ``BRDA`` (``-`` where the line never ran)/``BRF``/``BRH``, ``DA``/``LF``/``LH``,
   ``end_of_record``; paths relative to the repository (as gcovr, c8 and grcov write them).
+- coverage.py JSON as ``coverage json`` writes it (format 3, compact): per file its line
+  arrays, branch arcs and ``summary``, then ``totals``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from collections.abc import Iterator
@@ -172,3 +176,69 @@ def _record(source: Source) -> str:
     parts += [f"DA:{number},{hits}\n" for number, hits, _ in source.lines]
     parts.append(f"LF:{lt}\nLH:{lc}\nend_of_record\n")
     return "".join(parts)
+
+
+def write_coverage_json(path: Path, files: int) -> None:
+    """The project's ``coverage json`` report as coverage.py 7 writes it (format 3, branch
+    coverage on): per file its executed, missing and excluded lines, executed and missing
+    branches (as ``[from, to]`` arcs) and ``summary``; then ``totals``. Written compact, as
+    ``coverage json`` does without ``--pretty-print``."""
+    totals = [0, 0, 0, 0, 0]
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            '{"meta": {"format": 3, "version": "7.6.1", "timestamp": '
+            '"2026-12-03T00:00:00.000000", "branch_coverage": true, "show_contexts": false}, '
+            '"files": {'
+        )
+        batch: list[str] = []
+        for index, source in enumerate(sources(files)):
+            entry, counts = _json_entry(source)
+            for at, value in enumerate(counts):
+                totals[at] += value
+            batch.append(("" if index == 0 else ", ") + json.dumps(source.path) + ": " + entry)
+            if len(batch) == 200:
+                out.write("".join(batch))
+                batch.clear()
+        out.write("".join(batch))
+        out.write('}, "totals": ' + json.dumps(_json_summary(*totals)) + "}")
+
+
+def _json_entry(source: Source) -> tuple[str, tuple[int, int, int, int, int]]:
+    lc, lt, bc, bt = source.counts()
+    executed = [number for number, hits, _ in source.lines if hits]
+    missing = [number for number, hits, _ in source.lines if not hits]
+    taken: list[list[int]] = []
+    untaken: list[list[int]] = []
+    partial = 0
+    for number, _, branch in source.lines:
+        for outcome, hits in enumerate(branch or ()):
+            (taken if hits else untaken).append([number, number + 1 + outcome])
+        partial += bool(branch) and 0 < sum(t > 0 for t in branch or ()) < len(branch or ())
+    summary = _json_summary(lc, lt, bc, bt, partial)
+    entry = {
+        "executed_lines": executed,
+        "summary": summary,
+        "missing_lines": missing,
+        "excluded_lines": [],
+        "executed_branches": taken,
+        "missing_branches": untaken,
+    }
+    return json.dumps(entry), (lc, lt, bc, bt, partial)
+
+
+def _json_summary(lc: int, lt: int, bc: int, bt: int, partial: int) -> dict[str, object]:
+    """A ``summary`` (or ``totals``) as coverage.py writes it: percent_covered counts lines
+    and branches together."""
+    percent = 100.0 * (lc + bc) / (lt + bt) if lt + bt else 100.0
+    return {
+        "covered_lines": lc,
+        "num_statements": lt,
+        "percent_covered": percent,
+        "percent_covered_display": f"{percent:.0f}",
+        "missing_lines": lt - lc,
+        "excluded_lines": 0,
+        "num_branches": bt,
+        "num_partial_branches": partial,
+        "covered_branches": bc,
+        "missing_branches": bt - bc,
+    }

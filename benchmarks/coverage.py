@@ -1,9 +1,11 @@
-"""`gatekeeper check` on a monorepo's Cobertura XML and LCOV tracefile, whole processes.
+"""`gatekeeper check` on a monorepo's Cobertura XML, LCOV tracefile and coverage.py JSON,
+whole processes.
 
 Generates (seeded, under /tmp/gatekeeper-bench, reused when present) coverage.py-shaped
-Cobertura XML and a geninfo-shaped LCOV tracefile of the same project (see
-_coverage_generate.py: 200 measured lines a file on average, 1,000 / 10,000 / 50,000
-files by default, up to 10 million lines: 450 MB of XML, 170 MB of LCOV) and a matrix of
+Cobertura XML, a geninfo-shaped LCOV tracefile and coverage.py's ``coverage json`` of the
+same project (see _coverage_generate.py: 200 measured lines a file on average, 1,000 /
+10,000 / 50,000 files by default, up to 10 million lines: 450 MB of XML, 170 MB of LCOV,
+100 MB of JSON) and a matrix of
 three benchmarks: ``TOTAL`` ``line >= 80%``, the folder ``pkg7/*`` (its files summed, see
 gatekeeper/engine/coverage.py) and one file. Contenders (see _process.py), per format and
 size, each printing covered and total lines and branches of TOTAL and of the folder:
@@ -13,12 +15,16 @@ size, each printing covered and total lines and branches of TOTAL and of the fol
 - Cobertura: ``alternatives/cobertura_lxml.py``, lxml's ``iterparse`` summing each class's
   lines (pycobertura cannot give these counts: see that script);
 - LCOV: ``lcov --summary`` and ``lcov --extract 'pkg7/*'`` (lcov 1.16, Debian's package,
-  branch coverage on), as a user gets the total and a folder's coverage with lcov.
+  branch coverage on), as a user gets the total and a folder's coverage with lcov;
+- coverage.py JSON: ``alternatives/coverage_json_orjson.py``, orjson loading the whole file
+  and summing each file's summary (``coverage report`` needs the ``.coverage`` database,
+  which is not what CI hands over: see that script).
 
 The answers must agree before a time is reported. Gatekeeper's peak memory should stay
 about flat as the report grows (the parsers stream); the script prints it per size.
 
     python benchmarks/coverage.py [--files N ...] [--runs R] [--dir DIR] [--quick]
+        [--formats cobertura lcov coverage-json]
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,20 +50,29 @@ Answer = dict[str, dict[str, list[int]]]
 """TOTAL and the folder's selector -> "lines" / "branches" -> [covered, total]."""
 
 
-def prepare(folder: Path, files: int) -> tuple[Path, Path]:
-    """The folder's coverage.xml and coverage.info (generated unless present) and matrices."""
+REPORTS = ("coverage.xml", "coverage.info", "coverage.json")
+FORMATS = ("cobertura", "lcov", "coverage-json")
+
+
+def prepare(folder: Path, files: int, formats: Sequence[str] = FORMATS) -> tuple[Path, ...]:
+    """The folder's coverage.xml, coverage.info and coverage.json (those of ``formats``
+    generated unless present) and matrices."""
     folder.mkdir(parents=True, exist_ok=True)
-    reports = (folder / "coverage.xml", folder / "coverage.info")
-    writers = (_coverage_generate.write_cobertura, _coverage_generate.write_lcov)
-    for report, write in zip(reports, writers, strict=True):
-        if not report.exists():  # generated once per size, never committed
+    reports = tuple(folder / name for name in REPORTS)
+    writers = (
+        _coverage_generate.write_cobertura,
+        _coverage_generate.write_lcov,
+        _coverage_generate.write_coverage_json,
+    )
+    for report, write, fmt in zip(reports, writers, FORMATS, strict=True):
+        if fmt in formats and not report.exists():  # generated once per size, never committed
             partial = report.with_name(report.name + ".partial")
             write(partial, files)
             partial.replace(report)
     # the first file of the folder pkg7/sub1 (consecutive files share a folder)
     first = -(-(7 * _coverage_generate.SUB + 1) * files // 100)
     one = f"pkg7/sub1/module_{first}.py"
-    for report, fmt in zip(reports, ("cobertura", "lcov"), strict=True):
+    for report, fmt in zip(reports, FORMATS, strict=True):
         matrix = folder / f"{fmt}.gatekeeper.yml"
         matrix.write_text(_matrix(fmt, report.name, one), encoding="utf-8")
     return reports
@@ -121,7 +137,7 @@ def _lcov_summaries(stdout: str) -> Answer:
 
 def contenders(folder: Path) -> list[tuple[str, list[_process.Command]]]:
     """Per format: gatekeeper and the alternative."""
-    xml, info = folder / "coverage.xml", folder / "coverage.info"
+    xml, info, report = (folder / name for name in REPORTS)
     gatekeeper = _process.gatekeeper()
 
     def check(fmt: str) -> list[str]:
@@ -129,6 +145,12 @@ def contenders(folder: Path) -> list[tuple[str, list[_process.Command]]]:
         return [gatekeeper, "check", "-m", matrix, "--dry-run", "--format", "json"]
 
     lxml = [sys.executable, str(HERE / "alternatives" / "cobertura_lxml.py"), str(xml), FOLDER]
+    orjson = [
+        sys.executable,
+        str(HERE / "alternatives" / "coverage_json_orjson.py"),
+        str(report),
+        FOLDER,
+    ]
     extracted = folder / "extracted.info"
     script = (
         'lcov --summary "$1" "$3" "$4" && lcov --extract "$1" "$2" "$3" "$4" --output-file "$5"'
@@ -143,6 +165,10 @@ def contenders(folder: Path) -> list[tuple[str, list[_process.Command]]]:
             _process.Command("gatekeeper check", check("lcov"), _report),
             _process.Command("lcov --summary/--extract", lcov, _lcov_summaries),
         ]),
+        ("coverage.py JSON", [
+            _process.Command("gatekeeper check", check("coverage-json"), _report),
+            _process.Command("orjson.loads", orjson, _printed),
+        ]),
     ]  # fmt: skip
 
 
@@ -152,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--quick", action="store_true", help="a tiny run: do the numbers agree?")
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     args = parser.parse_args(argv)
-    if shutil.which("lcov") is None:
+    if "lcov" in args.formats and shutil.which("lcov") is None:
         raise SystemExit("missing lcov: apt-get install lcov (Debian's package)")
     sizes, runs = ([100], 2) if args.quick else (args.files, args.runs)
     print(_process.machine())
@@ -161,8 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     scale: list[tuple[str, int, int, float, int]] = []
     for files in sizes:
         folder = args.dir / f"coverage-{files}"
-        xml, info = prepare(folder, files)
-        for (label, commands), report in zip(contenders(folder), (xml, info), strict=True):
+        reports = prepare(folder, files, args.formats)
+        for (label, commands), report, fmt in zip(
+            contenders(folder), reports, FORMATS, strict=True
+        ):
+            if fmt not in args.formats:
+                continue
             size = report.stat().st_size
             print(f"\n{label}, {files:,} files, {size / 1e6:.1f} MB; {runs} runs each")
             warmup = 0 if files > 10_000 else 1
@@ -184,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nscale (gatekeeper check): format, files, MB, time per 1,000 files, peak")
     for label, files, size, seconds, peak in scale:
         print(
-            f"  {label:9} {files:>7,} {size / 1e6:8.1f} MB  {seconds / files * 1e3:7.3f} s"
+            f"  {label:16} {files:>7,} {size / 1e6:8.1f} MB  {seconds / files * 1e3:7.3f} s"
             f"  {_process.mib(peak)}"
         )
     return 0 if ok else 1

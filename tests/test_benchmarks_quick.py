@@ -67,17 +67,19 @@ def test_quick_junit_run_agrees_with_junitparser_and_lxml(tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
 
 
-@pytest.mark.needs("lxml")
+@pytest.mark.needs("lxml", "orjson")
 def test_quick_coverage_run_agrees_with_lxml_and_lcov(tmp_path: Path) -> None:
     """Whole processes: check's line and branch counts of TOTAL and a folder are those of
-    lxml iterparse (Cobertura) and of lcov --summary / --extract (LCOV)."""
+    lxml iterparse (Cobertura), of lcov --summary / --extract (LCOV) and of orjson summing
+    coverage.py's JSON report."""
     if shutil.which("lcov") is None:
         missing_tool("lcov is not installed (apt-get install lcov)")
     out = _quick("coverage.py", "--dir", str(tmp_path))
     assert "[met] same numbers from gatekeeper and lxml iterparse" in out
     assert "[met] same numbers from gatekeeper and lcov --summary/--extract" in out
+    assert "[met] same numbers from gatekeeper and orjson.loads" in out
     results = [line for line in out.splitlines() if line.startswith("results: {")]
-    assert len(results) == 2 and results[0] == results[1], results  # one project, two formats
+    assert len(results) == 3 and len(set(results)) == 1, results  # one project, three formats
     assert all('"TOTAL": {"branches": [' in r and '"pkg7/*": {' in r for r in results)
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
 

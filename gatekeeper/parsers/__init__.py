@@ -3,7 +3,8 @@
 Modules are grouped by what they yield: ``testresults/`` (tests), ``load/`` (request
 and metric series), ``bench/`` (benchmark series), ``coverage/`` (coverage series) and
 ``analysis/`` (static-analysis findings);
-``_json``, ``_xml`` and ``_text`` are the bounded, position-reporting readers they share.
+``_json`` (and ``_json_stream``, which streams a document of any size), ``_xml`` and
+``_text`` are the bounded, position-reporting readers they share.
 Adding a format means one new module and one line in ``PARSER_MODULES``.
 A parser reads one file and returns a ``ParsedFile`` or raises
 ``EvidenceError`` naming the file and, where it can, the line and column.
@@ -24,7 +25,8 @@ from typing import Protocol, cast, runtime_checkable
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult
-from gatekeeper.parsers._json_head import JsonHead, read_json_head
+from gatekeeper.parsers._json_head import SKELETON, JsonHead, read_json_head
+from gatekeeper.parsers._json_stream import Spec, union
 from gatekeeper.plausible import check_plausible
 from gatekeeper.records import record
 
@@ -82,6 +84,16 @@ class JsonDocumentFormat(Protocol):
     ) -> ParsedFile:
         """``parse`` of a file already decoded to ``document`` (``path`` finds its siblings)."""
         ...
+
+
+@runtime_checkable
+class ReadsProjection(Protocol):
+    """A JSON document format whose ``parse_json`` reads only part of a document, named by
+    ``JSON_PROJECTION``: detection streams a large document into that part and hands it on
+    (the other formats read a large file again; see ``_json_head``)."""
+
+    JSON_PROJECTION: Spec
+    """What ``parse_json`` reads (``_json_stream.Spec``)."""
 
 
 @runtime_checkable
@@ -200,18 +212,32 @@ def _sniff(path: Path, display: str) -> tuple[bytes, JsonHead | None]:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
-    return head, read_json_head(path, display, head, whole=len(head) < SNIFF_BYTES)
+    whole = len(head) < SNIFF_BYTES
+    return head, read_json_head(path, display, head, whole=whole, projection=_projection)
+
+
+def _projection() -> Spec:
+    """What detection keeps of a JSON document too large to decode whole: what every
+    format's ``detect_json`` looks at, and what the formats that read a projection read."""
+    specs = [SKELETON]
+    for name in PARSER_MODULES:
+        parser = get_parser(name)
+        if isinstance(parser, ReadsProjection):
+            specs.append(parser.JSON_PROJECTION)
+    return union(*specs)
 
 
 def _claimants(head: bytes, json_head: JsonHead | None) -> Iterator[Detection]:
     document = None if json_head is None else json_head.document
     lines = () if json_head is None else json_head.lines
+    projected = json_head is not None and json_head.projected
     for name in PARSER_MODULES:
         parser = get_parser(name)
         if isinstance(parser, HeadDetector) and parser.detect(head):
             yield Detection(name)
         elif isinstance(parser, JsonDocumentFormat) and _claims_document(parser, document):
-            yield Detection(name, document)
+            reads = not projected or isinstance(parser, ReadsProjection)
+            yield Detection(name, document if reads else None)
         elif lines and isinstance(parser, JsonLinesFormat) and parser.detect_json_lines(lines):
             yield Detection(name)
 

@@ -5,6 +5,11 @@ branch coverage was measured, branches (``covered_branches`` of ``num_branches``
 ``percent_covered`` (lines and branches together, as coverage.py's own total prints it) is
 checked against the counts, and ``totals`` against the sum of the files. The report has no
 packages: a series per file and ``TOTAL``.
+
+Read streamed (``_json_stream``): a monorepo's report, tens of thousands of files with their
+line arrays (and with ``--show-contexts`` each line's test names), is read at any size with
+memory for each file's summary only. Detection hands over the document it decoded (a small
+file) or the projection it streamed (a large one, see ``JSON_PROJECTION``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
-from gatekeeper.parsers import _json
+from gatekeeper.parsers import _json, _json_stream
+from gatekeeper.parsers._json_stream import ANY, Spec
 from gatekeeper.parsers.coverage._counts import (
     RATE_TOLERANCE,
     Counts,
@@ -41,9 +47,22 @@ def detect_json(document: object) -> bool:
     )
 
 
+_COUNTS = ("covered_lines", "num_statements", "covered_branches", "num_branches")
+_SUMMARY: Spec = {key: {} for key in (*_COUNTS, "percent_covered")}
+JSON_PROJECTION: Spec = {
+    "meta": {"branch_coverage": {}},
+    "files": {ANY: {"summary": _SUMMARY}},
+    "totals": _SUMMARY,
+}
+"""All ``parse_json`` reads of a report: streamed, the rest (each file's line and branch
+arrays, its contexts, functions and classes) is checked as JSON and never held."""
+
+
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
-    """Read a coverage.py JSON report: a series per file and the report's TOTAL."""
-    return parse_json(_json.load(path, display), path, display, wanted)
+    """Read a coverage.py JSON report, streamed at any size: a series per file and TOTAL."""
+    return _json_stream.read(
+        path, display, JSON_PROJECTION, lambda document: parse_json(document, path, display, wanted)
+    )
 
 
 def parse_json(
