@@ -14,6 +14,7 @@ from gatekeeper.matrix.yamlpos import Located, load_yaml
 from gatekeeper.model import (
     Artifact,
     Baseline,
+    BaselineRuns,
     Benchmark,
     Cell,
     Criterion,
@@ -24,6 +25,7 @@ from gatekeeper.model import (
     MetricCriterion,
     Phase,
     PullRequestRules,
+    RunChoice,
     Swimlane,
     TestCriterion,
     Waiver,
@@ -72,9 +74,10 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
         baseline=None
         if baseline is None
         else Baseline(
-            baseline["from"],
+            baseline.get("from", metric["from"]),
             tuple(parse_change(c) for c in _globs(baseline["max_change"])),
             _confidence(baseline.get("confidence")),
+            merge_base="from" not in baseline,
         ),
         expect_failures=metric.get("expect_failures", False),
     )
@@ -96,7 +99,9 @@ def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> Find
         max=limit,
         baseline=None
         if baseline is None
-        else FindingsBaseline(baseline["from"], baseline["max_new"]),
+        else FindingsBaseline(
+            baseline.get("from", findings["from"]), baseline["max_new"], "from" not in baseline
+        ),
         expect_failures=findings.get("expect_failures", False),
     )
 
@@ -151,6 +156,15 @@ def build(located: Located) -> Matrix:
         current=data.get("current"),
         phase_tags=data.get("phase_tags", "phase/{phase}"),
         pull_requests=_pull_request_rules(data.get("pull_requests", {})),
+        baselines=_baseline_runs(data.get("baselines", {})),
+    )
+
+
+def _baseline_runs(data: dict[str, Any]) -> BaselineRuns:
+    pin = data.get("pin")
+    return BaselineRuns(
+        tuple(RunChoice(e["run"], e["reason"]) for e in data.get("exclude", ())),
+        None if pin is None else RunChoice(pin["run"], pin["reason"]),
     )
 
 
