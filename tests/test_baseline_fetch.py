@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
+from gatekeeper.resources import load_schema
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
 from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
 
+REPORT_SCHEMA = Draft202012Validator(load_schema("report.schema.json"))
 MICRO = Path(__file__).resolve().parent.parent / "examples" / "kmta" / "reports" / "bench"
 NAME = "gatekeeper-bundle-linux"
 BENCH = "perf/one/no-slower"
@@ -140,6 +143,7 @@ def _check(
             "--format", "json", *extra]  # fmt: skip
     code = main(argv)
     report = json.loads(capsys.readouterr().out)
+    REPORT_SCHEMA.validate(report)
     bench = next(b for c in report["cells"] for b in c["benchmarks"] if b["ref"] == BENCH)
     return code, report["baseline_evidence"], bench
 
@@ -157,6 +161,12 @@ def test_the_merge_base_s_bundle_is_the_baseline(
     assert used["description"] == f"bundle of {_sha(0)[:7]} (the merge base), run {run}"
     assert bench["baseline"]["source"] == "baseline evidence"
     assert not github.calls("GET", r"/commits$")  # the merge base had one: no history read
+    for fmt in ("terminal", "markdown"):
+        capsys.readouterr()
+        main(["check", "-m", str(project / "gatekeeper.yml"), "--format", fmt])
+        assert f"baseline: bundle of {_sha(0)[:7]} (the merge base), run {run}" in (
+            capsys.readouterr().out
+        )
     assert github.violations == []
 
 
@@ -215,6 +225,11 @@ def test_an_excluded_run_is_passed_over_and_reported(
     assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
     assert (used["kind"], used["run_id"]) == ("merge-base", good)
     assert used["skipped"] == [f"run {bad} of {_sha(0)[:7]}: excluded (throttled runner)"]
+    capsys.readouterr()
+    main(["check", "-m", str(matrix)])
+    assert f"    skipped run {bad} of {_sha(0)[:7]}: excluded (throttled runner)" in (
+        capsys.readouterr().out
+    )
     assert github.violations == []
 
 
