@@ -366,3 +366,23 @@ def test_validate_refuses_contradictory_baseline_runs(
     matrix.write_text(MATRIX + "baselines:\n" + extra, encoding="utf-8")
     assert main(["validate", str(matrix)]) == ExitCode.USAGE
     assert words in capsys.readouterr().err
+
+
+def test_a_workflow_run_reads_the_pull_request_s_base_from_the_api(
+    github: FakeGitHub,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stage 2 of the two-stage recipe: the payload names the pull request, not its base."""
+    github.add_pull(7, head_sha=HEAD, base_sha=TIP)
+    run = _upload(github, _sha(1), _bundle(project, _sha(1)))
+    event = {"workflow_run": {"event": "pull_request", "head_sha": HEAD,
+                              "pull_requests": [{"number": 7}]}}  # fmt: skip
+    path = project / "event.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "workflow_run")
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
+    assert (used["kind"], used["run_id"], used["distance"]) == ("ancestor", run, 1)
+    assert github.violations == []

@@ -246,6 +246,11 @@ class GitHubClient:
 
         return self._call(f"read pull request #{number}", read)
 
+    def pull_request_base(self, number: int) -> str:
+        """The commit of the base branch the pull request is compared with (``base.sha``)."""
+        return self._call(f"read pull request #{number}",
+                          lambda: self._repo.get_pull(number).base.sha.lower())  # fmt: skip
+
     def pull_request_files(self, number: int, most: int) -> Listing:
         """The files the pull request changes, at most ``most`` (past it: a warning)."""
         return self._listing(

@@ -2,7 +2,8 @@
 uploaded for the merge base, or for its nearest first-parent ancestor that has one.
 
 The merge base is GitHub's (``compare/{base}...{head}``'s ``merge_base_commit``), from the
-event's base commit (``pull_request.base.sha``, ``merge_group.base_sha``) and the judged head:
+event's base commit (``pull_request.base.sha``, ``merge_group.base_sha``; on a
+``workflow_run``, the pull request's ``base.sha`` read from the API) and the judged head:
 the Action's checkout is shallow, so local history cannot be relied on. From the merge base,
 at most ``ANCESTOR_BOUND`` first-parent commits are searched, each by the workflow runs of
 that SHA (newest first) and their artifacts named like the bundles (``--fetch-bundles``'s
@@ -67,11 +68,14 @@ def _searched(
 ) -> BaselineEvidence:
     ctx = client.ctx
     base, head = ctx.event.base_sha, ctx.sha
+    if base is None and ctx.event_name == "workflow_run" and ctx.event.pr_number is not None:
+        base = client.pull_request_base(ctx.event.pr_number)  # its payload names no base
     if base is None or head is None:
         event = ctx.event_name or "no event"
         return no_baseline(
             f"the merge base is not known: the {event} payload names no base commit "
-            "(pull_request.base.sha, merge_group.base_sha) or no head; give --baseline BUNDLE"
+            "(pull_request.base.sha, merge_group.base_sha, or a workflow_run's pull request) "
+            "or no head; give --baseline BUNDLE"
         )
     merge_base = client.merge_base(base, head)
     excluded = {c.run: c.reason for c in matrix.baselines.exclude}
