@@ -386,3 +386,31 @@ def test_a_workflow_run_reads_the_pull_request_s_base_from_the_api(
     assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
     assert (used["kind"], used["run_id"], used["distance"]) == ("ancestor", run, 1)
     assert github.violations == []
+
+
+def test_a_new_artifact_or_new_series_have_no_baseline(
+    github: FakeGitHub, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base commit's matrix had neither: a benchmark that is new in the pull request is
+    missing until its baseline exists, never a pass."""
+    run = _upload(github, _sha(0), _bundle(project, _sha(0)))
+    matrix = project / "gatekeeper.yml"
+    new_artifact = MATRIX.replace(
+        '  micro: {format: pytest-benchmark, paths: ["micro.json"]}\n',
+        '  micro: {format: pytest-benchmark, paths: ["micro.json"]}\n'
+        '  micro2: {format: pytest-benchmark, paths: ["micro.json"]}\n',
+    ).replace("metric: {from: micro,", "metric: {from: micro2,")
+    matrix.write_text(new_artifact, encoding="utf-8")
+    code, _, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing")
+    assert bench["summary"] == (
+        f"no baseline: the bundle of {_sha(0)[:7]} (the merge base), run {run} has no "
+        "evidence of 'micro2'"
+    )
+    matrix.write_text(MATRIX, encoding="utf-8")
+    renamed = (project / "micro.json").read_text(encoding="utf-8").replace('"test_', '"test_new_')
+    (project / "micro.json").write_text(renamed, encoding="utf-8")
+    code, _, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing")
+    assert bench["summary"].startswith("no baseline: none of the 3 series of 'test_*' is in")
+    assert github.violations == []

@@ -18,7 +18,7 @@ from gatekeeper.bundles import SHA, BundleError
 from gatekeeper.bundles.codec import read_bundle
 from gatekeeper.bundles.combine import evidence, merge, refused
 from gatekeeper.errors import UsageError
-from gatekeeper.evidence import ArtifactEvidence
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState
 from gatekeeper.model import Matrix
 
 
@@ -79,7 +79,13 @@ def baseline_bundles(
             f"baseline bundles refused: {_names(names)}: evidence for commit {merged.sha}, "
             f"not for {sha}, the commit whose run uploaded them",
         ), None
-    return evidence(merged, matrix), merged.sha
+    found = evidence(merged, matrix)
+    for key, artifact in matrix.artifacts.items():
+        if all(key not in shard.artifacts for shard in merged.shards):
+            # an artifact the base commit's matrix did not have (new in this change): no
+            # baseline for it, which is missing evidence, not unreadable evidence
+            found[key] = ArtifactEvidence(key, ArtifactState.MISSING, patterns=artifact.paths)
+    return found, merged.sha
 
 
 def given_baseline(matrix: Matrix, paths: Sequence[str]) -> BaselineEvidence:
