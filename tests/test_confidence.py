@@ -389,7 +389,12 @@ def test_real_runs_a_slower_version_is_regressed_at_95(runs: Path) -> None:
     assert measured["paired"] is False and measured["interval"][0] > 0.3
     assert measured["ok"] is False and 0 <= measured["p_value"] < 0.025
     baseline = report["cells"][0]["benchmarks"][0]["baseline"]
-    assert baseline == {"artifact": "main", "max_change": ["median +30%"], "confidence": 0.95}
+    assert baseline == {
+        "artifact": "main",
+        "source": "artifact",
+        "max_change": ["median +30%"],
+        "confidence": 0.95,
+    }
     assert "breaks 'median +30%' of the baseline" in report["cells"][0]["benchmarks"][0]["summary"]
 
 
