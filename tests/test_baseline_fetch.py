@@ -75,11 +75,14 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _bundle(project: Path, sha: str, scale: float = 1.0, *, with_micro: bool = True) -> bytes:
-    """What the base branch's CI collected for ``sha``: its micro.json, scaled."""
+def _bundle(
+    project: Path, sha: str, scale: float = 1.0, *, with_micro: bool = True, matrix: str = MATRIX
+) -> bytes:
+    """What the base branch's CI collected for ``sha`` with ``matrix``: its micro.json,
+    scaled."""
     base = project / f"base-{sha[:8]}-{scale}"
     base.mkdir()
-    (base / "gatekeeper.yml").write_text(MATRIX, encoding="utf-8")
+    (base / "gatekeeper.yml").write_text(matrix, encoding="utf-8")
     if with_micro:
         (base / "micro.json").write_bytes(_micro(scale))
     out = base / "bundle.json"
@@ -413,4 +416,23 @@ def test_a_new_artifact_or_new_series_have_no_baseline(
     code, _, bench = _check(project, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing")
     assert bench["summary"].startswith("no baseline: none of the 3 series of 'test_*' is in")
+    assert github.violations == []
+
+
+def test_the_base_s_bundle_keeps_the_samples_a_confidence_needs(
+    github: FakeGitHub, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base branch collected with the same matrix: its bundle kept the raw samples of the
+    series compared at a confidence, so the merge base is judged from them."""
+    matrix = MATRIX.replace(
+        'baseline: {max_change: "mean +10%"}',
+        'baseline: {max_change: "median +10%", confidence: 0.95}',
+    )
+    (project / "gatekeeper.yml").write_text(matrix, encoding="utf-8")
+    _upload(github, _sha(0), _bundle(project, _sha(0), matrix=matrix))
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
+    methods = {m["method"] for m in bench["measurements"]}
+    assert methods == {"mann-whitney"}, bench["measurements"]
+    assert used["kind"] == "merge-base"
     assert github.violations == []
