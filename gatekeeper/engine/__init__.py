@@ -156,7 +156,9 @@ def _baseline_of(
             Outcome.MISSING,
             f"no baseline: the {fetched.description} has no evidence of {key!r}",
         )
-    unusable = _unusable(benchmark, given, f"baseline evidence ({fetched.description})")
+    what = f"baseline evidence ({fetched.description})"
+    # the base's run was sharded as this one is: a partial one is no baseline either
+    unusable = _unusable(benchmark, given, what, matrix.artifacts[key])
     return given if unusable is None else unusable
 
 
