@@ -60,6 +60,7 @@ CHECK: dict[str, Input] = {
     "output": Input("--output", Kind.LINES),
     "bundle": Input("--bundle", Kind.LINES),
     "fetch-bundles": Input("--fetch-bundles"),
+    "baseline": Input("--baseline", Kind.LINES),
     "sha": Input("--sha"),
     "dry-run": Input("--dry-run", Kind.SWITCH),
     "pull-request": Input("--pull-request", Kind.SWITCH),

@@ -86,8 +86,9 @@ at one (``gatekeeper bench``'s default too)."""
 
 @record
 class Baseline:
-    """The same series in another artifact (the base branch's results), and how far each
-    statistic may move from it."""
+    """The same series in another artifact (the base branch's results), or in the same
+    artifact of the baseline evidence (``merge_base``), and how far each statistic may move
+    from it."""
 
     artifact: str
     changes: tuple[Change, ...]
@@ -103,6 +104,9 @@ class Baseline:
     """Unpaired, at a confidence: how far (a fraction, 0.15 for 15 %) two runs of the same
     code may differ between jobs, which the limit is widened by: a regression must clear both.
     None: the limit as written (the verdict says the interval includes the drift)."""
+    merge_base: bool = False
+    """``from`` left out: ``artifact`` is the benchmark's own, read from the baseline
+    evidence (the merge base's bundle, or ``check --baseline``), not from this run's files."""
 
 
 @record
@@ -124,9 +128,9 @@ class MetricCriterion:
     @property
     def reads(self) -> tuple[str, ...]:
         """The artifacts it reads: its own, then its baseline's."""
-        return (
-            (self.artifact,) if self.baseline is None else (self.artifact, self.baseline.artifact)
-        )
+        if self.baseline is None or self.baseline.merge_base:  # not among this run's files
+            return (self.artifact,)
+        return (self.artifact, self.baseline.artifact)
 
     @property
     def statistics(self) -> tuple[str, ...]:
@@ -154,6 +158,8 @@ class FindingsBaseline:
 
     artifact: str
     max_new: int
+    merge_base: bool = False
+    """As ``Baseline.merge_base``: the own artifact, in the baseline evidence."""
 
 
 @record
@@ -182,9 +188,9 @@ class FindingsCriterion:
     @property
     def reads(self) -> tuple[str, ...]:
         """The artifacts it reads: its own, then its baseline's."""
-        return (
-            (self.artifact,) if self.baseline is None else (self.artifact, self.baseline.artifact)
-        )
+        if self.baseline is None or self.baseline.merge_base:  # not among this run's files
+            return (self.artifact,)
+        return (self.artifact, self.baseline.artifact)
 
     @property
     def selector(self) -> str:
@@ -271,6 +277,23 @@ class Waiver:
 
 
 @record
+class RunChoice:
+    """A workflow run named in ``baselines``, and why."""
+
+    run: int
+    reason: str
+
+
+@record
+class BaselineRuns:
+    """Which runs' bundles may be the baseline evidence: a pinned run is used whatever the
+    merge base; an excluded run (a known-bad run on the base branch) is never used."""
+
+    exclude: tuple[RunChoice, ...] = ()
+    pin: RunChoice | None = None
+
+
+@record
 class Matrix:
     """The whole matrix file."""
 
@@ -287,6 +310,16 @@ class Matrix:
     phase_tags: str = "phase/{phase}"
     """Pattern of the git tags that record a completed phase ({phase}: the phase id)."""
     pull_requests: PullRequestRules = PullRequestRules()
+    baselines: BaselineRuns = BaselineRuns()
+
+    @property
+    def wants_baseline_evidence(self) -> bool:
+        """Some benchmark compares with the baseline evidence (a baseline without ``from``)."""
+        criteria = [b.criterion for c in self.cells for b in c.benchmarks]
+        return any(
+            not isinstance(c, TestCriterion) and c.baseline is not None and c.baseline.merge_base
+            for c in criteria
+        )
 
     def phase_tag(self, phase_id: str) -> str:
         """The tag that records ``phase_id`` as completed."""

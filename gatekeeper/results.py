@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import Enum
 
+from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Finding, TestResult
@@ -199,6 +200,9 @@ class Report:
     today: dt.date
     changes: Changes | None = None
     """A pull request's changed files against the swimlanes; None when not known."""
+    baseline: BaselineEvidence | None = None
+    """The evidence baselines without ``from`` read, and where it came from; None when none
+    was sought."""
 
     @property
     def enforced(self) -> str | None:

@@ -288,9 +288,8 @@ def test_real_runs_a_slower_change_is_blocked(runs: Path) -> None:
     assert bench["outcome"] == "fail"
     assert "test_work avg = " in bench["summary"] and "breaks 'mean +50%'" in bench["summary"]
     assert bench["baseline"] == {
-        "artifact": "main", "max_change": ["mean +50%"], "confidence": None,
-        "paired": False,
-        "drift": None,
+        "artifact": "main", "source": "artifact", "max_change": ["mean +50%"],
+        "confidence": None, "paired": False, "drift": None,
     }  # fmt: skip
 
 

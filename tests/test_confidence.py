@@ -391,6 +391,7 @@ def test_real_runs_a_slower_version_is_regressed_at_95(runs: Path) -> None:
     baseline = report["cells"][0]["benchmarks"][0]["baseline"]
     assert baseline == {
         "artifact": "main",
+        "source": "artifact",
         "max_change": ["median +30%"],
         "confidence": 0.95,
         "paired": False,

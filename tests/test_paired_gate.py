@@ -124,6 +124,8 @@ def test_the_matrix_declares_paired_rounds_at_95_unless_told() -> None:
         (_matrix(change='"median +1pt"'), "paired rounds: 'median +1pt' is in percentage"),
         (_matrix().replace("{from: bench-base,", "{from: bench-head,"),
          "paired rounds need two artifacts, HEAD's rounds and the base's, not 'bench-head'"),
+        (_matrix().replace("{from: bench-base, ", "{"),
+         "name their artifact in from, not the merge base's evidence"),
     ],
 )  # fmt: skip
 def test_validate_refuses_paired_rounds_that_cannot_work(matrix: str, said: str) -> None:
@@ -172,9 +174,8 @@ def test_the_same_figures_round_by_round_are_within(tmp_path: Path) -> None:
     bench = _bench(report)
     assert bench["outcome"] == "pass"
     assert bench["baseline"] == {
-        "artifact": "bench-base", "max_change": ["median +10%"], "confidence": 0.95,
-        "paired": True,
-        "drift": None,
+        "artifact": "bench-base", "source": "artifact", "max_change": ["median +10%"],
+        "confidence": 0.95, "paired": True, "drift": None,
     }  # fmt: skip
     (measured,) = bench["measurements"]
     assert measured["method"] == "wilcoxon-signed-rank" and measured["paired"] is True

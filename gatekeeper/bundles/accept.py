@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.bundles import SHA, BundleError
 from gatekeeper.bundles.codec import read_bundle
 from gatekeeper.bundles.combine import evidence, merge, refused
 from gatekeeper.errors import UsageError
-from gatekeeper.evidence import ArtifactEvidence
+from gatekeeper.evidence import ArtifactEvidence, ArtifactState
 from gatekeeper.model import Matrix
 
 
@@ -58,3 +59,42 @@ def bundle_evidence(
             f"not for {sha} ({how}), the commit being judged",
         )
     return evidence(merged, matrix)
+
+
+def baseline_bundles(
+    matrix: Matrix, paths: Sequence[str], labels: Sequence[str] | None = None,
+    sha: str | None = None,
+) -> tuple[dict[str, ArtifactEvidence], str | None]:  # fmt: skip
+    """The evidence of another commit's bundles, the baseline, and that commit (the bundles'
+    own); refused evidence (and None) when they cannot be read or disagree, or, with
+    ``sha``, are for another commit than the one they were fetched for."""
+    names = list(labels) if labels is not None else list(paths)
+    try:
+        merged = merge([(n, read_bundle(Path(p), n)) for p, n in zip(paths, names, strict=True)])
+    except BundleError as exc:
+        return refused(matrix, f"baseline bundles refused: {exc}"), None
+    if sha is not None and merged.sha != sha:
+        return refused(
+            matrix,
+            f"baseline bundles refused: {_names(names)}: evidence for commit {merged.sha}, "
+            f"not for {sha}, the commit whose run uploaded them",
+        ), None
+    found = evidence(merged, matrix)
+    for key, artifact in matrix.artifacts.items():
+        if all(key not in shard.artifacts for shard in merged.shards):
+            # an artifact the base commit's matrix did not have (new in this change): no
+            # baseline for it, which is missing evidence, not unreadable evidence
+            found[key] = ArtifactEvidence(key, ArtifactState.MISSING, patterns=artifact.paths)
+    return found, merged.sha
+
+
+def given_baseline(matrix: Matrix, paths: Sequence[str]) -> BaselineEvidence:
+    """``check --baseline BUNDLE...``: the baseline evidence, whatever commit it is of."""
+    found, sha = baseline_bundles(matrix, paths)
+    shown = _names(list(paths))
+    if sha is None:  # refused: every benchmark that compares with it is an error, saying why
+        reason = next((e for a in found.values() for e in a.errors), "baseline bundles refused")
+        return BaselineEvidence("error", {}, f"no baseline: {reason}", reason, files=tuple(paths))
+    of = f" of {sha[:12]}" if sha else ""
+    return BaselineEvidence("file", found, f"bundle{of} given to --baseline ({shown})",
+                            commit=sha, files=tuple(paths))  # fmt: skip

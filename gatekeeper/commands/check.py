@@ -24,6 +24,7 @@ from gatekeeper.results import Report, exit_code
 from gatekeeper.text import plain
 
 if TYPE_CHECKING:
+    from gatekeeper.baselines import BaselineEvidence
     from gatekeeper.changes import Changes
     from gatekeeper.evidence import ArtifactEvidence
     from gatekeeper.model import Matrix
@@ -104,7 +105,8 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     today = _today(options.today)
     judged = _what_is_judged(options, environ)
     evidence = searched_from(_evidence(options, judged, environ), judged.root)
-    report = evaluate(judged.matrix, evidence, today, judged.policy, judged.changes)
+    baseline = _baseline(options, judged)
+    report = evaluate(judged.matrix, evidence, today, judged.policy, judged.changes, baseline)
     code = exit_code(report)
     _write_reports(options, report, code, outputs, environ)
     if judged.tagged is not None:
@@ -163,6 +165,40 @@ def _evidence(
         in_actions = environ.get("GITHUB_ACTIONS") == "true"
         return bundle_evidence(judged.matrix, options.bundle, sha, how, commit_required=in_actions)
     return collect(judged.matrix, judged.root.resolve())
+
+
+def _baseline(options: CheckOptions, judged: _Judged) -> BaselineEvidence | None:
+    """The evidence baselines without ``from`` compare with: the bundles given to
+    ``--baseline``, else the pinned run's or the merge base's, fetched on a pull request;
+    else none, saying why. None when no benchmark needs it."""
+    from gatekeeper.baselines import no_baseline
+
+    matrix = judged.matrix
+    if not matrix.wants_baseline_evidence:
+        if options.baseline:
+            raise UsageError(
+                f"--baseline: no benchmark of {matrix.path} compares with the baseline evidence "
+                "(a baseline without `from`)"
+            )
+        return None
+    if options.baseline:
+        from gatekeeper.bundles.accept import given_baseline
+
+        return given_baseline(matrix, options.baseline)
+    if not (judged.policy.pull_request or matrix.baselines.pin is not None):
+        return no_baseline(
+            "not a pull request, and no --baseline BUNDLE given (the merge base's bundle is "
+            "the baseline of a pull request only)"
+        )
+    if not judged.client.usable:
+        return no_baseline(
+            "the baseline bundle is fetched through the GitHub API, but GITHUB_REPOSITORY or "
+            "GITHUB_TOKEN is not set; give --baseline BUNDLE"
+        )
+    from gatekeeper.github.baseline import merge_base_evidence
+    from gatekeeper.github.bundles import DEFAULT_GLOB
+
+    return merge_base_evidence(matrix, judged.client, options.fetch_bundles or DEFAULT_GLOB)
 
 
 def _write_reports(

@@ -158,6 +158,12 @@ def _check_options(check: argparse.ArgumentParser) -> None:
         "by the workflow runs of the commit; needs GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN",
     )  # fmt: skip
     check.add_argument(
+        "--baseline", metavar="BUNDLE", action="append", default=[],
+        help="the baseline evidence that baselines without `from` compare with: a bundle "
+        "(from `gatekeeper collect` on the base commit); repeatable, the bundles are merged. "
+        "Default on a pull request in GitHub: the bundle uploaded for the merge base",
+    )  # fmt: skip
+    check.add_argument(
         "--sha", metavar="SHA",
         help="the commit being judged: a bundle for another commit is not evidence (default: "
         "the GitHub event's commit, else GITHUB_SHA, else not checked)",
@@ -190,6 +196,7 @@ class CheckOptions:
     dry_run: bool
     bundle: tuple[str, ...]
     fetch_bundles: str | None
+    baseline: tuple[str, ...]
     sha: str | None
     pull_request: bool
     label: tuple[str, ...]

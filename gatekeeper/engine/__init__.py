@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 
+from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.changes import Changes
 from gatekeeper.engine.findings import evaluate_findings
 from gatekeeper.engine.metrics import evaluate_metric
@@ -126,8 +127,46 @@ def _named_shards(
     return None
 
 
+def _baseline_of(
+    benchmark: Benchmark,
+    evidence: Mapping[str, ArtifactEvidence],
+    matrix: Matrix,
+    fetched: BaselineEvidence | None,
+) -> ArtifactEvidence | BenchmarkResult | None:
+    """The evidence the benchmark's baseline reads, or the verdict when it cannot be read:
+    another artifact of this run, or its own artifact in the baseline evidence."""
+    criterion = benchmark.criterion
+    if isinstance(criterion, TestCriterion) or criterion.baseline is None:
+        return None
+    key = criterion.baseline.artifact
+    if not criterion.baseline.merge_base:
+        base = evidence[key]
+        unusable = _unusable(benchmark, base, "baseline evidence", matrix.artifacts[key])
+        return base if unusable is None else unusable
+    if fetched is None or not fetched.found:
+        reason = fetched.reason if fetched is not None else "no baseline evidence was sought"
+        error = fetched is not None and fetched.kind == "error"
+        return BenchmarkResult(
+            benchmark, Outcome.ERROR if error else Outcome.MISSING, f"no baseline: {reason}"
+        )
+    given = fetched.artifacts.get(key)
+    if given is None or given.state is ArtifactState.MISSING:
+        return BenchmarkResult(
+            benchmark,
+            Outcome.MISSING,
+            f"no baseline: the {fetched.description} has no evidence of {key!r}",
+        )
+    what = f"baseline evidence ({fetched.description})"
+    # the base's run was sharded as this one is: a partial one is no baseline either
+    unusable = _unusable(benchmark, given, what, matrix.artifacts[key])
+    return given if unusable is None else unusable
+
+
 def _judge_evidence(
-    benchmark: Benchmark, evidence: Mapping[str, ArtifactEvidence], matrix: Matrix
+    benchmark: Benchmark,
+    evidence: Mapping[str, ArtifactEvidence],
+    matrix: Matrix,
+    fetched: BaselineEvidence | None = None,
 ) -> BenchmarkResult:
     criterion = benchmark.criterion
     own = evidence[criterion.artifact]
@@ -137,13 +176,9 @@ def _judge_evidence(
     if isinstance(criterion, TestCriterion):
         outcome, summary, details, failed = evaluate_tests(criterion, own)
         return BenchmarkResult(benchmark, outcome, summary, details, failed_tests=failed)
-    baseline = None
-    if criterion.baseline is not None:
-        baseline = evidence[criterion.baseline.artifact]
-        artifact = matrix.artifacts[criterion.baseline.artifact]
-        unusable = _unusable(benchmark, baseline, "baseline evidence", artifact)
-        if unusable is not None:
-            return unusable
+    baseline = _baseline_of(benchmark, evidence, matrix, fetched)
+    if isinstance(baseline, BenchmarkResult):
+        return baseline
     if isinstance(criterion, FindingsCriterion):
         outcome, summary, details, measurements, found = evaluate_findings(criterion, own, baseline)
         return BenchmarkResult(
@@ -191,17 +226,20 @@ def evaluate(
     today: dt.date,
     enforced: str | Policy | None = None,
     changes: Changes | None = None,
+    baseline: BaselineEvidence | None = None,
 ) -> Report:
     """Judge every benchmark, colour every cell, decide every phase gate, hold the rules.
 
     ``enforced``: the policy, or one phase whose gate decides; by default the matrix's
     ``current`` phase, else its last phase. ``changes`` is carried to the report as is.
+    ``baseline``: the evidence a baseline without ``from`` reads (None: none was sought, and
+    such a benchmark is missing).
     """
     waivers = {w.benchmark: w for w in matrix.waivers}
     cells = []
     for cell in matrix.cells:
         results = tuple(
-            apply_waiver(_judge_evidence(b, evidence, matrix), waivers.get(b.ref), today)
+            apply_waiver(_judge_evidence(b, evidence, matrix, baseline), waivers.get(b.ref), today)
             for b in cell.benchmarks
         )
         cells.append(CellResult(cell, cell_state(results), results))
@@ -237,4 +275,5 @@ def evaluate(
         artifacts={k: v for k, v in evidence.items() if k in used},
         today=today,
         changes=changes,
+        baseline=baseline,
     )

@@ -246,6 +246,11 @@ class GitHubClient:
 
         return self._call(f"read pull request #{number}", read)
 
+    def pull_request_base(self, number: int) -> str:
+        """The commit of the base branch the pull request is compared with (``base.sha``)."""
+        return self._call(f"read pull request #{number}",
+                          lambda: self._repo.get_pull(number).base.sha.lower())  # fmt: skip
+
     def pull_request_files(self, number: int, most: int) -> Listing:
         """The files the pull request changes, at most ``most`` (past it: a warning)."""
         return self._listing(
@@ -273,6 +278,35 @@ class GitHubClient:
     def compare(self, name: str, base: str, head: str) -> str:
         """``compare/{base}...{head}``'s status (identical, ahead, behind, diverged)."""
         return self._call(f"compare {name}", lambda: self._repo.compare(base, head).status)
+
+    def merge_base(self, base: str, head: str) -> str:
+        """The merge base of ``base`` and ``head``: ``compare/{base}...{head}``'s
+        ``merge_base_commit``."""
+
+        def read() -> str:
+            sha = self._repo.compare(base, head).merge_base_commit.sha
+            if not isinstance(sha, str) or not sha:
+                raise ValueError("no merge_base_commit.sha")
+            return sha.lower()
+
+        return self._call(f"find the merge base of {base[:12]} and {head[:12]}", read)
+
+    def first_parents(self, sha: str, most: int) -> list[str]:
+        """``sha`` and its first-parent ancestors, at most ``most``, from one page of
+        ``commits?sha=``: the chain ends early where the page does (a merged branch's
+        commits listed in between) or at a root commit."""
+        operation = f"list the history of {sha[:12]}"
+        listed = self._listing(operation, "commits", params={"sha": sha, "per_page": PER_PAGE},
+                               limit=Limit(PER_PAGE, "warn"))  # fmt: skip
+        with _shape(operation):
+            parents = {
+                str(c["sha"]).lower(): [str(p["sha"]).lower() for p in c["parents"]]
+                for c in listed.items
+            }
+        chain = [sha.lower()]
+        while len(chain) < most and parents.get(chain[-1]):
+            chain.append(parents[chain[-1]][0])
+        return chain
 
     def create_tag_object(self, name: str, commit: str, message: str) -> str:
         """The sha of the new annotated tag object. Not looked for before a retry: GitHub

@@ -45,20 +45,29 @@ def fetch_bundles(
             name = str(artifact["name"])
             if not name_matches(name, glob):
                 continue
-            label = f"artifact {name!r} (id {artifact['id']}, run {run['id']})"
-            if artifact.get("expired"):
-                raise BundleError(f"{label}: expired")
-            zipped = client.download(f"download {label}", artifact["id"])
-            folder = target / str(artifact["id"])
-            files = [p for p in extract(zipped, folder, label, Limits()) if p.suffix == ".json"]
-            if not files:
-                raise BundleError(f"{label}: no .json bundle in it")
-            found += [(f"{name}/{p.relative_to(folder.resolve()).as_posix()}", p) for p in files]
+            found += download_bundle(client, artifact, run["id"], target)
     if not found:
         raise BundleError(
             f"no artifact matching {glob!r} in the {len(runs)} workflow run(s) of {sha}"
         )
     return sorted(found)
+
+
+def download_bundle(
+    client: GitHubClient, artifact: Mapping[str, object], run_id: object, target: Path
+) -> list[tuple[str, Path]]:
+    """The ``.json`` files of one artifact, unpacked safely under ``target``, each with its
+    name: ``artifact/path``. An expired artifact, or one with no bundle, is a BundleError."""
+    name = str(artifact["name"])
+    label = f"artifact {name!r} (id {artifact['id']}, run {run_id})"
+    if artifact.get("expired"):
+        raise BundleError(f"{label}: expired")
+    zipped = client.download(f"download {label}", str(artifact["id"]))
+    folder = target / str(artifact["id"])
+    files = [p for p in extract(zipped, folder, label, Limits()) if p.suffix == ".json"]
+    if not files:
+        raise BundleError(f"{label}: no .json bundle in it")
+    return [(f"{name}/{p.relative_to(folder.resolve()).as_posix()}", p) for p in files]
 
 
 def fetched_evidence(

@@ -47,6 +47,9 @@ class EventInfo:
     ``pull_request`` and ``pull_request_target`` payloads do)."""
     head_ref: str | None = None
     """The pull request's branch name (``pull_request.head.ref``), from the same payloads."""
+    base_sha: str | None = None
+    """The base branch's commit the event compares with: ``pull_request.base.sha``,
+    ``merge_group.base_sha``; the merge base is looked up from it."""
 
     @property
     def from_fork(self) -> bool:
@@ -183,12 +186,14 @@ def parse_event(
             head_repo=_str(payload, "pull_request", "head", "repo", "full_name"),
             labels=_label_names(_dig(payload, "pull_request", "labels")),
             head_ref=_str(payload, "pull_request", "head", "ref"),
+            base_sha=_str(payload, "pull_request", "base", "sha"),
         )
     if event_name == "merge_group":
         queued = _QUEUE_BRANCH.fullmatch(_str(payload, "merge_group", "head_ref") or "")
         return EventInfo(
             head_sha=_str(payload, "merge_group", "head_sha"),
             pr_number=int(queued.group(1)) if queued else None,
+            base_sha=_str(payload, "merge_group", "base_sha"),
         )
     if event_name == "workflow_run":
         prs = _dig(payload, "workflow_run", "pull_requests")

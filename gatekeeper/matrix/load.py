@@ -15,6 +15,7 @@ from gatekeeper.model import (
     PAIRED_CONFIDENCE,
     Artifact,
     Baseline,
+    BaselineRuns,
     Benchmark,
     Cell,
     Criterion,
@@ -25,6 +26,7 @@ from gatekeeper.model import (
     MetricCriterion,
     Phase,
     PullRequestRules,
+    RunChoice,
     Swimlane,
     TestCriterion,
     Waiver,
@@ -73,11 +75,12 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
         baseline=None
         if baseline is None
         else Baseline(
-            baseline["from"],
+            baseline.get("from", metric["from"]),
             tuple(parse_change(c) for c in _globs(baseline["max_change"])),
             _confidence(baseline.get("confidence"), baseline.get("paired", False)),
             baseline.get("paired", False),
             _drift(baseline.get("drift")),
+            merge_base="from" not in baseline,
         ),
         expect_failures=metric.get("expect_failures", False),
     )
@@ -106,7 +109,9 @@ def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> Find
         max=limit,
         baseline=None
         if baseline is None
-        else FindingsBaseline(baseline["from"], baseline["max_new"]),
+        else FindingsBaseline(
+            baseline.get("from", findings["from"]), baseline["max_new"], "from" not in baseline
+        ),
         expect_failures=findings.get("expect_failures", False),
     )
 
@@ -161,6 +166,15 @@ def build(located: Located) -> Matrix:
         current=data.get("current"),
         phase_tags=data.get("phase_tags", "phase/{phase}"),
         pull_requests=_pull_request_rules(data.get("pull_requests", {})),
+        baselines=_baseline_runs(data.get("baselines", {})),
+    )
+
+
+def _baseline_runs(data: dict[str, Any]) -> BaselineRuns:
+    pin = data.get("pin")
+    return BaselineRuns(
+        tuple(RunChoice(e["run"], e["reason"]) for e in data.get("exclude", ())),
+        None if pin is None else RunChoice(pin["run"], pin["reason"]),
     )
 
 

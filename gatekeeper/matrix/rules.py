@@ -89,6 +89,7 @@ class _Checker:
             self.check_cell(path, phase, cell)
         self.check_cycles()
         self.check_waivers()
+        self.check_baseline_runs()
         return sorted(self.problems, key=lambda p: (p.position.line or 0, p.position.column or 0))
 
     def check_artifact_paths(self) -> None:
@@ -381,7 +382,13 @@ class _Checker:
             self.report(where, "paired does not apply to findings: they are counted")
             return
         metric = bench.get("metric")
-        if isinstance(metric, dict) and metric.get("from") == baseline.get("from"):
+        if "from" not in baseline:
+            self.report(
+                where,
+                "paired rounds are the base's round files of this run (gatekeeper bench's "
+                "base/round-*): name their artifact in from, not the merge base's evidence",
+            )
+        elif isinstance(metric, dict) and metric.get("from") == baseline.get("from"):
             self.report(
                 where,
                 f"paired rounds need two artifacts, HEAD's rounds and the base's, not "
@@ -465,6 +472,23 @@ class _Checker:
                     dt.date.fromisoformat(expires)
                 except ValueError:
                     self.report((*path, "expires"), f"{expires!r} is not a real date")
+
+    def check_baseline_runs(self) -> None:
+        """A run excluded twice, or both pinned and excluded, says two things at once."""
+        runs = self.data.get("baselines")
+        if not isinstance(runs, dict):
+            return
+        seen: set[int] = set()
+        for path, choice in _dicts(runs.get("exclude"), ("baselines", "exclude")):
+            run = choice.get("run")
+            if isinstance(run, int) and run in seen:
+                self.report((*path, "run"), f"run {run} is excluded twice")
+            if isinstance(run, int):
+                seen.add(run)
+        pin = runs.get("pin")
+        run = pin.get("run") if isinstance(pin, dict) else None
+        if isinstance(run, int) and run in seen:
+            self.report(("baselines", "pin", "run"), f"run {run} is both pinned and excluded")
 
 
 def rule_problems(located: Located) -> list[Problem]:

@@ -81,6 +81,16 @@ def standing_words(report: Report) -> str:
     return f"achieved: {achieved} · working on: {working} · from {policy.standing_from}"
 
 
+def baseline_words(report: Report) -> list[str]:
+    """Where the baseline evidence came from (or why there is none), then each run passed
+    over; empty when no benchmark compares with it."""
+    found = report.baseline
+    if found is None:
+        return []
+    head = f"baseline: {found.description}" if found.found else found.description
+    return [head, *(f"skipped {s}" for s in found.skipped)]
+
+
 def touched_words(report: Report, changes: Changes) -> str:
     """The swimlanes a pull request touches, for the line under the matrix."""
     names = {s.id: s.name for s in report.matrix.swimlanes}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gatekeeper import __version__
+from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.evidence import Finding, TestResult
 from gatekeeper.model import FindingsCriterion, MetricCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
@@ -122,6 +123,27 @@ def _found(found: FoundFindings | None) -> dict[str, Any] | None:
     }
 
 
+def _source(merge_base: bool) -> str:
+    return "baseline evidence" if merge_base else "artifact"
+
+
+def _baseline_evidence(found: BaselineEvidence | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "kind": found.kind,
+        "description": found.description,
+        "reason": found.reason,
+        "commit": found.commit,
+        "run_id": found.run_id,
+        "merge_base": found.merge_base,
+        "distance": found.distance,
+        "files": list(found.files),
+        "skipped": list(found.skipped),
+        "artifacts": sorted(k for k, a in found.artifacts.items() if a.files),
+    }
+
+
 def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
     bench = result.benchmark
     criterion = bench.criterion
@@ -142,7 +164,11 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
             },
             "baseline": None
             if criterion.baseline is None
-            else {"artifact": criterion.baseline.artifact, "max_new": criterion.baseline.max_new},
+            else {
+                "artifact": criterion.baseline.artifact,
+                "source": _source(criterion.baseline.merge_base),
+                "max_new": criterion.baseline.max_new,
+            },
             "found": _found(result.findings),
         }
     else:
@@ -156,6 +182,7 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
             if criterion.baseline is None
             else {
                 "artifact": criterion.baseline.artifact,
+                "source": _source(criterion.baseline.merge_base),
                 "max_change": [c.text for c in criterion.baseline.changes],
                 "confidence": criterion.baseline.confidence,
                 "paired": criterion.baseline.paired,
@@ -247,6 +274,7 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
             "touched": [{"swimlane": lane, "files": n} for lane, n in report.changes.touched],
             "outside": report.changes.outside,
         },
+        "baseline_evidence": _baseline_evidence(report.baseline),
         "swimlanes": [
             {"id": s.id, "name": s.name, "paths": list(s.paths)} for s in matrix.swimlanes
         ],

@@ -10,6 +10,7 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
+    baseline_words,
     headline,
     phase_name,
     rule_word,
@@ -135,6 +136,9 @@ def render(report: Report, options: RenderOptions) -> str:
         lines += [f"{TOUCHED} {escape(touched_words(report, report.changes))}", ""]
     if report.policy.pull_request:
         lines += _rules(report)
+    said = baseline_words(report)
+    if said:
+        lines += [*(f"- {escape(s)}" for s in said), ""]
     blocking = failing(report)
     if blocking:
         gate = escape(phase_name(report, report.enforced))

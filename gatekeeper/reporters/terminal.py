@@ -11,6 +11,7 @@ from gatekeeper.reporters.common import (
     RULE_TITLES,
     STATE_WORDS,
     RenderOptions,
+    baseline_words,
     headline,
     phase_name,
     rule_word,
@@ -122,6 +123,9 @@ def render(report: Report, options: RenderOptions) -> str:
     lines.append("")
     if report.policy.pull_request:
         lines += _rule_lines(report, paint)
+    said = baseline_words(report)
+    if said:
+        lines += [plain(said[0]), *(f"    {plain(s)}" for s in said[1:]), ""]
     blocking = failing(report)
     gate = plain(phase_name(report, report.enforced))
     if blocking:

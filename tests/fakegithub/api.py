@@ -99,6 +99,11 @@ def _download_artifact(store: Store, call: Call) -> Answer:
     return Answer(302, None, {"Location": location})
 
 
+def _list_commits(store: Store, call: Call) -> Answer:
+    chosen, headers = _page(gitdata.history(store, call.params.get("sha", "")), call)
+    return Answer(200, chosen, headers)
+
+
 def _list_pull_files(store: Store, call: Call) -> Answer:
     chosen, headers = _page(pulls.files(store, call.params["pull_number"]), call)
     return Answer(200, chosen, headers)
@@ -134,6 +139,7 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "repos/compare-commits-with-basehead": lambda store, call: Answer(
         200, gitdata.compare(store, call.params["basehead"])
     ),
+    "repos/list-commits": _list_commits,
     "git/create-tag": lambda store, call: _created(gitdata.create_tag(store, call.body)),
     "git/create-ref": lambda store, call: _created(gitdata.create_ref(store, call.body)),
     "repos/create-release": lambda store, call: _created(gitdata.create_release(store, call.body)),

@@ -36,7 +36,8 @@ SOURCE = {
 # The endpoints of the issue-4 contract, and issue 5's artifact download, phase tags
 # (``promote`` in GitHub mode), pull request facts (labels, branch, changed files) and the
 # deletion of a failed phase tag, and the release of a tag and a commit's statuses (a
-# creation is looked for before it is repeated), and nothing else: a request to any other is a 404.
+# creation is looked for before it is repeated), a commit's history (the merge base's
+# ancestors, issue 15), and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
@@ -54,6 +55,7 @@ ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref}"),
     ("GET", "/repos/{owner}/{repo}/git/tags/{tag_sha}"),
     ("GET", "/repos/{owner}/{repo}/compare/{basehead}"),
+    ("GET", "/repos/{owner}/{repo}/commits"),
     ("POST", "/repos/{owner}/{repo}/git/tags"),
     ("POST", "/repos/{owner}/{repo}/git/refs"),
     ("POST", "/repos/{owner}/{repo}/releases"),

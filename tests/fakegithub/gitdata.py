@@ -65,7 +65,47 @@ def compare(store: Store, basehead: str) -> dict[str, Any]:
         status = "diverged"
     answer = store.rebase(example("repos/compare-commits-with-basehead"))
     answer.update(status=status, ahead_by=len(ahead - behind), behind_by=len(behind - ahead))
+    base_commit = _commit(store, _merge_base(store, head, behind))
+    answer["merge_base_commit"] = {**answer["merge_base_commit"], **base_commit}
     return dict(answer)
+
+
+def _merge_base(store: Store, head: str, behind: set[str]) -> str:
+    """The nearest commit, breadth first from ``head``, that ``base`` reaches too."""
+    todo, seen = [head], set()
+    while todo:
+        current = todo.pop(0)
+        if current in behind:
+            return current
+        if current not in seen:
+            seen.add(current)
+            todo += store.commits.get(current, ())
+    raise not_found()  # unrelated histories: GitHub answers 404 ("No common ancestor")
+
+
+def _commit(store: Store, sha: str) -> dict[str, Any]:
+    """A commit as the commits endpoints list it: GitHub's example with this sha and parents."""
+    commit = store.rebase(example("repos/list-commits")[0])
+    url = f"{store.repo_api()}/commits"
+    parents = [{"sha": p, "url": f"{url}/{p}", "html_url": f"{store.repo_web()}/commit/{p}"}
+               for p in store.commits.get(sha, ())]  # fmt: skip
+    commit.update(sha=sha, url=f"{url}/{sha}", html_url=f"{store.repo_web()}/commit/{sha}",
+                  parents=parents)  # fmt: skip
+    return dict(commit)
+
+
+def history(store: Store, sha: str) -> list[dict[str, Any]]:
+    """``GET commits?sha=``: ``sha`` and every commit it reaches, breadth first (GitHub lists
+    them newest first; the fake has no dates, and a test sets the shape it needs)."""
+    if sha not in store.commits:
+        raise not_found()
+    order, todo = [], [sha]
+    while todo:
+        current = todo.pop(0)
+        if current not in order:
+            order.append(current)
+            todo += store.commits.get(current, ())
+    return [_commit(store, c) for c in order]
 
 
 def create_tag(store: Store, body: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,7 @@ def add_pull(
     head_ref: str = "feature",
     base_ref: str = "main",
     head_sha: str = "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+    base_sha: str | None = None,
     files: Iterable[str] = (),
     renamed_from: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
@@ -64,6 +65,8 @@ def add_pull(
     pull["head"] = {**pull["head"], "ref": head_ref, "sha": head_sha,
                     "label": f"{owner}:{head_ref}"}  # fmt: skip
     pull["base"] = {**pull["base"], "ref": base_ref, "label": f"{owner}:{base_ref}"}
+    if base_sha is not None:
+        pull["base"]["sha"] = base_sha
     store.pulls[number] = pull
     old = renamed_from or {}
     store.pull_files[number] = [_file(store, head_sha, n, old.get(n)) for n in names]

@@ -42,11 +42,13 @@ class Inspection:
         base_ref: str = "main",
         files: Iterable[str] = (),
         renamed_from: Mapping[str, str] | None = None,
+        head_sha: str = "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+        base_sha: str | None = None,
     ) -> dict[str, Any]:
         """A pull request #``number`` with these labels, branches and changed files."""
         return pulls.add_pull(
             self.store, number, labels=labels, head_ref=head_ref, base_ref=base_ref,
-            files=files, renamed_from=renamed_from,
+            files=files, renamed_from=renamed_from, head_sha=head_sha, base_sha=base_sha,
         )  # fmt: skip
 
     def tag_refs(self) -> dict[str, dict[str, Any]]:

@@ -233,6 +233,7 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "repos/compare-commits-with-basehead": call(
             github, "GET", f"{REPO}/compare/{SHA}...{child}"
         ).body,
+        "repos/list-commits": call(github, "GET", f"{REPO}/commits?sha={child}").body,
         "repos/create-release": call(
             github, "POST", f"{REPO}/releases", {"tag_name": "phase/one", "body": "notes"}
         ).body,
