@@ -9,7 +9,10 @@ Contenders:
 
 - at a confidence: ``gatekeeper check --dry-run --format json`` (parse both files, 500
   rank comparisons of 1,000 x 1,000 samples);
-- the plain ratio: the same matrix without ``confidence`` (what the statistics cost).
+- the plain ratio: the same matrix without ``confidence`` (what the statistics cost);
+- SciPy: ``alternatives/compare_scipy.py``, orjson reading both files and SciPy's
+  ``mannwhitneyu`` testing each series, one-sided, against the limit (the p-value only: no
+  estimate or interval), as a user would script it.
 
 Checked: the comparisons at a confidence fail exactly the slowed series. Target (issue 15):
 the whole process under 5 s on the 2-core machine.
@@ -20,6 +23,7 @@ the whole process under 5 s on the 2-core machine.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -125,6 +129,15 @@ def _failed(out: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _failed_scipy(out: str) -> tuple[str, ...]:
+    """The series the SciPy script finds regressed, named as the matrix's benchmarks."""
+    return tuple(
+        f"b{int(line.split(':')[0].rsplit('_', 1)[1]):04d}:fail:mann-whitney"
+        for line in out.splitlines()
+        if line.strip()
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmarks", type=int, default=500)
@@ -149,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         _process.Command("check at a confidence", check("confidence.yml"), _failed, 1),
         _process.Command("check by the plain ratio", check("plain.yml"), _failed, 1),
     ]
+    script = Path(__file__).resolve().parent / "alternatives" / "compare_scipy.py"
+    if importlib.util.find_spec("scipy") is not None:
+        scipy = [sys.executable, str(script), str(folder / "base.json"), str(folder / "head.json")]
+        contenders.append(_process.Command("orjson + scipy mannwhitneyu", scipy, _failed_scipy))
     size = sum((folder / f"{n}.json").stat().st_size for n in ("base", "head"))
     print(f"\n{benchmarks} benchmarks x {samples} samples a side, {size / 1e6:.1f} MB of "
           f"pytest-benchmark JSON; {runs} runs each")  # fmt: skip
@@ -161,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"results: {{'failed': {len(failed)}, 'of': {benchmarks}}}")
     slowed = tuple(f"b{i:04d}:fail:mann-whitney" for i in range(0, benchmarks, SLOWER_EVERY))
     right = failed == slowed
+    if len(measured) > 2:
+        same = measured[2].answer == failed
+        print(_process.verdict("SciPy's test fails the same series", same, "by its p-value"))
+        right &= same
     print(_process.verdict("the slowed series, and only they, regressed at 95 %", right,
                            f"{len(failed)} failed, {len(slowed)} slowed"))  # fmt: skip
     fast = sampled.median < TARGET_SECONDS
