@@ -10,7 +10,6 @@ so each verdict path is known in advance.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,39 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, missing_tool
+from tests.bench_runs import BENCH_TEST, PYTEST_BENCHMARK, WORK, bench, git, repository
+from tests.conftest import missing_tool
 
 GATEKEEPER = [sys.executable, "-m", "gatekeeper"]
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
-def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    repo = tmp_path / "project"
-    repo.mkdir()
-    _git(repo, "init", "--quiet", "--initial-branch=main")
-    _git(repo, "config", "user.email", "bench@example.invalid")
-    _git(repo, "config", "user.name", "bench")
-    for name, text in files.items():
-        (repo / name).write_text(text, encoding="utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "--quiet", "-m", "base")
-    return repo
-
-
-def _bench(repo: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    # not this suite's xdist worker variables: a pytest run inside would think itself a worker
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "XDIST_"))}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [*GATEKEEPER, "bench", *args], cwd=repo, capture_output=True, text=True,
-        timeout=timeout, env=env, check=False,
-    )  # fmt: skip
 
 
 # A stand-in benchmark: writes hyperfine's JSON with the times in times.json for its side
@@ -75,11 +45,13 @@ json.dump({"results": results}, open(sys.argv[1], "w"))
 
 
 def _planned(tmp_path: Path, base: list[Any], head: list[Any]) -> Path:
-    repo = _repo(tmp_path, {"fake.py": FAKE, "plan.json": json.dumps({"base": [], "head": []})})
+    repo = repository(
+        tmp_path, {"fake.py": FAKE, "plan.json": json.dumps({"base": [], "head": []})}
+    )
     # the plan is read from each side's own checkout: the base's commit, HEAD's working tree
     plan = json.dumps({"base": base, "head": head})
     (repo / "plan.json").write_text(plan, encoding="utf-8")
-    _git(repo, "commit", "--quiet", "-am", "the plan")
+    git(repo, "commit", "--quiet", "-am", "the plan")
     return repo
 
 
@@ -95,7 +67,7 @@ RUN = ("--", sys.executable, "fake.py", "{out}")
 
 def test_a_series_slower_in_every_round_regresses_and_exits_1(tmp_path: Path) -> None:
     repo = _planned(tmp_path, [{"a": 1.0}] * 6, [{"a": 1.3 + i / 100} for i in range(6)])
-    done = _bench(repo, *ARGS, *RUN)
+    done = bench(repo, *ARGS, *RUN)
     assert done.returncode == 1, done.stderr
     (series,) = _report(done)["series"]
     assert series["series"] == "a"
@@ -108,10 +80,10 @@ def test_a_series_slower_in_every_round_regresses_and_exits_1(tmp_path: Path) ->
 def test_the_same_figures_in_every_round_are_within_and_exit_0(tmp_path: Path) -> None:
     head = [{"a": 1.0 + i / 1000} for i in range(6)]
     repo = _planned(tmp_path, [{"a": 1.0}] * 6, head)
-    done = _bench(repo, *ARGS, *RUN)
+    done = bench(repo, *ARGS, *RUN)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _report(done)["series"][0]["paired"]["verdict"] == "within"
-    text = _bench(repo, "--base", "main", "--rounds", "6", *RUN)
+    text = bench(repo, "--base", "main", "--rounds", "6", *RUN)
     assert "a: +0.2 % [+0.0, +0.5] at 95 %: within (paired)" in text.stdout
     assert "1 of 1 series shown within the limit" in text.stdout
 
@@ -129,7 +101,7 @@ def test_a_run_that_fails_or_writes_nothing_gives_no_verdict(
     base: list[Any] = [{"a": 1.0}] * 6
     base[2] = base_round_3
     repo = _planned(tmp_path, base, [{"a": 1.0}] * 6)
-    done = _bench(repo, *ARGS, *RUN)
+    done = bench(repo, *ARGS, *RUN)
     assert done.returncode == 1
     assert done.stdout == ""
     assert says in done.stderr
@@ -141,7 +113,7 @@ def test_a_series_some_run_lacks_is_not_judged(tmp_path: Path) -> None:
     head: list[Any] = [{"a": 1.0, "b": 2.0}] * 6
     head[4] = {"a": 1.0}
     repo = _planned(tmp_path, [{"a": 1.0, "b": 2.0}] * 6, head)
-    done = _bench(repo, *ARGS, *RUN)
+    done = bench(repo, *ARGS, *RUN)
     assert done.returncode == 1
     a, b = _report(done)["series"]
     assert a["paired"]["verdict"] == "within"
@@ -150,8 +122,8 @@ def test_a_series_some_run_lacks_is_not_judged(tmp_path: Path) -> None:
 
 def test_the_worktree_of_the_base_is_removed_after(tmp_path: Path) -> None:
     repo = _planned(tmp_path, [{"a": 1.0}] * 6, [{"a": 1.0}] * 6)
-    _bench(repo, *ARGS, *RUN)
-    assert _git(repo, "worktree", "list").count("\n") == 0  # only the main one
+    bench(repo, *ARGS, *RUN)
+    assert git(repo, "worktree", "list").count("\n") == 0  # only the main one
 
 
 @pytest.mark.parametrize(
@@ -168,33 +140,12 @@ def test_the_worktree_of_the_base_is_removed_after(tmp_path: Path) -> None:
 )
 def test_what_cannot_run_is_a_usage_error(tmp_path: Path, args: tuple[str, ...], says: str) -> None:
     repo = _planned(tmp_path, [{"a": 1.0}] * 6, [{"a": 1.0}] * 6)
-    done = _bench(repo, *args)
+    done = bench(repo, *args)
     assert done.returncode == 2, done.stderr
     assert says in done.stderr
     assert "Traceback" not in done.stderr
 
 
-WORK = """\
-def work(n={n}):
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
-"""
-BENCH_TEST = """\
-from work import work
-
-
-def test_work(benchmark):
-    benchmark(work)
-"""
-
-
-PYTEST_BENCHMARK = (
-    sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-    "-p", "no:randomly", "test_bench.py", "--benchmark-json={out}", "--benchmark-save-data",
-    "--benchmark-min-rounds=15", "--benchmark-max-time=0.1", "--benchmark-warmup=off",
-)  # fmt: skip
 HYPERFINE = (
     "hyperfine", "--runs", "3", "--warmup", "1", "--export-json", "{out}",
     f"{sys.executable} -c 'import work; work.work()'",
@@ -218,11 +169,11 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
     pytest-benchmark every round's with --benchmark-save-data)."""
     if tool == "hyperfine" and shutil.which("hyperfine") is None:
         missing_tool("hyperfine is not installed (apt-get install hyperfine)")
-    repo = _repo(
+    repo = repository(
         tmp_path, {"work.py": WORK.format(n=n), "test_bench.py": BENCH_TEST, "pytest.ini": ""}
     )
     args = ("--base", "main", "--rounds", "10", "--format", "json", "--", *command)
-    same = _bench(repo, *args)
+    same = bench(repo, *args)
     assert same.returncode in (0, 1), same.stderr
     (found,) = _report(same)["series"]
     assert found["series"] == series
@@ -231,7 +182,7 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
     print(f"{tool}, same code:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
 
     (repo / "work.py").write_text(WORK.format(n=n * 3 // 2), encoding="utf-8")
-    slower = _bench(repo, *args)
+    slower = bench(repo, *args)
     assert slower.returncode == 1, slower.stderr
     (found,) = _report(slower)["series"]
     assert found["paired"]["verdict"] == "regressed", found

@@ -9,10 +9,8 @@ from a bundle, and the README's example.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,8 @@ from gatekeeper.model import Baseline, MetricCriterion
 from gatekeeper.results import Method, Outcome
 from gatekeeper.threshold import parse_change
 from gatekeeper.units import Dimension, Quantity
+from tests.bench_runs import BENCH_TEST, PYTEST_BENCHMARK, WORK, repository
+from tests.bench_runs import bench as run_bench
 from tests.conftest import REPO
 
 MATRIX = """\
@@ -368,30 +368,6 @@ def test_a_change_rounds_cannot_judge_is_an_error_when_built_in_code() -> None:
 
 # --- real runs: gatekeeper bench, then gatekeeper check ------------------------------------------
 
-WORK = """\
-def work(n={n}):
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
-"""
-BENCH_TEST = """\
-from work import work
-
-
-def test_work(benchmark):
-    benchmark(work)
-"""
-PYTEST_BENCHMARK = (
-    sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-    "-p", "no:randomly", "test_bench.py", "--benchmark-json={out}", "--benchmark-save-data",
-    "--benchmark-min-rounds=15", "--benchmark-max-time=0.1", "--benchmark-warmup=off",
-)  # fmt: skip
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
-
 
 def _readme_matrix() -> str:
     """The matrix lines of the README's "Paired runs" section, in a whole matrix."""
@@ -419,14 +395,8 @@ def _readme_verdict() -> str:
 
 
 def _bench_runs(repo: Path) -> subprocess.CompletedProcess[str]:
-    # not this suite's xdist worker variables: a pytest run inside would think itself a worker
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "XDIST_"))}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "gatekeeper", "bench", "--base", "main", "--rounds", "8",
-         "--format", "json", "--", *PYTEST_BENCHMARK],
-        cwd=repo, capture_output=True, text=True, timeout=600, env=env, check=False,
-    )  # fmt: skip
+    return run_bench(repo, "--base", "main", "--rounds", "8", "--format", "json", "--",
+                 *PYTEST_BENCHMARK)  # fmt: skip
 
 
 @pytest.mark.slow
@@ -436,16 +406,9 @@ def test_real_paired_runs_judged_by_the_gate(
     """`gatekeeper bench` with pytest-benchmark, then `gatekeeper check` on its round files
     with the README's matrix: the same code is not regressed, 1.5x the work is; a bundle
     collected from the rounds judges as the files do."""
-    repo = tmp_path / "project"
-    repo.mkdir()
-    _git(repo, "init", "--quiet", "--initial-branch=main")
-    _git(repo, "config", "user.email", "bench@example.invalid")
-    _git(repo, "config", "user.name", "bench")
-    (repo / "work.py").write_text(WORK.format(n=20_000), encoding="utf-8")
-    (repo / "test_bench.py").write_text(BENCH_TEST, encoding="utf-8")
-    (repo / "pytest.ini").write_text("", encoding="utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "--quiet", "-m", "base")
+    repo = repository(
+        tmp_path, {"work.py": WORK.format(n=20_000), "test_bench.py": BENCH_TEST, "pytest.ini": ""}
+    )
     matrix = _readme_matrix()
     verdicts = {}
     for name, n in (("same", 20_000), ("slower", 30_000)):

@@ -172,17 +172,11 @@ def _judge(
         return error(str(exc))
     actual = Quantity(statistics.median(q.value for q in figures["head"]), dimension)
     baseline = Quantity(statistics.median(q.value for q in figures["base"]), dimension)
-    from gatekeeper.engine.sampled import shown_interval
+    from gatekeeper.engine.sampled import shown_interval, verdict_words
 
     interval = shown_interval(found.estimate, found.low, found.high, confidence)
     shown = f"{actual} vs {baseline} ({interval}, {len(rounds)} rounds paired)"
-    if found.verdict is Verdict.WITHIN:
-        verdict = f"within {change.text!r} of the baseline"
-    elif found.verdict is Verdict.REGRESSED:
-        verdict = f"breaks {change.text!r} of the baseline"
-    else:
-        verdict = f"cannot show it is within {change.text!r} of the baseline: the interval " \
-                  "holds the limit"  # fmt: skip
+    verdict = verdict_words(found.verdict, change)
     ok = found.verdict is Verdict.WITHIN
     sampled = Sampled(
         Method.WILCOXON_SIGNED_RANK, confidence, found.base_samples, found.head_samples,

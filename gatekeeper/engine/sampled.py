@@ -19,6 +19,7 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
+from gatekeeper.compare import MIN_SAMPLES, SampleError, Verdict, compare
 from gatekeeper.evidence import Metric
 from gatekeeper.results import Measurement, Method, Outcome, Sampled
 from gatekeeper.threshold import Change
@@ -40,8 +41,6 @@ def shown_interval(estimate: float, low: float, high: float, confidence: float) 
 
 def _ratio_reason(metric: Metric, base: Metric, statistic: Dimension) -> str | None:
     """Why the samples cannot judge the change (the plain ratio does); None when they can."""
-    from gatekeeper.compare import MIN_SAMPLES
-
     if not metric.samples and not base.samples:
         return "no samples: plain ratio"
     for side, series in (("the baseline", base), ("HEAD", metric)):
@@ -82,6 +81,15 @@ def by_ratio(plain: Judged, metric: Metric, base: Metric, confidence: float, rea
     return outcome, measured, f"{note}; {reason}"
 
 
+def verdict_words(verdict: Verdict, change: Change) -> str:
+    """What an interval's verdict says of ``change``, for a comparison's note."""
+    if verdict is Verdict.WITHIN:
+        return f"within {change.text!r} of the baseline"
+    if verdict is Verdict.REGRESSED:
+        return f"breaks {change.text!r} of the baseline"
+    return f"cannot show it is within {change.text!r} of the baseline: the interval holds the limit"
+
+
 def widened(limit: float, drift: float | None) -> float:
     """``limit`` (signed, as ``Change.limit``) with ``drift`` allowed on top: a rise of 10 %
     with 15 % drift is a rise of 26.5 % (1.10 x 1.15), a drop of 5 % one of 17.4 %
@@ -115,8 +123,6 @@ def judge(
     reason = _ratio_reason(metric, base, actual.dimension)
     if reason is not None:
         return by_ratio(plain, metric, base, confidence, reason)
-    from gatekeeper.compare import SampleError, Verdict, compare
-
     head = _oriented(metric.samples, metric.sample_dimension, actual.dimension)
     based = _oriented(base.samples, base.sample_dimension, actual.dimension)
     assert head is not None and based is not None  # _ratio_reason said they are
@@ -130,13 +136,7 @@ def judge(
     if drift is not None:
         unpaired = f"unpaired: allows {drift * 100:g} % drift between runs"
     shown = f"{actual} vs {baseline} ({interval}; {unpaired})"
-    if found.verdict is Verdict.WITHIN:
-        verdict = f"within {change.text!r} of the baseline"
-    elif found.verdict is Verdict.REGRESSED:
-        verdict = f"breaks {change.text!r} of the baseline"
-    else:
-        verdict = f"cannot show it is within {change.text!r} of the baseline: the interval " \
-                  "holds the limit"  # fmt: skip
+    verdict = verdict_words(found.verdict, change)
     ok = found.verdict is Verdict.WITHIN
     sampled = Sampled(
         Method.MANN_WHITNEY, confidence, found.base_samples, found.head_samples,
