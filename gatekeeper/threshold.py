@@ -247,6 +247,15 @@ class Change:
             )
         return None
 
+    def rounds_refusal(self) -> str | None:
+        """Why the rounds of a paired run cannot judge this change; None when they can. Each
+        round gives one figure a side and the rounds' ratios are judged, so any statistic a
+        run reports will do (the least time of each run, ``min``, is the steadiest), but only
+        as a ratio: a change in %."""
+        if self.unit is not ChangeUnit.RELATIVE:
+            return f"{_shown(self.text)} is in percentage points; paired rounds judge a change in %"
+        return None
+
     @property
     def grows(self) -> bool:
         """Whether the limit is on growth ('+'), not on a drop ('-', '-0%' included)."""

@@ -188,3 +188,23 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
     assert found["paired"]["verdict"] == "regressed", found
     assert found["paired"]["estimate"] > 0.2
     print(f"{tool}, 1.5x the work:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
+
+
+@pytest.mark.slow
+def test_real_runs_find_a_20_percent_slowdown_in_12_rounds(tmp_path: Path) -> None:
+    """Issue 15's case: pytest-benchmark on the same function, then on one doing a fifth more
+    work, judged on each run's least time (the steadiest figure) in 12 rounds against +10 %:
+    the same code is not flagged, the 20 % slower one is. Held with both cores busy too."""
+    repo = repository(
+        tmp_path, {"work.py": WORK.format(n=20_000), "test_bench.py": BENCH_TEST, "pytest.ini": ""}
+    )
+    args = ("--base", "main", "--rounds", "12", "--max-change", "min +10%", "--format", "json")
+    verdicts = {}
+    for name, n in (("same", 20_000), ("a fifth more work", 24_000)):
+        (repo / "work.py").write_text(WORK.format(n=n), encoding="utf-8")
+        done = bench(repo, *args, "--", *PYTEST_BENCHMARK)
+        (found,) = _report(done)["series"]
+        verdicts[name] = found["paired"]["verdict"]
+        print(f"{name}:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
+    assert verdicts["same"] != "regressed", verdicts
+    assert verdicts["a fifth more work"] == "regressed", verdicts

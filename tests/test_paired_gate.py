@@ -120,7 +120,6 @@ def test_the_matrix_declares_paired_rounds_at_95_unless_told() -> None:
 @pytest.mark.parametrize(
     ("matrix", "said"),
     [
-        (_matrix(change='"p(95) +10%"'), "paired rounds: 'p(95) +10%': a confidence judges"),
         (_matrix(change='"median +1pt"'), "paired rounds: 'median +1pt' is in percentage"),
         (_matrix().replace("{from: bench-base,", "{from: bench-head,"),
          "paired rounds need two artifacts, HEAD's rounds and the base's, not 'bench-head'"),
@@ -134,6 +133,13 @@ def test_validate_refuses_paired_rounds_that_cannot_work(matrix: str, said: str)
     problems = "\n".join(str(p) for p in caught.value.problems)
     assert said in problems, problems
     assert "swimlanes[0].cells.one.benchmarks[0].baseline.paired" in problems
+
+
+@pytest.mark.parametrize("change", ['"min +10%"', '"p(95) +10%"', '"max +10%"', '"user +5%"'])
+def test_paired_rounds_judge_any_statistic_a_run_reports(change: str) -> None:
+    """Each round gives one figure a side and the rounds' ratios are judged: the least time
+    of each run (min, the steadiest), a tail, anything a run reports, as a change in %."""
+    parse_matrix(_matrix(change=change, extra=", confidence: 0.95").encode(), "m.yml")
 
 
 def test_paired_rounds_need_no_format_with_samples() -> None:
@@ -334,7 +340,8 @@ def test_two_round_files_of_one_name_on_a_side_are_an_error(tmp_path: Path) -> N
 def _evidence(artifact: str, side: str, figures: list[float]) -> ArtifactEvidence:
     files = tuple(
         ParsedFile(f"{side}/round-{i:02d}", "hyperfine",
-                   metrics=(Metric("a", stats={"med": Quantity(t, Dimension.TIME)}),))
+                   metrics=(Metric("a", stats={"med": Quantity(t, Dimension.TIME),
+                                               "min": Quantity(t * 0.9, Dimension.TIME)}),))
         for i, t in enumerate(figures, 1)
     )  # fmt: skip
     return ArtifactEvidence(artifact, ArtifactState.READ, files)
@@ -359,11 +366,21 @@ def test_a_paired_baseline_built_in_code_is_judged_at_95() -> None:
 
 def test_a_change_rounds_cannot_judge_is_an_error_when_built_in_code() -> None:
     outcome, summary, _, _ = evaluate_metric(
-        _built("max +10%"), _evidence("head", "head", [1.0] * 6),
+        _built("med +1pt"), _evidence("head", "head", [1.0] * 6),
         _evidence("base", "base", [1.0] * 6),
     )  # fmt: skip
     assert outcome is Outcome.ERROR
-    assert summary.startswith("a: paired rounds: 'max +10%': a confidence judges a shift")
+    assert summary.startswith("a: paired rounds: 'med +1pt' is in percentage points")
+
+
+def test_the_least_time_of_each_round_is_judged_as_pairs() -> None:
+    slower = [1.3, 1.31, 1.32, 1.33, 1.34, 1.35]
+    outcome, summary, _, (measured,) = evaluate_metric(
+        _built("min +10%"), _evidence("head", "head", slower),
+        _evidence("base", "base", [1.0] * 6),
+    )  # fmt: skip
+    assert outcome is Outcome.FAIL and "breaks 'min +10%'" in summary
+    assert measured.value is not None and measured.value.value == pytest.approx(0.9 * 1.325)
 
 
 # --- real runs: gatekeeper bench, then gatekeeper check ------------------------------------------

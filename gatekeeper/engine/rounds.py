@@ -135,7 +135,7 @@ def _judge(
     def error(note: str, outcome: Outcome = Outcome.ERROR) -> Judged:
         return outcome, Measurement(label, source, what, "", False), f"{label}: {note}"
 
-    refusal = change.sampled_refusal()
+    refusal = change.rounds_refusal()
     if refusal is not None:  # validate refuses it; a matrix built in code meets it here
         return error(f"paired rounds: {refusal}")
     if len(rounds) < MIN_ROUNDS:

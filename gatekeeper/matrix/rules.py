@@ -332,10 +332,11 @@ class _Checker:
         if "findings" in bench:
             self.report(where, "confidence does not apply to findings: they are counted")
             return
+        if baseline.get("paired") is True:
+            return  # the rounds are the samples: one figure per file, of any format and
+            # statistic (check_paired says what the rounds cannot judge)
         for refusal in _sampled_refusals(baseline.get("max_change")):
             self.report(where, refusal)
-        if baseline.get("paired") is True:
-            return  # the rounds are the samples: one figure per file, of any format
         for kind in ("metric", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None
@@ -394,7 +395,7 @@ class _Checker:
                 f"paired rounds need two artifacts, HEAD's rounds and the base's, not "
                 f"{baseline.get('from')!r} twice",
             )
-        for refusal in _sampled_refusals(baseline.get("max_change")):
+        for refusal in _sampled_refusals(baseline.get("max_change"), rounds=True):
             self.report(where, f"paired rounds: {refusal}")
 
     def check_change(self, where: KeyPath, bench: dict[str, Any], change: Change) -> None:
@@ -496,13 +497,18 @@ def rule_problems(located: Located) -> list[Problem]:
     return _Checker(located).check()
 
 
-def _sampled_refusals(changes: Any) -> list[str]:
-    """Why each readable ``max_change`` cannot be judged from samples or rounds (one that
-    cannot be read: ``max_change`` says why)."""
+def _sampled_refusals(changes: Any, rounds: bool = False) -> list[str]:
+    """Why each readable ``max_change`` cannot be judged from samples (or, ``rounds``, from
+    the rounds of a paired run); one that cannot be read: ``max_change`` says why."""
     refusals = []
     for text in changes if isinstance(changes, list) else [changes]:
         try:
-            refusal = parse_change(text).sampled_refusal() if isinstance(text, str) else None
+            change = parse_change(text) if isinstance(text, str) else None
+            refusal = (
+                None
+                if change is None
+                else (change.rounds_refusal() if rounds else change.sampled_refusal())
+            )
         except ThresholdSyntaxError:
             continue
         if refusal is not None:
