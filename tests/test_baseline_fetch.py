@@ -426,7 +426,7 @@ def test_the_base_s_bundle_keeps_the_samples_a_confidence_needs(
     series compared at a confidence, so the merge base is judged from them."""
     matrix = MATRIX.replace(
         'baseline: {max_change: "mean +10%"}',
-        'baseline: {max_change: "median +10%", confidence: 0.95}',
+        'baseline: {max_change: "median +10%", confidence: 0.95, drift: "15%"}',
     )
     (project / "gatekeeper.yml").write_text(matrix, encoding="utf-8")
     _upload(github, _sha(0), _bundle(project, _sha(0), matrix=matrix))

@@ -130,3 +130,20 @@ def test_the_report_carries_the_drift(tmp_path: Path, capsys: pytest.CaptureFixt
     report = json.loads(capsys.readouterr().out)
     (benchmark,) = report["cells"][0]["benchmarks"]
     assert benchmark["baseline"]["drift"] == pytest.approx(0.15)
+
+
+def test_a_fetched_baseline_at_a_confidence_must_state_its_drift() -> None:
+    """The merge base's evidence is another run's: without drift, validate asks for it;
+    "0%" says none on purpose; the same-job baseline (from) and paired rounds need none."""
+    fetched = _matrix().replace(b"{from: main, ", b"{")
+    with pytest.raises(MatrixError) as caught:
+        parse_matrix(fetched, "m.yml")
+    problems = "\n".join(str(p) for p in caught.value.problems)
+    assert "benchmarks[0].baseline: a baseline from another run" in problems
+    assert "carries the drift between runs: say how much to allow with drift" in problems
+    for drift in (b'"0%"', b'"15%"'):
+        parse_matrix(
+            fetched.replace(b"confidence: 0.95}", b"confidence: 0.95, drift: " + drift + b"}"),
+            "m.yml",
+        )
+    parse_matrix(_matrix(), "m.yml")  # from: the base measured in this job

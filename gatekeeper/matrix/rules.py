@@ -354,7 +354,20 @@ class _Checker:
         """A drift widens the limit of an unpaired comparison at a confidence: without a
         confidence there is no interval to widen, and paired rounds have no drift to allow."""
         baseline = bench.get("baseline")
-        if not isinstance(baseline, dict) or "drift" not in baseline:
+        if not isinstance(baseline, dict):
+            return
+        fetched = "metric" in bench and "from" not in baseline and "confidence" in baseline
+        if fetched and "drift" not in baseline and baseline.get("paired") is not True:
+            # another run's evidence (the merge base's bundle) differs by the machine's drift
+            # as well as the code: the comparison must say how much it allows
+            self.report(
+                (*path, "baseline"),
+                "a baseline from another run (the merge base's evidence) at a confidence "
+                "carries the drift between runs: say how much to allow with drift (e.g. "
+                "drift: \"15%\", measured by judging a commit against its own re-run; \"0%\" "
+                "allows none), or measure the base in this job (from: ARTIFACT, or paired)",
+            )
+        if "drift" not in baseline:
             return
         where = (*path, "baseline", "drift")
         if "findings" in bench:
