@@ -191,14 +191,15 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
 
 
 @pytest.mark.slow
-def test_real_runs_find_a_20_percent_slowdown_in_12_rounds(tmp_path: Path) -> None:
+def test_real_runs_find_a_20_percent_slowdown_in_16_rounds(tmp_path: Path) -> None:
     """Issue 15's case: pytest-benchmark on the same function, then on one doing a fifth more
-    work, judged on each run's least time (the steadiest figure) in 12 rounds against +10 %:
-    the same code is not flagged, the 20 % slower one is. Held with both cores busy too."""
+    work, judged on each run's least time (the steadiest figure) in 16 rounds against +5 %:
+    the same code is not flagged, the 20 % slower one is, also while the rest of the suite
+    keeps both cores busy (12 rounds against +10 % came out `unclear` once under that load)."""
     repo = repository(
         tmp_path, {"work.py": WORK.format(n=20_000), "test_bench.py": BENCH_TEST, "pytest.ini": ""}
     )
-    args = ("--base", "main", "--rounds", "12", "--max-change", "min +10%", "--format", "json")
+    args = ("--base", "main", "--rounds", "16", "--max-change", "min +5%", "--format", "json")
     verdicts = {}
     for name, n in (("same", 20_000), ("a fifth more work", 24_000)):
         (repo / "work.py").write_text(WORK.format(n=n), encoding="utf-8")
