@@ -364,7 +364,7 @@ class _Checker:
                 (*path, "baseline"),
                 "a baseline from another run (the merge base's evidence) at a confidence "
                 "carries the drift between runs: say how much to allow with drift (e.g. "
-                "drift: \"15%\", measured by judging a commit against its own re-run; \"0%\" "
+                'drift: "15%", measured by judging a commit against its own re-run; "0%" '
                 "allows none), or measure the base in this job (from: ARTIFACT, or paired)",
             )
         if "drift" not in baseline:
