@@ -15,9 +15,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from gatekeeper.cli import main
+from gatekeeper.compare import SampleError
+from gatekeeper.errors import ExitCode
+from gatekeeper.matrix.load import parse_matrix
+from gatekeeper.matrix.problems import MatrixError
+from gatekeeper.paired import compare_paired
 from gatekeeper.results import Outcome
 from tests.bench_runs import bench, git, repository
-from tests.test_confidence import _judge, _series, _times
+from tests.test_confidence import (
+    _MATRIX,
+    _bench_file,
+    _check,
+    _judge,
+    _series,
+    _times,
+)
 
 # --- baseline.confidence ---------------------------------------------------------------------
 
@@ -80,3 +95,57 @@ def test_bench_a_base_that_is_not_a_commit_is_a_usage_error(tmp_path: Path) -> N
         done = bench(repo, "--base", ref, "--rounds", "6", *RUN)
         assert done.returncode == 2, (ref, done.stdout + done.stderr)
         assert "Traceback" not in done.stderr, ref
+
+
+def test_samples_far_apart_are_an_error_not_an_overflow(tmp_path: Path) -> None:
+    """Times of 1e-300 s against 1e300 s are finite and above 0, so a parser takes them; the
+    change (head / base - 1) overflowed a float and `check` crashed (OverflowError, exit 4)
+    in `compare`, and the paired comparison (the gate's and `bench`'s) alike. Now it is an
+    error naming why (never a pass), and the JSON report holds to its schema."""
+    head, base = tmp_path / "runs" / "head.json", tmp_path / "runs" / "base.json"
+    _bench_file(head, [1e300 * (1 + i / 100) for i in range(12)])
+    _bench_file(base, [1e-300 * (1 + i / 100) for i in range(12)])
+    code, report = _check(tmp_path, "head", "base", "median +10%")
+    assert code == ExitCode.FAILED
+    assert "past what a float holds" in json.dumps(report)
+    with pytest.raises(SampleError, match="past what a float holds"):
+        compare_paired([1e-300] * 8, [1e300 * (1 + i / 100) for i in range(8)], 0.1, 0.95)
+
+
+# --- the matrix: a baseline that can only pass ------------------------------------------------
+
+
+def _self_matrix(tmp_path: Path, baseline: str, base_paths: str = "baseline/micro.json") -> Path:
+    text = _MATRIX % {"head": "pytest-benchmark", "base": "pytest-benchmark",
+                      "change": '"median +10%"', "confidence": "0.95"}  # fmt: skip
+    text = text.replace("{from: main, max_change", "{from: " + baseline + ", max_change")
+    path = tmp_path / "gatekeeper.yml"
+    path.write_text(text.replace('"baseline/micro.json"', f'"{base_paths}"'), encoding="utf-8")
+    return path
+
+
+def test_a_baseline_from_the_metrics_own_artifact_is_refused(tmp_path: Path) -> None:
+    """`baseline: {from: micro}` beside `metric: {from: micro}` compared every series with
+    itself: no change, ever, so the gate passed whatever HEAD measured, and `validate`
+    said ok. It is refused now, as for findings and paired rounds."""
+    matrix = _self_matrix(tmp_path, "micro")
+    assert main(["validate", str(matrix)]) == ExitCode.USAGE
+    with pytest.raises(MatrixError) as caught:
+        parse_matrix(matrix.read_bytes(), "m.yml")
+    assert "the metric's own artifact" in "\n".join(str(p) for p in caught.value.problems)
+    # without a confidence, the same
+    text = matrix.read_text(encoding="utf-8").replace(", confidence: 0.95", "")
+    with pytest.raises(MatrixError):
+        parse_matrix(text.encode(), "m.yml")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="two artifacts declared with the same paths (micro: reports/micro.json, main: "
+    "reports/micro.json) are one file: the baseline is HEAD's own evidence and every series is "
+    "compared with itself, yet validate says ok and check passes; validate could refuse a "
+    "baseline artifact whose paths are the metric artifact's",
+)
+def test_a_baseline_artifact_with_the_metrics_paths_is_refused(tmp_path: Path) -> None:
+    matrix = _self_matrix(tmp_path, "main", base_paths="reports/micro.json")
+    assert main(["validate", str(matrix)]) == ExitCode.USAGE
