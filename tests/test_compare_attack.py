@@ -24,7 +24,11 @@ from gatekeeper.matrix.load import parse_matrix
 from gatekeeper.matrix.problems import MatrixError
 from gatekeeper.paired import compare_paired
 from gatekeeper.results import Outcome
+from tests import test_baseline_fetch as fetch
 from tests.bench_runs import bench, git, repository
+from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
+from tests.fakegithub.server import FakeGitHub
+from tests.test_baseline_fetch import _upload, github, project  # noqa: F401 - fixtures
 from tests.test_confidence import (
     _MATRIX,
     _bench_file,
@@ -149,3 +153,61 @@ def test_a_baseline_from_the_metrics_own_artifact_is_refused(tmp_path: Path) -> 
 def test_a_baseline_artifact_with_the_metrics_paths_is_refused(tmp_path: Path) -> None:
     matrix = _self_matrix(tmp_path, "main", base_paths="reports/micro.json")
     assert main(["validate", str(matrix)]) == ExitCode.USAGE
+
+
+# --- merge-base baselines --------------------------------------------------------------------
+
+
+def _fetching(request: pytest.FixtureRequest) -> tuple[FakeGitHub, Path]:
+    """test_baseline_fetch's fake GitHub (a pull request whose merge base is commit 0) and
+    project, by name (taken as parameters, they would shadow the imported fixtures)."""
+    return request.getfixturevalue("github"), request.getfixturevalue("project")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a pinned run's bundle is taken whatever commit it says it is of: _pinned never "
+    "reads the run's head_sha (GET /actions/runs/{run_id}) to hold the bundle to it, unlike "
+    "the merge base's search, so the README's 'a bundle is taken only for the commit its run "
+    "was for' does not hold for a pin (a pinned run whose bundle claims another commit passes)",
+)
+def test_a_pinned_run_s_bundle_for_another_commit_is_refused(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, folder = _fetching(request)
+    pinned = _upload(fake, fetch._sha(5), fetch._bundle(folder, fetch._sha(9)))
+    (folder / "gatekeeper.yml").write_text(
+        fetch.MATRIX + f"baselines:\n  pin: {{run: {pinned}, reason: last good run}}\n",
+        encoding="utf-8",
+    )
+    code, _, bench = fetch._check(folder, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "error"), bench["summary"]
+    assert fake.violations == []
+
+
+def test_a_pinned_run_that_does_not_exist_is_an_error(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, folder = _fetching(request)
+    (folder / "gatekeeper.yml").write_text(
+        fetch.MATRIX + "baselines:\n  pin: {run: 424242, reason: gone}\n", encoding="utf-8"
+    )
+    code, used, bench = fetch._check(folder, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "error"), bench["summary"]
+    assert used["kind"] == "error"
+    assert fake.violations == []
+
+
+def test_an_excluded_run_that_is_the_only_one_leaves_no_baseline(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, folder = _fetching(request)
+    only = _upload(fake, fetch._sha(0), fetch._bundle(folder, fetch._sha(0), 0.5))
+    (folder / "gatekeeper.yml").write_text(
+        fetch.MATRIX + f"baselines:\n  exclude: [{{run: {only}, reason: throttled}}]\n",
+        encoding="utf-8",
+    )
+    code, used, bench = fetch._check(folder, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing"), bench["summary"]
+    assert any(f"run {only}" in s for s in used["skipped"])
+    assert fake.violations == []
