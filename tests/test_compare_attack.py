@@ -54,6 +54,24 @@ def test_a_throughput_from_times_with_a_zero_past_the_first_sample_is_an_error()
     assert "every sample must be a finite number above 0" in summary
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a limit in the direction a statistic does not regress in is taken as written: "
+    "'median -10%' on a time (a tired user's 'at most 10 % slower') only limits a speed-up, "
+    "so HEAD twice as slow passes ('+104.8 % ... within 'median -10%''), and 'ops +10%' "
+    "fails a throughput that doubled; validate says ok where the format says the statistic "
+    "is a time (or a throughput). Refusing it (or warning) is a design decision for the lead: "
+    "a '-' limit on a time can guard against a benchmark that stopped doing its work",
+)
+def test_a_limit_in_the_direction_a_time_does_not_regress_in_is_refused() -> None:
+    text = _MATRIX % {"head": "pytest-benchmark", "base": "pytest-benchmark",
+                      "change": '"median -10%"', "confidence": "0.95"}  # fmt: skip
+    outcome, _, _ = _judge(_times(1, 60, 2e-3), _times(2, 60, 1e-3), "median -10%")
+    assert outcome is Outcome.PASS  # as it is: a 2x slowdown passes
+    with pytest.raises(MatrixError):
+        parse_matrix(text.encode(), "m.yml")
+
+
 # --- gatekeeper bench ------------------------------------------------------------------------
 
 # writes hyperfine's JSON with the results (command name, time) planned for its side and round
