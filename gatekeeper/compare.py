@@ -75,6 +75,7 @@ must be ten times faster.
 from __future__ import annotations
 
 import math
+import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
@@ -98,6 +99,8 @@ _SECANT_STEPS = 5
 """Cuts aimed by interpolation before the search falls back to cutting at pairs."""
 _STEPS = 64
 """Cuts after which the pairs left are listed, however many (reached only by rounding)."""
+_MAX_SHIFT = math.log(sys.float_info.max)
+"""The largest shift of logs whose change a float holds."""
 _AT_LIMIT = 1e-12
 """Pairs this close to the limit on the log scale are at it: rounding, not a change."""
 _TIE = 1e-14
@@ -185,9 +188,9 @@ def compare(
         low, high = pairs.kth(rank), pairs.kth(total + 1 - rank)
     verdict = interval_verdict(low, high, limit)
     return Comparison(
-        estimate=math.expm1(middle),
-        low=math.expm1(low),
-        high=math.expm1(high),
+        estimate=as_change(middle),
+        low=as_change(low),
+        high=as_change(high),
         confidence=confidence,
         p_value=p_value,
         base_samples=n,
@@ -216,6 +219,18 @@ def interval_verdict(low: float, high: float, limit: float) -> Verdict:
     else:
         past, inside = high < shift - _AT_LIMIT, low >= shift - _AT_LIMIT
     return Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
+
+
+def as_change(shift: float) -> float:
+    """A shift of logs as a change (head / base - 1); ``SampleError`` for a finite shift past
+    what a float holds (samples of 1e-300 against 1e300: plausible to a parser, and the
+    overflow must be neither a crash nor an infinite change in the JSON report)."""
+    if math.isfinite(shift) and abs(shift) >= _MAX_SHIFT:
+        raise SampleError(
+            f"the samples differ by a factor of about e^{abs(shift):.0f}, past what a float "
+            "holds: not measurements of one thing"
+        )
+    return math.expm1(shift)
 
 
 def _logs(samples: Sequence[float], side: str) -> list[float]:

@@ -40,7 +40,13 @@ import math
 from collections.abc import Sequence
 from statistics import NormalDist
 
-from gatekeeper.compare import Comparison, SampleError, check_terms, interval_verdict
+from gatekeeper.compare import (
+    Comparison,
+    SampleError,
+    as_change,
+    check_terms,
+    interval_verdict,
+)
 
 PAIRED = "wilcoxon-signed-rank"
 """The method a paired comparison names in the report."""
@@ -92,9 +98,9 @@ def compare_paired(
     p_value = cdf.at_least(statistic)
     verdict = interval_verdict(low, high, limit)
     return Comparison(
-        estimate=math.expm1(middle),
-        low=math.expm1(low),
-        high=math.expm1(high),
+        estimate=as_change(middle),
+        low=as_change(low),
+        high=as_change(high),
         confidence=confidence,
         p_value=p_value,
         base_samples=len(base),

@@ -8,8 +8,8 @@ format detected by content), takes each series' statistic (``--max-change``'s, e
 median of the run's samples), and judges each series' rounds with ``paired.compare_paired``.
 
 Fail closed: a run that exits non-zero or times out, writes nothing, cannot be read, or
-records a failure of its own ends the command with no verdict (exit 1); a series that some
-run lacks is not judged and fails; no series at all is exit 3.
+records a failure of its own, or holds a series twice, ends the command with no verdict
+(exit 1); a series that some run lacks is not judged and fails; no series at all is exit 3.
 """
 
 from __future__ import annotations
@@ -142,6 +142,8 @@ def _read(
     for metric in parsed.metrics:
         if metric.subseries or (wanted and not matches_any(metric.label, wanted)):
             continue
+        if metric.label in found:  # which one is the figure? never the kinder, silently
+            raise RunError(_at(path), f"{plain(metric.label)!r} is in the run's file twice")
         if metric.failures:
             raise RunError(_at(path), f"{plain(metric.label)}: {plain(metric.failures[0])}")
         value = read_statistic(metric, statistic)

@@ -66,8 +66,9 @@ def _oriented(
     if measures is statistic:
         return samples
     if statistic is Dimension.THROUGHPUT and measures is Dimension.TIME:
-        # a time of 0 or less has no reciprocal: handed on as it is, compare refuses it
-        return [1 / t for t in samples] if samples[0] > 0 else samples
+        # a time of 0 or less (or NaN) has no reciprocal: handed on as it is, compare refuses
+        # it; each is checked, as samples built in code or holding a NaN may be in any order
+        return [1 / t if t > 0 else t for t in samples]
     return None
 
 

@@ -132,6 +132,7 @@ class _Checker:
             self.check_changes(bench_path, bench)
             self.check_confidence(bench_path, bench)
             self.check_paired(bench_path, bench)
+            self.check_self_baseline(bench_path, bench)
             self.check_drift(bench_path, bench)
         depends = cell.get("depends_on")
         for i, ref in enumerate(depends if isinstance(depends, list) else []):
@@ -410,6 +411,23 @@ class _Checker:
             )
         for refusal in _sampled_refusals(baseline.get("max_change"), rounds=True):
             self.report(where, f"paired rounds: {refusal}")
+
+    def check_self_baseline(self, path: KeyPath, bench: dict[str, Any]) -> None:
+        """What can only pass: a metric's baseline read from the metric's own artifact (each
+        series compared with itself: no change, ever). Paired rounds say it their way."""
+        baseline, metric = bench.get("baseline"), bench.get("metric")
+        if not (isinstance(baseline, dict) and isinstance(metric, dict)):
+            return
+        artifact = metric.get("from")
+        if baseline.get("paired") is True or not isinstance(artifact, str):
+            return
+        if baseline.get("from") == artifact:
+            self.report(
+                (*path, "baseline", "from"),
+                f"the baseline is {artifact!r}, the metric's own artifact: each series would "
+                "be compared with itself and could never change; name the artifact of the "
+                "base branch's run (or leave from out for the merge base's evidence)",
+            )
 
     def check_change(self, where: KeyPath, bench: dict[str, Any], change: Change) -> None:
         """A statistic the format of either side never reports, or a change in points on one
