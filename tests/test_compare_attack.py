@@ -161,13 +161,6 @@ def test_a_baseline_from_the_metrics_own_artifact_is_refused(tmp_path: Path) -> 
         parse_matrix(text.encode(), "m.yml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two artifacts declared with the same paths (micro: reports/micro.json, main: "
-    "reports/micro.json) are one file: the baseline is HEAD's own evidence and every series is "
-    "compared with itself, yet validate says ok and check passes; validate could refuse a "
-    "baseline artifact whose paths are the metric artifact's",
-)
 def test_a_baseline_artifact_with_the_metrics_paths_is_refused(tmp_path: Path) -> None:
     matrix = _self_matrix(tmp_path, "main", base_paths="reports/micro.json")
     assert main(["validate", str(matrix)]) == ExitCode.USAGE

@@ -7,6 +7,7 @@ sees every problem in one go, not one per attempt.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -428,6 +429,25 @@ class _Checker:
                 "be compared with itself and could never change; name the artifact of the "
                 "base branch's run (or leave from out for the merge base's evidence)",
             )
+        elif (
+            isinstance(baseline.get("from"), str)
+            and self._paths(baseline["from"])
+            and (self._paths(baseline["from"]) == self._paths(artifact))
+        ):
+            self.report(
+                (*path, "baseline", "from"),
+                f"the baseline {baseline['from']!r} reads the same files as {artifact!r} "
+                f"({', '.join(self._paths(artifact))}): each series would be compared with "
+                "itself; point the baseline's paths at the base branch's results",
+            )
+
+    def _paths(self, artifact: str) -> tuple[str, ...]:
+        """An artifact's path globs as written, normalised (``./a.json`` is ``a.json``)."""
+        declared = self.data.get("artifacts")
+        entry = declared.get(artifact) if isinstance(declared, dict) else None
+        paths = entry.get("paths") if isinstance(entry, dict) else None
+        globs = [paths] if isinstance(paths, str) else paths if isinstance(paths, list) else []
+        return tuple(sorted({posixpath.normpath(g) for g in globs if isinstance(g, str)}))
 
     def check_change(self, where: KeyPath, bench: dict[str, Any], change: Change) -> None:
         """A statistic the format of either side never reports, or a change in points on one
