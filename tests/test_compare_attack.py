@@ -54,22 +54,21 @@ def test_a_throughput_from_times_with_a_zero_past_the_first_sample_is_an_error()
     assert "every sample must be a finite number above 0" in summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a limit in the direction a statistic does not regress in is taken as written: "
-    "'median -10%' on a time (a tired user's 'at most 10 % slower') only limits a speed-up, "
-    "so HEAD twice as slow passes ('+104.8 % ... within 'median -10%''), and 'ops +10%' "
-    "fails a throughput that doubled; validate says ok where the format says the statistic "
-    "is a time (or a throughput). Refusing it (or warning) is a design decision for the lead: "
-    "a '-' limit on a time can guard against a benchmark that stopped doing its work",
-)
 def test_a_limit_in_the_direction_a_time_does_not_regress_in_is_refused() -> None:
     text = _MATRIX % {"head": "pytest-benchmark", "base": "pytest-benchmark",
                       "change": '"median -10%"', "confidence": "0.95"}  # fmt: skip
     outcome, _, _ = _judge(_times(1, 60, 2e-3), _times(2, 60, 1e-3), "median -10%")
-    assert outcome is Outcome.PASS  # as it is: a 2x slowdown passes
-    with pytest.raises(MatrixError):
+    assert outcome is Outcome.PASS  # what the engine does with it: a 2x slowdown passes
+    with pytest.raises(MatrixError) as caught:
         parse_matrix(text.encode(), "m.yml")
+    said = "\n".join(str(p) for p in caught.value.problems)
+    assert "'median -10%' only limits an improvement: med (time) regresses by growing" in said
+    assert "write 'median +10%'" in said
+    both = text.replace('"median -10%"', '["median +10%", "median -50%"]')
+    parse_matrix(both.encode(), "m.yml")  # a limit the other way may stay beside it
+    ops = text.replace('"median -10%"', '"ops +10%"')
+    with pytest.raises(MatrixError, match="regresses by dropping"):
+        parse_matrix(ops.encode(), "m.yml")
 
 
 # --- gatekeeper bench ------------------------------------------------------------------------

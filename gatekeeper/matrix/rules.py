@@ -29,7 +29,7 @@ from gatekeeper.threshold import (
     parse_change,
     parse_threshold,
 )
-from gatekeeper.units import UNITS
+from gatekeeper.units import UNITS, Dimension
 
 
 def _dicts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
@@ -308,6 +308,7 @@ class _Checker:
         baseline = bench.get("baseline")
         changes = baseline.get("max_change") if isinstance(baseline, dict) else None
         items = changes if isinstance(changes, list) else [changes]
+        parsed: list[tuple[KeyPath, Change]] = []
         for i, text in enumerate(items):
             if isinstance(text, str):
                 where = (
@@ -322,6 +323,42 @@ class _Checker:
                     self.report(where, str(exc))
                     continue
                 self.check_change(where, bench, change)
+                parsed.append((where, change))
+        self.check_direction(bench, parsed)
+
+    def check_direction(self, bench: dict[str, Any], changes: list[tuple[KeyPath, Change]]) -> None:
+        """A time (or a size) regresses by growing and a throughput by dropping: limits of a
+        statistic only in the other direction ('median -10%') hold back an improvement and
+        let any regression through (HEAD twice as slow passes). Beside a limit the right way
+        they may stay (a benchmark that suddenly stopped doing its work)."""
+        metric = bench.get("metric")
+        artifact = metric.get("from") if isinstance(metric, dict) else None
+        fmt = self.formats.get(artifact) if isinstance(artifact, str) else None
+        if fmt is None:
+            return
+        by_statistic: dict[str, list[tuple[KeyPath, Change]]] = {}
+        for where, change in changes:
+            by_statistic.setdefault(change.statistic, []).append((where, change))
+        for statistic, limits in by_statistic.items():
+            dimension = declared_dimension(fmt, statistic)
+            if dimension in (Dimension.TIME, Dimension.SIZE):
+                worse, wrong = "growing", [c for _, c in limits if not c.grows]
+            elif dimension in (Dimension.THROUGHPUT, Dimension.DATA_RATE):
+                worse, wrong = "dropping", [c for _, c in limits if c.grows]
+            else:
+                continue
+            if len(wrong) == len(limits):
+                right = (
+                    wrong[0].text.replace("-", "+")
+                    if worse == "growing"
+                    else (wrong[0].text.replace("+", "-"))
+                )
+                self.report(
+                    limits[0][0],
+                    f"{wrong[0].text!r} only limits an improvement: {statistic} "
+                    f"({dimension.value}) regresses by {worse}, so any regression would pass; "
+                    f"write {right!r} (a limit the other way may stay beside it)",
+                )
 
     def check_confidence(self, path: KeyPath, bench: dict[str, Any]) -> None:
         """A confidence is judged on raw samples: it applies to a metric's changes of the
