@@ -174,13 +174,6 @@ def _fetching(request: pytest.FixtureRequest) -> tuple[FakeGitHub, Path]:
     return request.getfixturevalue("github"), request.getfixturevalue("project")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a pinned run's bundle is taken whatever commit it says it is of: _pinned never "
-    "reads the run's head_sha (GET /actions/runs/{run_id}) to hold the bundle to it, unlike "
-    "the merge base's search, so the README's 'a bundle is taken only for the commit its run "
-    "was for' does not hold for a pin (a pinned run whose bundle claims another commit passes)",
-)
 def test_a_pinned_run_s_bundle_for_another_commit_is_refused(
     request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -363,6 +363,15 @@ class GitHubClient:
             params={"head_sha": sha, "per_page": PER_PAGE},
         ).items  # fmt: skip
 
+    def run_commit(self, run_id: int | str) -> str:
+        """The commit workflow run ``run_id`` ran for (its ``head_sha``)."""
+        operation = f"read workflow run {run_id}"
+        _, answer = self._call(operation, self._page(f"{self.repo_url}/actions/runs/{run_id}", {}))
+        sha = answer.get("head_sha") if isinstance(answer, dict) else None
+        if not isinstance(sha, str) or not sha:
+            raise APIError(operation, "the answer names no head_sha")
+        return sha.lower()
+
     def artifacts(self, run_id: int | str) -> list[dict[str, Any]]:
         return self._listing(
             f"list artifacts of run {run_id}", f"actions/runs/{run_id}/artifacts",

@@ -50,10 +50,12 @@ def merge_base_evidence(
 def _pinned(
     matrix: Matrix, client: GitHubClient, glob: str, pin: RunChoice, folder: Path
 ) -> BaselineEvidence:
+    ran_for = client.run_commit(pin.run)  # the bundle is held to it, as a searched run's is
     files = _bundles_of(client, {"id": pin.run}, glob, folder)
     if files is None:
         raise BundleError(f"the pinned run {pin.run} ({pin.reason}): no artifact matches {glob!r}")
-    found, sha = baseline_bundles(matrix, [str(p) for _, p in files], [n for n, _ in files])
+    names = [n for n, _ in files]
+    found, sha = baseline_bundles(matrix, [str(p) for _, p in files], names, ran_for)
     if sha is None:
         reason = next((e for a in found.values() for e in a.errors), "refused")
         return no_baseline(reason, error=True)

@@ -51,6 +51,13 @@ def runs_for(store: Store, params: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in store.workflow_runs if head_sha is None or r["head_sha"] == head_sha]
 
 
+def run_of(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    found = next((r for r in store.workflow_runs if r["id"] == params["run_id"]), None)
+    if found is None:
+        raise not_found()
+    return found
+
+
 def artifacts_of(store: Store, params: dict[str, Any]) -> list[dict[str, Any]]:
     found = store.run_artifacts.get(params["run_id"])
     if found is None:

@@ -87,6 +87,10 @@ def _list_runs(store: Store, call: Call) -> Answer:
     return Answer(200, {"total_count": len(runs), "workflow_runs": chosen}, headers)
 
 
+def _get_run(store: Store, call: Call) -> Answer:
+    return Answer(200, actions.run_of(store, call.params))
+
+
 def _list_artifacts(store: Store, call: Call) -> Answer:
     found = actions.artifacts_of(store, call.params)
     chosen, headers = _page(found, call)
@@ -130,6 +134,7 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "users/get-authenticated": lambda store, call: Answer(200, store.authenticated_user()),
     "repos/get": lambda store, call: Answer(200, store.repository_object()),
     "actions/list-workflow-runs-for-repo": _list_runs,
+    "actions/get-workflow-run": _get_run,
     "actions/list-workflow-run-artifacts": _list_artifacts,
     "actions/download-artifact": _download_artifact,
     "git/list-matching-refs": lambda store, call: Answer(

@@ -50,6 +50,7 @@ ENDPOINTS = [
     ("GET", "/user"),
     ("GET", "/repos/{owner}/{repo}"),
     ("GET", "/repos/{owner}/{repo}/actions/runs"),
+    ("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}"),
     ("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"),
     ("GET", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"),
     ("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref}"),

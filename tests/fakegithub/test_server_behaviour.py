@@ -251,6 +251,7 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "actions/list-workflow-runs-for-repo": call(
             github, "GET", f"{REPO}/actions/runs?head_sha={SHA}"
         ).body,
+        "actions/get-workflow-run": call(github, "GET", f"{REPO}/actions/runs/{run_id}").body,
         "actions/list-workflow-run-artifacts": call(
             github, "GET", f"{REPO}/actions/runs/{run_id}/artifacts"
         ).body,
