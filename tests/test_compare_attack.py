@@ -214,3 +214,30 @@ def test_an_excluded_run_that_is_the_only_one_leaves_no_baseline(
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing"), bench["summary"]
     assert any(f"run {only}" in s for s in used["skipped"])
     assert fake.violations == []
+
+
+def test_a_series_head_dropped_is_named_not_silently_left_out() -> None:
+    """A pull request that renames or deletes a benchmark escapes that benchmark's comparison;
+    the verdict names it, so a reviewer sees what was not compared."""
+    from gatekeeper.engine.metrics import evaluate_metric
+    from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Metric, ParsedFile
+    from gatekeeper.model import Baseline, MetricCriterion
+    from gatekeeper.threshold import parse_change
+    from gatekeeper.units import Dimension, Quantity
+
+    def evidence(artifact: str, names: list[str]) -> ArtifactEvidence:
+        metrics = tuple(
+            Metric(n, stats={"avg": Quantity(1e-3, Dimension.TIME)}, source=f"{artifact}.json")
+            for n in names
+        )
+        parsed = ParsedFile(f"{artifact}.json", "pytest-benchmark", (), metrics)
+        return ArtifactEvidence(artifact, ArtifactState.READ, (parsed,), (), (f"{artifact}.json",))
+
+    criterion = MetricCriterion(
+        "micro", "test_*", {}, (), Baseline("main", (parse_change("mean +10%"),))
+    )
+    outcome, _, details, _ = evaluate_metric(
+        criterion, evidence("micro", ["test_a"]), evidence("main", ["test_a", "test_slow"])
+    )
+    assert outcome is Outcome.PASS  # what HEAD has is within the limit
+    assert "in the baseline but not in HEAD, not compared: test_slow" in details

@@ -10,6 +10,7 @@ from gatekeeper.results import Measurement, Outcome
 from gatekeeper.selector import did_you_mean
 from gatekeeper.series import read_statistic, select_series
 from gatekeeper.threshold import Change, Threshold, ThresholdSyntaxError, closest_statistic
+from gatekeeper.words import count
 
 Verdict = tuple[Outcome, str, tuple[str, ...], tuple[Measurement, ...]]
 
@@ -203,6 +204,13 @@ def evaluate_metric(
         compared = [m for m in series if m.label in bases]
         aside = [f"new, not compared with the baseline: {m.label}" for m in series
                  if m.label not in bases]  # fmt: skip
+        # a series HEAD dropped (renamed, deleted) escapes its comparison: say so, by name
+        kept = {m.label for m in series}
+        gone = sorted(label for label in bases if label not in kept)
+        aside += [f"in the baseline but not in HEAD, not compared: {label}" for label in gone[:20]]
+        if len(gone) > 20:
+            aside.append(f"and {count(len(gone) - 20, 'more series', 'more series')} in the "
+                         "baseline only")  # fmt: skip
         if not compared:  # nothing to compare is no evidence for the comparison: never a pass
             files = ", ".join(f.path for f in baseline.files)
             outcomes.append(Outcome.MISSING)
