@@ -109,6 +109,14 @@ class Baseline:
     evidence (the merge base's bundle, or ``check --baseline``), not from this run's files."""
 
 
+def _reads(artifact: str, baseline: Baseline | FindingsBaseline | None) -> tuple[str, ...]:
+    """A criterion's artifacts among this run's files: its own, then its baseline's (one read
+    from the merge base's evidence is not among them)."""
+    if baseline is None or baseline.merge_base:
+        return (artifact,)
+    return (artifact, baseline.artifact)
+
+
 @record
 class MetricCriterion:
     """Select a metric from an artifact and hold its statistics to thresholds, to a baseline,
@@ -128,9 +136,7 @@ class MetricCriterion:
     @property
     def reads(self) -> tuple[str, ...]:
         """The artifacts it reads: its own, then its baseline's."""
-        if self.baseline is None or self.baseline.merge_base:  # not among this run's files
-            return (self.artifact,)
-        return (self.artifact, self.baseline.artifact)
+        return _reads(self.artifact, self.baseline)
 
     @property
     def statistics(self) -> tuple[str, ...]:
@@ -188,9 +194,7 @@ class FindingsCriterion:
     @property
     def reads(self) -> tuple[str, ...]:
         """The artifacts it reads: its own, then its baseline's."""
-        if self.baseline is None or self.baseline.merge_base:  # not among this run's files
-            return (self.artifact,)
-        return (self.artifact, self.baseline.artifact)
+        return _reads(self.artifact, self.baseline)
 
     @property
     def selector(self) -> str:
