@@ -31,6 +31,7 @@ from gatekeeper.matrix.problems import MatrixError
 from gatekeeper.model import Baseline, MetricCriterion
 from gatekeeper.parsers import AUTO, PARSER_MODULES, parse_file
 from gatekeeper.parsers.dimensions import SAMPLED
+from gatekeeper.resources import load_schema
 from gatekeeper.results import Measurement, Method, Outcome
 from gatekeeper.threshold import parse_change
 from gatekeeper.units import Dimension, Quantity
@@ -317,9 +318,7 @@ def test_pytest_benchmark_data_are_the_samples(tmp_path: Path) -> None:
 # --- the JSON report ---------------------------------------------------------------------------
 
 
-def _report_schema() -> Draft202012Validator:
-    schema = json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+REPORT_SCHEMA = Draft202012Validator(load_schema("report.schema.json"))
 
 
 def _measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -375,7 +374,7 @@ def _check(
     code = main(["check", "--matrix", str(root / "gatekeeper.yml"), "--format", "none",
                  "--output", f"json:{out}", *extra])  # fmt: skip
     report = json.loads(out.read_text(encoding="utf-8"))
-    _report_schema().validate(report)
+    REPORT_SCHEMA.validate(report)
     return code, report
 
 

@@ -24,6 +24,7 @@ from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Metric, ParsedF
 from gatekeeper.matrix.load import parse_matrix
 from gatekeeper.matrix.problems import MatrixError
 from gatekeeper.model import Baseline, MetricCriterion
+from gatekeeper.resources import load_schema
 from gatekeeper.results import Method, Outcome
 from gatekeeper.threshold import parse_change
 from gatekeeper.units import Dimension, Quantity
@@ -72,9 +73,7 @@ def _rounds(root: Path, base: list[dict[str, float]], head: list[dict[str, float
             _hyperfine(root / "bench" / side / f"round-{i:02d}", round_)
 
 
-def _report_schema() -> Draft202012Validator:
-    schema = json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+REPORT_SCHEMA = Draft202012Validator(load_schema("report.schema.json"))
 
 
 def _check(root: Path, matrix: str, *extra: str) -> tuple[int, dict[str, Any]]:
@@ -83,7 +82,7 @@ def _check(root: Path, matrix: str, *extra: str) -> tuple[int, dict[str, Any]]:
     code = main(["check", "--matrix", str(root / "gatekeeper.yml"), "--format", "none",
                  "--output", f"json:{out}", *extra])  # fmt: skip
     report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    _report_schema().validate(report)
+    REPORT_SCHEMA.validate(report)
     return code, report
 
 
