@@ -5,6 +5,7 @@ Parsers turn tool outputs into these records; the engine only ever sees them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import field
 from enum import Enum
@@ -200,6 +201,11 @@ class ParsedFile:
     """Static-analysis findings, for analysis formats (SARIF)."""
     analyses: tuple[Analysis, ...] = ()
     """The analyser runs the file records (one per SARIF run), with or without findings."""
+    measured_at: dt.datetime | None = None
+    """When the measurement happened, as the evidence itself records it (a test run's
+    timestamp, a load test's end, a query's evaluation time, a chaos result's last status
+    transition), timezone-aware UTC; None when the file records no time. Never a file's
+    modification time: ``max_age`` judges evidence by it."""
 
     @property
     def test_count(self) -> int:
