@@ -164,7 +164,7 @@ def test_the_merge_base_s_bundle_is_the_baseline(
     assert used["description"] == f"bundle of {_sha(0)[:7]} (the merge base), run {run}"
     assert bench["baseline"]["source"] == "baseline evidence"
     assert not github.calls("GET", r"/commits$")  # the merge base had one: no history read
-    for fmt in ("terminal", "markdown"):
+    for fmt in ("terminal", "markdown", "html"):
         capsys.readouterr()
         main(["check", "-m", str(project / "gatekeeper.yml"), "--format", fmt])
         assert f"baseline: bundle of {_sha(0)[:7]} (the merge base), run {run}" in (

@@ -16,6 +16,7 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
+    baseline_words,
     headline,
     phase_name,
     rule_word,
@@ -202,6 +203,11 @@ def render(report: Report, options: RenderOptions) -> str:
     lines += _matrix(report)
     if report.policy.pull_request:
         lines += _rules(report)
+    said = baseline_words(report)
+    if said:
+        lines.append(f"<p>{markup(said[0])}</p>")
+        if said[1:]:
+            lines += ["<ul>", *(f"<li>{markup(s)}</li>" for s in said[1:]), "</ul>"]
     blocking = failing(report)
     if blocking:
         gate = markup(phase_name(report, report.enforced))
