@@ -221,6 +221,19 @@ def interval_verdict(low: float, high: float, limit: float) -> Verdict:
     return Verdict.REGRESSED if past else Verdict.WITHIN if inside else Verdict.UNCLEAR
 
 
+def _percent(change: float) -> str:
+    if math.isinf(change):
+        return "+inf" if change > 0 else "-inf"
+    return f"{change * 100:+.1f}"
+
+
+def shown_interval(estimate: float, low: float, high: float, confidence: float) -> str:
+    """A change and its interval as people read them: ``+12.4 % [+8.1, +16.9] at 95 %``.
+    An end at or below -100 % (an unbounded low end on the log scale) reads -100."""
+    shown_low = "-100" if low <= -1 else _percent(low)
+    return f"{_percent(estimate)} % [{shown_low}, {_percent(high)}] at {confidence * 100:g} %"
+
+
 def as_change(shift: float) -> float:
     """A shift of logs as a change (head / base - 1); ``SampleError`` for a finite shift past
     what a float holds (samples of 1e-300 against 1e300: plausible to a parser, and the

@@ -126,7 +126,7 @@ def _judge(
     change: Change,
     confidence: float,
 ) -> Judged:
-    from gatekeeper.compare import SampleError, Verdict
+    from gatekeeper.compare import SampleError, Verdict, shown_interval
     from gatekeeper.paired import MIN_ROUNDS, compare_paired
 
     source = rounds[0][2].path if rounds else ""
@@ -172,7 +172,7 @@ def _judge(
         return error(str(exc))
     actual = Quantity(statistics.median(q.value for q in figures["head"]), dimension)
     baseline = Quantity(statistics.median(q.value for q in figures["base"]), dimension)
-    from gatekeeper.engine.sampled import shown_interval, verdict_words
+    from gatekeeper.engine.sampled import verdict_words
 
     interval = shown_interval(found.estimate, found.low, found.high, confidence)
     shown = f"{actual} vs {baseline} ({interval}, {len(rounds)} rounds paired)"

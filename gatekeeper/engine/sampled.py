@@ -19,7 +19,7 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
-from gatekeeper.compare import MIN_SAMPLES, SampleError, Verdict, compare
+from gatekeeper.compare import MIN_SAMPLES, SampleError, Verdict, compare, shown_interval
 from gatekeeper.evidence import Metric
 from gatekeeper.results import Measurement, Method, Outcome, Sampled
 from gatekeeper.threshold import Change
@@ -30,13 +30,6 @@ UNPAIRED = "unpaired: includes drift between runs"
 """What the verdict says of a baseline from another run: its interval carries the machine's
 drift between the runs as well as the code's change (``baseline.paired`` pairs the rounds of
 one job instead)."""
-
-
-def shown_interval(estimate: float, low: float, high: float, confidence: float) -> str:
-    """``+12.4 % [+8.1, +16.9] at 95 %``."""
-    return (
-        f"{estimate * 100:+.1f} % [{low * 100:+.1f}, {high * 100:+.1f}] at {confidence * 100:g} %"
-    )
 
 
 def _ratio_reason(metric: Metric, base: Metric, statistic: Dimension) -> str | None:

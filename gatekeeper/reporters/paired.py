@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gatekeeper.compare import Comparison
+from gatekeeper.compare import Comparison, shown_interval
 from gatekeeper.records import record
 from gatekeeper.text import plain
 
@@ -31,19 +31,9 @@ class SeriesRounds:
     """Why the series was not judged."""
 
 
-def _percent(change: float) -> str:
-    if math.isinf(change):
-        return "+inf" if change > 0 else "-inf"
-    return f"{change * 100:+.1f}"
-
-
 def interval(result: Comparison) -> str:
     """``+12.4 % [+8.1, +16.9] at 95 %``."""
-    low = "-100" if result.low <= -1 else _percent(result.low)
-    return (
-        f"{_percent(result.estimate)} % [{low}, {_percent(result.high)}] "
-        f"at {result.confidence * 100:g} %"
-    )
+    return shown_interval(result.estimate, result.low, result.high, result.confidence)
 
 
 def _verdict(series: SeriesRounds) -> str:
