@@ -133,7 +133,11 @@ def evaluate_findings(
 ) -> Verdict:
     """Count what the criterion selects; hold it to ``max`` and to ``max_new`` against the
     baseline's selection."""
-    if criterion.baseline is not None and criterion.baseline.artifact == criterion.artifact:
+    if (
+        criterion.baseline is not None
+        and not criterion.baseline.merge_base  # the same artifact, from another commit
+        and criterion.baseline.artifact == criterion.artifact
+    ):
         return (  # validate refuses it; a matrix built otherwise must not pass by it either
             Outcome.ERROR,
             f"the baseline is {criterion.artifact!r}, the findings' own artifact: the log "
