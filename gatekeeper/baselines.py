@@ -23,7 +23,8 @@ class BaselineEvidence:
     """The evidence a baseline without ``from`` reads, and where it comes from.
 
     ``kind``: 'merge-base' (the merge base's own bundle), 'ancestor' (a first-parent ancestor
-    of the merge base, ``distance`` commits before it), 'pinned' (the matrix's
+    of the merge base, ``distance`` commits before it; on a push, of the pushed commit, its
+    parent at ``distance`` 1, with no ``merge_base``), 'pinned' (the matrix's
     ``baselines.pin``), 'file' (``check --baseline``), or 'none' (``reason`` says why; every
     benchmark that needs it is missing) or 'error' (the search failed: an error, never a
     pass)."""
@@ -39,7 +40,8 @@ class BaselineEvidence:
     run_id: int | None = None
     merge_base: str | None = None
     distance: int | None = None
-    """First-parent commits between the merge base and ``commit``: 0 for the merge base."""
+    """First-parent commits between the merge base and ``commit``: 0 for the merge base (on a
+    push, between the pushed commit and ``commit``: 1 for its parent)."""
     files: tuple[str, ...] = ()
     """The bundles read: paths given, or artifact/file names fetched."""
     skipped: tuple[str, ...] = ()

@@ -200,6 +200,62 @@ def test_the_nearest_ancestor_with_a_bundle_is_used_and_how_far_is_said(
     assert github.violations == []
 
 
+def _pushed(github: FakeGitHub, project: Path, monkeypatch: pytest.MonkeyPatch, sha: str) -> None:
+    """A push of ``sha`` to main, as GitHub describes it to a workflow."""
+    event = {"ref": "refs/heads/main", "before": _sha(0), "after": sha,
+             "repository": {"full_name": github.repository}}  # fmt: skip
+    path = project / "push.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "push")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+    monkeypatch.setenv("GITHUB_SHA", sha)
+
+
+def test_a_push_is_judged_against_its_parent_s_bundle(
+    github: FakeGitHub, project: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    _pushed(github, project, monkeypatch, TIP)
+    _upload(github, TIP, _bundle(project, TIP, 0.5))  # the pushed commit's own: never its base
+    run = _upload(github, _sha(0), _bundle(project, _sha(0)))
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
+    assert (used["kind"], used["commit"], used["distance"]) == ("ancestor", _sha(0), 1)
+    assert used["merge_base"] is None and used["run_id"] == run
+    assert used["description"] == (
+        f"bundle of {_sha(0)[:7]} (the parent of the pushed commit {TIP[:7]}), run {run}"
+    )
+    (project / "micro.json").write_bytes(_micro(2.0))  # this push made it twice as slow
+    code, _, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
+    assert github.violations == []
+
+
+def test_a_push_takes_the_nearest_ancestor_or_is_missing(
+    github: FakeGitHub, project: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    _pushed(github, project, monkeypatch, TIP)
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"], used["kind"]) == (ExitCode.FAILED, "missing", "none")
+    assert "first-parent ancestors of the pushed commit" in bench["summary"]
+    assert "20 commits searched, at most 20" in bench["summary"]
+    run = _upload(github, _sha(2), _bundle(project, _sha(2)))
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
+    assert (used["commit"], used["distance"], used["run_id"]) == (_sha(2), 3, run)
+    assert f"(3 commits before the pushed commit {TIP[:7]})" in used["description"]
+    _pushed(github, project, monkeypatch, _sha(24))  # the root: nothing came before it
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing")
+    assert "has no parent" in used["reason"]
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "schedule")
+    code, used, bench = _check(project, capsys)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "missing")
+    assert "neither a pull request nor a push" in used["reason"]
+    assert github.violations == []
+
+
 def test_no_bundle_within_the_bound_is_missing_never_a_pass(
     github: FakeGitHub, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -169,8 +169,8 @@ def _evidence(
 
 def _baseline(options: CheckOptions, judged: _Judged) -> BaselineEvidence | None:
     """The evidence baselines without ``from`` compare with: the bundles given to
-    ``--baseline``, else the pinned run's or the merge base's, fetched on a pull request;
-    else none, saying why. None when no benchmark needs it."""
+    ``--baseline``, else the pinned run's, the merge base's (fetched on a pull request) or the
+    pushed commit's parent's (on a push); else none, saying why. None when no benchmark needs it."""
     from gatekeeper.baselines import no_baseline
 
     matrix = judged.matrix
@@ -185,10 +185,11 @@ def _baseline(options: CheckOptions, judged: _Judged) -> BaselineEvidence | None
         from gatekeeper.bundles.accept import given_baseline
 
         return given_baseline(matrix, options.baseline)
-    if not (judged.policy.pull_request or matrix.baselines.pin is not None):
+    pushed = judged.client.ctx.event_name == "push"
+    if not (judged.policy.pull_request or pushed or matrix.baselines.pin is not None):
         return no_baseline(
-            "not a pull request, and no --baseline BUNDLE given (the merge base's bundle is "
-            "the baseline of a pull request only)"
+            "neither a pull request nor a push, and no --baseline BUNDLE given (the "
+            "baseline is fetched for a pull request's merge base, or a pushed commit's parent)"
         )
     if not judged.client.usable:
         return no_baseline(

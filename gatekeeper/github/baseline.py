@@ -1,5 +1,7 @@
 """The baseline evidence of a pull request, fetched: the bundle the base branch's CI
-uploaded for the merge base, or for its nearest first-parent ancestor that has one.
+uploaded for the merge base, or for its nearest first-parent ancestor that has one. On a
+push, the pushed commit's first parent (or its nearest first-parent ancestor with a bundle)
+stands in for the merge base: the branch as it measured before.
 
 The merge base is GitHub's (``compare/{base}...{head}``'s ``merge_base_commit``), from the
 event's base commit (``pull_request.base.sha``, ``merge_group.base_sha``; on a
@@ -18,6 +20,7 @@ never a pass.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +72,8 @@ def _searched(
     matrix: Matrix, client: GitHubClient, glob: str, bound: int, folder: Path
 ) -> BaselineEvidence:
     ctx = client.ctx
+    if ctx.event_name == "push":
+        return _pushed(matrix, client, glob, bound, folder)
     base, head = ctx.event.base_sha, ctx.sha
     if base is None and ctx.event_name == "workflow_run" and ctx.event.pr_number is not None:
         base = client.pull_request_base(ctx.event.pr_number)  # its payload names no base
@@ -80,9 +85,67 @@ def _searched(
             "or no head; give --baseline BUNDLE"
         )
     merge_base = client.merge_base(base, head)
+
+    def where(distance: int) -> str:
+        if distance == 0:
+            return "the merge base"
+        return f"{count(distance, 'commit')} before the merge base {merge_base[:7]}"
+
+    found = _first_with_bundle(
+        matrix, client, glob, folder, [merge_base], where,
+        lambda: client.first_parents(merge_base, bound),
+    )  # fmt: skip
+    if isinstance(found, BaselineEvidence):
+        return found
+    searched = count(found[0], "commit")
+    return no_baseline(
+        f"no artifact matching {glob!r} in the workflow runs of the merge base {merge_base[:7]} "
+        f"or its first-parent ancestors ({searched} searched, at most {bound}); the base "
+        "branch's workflow must upload a bundle on push",
+        found[1],
+    )
+
+
+def _pushed(
+    matrix: Matrix, client: GitHubClient, glob: str, bound: int, folder: Path
+) -> BaselineEvidence:
+    """On a push, the pushed commit is judged against its first parent's bundle, or its
+    nearest first-parent ancestor's within the bound: what the branch measured before."""
+    head = client.ctx.sha
+    if head is None:
+        return no_baseline("the push names no commit (GITHUB_SHA); give --baseline BUNDLE")
+    history = client.first_parents(head, bound + 1)[1:]
+    if not history:
+        return no_baseline(f"the pushed commit {head[:7]} has no parent: nothing came before it")
+
+    def where(distance: int) -> str:
+        if distance == 1:
+            return f"the parent of the pushed commit {head[:7]}"
+        return f"{count(distance, 'commit')} before the pushed commit {head[:7]}"
+
+    found = _first_with_bundle(
+        matrix, client, glob, folder, history, lambda d: where(d + 1), lambda: history, 1
+    )
+    if isinstance(found, BaselineEvidence):
+        return found
+    return no_baseline(
+        f"no artifact matching {glob!r} in the workflow runs of the first-parent ancestors of "
+        f"the pushed commit {head[:7]} ({count(found[0], 'commit')} searched, at most {bound}); "
+        "the branch's workflow must upload a bundle on push",
+        found[1],
+    )
+
+
+def _first_with_bundle(
+    matrix: Matrix, client: GitHubClient, glob: str, folder: Path, history: list[str],
+    where: Callable[[int], str], more: Callable[[], list[str]], offset: int = 0,
+) -> BaselineEvidence | tuple[int, tuple[str, ...]]:  # fmt: skip
+    """The bundle of the first commit of ``history`` (listed further by ``more`` once the
+    first has none) whose runs have one; else how many commits were searched and the runs
+    passed over. ``offset`` is the first commit's distance from the judged one's reference
+    (0: the merge base; 1: a pushed commit's parent)."""
     excluded = {c.run: c.reason for c in matrix.baselines.exclude}
     skipped: list[str] = []
-    history = [merge_base]
     distance = 0
     while distance < len(history):
         sha = history[distance]
@@ -96,24 +159,17 @@ def _searched(
                 continue
             names = [n for n, _ in files]
             found, _ = baseline_bundles(matrix, [str(p) for _, p in files], names, sha)
-            where = "the merge base" if distance == 0 else \
-                f"{count(distance, 'commit')} before the merge base {merge_base[:7]}"  # fmt: skip
+            at = distance + offset
             return BaselineEvidence(
-                "merge-base" if distance == 0 else "ancestor", found,
-                f"bundle of {sha[:7]} ({where}), run {run['id']}", commit=sha,
-                run_id=int(run["id"]), merge_base=merge_base, distance=distance,
-                files=tuple(names), skipped=tuple(skipped),
+                "merge-base" if at == 0 else "ancestor", found,
+                f"bundle of {sha[:7]} ({where(distance)}), run {run['id']}", commit=sha,
+                run_id=int(run["id"]), merge_base=history[0] if offset == 0 else None,
+                distance=at, files=tuple(names), skipped=tuple(skipped),
             )  # fmt: skip
-        if len(history) == 1:  # the merge base has none: its ancestors are listed now
-            history = client.first_parents(merge_base, bound)
+        if len(history) == 1:  # the first has none: the ones before it are listed now
+            history = more()
         distance += 1
-    searched = count(len(history), "commit")
-    return no_baseline(
-        f"no artifact matching {glob!r} in the workflow runs of the merge base {merge_base[:7]} "
-        f"or its first-parent ancestors ({searched} searched, at most {bound}); the base "
-        "branch's workflow must upload a bundle on push",
-        tuple(skipped),
-    )
+    return len(history), tuple(skipped)
 
 
 def _bundles_of(
