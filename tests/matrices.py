@@ -74,3 +74,14 @@ JUNIT_REPORTS = ("junit", "reports/*.xml")
 def class_tests(classname: str, benchmark: str = "tests", artifact: str = "unit") -> str:
     """A benchmark that the tests of one class pass."""
     return f'{{id: {benchmark}, tests: {{from: {artifact}, class: "{classname}"}}}}'
+
+
+def findings_matrix(baseline: str) -> str:
+    """One findings benchmark of lint.sarif with ``baseline`` (a flow mapping), and the base
+    branch's log as the artifact lint-main."""
+    benchmark = f"id: lint\nfindings: {{from: lint}}\nbaseline: {baseline}"
+    return matrix_yaml(
+        phases=["one"],
+        artifacts={"lint": ("sarif", "lint.sarif"), "lint-main": ("sarif", "main.sarif")},
+        lanes=[Lane("core", "Core", {"one": Cell("clean", (benchmark,))})],
+    )

@@ -36,6 +36,7 @@ from gatekeeper.results import Measurement, Method, Outcome
 from gatekeeper.threshold import parse_change
 from gatekeeper.units import Dimension, Quantity
 from tests.conftest import REPO, child_env
+from tests.matrices import findings_matrix
 
 # --- which formats carry samples ----------------------------------------------------------------
 
@@ -127,23 +128,7 @@ def test_validate_refuses_a_confidence_that_cannot_work(matrix: bytes, said: str
 
 
 def test_a_confidence_on_findings_is_refused() -> None:
-    text = """\
-version: 1
-phases: [{id: one, name: One}]
-artifacts:
-  lint: {format: sarif, paths: "lint.sarif"}
-  lint-main: {format: sarif, paths: "main.sarif"}
-swimlanes:
-  - id: core
-    name: Core
-    cells:
-      one:
-        goal: clean
-        benchmarks:
-          - id: lint
-            findings: {from: lint}
-            baseline: {from: lint-main, max_new: 0, confidence: 0.95}
-"""
+    text = findings_matrix("{from: lint-main, max_new: 0, confidence: 0.95}")
     with pytest.raises(MatrixError) as caught:
         parse_matrix(text.encode(), "m.yml")
     assert "confidence does not apply to findings" in str(caught.value.problems[0])

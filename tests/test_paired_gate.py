@@ -31,6 +31,7 @@ from gatekeeper.units import Dimension, Quantity
 from tests.bench_runs import BENCH_TEST, PYTEST_BENCHMARK, WORK, repository
 from tests.bench_runs import bench as run_bench
 from tests.conftest import REPO
+from tests.matrices import findings_matrix
 
 MATRIX = """\
 version: 1
@@ -147,23 +148,7 @@ def test_paired_rounds_need_no_format_with_samples() -> None:
 
 
 def test_paired_on_findings_is_refused() -> None:
-    text = """\
-version: 1
-phases: [{id: one, name: One}]
-artifacts:
-  lint: {format: sarif, paths: "lint.sarif"}
-  lint-main: {format: sarif, paths: "main.sarif"}
-swimlanes:
-  - id: core
-    name: Core
-    cells:
-      one:
-        goal: Clean
-        benchmarks:
-          - id: lint
-            findings: {from: lint}
-            baseline: {from: lint-main, max_new: 0, paired: true}
-"""
+    text = findings_matrix("{from: lint-main, max_new: 0, paired: true}")
     with pytest.raises(MatrixError) as caught:
         parse_matrix(text.encode(), "m.yml")
     assert "paired does not apply to findings" in str(caught.value.problems[0])
