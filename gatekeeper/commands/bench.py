@@ -14,7 +14,6 @@ records a failure of its own, or holds a series twice, ends the command with no 
 
 from __future__ import annotations
 
-import math
 import shlex
 import subprocess
 import sys
@@ -24,13 +23,13 @@ from pathlib import Path
 
 from gatekeeper.commands.options import BenchOptions
 from gatekeeper.compare import MIN_SAMPLES, Comparison, SampleError, compare
+from gatekeeper.engine.rounds import round_figure
 from gatekeeper.errors import EvidenceError, ExitCode, Position, UsageError
 from gatekeeper.paired import compare_paired
 from gatekeeper.parsers import AUTO, parse_file
 from gatekeeper.phases.git import LocalGit
 from gatekeeper.reporters.paired import SeriesRounds, render_json, render_text
 from gatekeeper.selector import matches_any
-from gatekeeper.series import read_statistic
 from gatekeeper.text import plain
 from gatekeeper.threshold import ChangeUnit, ThresholdSyntaxError, parse_change
 
@@ -146,11 +145,9 @@ def _read(
             raise RunError(_at(path), f"{plain(metric.label)!r} is in the run's file twice")
         if metric.failures:
             raise RunError(_at(path), f"{plain(metric.label)}: {plain(metric.failures[0])}")
-        value = read_statistic(metric, statistic)
-        if value is None or not (math.isfinite(value.value) and value.value > 0):
-            raise RunError(
-                _at(path), f"{plain(metric.label)}: no {statistic} above 0 to compare ({value})"
-            )
+        value = round_figure(metric, statistic)
+        if isinstance(value, str):
+            raise RunError(_at(path), f"{plain(metric.label)}: {plain(value)}")
         found[metric.label] = (value.value, list(metric.samples))
     return found
 

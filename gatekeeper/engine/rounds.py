@@ -80,14 +80,15 @@ def _one(criterion: MetricCriterion, parsed: ParsedFile, label: str) -> Metric |
     return found[0]
 
 
-def _figure(metric: Metric, parsed: ParsedFile, change: Change) -> Quantity | str:
-    value = read_statistic(metric, change.statistic)
+def round_figure(metric: Metric, statistic: str) -> Quantity | str:
+    """One run's figure of a series: its ``statistic``, a finite number above 0 (a change in
+    % is taken of it); or why there is none. ``gatekeeper bench`` reads its runs by it too."""
+    value = read_statistic(metric, statistic)
     if value is None:
         have = ", ".join(sorted(metric.stats)) or "nothing"
-        return f"round file {parsed.path} does not report {change.statistic} (it has: {have})"
+        return f"does not report {statistic} (it has: {have})"
     if not (math.isfinite(value.value) and value.value > 0):
-        return f"round file {parsed.path}: {change.statistic} = {value.value!r} is not a " \
-               "finite number above 0"  # fmt: skip
+        return f"{statistic} = {value.value!r} is not a finite number above 0"
     return value
 
 
@@ -104,9 +105,9 @@ def _read(
         return metric
     if metric.failures and not criterion.expect_failures:
         return f"round file {parsed.path} recorded a failure: {'; '.join(metric.failures)}"
-    value = _figure(metric, parsed, change)
+    value = round_figure(metric, change.statistic)
     if isinstance(value, str):
-        return value
+        return f"round file {parsed.path}: {value}"
     into.append(value)
     return None
 
