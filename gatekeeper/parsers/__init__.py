@@ -138,6 +138,7 @@ PARSER_MODULES: dict[str, str] = {
     "go-cover": "gatekeeper.parsers.coverage.go_cover",
     "sarif": "gatekeeper.parsers.analysis.sarif",
     "litmus": "gatekeeper.parsers.chaos.litmus",
+    "chaos-mesh": "gatekeeper.parsers.chaos.chaos_mesh",
 }
 
 AUTO = "auto"
