@@ -16,9 +16,11 @@ import pytest
 
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
+from tests.conftest import compare_or_regenerate
 from tests.matrices import Cell, Lane, matrix_yaml
 
 FIXTURES = Path(__file__).parent / "parsers" / "fixtures"
+EXPECTED = Path(__file__).parent / "inspect_expected"
 DRILLS = FIXTURES / "litmus" / "litmus3-list.json"
 MESH = FIXTURES / "chaos-mesh" / "drills-list.json"
 
@@ -171,3 +173,34 @@ def test_chaos_mesh_alone_in_a_cell_is_refused_and_passes_beside_a_metric(
     assert main(["check", "--matrix", str(matrix), "--format", "json"]) == ExitCode.PASSED
     [cell] = json.loads(capsys.readouterr().out)["cells"]
     assert [b["outcome"] for b in cell["benchmarks"]] == ["pass", "pass"]
+
+
+@pytest.mark.parametrize("name", ["litmus/litmus3-list.json", "chaos-mesh/drills-list.json"])
+def test_inspect_shows_the_drills_tests_and_series(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    capsys.readouterr()
+    assert main(["inspect", name]) == ExitCode.PASSED
+    compare_or_regenerate(EXPECTED / (name.replace("/", "__") + ".txt"), capsys.readouterr().out)
+
+
+def test_init_from_proposes_no_chaos_mesh_benchmark_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A draft `validate` accepts: the Chaos Mesh tests are listed with their benchmark, to
+    add beside a metric of health, never proposed alone."""
+    shutil.copy(MESH, tmp_path / "faults.json")
+    shutil.copy(DRILLS, tmp_path / "drills.json")
+    matrix = tmp_path / "gatekeeper.yml"
+    assert main(["init", "--from", str(tmp_path), str(matrix)]) == ExitCode.PASSED
+    text = matrix.read_text(encoding="utf-8")
+    assert 'tests: {from: "chaos-mesh"' not in text.split("# Found, but not judged")[0]
+    assert (
+        "#   chaos-mesh: tests PodChaos: says the fault was injected and recovered, not that "
+        "the system stayed healthy: add it to a cell beside a metric of the system's health "
+        "during the fault"
+    ) in text
+    assert 'tests: {from: "litmus", class: "kmta-failover", min: 3' in text
+    capsys.readouterr()
+    assert main(["validate", str(matrix)]) == ExitCode.PASSED
