@@ -146,7 +146,8 @@ def as_list(*items: Any) -> dict[str, Any]:
          "verdict Stopped: the experiment was stopped before it finished; phase Stopped"),
         ("Error", "Error", "error",
          "verdict Error: the experiment could not run to a verdict; phase Error"),
-        ("Pass", "Running", "error", "verdict Pass in phase Running: not finished; phase Running"),
+        ("Pass", "Running", "error",
+         "verdict Pass, but the experiment has not finished; phase Running"),
     ],
 )  # fmt: skip
 def test_only_a_completed_pass_passes(

@@ -80,8 +80,8 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
 def parse_json(
     document: object, path: Path, display: str, wanted: Sequence[SeriesRequest] = ()
 ) -> ParsedFile:
-    """``parse`` of the decoded document. A list of none is a file of nothing (a benchmark
-    on it is missing, never a pass)."""
+    """``parse`` of the decoded document. A list of none is a file of nothing: a benchmark
+    on it selects no test, which never passes."""
     if _kube.is_empty_list(document):
         return ParsedFile(path=display, format=NAME)
     tests: list[TestResult] = []
@@ -121,10 +121,12 @@ def _result(resource: _kube.Resource, display: str) -> tuple[list[TestResult], M
     )
     phase = _json.expect_str(outcome.get("phase", ""), display, f"{here}.phase")
     probes = _probes(status, resource, display, experiment, engine)
-    failed = [p.name.partition("/")[2] for p in probes if p.status is TestStatus.FAILED]
+    failed = [
+        p.name.removeprefix(f"{experiment}/") for p in probes if p.status is TestStatus.FAILED
+    ]
     state, said = VERDICTS[verdict], _SAID.get(verdict, "")
     if verdict == "Pass" and phase != "Completed":
-        state, said = TestStatus.ERROR, f"verdict Pass in phase {phase or '(none)'}: not finished"
+        state, said = TestStatus.ERROR, "verdict Pass, but the experiment has not finished"
     elif verdict == "Pass" and failed:
         state, said = TestStatus.FAILED, "verdict Pass, but a probe failed"
     details = [said] if said else []
