@@ -22,6 +22,7 @@ from gatekeeper.cli import main
 from gatekeeper.errors import EvidenceError, ExitCode
 from gatekeeper.init_from.limits import lower_limit, upper_limit
 from gatekeeper.init_from.render import quoted
+from gatekeeper.matrix.pairing import UNJUDGED
 from gatekeeper.parsers import AUTO, parse_file
 from gatekeeper.units import Dimension, Quantity
 from tests.conftest import child_env
@@ -46,8 +47,11 @@ def _readable(folder: Path) -> bool:
     return False
 
 
-FOLDERS = [folder for folder in ALL_FOLDERS if _readable(folder)]
-UNREAD = [folder for folder in ALL_FOLDERS if folder not in FOLDERS]
+READ = [folder for folder in ALL_FOLDERS if _readable(folder)]
+UNREAD = [folder for folder in ALL_FOLDERS if folder not in READ]
+FOLDERS = [folder for folder in READ if folder.name not in UNJUDGED]
+"""Folders whose draft passes: a format of tests that judge no health (Chaos Mesh) alone
+drafts no benchmark, and its `check` never passes (tests/test_chaos.py)."""
 
 
 def draft(

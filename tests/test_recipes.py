@@ -24,9 +24,9 @@ RECIPES = REPO / "docs" / "recipes"
 INDEX = RECIPES / "README.md"
 FAMILIES = {
     "pytest", "pytest-benchmark", "go", "maven-surefire", "dotnet-trx", "k6", "locust",
-    "jmeter", "gatling", "google-benchmark", "hyperfine", "criterion",
+    "jmeter", "gatling", "google-benchmark", "hyperfine", "criterion", "litmus",
 }  # fmt: skip
-"""One recipe per tool family that issue 13 names."""
+"""One recipe per tool family that issue 13 names, and issue 16's chaos drills."""
 
 FIXTURE = re.compile(r"<!-- recipe:fixture (\S+) -> (\S+) -->")
 MATRIX = re.compile(r"<!-- recipe:matrix -->\n```yaml\n(.*?)```\n", re.DOTALL)

@@ -23,6 +23,7 @@ from gatekeeper.evidence import (
 from gatekeeper.init_from.analysis import FindingsDraft, draft_findings, tools
 from gatekeeper.init_from.families import Family
 from gatekeeper.init_from.limits import coverage_floor, lower_limit, upper_limit
+from gatekeeper.matrix.pairing import UNJUDGED
 from gatekeeper.model import MetricCriterion, TestCriterion
 from gatekeeper.parsers.coverage import TOTAL, TOTAL_KIND
 from gatekeeper.records import record
@@ -90,6 +91,8 @@ def propose(family: Family) -> Proposals:
     """The benchmarks for one artifact, tests then metrics."""
     evidence = ArtifactEvidence(family.id, ArtifactState.READ, family.files)
     tests = _test_proposals(family.id, evidence)
+    if family.format in UNJUDGED:
+        tests = _unjudged(tests)
     metrics = _metric_proposals(family.id, evidence)
     found = _findings_proposals(family.id, evidence)
     return Proposals(
@@ -171,6 +174,18 @@ def _split(
 
 Group = tuple[tuple[tuple[str, str], ...], list[TestResult], int]
 """A group of tests: its selectors (key, value), its tests, the level that made it."""
+
+
+def _unjudged(tests: Proposals) -> Proposals:
+    """Tests that say a fault ran, never how the system took it (Chaos Mesh): none proposed
+    alone, which ``validate`` would refuse; each is listed with its benchmark to add beside a
+    metric of the system's health."""
+    reason = (
+        "says the fault was injected and recovered, not that the system stayed healthy: add "
+        "it to a cell beside a metric of the system's health during the fault"
+    )
+    left = [LeftOut(k.artifact, f"tests {plain(k.lane)}", reason, draft=k) for k in tests.kept]
+    return Proposals((), (*left, *tests.left_out))
 
 
 def _test_proposals(artifact: str, evidence: ArtifactEvidence) -> Proposals:

@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
+from gatekeeper.matrix.pairing import unpaired_faults
 from gatekeeper.matrix.problems import KeyPath, Problem
 from gatekeeper.matrix.yamlpos import Located
 from gatekeeper.parsers import AUTO, holds_findings
@@ -135,6 +136,8 @@ class _Checker:
             self.check_paired(bench_path, bench)
             self.check_self_baseline(bench_path, bench)
             self.check_drift(bench_path, bench)
+        for where, message in unpaired_faults(benchmarks, self.formats):
+            self.report(where, message)
         depends = cell.get("depends_on")
         for i, ref in enumerate(depends if isinstance(depends, list) else []):
             dep_path = (*path, "depends_on", i)

@@ -1,8 +1,8 @@
 """Parsers: one module per artifact format, registered by name.
 
 Modules are grouped by what they yield: ``testresults/`` (tests), ``load/`` (request
-and metric series), ``bench/`` (benchmark series), ``coverage/`` (coverage series) and
-``analysis/`` (static-analysis findings);
+and metric series), ``bench/`` (benchmark series), ``coverage/`` (coverage series),
+``analysis/`` (static-analysis findings) and ``chaos/`` (chaos experiments' verdicts);
 ``_json`` (and ``_json_stream``, which streams a document of any size), ``_xml`` and
 ``_text`` are the bounded, position-reporting readers they share.
 Adding a format means one new module and one line in ``PARSER_MODULES``.
@@ -137,6 +137,8 @@ PARSER_MODULES: dict[str, str] = {
     "lcov": "gatekeeper.parsers.coverage.lcov",
     "go-cover": "gatekeeper.parsers.coverage.go_cover",
     "sarif": "gatekeeper.parsers.analysis.sarif",
+    "litmus": "gatekeeper.parsers.chaos.litmus",
+    "chaos-mesh": "gatekeeper.parsers.chaos.chaos_mesh",
 }
 
 AUTO = "auto"

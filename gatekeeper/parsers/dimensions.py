@@ -194,6 +194,8 @@ DECLARED: dict[str, Declared] = {
     ),
     **dict.fromkeys(("cobertura", "jacoco", "coverage-json", "lcov", "go-cover"), _COVERAGE),
     "sarif": Declared(),  # findings, not series
+    "litmus": Declared({"value": RATIO, "rate": RATIO}),  # probeSuccessPercentage
+    "chaos-mesh": Declared(),  # tests, not series
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""
 

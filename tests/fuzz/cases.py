@@ -31,6 +31,7 @@ from gatekeeper.evidence import (
     TestResult,
     TestStatus,
 )
+from gatekeeper.matrix.pairing import UNJUDGED
 from gatekeeper.parsers import PARSER_MODULES, detect_format, holds_findings, parse_file
 from gatekeeper.threshold import ThresholdSyntaxError, parse_threshold
 from gatekeeper.units import UNITS, Dimension, Quantity
@@ -342,6 +343,13 @@ def _matrix(case: Case, passing: Sequence[Check], failing: Sequence[Check]) -> s
         kind = "findings" if holds_findings(case.format) else "tests"
         cells = {"fail": {"goal": "read the file", "benchmarks": [
             {"id": "read", kind: {"from": "declared"}}]}}  # fmt: skip
+    waivers = []
+    if case.format in UNJUDGED:  # validate wants a metric beside a fault that judges no health
+        for phase, cell in cells.items():
+            health = {"id": "health", "metric": {"from": "auto", "name": "health"}}
+            cell["benchmarks"].append({**health, "threshold": "value >= 1"})
+            waivers.append({"benchmark": f"fuzz/{phase}/health", "reason": "not fuzzed here",
+                            "approved_by": "fuzz", "expires": "2999-12-31"})  # fmt: skip
     document = {
         "version": 1,
         "project": f"fuzz {case.id}",
@@ -352,5 +360,6 @@ def _matrix(case: Case, passing: Sequence[Check], failing: Sequence[Check]) -> s
             "auto": {"format": "auto", "paths": [case.evidence]},
         },
         "swimlanes": [{"id": "fuzz", "name": "Fuzz", "cells": cells}],
+        **({"waivers": waivers} if waivers else {}),
     }
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)

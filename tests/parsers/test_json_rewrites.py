@@ -88,6 +88,11 @@ def test_every_json_fixture_is_rewritten() -> None:
     assert {"hyperfine", "google-benchmark", "jmh", "benchmarkdotnet", "gatling"} <= folders
 
 
+SORTED_BY_THE_TOOL = ("litmus", "chaos-mesh")
+"""Fixture folders of JSON that the tool itself writes as `jq -S` does (keys sorted, four
+spaces): `kubectl get -o json` of a custom resource; the sorted rewrite is the file itself."""
+
+
 def outcome(path: Path, display: str, fmt: str) -> ParsedFile | str:
     """What gatekeeper reads in a file: its ParsedFile, or the message refusing it."""
     try:
@@ -107,6 +112,9 @@ def test_an_equal_rewrite_is_read_the_same(tmp_path: Path, relative: str, rewrit
     data = original.read_bytes()
     rewritten = rewrite_document if _is_document(data) else rewrite_lines
     changed = rewritten(data, rewrite)
+    if changed == data and rewrite == "sorted":  # kubectl writes it so (Go sorts map keys)
+        assert _is_document(data) and relative.split("/")[-2] in SORTED_BY_THE_TOOL
+        return
     assert changed != data or rewrite == "minified"
     copy.write_bytes(changed)
     assert detect_format(tmp_path / read, read) == fmt

@@ -146,6 +146,8 @@ NOT_CLAIMED = {
     "criterion/target/criterion/fib/20/new/sample.json": "read beside estimates.json",
     "wrk/refused.txt": "wrk's 'unable to connect' output is no report",
     "sarif/SOURCES.md": "where the SARIF fixtures came from, not one of them",
+    "litmus/SOURCES.md": "where the Litmus fixtures came from, not one of them",
+    "chaos-mesh/SOURCES.md": "where the Chaos Mesh fixtures came from, not one of them",
 }
 
 
