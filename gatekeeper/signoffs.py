@@ -23,9 +23,8 @@ TOKEN_FIX = (
     f"{TOKEN_INPUT} or the environment variable {TOKEN_VARIABLE}"
 )
 FETCH_FIX = (
-    "the sign-off is verified through the GitHub API: give GITHUB_TOKEN and GITHUB_REPOSITORY, "
-    "or judge CI's evidence with `gatekeeper check --fetch-bundles` (or --bundle with the "
-    "bundle CI's collect wrote) to get CI's verdict"
+    "a sign-off is verified through the GitHub API; for CI's verdict, judge the bundle CI's "
+    "collect wrote: `gatekeeper check --fetch-bundles` (or --bundle FILE)"
 )
 
 
@@ -104,17 +103,19 @@ class SignoffRecord:
 class SignoffEvidence:
     """Every record's facts, and where they came from.
 
-    ``source``: 'api' (asked now), 'bundle' (asked in CI by ``collect``), or 'none' (not
-    asked: ``reason`` says why, and every sign-off is unverified)."""
+    ``source``: 'api' (asked now), 'bundle' (asked in CI by ``collect``), 'none' (not
+    asked: ``reason`` says why, and every sign-off is unverified: missing), or 'error' (the
+    bundles that would hold it were refused: every sign-off is an error)."""
 
     source: str
     records: Mapping[str, SignoffRecord]
     reason: str = ""
 
 
-def no_signoffs(reason: str) -> SignoffEvidence:
-    """Sign-off evidence that was not asked for, saying why (every sign-off is unverified)."""
-    return SignoffEvidence("none", {}, reason)
+def no_signoffs(reason: str, *, error: bool = False) -> SignoffEvidence:
+    """Sign-off evidence that was not asked for, or refused, saying why (every sign-off is
+    unverified)."""
+    return SignoffEvidence("error" if error else "none", {}, reason)
 
 
 @record
