@@ -320,7 +320,7 @@ class GitHubClient:
             self._call(f"read team @{team}", self._page(url, {}))
         except APIError as exc:
             if exc.status in (403, 404):
-                return f"HTTP {exc.status}: {exc.reason}"
+                return exc.reason
             raise
         return None
 
