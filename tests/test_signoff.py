@@ -26,6 +26,21 @@ MERGED = "d0" * 20  # the squash commit, or the merge commit
 HEAD = "e0" * 20  # the judged commit, after the merge
 MEMBERS_TOKEN = "ghs_FakeAppWithMembersRead000000000000000"
 AT = "2026-12-01T10:00:00Z"
+SAID = {
+    "outsider": "approved by @dave, who is not in [@alice, @acme/sre]",
+    "author": "approved by @alice, the pull request's author, who cannot sign off their own change",
+    "dismissed": "review by @alice was dismissed",
+    "changes": "@alice requested changes",
+    "changed": f"{RECORD} changed after @alice's approval (commit c3c3c3c)",
+    "no-pull": f"no pull request changed {RECORD} (last changed in commit e0e0e0e)",
+    "missing": f"record missing: {RECORD} does not exist at e0e0e0e",
+    "api-error": f"unverified: the sign-off on {RECORD}: list the reviews of pull request #7 "
+    "(page 1): HTTP 500: Server Error; gave up after 5 tries",
+    "no-token": f"unverified: the sign-off on {RECORD} was not read: no GITHUB_TOKEN or "
+    "GITHUB_REPOSITORY; a sign-off is verified through the GitHub API; for CI's verdict, judge "
+    "the bundle CI's collect wrote: `gatekeeper check --fetch-bundles` (or --bundle FILE)",
+}
+"""Every summary the README's Sign-offs section shows, as the tests see them."""
 MATRIX = """\
 version: 1
 project: Demo
@@ -146,8 +161,8 @@ def test_approved_by_an_active_team_member_passes(
 @pytest.mark.parametrize(
     ("teams", "summary"),
     [
-        ({"dave": "pending"}, "approved by @dave, who is not in [@alice, @acme/sre]"),
-        ({}, "approved by @dave, who is not in [@alice, @acme/sre]"),
+        ({"dave": "pending"}, SAID["outsider"]),
+        ({}, SAID["outsider"]),
     ],
     ids=["pending-invitation", "not-a-member"],
 )
@@ -170,9 +185,7 @@ def test_the_authors_own_approval_does_not_count(
     layout(github, author="alice", reviews=(("alice", "APPROVED", C2),))
     code, bench = judged(github, tmp_path, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
-    assert bench["summary"] == (
-        "approved by @alice, the pull request's author, who cannot sign off their own change"
-    )
+    assert bench["summary"] == SAID["author"]
 
 
 def test_a_dismissed_review_does_not_count(
@@ -181,7 +194,7 @@ def test_a_dismissed_review_does_not_count(
     layout(github, reviews=(("alice", "DISMISSED", C2), ("bob", "COMMENTED", C2)))
     code, bench = judged(github, tmp_path, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
-    assert bench["summary"] == "review by @alice was dismissed"
+    assert bench["summary"] == SAID["dismissed"]
 
 
 def test_an_approval_followed_by_changes_requested_does_not_count(
@@ -190,7 +203,7 @@ def test_an_approval_followed_by_changes_requested_does_not_count(
     layout(github, reviews=(("alice", "APPROVED", C1), ("alice", "CHANGES_REQUESTED", C2)))
     code, bench = judged(github, tmp_path, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
-    assert bench["summary"] == "@alice requested changes"
+    assert bench["summary"] == SAID["changes"]
 
 
 @pytest.mark.parametrize("merge_commit", [False, True], ids=["squash", "merge-commit"])
@@ -200,7 +213,7 @@ def test_a_record_changed_after_the_approval_fails(
     layout(github, merge_commit=merge_commit, changed_after=True)  # alice approved at C2
     code, bench = judged(github, tmp_path, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
-    assert bench["summary"] == f"{RECORD} changed after @alice's approval (commit c3c3c3c)"
+    assert bench["summary"] == SAID["changed"]
 
 
 def test_an_approval_at_the_last_change_counts(
@@ -217,7 +230,7 @@ def test_a_missing_record_fails(
     github.store.files_at[HEAD] = set()
     code, bench = judged(github, tmp_path, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
-    assert bench["summary"] == f"record missing: {RECORD} does not exist at e0e0e0e"
+    assert bench["summary"] == SAID["missing"]
 
 
 def test_a_record_no_pull_request_changed_fails(
@@ -227,7 +240,7 @@ def test_a_record_no_pull_request_changed_fails(
     github.store.changed[HEAD] = (RECORD,)  # pushed straight to main
     code, bench = judged(github, tmp_path, capsys)
     assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
-    assert bench["summary"] == f"no pull request changed {RECORD} (last changed in commit e0e0e0e)"
+    assert bench["summary"] == SAID["no-pull"]
 
 
 def test_an_unreadable_membership_is_unverified_naming_the_fix(
@@ -256,6 +269,7 @@ def test_an_api_error_is_an_error_never_a_pass(
     assert (code, bench["outcome"]) == (ExitCode.NO_EVIDENCE, "error")
     assert bench["summary"].startswith("unverified: the sign-off on signoffs/failover-runbook.md")
     assert "list the reviews of pull request #7" in bench["summary"]
+    assert bench["summary"] == SAID["api-error"]
 
 
 def test_without_a_token_or_a_bundle_a_local_run_is_unverified(
@@ -266,8 +280,7 @@ def test_without_a_token_or_a_bundle_a_local_run_is_unverified(
     code, bench = check(tmp_path, capsys, "--sha", HEAD)
     assert bench["outcome"] == "missing"
     assert code != ExitCode.PASSED
-    assert bench["summary"].startswith("unverified: the sign-off on signoffs/failover-runbook.md")
-    assert "gatekeeper check --fetch-bundles" in bench["summary"]
+    assert bench["summary"] == SAID["no-token"]
     assert github.requests == []
 
 
@@ -311,3 +324,10 @@ def test_a_bundle_collected_without_a_token_is_unverified(
     code, bench = check(tmp_path, capsys, "--bundle", str(bundle), "--sha", HEAD)
     assert bench["outcome"] == "missing" and code != ExitCode.PASSED
     assert "the bundles hold no sign-off evidence" in bench["summary"]
+
+
+@pytest.mark.parametrize("key", sorted(SAID))
+def test_the_readme_shows_what_users_see(key: str) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Sign-offs", 1)[1].split("\n### ", 1)[0]
+    assert SAID[key] in section
