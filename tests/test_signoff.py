@@ -10,13 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from gatekeeper.cli import main
 from gatekeeper.errors import ExitCode
+from gatekeeper.matrix.load import read_matrix
+from gatekeeper.model import SignoffCriterion
+from gatekeeper.resources import load_schema
 from tests.fakegithub import signoffs
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
 from tests.fakegithub.server import DEFAULT_TOKEN, FakeGitHub
 
+REPORT_SCHEMA = Draft202012Validator(load_schema("report.schema.json"))
 RECORD = "signoffs/failover-runbook.md"
 BASE = "b0" * 20
 C1 = "c1" * 20  # the pull request's commit that writes the record
@@ -112,6 +117,7 @@ def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tu
     argv = ["check", "-m", str(tmp_path / "gatekeeper.yml"), "--format", "json"]
     code = main([*argv, "--today", "2026-12-04", *extra])
     report = json.loads(capsys.readouterr().out)
+    REPORT_SCHEMA.validate(report)
     (bench,) = [b for lane in report["cells"] for b in lane["benchmarks"]]
     return code, bench
 
@@ -331,3 +337,17 @@ def test_the_readme_shows_what_users_see(key: str) -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Sign-offs", 1)[1].split("\n### ", 1)[0]
     assert SAID[key] in section
+
+
+def test_the_matrix_key_is_typed_as_written() -> None:
+    matrix = read_matrix(Path(__file__).parent / "matrix_cases" / "valid" / "signoff.yml")
+    (criterion,) = matrix.signoffs
+    assert criterion == SignoffCriterion(
+        ("@alice", "@acme-corp/sre.team"), "signoffs/failover-runbook.md"
+    )
+    assert (criterion.users, criterion.teams, criterion.reads) == (
+        ("alice",),
+        ("acme-corp/sre.team",),
+        (),
+    )
+    assert not matrix.wants_baseline_evidence

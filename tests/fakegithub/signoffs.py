@@ -103,7 +103,9 @@ def _team(store: Store, org: str, slug: str) -> dict[str, str]:
 def team(store: Store, org: str, slug: str) -> dict[str, Any]:
     _team(store, org, slug)
     answer = store.rebase(example("teams/get-by-name"))
-    answer.update(slug=slug, name=slug)
+    # GitHub's example lacks two fields its schema requires
+    answer.update(slug=slug, name=slug, type="organization")
+    answer["organization"] = {**answer["organization"], "archived_at": None}
     return dict(answer)
 
 
