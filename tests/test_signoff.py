@@ -351,3 +351,69 @@ def test_the_matrix_key_is_typed_as_written() -> None:
         (),
     )
     assert not matrix.wants_baseline_evidence
+
+
+def test_the_run_s_own_open_pull_request_can_carry_the_sign_off(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """On its own pull request's run, the change that writes the record is judged before it
+    merges: its head is the judged commit, and the open pull request is the one that changed
+    the record. Any other open pull request is not."""
+    event = Path(__file__).parent / "fakegithub" / "events" / "pull_request-opened.json"
+    head = json.loads(event.read_text(encoding="utf-8"))["pull_request"]["head"]["sha"]
+    github.add_commit(BASE)
+    github.add_commit(head, BASE)
+    github.store.changed[head] = (RECORD,)
+    github.store.files_at[head] = {RECORD}
+    signoffs.add_signoff_pull(github.store, 2, author="carol", head_sha=head, commits=[head])
+    signoffs.add_review(github.store, 2, "alice", "APPROVED", head, AT)
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    monkeypatch.setenv("GITHUB_SHA", "4e1243bd22c66e76c2ba9eddc1f91394e57f9f83")  # the merge
+    found = check(tmp_path, capsys, "--github-check", "off", "--comment", "off",
+                  "--job-summary", "off", "--phase", "one")  # fmt: skip
+    assert found[1]["outcome"] == "pass", found[1]["summary"]
+    assert found[1]["signoff"]["approval"]["commit"] == head
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "push")  # not the pull request's own run
+    monkeypatch.delenv("GITHUB_EVENT_PATH")
+    code, bench = check(tmp_path, capsys, "--sha", head)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail")
+    assert bench["summary"] == f"no pull request changed {RECORD} (last changed in commit " \
+        f"{head[:7]}): #2 not merged"  # fmt: skip
+    assert github.violations == []
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html", "badge"])
+def test_every_report_shows_a_sign_off(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    layout(github, changed_after=True)
+    out = tmp_path / f"report.{fmt}"
+    check(tmp_path, capsys, "--sha", HEAD, "--output", f"{fmt}:{out}")
+    text = out.read_text(encoding="utf-8")
+    if fmt != "badge":  # Markdown keeps @alice from being pinged with a word joiner
+        shown = text.replace("&#x27;", "'").replace("&#39;", "'").replace("@\u2060", "@")
+        assert "changed after @alice" in shown
+
+
+def test_shards_that_heard_differently_make_the_record_an_error() -> None:
+    from gatekeeper.bundles import Bundle, RunIdentity, Shard
+    from gatekeeper.bundles.codec import dumps, loads
+    from gatekeeper.bundles.combine import signoff_evidence
+    from gatekeeper.signoffs import RecordState, Review, SignoffRecord
+
+    def shard(name: str, state: str) -> Shard:
+        review = Review("alice", state, AT, C2, True)
+        found = SignoffRecord(RECORD, HEAD, RecordState.FOUND, "", MERGED, 7, "carol", C1,
+                              (review,))  # fmt: skip
+        return Shard(name, RunIdentity(), {}, {RECORD: found})
+
+    bundle = Bundle(HEAD, (shard("a", "APPROVED"), shard("b", "DISMISSED")))
+    again = loads(dumps(bundle).encode(), "b.json")
+    assert again == bundle  # the codec keeps every fact
+    (found,) = signoff_evidence(again).records.values()
+    assert found.state is RecordState.ERROR
+    assert found.reason.startswith(f"the bundle's shards disagree about {RECORD}")
+    same = Bundle(HEAD, (shard("a", "APPROVED"), shard("b", "APPROVED")))
+    assert signoff_evidence(same).records[RECORD].state is RecordState.FOUND
