@@ -108,7 +108,8 @@ def _judge_reviews(criterion: SignoffCriterion, facts: SignoffRecord, source: st
             reasons.append((4, f"approved by {who}, who is not in {listed}"))
     pr = f"pull request #{facts.pull}"
     context = (f"{path} last changed in commit {(facts.changed_in or '')[:7]} by {pr}",)
-    details = context + tuple(text for _, text in sorted(reasons))
+    ordered = [text for _, text in sorted(reasons)]  # the first is the summary
+    details = context + tuple(ordered)
     if met:
         review = met[-1]
         at = f" at {review.commit[:7]}" if review.commit else ""
@@ -122,8 +123,8 @@ def _judge_reviews(criterion: SignoffCriterion, facts: SignoffRecord, source: st
     if unreadable:
         summary = f"unverified: {unreadable[0]}; {TOKEN_FIX}"
         return Outcome.ERROR, summary, details + tuple(unreadable[1:]), None
-    if reasons:
-        return Outcome.FAIL, min(reasons)[1], details, None
+    if ordered:
+        return Outcome.FAIL, ordered[0], context + tuple(ordered[1:]), None
     return (
         Outcome.FAIL,
         f"{pr}, which last changed {path}, has no approval by {listed}",
