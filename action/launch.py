@@ -8,7 +8,8 @@ tables to action.yml, to each command's ``--help`` and to the README. An empty i
 its flag out, so the CLI's own default applies; that is why action.yml gives every input
 but ``command`` and ``token`` the default ``""``. An input that the chosen command does not
 take is refused (exit 2) rather than silently ignored. The token is no flag: it reaches
-gatekeeper as GITHUB_TOKEN.
+gatekeeper as GITHUB_TOKEN; nor is ``signoff-token``, which reaches it as
+GATEKEEPER_SIGNOFF_TOKEN.
 
 Run by the environment install.py made:
 
@@ -28,8 +29,9 @@ EXIT_USAGE = 2
 """gatekeeper's exit code for a wrong command line."""
 DEFAULT_COMMAND = "check"
 """The command when the ``command`` input is empty."""
-NOT_FLAGS = ("command", "token")
-"""The inputs that are no flag of any command: the command's name, and the token."""
+NOT_FLAGS = ("command", "token", "signoff-token")
+"""The inputs that are no flag of any command: the command's name, and the tokens (the
+sign-off token reaches gatekeeper as GATEKEEPER_SIGNOFF_TOKEN)."""
 
 
 class Kind(str, Enum):

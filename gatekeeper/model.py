@@ -208,7 +208,34 @@ class FindingsCriterion:
         return f"findings ({', '.join(parts)})"
 
 
-Criterion = TestCriterion | MetricCriterion | FindingsCriterion
+@record
+class SignoffCriterion:
+    """What only a person can judge: met when the pull request that last changed ``record``
+    was approved by one of ``by`` who is not its author, and the record did not change after
+    (``gatekeeper.signoffs``, judged from what the GitHub API says)."""
+
+    by: tuple[str, ...]
+    """Who may sign off: ``@user``, or ``@org/team-slug`` for any active member of the team."""
+    record: str
+    """The record file, relative to the repository's root."""
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """No artifact: its evidence is the pull request that changed the record."""
+        return ()
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        """The named users, without the ``@``."""
+        return tuple(b[1:] for b in self.by if "/" not in b)
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The named teams as ``org/team-slug``."""
+        return tuple(b[1:] for b in self.by if "/" in b)
+
+
+Criterion = TestCriterion | MetricCriterion | FindingsCriterion | SignoffCriterion
 
 
 @record
@@ -321,8 +348,20 @@ class Matrix:
         """Some benchmark compares with the baseline evidence (a baseline without ``from``)."""
         criteria = [b.criterion for c in self.cells for b in c.benchmarks]
         return any(
-            not isinstance(c, TestCriterion) and c.baseline is not None and c.baseline.merge_base
+            isinstance(c, MetricCriterion | FindingsCriterion)
+            and c.baseline is not None
+            and c.baseline.merge_base
             for c in criteria
+        )
+
+    @property
+    def signoffs(self) -> tuple[SignoffCriterion, ...]:
+        """Every sign-off criterion, in matrix order."""
+        return tuple(
+            b.criterion
+            for c in self.cells
+            for b in c.benchmarks
+            if isinstance(b.criterion, SignoffCriterion)
         )
 
     def phase_tag(self, phase_id: str) -> str:

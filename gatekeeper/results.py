@@ -13,6 +13,7 @@ from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Finding, TestRe
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
 from gatekeeper.records import record
+from gatekeeper.signoffs import Approval, RecordState, SignoffEvidence
 from gatekeeper.threshold import ChangeUnit
 from gatekeeper.units import Quantity
 
@@ -150,6 +151,8 @@ class BenchmarkResult:
     """With a waiver: what the evidence alone said."""
     findings: FoundFindings | None = None
     """A findings benchmark's count, when the evidence could answer it."""
+    signoff: Approval | None = None
+    """A met sign-off's approval: who, when, in which pull request."""
 
 
 @record
@@ -203,6 +206,8 @@ class Report:
     baseline: BaselineEvidence | None = None
     """The evidence baselines without ``from`` read, and where it came from; None when none
     was sought."""
+    signoffs: SignoffEvidence | None = None
+    """What the GitHub API said about the sign-offs' records; None when none was sought."""
 
     @property
     def enforced(self) -> str | None:
@@ -218,8 +223,13 @@ class Report:
 
     @property
     def no_evidence(self) -> bool:
-        """True when not a single artifact could be read."""
-        return all(a.state is not ArtifactState.READ for a in self.artifacts.values())
+        """True when not a single artifact could be read, nor a sign-off judged."""
+        signed = self.signoffs is not None and any(
+            s.state is not RecordState.ERROR for s in self.signoffs.records.values()
+        )
+        return not signed and all(
+            a.state is not ArtifactState.READ for a in self.artifacts.values()
+        )
 
     def gate(self, phase: str) -> GateResult:
         return next(g for g in self.gates if g.phase.id == phase)

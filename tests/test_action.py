@@ -108,6 +108,7 @@ def test_input_defaults_leave_the_cli_defaults(action: dict[str, Any]) -> None:
         assert "default" in action["inputs"][name]["description"] or name in NO_DEFAULT, name
     env = {launch.env_name(name): str(i["default"]) for name, i in action["inputs"].items()}
     env.pop("INPUT_TOKEN")
+    env.pop("INPUT_SIGNOFF_TOKEN")
     parser = build_parser()
     for command in launch.COMMANDS:
         env["INPUT_COMMAND"] = command
@@ -140,6 +141,20 @@ def test_inputs_reach_the_step_only_through_env(action: dict[str, Any]) -> None:
     for other in action["runs"]["steps"]:
         if other is not step:  # the token goes to the one step that posts, nowhere else
             assert "inputs.token" not in json.dumps(other), other["name"]
+
+
+def test_the_signoff_token_reaches_gatekeeper_only_as_its_variable(
+    action: dict[str, Any],
+) -> None:
+    from gatekeeper.signoffs import TOKEN_INPUT, TOKEN_VARIABLE
+
+    step = _step(action, "gatekeeper")
+    assert step["env"][TOKEN_VARIABLE] == f"${{{{ inputs.{TOKEN_INPUT} }}}}"
+    assert action["inputs"][TOKEN_INPUT]["default"] == ""
+    assert TOKEN_INPUT in launch.NOT_FLAGS
+    for other in action["runs"]["steps"]:
+        if other is not step:
+            assert f"inputs.{TOKEN_INPUT}" not in json.dumps(other), other["name"]
 
 
 def _run_scripts(document: Any) -> list[str]:

@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("__init__", "records", "errors", "units", "words", "text", "resources")),
     ("model", ("pathglob", "selector", "threshold", "model", "stats", "evidence", "plausible",
                "changes", "policy", "series", "findfiles", "tally",
-               "findings", "compare", "paired", "baselines")),
+               "findings", "compare", "paired", "baselines", "signoffs")),
     ("evidence", ("parsers", "matrix", "collect", "bundles")),
     ("verdict", ("engine", "results")),
     ("drafting", ("init_from",)),

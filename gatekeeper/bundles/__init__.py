@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from gatekeeper.errors import ExitCode, GatekeeperError, Position
 from gatekeeper.evidence import ParsedFile, TestResult
 from gatekeeper.model import TestCriterion
+from gatekeeper.signoffs import SignoffRecord
 
 BUNDLE_VERSION = 4
 SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
@@ -156,6 +157,10 @@ class Shard:
     run: RunIdentity
     artifacts: Mapping[str, ArtifactRecord]
     """By artifact id: every artifact of the matrix the job collected with."""
+    signoffs: Mapping[str, SignoffRecord] | None = None
+    """By record path: what the GitHub API said about the matrix's sign-offs when the job
+    collected (``gatekeeper.github.signoffs``); None when it did not ask (no token, or the
+    matrix has none)."""
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,17 @@ turn a red gate green.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.bundles import SHA, BundleError
 from gatekeeper.bundles.codec import read_bundle
-from gatekeeper.bundles.combine import evidence, merge, refused
+from gatekeeper.bundles.combine import evidence, merge, refused, signoff_evidence
 from gatekeeper.errors import UsageError
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState
 from gatekeeper.model import Matrix
+from gatekeeper.signoffs import SignoffEvidence, no_signoffs
 
 
 def commit_id(text: str, flag: str = "--sha") -> str:
@@ -35,10 +37,33 @@ def _names(paths: Sequence[str]) -> str:
     return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What bundles given to ``check`` hold: the artifacts' evidence and the sign-offs'."""
+
+    artifacts: dict[str, ArtifactEvidence]
+    signoffs: SignoffEvidence
+
+
+def refused_bundles(matrix: Matrix, reason: str) -> Accepted:
+    """Nothing accepted: every artifact unreadable and every sign-off an error, saying why."""
+    return Accepted(refused(matrix, reason), no_signoffs(reason, error=True))
+
+
 def bundle_evidence(
     matrix: Matrix, paths: Sequence[str], sha: str | None, how: str = "--sha", *,
     commit_required: bool = False, labels: Sequence[str] | None = None,
 ) -> dict[str, ArtifactEvidence]:  # fmt: skip
+    """The artifacts' evidence of ``accept_bundles``."""
+    return accept_bundles(
+        matrix, paths, sha, how, commit_required=commit_required, labels=labels
+    ).artifacts
+
+
+def accept_bundles(
+    matrix: Matrix, paths: Sequence[str], sha: str | None, how: str = "--sha", *,
+    commit_required: bool = False, labels: Sequence[str] | None = None,
+) -> Accepted:  # fmt: skip
     """The evidence of the bundles in ``paths``, merged; refused evidence when not accepted.
 
     ``sha``: the commit being judged, known by ``how`` (``github.context.judged_commit``);
@@ -47,18 +72,19 @@ def bundle_evidence(
     name each file in messages (fetched bundles: by their artifact)."""
     names = list(labels) if labels is not None else list(paths)
     if sha is None and commit_required:
-        return refused(matrix, f"bundles refused: the commit being judged is unknown ({how})")
+        reason = f"bundles refused: the commit being judged is unknown ({how})"
+        return refused_bundles(matrix, reason)
     try:
         merged = merge([(n, read_bundle(Path(p), n)) for p, n in zip(paths, names, strict=True)])
     except BundleError as exc:
-        return refused(matrix, f"bundles refused: {exc}")
+        return refused_bundles(matrix, f"bundles refused: {exc}")
     if sha is not None and merged.sha != sha:
-        return refused(
+        return refused_bundles(
             matrix,
             f"bundles refused: {_names(names)}: evidence for commit {merged.sha}, "
             f"not for {sha} ({how}), the commit being judged",
         )
-    return evidence(merged, matrix)
+    return Accepted(evidence(merged, matrix), signoff_evidence(merged))
 
 
 def baseline_bundles(

@@ -34,6 +34,7 @@ from gatekeeper.bundles.decode import bundle_from_json
 from gatekeeper.bundles.validate import check_schema
 from gatekeeper.evidence import Analysis, Finding, Metric, TestResult
 from gatekeeper.parsers import _json_keys
+from gatekeeper.signoffs import SignoffRecord
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 
@@ -144,7 +145,34 @@ def _shard(shard: Shard) -> dict[str, Any]:
             "run_attempt": run.run_attempt,
         },
         "artifacts": {key: _artifact(r) for key, r in shard.artifacts.items()},
-    }
+        # written only when asked: a bundle without sign-offs reads as it did before them
+        **({} if shard.signoffs is None else {
+            "signoffs": {path: signoff_record(f) for path, f in shard.signoffs.items()}
+        }),
+    }  # fmt: skip
+
+
+def signoff_record(found: SignoffRecord) -> dict[str, Any]:
+    """One record's sign-off facts as the bundle (and the JSON report) write them."""
+    return {
+        "commit": found.commit,
+        "state": found.state.value,
+        "reason": found.reason,
+        "changed_in": found.changed_in,
+        "pull": found.pull,
+        "author": found.author,
+        "last_change": found.last_change,
+        "reviews": [
+            {"login": r.login, "state": r.state, "submitted_at": r.submitted_at,
+             "commit": r.commit, "current": r.current}
+            for r in found.reviews
+        ],
+        "members": [
+            {"team": m.team, "login": m.login, "membership": m.membership.value,
+             "reason": m.reason}
+            for m in found.members
+        ],
+    }  # fmt: skip
 
 
 def to_json(bundle: Bundle) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from gatekeeper.errors import Position
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, TestResult
 from gatekeeper.model import Matrix, TestCriterion
 from gatekeeper.selector import did_you_mean
+from gatekeeper.signoffs import RecordState, SignoffEvidence, SignoffRecord, no_signoffs
 from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, Selection
 
 
@@ -241,3 +242,27 @@ def refused(matrix: Matrix, reason: str) -> dict[str, ArtifactEvidence]:
         key: ArtifactEvidence(key, ArtifactState.ERROR, errors=(reason,), patterns=artifact.paths)
         for key, artifact in matrix.artifacts.items()
     }
+
+
+def signoff_evidence(bundle: Bundle) -> SignoffEvidence:
+    """The sign-off facts the bundle's shards recorded. Shards that asked about the same
+    record must have heard the same: when they disagree (a review given or dismissed between
+    two jobs), the record is an error, never the kinder answer."""
+    asked = [s for s in bundle.shards if s.signoffs is not None]
+    if not asked:
+        return no_signoffs(
+            "the bundles hold no sign-off evidence (their collect ran without GITHUB_TOKEN "
+            "and GITHUB_REPOSITORY, or with a matrix without sign-offs)"
+        )
+    found: dict[str, SignoffRecord] = {}
+    for shard in asked:
+        assert shard.signoffs is not None
+        for path, facts in shard.signoffs.items():
+            seen = found.setdefault(path, facts)
+            if seen != facts and seen.state is not RecordState.ERROR:
+                reason = (
+                    f"the bundle's shards disagree about {path} (shard {shard.name!r} heard "
+                    "otherwise): collect them again"
+                )
+                found[path] = SignoffRecord(path, facts.commit, RecordState.ERROR, reason)
+    return SignoffEvidence("bundle", found)

@@ -29,6 +29,7 @@ from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Analysis, Finding, Metric, ParsedFile, TestResult, TestStatus
 from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.plausible import check_plausible
+from gatekeeper.signoffs import Membership, RecordState, Review, SignoffRecord, TeamMember
 from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, counts_against
 from gatekeeper.units import Dimension, Quantity
 
@@ -197,8 +198,25 @@ def _artifact(raw: dict[str, Any], path: tuple[Any, ...]) -> ArtifactRecord:
     )
 
 
+def signoff_from_json(path: str, raw: dict[str, Any]) -> SignoffRecord:
+    """One record's sign-off facts, as ``codec.signoff_record`` writes them."""
+    return SignoffRecord(
+        path, raw["commit"], RecordState(raw["state"]), raw["reason"], raw["changed_in"],
+        _whole(raw["pull"]), raw["author"], raw["last_change"],
+        tuple(
+            Review(r["login"], r["state"], r["submitted_at"], r["commit"], r["current"])
+            for r in raw["reviews"]
+        ),
+        tuple(
+            TeamMember(m["team"], m["login"], Membership(m["membership"]), m["reason"])
+            for m in raw["members"]
+        ),
+    )  # fmt: skip
+
+
 def _shard(raw: dict[str, Any], index: int) -> Shard:
     run = raw["run"]
+    signoffs = raw.get("signoffs")
     return Shard(
         name=raw["name"],
         run=RunIdentity(
@@ -208,6 +226,9 @@ def _shard(raw: dict[str, Any], index: int) -> Shard:
             key: _artifact(a, ("shards", index, "artifacts", key))
             for key, a in raw["artifacts"].items()
         },
+        signoffs=None
+        if signoffs is None
+        else {path: signoff_from_json(path, f) for path, f in signoffs.items()},
     )
 
 

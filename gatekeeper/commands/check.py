@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from gatekeeper.model import Matrix
     from gatekeeper.phases.tags import TagGate
     from gatekeeper.policy import Policy
+    from gatekeeper.signoffs import SignoffEvidence
 
 
 def _today(text: str | None) -> dt.date:
@@ -104,9 +105,13 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     check_name = _check_name(options.check_name)
     today = _today(options.today)
     judged = _what_is_judged(options, environ)
-    evidence = searched_from(_evidence(options, judged, environ), judged.root)
+    found, bundled = _evidence(options, judged, environ)
+    evidence = searched_from(found, judged.root)
     baseline = _baseline(options, judged)
-    report = evaluate(judged.matrix, evidence, today, judged.policy, judged.changes, baseline)
+    signoffs = _signoffs(options, judged, environ, bundled)
+    report = evaluate(
+        judged.matrix, evidence, today, judged.policy, judged.changes, baseline, signoffs
+    )
     code = exit_code(report)
     _write_reports(options, report, code, outputs, environ)
     if judged.tagged is not None:
@@ -149,22 +154,42 @@ def _what_is_judged(options: CheckOptions, environ: Mapping[str, str]) -> _Judge
 
 def _evidence(
     options: CheckOptions, judged: _Judged, environ: Mapping[str, str]
-) -> dict[str, ArtifactEvidence]:
-    """The files under the root, or the bundles given, or those the commit's runs uploaded."""
+) -> tuple[dict[str, ArtifactEvidence], SignoffEvidence | None]:
+    """The files under the root, or the bundles given, or those the commit's runs uploaded;
+    with bundles, the sign-off evidence they carry too."""
     if options.fetch_bundles is not None:
-        from gatekeeper.github.bundles import fetched_evidence
+        from gatekeeper.github.bundles import fetched
 
-        return fetched_evidence(
+        accepted = fetched(
             judged.matrix, options.fetch_bundles, options.sha, environ, judged.client
         )
+        return accepted.artifacts, accepted.signoffs
     if options.bundle:  # the evidence a gate job was handed; the files were read elsewhere
-        from gatekeeper.bundles.accept import bundle_evidence
+        from gatekeeper.bundles.accept import accept_bundles
         from gatekeeper.github.context import judged_commit
 
         sha, how = judged_commit(options.sha, environ)
         in_actions = environ.get("GITHUB_ACTIONS") == "true"
-        return bundle_evidence(judged.matrix, options.bundle, sha, how, commit_required=in_actions)
-    return collect(judged.matrix, judged.root.resolve())
+        accepted = accept_bundles(
+            judged.matrix, options.bundle, sha, how, commit_required=in_actions
+        )
+        return accepted.artifacts, accepted.signoffs
+    return collect(judged.matrix, judged.root.resolve()), None
+
+
+def _signoffs(
+    options: CheckOptions, judged: _Judged, environ: Mapping[str, str],
+    bundled: SignoffEvidence | None,
+) -> SignoffEvidence | None:  # fmt: skip
+    """What the sign-offs are judged on: the bundles' facts (CI asked), else the GitHub API
+    asked now, else nothing, saying how to get CI's verdict. None when the matrix has none."""
+    if not judged.matrix.signoffs:
+        return None
+    if bundled is not None:
+        return bundled
+    from gatekeeper.github.signoffs import fetch_signoffs
+
+    return fetch_signoffs(judged.matrix, judged.client, options.sha, environ)
 
 
 def _baseline(options: CheckOptions, judged: _Judged) -> BaselineEvidence | None:

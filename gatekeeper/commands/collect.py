@@ -7,6 +7,7 @@ know which commit or shard the evidence is for.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ from gatekeeper.commands.options import CollectOptions
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.github.context import GitHubContext
 from gatekeeper.matrix.load import read_matrix
+from gatekeeper.model import Matrix
 from gatekeeper.words import count
 
 DEFAULT_BUNDLE = "gatekeeper-bundle.json"
@@ -88,7 +90,25 @@ def _summary(bundle: Bundle, out: Path, root: Path) -> str:
             where = shown(root)
             state = f"missing  no file matches {', '.join(record.patterns)} in {where}"
         lines.append(f"  {key.ljust(width)}  {state}")
+    if shard.signoffs is not None:
+        states = ", ".join(f"{path} {f.state.value}" for path, f in shard.signoffs.items())
+        lines.append(f"  sign-offs: {states}")
     return "\n".join(lines) + "\n"
+
+
+def _with_signoffs(bundle: Bundle, matrix: Matrix, environ: Mapping[str, str]) -> Bundle:
+    """The bundle with what the GitHub API says of the sign-offs at its commit, so a check
+    of the bundle anywhere judges them as CI did; unchanged without a token (the check of
+    such a bundle says the sign-offs are unverified, and why)."""
+    from gatekeeper.github.api import open_client
+    from gatekeeper.github.signoffs import members_client, signoff_evidence
+
+    client = open_client(environ)
+    if not client.usable:
+        return bundle
+    found = signoff_evidence(matrix, client, members_client(client, environ), bundle.sha)
+    shards = tuple(dataclasses.replace(s, signoffs=found.records) for s in bundle.shards)
+    return dataclasses.replace(bundle, shards=shards)
 
 
 def run_collect(options: CollectOptions, environ: Mapping[str, str]) -> int:
@@ -99,7 +119,12 @@ def run_collect(options: CollectOptions, environ: Mapping[str, str]) -> int:
     sha = evidence_commit(options.sha, environ, root)
     run = RunIdentity.from_env(environ)
     bundle = collect_bundle(matrix, root.resolve(), sha, name, run)
+    if matrix.signoffs:
+        bundle = _with_signoffs(bundle, matrix, environ)
     out = Path(options.out)
     write_bundle(bundle, out)
     print(_summary(bundle, out, root), end="")
+    if matrix.signoffs and bundle.shards[0].signoffs is None:
+        print("  sign-offs: not read (no GITHUB_TOKEN or GITHUB_REPOSITORY): a check of this "
+              "bundle finds them unverified")  # fmt: skip
     return int(ExitCode.PASSED)

@@ -14,6 +14,7 @@ from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.changes import Changes
 from gatekeeper.engine.findings import evaluate_findings
 from gatekeeper.engine.metrics import evaluate_metric
+from gatekeeper.engine.signoff import evaluate_signoff
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, superseded
 from gatekeeper.model import (
@@ -21,6 +22,7 @@ from gatekeeper.model import (
     Benchmark,
     FindingsCriterion,
     Matrix,
+    SignoffCriterion,
     TestCriterion,
     Waiver,
 )
@@ -35,6 +37,7 @@ from gatekeeper.results import (
     Report,
     RuleResult,
 )
+from gatekeeper.signoffs import SignoffEvidence
 from gatekeeper.words import count
 
 
@@ -136,7 +139,7 @@ def _baseline_of(
     """The evidence the benchmark's baseline reads, or the verdict when it cannot be read:
     another artifact of this run, or its own artifact in the baseline evidence."""
     criterion = benchmark.criterion
-    if isinstance(criterion, TestCriterion) or criterion.baseline is None:
+    if isinstance(criterion, TestCriterion | SignoffCriterion) or criterion.baseline is None:
         return None
     key = criterion.baseline.artifact
     if not criterion.baseline.merge_base:
@@ -167,8 +170,12 @@ def _judge_evidence(
     evidence: Mapping[str, ArtifactEvidence],
     matrix: Matrix,
     fetched: BaselineEvidence | None = None,
+    signoffs: SignoffEvidence | None = None,
 ) -> BenchmarkResult:
     criterion = benchmark.criterion
+    if isinstance(criterion, SignoffCriterion):
+        outcome, summary, details, approval = evaluate_signoff(criterion, signoffs)
+        return BenchmarkResult(benchmark, outcome, summary, details, signoff=approval)
     own = evidence[criterion.artifact]
     unusable = _unusable(benchmark, own, "evidence", matrix.artifacts[criterion.artifact])
     if unusable is not None:
@@ -227,19 +234,23 @@ def evaluate(
     enforced: str | Policy | None = None,
     changes: Changes | None = None,
     baseline: BaselineEvidence | None = None,
+    signoffs: SignoffEvidence | None = None,
 ) -> Report:
     """Judge every benchmark, colour every cell, decide every phase gate, hold the rules.
 
     ``enforced``: the policy, or one phase whose gate decides; by default the matrix's
     ``current`` phase, else its last phase. ``changes`` is carried to the report as is.
     ``baseline``: the evidence a baseline without ``from`` reads (None: none was sought, and
-    such a benchmark is missing).
+    such a benchmark is missing). ``signoffs``: what the GitHub API said about the sign-offs'
+    records (None: nothing was asked, and every sign-off is unverified).
     """
     waivers = {w.benchmark: w for w in matrix.waivers}
     cells = []
     for cell in matrix.cells:
         results = tuple(
-            apply_waiver(_judge_evidence(b, evidence, matrix, baseline), waivers.get(b.ref), today)
+            apply_waiver(
+                _judge_evidence(b, evidence, matrix, baseline, signoffs), waivers.get(b.ref), today
+            )
             for b in cell.benchmarks
         )
         cells.append(CellResult(cell, cell_state(results), results))
@@ -276,4 +287,5 @@ def evaluate(
         today=today,
         changes=changes,
         baseline=baseline,
+        signoffs=signoffs,
     )

@@ -258,6 +258,90 @@ class GitHubClient:
             params={"per_page": PER_PAGE}, limit=Limit(most, "warn"),
         )  # fmt: skip
 
+    # --- sign-offs: a record file's last change, its pull request, reviews, teams -------
+
+    def with_token(self, token: str) -> GitHubClient:
+        """The same repository and retry rule with another token (a sign-off's team
+        memberships, read with a token that can see the organisation's members)."""
+        return GitHubClient(dataclasses.replace(self.ctx, token=token), self._policy)
+
+    def file_exists(self, path: str, ref: str) -> bool:
+        """Whether ``path`` is a file at commit ``ref`` (``GET contents/{path}?ref=``)."""
+        operation = f"read {path} at {ref[:12]}"
+        url = f"{self.repo_url}/contents/{quote(path)}"
+        try:
+            _, answer = self._call(operation, self._page(url, {"ref": ref}))
+        except APIError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return isinstance(answer, dict) and answer.get("type") == "file"
+
+    def last_commit(self, path: str, sha: str) -> str | None:
+        """The last commit at or before ``sha`` that changed ``path``; None when none did
+        (one page of ``commits?path=&sha=&per_page=1``)."""
+        operation = f"find the last commit that changed {path} at {sha[:12]}"
+        query = {"sha": sha, "path": path, "per_page": 1}
+        _, answer = self._call(operation, self._page(f"{self.repo_url}/commits", query))
+        if not isinstance(answer, list):
+            raise APIError(operation, "the answer is no list")
+        with _shape(operation):
+            return str(answer[0]["sha"]).lower() if answer else None
+
+    def commit_pulls(self, sha: str) -> list[dict[str, Any]]:
+        """The pull requests that hold commit ``sha`` (merged or open)."""
+        operation = f"list the pull requests of commit {sha[:12]}"
+        return self._listing(operation, f"commits/{sha}/pulls", params={"per_page": PER_PAGE}).items
+
+    def pull_commits(self, number: int) -> list[str]:
+        """The pull request's commits, oldest first. GitHub lists at most 250: a longer
+        pull request is refused (which of its commits changed a file cannot be told)."""
+        operation = f"list the commits of pull request #{number}"
+        listed = self._listing(operation, f"pulls/{number}/commits",
+                               params={"per_page": PER_PAGE}, limit=Limit(250, "warn"))  # fmt: skip
+        if not listed.complete:
+            raise APIError(operation, "more than 250 commits, the most GitHub lists")
+        with _shape(operation):
+            return [str(c["sha"]).lower() for c in listed.items]
+
+    def pull_reviews(self, number: int) -> list[dict[str, Any]]:
+        """The pull request's reviews, oldest first."""
+        operation = f"list the reviews of pull request #{number}"
+        return self._listing(
+            operation, f"pulls/{number}/reviews", params={"per_page": PER_PAGE}
+        ).items
+
+    def team_unreadable(self, team: str) -> str | None:
+        """None when the token can read team ``org/team-slug``; else GitHub's answer (403 or
+        404: the token cannot see the organisation's teams, or there is no such team)."""
+        org, _, slug = team.partition("/")
+        url = f"{self.api_url}/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
+        try:
+            self._call(f"read team @{team}", self._page(url, {}))
+        except APIError as exc:
+            if exc.status in (403, 404):
+                return exc.reason
+            raise
+        return None
+
+    def team_membership(self, team: str, login: str) -> str | None:
+        """``login``'s membership state in a readable team (``active``, ``pending``); None
+        when not a member (404)."""
+        org, _, slug = team.partition("/")
+        url = (f"{self.api_url}/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
+               f"/memberships/{quote(login, safe='')}")  # fmt: skip
+        operation = f"read @{login}'s membership of @{team}"
+        try:
+            _, answer = self._call(operation, self._page(url, {}))
+        except APIError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        state = answer.get("state") if isinstance(answer, dict) else None
+        if not isinstance(state, str):
+            raise APIError(operation, "the answer names no state")
+        return state
+
     # --- git data and releases (phase tags) -------------------------------------------
 
     def matching_tag_refs(self, prefix: str) -> list[RefInfo]:

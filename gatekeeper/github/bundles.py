@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gatekeeper.bundles import BundleError
-from gatekeeper.bundles.accept import bundle_evidence
-from gatekeeper.bundles.combine import refused
+from gatekeeper.bundles.accept import Accepted, accept_bundles, refused_bundles
 from gatekeeper.bundles.unzip import Limits, extract
 from gatekeeper.errors import UsageError
 from gatekeeper.evidence import ArtifactEvidence
@@ -77,7 +76,18 @@ def fetched_evidence(
     environ: Mapping[str, str],
     client: GitHubClient | None = None,
 ) -> dict[str, ArtifactEvidence]:
-    """What ``bundle_evidence`` makes of the fetched bundles; refused evidence on failure.
+    """The artifacts' evidence of ``fetched``."""
+    return fetched(matrix, glob, given_sha, environ, client).artifacts
+
+
+def fetched(
+    matrix: Matrix,
+    glob: str,
+    given_sha: str | None,
+    environ: Mapping[str, str],
+    client: GitHubClient | None = None,
+) -> Accepted:
+    """What ``accept_bundles`` makes of the fetched bundles; refused evidence on failure.
     ``client``: the run's GitHub client; else one is made from ``environ``."""
     from gatekeeper.github.api import open_client
 
@@ -88,12 +98,13 @@ def fetched_evidence(
         raise UsageError(f"--fetch-bundles needs a GitHub context: {', '.join(missing)} not set")
     sha, how = judged_commit(given_sha, environ)
     if sha is None:
-        return refused(matrix, f"bundles not fetched: the commit being judged is unknown ({how})")
+        reason = f"bundles not fetched: the commit being judged is unknown ({how})"
+        return refused_bundles(matrix, reason)
     with tempfile.TemporaryDirectory(prefix="gatekeeper-bundles-") as folder:
         try:
             found = fetch_bundles(client, sha, glob, Path(folder))
         except (BundleError, APIError) as exc:
-            return refused(matrix, f"bundles refused: {exc}")
+            return refused_bundles(matrix, f"bundles refused: {exc}")
         paths = [str(path) for _, path in found]
         labels = [name for name, _ in found]
-        return bundle_evidence(matrix, paths, sha, how, commit_required=True, labels=labels)
+        return accept_bundles(matrix, paths, sha, how, commit_required=True, labels=labels)

@@ -27,6 +27,7 @@ from gatekeeper.model import (
     Phase,
     PullRequestRules,
     RunChoice,
+    SignoffCriterion,
     Swimlane,
     TestCriterion,
     Waiver,
@@ -62,6 +63,9 @@ def _criterion(bench: dict[str, Any]) -> Criterion:
             max_skipped=tests.get("max_skipped"),
             flaky=FlakyPolicy(tests.get("flaky", "pass")),
         )
+    if "signoff" in bench:
+        signoff = bench["signoff"]
+        return SignoffCriterion(tuple(signoff["by"]), signoff["record"])
     if "findings" in bench:
         return _findings(bench["findings"], bench.get("baseline"))
     metric = bench["metric"]

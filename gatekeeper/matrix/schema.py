@@ -82,7 +82,7 @@ def _message(error: Any) -> tuple[KeyPath, str]:
     ):
         return path, (
             "a benchmark needs one of: `tests`; `metric` together with `threshold`, "
-            "`baseline` or both; `findings`, with or without a `baseline`"
+            "`baseline` or both; `findings`, with or without a `baseline`; `signoff`"
         )
     if (
         validator == "oneOf"

@@ -12,7 +12,7 @@ from typing import Any
 from gatekeeper import __version__
 from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.evidence import Finding, TestResult
-from gatekeeper.model import FindingsCriterion, MetricCriterion, TestCriterion
+from gatekeeper.model import FindingsCriterion, MetricCriterion, SignoffCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
 from gatekeeper.results import BenchmarkResult, FoundFindings, Measurement, Report, Sampled
 from gatekeeper.units import Dimension, Quantity
@@ -144,11 +144,34 @@ def _baseline_evidence(found: BaselineEvidence | None) -> dict[str, Any] | None:
     }
 
 
+def _signoff(result: BenchmarkResult, criterion: SignoffCriterion) -> dict[str, Any]:
+    approval = result.signoff
+    return {
+        "kind": "signoff",
+        "signoff": {
+            "by": list(criterion.by),
+            "record": criterion.record,
+            "approval": None
+            if approval is None
+            else {
+                "approver": approval.approver,
+                "submitted_at": approval.submitted_at,
+                "pull_request": approval.pull,
+                "commit": approval.commit,
+                "changed_in": approval.changed_in,
+                "source": approval.source,
+            },
+        },
+    }
+
+
 def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
     bench = result.benchmark
     criterion = bench.criterion
     selector: dict[str, Any]
-    if isinstance(criterion, TestCriterion):
+    if isinstance(criterion, SignoffCriterion):
+        selector = _signoff(result, criterion)
+    elif isinstance(criterion, TestCriterion):
         selector = {"kind": "tests", "artifact": criterion.artifact}
     elif isinstance(criterion, FindingsCriterion):
         selector = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import actions, checks, comments, gitdata, pulls
+from . import actions, checks, comments, gitdata, pulls, signoffs
 from .paging import paginate
 from .state import Store
 
@@ -104,8 +104,19 @@ def _download_artifact(store: Store, call: Call) -> Answer:
 
 
 def _list_commits(store: Store, call: Call) -> Answer:
-    chosen, headers = _page(gitdata.history(store, call.params.get("sha", "")), call)
+    listed = signoffs.history(store, call.params.get("sha", ""), call.params.get("path"))
+    chosen, headers = _page(listed, call)
     return Answer(200, chosen, headers)
+
+
+def _paged(find: Callable[[Store, Call], list[Any]]) -> Callable[[Store, Call], Answer]:
+    """An operation answering one page of the list ``find`` gives."""
+
+    def answer(store: Store, call: Call) -> Answer:
+        chosen, headers = _page(find(store, call), call)
+        return Answer(200, chosen, headers)
+
+    return answer
 
 
 def _list_pull_files(store: Store, call: Call) -> Answer:
@@ -154,4 +165,25 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
     "pulls/get": lambda store, call: Answer(200, pulls.get(store, call.params["pull_number"])),
     "pulls/list-files": _list_pull_files,
     "git/delete-ref": _delete_ref,
+    "repos/get-content": lambda store, call: Answer(
+        200, signoffs.content(store, call.params["path"], call.params.get("ref"))
+    ),
+    "repos/list-pull-requests-associated-with-commit": _paged(
+        lambda store, call: signoffs.pulls_of(store, call.params["commit_sha"])
+    ),
+    "pulls/list-commits": _paged(
+        lambda store, call: signoffs.commits_of(store, call.params["pull_number"])
+    ),
+    "pulls/list-reviews": _paged(
+        lambda store, call: signoffs.reviews_of(store, call.params["pull_number"])
+    ),
+    "teams/get-by-name": lambda store, call: Answer(
+        200, signoffs.team(store, call.params["org"], call.params["team_slug"])
+    ),
+    "teams/get-membership-for-user-in-org": lambda store, call: Answer(
+        200,
+        signoffs.membership(
+            store, call.params["org"], call.params["team_slug"], call.params["username"]
+        ),
+    ),
 }

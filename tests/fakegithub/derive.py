@@ -37,7 +37,8 @@ SOURCE = {
 # (``promote`` in GitHub mode), pull request facts (labels, branch, changed files) and the
 # deletion of a failed phase tag, and the release of a tag and a commit's statuses (a
 # creation is looked for before it is repeated), a commit's history (the merge base's
-# ancestors, issue 15), and nothing else: a request to any other is a 404.
+# ancestors, issue 15), a sign-off's record, pull request, reviews and team memberships
+# (issue 16), and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
@@ -64,6 +65,12 @@ ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}"),
+    ("GET", "/repos/{owner}/{repo}/contents/{path}"),
+    ("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls"),
+    ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits"),
+    ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
+    ("GET", "/orgs/{org}/teams/{team_slug}"),
+    ("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}"),
 ]
 
 # Rules GitHub states in the description's prose rather than in the schema; each is added

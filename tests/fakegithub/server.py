@@ -38,6 +38,9 @@ class FakeGitHub(Inspection):
         """`prefix`: the API root's path, e.g. `/api/v3` as on GitHub Enterprise Server."""
         self.prefix = prefix.rstrip("/")
         self.token = token
+        self.members_tokens: set[str] = set()
+        """Tokens that can read the organisation's teams (an App's with Members: read); any
+        other request is answered as with ``token``."""
         self.read_only = False
         """A fork's pull request token: every write is refused with 403."""
         self.requests: list[RecordedRequest] = []
@@ -205,7 +208,8 @@ class FakeGitHub(Inspection):
             return self._refuse(
                 record, 401, {"message": "Requires authentication", "documentation_url": REST_DOCS}
             )
-        if scheme.lower() not in ("token", "bearer") or token.strip() != self.token:
+        known = {self.token, *self.members_tokens}
+        if scheme.lower() not in ("token", "bearer") or token.strip() not in known:
             return self._refuse(
                 record, 401, {"message": "Bad credentials", "documentation_url": REST_DOCS}
             )
@@ -237,6 +241,7 @@ class FakeGitHub(Inspection):
         if fault is not None:
             return fault
         call = api.Call(typed, pairs, body, self._list_url(rel))
+        self.store.reads_members = token.strip() in self.members_tokens
         try:
             answer = api.OPERATIONS[endpoint.operation_id](self.store, call)
         except Refused as refused:

@@ -120,6 +120,17 @@ class Store:
     pull_files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     max_pull_files: int = 3000
     """GitHub lists at most this many files of a pull request."""
+    files_at: dict[str, set[str]] = field(default_factory=dict)
+    """The files of each commit's tree that a test cares about (signoffs.py)."""
+    changed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The files each commit changed, as git's history by path sees them (signoffs.py)."""
+    pull_commits: dict[int, list[str]] = field(default_factory=dict)
+    """Each pull request's commits, oldest first."""
+    reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    teams: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``org/slug`` -> login -> membership state (active, pending)."""
+    reads_members: bool = False
+    """Whether the token of the request being answered can read the organisation's teams."""
     # Real ids are past 2**31 (comments) and 2**34 (check runs); a client that keeps them in
     # 32 bits breaks here as it would on GitHub.
     last_id: dict[str, int] = field(

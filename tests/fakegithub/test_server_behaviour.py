@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakegithub import spec
+from tests.fakegithub import signoffs, spec
 from tests.fakegithub.client import SHA, call, notes, output
 from tests.fakegithub.faults import SECONDARY_RATE_LIMIT
 from tests.fakegithub.fixture import fake_github_fixture  # noqa: F401 - the fixture
@@ -248,6 +248,7 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
     return {
         **git,
         **pulls,
+        **_signoff_responses(github, child),
         "actions/list-workflow-runs-for-repo": call(
             github, "GET", f"{REPO}/actions/runs?head_sha={SHA}"
         ).body,
@@ -270,6 +271,31 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         "issues/list-comments": call(github, "GET", COMMENTS).body,
         "users/get-authenticated": call(github, "GET", "/user").body,
         "repos/get": call(github, "GET", REPO).body,
+    }
+
+
+def _signoff_responses(github: FakeGitHub, child: str) -> dict[str, Any]:
+    """A sign-off's record, pull request (#8, merged as ``child``), its commits and reviews,
+    and a team read with a token that can read the organisation's members."""
+    store = github.store
+    store.files_at[child] = {"signoffs/r.md"}
+    signoffs.add_signoff_pull(store, 8, author="carol", head_sha=SHA, commits=[SHA],
+                              merged_at="2026-12-01T10:00:00Z", merge_commit_sha=child)  # fmt: skip
+    signoffs.add_review(store, 8, "alice", "APPROVED", SHA, "2026-12-01T09:00:00Z")
+    store.teams["acme/sre"] = {"alice": "active"}
+    github.members_tokens.add("ghs_members")
+    team = "/orgs/acme/teams/sre"
+    return {
+        "repos/get-content": call(github, "GET", f"{REPO}/contents/signoffs/r.md?ref={child}").body,
+        "repos/list-pull-requests-associated-with-commit": call(
+            github, "GET", f"{REPO}/commits/{child}/pulls"
+        ).body,
+        "pulls/list-commits": call(github, "GET", f"{REPO}/pulls/8/commits").body,
+        "pulls/list-reviews": call(github, "GET", f"{REPO}/pulls/8/reviews").body,
+        "teams/get-by-name": call(github, "GET", team, token="ghs_members").body,
+        "teams/get-membership-for-user-in-org": call(
+            github, "GET", f"{team}/memberships/alice", token="ghs_members"
+        ).body,
     }
 
 

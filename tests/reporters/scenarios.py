@@ -36,6 +36,7 @@ from gatekeeper.model import (
     MetricCriterion,
     Phase,
     PullRequestRules,
+    SignoffCriterion,
     Swimlane,
     TestCriterion,
     Waiver,
@@ -43,6 +44,14 @@ from gatekeeper.model import (
 from gatekeeper.policy import Policy, declarations, pull_request_policy
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.results import Report, exit_code
+from gatekeeper.signoffs import (
+    Membership,
+    RecordState,
+    Review,
+    SignoffEvidence,
+    SignoffRecord,
+    TeamMember,
+)
 from gatekeeper.threshold import parse_change, parse_threshold
 from gatekeeper.units import Dimension, Quantity
 
@@ -189,10 +198,13 @@ class Scenario:
     evidence: Mapping[str, ArtifactEvidence]
     enforced: str | Policy | None = None
     changes: Changes | None = None
+    signoffs: SignoffEvidence | None = None
 
     @property
     def report(self) -> Report:
-        return evaluate(self.matrix, self.evidence, TODAY, self.enforced, self.changes)
+        return evaluate(
+            self.matrix, self.evidence, TODAY, self.enforced, self.changes, None, self.signoffs
+        )
 
     @property
     def exit_code(self) -> int:
@@ -536,12 +548,54 @@ def pull_request() -> Scenario:
     return Scenario("pull-request", pr_matrix, base.evidence, policy, touched(pr_matrix, changed))
 
 
+def signoff() -> Scenario:
+    """Sign-offs (issue 16) judged from the facts the GitHub API gave: one met, one whose
+    record changed after the approval, one whose team membership cannot be read."""
+    operations = Swimlane("ops", "Managed Configuration")
+
+    def bench(ident: str, record: str) -> Benchmark:
+        return Benchmark(ident, "ops", "stone", SignoffCriterion(("@alice", "@acme/sre"), record))
+
+    cells = (
+        Cell("ops", "stone", "Runbooks reviewed", (
+            bench("failover-runbook", "signoffs/failover.md"),
+            bench("restore-runbook", "signoffs/restore.md"),
+            bench("config-review", "signoffs/config.md"),
+        )),
+    )  # fmt: skip
+    head, merged, first, last = "e0" * 20, "d0" * 20, "c1" * 20, "c3" * 20
+    at = "2026-11-20T10:00:00Z"
+
+    def found(path: str, *reviews: Review, members: tuple[TeamMember, ...] = ()) -> SignoffRecord:
+        return SignoffRecord(path, head, RecordState.FOUND, "", merged, 7, "carol", last,
+                             reviews, members)  # fmt: skip
+
+    records = {
+        "signoffs/failover.md": found("signoffs/failover.md",
+                                      Review("alice", "APPROVED", at, last, True)),
+        "signoffs/restore.md": found("signoffs/restore.md",
+                                     Review("alice", "APPROVED", at, first, False)),
+        "signoffs/config.md": found(
+            "signoffs/config.md", Review("dave", "APPROVED", at, last, True),
+            members=(TeamMember("acme/sre", "dave", Membership.UNREADABLE,
+                                "HTTP 403: Resource not accessible by integration"),),
+        ),
+    }  # fmt: skip
+    return Scenario(
+        "signoff",
+        matrix("KMTA", (operations,), cells, phases=PHASES[:1]),
+        {},
+        signoffs=SignoffEvidence("bundle", records),
+    )
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "passing": passing,
     "failing": failing,
     "pull-request": pull_request,
     "no-evidence": no_evidence,
     "hostile": hostile,
+    "signoff": signoff,
 }
 
 

@@ -83,7 +83,7 @@ OBJECTS = [(p, s) for p, s in _object_schemas(SCHEMA) if s.get("type") == "objec
 def test_schema_objects_are_closed_and_fully_required(path: str, node: dict[str, Any]) -> None:
     assert node["additionalProperties"] is False
     optional = (
-        {"metric", "thresholds", "baseline", "findings", "found"}
+        {"metric", "thresholds", "baseline", "findings", "found", "artifact", "signoff"}
         if path == "#/$defs/benchmark"
         else set()
     )
@@ -97,8 +97,9 @@ def test_schema_covers_every_object_it_describes() -> None:
     # report, phase, swimlane, cell, benchmark, a metric's and a findings' baseline, findings
     # selection, found, finding, measurement, test, waiver, waiver entry, artifact, file,
     # policy, declaration, rule, changes, touched swimlane, a comparison's samples, the
-    # baseline evidence: a new record must get its own closed schema
-    assert len(OBJECTS) == 23
+    # baseline evidence, a sign-off and its approval: a new record must get its own closed
+    # schema
+    assert len(OBJECTS) == 25
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -139,6 +140,7 @@ def test_schema_rejects_a_missing_or_an_extra_key_anywhere() -> None:
     document["cells"] += [
         c for c in passing["cells"] if any(b.get("baseline") for b in c["benchmarks"])
     ]
+    document["cells"] += json.loads(render("signoff", "json"))["cells"]  # an approval too
     # a findings count by level, rule, tool or file is a map, open by design: not a record
     objects = [p for p in _paths(document) if not (p and str(p[-1]).startswith("by_"))]
     kinds = {frozenset(_at(document, path)) for path in objects}
