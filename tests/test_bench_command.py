@@ -185,10 +185,7 @@ def test_real_runs_tell_the_same_code_from_a_slower_one(
     print(f"{tool}, same code:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
 
     (repo / "work.py").write_text(WORK.format(n=n * 3 // 2), encoding="utf-8")
-    slower = bench(repo, *args)
-    assert slower.returncode == 1, slower.stderr
-    (found,) = _report(slower)["series"]
-    assert found["paired"]["verdict"] == "regressed", found
+    found = _slower(repo, args, "10")
     assert found["paired"]["estimate"] > 0.2
     print(f"{tool}, 1.5x the work:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
 
@@ -202,13 +199,31 @@ def test_real_runs_find_a_20_percent_slowdown_in_16_rounds(tmp_path: Path) -> No
     repo = repository(
         tmp_path, {"work.py": WORK.format(n=20_000), "test_bench.py": BENCH_TEST, "pytest.ini": ""}
     )
-    args = ("--base", "main", "--rounds", "16", "--max-change", "min +5%", "--format", "json")
-    verdicts = {}
-    for name, n in (("same", 20_000), ("a fifth more work", 24_000)):
-        (repo / "work.py").write_text(WORK.format(n=n), encoding="utf-8")
-        done = bench(repo, *args, "--", *PYTEST_BENCHMARK)
+    args = ("--base", "main", "--rounds", "16", "--max-change", "min +5%", "--format", "json",
+            "--", *PYTEST_BENCHMARK)  # fmt: skip
+    done = bench(repo, *args)
+    (found,) = _report(done)["series"]
+    print("same:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
+    assert found["paired"]["verdict"] != "regressed", found
+    (repo / "work.py").write_text(WORK.format(n=24_000), encoding="utf-8")
+    found = _slower(repo, args, "16")
+    assert found["paired"]["estimate"] > 0.1
+
+
+def _slower(repo: Path, args: tuple[str, ...], rounds: str) -> dict[str, Any]:
+    """The series of a bench run on slower code, which must be `regressed`. Under load (the
+    rest of the suite, other jobs) the interval widens and may hold the limit: `unclear` is
+    honest then, never `within`, and twice the rounds must settle it."""
+    done = bench(repo, *args)
+    (found,) = _report(done)["series"]
+    print(f"slower, {rounds} rounds:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
+    assert done.returncode == 1, done.stderr
+    assert found["paired"]["verdict"] in ("regressed", "unclear"), found
+    if found["paired"]["verdict"] == "unclear":
+        at = args.index("--rounds") + 1
+        more = (*args[:at], str(int(rounds) * 2), *args[at + 1 :])
+        done = bench(repo, *more)
         (found,) = _report(done)["series"]
-        verdicts[name] = found["paired"]["verdict"]
-        print(f"{name}:", json.dumps({k: found[k] for k in ("paired", "unpaired")}))
-    assert verdicts["same"] != "regressed", verdicts
-    assert verdicts["a fifth more work"] == "regressed", verdicts
+        print(f"slower, {int(rounds) * 2} rounds:", json.dumps(found["paired"]))
+    assert found["paired"]["verdict"] == "regressed", found
+    return found
