@@ -49,11 +49,19 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.timezone.utc)
 
 
-def parse_iso_time(text: str, *, naive_is_utc: bool = True) -> dt.datetime:
-    """An ISO 8601 date-time as aware UTC; ``Z`` accepted, fractions of any length cut to
-    microseconds. Without a zone: UTC when ``naive_is_utc``, else ValueError. ValueError
-    naming the text for anything else."""
+ZONELESS_SHIFT = dt.timedelta(hours=14)
+"""A time written without its zone is some zone's local time: read as the earliest moment
+it can name (UTC+14's), so that it is never from the future and never younger than it is."""
+
+
+def parse_iso_time(text: str, *, zoneless: str = "utc") -> dt.datetime:
+    """An ISO 8601 date-time as aware UTC; ``Z``, an offset or `` UTC`` accepted, fractions
+    of any length cut to microseconds. Without a zone: ``zoneless`` "utc" reads it as UTC,
+    "earliest" as the earliest moment it can name (``ZONELESS_SHIFT``), "refuse" refuses it.
+    ValueError naming the text for anything else."""
     raw = text.strip()
+    if raw.endswith(" UTC"):
+        raw = raw[:-4] + "Z"
     match = _ISO.fullmatch(raw)
     if match is None:
         raise ValueError(f"{text!r} is not an ISO 8601 date and time")
@@ -63,16 +71,20 @@ def parse_iso_time(text: str, *, naive_is_utc: bool = True) -> dt.datetime:
         spelled += "." + fraction[:6].ljust(6, "0")
     if zone:
         spelled += "+00:00" if zone in ("Z", "z") else zone
-    elif not naive_is_utc:
+    elif zoneless == "refuse":
         raise ValueError(f"{text!r} does not say its time zone")
     try:
-        return utc(dt.datetime.fromisoformat(spelled))
+        moment = utc(dt.datetime.fromisoformat(spelled))
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real date and time ({exc})") from exc
+    if zone or zoneless != "earliest" or moment.year <= 1:  # year 1: .NET's "no time"
+        return moment
+    return moment - ZONELESS_SHIFT
 
 
 _ISO = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<clock>\d{2}:\d{2}(?::\d{2})?)(?:[.,](?P<fraction>\d+))?"
+    r"(?P<date>\d{4}-\d{2}-\d{2})(?:T ?| )(?P<clock>\d{2}:\d{2}(?::\d{2})?)"
+    r"(?:[.,](?P<fraction>\d+))?"
     r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?"
 )
 

@@ -42,7 +42,18 @@ def hold_to_age(
     if max_age is None or evidence.state is not ArtifactState.READ:
         return result
     skipped = superseded(evidence.files)
-    measured_at, dated = oldest([f.measured_at for f in evidence.files if f.path not in skipped])
+    files = [f for f in evidence.files if f.path not in skipped]
+    garbled = [f.time_error for f in files if f.time_error is not None]
+    if garbled and result.outcome is not Outcome.FAIL:
+        return dataclasses.replace(
+            result,
+            outcome=Outcome.ERROR,
+            summary=f"unreadable time: {garbled[0]}; max_age {max_age.text} needs the time the "
+            "evidence records",
+            details=tuple(garbled),
+            freshness=Freshness(max_age, None, None, False),
+        )
+    measured_at, dated = oldest([f.measured_at for f in files])
     if not dated or measured_at is None:
         fresh = Freshness(max_age, None, None, False)
         if result.outcome is not Outcome.PASS:

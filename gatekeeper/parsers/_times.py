@@ -1,0 +1,48 @@
+"""The times evidence files record for their measurement, as their writers spell them.
+
+Every spelling seen in real reports is read; any other is a ValueError the parser turns into
+an error naming the file and where (a garbled time must not pass as no time, nor as a time).
+A time written without its zone is read as the earliest moment it can name
+(``freshness.ZONELESS_SHIFT``): never from the future, never younger than it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+
+from gatekeeper.freshness import parse_iso_time, utc
+
+UNSET_YEAR = 1
+""".NET's DateTime.MinValue (0001-01-01): a writer's "no time", not a time."""
+
+_US = re.compile(r"(\d{2})/(\d{2})/(\d{4}) (\d{2}:\d{2}:\d{2})")
+"""MM/DD/YYYY HH:MM:SS (xunit.net's and some JUnit writers' local time)."""
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)")
+"""YYYYMMDD HH:MM:SS.fff (Robot Framework's)."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def report_time(text: str) -> dt.datetime | None:
+    """A test report's time as aware UTC; None for a writer's "no time" (empty, or year 1)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if _DAY.fullmatch(raw):  # a day alone: its first moment, the earliest it can name
+        moment = parse_iso_time(raw + "T00:00:00", zoneless="earliest")
+    elif (us := _US.fullmatch(raw)) is not None:
+        month, day, year, clock = us.groups()
+        moment = parse_iso_time(f"{year}-{month}-{day}T{clock}", zoneless="earliest")
+    elif (compact := _COMPACT.fullmatch(raw)) is not None:
+        year, month, day, clock = compact.groups()
+        moment = parse_iso_time(f"{year}-{month}-{day}T{clock}", zoneless="earliest")
+    elif raw[:1].isalpha():  # RFC 1123: Sat, 03 Dec 2022 23:10:07 GMT
+        try:
+            parsed = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{text!r} is not a date and time") from exc
+        moment = utc(parsed) if parsed.tzinfo else utc(parsed) - dt.timedelta(hours=14)
+    else:
+        moment = parse_iso_time(raw, zoneless="earliest")
+    return None if moment.year <= UNSET_YEAR else moment
