@@ -12,7 +12,7 @@ import datetime as dt
 import email.utils
 import re
 
-from gatekeeper.freshness import parse_iso_time, utc
+from gatekeeper.freshness import from_epoch, parse_iso_time, utc
 
 UNSET_YEAR = 1
 """.NET's DateTime.MinValue (0001-01-01): a writer's "no time", not a time."""
@@ -46,3 +46,36 @@ def report_time(text: str) -> dt.datetime | None:
     else:
         moment = parse_iso_time(raw, zoneless="earliest")
     return None if moment.year <= UNSET_YEAR else moment
+
+
+Recorded = tuple[dt.datetime | None, str | None]
+"""(the time, or None; why the time could not be read, or None): ``ParsedFile``'s
+``measured_at`` and ``time_error``."""
+
+
+def recorded_iso(value: object, display: str, key: str, zoneless: str = "earliest") -> Recorded:
+    """A JSON key's ISO 8601 time; absent (None) is no time, anything unreadable is kept as
+    the file's ``time_error``, naming the key."""
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, f"{display}: {key}: expected a date and time, got {type(value).__name__}"
+    try:
+        moment = parse_iso_time(value, zoneless=zoneless)
+    except ValueError as exc:
+        return None, f"{display}: {key}: {exc}"
+    return (None if moment.year <= UNSET_YEAR else moment), None
+
+
+def recorded_epoch(value: object, display: str, key: str, per_second: int = 1) -> Recorded:
+    """A Unix time (seconds, or milliseconds with ``per_second=1000``), as ``recorded_iso``;
+    a number written as a string is read too (XML attributes are strings)."""
+    if value is None:
+        return None, None
+    try:
+        number = float(value) if isinstance(value, str) else value
+        if not isinstance(number, (int, float)) or isinstance(number, bool):
+            raise ValueError(f"expected a Unix time, got {type(value).__name__}")
+        return from_epoch(number, per_second), None
+    except ValueError as exc:
+        return None, f"{display}: {key}: {exc}"
