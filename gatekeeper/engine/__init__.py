@@ -278,7 +278,7 @@ def _hold(
         for b in c.benchmarks
         if b.stale
     )
-    return RuleResult(rule, not blocking, blocking or gate.blocking, due)
+    return RuleResult(rule, not blocking, blocking, due)
 
 
 def evaluate(

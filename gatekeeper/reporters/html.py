@@ -16,6 +16,8 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
+    age_words,
+    clock_words,
     headline,
     phase_name,
     rule_word,
@@ -27,6 +29,7 @@ from gatekeeper.results import (
     Outcome,
     Report,
     cells_met,
+    due_results,
     evidence_sources,
     failing,
     later,
@@ -154,6 +157,9 @@ def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
         lines += ["</ul>", "</li>"]
     else:
         lines.append(f"<li>{markup(result.summary)}</li>")
+    age = age_words(result)
+    if age is not None:
+        lines.append(f"<li>{markup(age)}</li>")
     sources = evidence_sources(result)
     if sources:
         files = ", ".join(f"<code>{markup(s)}</code>" for s in sources)
@@ -208,6 +214,15 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append(f"<h2>Blocking the {gate} gate ({len(blocking)})</h2>")
         for result in blocking:
             lines += _blocker(report, result)
+    due = due_results(report)
+    if due:
+        lines += [f"<h2>Due ({len(due)}, not blocking: stale evidence, run it again)</h2>", "<ul>"]
+        lines += [
+            f'<li><span class="warn">DUE</span> <code>{markup(r.benchmark.ref)}</code>: '
+            f"{markup(age_words(r) or r.summary)}</li>"
+            for r in due
+        ]
+        lines.append("</ul>")
     pending = later(report)
     if pending:
         where = " in later phases" if report.enforced is not None else ""
@@ -221,9 +236,11 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append("</ul>")
     if report.matrix.waivers:
         lines += _waivers(report)
+    said = clock_words(report)
+    clock = f" · {markup(said)}" if said is not None else ""
     lines += [
         "</main>",
-        f"<footer>exit code {options.exit_code} · gatekeeper {__version__}</footer>",
+        f"<footer>exit code {options.exit_code} · gatekeeper {__version__}{clock}</footer>",
         "</body>",
         "</html>",
     ]
