@@ -24,6 +24,7 @@ from gatekeeper.evidence import (
     TestResult,
     TestStatus,
 )
+from gatekeeper.freshness import parse_max_age
 from gatekeeper.model import (
     Artifact,
     Baseline,
@@ -40,7 +41,6 @@ from gatekeeper.model import (
     TestCriterion,
     Waiver,
 )
-from gatekeeper.freshness import parse_max_age
 from gatekeeper.policy import Policy, declarations, pull_request_policy
 from gatekeeper.reporters import REPORTERS, RenderOptions
 from gatekeeper.results import Report, exit_code
@@ -575,10 +575,10 @@ def stale() -> Scenario:
                 case("test_failover", classname="drill", source="reports/chaos/drill.xml"),
             ),
             41.25,
-        ),  # fmt: skip
+        ),
         "k6": _dated(
             read("k6", "k6/summary.json", series("http_req_duration", p95=seconds(0.3))), None
-        ),  # fmt: skip
+        ),
     }
     policy = pull_request_policy(pr_matrix, "bronze", "current: bronze in gatekeeper.yml")
     return Scenario("stale", pr_matrix, evidence, policy)
