@@ -107,12 +107,19 @@ def oldest(times: list[dt.datetime | None]) -> tuple[dt.datetime | None, bool]:
 
 def age_text(age: dt.timedelta, max_age: MaxAge) -> str:
     """'41 days', '50 hours': in days unless the limit is in hours or the age under two days;
-    with the hours too when whole days alone would not show it is over the limit."""
-    hours = int(age.total_seconds() // 3600)
+    over the limit by less than the unit shows, with the rest (30 days 00:00:01), so that it
+    never reads as within the limit."""
+    seconds = int(age.total_seconds())
+    hours, rest = divmod(seconds, 3600)
     if max_age.text.endswith("h") or age < dt.timedelta(days=2):
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days, rest = divmod(hours, 24)
-    text = f"{days} days"
-    if dt.timedelta(days=days) <= max_age.span and rest:
-        text += f" {rest} hour{'s' if rest != 1 else ''}"
+        text = f"{hours} hour{'s' if hours != 1 else ''}"
+        shown = dt.timedelta(hours=hours)
+        exact = f" {rest // 60:02d}:{rest % 60:02d}"
+    else:
+        days, within = divmod(seconds, 86400)
+        text = f"{days} days"
+        shown = dt.timedelta(days=days)
+        exact = f" {within // 3600:02d}:{within % 3600 // 60:02d}:{within % 60:02d}"
+    if age > max_age.span >= shown:
+        text += exact
     return text
