@@ -484,3 +484,36 @@ def test_status_judges_as_of(repo: Repo, capsys: pytest.CaptureFixture[str]) -> 
     assert "working on One: its gate does not pass yet (1 cell not met)" in capsys.readouterr().out
     assert repo.run("status", "--as-of", "2026-10-20") == ExitCode.PASSED
     assert "working on One: its gate passes" in capsys.readouterr().out
+
+
+def test_a_locust_run_is_dated_by_its_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The judged ``_stats.csv`` records no time; its run's ``_stats_history.csv`` does."""
+    fixtures = Path(__file__).parent / "parsers" / "fixtures" / "locust"
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for name in ("locust-2.47_stats.csv", "locust-2.47_stats_history.csv"):
+        (reports / name).write_bytes((fixtures / name).read_bytes())
+    matrix = textwrap.dedent("""\
+        version: 1
+        phases: [{id: one, name: One}]
+        artifacts:
+          load: {format: locust, paths: "reports/*.csv", max_age: 1d}
+        swimlanes:
+          - id: shop
+            name: Shop
+            cells:
+              one:
+                goal: Holds under load
+                benchmarks:
+                  - {id: requests, metric: {from: load, name: Aggregated}, threshold: "count > 0"}
+        """)
+    (tmp_path / "gatekeeper.yml").write_text(matrix, encoding="utf-8")
+    assert check(tmp_path, "--as-of", "2026-11-26T12:00:00Z") == ExitCode.PASSED
+    bench = json.loads(capsys.readouterr().out)["cells"][0]["benchmarks"][0]
+    assert bench["age"]["measured_at"] == "2026-11-26T06:34:41Z"
+    (reports / "locust-2.47_stats_history.csv").unlink()
+    assert check(tmp_path, "--as-of", "2026-11-26T12:00:00Z") == ExitCode.FAILED
+    bench = json.loads(capsys.readouterr().out)["cells"][0]["benchmarks"][0]
+    assert bench["summary"].startswith("no recorded time: locust files do not say when")

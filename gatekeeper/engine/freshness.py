@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from gatekeeper.evidence import ArtifactEvidence, ArtifactState, superseded
+from gatekeeper.evidence import RUN_FILES, ArtifactEvidence, ArtifactState, ParsedFile, superseded
 from gatekeeper.freshness import FUTURE_SKEW, MaxAge, age_text, oldest
 from gatekeeper.model import Benchmark, Matrix
 from gatekeeper.results import BenchmarkResult, Freshness, Outcome
@@ -27,11 +27,37 @@ def max_age_of(benchmark: Benchmark, matrix: Matrix) -> MaxAge | None:
     return matrix.artifacts[benchmark.criterion.artifact].max_age
 
 
-def _undated(evidence: ArtifactEvidence) -> str:
-    skipped = superseded(evidence.files)
-    formats = sorted({f.format for f in evidence.files
-                      if f.measured_at is None and f.path not in skipped})  # fmt: skip
+def _undated(files: list[ParsedFile]) -> str:
+    formats = sorted({f.format for f in files if f.measured_at is None})
     return " and ".join(formats) or "its"
+
+
+def _run_of(parsed: ParsedFile) -> tuple[str, str] | None:
+    for suffix in RUN_FILES.get(parsed.format, ()):
+        if parsed.path.endswith(suffix):
+            return parsed.format, parsed.path[: -len(suffix)]
+    return None
+
+
+def _judged_with_run_times(evidence: ArtifactEvidence) -> list[ParsedFile]:
+    """The files judged, each undated one dated by another file of its run that was passed
+    over for it (a Locust run's ``_stats.csv`` by its ``_stats_history.csv``: one run)."""
+    skipped = superseded(evidence.files)
+    run_times: dict[tuple[str, str], dt.datetime] = {}
+    for parsed in evidence.files:
+        run = _run_of(parsed)
+        if parsed.path in skipped and run is not None and parsed.measured_at is not None:
+            known = run_times.get(run)
+            run_times[run] = parsed.measured_at if known is None else min(known, parsed.measured_at)
+    judged = []
+    for parsed in evidence.files:
+        if parsed.path in skipped:
+            continue
+        run = _run_of(parsed)
+        if parsed.measured_at is None and parsed.time_error is None and run in run_times:
+            parsed = dataclasses.replace(parsed, measured_at=run_times[run])
+        judged.append(parsed)
+    return judged
 
 
 def hold_to_age(
@@ -41,8 +67,7 @@ def hold_to_age(
     max_age = max_age_of(result.benchmark, matrix)
     if max_age is None or evidence.state is not ArtifactState.READ:
         return result
-    skipped = superseded(evidence.files)
-    files = [f for f in evidence.files if f.path not in skipped]
+    files = _judged_with_run_times(evidence)
     garbled = [f.time_error for f in files if f.time_error is not None]
     if garbled and result.outcome is not Outcome.FAIL:
         return dataclasses.replace(
@@ -61,7 +86,7 @@ def hold_to_age(
         return dataclasses.replace(
             result,
             outcome=Outcome.MISSING,
-            summary=f"no recorded time: {_undated(evidence)} files do not say when they were "
+            summary=f"no recorded time: {_undated(files)} files do not say when they were "
             f"measured, and evidence with no recorded time cannot satisfy max_age {max_age.text} "
             f"(the evidence alone says {result.outcome.value}: {result.summary})",
             freshness=fresh,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
+from collections.abc import Callable
 
 from gatekeeper.freshness import from_epoch, parse_iso_time, utc
 
@@ -79,3 +80,46 @@ def recorded_epoch(value: object, display: str, key: str, per_second: int = 1) -
         return from_epoch(number, per_second), None
     except ValueError as exc:
         return None, f"{display}: {key}: {exc}"
+
+
+class Oldest:
+    """The oldest of the times a file's parts record (suites, assemblies, runs); each
+    spelling is read once however many records share it (a suite's every test), and the
+    first unreadable one is kept as the file's ``time_error``."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str | None, ...]] = set()
+        self.moment: dt.datetime | None = None
+        self.error: str | None = None
+
+    def add(self, spelled: tuple[str | None, ...], read: Callable[[], Recorded]) -> None:
+        """``read()`` is the time a part records as ``spelled`` (its attributes' text)."""
+        if spelled in self.seen:
+            return
+        self.seen.add(spelled)
+        moment, error = read()
+        if error is not None and self.error is None:
+            self.error = error
+        if moment is not None and (self.moment is None or moment < self.moment):
+            self.moment = moment
+
+    @property
+    def recorded(self) -> Recorded:
+        return (None, self.error) if self.error is not None else (self.moment, None)
+
+
+_ZONE_WORD = re.compile(r"(.*\d) ([A-Z]{2,5})")
+"""A time followed by a zone's abbreviation (Java's ``z``: '2024-03-02T10:11:20 IST')."""
+
+
+def recorded_java(value: str | None, display: str, key: str) -> Recorded:
+    """A time as Java's SimpleDateFormat ``yyyy-MM-dd'T'HH:mm:ss z`` writes it: UTC and GMT
+    are UTC; any other abbreviation is ambiguous (IST is India's, Israel's, Ireland's), so
+    the time is read as zone-less (the earliest moment it can name)."""
+    if value is None:
+        return None, None
+    found = _ZONE_WORD.fullmatch(value.strip())
+    if found is not None:
+        clock, zone = found.groups()
+        value = clock + ("Z" if zone in ("UTC", "GMT") else "")
+    return recorded_iso(value, display, key)

@@ -47,6 +47,20 @@ CASES = [
      "2017-05-09T12:34:46.625742+00:00"),  # the last sample's time
     ("tests/corpus/bench/k6-ndjson/ticket-reserve_output.ndjson", "k6-ndjson",
      "2024-08-05T08:24:42.672887+00:00"),
+    (f"{FIXTURES}/xunit-net/v2.xml", "xunit-net", "2024-03-01T20:11:12+00:00"),  # run-date
+    (f"{FIXTURES}/testng/retries.xml", "testng", "2024-03-02T10:11:20+00:00"),  # "… UTC"
+    (f"{JUNIT}/test-results-parser/tests/data/testng/single-suite.xml", "testng",
+     "2015-03-10T06:11:58+00:00"),  # the oldest suite's finished-at, with Z
+    (f"{JUNIT}/test-results-parser/tests/data/testng/single-suite-multiple-tests.xml",
+     "testng", "2021-09-01T20:48:51+00:00"),  # "… IST": ambiguous, read as zone-less
+    ("tests/corpus/bench/jmeter-jtl/jmeter_HTMLReportTestFile.csv", "jmeter",
+     "2019-03-05T11:01:27.376000+00:00"),  # the latest sample's end
+    ("tests/corpus/bench/jmeter-jtl/jmeter_BatchTestLocal.xml", "jmeter", None),
+    ("tests/corpus/bench/gatling/gatling-3.8.3_kata_assertions.json", "gatling",
+     "2023-05-15T14:50:09.919000+00:00"),  # the simulation's start
+    ("tests/corpus/bench/gatling/gatling-3.8.3_kata_stats.json", "gatling", None),
+    (f"{FIXTURES}/locust/locust-2.47_stats_history.csv", "locust",
+     "2026-11-26T06:34:41+00:00"),  # the last row's Timestamp
     (f"{FIXTURES}/hyperfine/commands.json", "hyperfine", None),
     (f"{FIXTURES}/locust/locust-2.47_stats.csv", "locust", None),
     (f"{FIXTURES}/lcov/gcovr.info", "lcov", None),
