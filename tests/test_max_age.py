@@ -298,7 +298,7 @@ def test_a_bundle_of_the_version_before_records_no_time(
     older = json.loads(bundle.read_text(encoding="utf-8"))
     older["bundle_version"] = 4
     for file in older["shards"][0]["artifacts"]["unit"]["files"]:
-        del file["measured_at"]
+        del file["measured_at"], file["time_error"]
     bundle.write_text(json.dumps(older), encoding="utf-8")
     capsys.readouterr()
     assert check(root, "--bundle", str(bundle), "--as-of", "2026-10-20") == ExitCode.FAILED
@@ -307,6 +307,20 @@ def test_a_bundle_of_the_version_before_records_no_time(
     older["shards"][0]["artifacts"]["unit"]["files"][0]["measured_at"] = "2026-10-19T00:00:00Z"
     bundle.write_text(json.dumps(older), encoding="utf-8")
     assert check(root, "--bundle", str(bundle), "--as-of", "2026-10-20") == ExitCode.FAILED
+
+
+def test_a_bundle_keeps_a_garbled_time_as_the_same_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path / "ci", junit("yesterday"))
+    bundle = tmp_path / "bundle.json"
+    matrix = str(root / "gatekeeper.yml")
+    assert main(["collect", "--matrix", matrix, "--sha", SHA, "--out", str(bundle)]) == 0
+    capsys.readouterr()
+    assert check(root, "--as-of", "2026-10-02") == ExitCode.FAILED
+    direct = drill_of(capsys.readouterr().out)
+    assert check(root, "--bundle", str(bundle), "--as-of", "2026-10-02") == ExitCode.FAILED
+    assert drill_of(capsys.readouterr().out) == direct  # the same verdict, the same words
 
 
 def test_a_bundle_with_an_impossible_time_is_refused(

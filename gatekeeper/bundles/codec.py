@@ -100,6 +100,7 @@ def _file(file: FileEvidence) -> dict[str, Any]:
         "analyses": [_analysis(a) for a in parsed.analyses],
         # the file's own time, never the bundle's: max_age judges the measurement
         "measured_at": None if parsed.measured_at is None else utc(parsed.measured_at).isoformat(),
+        "time_error": parsed.time_error,
     }
 
 

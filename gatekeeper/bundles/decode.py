@@ -119,6 +119,7 @@ def _file(raw: dict[str, Any], path: tuple[Any, ...]) -> FileEvidence:
         findings=findings,
         analyses=analyses,
         measured_at=_moment(raw["measured_at"], path),
+        time_error=raw["time_error"],
     )
     return FileEvidence(parsed, raw["sha256"])
 

@@ -171,7 +171,17 @@ def is_analysis(raw: Any) -> bool:
 
 
 _FILE_KEYS = frozenset(
-    ("path", "sha256", "format", "tests", "metrics", "findings", "analyses", "measured_at")
+    (
+        "path",
+        "sha256",
+        "format",
+        "tests",
+        "metrics",
+        "findings",
+        "analyses",
+        "measured_at",
+        "time_error",
+    )
 )
 _MOMENT = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?\+00:00$"
@@ -202,6 +212,7 @@ def is_file(raw: Any) -> bool:
             raw["measured_at"] is None
             or (type(raw["measured_at"]) is str and _MOMENT.search(raw["measured_at"]) is not None)
         )
+        and (raw["time_error"] is None or type(raw["time_error"]) is str)
     )
 
 
@@ -327,7 +338,7 @@ def _undated(data: dict[str, Any]) -> None:
             files = artifact.get("files") if isinstance(artifact, dict) else None
             for file in files if isinstance(files, list) else ():
                 if isinstance(file, dict):
-                    file["measured_at"] = None
+                    file["measured_at"] = file["time_error"] = None
 
 
 def check_schema(data: Any, display: str) -> None:
