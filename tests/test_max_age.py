@@ -531,3 +531,13 @@ def test_a_locust_run_is_dated_by_its_history(
     assert check(tmp_path, "--as-of", "2026-11-26T12:00:00Z") == ExitCode.FAILED
     bench = json.loads(capsys.readouterr().out)["cells"][0]["benchmarks"][0]
     assert bench["summary"].startswith("no recorded time: locust files do not say when")
+
+
+def test_a_phase_tag_gate_is_never_passed_on_stale_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    stale = ("--phase-from-tag", "phase/one", "--as-of", "2026-11-11T12:00:00Z")
+    assert check(root, *stale) == ExitCode.FAILED
+    assert "phase/one" in capsys.readouterr().err
+    assert check(root, "--phase-from-tag", "phase/one", "--as-of", "2026-10-20") == 0
