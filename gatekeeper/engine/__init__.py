@@ -171,13 +171,15 @@ def _judge_evidence(
     fetched: BaselineEvidence | None = None,
     as_of: dt.datetime | None = None,
 ) -> BenchmarkResult:
-    result = _judge_fresh(benchmark, evidence, matrix, fetched)
+    """The verdict on the benchmark's evidence, then held to its ``max_age`` as of
+    ``as_of`` (None: not aged)."""
+    result = _judge_unaged(benchmark, evidence, matrix, fetched)
     if as_of is None:
         return result
     return hold_to_age(result, matrix, evidence[benchmark.criterion.artifact], as_of)
 
 
-def _judge_fresh(
+def _judge_unaged(
     benchmark: Benchmark,
     evidence: Mapping[str, ArtifactEvidence],
     matrix: Matrix,
@@ -249,6 +251,8 @@ def clock(moment: dt.date) -> tuple[dt.datetime, dt.date]:
 def _blocking(
     cells: list[CellResult], matrix: Matrix, index: int, stale_met: bool
 ) -> tuple[str, ...]:
+    """The cells of phases up to ``index`` that are not green (``stale_met``: as if their
+    stale benchmarks passed)."""
     return tuple(
         c.cell.ref
         for c in cells
