@@ -24,6 +24,13 @@ FUTURE_SKEW = dt.timedelta(minutes=5)
 drift) before it is refused as evidence from the future."""
 
 
+def shown(text: object, limit: int = 60) -> str:
+    """``text`` as a message quotes it, cut to ``limit`` characters (an attribute of a
+    megabyte is no message)."""
+    quoted = repr(text)
+    return quoted if len(quoted) <= limit else quoted[: limit - 1] + "…"
+
+
 @record
 class MaxAge:
     """How old evidence may be before it is stale."""
@@ -37,7 +44,7 @@ def parse_max_age(text: str) -> MaxAge:
     """``30d`` -> MaxAge; ValueError for anything else (0, negative, no unit, garbage)."""
     if not isinstance(text, str) or MAX_AGE.fullmatch(text) is None:
         raise ValueError(
-            f"max_age {text!r}: expected a whole number above 0 and a unit, h, d or w (30d)"
+            f"max_age {shown(text)}: expected a whole number above 0 and a unit, h, d or w (30d)"
         )
     return MaxAge(text, int(text[:-1]) * _UNITS[text[-1]])
 
@@ -64,7 +71,7 @@ def parse_iso_time(text: str, *, zoneless: str = "utc") -> dt.datetime:
         raw = raw[:-4] + "Z"
     match = _ISO.fullmatch(raw)
     if match is None:
-        raise ValueError(f"{text!r} is not an ISO 8601 date and time")
+        raise ValueError(f"{shown(text)} is not an ISO 8601 date and time")
     date, clock, fraction, zone = match.group("date", "clock", "fraction", "zone")
     spelled = f"{date}T{clock}"
     if fraction:
@@ -72,11 +79,11 @@ def parse_iso_time(text: str, *, zoneless: str = "utc") -> dt.datetime:
     if zone:
         spelled += "+00:00" if zone in ("Z", "z") else zone
     elif zoneless == "refuse":
-        raise ValueError(f"{text!r} does not say its time zone")
+        raise ValueError(f"{shown(text)} does not say its time zone")
     try:
         moment = utc(dt.datetime.fromisoformat(spelled))
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date and time ({exc})") from exc
+        raise ValueError(f"{shown(text)} is not a real date and time ({exc})") from exc
     if zone or zoneless != "earliest" or moment.year <= 1:  # year 1: .NET's "no time"
         return moment
     return moment - ZONELESS_SHIFT

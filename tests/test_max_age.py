@@ -323,6 +323,22 @@ def test_a_bundle_keeps_a_garbled_time_as_the_same_error(
     assert drill_of(capsys.readouterr().out) == direct  # the same verdict, the same words
 
 
+def test_a_bundle_is_trusted_as_cis_own_record_times_included(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bundle whose file claims fresh evidence is believed, as its test results are: a
+    bundle is CI's own record (README: keep bundles where only CI writes them)."""
+    root = project(tmp_path / "ci")
+    bundle = tmp_path / "bundle.json"
+    matrix = str(root / "gatekeeper.yml")
+    assert main(["collect", "--matrix", matrix, "--sha", SHA, "--out", str(bundle)]) == 0
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    data["shards"][0]["artifacts"]["unit"]["files"][0]["measured_at"] = "2026-11-10T00:00:00+00:00"
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert check(root, "--bundle", str(bundle), "--as-of", "2026-11-11T12:00:00Z") == 0
+
+
 def test_a_bundle_with_an_impossible_time_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

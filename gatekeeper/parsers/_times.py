@@ -13,7 +13,7 @@ import email.utils
 import re
 from collections.abc import Callable
 
-from gatekeeper.freshness import from_epoch, parse_iso_time, utc
+from gatekeeper.freshness import from_epoch, parse_iso_time, shown, utc
 
 UNSET_YEAR = 1
 """.NET's DateTime.MinValue (0001-01-01): a writer's "no time", not a time."""
@@ -42,7 +42,7 @@ def report_time(text: str) -> dt.datetime | None:
         try:
             parsed = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"{text!r} is not a date and time") from exc
+            raise ValueError(f"{shown(text)} is not a date and time") from exc
         moment = utc(parsed) if parsed.tzinfo else utc(parsed) - dt.timedelta(hours=14)
     else:
         moment = parse_iso_time(raw, zoneless="earliest")

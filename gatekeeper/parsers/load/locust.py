@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.freshness import shown
 from gatekeeper.parsers._text import Row, csv_rows, fixed_width, strict_number
 from gatekeeper.parsers._times import recorded_epoch
 from gatekeeper.units import Dimension, Quantity
@@ -168,7 +169,7 @@ def _history(
                 stamp = float(row[columns["Timestamp"]])
                 latest = stamp if latest is None else max(latest, stamp)
             except ValueError:
-                time_error = f"{display}:{line}: Timestamp {row[columns['Timestamp']]!r}"
+                time_error = f"{display}:{line}: Timestamp {shown(row[columns['Timestamp']])}"
         key = (row[columns["Type"]], row[columns["Name"]])
         if key not in last and len(last) >= MAX_SERIES:
             raise EvidenceError(Position(display, line), f"more than {MAX_SERIES} series")
