@@ -20,7 +20,7 @@ from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, TestResult, TestStatus
 from gatekeeper.freshness import age_text, parse_iso_time, parse_max_age
 from gatekeeper.matrix.load import parse_matrix
-from gatekeeper.model import Matrix
+from gatekeeper.model import Matrix, Waiver
 from gatekeeper.policy import Declaration, pull_request_policy
 from gatekeeper.results import Outcome, Report
 from tests.gitrepo import Repo, make_repo
@@ -557,3 +557,15 @@ def test_a_phase_tag_gate_is_never_passed_on_stale_evidence(
     assert check(root, *stale) == ExitCode.FAILED
     assert "phase/one" in capsys.readouterr().err
     assert check(root, "--phase-from-tag", "phase/one", "--as-of", "2026-10-20") == 0
+
+
+def test_a_waiver_covers_stale_evidence_and_it_is_not_due() -> None:
+    matrix = _matrix()
+    waiver = Waiver("core/one/drill", "drill moved to next week", "jmoody", dt.date(2026, 11, 30))
+    matrix = dataclasses.replace(matrix, waivers=(waiver,))
+    measured = parse_iso_time(MEASURED)
+    later = measured + dt.timedelta(days=41)
+    report = evaluate(matrix, _evidence(measured), later, pull_request_policy(matrix, "two", "t"))
+    drill = report.benchmarks[0]
+    assert drill.outcome is Outcome.WAIVED and drill.underlying is Outcome.MISSING
+    assert report.passed and report.due == () and report.stands_at == "two"

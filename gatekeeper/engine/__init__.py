@@ -280,7 +280,7 @@ def _hold(
         for c in cells
         if matrix.phase_index(c.cell.phase) <= index
         for b in c.benchmarks
-        if b.stale
+        if b.stale and not b.outcome.met  # a waiver covers a stale one as any other
     )
     return RuleResult(rule, not blocking, blocking, due)
 
