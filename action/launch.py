@@ -75,6 +75,7 @@ CHECK: dict[str, Input] = {
     "comment": Input("--comment"),
     "job-summary": Input("--job-summary"),
     "delete-failed-tag": Input("--delete-failed-tag", Kind.SWITCH),
+    "as-of": Input("--as-of"),
     "today": Input("--today"),
     "color": Input("--color"),
 }
@@ -86,6 +87,7 @@ PROMOTE: dict[str, Input] = {
     "phase": Input("PHASE", Kind.POSITIONAL),
     "dry-run": Input("--dry-run", Kind.SWITCH),
     "message": Input("--message"),
+    "as-of": Input("--as-of"),
 }
 """The inputs `gatekeeper promote` takes, and the flag (or argument) each sets."""
 

@@ -206,6 +206,10 @@ class ParsedFile:
     timestamp, a load test's end, a query's evaluation time, a chaos result's last status
     transition), timezone-aware UTC; None when the file records no time. Never a file's
     modification time: ``max_age`` judges evidence by it."""
+    time_error: str | None = None
+    """Why the time the file records could not be read ('report.xml:3:3: <testsuite>
+    timestamp: ...'), with ``measured_at`` None; an error only where a ``max_age`` needs
+    the time (reading the rest of the file does not depend on it)."""
 
     @property
     def test_count(self) -> int:

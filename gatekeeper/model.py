@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import Enum
 
+from gatekeeper.freshness import MaxAge
 from gatekeeper.records import record
 from gatekeeper.threshold import Change, Threshold
 
@@ -47,6 +48,8 @@ class Artifact:
     path. None: shards are counted by their files."""
     shard_first: int = 1
     """The number of the first shard (0 for 0-based CI indexes)."""
+    max_age: MaxAge | None = None
+    """How old its evidence may be before benchmarks reading it are stale; None: any age."""
 
     def shard_numbers(self) -> range:
         """The numbers of a complete run's shards."""
@@ -249,6 +252,8 @@ class Benchmark:
     description: str = ""
     line: int | None = None
     """Line of the benchmark in the matrix file, for annotations."""
+    max_age: MaxAge | None = None
+    """How old its evidence may be; None: its artifact's ``max_age`` (if any) applies."""
 
     @property
     def ref(self) -> str:
@@ -293,6 +298,9 @@ class PullRequestRules:
     """A branch whose name starts with this pattern (filled in) declares it; None: none does."""
     block_on_current: bool = False
     """Whether the gate of the phase being worked on blocks (default: reported only)."""
+    block_on_stale: bool = False
+    """Whether stale evidence in the phases already achieved blocks the no-regression rule
+    (``stale: block``); default: it is reported as due."""
 
 
 @record

@@ -10,6 +10,7 @@ from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, Finding, TestResult
+from gatekeeper.freshness import MaxAge
 from gatekeeper.model import Benchmark, Cell, Matrix, Phase, Waiver
 from gatekeeper.policy import Policy, Rule
 from gatekeeper.records import record
@@ -133,6 +134,20 @@ class FoundFindings:
 
 
 @record
+class Freshness:
+    """How old a benchmark's evidence is, where a ``max_age`` applies to it."""
+
+    max_age: MaxAge
+    measured_at: dt.datetime | None
+    """The oldest time its artifact's files record for their measurement (aware UTC); None
+    when a file records none (the evidence cannot satisfy a max_age)."""
+    age: dt.timedelta | None
+    """``as_of`` minus ``measured_at``; None with no recorded time."""
+    stale: bool
+    """Older than ``max_age``: the benchmark is missing (on a pull request, due)."""
+
+
+@record
 class BenchmarkResult:
     """The verdict on one benchmark and the evidence behind it."""
 
@@ -153,6 +168,12 @@ class BenchmarkResult:
     """A findings benchmark's count, when the evidence could answer it."""
     signoff: Approval | None = None
     """A met sign-off's approval: who, when, in which pull request."""
+    freshness: Freshness | None = None
+    """Where a ``max_age`` applies: the evidence's time and age; None where none applies."""
+
+    stale: bool = False
+    """Missing only because its evidence is older than its ``max_age``: it would pass on
+    fresh evidence (a pull request may report it as due)."""
 
 
 @record
@@ -180,6 +201,9 @@ class RuleResult:
     passed: bool
     blocking_cells: tuple[str, ...]
     """Cells (swimlane/phase) that keep the rule's gate from passing."""
+    due: tuple[str, ...] = ()
+    """Benchmarks (swimlane/phase/id) of the rule's gate whose evidence is stale and that
+    the rule reports as due instead of blocking on (no-regression, ``stale: due``)."""
 
     @property
     def blocks(self) -> bool:
@@ -201,6 +225,7 @@ class Report:
     """The highest phase whose gate passes; None when even the first fails."""
     artifacts: Mapping[str, ArtifactEvidence]
     today: dt.date
+    """The day of ``as_of``: waivers are judged by it."""
     changes: Changes | None = None
     """A pull request's changed files against the swimlanes; None when not known."""
     baseline: BaselineEvidence | None = None
@@ -208,6 +233,21 @@ class Report:
     was sought."""
     signoffs: SignoffEvidence | None = None
     """What the GitHub API said about the sign-offs' records; None when none was sought."""
+    as_of: dt.datetime | None = None
+    """The run's one clock (``--as-of``, else now), aware UTC: evidence ages are measured to
+    it. None only for reports built without one (the start of ``today``)."""
+
+    @property
+    def due(self) -> tuple[str, ...]:
+        """Benchmarks a rule reports as due rather than blocking on (stale evidence), except
+        those a failing blocking rule's gate covers: there stale evidence blocks."""
+        failed = [self.matrix.phase_index(r.rule.phase) for r in self.rules
+                  if r.blocks and r.rule.phase is not None]  # fmt: skip
+        limit = max(failed, default=-1)
+        return tuple(dict.fromkeys(
+            ref for r in self.rules for ref in r.due
+            if self.matrix.phase_index(ref.split("/")[1]) > limit
+        ))  # fmt: skip
 
     @property
     def enforced(self) -> str | None:
@@ -270,8 +310,17 @@ def enforced_results(report: Report) -> list[BenchmarkResult]:
 def failing(report: Report) -> list[BenchmarkResult]:
     """Benchmarks that block the enforced gate: failed or unreadable first, then missing."""
     order = {Outcome.FAIL: 0, Outcome.ERROR: 1, Outcome.MISSING: 2}
-    blocking = [b for b in enforced_results(report) if not b.outcome.met]
+    due = set(report.due)
+    blocking = [
+        b for b in enforced_results(report) if not b.outcome.met and b.benchmark.ref not in due
+    ]
     return sorted(blocking, key=lambda b: order[b.outcome])
+
+
+def due_results(report: Report) -> list[BenchmarkResult]:
+    """Benchmarks whose evidence is stale and that a rule reports as due, not blocking."""
+    due = set(report.due)
+    return [b for b in report.benchmarks if b.benchmark.ref in due]
 
 
 def later(report: Report) -> list[BenchmarkResult]:

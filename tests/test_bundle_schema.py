@@ -102,7 +102,7 @@ UNIT = ("shards", 0, "artifacts", "unit")
         (("sha",), "HEAD", "b.json: not a gatekeeper bundle: sha: 'HEAD' does not match"),
         (("shards", 0, "name"), "a/b", "shards[0].name: 'a/b' does not match"),
         (("shards",), {"one": 1}, "shards: expected array, got object"),
-        (("bundle_version",), "4", "bundle_version: 4 was expected"),
+        (("bundle_version",), "5", "bundle_version: 5 was expected"),
         ((*UNIT, "surprise"), True, "Additional properties are not allowed ('surprise' was"),
     ],
     ids=["status", "line", "tests", "flaky", "dimension", "digest", "sha", "shard", "shards",
@@ -121,7 +121,7 @@ def test_a_bundle_of_another_version_says_to_collect_again(bundle_text: str, ver
     message = _refused(json.dumps(older).encode())
     assert message == (
         f"b.json: bundle_version {version}, written by gatekeeper 0.1.0; this gatekeeper reads "
-        "bundle_version 4: collect the bundles again with one version"
+        "bundle_version 5: collect the bundles again with one version"
     )
 
 

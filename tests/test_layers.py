@@ -20,7 +20,8 @@ PACKAGE = REPO / "gatekeeper"
 
 # fmt: off
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("__init__", "records", "errors", "units", "words", "text", "resources")),
+    ("base", ("__init__", "records", "errors", "units", "words", "text", "resources",
+              "freshness")),
     ("model", ("pathglob", "selector", "threshold", "model", "stats", "evidence", "plausible",
                "changes", "policy", "series", "findfiles", "tally",
                "findings", "compare", "paired", "baselines", "signoffs")),

@@ -36,7 +36,10 @@ from gatekeeper.evidence import ParsedFile, TestResult
 from gatekeeper.model import TestCriterion
 from gatekeeper.signoffs import SignoffRecord
 
-BUNDLE_VERSION = 4
+BUNDLE_VERSION = 5
+UNDATED_VERSIONS = frozenset({4})
+"""Older versions still read: their files record no measurement time (``measured_at`` is
+None), which a ``max_age`` never accepts."""
 SHARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 """A shard's name becomes the first folder of its evidence's paths in a merged bundle."""
 SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")

@@ -33,6 +33,7 @@ from gatekeeper.bundles import (
 from gatekeeper.bundles.decode import bundle_from_json
 from gatekeeper.bundles.validate import check_schema
 from gatekeeper.evidence import Analysis, Finding, Metric, TestResult
+from gatekeeper.freshness import utc
 from gatekeeper.parsers import _json_keys
 from gatekeeper.signoffs import SignoffRecord
 
@@ -98,6 +99,9 @@ def _file(file: FileEvidence) -> dict[str, Any]:
         "metrics": [_metric(m) for m in parsed.metrics],
         "findings": [_finding(f) for f in parsed.findings],
         "analyses": [_analysis(a) for a in parsed.analyses],
+        # the file's own time, never the bundle's: max_age judges the measurement
+        "measured_at": None if parsed.measured_at is None else utc(parsed.measured_at).isoformat(),
+        "time_error": parsed.time_error,
     }
 
 

@@ -8,6 +8,7 @@ named by its key path), as is a finding of an analyser the file records no run o
 from __future__ import annotations
 
 import array
+import datetime as dt
 import math
 from collections import Counter
 from typing import Any
@@ -118,8 +119,20 @@ def _file(raw: dict[str, Any], path: tuple[Any, ...]) -> FileEvidence:
         streamed_tests=int(raw["tests"]),
         findings=findings,
         analyses=analyses,
+        measured_at=_moment(raw["measured_at"], path),
+        time_error=raw["time_error"],
     )
     return FileEvidence(parsed, raw["sha256"])
+
+
+def _moment(value: str | None, path: tuple[Any, ...]) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError as exc:  # the schema's pattern lets through a 13th month
+        where = key_path((*path, "measured_at"))
+        raise _Impossible(f"{where}: {value!r} is not a real date and time") from exc
 
 
 def _unreadable(raw: dict[str, Any]) -> Unreadable:

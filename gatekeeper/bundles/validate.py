@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from gatekeeper.bundles import BUNDLE_VERSION, BundleError
+from gatekeeper.bundles import BUNDLE_VERSION, UNDATED_VERSIONS, BundleError
 from gatekeeper.resources import load_schema
 from gatekeeper.units import Dimension
 
@@ -170,7 +170,22 @@ def is_analysis(raw: Any) -> bool:
     )
 
 
-_FILE_KEYS = frozenset(("path", "sha256", "format", "tests", "metrics", "findings", "analyses"))
+_FILE_KEYS = frozenset(
+    (
+        "path",
+        "sha256",
+        "format",
+        "tests",
+        "metrics",
+        "findings",
+        "analyses",
+        "measured_at",
+        "time_error",
+    )
+)
+_MOMENT = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?\+00:00$"
+)
 _DIGEST = re.compile("^[0-9a-f]{64}$")  # the schema's pattern, searched as jsonschema does
 
 
@@ -193,6 +208,11 @@ def is_file(raw: Any) -> bool:
         and all(map(is_finding, raw["findings"]))
         and type(raw["analyses"]) is list
         and all(map(is_analysis, raw["analyses"]))
+        and (
+            raw["measured_at"] is None
+            or (type(raw["measured_at"]) is str and _MOMENT.search(raw["measured_at"]) is not None)
+        )
+        and (raw["time_error"] is None or type(raw["time_error"]) is str)
     )
 
 
@@ -308,9 +328,25 @@ def _bulk_problems(
             yield from _bulk_problems(schema, (*path, index, nested), nested, inner)
 
 
+def _undated(data: dict[str, Any]) -> None:
+    """An older bundle read as this version: its files record no measurement time (whatever
+    they say), so a max_age never accepts them. Changed in place, before the schema check."""
+    data["bundle_version"] = BUNDLE_VERSION
+    for shard in data.get("shards") or ():
+        artifacts = shard.get("artifacts") if isinstance(shard, dict) else None
+        for artifact in (artifacts or {}).values() if isinstance(artifacts, dict) else ():
+            files = artifact.get("files") if isinstance(artifact, dict) else None
+            for file in files if isinstance(files, list) else ():
+                if isinstance(file, dict):
+                    file["measured_at"] = file["time_error"] = None
+
+
 def check_schema(data: Any, display: str) -> None:
     """Raise a BundleError naming the first problems by key path, if there are any."""
     version = data.get("bundle_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version in UNDATED_VERSIONS:
+        _undated(data)
+        version = BUNDLE_VERSION
     if isinstance(version, int) and not isinstance(version, bool) and version != BUNDLE_VERSION:
         writer = data.get("gatekeeper_version")
         by = f"gatekeeper {writer}" if isinstance(writer, str) else "another gatekeeper"

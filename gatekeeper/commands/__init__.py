@@ -6,6 +6,7 @@ reporting, posting); nothing below imports a command.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +18,7 @@ from gatekeeper.errors import UsageError
 if TYPE_CHECKING:
     from gatekeeper.model import Matrix
 
-__all__ = ["DEFAULT_MATRIX", "locate_matrix", "phase_option", "project_root", "use_color"]
+__all__ = ["DEFAULT_MATRIX", "as_of", "locate_matrix", "phase_option", "project_root", "use_color"]
 
 
 def locate_matrix(given: str | None) -> Path:
@@ -31,6 +32,29 @@ def locate_matrix(given: str | None) -> Path:
         f"no matrix file: looked for ./{DEFAULT_MATRIX} and ./.github/{DEFAULT_MATRIX} "
         "(use --matrix FILE, or `gatekeeper init` to write one)"
     )
+
+
+def as_of(text: str | None, flag: str = "--as-of") -> dt.datetime:
+    """The run's one clock: ``--as-of`` (a date: its last moment in UTC, so that evidence
+    measured that day is not from the future; a date and time without a zone: UTC), else
+    now. Waivers are judged by its day, evidence ages are measured to it."""
+    if text is None:
+        return dt.datetime.now(dt.timezone.utc)
+    from gatekeeper.freshness import parse_iso_time
+
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is not None:
+        return dt.datetime.combine(day, dt.time.max, dt.timezone.utc)
+    try:
+        return parse_iso_time(text)
+    except ValueError as exc:
+        raise UsageError(
+            f"{flag} {text!r}: expected a date (YYYY-MM-DD) or a date and time "
+            "(YYYY-MM-DDTHH:MM:SSZ)"
+        ) from exc
 
 
 def project_root(matrix: Path, given: str | None) -> Path:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from gatekeeper import github
 from gatekeeper.collect import collect, searched_from
-from gatekeeper.commands import locate_matrix, phase_option, project_root, use_color
+from gatekeeper.commands import as_of, locate_matrix, phase_option, project_root, use_color
 from gatekeeper.commands.options import CheckOptions
 from gatekeeper.commands.pull_request import choose_policy, local_command
 from gatekeeper.engine import evaluate
@@ -33,13 +33,24 @@ if TYPE_CHECKING:
     from gatekeeper.signoffs import SignoffEvidence
 
 
-def _today(text: str | None) -> dt.date:
-    if text is None:
-        return dt.datetime.now(dt.timezone.utc).date()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"--today {text!r}: expected YYYY-MM-DD") from exc
+def _clock(options: CheckOptions) -> dt.datetime:
+    """``--as-of``, or ``--today`` (its older spelling, a date only), else now."""
+    if options.today is not None and options.as_of is not None:
+        raise UsageError("--today and --as-of: give one (--today DATE is --as-of DATE)")
+    if options.today is not None:
+        try:
+            dt.date.fromisoformat(options.today)
+        except ValueError as exc:
+            raise UsageError(f"--today {options.today!r}: expected YYYY-MM-DD") from exc
+        return as_of(options.today, "--today")
+    return as_of(options.as_of)
+
+
+def _moment(report: Report) -> str | None:
+    """The run's clock as ``--as-of`` takes it, to the second."""
+    if report.as_of is None:
+        return None
+    return report.as_of.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _outputs(specs: Sequence[str]) -> list[tuple[str, Path]]:
@@ -103,7 +114,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     """What is judged -> its evidence -> the verdict -> the reports -> GitHub."""
     outputs = _outputs(options.output)  # bad usage is reported before any work
     check_name = _check_name(options.check_name)
-    today = _today(options.today)
+    today = _clock(options)
     judged = _what_is_judged(options, environ)
     found, bundled = _evidence(options, judged, environ)
     evidence = searched_from(found, judged.root)
@@ -123,7 +134,9 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
             file=sys.stderr,
         )
     if judged.policy.pull_request and environ.get("GITHUB_ACTIONS") == "true":
-        command = plain(local_command(options, judged.policy))
+        aged = any(b.freshness is not None for b in report.benchmarks)
+        moment = _moment(report) if aged else None
+        command = plain(local_command(options, judged.policy, moment))
         print(f"gatekeeper: the same verdict on your machine: {command}", file=sys.stderr)
     if github.applies(environ, options.dry_run):
         root = judged.root.resolve()

@@ -43,6 +43,15 @@ def _matrix_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of", metavar="DATE",
+        help="judge as of this moment instead of now: an ISO date (its last moment, UTC) or "
+        "date and time (2026-12-04T03:10:00Z); evidence ages (max_age) and waiver expiry are "
+        "measured to it, so a past verdict can be reproduced",
+    )  # fmt: skip
+
+
 def _github_options(check: argparse.ArgumentParser) -> None:
     """Reporting to GitHub: used in GitHub Actions (GITHUB_ACTIONS=true) with GITHUB_TOKEN."""
     check.add_argument(
@@ -170,10 +179,11 @@ def _check_options(check: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     _pull_request_options(check)
     _github_options(check)
+    _as_of_option(check)
     check.add_argument(
         "--today",
         metavar="YYYY-MM-DD",
-        help="judge waiver expiry as of this date (default: today, UTC)",
+        help="the same as --as-of YYYY-MM-DD (kept for older workflows)",
     )
     check.add_argument(
         "--color",
@@ -209,6 +219,7 @@ class CheckOptions:
     github_status: str
     comment: str
     job_summary: str
+    as_of: str | None
     today: str | None
     color: str
 
@@ -256,6 +267,7 @@ def _status_options(status: argparse.ArgumentParser) -> None:
         "--commit", metavar="REF", default="HEAD",
         help="the commit whose reachable phase tags count (default: HEAD)",
     )  # fmt: skip
+    _as_of_option(status)
 
 
 @record
@@ -265,6 +277,7 @@ class StatusOptions:
     matrix: str | None
     root: str | None
     commit: str
+    as_of: str | None = None
 
 
 def _promote_options(promote: argparse.ArgumentParser) -> None:
@@ -287,6 +300,7 @@ def _promote_options(promote: argparse.ArgumentParser) -> None:
         help="tag the local repository with git even in GitHub Actions (default there: the "
         "GitHub API, with a release)",
     )  # fmt: skip
+    _as_of_option(promote)
 
 
 @record
@@ -299,6 +313,7 @@ class PromoteOptions:
     dry_run: bool
     message: str | None
     local: bool
+    as_of: str | None = None
 
 
 def _collect_options(collect: argparse.ArgumentParser) -> None:

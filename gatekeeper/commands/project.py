@@ -38,10 +38,11 @@ def read_standing(store: PhaseTagStore, matrix: Matrix, commit: str) -> Standing
     return here
 
 
-def judge(matrix: Matrix, root: Path, phase: str) -> Report:
-    """The engine's verdict on the evidence in ``root``, enforcing ``phase``'s gate."""
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return evaluate(matrix, searched_from(collect(matrix, root), root), today, phase)
+def judge(matrix: Matrix, root: Path, phase: str, moment: dt.datetime | None = None) -> Report:
+    """The engine's verdict on the evidence in ``root``, enforcing ``phase``'s gate, as of
+    ``moment`` (default: now)."""
+    now = moment or dt.datetime.now(dt.timezone.utc)
+    return evaluate(matrix, searched_from(collect(matrix, root), root), now, phase)
 
 
 def phase_name_of(matrix: Matrix, phase_id: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper import __version__
-from gatekeeper.commands import use_color
+from gatekeeper.commands import as_of, use_color
 from gatekeeper.commands.options import PromoteOptions
 from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing
 from gatekeeper.errors import ExitCode, UsageError
@@ -75,7 +75,7 @@ def promote(
         names = ", ".join(phase_name_of(matrix, p) for p in passed_over)
         _say(f"promoting to {name} passes over {names}: the {name} gate covers their cells, "
              "and they get no tag of their own")  # fmt: skip
-    report = judge(matrix, root, phase)
+    report = judge(matrix, root, phase, as_of(options.as_of))
     code = exit_code(report)
     sys.stdout.write(terminal.render(report, RenderOptions(int(code), color=use_color(environ))))
     described = plain(store.describe(head))
@@ -202,6 +202,7 @@ def _on_github(
 
 
 def run_promote(options: PromoteOptions, environ: Mapping[str, str]) -> int:
+    as_of(options.as_of)  # a bad --as-of is refused before any work
     matrix, root = open_project(options.matrix, options.root)  # a broken matrix comes first
     client = open_client(environ)  # the run's one GitHub client
     store = tag_store(root, client, local=options.local)

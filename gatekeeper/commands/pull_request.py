@@ -120,9 +120,10 @@ def choose_policy(
     return policy, None if changed is None else touched(matrix, changed)
 
 
-def local_command(options: CheckOptions, policy: Policy) -> str:
+def local_command(options: CheckOptions, policy: Policy, moment: str | None = None) -> str:
     """The command that gives a pull request's verdict on a laptop, on the same evidence and
-    with the same phase tags: what the pull request declared, as flags."""
+    with the same phase tags: what the pull request declared, as flags; with ``moment`` (the
+    run's clock, where a max_age applies), ``--as-of`` it."""
     import shlex
 
     argv = ["gatekeeper", "check", "--pull-request"]
@@ -133,4 +134,6 @@ def local_command(options: CheckOptions, policy: Policy) -> str:
         argv += [f"--{kind}", name]
     if options.current is not None:
         argv += ["--current", options.current]
+    if moment is not None:
+        argv += ["--as-of", moment]
     return shlex.join(argv)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from gatekeeper.commands import use_color
+from gatekeeper.commands import as_of, use_color
 from gatekeeper.commands.options import StatusOptions
 from gatekeeper.commands.project import judge, open_project, phase_name_of, read_standing
 from gatekeeper.errors import ExitCode
@@ -67,7 +67,7 @@ def run_status(options: StatusOptions, environ: Mapping[str, str]) -> int:
     store = LocalGit(root)
     commit = store.commit(options.commit)
     here = read_standing(store, matrix, commit)
-    report = judge(matrix, root, here.next or matrix.phases[-1].id)
+    report = judge(matrix, root, here.next or matrix.phases[-1].id, as_of(options.as_of))
     lines = standing_lines(matrix, here, store.describe(commit), options.commit, report)
     sys.stdout.write("\n".join(lines) + "\n\n")
     # a view of the matrix: its gate's verdict is shown, the exit code is status's own

@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.changes import Changes
 from gatekeeper.engine.findings import evaluate_findings
+from gatekeeper.engine.freshness import hold_to_age
 from gatekeeper.engine.metrics import evaluate_metric
 from gatekeeper.engine.signoff import evaluate_signoff
 from gatekeeper.engine.tests import evaluate_tests
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, superseded
+from gatekeeper.freshness import utc
 from gatekeeper.model import (
     Artifact,
     Benchmark,
@@ -27,7 +29,7 @@ from gatekeeper.model import (
     Waiver,
 )
 from gatekeeper.pathglob import shard_of
-from gatekeeper.policy import Policy, gate_policy
+from gatekeeper.policy import Policy, Rule, RuleKind, gate_policy
 from gatekeeper.results import (
     BenchmarkResult,
     CellResult,
@@ -171,6 +173,23 @@ def _judge_evidence(
     matrix: Matrix,
     fetched: BaselineEvidence | None = None,
     signoffs: SignoffEvidence | None = None,
+    as_of: dt.datetime | None = None,
+) -> BenchmarkResult:
+    """The verdict on the benchmark's evidence, then held to its ``max_age`` as of
+    ``as_of`` (None: not aged). A sign-off reads no artifact and is not aged (``validate``
+    refuses a ``max_age`` on one)."""
+    result = _judge_unaged(benchmark, evidence, matrix, fetched, signoffs)
+    if as_of is None or isinstance(benchmark.criterion, SignoffCriterion):
+        return result
+    return hold_to_age(result, matrix, evidence[benchmark.criterion.artifact], as_of)
+
+
+def _judge_unaged(
+    benchmark: Benchmark,
+    evidence: Mapping[str, ArtifactEvidence],
+    matrix: Matrix,
+    fetched: BaselineEvidence | None = None,
+    signoffs: SignoffEvidence | None = None,
 ) -> BenchmarkResult:
     criterion = benchmark.criterion
     if isinstance(criterion, SignoffCriterion):
@@ -218,13 +237,61 @@ def apply_waiver(result: BenchmarkResult, waiver: Waiver | None, today: dt.date)
     )
 
 
-def cell_state(results: tuple[BenchmarkResult, ...]) -> CellState:
-    outcomes = {r.outcome for r in results}
+def cell_state(results: tuple[BenchmarkResult, ...], *, stale_met: bool = False) -> CellState:
+    """The cell's colour; with ``stale_met``, a benchmark missing only because its evidence
+    is stale counts as met (a pull request's no-regression rule with ``stale: due``)."""
+    outcomes = {Outcome.PASS if stale_met and r.stale else r.outcome for r in results}
     if outcomes & {Outcome.FAIL, Outcome.ERROR}:
         return CellState.RED
     if Outcome.MISSING in outcomes or not results:
         return CellState.GREY
     return CellState.GREEN
+
+
+def clock(moment: dt.date) -> tuple[dt.datetime, dt.date]:
+    """The run's one clock and its day: a datetime as is (in UTC), a date as its start."""
+    if isinstance(moment, dt.datetime):
+        as_of = utc(moment)
+    else:
+        as_of = dt.datetime.combine(moment, dt.time(), dt.timezone.utc)
+    return as_of, as_of.date()
+
+
+def _blocking(
+    cells: list[CellResult], matrix: Matrix, index: int, stale_met: bool
+) -> tuple[str, ...]:
+    """The cells of phases up to ``index`` that are not green (``stale_met``: as if their
+    stale benchmarks passed)."""
+    return tuple(
+        c.cell.ref
+        for c in cells
+        if matrix.phase_index(c.cell.phase) <= index
+        and (cell_state(c.benchmarks, stale_met=True) if stale_met else c.state)
+        is not CellState.GREEN
+    )
+
+
+def _hold(
+    rule: Rule, gates: dict[str, GateResult], cells: list[CellResult], matrix: Matrix
+) -> RuleResult:
+    """A rule against the gates: no-regression on a pull request with ``stale: due`` holds
+    when only stale evidence keeps its gate from passing, and names that evidence as due."""
+    if rule.phase is None:
+        return RuleResult(rule, True, ())
+    gate = gates[rule.phase]
+    lenient = rule.kind is RuleKind.NO_REGRESSION and not matrix.pull_requests.block_on_stale
+    if gate.passed or not lenient:
+        return RuleResult(rule, gate.passed, gate.blocking)
+    index = matrix.phase_index(rule.phase)
+    blocking = _blocking(cells, matrix, index, stale_met=True)
+    due = tuple(
+        b.benchmark.ref
+        for c in cells
+        if matrix.phase_index(c.cell.phase) <= index
+        for b in c.benchmarks
+        if b.stale and not b.outcome.met  # a waiver covers a stale one as any other
+    )
+    return RuleResult(rule, not blocking, blocking, due)
 
 
 def evaluate(
@@ -242,25 +309,26 @@ def evaluate(
     ``current`` phase, else its last phase. ``changes`` is carried to the report as is.
     ``baseline``: the evidence a baseline without ``from`` reads (None: none was sought, and
     such a benchmark is missing). ``signoffs``: what the GitHub API said about the sign-offs'
-    records (None: nothing was asked, and every sign-off is unverified).
+    records (None: nothing was asked, and every sign-off is unverified). ``today``: the run's
+    one clock, a datetime (``--as-of``), or a date, taken as its start; waivers are judged by
+    its day, ``max_age`` by the moment.
     """
+    as_of, today = clock(today)
     waivers = {w.benchmark: w for w in matrix.waivers}
     cells = []
     for cell in matrix.cells:
         results = tuple(
             apply_waiver(
-                _judge_evidence(b, evidence, matrix, baseline, signoffs), waivers.get(b.ref), today
+                _judge_evidence(b, evidence, matrix, baseline, signoffs, as_of),
+                waivers.get(b.ref),
+                today,
             )
             for b in cell.benchmarks
         )
         cells.append(CellResult(cell, cell_state(results), results))
     gates = []
     for index, phase in enumerate(matrix.phases):
-        blocking = tuple(
-            c.cell.ref
-            for c in cells
-            if matrix.phase_index(c.cell.phase) <= index and c.state is not CellState.GREEN
-        )
+        blocking = _blocking(cells, matrix, index, stale_met=False)
         gates.append(GateResult(phase, not blocking, blocking))
     stands_at = None
     for gate in gates:
@@ -270,12 +338,7 @@ def evaluate(
     used = {a for c in matrix.cells for b in c.benchmarks for a in b.criterion.reads}
     policy = enforced if isinstance(enforced, Policy) else gate_policy(matrix, enforced)
     by_phase = {g.phase.id: g for g in gates}
-    rules = tuple(
-        RuleResult(rule, True, ())
-        if rule.phase is None
-        else RuleResult(rule, by_phase[rule.phase].passed, by_phase[rule.phase].blocking)
-        for rule in policy.rules
-    )
+    rules = tuple(_hold(rule, by_phase, cells, matrix) for rule in policy.rules)
     return Report(
         matrix=matrix,
         cells=tuple(cells),
@@ -288,4 +351,5 @@ def evaluate(
         changes=changes,
         baseline=baseline,
         signoffs=signoffs,
+        as_of=as_of,
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from gatekeeper.errors import Position
+from gatekeeper.freshness import MaxAge, parse_max_age
 from gatekeeper.matrix.problems import MatrixError, Problem
 from gatekeeper.matrix.rules import rule_problems
 from gatekeeper.matrix.schema import schema_problems
@@ -120,14 +121,19 @@ def _findings(findings: dict[str, Any], baseline: dict[str, Any] | None) -> Find
     )
 
 
+def _max_age(value: Any) -> MaxAge | None:
+    return None if value is None else parse_max_age(value)
+
+
 def _artifact(key: str, data: dict[str, Any]) -> Artifact:
     shards = data.get("shards")
+    max_age = _max_age(data.get("max_age"))
     if isinstance(shards, dict):  # {count, name, first}: shards told apart by their files' names
         return Artifact(
             key, data.get("format", "auto"), _globs(data["paths"]), shards["count"],
-            shards["name"], shards.get("first", 1),
+            shards["name"], shards.get("first", 1), max_age,
         )  # fmt: skip
-    return Artifact(key, data.get("format", "auto"), _globs(data["paths"]), shards)
+    return Artifact(key, data.get("format", "auto"), _globs(data["paths"]), shards, max_age=max_age)
 
 
 def build(located: Located) -> Matrix:
@@ -146,6 +152,7 @@ def build(located: Located) -> Matrix:
                     line=located.position(
                         ("swimlanes", lane_index, "cells", phase, "benchmarks", i)
                     ).line,
+                    max_age=_max_age(b.get("max_age")),
                 )
                 for i, b in enumerate(cell["benchmarks"])
             )
@@ -184,10 +191,11 @@ def _baseline_runs(data: dict[str, Any]) -> BaselineRuns:
 
 def _pull_request_rules(data: dict[str, Any]) -> PullRequestRules:
     block = data.get("current_phase", "report") == "block"
+    stale = data.get("stale", "due") == "block"
     if "next_phase" not in data:  # the default convention: a phase:<id> label
-        return PullRequestRules(block_on_current=block)
+        return PullRequestRules(block_on_current=block, block_on_stale=stale)
     declared = data["next_phase"]
-    return PullRequestRules(declared.get("label"), declared.get("branch"), block)
+    return PullRequestRules(declared.get("label"), declared.get("branch"), block, stale)
 
 
 def parse_matrix(raw: bytes, file: str) -> Matrix:

@@ -176,6 +176,12 @@ class _Checker:
 
     def check_benchmark(self, path: KeyPath, bench: dict[str, Any]) -> None:
         self.check_pass_rate(path, bench)
+        if "signoff" in bench and "max_age" in bench:
+            self.report(
+                (*path, "max_age"),
+                "max_age does not apply to a sign-off: it is judged from the record's last "
+                "approval at the judged commit, not from measured evidence",
+            )
         for kind in ("tests", "metric", "findings", "baseline"):
             source = bench.get(kind)
             artifact = source.get("from") if isinstance(source, dict) else None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
+from gatekeeper.freshness import age_text, utc
 from gatekeeper.policy import RuleKind
 from gatekeeper.records import record
-from gatekeeper.results import CellState, Report, RuleResult
+from gatekeeper.results import BenchmarkResult, CellState, Report, RuleResult
 
 TOUCHED = "✏️"
 """Marks the swimlanes a pull request touches (Markdown and HTML)."""
@@ -111,3 +114,31 @@ STATE_WORDS: dict[CellState, str] = {
     CellState.GREY: "pending",
     CellState.BLANK: "",
 }
+
+
+def moment_words(moment: dt.datetime) -> str:
+    """'2026-12-04 03:10 UTC': a time a person reads."""
+    return utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def age_words(result: BenchmarkResult) -> str | None:
+    """Where a max_age applies: 'evidence measured 2026-11-20 10:00 UTC, 14 days old (max
+    30d)', or that it records no time; None where none applies."""
+    fresh = result.freshness
+    if fresh is None:
+        return None
+    limit = f"max {fresh.max_age.text}"
+    if fresh.measured_at is None or fresh.age is None:
+        return f"evidence with no recorded time ({limit})"
+    if fresh.age < dt.timedelta(0):
+        return f"evidence measured {moment_words(fresh.measured_at)}, after the check's time"
+    old = age_text(fresh.age, fresh.max_age)
+    stale = ", stale" if fresh.stale else ""
+    return f"evidence measured {moment_words(fresh.measured_at)}, {old} old ({limit}{stale})"
+
+
+def clock_words(report: Report) -> str | None:
+    """'evidence ages as of 2026-12-04 03:10 UTC' when some benchmark has a max_age."""
+    if report.as_of is None or not any(b.freshness for b in report.benchmarks):
+        return None
+    return f"evidence ages as of {moment_words(report.as_of)}"

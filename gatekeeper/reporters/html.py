@@ -16,7 +16,9 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
+    age_words,
     baseline_words,
+    clock_words,
     headline,
     phase_name,
     rule_word,
@@ -28,6 +30,7 @@ from gatekeeper.results import (
     Outcome,
     Report,
     cells_met,
+    due_results,
     evidence_sources,
     failing,
     later,
@@ -155,6 +158,9 @@ def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
         lines += ["</ul>", "</li>"]
     else:
         lines.append(f"<li>{markup(result.summary)}</li>")
+    age = age_words(result)
+    if age is not None:
+        lines.append(f"<li>{markup(age)}</li>")
     sources = evidence_sources(result)
     if sources:
         files = ", ".join(f"<code>{markup(s)}</code>" for s in sources)
@@ -203,17 +209,26 @@ def render(report: Report, options: RenderOptions) -> str:
     lines += _matrix(report)
     if report.policy.pull_request:
         lines += _rules(report)
-    said = baseline_words(report)
-    if said:
-        lines.append(f"<p>{markup(said[0])}</p>")
-        if said[1:]:
-            lines += ["<ul>", *(f"<li>{markup(s)}</li>" for s in said[1:]), "</ul>"]
+    baseline = baseline_words(report)
+    if baseline:
+        lines.append(f"<p>{markup(baseline[0])}</p>")
+        if baseline[1:]:
+            lines += ["<ul>", *(f"<li>{markup(s)}</li>" for s in baseline[1:]), "</ul>"]
     blocking = failing(report)
     if blocking:
         gate = markup(phase_name(report, report.enforced))
         lines.append(f"<h2>Blocking the {gate} gate ({len(blocking)})</h2>")
         for result in blocking:
             lines += _blocker(report, result)
+    due = due_results(report)
+    if due:
+        lines += [f"<h2>Due ({len(due)}, not blocking: stale evidence, run it again)</h2>", "<ul>"]
+        lines += [
+            f'<li><span class="warn">DUE</span> <code>{markup(r.benchmark.ref)}</code>: '
+            f"{markup(age_words(r) or r.summary)}</li>"
+            for r in due
+        ]
+        lines.append("</ul>")
     pending = later(report)
     if pending:
         where = " in later phases" if report.enforced is not None else ""
@@ -227,9 +242,11 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append("</ul>")
     if report.matrix.waivers:
         lines += _waivers(report)
+    said = clock_words(report)
+    clock = f" · {markup(said)}" if said is not None else ""
     lines += [
         "</main>",
-        f"<footer>exit code {options.exit_code} · gatekeeper {__version__}</footer>",
+        f"<footer>exit code {options.exit_code} · gatekeeper {__version__}{clock}</footer>",
         "</body>",
         "</html>",
     ]

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from gatekeeper.evidence import Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.freshness import utc
 from gatekeeper.reporters.inspect_coverage import is_coverage, render_coverage
 from gatekeeper.reporters.inspect_findings import render_findings
 from gatekeeper.text import plain, yaml_quoted
@@ -96,11 +97,20 @@ def _metrics(parsed: ParsedFile) -> list[str]:
     return lines
 
 
+def _measured(parsed: ParsedFile) -> str:
+    """When the file says it measured: what a ``max_age`` judges."""
+    if parsed.time_error is not None:
+        return f"  measured at: unreadable ({plain(parsed.time_error)}): a max_age cannot use it"
+    if parsed.measured_at is None:
+        return "  measured at: not recorded: this file cannot satisfy a max_age"
+    return f"  measured at {utc(parsed.measured_at).strftime('%Y-%m-%d %H:%M:%S UTC')}"
+
+
 def render_inspection(parsed: ParsedFile, holds_tests: bool = True, nothing: str = "") -> str:
     """One file's contents, as a person writing a matrix file needs them; ``holds_tests``:
     whether its format is one of test results; ``nothing``: what the format says of a file
     that holds nothing to judge."""
-    lines = [f"{plain(parsed.path)} — format {parsed.format}"]
+    lines = [f"{plain(parsed.path)} — format {parsed.format}", _measured(parsed)]
     if parsed.analyses:
         return "\n".join(lines + render_findings(parsed)) + "\n"
     if is_coverage(parsed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -14,7 +15,14 @@ from gatekeeper.baselines import BaselineEvidence
 from gatekeeper.evidence import Finding, TestResult
 from gatekeeper.model import FindingsCriterion, MetricCriterion, SignoffCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
-from gatekeeper.results import BenchmarkResult, FoundFindings, Measurement, Report, Sampled
+from gatekeeper.results import (
+    BenchmarkResult,
+    FoundFindings,
+    Freshness,
+    Measurement,
+    Report,
+    Sampled,
+)
 from gatekeeper.units import Dimension, Quantity
 
 REPORT_VERSION = 1
@@ -242,6 +250,24 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
             "approved_by": waiver.approved_by,
             "expires": waiver.expires.isoformat(),
         },
+        "age": _age(result.freshness),
+    }
+
+
+def _moment(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def _age(freshness: Freshness | None) -> dict[str, Any] | None:
+    if freshness is None:
+        return None
+    age = freshness.age
+    return {
+        "max_age": freshness.max_age.text,
+        "max_age_seconds": int(freshness.max_age.span.total_seconds()),
+        "measured_at": _moment(freshness.measured_at),
+        "age_seconds": None if age is None else age.total_seconds(),
+        "stale": freshness.stale,
     }
 
 
@@ -264,6 +290,7 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
         "project": matrix.project,
         "matrix": matrix.path,
         "date": report.today.isoformat(),
+        "as_of": _moment(report.as_of),
         "enforced_phase": report.enforced,
         "stands_at": report.stands_at,
         "verdict": verdict(report, exit_code),
@@ -287,6 +314,7 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
                 "reason": r.rule.reason,
                 "passed": r.passed,
                 "blocking_cells": list(r.blocking_cells),
+                "due": list(r.due),
             }
             for r in report.rules
         ],

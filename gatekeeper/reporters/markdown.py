@@ -10,7 +10,9 @@ from gatekeeper.reporters.common import (
     STATE_WORDS,
     TOUCHED,
     RenderOptions,
+    age_words,
     baseline_words,
+    clock_words,
     headline,
     phase_name,
     rule_word,
@@ -23,6 +25,7 @@ from gatekeeper.results import (
     Outcome,
     Report,
     cells_met,
+    due_results,
     evidence_sources,
     failing,
     later,
@@ -117,6 +120,9 @@ def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
         where += f": {escape(cell.cell.goal)}"
     lines += [f"*{where}*", "", f"- {escape(result.summary)}"]
     lines += [f"  - {escape(d)}" for d in result.details]
+    age = age_words(result)
+    if age is not None:
+        lines.append(f"- {escape(age)}")
     sources = evidence_sources(result)
     if sources:
         lines.append(f"- evidence: {', '.join(escape(s) for s in sources)}")
@@ -145,6 +151,11 @@ def render(report: Report, options: RenderOptions) -> str:
         lines += [f"### Blocking the {gate} gate ({len(blocking)})", ""]
         for result in blocking:
             lines += _blocker(report, result)
+    due = due_results(report)
+    if due:
+        lines += [f"### Due ({len(due)}, not blocking: stale evidence, run it again)", ""]
+        lines += [f"- {escape(r.benchmark.ref)}: {escape(age_words(r) or r.summary)}" for r in due]
+        lines.append("")
     pending = later(report)
     if pending:
         where = " in later phases" if report.enforced is not None else ""
@@ -167,5 +178,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 f"{w.expires.isoformat()} | {escape(w.reason)} |"
             )
         lines.append("")
-    lines.append(f"<sub>gatekeeper · exit code {options.exit_code}</sub>")
+    clock = clock_words(report)
+    tail = f" · {escape(clock)}" if clock is not None else ""
+    lines.append(f"<sub>gatekeeper · exit code {options.exit_code}{tail}</sub>")
     return "\n".join(lines) + "\n"

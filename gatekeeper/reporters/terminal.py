@@ -11,7 +11,9 @@ from gatekeeper.reporters.common import (
     RULE_TITLES,
     STATE_WORDS,
     RenderOptions,
+    age_words,
     baseline_words,
+    clock_words,
     headline,
     phase_name,
     rule_word,
@@ -24,6 +26,7 @@ from gatekeeper.results import (
     Outcome,
     Report,
     cells_met,
+    due_results,
     evidence_sources,
     failing,
     later,
@@ -109,6 +112,9 @@ def _benchmark_lines(result: BenchmarkResult, paint: _Painter) -> list[str]:
     lines = [f"    {paint(tag.ljust(8), color)}{plain(result.benchmark.ref)}"]
     lines.append(f"            {plain(result.summary)}")
     lines.extend(f"            {plain(d)}" for d in result.details)
+    age = age_words(result)
+    if age is not None:
+        lines.append(f"            {plain(age)}")
     sources = evidence_sources(result)
     if sources:
         lines.append(f"            evidence: {', '.join(plain(s) for s in sources)}")
@@ -118,7 +124,9 @@ def _benchmark_lines(result: BenchmarkResult, paint: _Painter) -> list[str]:
 def render(report: Report, options: RenderOptions) -> str:
     paint = _Painter(options.color)
     ok = report.passed and options.exit_code == 0
-    lines = [paint(plain(headline(report, options.exit_code)), "green" if ok else "red"), ""]
+    lines = [paint(plain(headline(report, options.exit_code)), "green" if ok else "red")]
+    clock = clock_words(report)
+    lines += [clock, ""] if clock is not None else [""]
     lines += _table(report, paint)
     lines.append("")
     if report.policy.pull_request:
@@ -132,6 +140,15 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append(paint(f"Blocking the {gate} gate ({len(blocking)}):", "bold"))
         for result in blocking:
             lines += _benchmark_lines(result, paint)
+        lines.append("")
+    due = due_results(report)
+    if due:
+        lines.append(f"Due ({len(due)}, not blocking: stale evidence of an achieved phase, run "
+                     "it again):")  # fmt: skip
+        for result in due:
+            age = age_words(result) or result.summary
+            lines.append(f"    {paint('DUE'.ljust(8), 'yellow')}{plain(result.benchmark.ref)}: "
+                         f"{plain(age)}")  # fmt: skip
         lines.append("")
     pending = later(report)
     if pending:

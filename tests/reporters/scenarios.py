@@ -24,6 +24,7 @@ from gatekeeper.evidence import (
     TestResult,
     TestStatus,
 )
+from gatekeeper.freshness import parse_max_age
 from gatekeeper.model import (
     Artifact,
     Baseline,
@@ -589,7 +590,55 @@ def signoff() -> Scenario:
     )
 
 
+def _dated(evidence: ArtifactEvidence, days_before: float | None) -> ArtifactEvidence:
+    """``evidence`` whose files record a measurement ``days_before`` TODAY's start (None:
+    no recorded time)."""
+    start = dt.datetime.combine(TODAY, dt.time(), dt.timezone.utc)
+    when = None if days_before is None else start - dt.timedelta(days=days_before)
+    files = tuple(dataclasses.replace(f, measured_at=when) for f in evidence.files)
+    return dataclasses.replace(evidence, files=files)
+
+
+def stale() -> Scenario:
+    """Evidence that expires, on a pull request: Stone is achieved, its quarterly failover
+    drill is 41 days old against max_age 30d (due, not blocking), its unit tests are fresh
+    against their artifact's max_age 7d; Bronze's benchmark reads a file with no recorded
+    time (missing, reported only)."""
+    drill = dataclasses.replace(
+        by_tests("resilience", "stone", "failover-drill", "chaos", name=("test_failover",)),
+        max_age=parse_max_age("30d"),
+    )
+    cells = (
+        Cell("auth", "stone", "DKIM signing", (by_tests("auth", "stone", "dkim-unit"),)),
+        Cell("resilience", "stone", "Failover drill each quarter", (drill,)),
+        Cell("resilience", "bronze", "Latency budget",
+             (dataclasses.replace(by_metric("resilience", "bronze", "p95", "http_req_duration",
+                                            "p(95) < 500ms"), max_age=parse_max_age("48h")),)),
+    )  # fmt: skip
+    base = matrix("Acme", (AUTH, RESILIENCE), cells)
+    artifacts = dict(base.artifacts)
+    artifacts["unit"] = dataclasses.replace(artifacts["unit"], max_age=parse_max_age("7d"))
+    pr_matrix = dataclasses.replace(base, artifacts=artifacts)
+    evidence = {
+        "unit": _dated(read("unit", "junit/unit.xml", case("test_sign")), 2),
+        "chaos": _dated(
+            read(
+                "chaos",
+                "chaos/drill.xml",
+                case("test_failover", classname="drill", source="reports/chaos/drill.xml"),
+            ),
+            41.25,
+        ),
+        "k6": _dated(
+            read("k6", "k6/summary.json", series("http_req_duration", p95=seconds(0.3))), None
+        ),
+    }
+    policy = pull_request_policy(pr_matrix, "bronze", "current: bronze in gatekeeper.yml")
+    return Scenario("stale", pr_matrix, evidence, policy)
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "stale": stale,
     "passing": passing,
     "failing": failing,
     "pull-request": pull_request,

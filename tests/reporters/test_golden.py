@@ -49,7 +49,7 @@ def test_scenarios_end_as_intended() -> None:
     ends = {name: build() for name, build in SCENARIOS.items()}
     codes = {name: s.exit_code for name, s in ends.items()}
     assert codes == {
-        "passing": 0, "failing": 1, "pull-request": 1, "no-evidence": 3, "hostile": 1,
+        "stale": 0, "passing": 0, "failing": 1, "pull-request": 1, "no-evidence": 3, "hostile": 1,
         "signoff": 1,
     }  # fmt: skip
     rules = {(r.rule.kind.value, r.passed) for r in ends["pull-request"].report.rules}

@@ -164,7 +164,8 @@ def test_the_page_says_what_the_report_says(name: str) -> None:
     title = shown(headline(report, code))
     assert parsed.text_of("title") == [title]
     assert parsed.text_of("h1") == [title]
-    assert parsed.text_of("footer") == [f"exit code {code} · gatekeeper {__version__}"]
+    clock = " · evidence ages as of 2026-11-26 00:00 UTC" if name == "stale" else ""
+    assert parsed.text_of("footer") == [f"exit code {code} · gatekeeper {__version__}{clock}"]
     headers = parsed.text_of("th")
     for lane in report.matrix.swimlanes:
         assert shown(lane.name) in {h.removeprefix("✏️ ") for h in headers}

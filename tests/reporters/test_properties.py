@@ -97,9 +97,9 @@ def test_schema_covers_every_object_it_describes() -> None:
     # report, phase, swimlane, cell, benchmark, a metric's and a findings' baseline, findings
     # selection, found, finding, measurement, test, waiver, waiver entry, artifact, file,
     # policy, declaration, rule, changes, touched swimlane, a comparison's samples, the
-    # baseline evidence, a sign-off and its approval: a new record must get its own closed
-    # schema
-    assert len(OBJECTS) == 25
+    # baseline evidence, a sign-off and its approval, a benchmark's evidence age: a new record
+    # must get its own closed schema
+    assert len(OBJECTS) == 26
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -141,6 +141,8 @@ def test_schema_rejects_a_missing_or_an_extra_key_anywhere() -> None:
         c for c in passing["cells"] if any(b.get("baseline") for b in c["benchmarks"])
     ]
     document["cells"] += json.loads(render("signoff", "json"))["cells"]  # an approval too
+    stale = json.loads(render("stale", "json"))  # a benchmark with a max_age
+    document["cells"] += [c for c in stale["cells"] if any(b["age"] for b in c["benchmarks"])]
     # a findings count by level, rule, tool or file is a map, open by design: not a record
     objects = [p for p in _paths(document) if not (p and str(p[-1]).startswith("by_"))]
     kinds = {frozenset(_at(document, path)) for path in objects}

@@ -27,6 +27,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import LEVELS, Analysis, Finding, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
+from gatekeeper.parsers._times import Recorded, recorded_iso
 from gatekeeper.parsers.analysis._sarif_messages import MAX_MESSAGE, message
 from gatekeeper.parsers.analysis._sarif_paths import Paths
 from gatekeeper.parsers.analysis._sarif_rules import Rules, severity
@@ -65,11 +66,43 @@ def parse_json(
         raise _json.shape_error(display, "version", f'"{VERSION}" (SARIF 2.1.0)', version)
     findings: list[Finding] = []
     analyses: list[Analysis] = []
+    times: list[Recorded] = []
     for index, raw in enumerate(_json.expect_list(log.get("runs"), display, "runs")):
         run = _Run(_json.expect_object(raw, display, f"runs[{index}]"), display, f"runs[{index}]")
         findings.extend(run.findings())
         analyses.append(run.analysis())
-    return ParsedFile(display, NAME, findings=tuple(findings), analyses=tuple(analyses))
+        times.append(_ended(run.run, display, f"runs[{index}]"))
+    errors = [e for _, e in times if e is not None]
+    known = [t for t, _ in times if t is not None]
+    return ParsedFile(
+        display,
+        NAME,
+        findings=tuple(findings),
+        analyses=tuple(analyses),
+        # the oldest run's end; a run that records none leaves the log undated
+        measured_at=None if errors or len(known) != len(times) or not known else min(known),
+        time_error=errors[0] if errors else None,
+    )
+
+
+def _ended(run: dict[str, object], display: str, at: str) -> Recorded:
+    """When a run ended: the latest ``invocations[].endTimeUtc`` (SARIF's UTC time);
+    None when it has no invocation that says."""
+    invocations = run.get("invocations")
+    if not isinstance(invocations, list):
+        return None, None
+    ends: list[Recorded] = [
+        recorded_iso(
+            inv.get("endTimeUtc"), display, f"{at}.invocations[{i}].endTimeUtc", zoneless="utc"
+        )
+        for i, inv in enumerate(invocations)
+        if isinstance(inv, dict)
+    ]
+    errors = [e for _, e in ends if e is not None]
+    if errors:
+        return None, errors[0]
+    known = [t for t, _ in ends if t is not None]
+    return (max(known) if known else None), None
 
 
 class _Run:

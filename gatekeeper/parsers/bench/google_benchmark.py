@@ -26,6 +26,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
+from gatekeeper.parsers._times import recorded_iso
 from gatekeeper.parsers.bench._google_benchmark_rows import Row, read_row
 from gatekeeper.units import Dimension, Quantity
 
@@ -66,7 +67,18 @@ def parse_json(
     metrics: list[Metric] = []
     for run_name, rows in runs.items():
         metrics.extend(_series(run_name, rows, display))
-    return ParsedFile(path=display, format=NAME, metrics=tuple(metrics))
+    # context.date: the run's start, local time ("2019-11-29 21:26:59") in older releases,
+    # with its offset in newer ones; a zone-less one is the earliest moment it can name
+    context = root.get("context")
+    date = context.get("date") if isinstance(context, dict) else None
+    measured_at, time_error = recorded_iso(date, display, "context.date")
+    return ParsedFile(
+        path=display,
+        format=NAME,
+        metrics=tuple(metrics),
+        measured_at=measured_at,
+        time_error=time_error,
+    )
 
 
 def _series(run_name: str, rows: list[Row], display: str) -> list[Metric]:

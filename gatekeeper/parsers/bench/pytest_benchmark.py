@@ -15,6 +15,7 @@ from typing import Any
 
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json
+from gatekeeper.parsers._times import recorded_iso
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "pytest-benchmark"
@@ -56,7 +57,12 @@ def parse_json(
     metrics = tuple(
         _metric(raw, display, f"benchmarks[{index}]") for index, raw in enumerate(benchmarks)
     )
-    return ParsedFile(path=display, format=NAME, metrics=metrics)
+    # pytest-benchmark writes the run's start as datetime.utcnow().isoformat() (UTC, no
+    # zone) in older releases, with +00:00 in newer ones: a zone-less one is UTC
+    measured_at, time_error = recorded_iso(root.get("datetime"), display, "datetime", "utc")
+    return ParsedFile(
+        path=display, format=NAME, metrics=metrics, measured_at=measured_at, time_error=time_error
+    )
 
 
 def _metric(raw: object, display: str, where: str) -> Metric:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.parsers._times import Recorded, recorded_epoch
 from gatekeeper.parsers._xml import Layout, UnknownValue, child, local, read_records, root_name
 from gatekeeper.parsers.coverage._counts import (
     Counts,
@@ -82,7 +84,23 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     for name, counts in groups.items():
         _stated(packages.get(name, {}), counts, Position(display), f"package {name!r}")
     _stated(root, whole, Position(display), "the report's")
-    return parsed(NAME, display, files, groups, whole)
+    measured_at, time_error = _timestamp(root.get("timestamp"), display)
+    return replace(
+        parsed(NAME, display, files, groups, whole), measured_at=measured_at, time_error=time_error
+    )
+
+
+def _timestamp(text: str | None, display: str) -> Recorded:
+    """``<coverage timestamp>``: when the report was made, a Unix time in milliseconds
+    (Cobertura, coverage.py) or in seconds (gcovr): below 10^11 it can only be seconds (in
+    milliseconds it would be 1973)."""
+    if text is None:
+        return None, None
+    try:
+        seconds = float(text) < 1e11
+    except ValueError:
+        seconds = True  # recorded_epoch names the text
+    return recorded_epoch(text, display, "<coverage> timestamp", 1 if seconds else 1000)
 
 
 def _class(element: Element, package: str) -> _Class:

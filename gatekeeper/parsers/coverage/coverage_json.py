@@ -15,12 +15,14 @@ file) or the projection it streamed (a large one, see ``JSON_PROJECTION``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
 from gatekeeper.parsers import _json, _json_stream
 from gatekeeper.parsers._json_stream import ANY, Spec
+from gatekeeper.parsers._times import recorded_iso
 from gatekeeper.parsers.coverage._counts import (
     RATE_TOLERANCE,
     Counts,
@@ -50,7 +52,7 @@ def detect_json(document: object) -> bool:
 _COUNTS = ("covered_lines", "num_statements", "covered_branches", "num_branches")
 _SUMMARY: Spec = {key: {} for key in (*_COUNTS, "percent_covered")}
 JSON_PROJECTION: Spec = {
-    "meta": {"branch_coverage": {}},
+    "meta": {"branch_coverage": {}, "timestamp": {}},
     "files": {ANY: {"summary": _SUMMARY}},
     "totals": _SUMMARY,
 }
@@ -87,7 +89,12 @@ def parse_json(
             f"totals: {_said(totals)} but the files add up to {_said(found)}: the report "
             "contradicts itself",
         )
-    return parsed(NAME, display, files, total=totals)
+    # meta.timestamp: when the report was made, datetime.now().isoformat(): local time
+    # without a zone, read as the earliest moment it can name
+    measured_at, time_error = recorded_iso(meta.get("timestamp"), display, "meta.timestamp")
+    return replace(
+        parsed(NAME, display, files, total=totals), measured_at=measured_at, time_error=time_error
+    )
 
 
 def _said(counts: Counts) -> str:

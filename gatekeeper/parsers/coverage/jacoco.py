@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest
+from gatekeeper.parsers._times import Recorded, recorded_epoch
 from gatekeeper.parsers._xml import Layout, UnknownValue, local, read_records, root_name
 from gatekeeper.parsers.coverage._counts import (
     Counts,
@@ -35,7 +36,7 @@ NAME = "jacoco"
 _LAYOUT = Layout(
     kind="a JaCoCo report",
     roots=("report",),
-    records=frozenset({"sourcefile", "class", "counter"}),
+    records=frozenset({"sourcefile", "class", "counter", "sessioninfo"}),
 )
 _KINDS = {"LINE": "lines", "BRANCH": "branches", "METHOD": "functions"}
 
@@ -59,8 +60,12 @@ class _Found:
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read a JaCoCo report: a series per source file, per package and the report's TOTAL."""
     stated: dict[str | None, Counts] = {}
+    dumps: list[Recorded] = []
 
     def convert(element: Element, ancestors: Sequence[Element]) -> _Found | None:
+        if local(element.tag) == "sessioninfo":  # one per execution data file merged
+            dumps.append(recorded_epoch(element.get("dump"), display, "<sessioninfo> dump", 1000))
+            return None
         try:
             return _convert(element, ancestors, stated)
         except EvidenceError as exc:  # reported at the element's start tag
@@ -82,7 +87,14 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
                 f"{what} counters ({_said(said)}) differ from its source files' sum "
                 f"({_said(counts)}): the report contradicts itself",
             )
-    return parsed(NAME, display, files, packages, total)
+    # the oldest session's dump: when its coverage was written (milliseconds since 1970)
+    errors = [e for _, e in dumps if e is not None]
+    times = [t for t, _ in dumps if t is not None]
+    return replace(
+        parsed(NAME, display, files, packages, total),
+        measured_at=None if errors or not times else min(times),
+        time_error=errors[0] if errors else None,
+    )
 
 
 def _convert(

@@ -24,6 +24,7 @@ from pathlib import Path
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
 from gatekeeper.parsers import _json
+from gatekeeper.parsers._times import recorded_epoch
 from gatekeeper.parsers.load._gatling_stats import series
 
 NAME = "gatling"
@@ -56,7 +57,15 @@ def parse_json(
     """``parse`` of the decoded file."""
     root = _json.expect_object(document, display, "(top level)")
     if "assertions" in root and "simulation" in root:
-        return ParsedFile(path=display, format=NAME, tests=_assertions(root, display))
+        # start: the simulation's start, milliseconds since 1970 (stats files record none)
+        measured_at, time_error = recorded_epoch(root.get("start"), display, "start", 1000)
+        return ParsedFile(
+            path=display,
+            format=NAME,
+            tests=_assertions(root, display),
+            measured_at=measured_at,
+            time_error=time_error,
+        )
     if "stats" in root:
         metrics = _tree(root, display)
     elif "numberOfRequests" in root:

@@ -21,6 +21,7 @@ otherwise, with the same results either way.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,8 +61,21 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     else:
         tally = _jmeter_csv.read(path, display)
     return ParsedFile(
-        path=display, format=NAME, metrics=_jmeter_tally.metrics(tally, display, wanted)
+        path=display,
+        format=NAME,
+        metrics=_jmeter_tally.metrics(tally, display, wanted),
+        measured_at=_ended(tally),
     )
+
+
+def _ended(tally: _jmeter_tally.Tally) -> dt.datetime | None:
+    """The latest sample's end (timeStamp + elapsed, milliseconds since 1970): when the load
+    test ended. None when the file records no millisecond timeStamp (a formatted one, or
+    none: JMeter's save settings)."""
+    ends = [s.last for s in tally.series.values() if s.last is not None]
+    if not tally.spanned or not ends:
+        return None
+    return dt.datetime.fromtimestamp(max(ends) / 1000, dt.timezone.utc)
 
 
 def _is_xml(head: bytes) -> bool:

@@ -17,6 +17,7 @@ a little higher than k6's summary).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from io import BufferedIOBase
 from pathlib import Path
@@ -51,13 +52,17 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     try:
         with path.open("rb") as handle:
             try:
-                metrics = _Stream(wanted, display).read(handle)
+                stream = _Stream(wanted, display)
+                metrics = stream.read(handle)
+                ended = stream.ended()
             except LineError as exc:
                 where = Position(display, lines.line_number(handle, exc.offset))
                 raise EvidenceError(where, exc.message) from exc
     except OSError as exc:
         raise EvidenceError(Position(display), f"cannot read: {exc.strerror or exc}") from exc
-    return ParsedFile(path=display, format=NAME, metrics=metrics)
+    # the last sample's time: when the load test ended, as the stream records it
+    measured_at = None if ended is None else dt.datetime.fromtimestamp(ended, dt.timezone.utc)
+    return ParsedFile(path=display, format=NAME, metrics=metrics, measured_at=measured_at)
 
 
 class _Stream:
@@ -117,6 +122,15 @@ class _Stream:
             self.first, seen = first_point(block)
             self.any_line = self.any_line or seen
         self.last = last_point(block) or self.last
+
+    def ended(self) -> float | None:
+        """The last sample line's time, in seconds since 1970 (None: no sample)."""
+        if self.last is None:
+            return None
+        raw, offset = self.last
+        sample = lines.point(lines.decode(raw, offset), offset)
+        assert sample is not None  # read as a sample
+        return lines.timestamp(sample.time, offset)
 
     def _duration(self) -> float | None:
         if self.first is None or self.last is None:

@@ -26,6 +26,7 @@ a failure the tool recorded.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,7 +34,9 @@ from typing import NamedTuple
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest
+from gatekeeper.freshness import shown
 from gatekeeper.parsers._text import Row, csv_rows, fixed_width, strict_number
+from gatekeeper.parsers._times import recorded_epoch
 from gatekeeper.units import Dimension, Quantity
 
 NAME = "locust"
@@ -97,12 +100,20 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
         stat_columns = _stat_columns(columns, _STATS_COLUMNS)
         metrics = [_metric(row, columns, stat_columns, display, n) for n, row in records]
     elif kind == "history":
-        metrics = _history(records, columns, display)
+        metrics, measured_at, time_error = _history(records, columns, display)
     elif kind == "failures":
         metrics = _failures(records, columns, display)
     else:
         metrics = []
-    return ParsedFile(path=display, format=NAME, metrics=tuple(metrics))
+    if kind != "history":
+        measured_at, time_error = None, None  # only the history records a time
+    return ParsedFile(
+        path=display,
+        format=NAME,
+        metrics=tuple(metrics),
+        measured_at=measured_at,
+        time_error=time_error,
+    )
 
 
 def _kind(header: list[str]) -> str | None:
@@ -141,18 +152,34 @@ def _stat_columns(
     return found
 
 
-def _history(rows: Iterator[Row], columns: dict[str, int], display: str) -> list[Metric]:
+def _history(
+    rows: Iterator[Row], columns: dict[str, int], display: str
+) -> tuple[list[Metric], dt.datetime | None, str | None]:
+    """The last row of each series, and the latest row's Timestamp (seconds since 1970):
+    when the run ended."""
     missing = [n for n in ("Total Request Count", "Total Failure Count") if n not in columns]
     if missing:
         raise EvidenceError(Position(display, 1), "the header lacks " + ", ".join(missing))
     last: dict[tuple[str, str], Row] = {}
+    latest: float | None = None
+    time_error: str | None = None
     for line, row in rows:
+        if time_error is None:
+            try:
+                stamp = float(row[columns["Timestamp"]])
+                latest = stamp if latest is None else max(latest, stamp)
+            except ValueError:
+                time_error = f"{display}:{line}: Timestamp {shown(row[columns['Timestamp']])}"
         key = (row[columns["Type"]], row[columns["Name"]])
         if key not in last and len(last) >= MAX_SERIES:
             raise EvidenceError(Position(display, line), f"more than {MAX_SERIES} series")
         last[key] = (line, row)
     stat_columns = _stat_columns(columns, _HISTORY_COLUMNS)
-    return [_metric(row, columns, stat_columns, display, line) for line, row in last.values()]
+    metrics = [_metric(row, columns, stat_columns, display, line) for line, row in last.values()]
+    if time_error is not None or latest is None:
+        return metrics, None, time_error and time_error + " is not a Unix time"
+    ended, error = recorded_epoch(latest, display, "Timestamp")
+    return metrics, ended, error
 
 
 def _failures(rows: Iterator[Row], columns: dict[str, int], display: str) -> list[Metric]:

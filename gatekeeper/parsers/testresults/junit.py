@@ -17,12 +17,14 @@ writers disagree with them (Surefire counts reruns, hand-trimmed fixtures keep t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.parsers._times import report_time
 from gatekeeper.parsers._xml import (
     MAX_DEPTH,
     Layout,
@@ -78,8 +80,14 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every test case of a JUnit XML report; a report with none is not an error."""
     tests: list[TestResult] = []
-    stream_tests(path, display, tests.append)
-    return ParsedFile(path=display, format=NAME, tests=tuple(tests))
+    streamed = stream_tests(path, display, tests.append)
+    return ParsedFile(
+        path=display,
+        format=NAME,
+        tests=tuple(tests),
+        measured_at=streamed.measured_at,
+        time_error=streamed.time_error,
+    )
 
 
 def stream_tests(path: Path, display: str, sink: Callable[[TestResult], object]) -> ParsedFile:
@@ -87,7 +95,13 @@ def stream_tests(path: Path, display: str, sink: Callable[[TestResult], object])
     with no tests, and how many went to ``sink``."""
     reader = _CaseReader(display, sink)
     stream_xml(path, display, LAYOUT, reader.listen)
-    return ParsedFile(path=display, format=NAME, streamed_tests=reader.count)
+    return ParsedFile(
+        path=display,
+        format=NAME,
+        streamed_tests=reader.count,
+        measured_at=reader.measured_at,
+        time_error=reader.time_error,
+    )
 
 
 class _CaseReader:
@@ -127,6 +141,10 @@ class _CaseReader:
         self.kind: str | None = None
         """A suite's own failure or error: its tag and its type attribute."""
         self.expat: XMLParserType | None = None
+        self.time_error: str | None = None
+        self.measured_at: dt.datetime | None = None
+        """The oldest ``timestamp`` of the file's suites: when its oldest suite started (the
+        conservative reading of a file whose suites ran at different times)."""
 
     def listen(self, expat: XMLParserType) -> None:
         self.expat = expat
@@ -169,6 +187,8 @@ class _CaseReader:
                 f"not {LAYOUT.kind}: the root element is <{name}>, expected "
                 + " or ".join(f"<{root}>" for root in LAYOUT.roots),
             )
+        if self.depth == 1 and "timestamp" in attrib:
+            self._timestamp(name, attrib["timestamp"])
         if name == "testcase" or name in _SUITE_RESULTS:
             assert self.expat is not None
             self.record = self.depth
@@ -185,8 +205,24 @@ class _CaseReader:
         elif name == "testsuite":
             self.suite = (attrib.get("name", ""), attrib.get("file") or self.suite[1])
             self.suites.append(self.suite)
+            if "timestamp" in attrib:
+                self._timestamp(name, attrib["timestamp"])
         else:
             self.suites.append(None)
+
+    def _timestamp(self, element: str, text: str) -> None:
+        if self.time_error is not None:
+            return
+        try:
+            moment = report_time(text)
+        except ValueError as exc:  # kept, not raised: only a max_age needs the time
+            assert self.expat is not None
+            line, column = self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1
+            self.time_error = f"{self.display}:{line}:{column}: <{element}> timestamp: {exc}"
+            self.measured_at = None
+            return
+        if moment is not None and (self.measured_at is None or moment < self.measured_at):
+            self.measured_at = moment
 
     def _end(self, raw: str) -> None:
         depth = self.depth

@@ -23,6 +23,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.parsers._times import Recorded, recorded_iso
 from gatekeeper.parsers._xml import (
     BOOLEANS,
     Layout,
@@ -78,16 +79,37 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every test case of an NUnit report; a report with none is not an error."""
 
+    root: dict[str, str] = {}
+
     def convert(case: Element, enclosing: Sequence[Element]) -> TestResult:
+        if not root and enclosing and local(enclosing[0].tag) == "test-results":
+            root.update(enclosing[0].attrib)  # NUnit 2: the run's date and time
         return _result(case, enclosing, display)
 
     def finish(
         suite: Element, inside: Iterable[TestResult], enclosing: Sequence[Element]
     ) -> TestResult | None:
+        if local(suite.tag) == "test-run":
+            root.update(suite.attrib)
         return _suite_failure(suite, inside, display)
 
     tests = tuple(read_records(path, display, _LAYOUT, convert, finish))
-    return ParsedFile(path=display, format=NAME, tests=tests)
+    measured_at, time_error = _run_time(root, display)
+    return ParsedFile(
+        path=display, format=NAME, tests=tests, measured_at=measured_at, time_error=time_error
+    )
+
+
+def _run_time(root: dict[str, str], display: str) -> Recorded:
+    """NUnit 3: ``<test-run end-time>`` (UTC, "2019-01-01 12:00:00Z"), else its start-time;
+    NUnit 2: ``<test-results date time>``, local time without a zone (the earliest moment
+    it can name). A report without them records no time."""
+    if "end-time" in root or "start-time" in root:
+        key = "end-time" if "end-time" in root else "start-time"
+        return recorded_iso(root[key], display, f"<test-run> {key}")
+    if "date" in root and "time" in root:
+        return recorded_iso(f"{root['date']}T{root['time']}", display, "<test-results> date, time")
+    return None, None
 
 
 def _suite_failure(suite: Element, inside: Iterable[TestResult], display: str) -> TestResult | None:

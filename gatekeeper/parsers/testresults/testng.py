@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.parsers._times import Oldest, recorded_java
 from gatekeeper.parsers._xml import (
     BOOLEANS,
     Layout,
@@ -51,11 +52,24 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every test method of a TestNG report; a report with none is not an error."""
 
+    oldest = Oldest()
+
     def convert(method: Element, enclosing: Sequence[Element]) -> _Attempt:
+        suite = next((e for e in enclosing if local(e.tag) == "suite"), None)
+        if suite is not None:  # finished-at: when the suite ended
+            finished = suite.get("finished-at")
+            oldest.add((finished,), lambda: recorded_java(finished, display, "<suite> finished-at"))
         return _attempt(method, enclosing, display)
 
     attempts = read_records(path, display, _LAYOUT, convert)
-    return ParsedFile(path=display, format=NAME, tests=tuple(_results(attempts)))
+    measured_at, time_error = oldest.recorded
+    return ParsedFile(
+        path=display,
+        format=NAME,
+        tests=tuple(_results(attempts)),
+        measured_at=measured_at,
+        time_error=time_error,
+    )
 
 
 def _attempt(method: Element, enclosing: Sequence[Element], display: str) -> _Attempt:

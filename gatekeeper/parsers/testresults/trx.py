@@ -24,6 +24,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.parsers._times import recorded_iso
 from gatekeeper.parsers._xml import (
     Layout,
     child,
@@ -38,7 +39,9 @@ from gatekeeper.parsers._xml import (
 NAME = "trx"
 
 _RESULT_TAGS = frozenset({"UnitTestResult", "GenericTestResult", "ManualTestResult"})
-_LAYOUT = Layout("a TRX report", ("TestRun",), _RESULT_TAGS | {"UnitTest", "ResultSummary"})
+_LAYOUT = Layout(
+    "a TRX report", ("TestRun",), _RESULT_TAGS | {"UnitTest", "ResultSummary", "Times"}
+)
 _OUTCOMES = {
     "passed": TestStatus.PASSED,
     "passedbutrunaborted": TestStatus.PASSED,
@@ -83,6 +86,13 @@ class _Definition:
 
 
 @dataclass(frozen=True)
+class _Times:
+    """``<Times finish>``: when the run ended (VSTest writes it with its offset)."""
+
+    finish: str | None
+
+
+@dataclass(frozen=True)
 class _Summary:
     """The run's own verdict: why it failed, or None when it did not."""
 
@@ -107,10 +117,16 @@ def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> Par
     failures = [s.failure for s in found if isinstance(s, _Summary) and s.failure]
     if failures and not any(t.status in _FAILING for t in tests):
         tests += (_run_error(failures[0], display),)
-    return ParsedFile(path=display, format=NAME, tests=tests)
+    finish = next((t.finish for t in found if isinstance(t, _Times)), None)
+    measured_at, time_error = recorded_iso(finish, display, "<Times> finish")
+    return ParsedFile(
+        path=display, format=NAME, tests=tests, measured_at=measured_at, time_error=time_error
+    )
 
 
-def _convert(record: Element, enclosing: Sequence[Element]) -> list[_Row] | _Definition | _Summary:
+def _convert(
+    record: Element, enclosing: Sequence[Element]
+) -> list[_Row] | _Definition | _Summary | _Times:
     name = local(record.tag)
     if name == "UnitTest":
         method = child(record, "TestMethod")
@@ -119,6 +135,8 @@ def _convert(record: Element, enclosing: Sequence[Element]) -> list[_Row] | _Def
         return _Definition(record.get("id", ""), classname.split(",", 1)[0].strip())
     if name == "ResultSummary":
         return _summary(record)
+    if name == "Times":
+        return _Times(record.get("finish"))
     return _rows(record)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.parsers._times import Oldest, Recorded, recorded_iso
 from gatekeeper.parsers._xml import (
     Layout,
     child,
@@ -45,13 +46,29 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, display: str, wanted: Sequence[SeriesRequest] = ()) -> ParsedFile:
     """Read every test of an xUnit.net report; a report with none is not an error."""
 
+    oldest = Oldest()
+
     def convert(record: Element, enclosing: Sequence[Element]) -> TestResult:
+        assembly = next((e for e in enclosing if local(e.tag) == "assembly"), None)
+        if assembly is not None:  # run-date and run-time: the assembly's start, local time
+            spelled = (assembly.get("run-date"), assembly.get("run-time"))
+            oldest.add(spelled, lambda: _run_time(assembly, display))
         if local(record.tag) == "error":
             return _error(record, enclosing, display)
         return _result(record, enclosing, display)
 
     tests = tuple(read_records(path, display, _LAYOUT, convert))
-    return ParsedFile(path=display, format=NAME, tests=tests)
+    measured_at, time_error = oldest.recorded
+    return ParsedFile(
+        path=display, format=NAME, tests=tests, measured_at=measured_at, time_error=time_error
+    )
+
+
+def _run_time(assembly: Element, display: str) -> Recorded:
+    date, clock = assembly.get("run-date"), assembly.get("run-time")
+    if date is None or clock is None:
+        return None, None
+    return recorded_iso(f"{date}T{clock}", display, "<assembly> run-date, run-time")
 
 
 def _suite(enclosing: Sequence[Element]) -> str:
