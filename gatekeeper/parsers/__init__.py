@@ -137,6 +137,7 @@ PARSER_MODULES: dict[str, str] = {
     "lcov": "gatekeeper.parsers.coverage.lcov",
     "go-cover": "gatekeeper.parsers.coverage.go_cover",
     "sarif": "gatekeeper.parsers.analysis.sarif",
+    "prometheus": "gatekeeper.parsers.load.prometheus",
 }
 
 AUTO = "auto"
