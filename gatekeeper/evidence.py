@@ -184,6 +184,25 @@ class SeriesRequest:
 
 
 @record
+class QueryRecord:
+    """The live query a file of evidence is the answer to (``ParsedFile.query``): kept in the
+    report and the bundle, so the verdict can be reproduced from the saved answer."""
+
+    query: str
+    """The PromQL query."""
+    server: str
+    """The server's URL, without credentials."""
+    time: str
+    """The evaluation time (a range query's end), ISO 8601 UTC."""
+    range: float | None
+    """Seconds of a range query's window; None for an instant query."""
+    step: float | None
+    """Seconds between a range query's points; None for an instant query."""
+    response: str
+    """The answer as the server sent it."""
+
+
+@record
 class ParsedFile:
     """Everything one artifact file yielded."""
 
@@ -206,6 +225,8 @@ class ParsedFile:
     timestamp, a load test's end, a query's evaluation time, a chaos result's last status
     transition), timezone-aware UTC; None when the file records no time. Never a file's
     modification time: ``max_age`` judges evidence by it."""
+    query: QueryRecord | None = None
+    """The live query this is the answer to; None for a file."""
 
     @property
     def test_count(self) -> int:

@@ -32,7 +32,7 @@ from gatekeeper.bundles import (
 )
 from gatekeeper.bundles.decode import bundle_from_json
 from gatekeeper.bundles.validate import check_schema
-from gatekeeper.evidence import Analysis, Finding, Metric, TestResult
+from gatekeeper.evidence import Analysis, Finding, Metric, QueryRecord, TestResult
 from gatekeeper.parsers import _json_keys
 
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
@@ -87,8 +87,20 @@ def _analysis(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _query(query: QueryRecord) -> dict[str, Any]:
+    return {
+        "query": query.query,
+        "server": query.server,
+        "time": query.time,
+        "range": query.range,
+        "step": query.step,
+        "response": query.response,
+    }
+
+
 def _file(file: FileEvidence) -> dict[str, Any]:
     parsed = file.parsed
+    asked = {} if parsed.query is None else {"query": _query(parsed.query)}  # live queries only
     return {
         "path": parsed.path,
         "sha256": file.sha256,
@@ -97,6 +109,7 @@ def _file(file: FileEvidence) -> dict[str, Any]:
         "metrics": [_metric(m) for m in parsed.metrics],
         "findings": [_finding(f) for f in parsed.findings],
         "analyses": [_analysis(a) for a in parsed.analyses],
+        **asked,
     }
 
 

@@ -26,7 +26,15 @@ from gatekeeper.bundles import (
 )
 from gatekeeper.bundles.validate import key_path
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Analysis, Finding, Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.evidence import (
+    Analysis,
+    Finding,
+    Metric,
+    ParsedFile,
+    QueryRecord,
+    TestResult,
+    TestStatus,
+)
 from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.plausible import check_plausible
 from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, counts_against
@@ -117,8 +125,17 @@ def _file(raw: dict[str, Any], path: tuple[Any, ...]) -> FileEvidence:
         streamed_tests=int(raw["tests"]),
         findings=findings,
         analyses=analyses,
+        query=_query(raw.get("query")),
     )
     return FileEvidence(parsed, raw["sha256"])
+
+
+def _query(raw: dict[str, Any] | None) -> QueryRecord | None:
+    if raw is None:
+        return None
+    return QueryRecord(
+        raw["query"], raw["server"], raw["time"], raw["range"], raw["step"], raw["response"]
+    )
 
 
 def _unreadable(raw: dict[str, Any]) -> Unreadable:

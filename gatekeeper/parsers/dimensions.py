@@ -196,7 +196,10 @@ DECLARED: dict[str, Declared] = {
     "sarif": Declared(),  # findings, not series
     # a query's values carry no unit: plain numbers (an availability is 0.999, not 99.9 %)
     "prometheus": Declared(
-        {**_each(Dimension.NUMBER, "value", "last", "min", "max", "avg", PERCENTILES), "count": COUNT}
+        {
+            **_each(Dimension.NUMBER, "value", "last", "min", "max", "avg", PERCENTILES),
+            "count": COUNT,
+        }
     ),
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from gatekeeper import __version__
 from gatekeeper.baselines import BaselineEvidence
-from gatekeeper.evidence import Finding, TestResult
+from gatekeeper.evidence import Finding, QueryRecord, TestResult
 from gatekeeper.model import FindingsCriterion, MetricCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
 from gatekeeper.results import BenchmarkResult, FoundFindings, Measurement, Report, Sampled
@@ -301,6 +301,7 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
                         "format": f.format,
                         "tests": f.test_count,
                         "metrics": len(f.metrics),
+                        **_query(f.query),
                     }
                     for f in a.files
                 ],
@@ -318,6 +319,22 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
             }
             for w in matrix.waivers
         ],
+    }
+
+
+def _query(query: QueryRecord | None) -> dict[str, Any]:
+    """A live query's record, under ``query``; nothing for a file."""
+    if query is None:
+        return {}
+    return {
+        "query": {
+            "query": query.query,
+            "server": query.server,
+            "time": query.time,
+            "range": query.range,
+            "step": query.step,
+            "response": query.response,
+        }
     }
 
 

@@ -47,7 +47,11 @@ def detect_json(document: object) -> bool:
         return "status" in document and (answer or refusal)
     if isinstance(document, list) and document:
         first = document[0]
-        return isinstance(first, dict) and "metric" in first and ("value" in first or "values" in first)
+        return (
+            isinstance(first, dict)
+            and "metric" in first
+            and ("value" in first or "values" in first)
+        )
     return False
 
 
@@ -139,14 +143,14 @@ def _series(raw: object, display: str, where: str) -> Metric:
         read = [_point(p, display, f"{where}.values[{i}]", label) for i, p in enumerate(points)]
         values = [value for _, value in read]
         last_time, last = max(read)
-        stats = {
+        figures = {
             "value": last,
             "last": last,
             "min": min(values),
             "max": max(values),
             "avg": math.fsum(values) / len(values),
         }
-        quantities = {k: Quantity(v, Dimension.NUMBER) for k, v in stats.items()}
+        quantities = {k: Quantity(v, Dimension.NUMBER) for k, v in figures.items()}
         quantities["count"] = Quantity(len(values), Dimension.COUNT)
         quantities["time"] = Quantity(last_time, Dimension.TIME)
         return Metric(

@@ -1,0 +1,138 @@
+"""The one HTTP client for Prometheus-compatible query APIs (``/api/v1/query``,
+``/api/v1/query_range``): where a live query's answer comes from.
+
+The server and its credentials come from the environment only (``PREFIX_URL``, and
+``PREFIX_TOKEN`` as a Bearer token or ``PREFIX_USER`` and ``PREFIX_PASSWORD``); the server is
+recorded without them. The whole answer must arrive within the query's timeout and fit in
+``MAX_ANSWER_BYTES``. Every failure is a ``QueryError`` saying what went wrong, never a pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time as clock
+from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from gatekeeper.durations import parse_time
+from gatekeeper.model import LiveQuery
+from gatekeeper.records import record
+
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+"""A bigger answer is refused: a gate judges a handful of series, not a dump of the TSDB."""
+
+
+class QueryError(Exception):
+    """Why a query got no answer to judge."""
+
+
+@record
+class Answer:
+    """What the server answered."""
+
+    server: str
+    """Its URL, without credentials."""
+    time: dt.datetime
+    """The evaluation time (a range's end), aware UTC."""
+    body: bytes
+    """The answer as sent, with a 2xx status."""
+
+
+def evaluation_time(query: LiveQuery, now: dt.datetime) -> dt.datetime:
+    """``query.time`` as an aware UTC time: ``now`` (to the second) for 'now'."""
+    if query.time == "now":
+        return now.astimezone(dt.timezone.utc).replace(microsecond=0)
+    return parse_time(query.time)
+
+
+def server_url(prefix: str, environ: Mapping[str, str]) -> tuple[str, str]:
+    """The server's URL from ``PREFIX_URL``, and how it is shown (without credentials)."""
+    name = f"{prefix}_URL"
+    url = environ.get(name, "").strip()
+    if not url:
+        raise QueryError(f"{name} is not set: the server's URL comes from the environment")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise QueryError(f"{name} is not an http:// or https:// URL")
+    netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return url, urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def ask(query: LiveQuery, environ: Mapping[str, str], now: dt.datetime) -> Answer:
+    """Ask ``query`` of the server the environment names."""
+    url, shown = server_url(query.server, environ)
+    at = evaluation_time(query, now)
+    params = {"query": query.promql, "timeout": f"{query.timeout:g}s"}
+    if query.range is None or query.step is None:
+        endpoint = "/api/v1/query"
+        params["time"] = f"{at.timestamp():.3f}"
+    else:
+        endpoint = "/api/v1/query_range"
+        params.update(
+            start=f"{at.timestamp() - query.range:.3f}",
+            end=f"{at.timestamp():.3f}",
+            step=f"{query.step:g}",
+        )
+    headers = {"Accept": "application/json"}
+    token = environ.get(f"{query.server}_TOKEN")
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    user, password = environ.get(f"{query.server}_USER"), environ.get(f"{query.server}_PASSWORD")
+    auth = (user, password or "") if user else None
+    body = _get(url.rstrip("/") + endpoint, params, headers, auth, query.timeout, shown)
+    return Answer(shown, at, body)
+
+
+def _get(
+    url: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+    auth: tuple[str, str] | None,
+    timeout: float,
+    shown: str,
+) -> bytes:
+    deadline = clock.monotonic() + timeout
+    try:
+        with requests.get(
+            url, params=params, headers=headers, auth=auth, timeout=timeout, stream=True
+        ) as response:
+            body = _read_capped(response, deadline, timeout)
+            status = response.status_code
+            reason = response.reason
+    except requests.Timeout as exc:
+        raise QueryError(f"{shown} did not answer within {timeout:g}s") from exc
+    except requests.RequestException as exc:
+        raise QueryError(f"cannot reach {shown}: {type(exc).__name__}") from exc
+    if not 200 <= status < 300:
+        raise QueryError(f"{shown} answered HTTP {status} {reason or ''}".rstrip() + _said(body))
+    return body
+
+
+def _read_capped(response: requests.Response, deadline: float, timeout: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            limit = MAX_ANSWER_BYTES // (1024 * 1024)
+            raise QueryError(f"the answer is larger than {limit} MiB")
+        if clock.monotonic() > deadline:
+            raise requests.Timeout(f"the answer took longer than {timeout:g}s")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _said(body: bytes) -> str:
+    """What an error answer says, when it is Prometheus's JSON error."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    if isinstance(document, dict) and isinstance(document.get("error"), str):
+        kind = document.get("errorType")
+        prefix = f"{kind}: " if isinstance(kind, str) else ""
+        return f": {prefix}{document['error'][:300]}"
+    return ""
