@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import time as clock
 from collections.abc import Mapping
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 
@@ -48,22 +48,31 @@ def evaluation_time(query: LiveQuery, now: dt.datetime) -> dt.datetime:
     return parse_time(query.time)
 
 
-def server_url(prefix: str, environ: Mapping[str, str]) -> tuple[str, str]:
-    """The server's URL from ``PREFIX_URL``, and how it is shown (without credentials)."""
+def server_url(prefix: str, environ: Mapping[str, str]) -> tuple[str, tuple[str, str] | None]:
+    """The server's URL from ``PREFIX_URL``, without credentials (as it is asked and shown),
+    and the user and password it held, if any."""
     name = f"{prefix}_URL"
     url = environ.get(name, "").strip()
     if not url:
         raise QueryError(f"{name} is not set: the server's URL comes from the environment")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise QueryError(f"{name} is not a URL") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise QueryError(f"{name} is not an http:// or https:// URL")
-    netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    return url, urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    netloc = host if port is None else f"{host}:{port}"
+    bare = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    if parts.username is None:
+        return bare, None
+    return bare, (unquote(parts.username), unquote(parts.password or ""))
 
 
 def ask(query: LiveQuery, environ: Mapping[str, str], now: dt.datetime) -> Answer:
     """Ask ``query`` of the server the environment names."""
-    url, shown = server_url(query.server, environ)
+    url, in_url = server_url(query.server, environ)
     at = evaluation_time(query, now)
     params = {"query": query.promql, "timeout": f"{query.timeout:g}s"}
     if query.range is None or query.step is None:
@@ -81,9 +90,9 @@ def ask(query: LiveQuery, environ: Mapping[str, str], now: dt.datetime) -> Answe
     if token:
         headers["Authorization"] = f"Bearer {token}"
     user, password = environ.get(f"{query.server}_USER"), environ.get(f"{query.server}_PASSWORD")
-    auth = (user, password or "") if user else None
-    body = _get(url.rstrip("/") + endpoint, params, headers, auth, query.timeout, shown)
-    return Answer(shown, at, body)
+    auth = (user, password or "") if user else None if token else in_url
+    body = _get(url.rstrip("/") + endpoint, params, headers, auth, query.timeout, url)
+    return Answer(url, at, body)
 
 
 def _get(
@@ -105,10 +114,28 @@ def _get(
     except requests.Timeout as exc:
         raise QueryError(f"{shown} did not answer within {timeout:g}s") from exc
     except requests.RequestException as exc:
-        raise QueryError(f"cannot reach {shown}: {type(exc).__name__}") from exc
+        raise QueryError(f"cannot reach {shown}: {_why(exc)}") from exc
     if not 200 <= status < 300:
         raise QueryError(f"{shown} answered HTTP {status} {reason or ''}".rstrip() + _said(body))
     return body
+
+
+def _why(exc: BaseException) -> str:
+    """The operating system's reason under a requests error (connection refused, name or
+    service not known), else the error's kind: its text may hold the URL's credentials."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        found = todo.pop(0)
+        if id(found) in seen:
+            continue
+        seen.add(id(found))
+        if isinstance(found, OSError) and found.strerror:
+            return found.strerror.lower()
+        links = (found.__cause__, found.__context__, getattr(found, "reason", None), *found.args)
+        todo += [link for link in links if isinstance(link, BaseException)]
+    name = type(exc).__name__
+    return "name or service not known" if "NameResolution" in repr(exc) else name
 
 
 def _read_capped(response: requests.Response, deadline: float, timeout: float) -> bytes:
