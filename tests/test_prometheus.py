@@ -420,3 +420,28 @@ def test_a_percentage_against_a_query_value_is_refused(
     (tmp_path / "gatekeeper.yml").write_text(matrix, encoding="utf-8")
     assert main(["validate", str(tmp_path / "gatekeeper.yml")]) == 2
     assert "measures ratio" in capsys.readouterr().err
+
+
+# --- saved answers, written by the real tools ------------------------------------------------
+
+
+def test_saved_answers_of_curl_and_promtool_are_judged_alike(
+    prometheus_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = {"query": QUERY, "time": str(END)}
+    saved = requests.get(f"{prometheus_url}/api/v1/query", params=params, timeout=10)
+    (tmp_path / "curl.json").write_bytes(saved.content)
+    printed = subprocess.run(
+        [_program("promtool"), "query", "instant", "-o", "json", f"--time={END}",
+         prometheus_url, QUERY],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (tmp_path / "promtool.json").write_bytes(printed.stdout)
+    verdicts = []
+    for name in ("curl.json", "promtool.json"):
+        artifact = f"    paths: [{name}]\n"
+        (tmp_path / "gatekeeper.yml").write_text(_matrix(artifact), encoding="utf-8")
+        code, report = _check(tmp_path, capsys)
+        bench = _benchmark(report)
+        verdicts.append((code, bench["outcome"], bench["measurements"][0]["value"]))
+    assert verdicts == [(0, "pass", pytest.approx(AVAILABILITY, rel=1e-12))] * 2

@@ -194,10 +194,22 @@ DECLARED: dict[str, Declared] = {
     ),
     **dict.fromkeys(("cobertura", "jacoco", "coverage-json", "lcov", "go-cover"), _COVERAGE),
     "sarif": Declared(),  # findings, not series
-    # a query's values carry no unit: plain numbers (an availability is 0.999, not 99.9 %)
+    # a query's values carry no unit: plain numbers (an availability is 0.999, not 99.9 %);
+    # rate is read as value (FALLBACK_STATS), med and stddev from a range's samples
     "prometheus": Declared(
         {
-            **_each(Dimension.NUMBER, "value", "last", "min", "max", "avg", PERCENTILES),
+            **_each(
+                Dimension.NUMBER,
+                "value",
+                "last",
+                "min",
+                "max",
+                "avg",
+                "med",
+                "stddev",
+                "rate",
+                PERCENTILES,
+            ),
             "count": COUNT,
         }
     ),
