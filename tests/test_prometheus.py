@@ -209,11 +209,11 @@ def test_availability_over_the_week_is_the_known_value(
     bench = _benchmark(report)
     assert (code, bench["outcome"]) == (0, "pass")
     assert bench["measurements"][0]["value"] == pytest.approx(AVAILABILITY, rel=1e-12)
-    asked = report["artifacts"][0]["files"][0]["query"]
+    asked = report["artifacts"][0]["files"][0]
     assert asked["query"] == QUERY
-    assert asked["server"] == prometheus_url
-    assert asked["time"] == END_TEXT
-    assert json.loads(asked["response"])["status"] == "success"
+    assert asked["query_server"] == prometheus_url
+    assert asked["query_time"] == END_TEXT
+    assert json.loads(asked["query_response"])["status"] == "success"
 
 
 def test_the_outage_fails_a_stricter_threshold(
@@ -247,9 +247,9 @@ def test_a_window_is_a_range_query_with_samples(
     bench = _benchmark(report)
     assert (code, bench["outcome"]) == (1, "fail")
     assert bench["measurements"][0]["value"] == 0
-    asked = report["artifacts"][0]["files"][0]["query"]
-    assert (asked["range"], asked["step"]) == (3600, 300)
-    values = json.loads(asked["response"])["data"]["result"][0]["values"]
+    asked = report["artifacts"][0]["files"][0]
+    assert (asked["query_range"], asked["query_step"]) == (3600, 300)
+    values = json.loads(asked["query_response"])["data"]["result"][0]["values"]
     assert len(values) == 13  # 60 minutes / 5, both ends
 
 
@@ -383,7 +383,7 @@ def test_credentials_are_sent_and_never_recorded(
     assert seen == ["Bearer s3cret"]
     text = json.dumps(report)
     assert "s3cret" not in text and "user:pw" not in text
-    assert report["artifacts"][0]["files"][0]["query"]["server"] == (
+    assert report["artifacts"][0]["files"][0]["query_server"] == (
         f"http://127.0.0.1:{server.server_address[1]}/"
     )
 

@@ -46,9 +46,8 @@ def _unusable(
     if evidence.state is ArtifactState.MISSING:
         globs = ", ".join(evidence.patterns)
         where = f" in {evidence.searched}" if evidence.searched else ""
-        return BenchmarkResult(
-            benchmark, Outcome.MISSING, f"no {what}: no file matches {globs}{where}"
-        )
+        found = f"no file matches {globs}{where}" if globs else "no answer to its query is here"
+        return BenchmarkResult(benchmark, Outcome.MISSING, f"no {what}: {found}")
     if evidence.state is ArtifactState.ERROR:
         return BenchmarkResult(
             benchmark,

@@ -32,6 +32,10 @@ def query_problems(located: Located) -> list[Problem]:
 
 
 def _artifact_problems(artifact: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    if "query" not in artifact and "paths" not in artifact:
+        return [
+            ((), "missing required key 'paths' (its files), or 'query' (a live Prometheus query)")
+        ]
     if "query" not in artifact:
         return [
             ((key,), f"{key} goes with query:, not with paths:")

@@ -323,18 +323,14 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
 
 
 def _query(query: QueryRecord | None) -> dict[str, Any]:
-    """A live query's record, under ``query``; nothing for a file."""
-    if query is None:
-        return {}
+    """What a live query asked and was answered; all null for a file."""
     return {
-        "query": {
-            "query": query.query,
-            "server": query.server,
-            "time": query.time,
-            "range": query.range,
-            "step": query.step,
-            "response": query.response,
-        }
+        "query": None if query is None else query.query,
+        "query_server": None if query is None else query.server,
+        "query_time": None if query is None else query.time,
+        "query_range": None if query is None else query.range,
+        "query_step": None if query is None else query.step,
+        "query_response": None if query is None else query.response,
     }
 
 
