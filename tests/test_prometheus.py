@@ -281,7 +281,7 @@ def test_a_bundle_is_judged_from_the_saved_answer_with_the_server_down(
 @pytest.mark.parametrize(
     ("query", "outcome", "said"),
     [
-        ("nothere", "missing", "no metric 'result'"),
+        ("nothere", "missing", "nothere (an empty result: the query matched no series)"),
         ("0/0", "error", "the value is NaN"),
         ("1/0", "error", "the value is +Inf"),
         ("up{", "error", "HTTP 400 Bad Request: bad_data"),
