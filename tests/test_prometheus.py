@@ -277,6 +277,14 @@ def test_a_bundle_is_judged_from_the_saved_answer_with_the_server_down(
     code, _ = _check(tmp_path, capsys)  # without the bundle it asks, and cannot
     assert code != 0
 
+    # a bundle answers the query it was collected for, not the one the matrix asks now
+    other = _query('avg_over_time(up{job="api"}[1d])')
+    (tmp_path / "gatekeeper.yml").write_text(_matrix(other), encoding="utf-8")
+    code, report = _check(tmp_path, capsys, "--bundle", str(bundle), "--sha", sha)
+    assert (code, _benchmark(report)["outcome"]) == (3, "error")
+    (error,) = report["artifacts"][0]["errors"]
+    assert """asks the query 'avg_over_time(up{job="api"}[1d])'""" in error
+
 
 @pytest.mark.parametrize(
     ("query", "outcome", "said"),
