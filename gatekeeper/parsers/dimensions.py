@@ -81,7 +81,7 @@ _COVERAGE = Declared(
 SAMPLED: frozenset[str] = frozenset(
     {
         "k6-ndjson", "jmeter", "pytest-benchmark", "google-benchmark", "hyperfine", "go-bench",
-        "jmh", "benchmarkdotnet", "criterion",
+        "jmh", "benchmarkdotnet", "criterion", "prometheus",
     }
 )  # fmt: skip
 """The formats whose parsers keep a series' raw samples (``Metric.samples``) where the tool
