@@ -453,3 +453,19 @@ def test_saved_answers_of_curl_and_promtool_are_judged_alike(
         bench = _benchmark(report)
         verdicts.append((code, bench["outcome"], bench["measurements"][0]["value"]))
     assert verdicts == [(0, "pass", pytest.approx(AVAILABILITY, rel=1e-12))] * 2
+
+
+def test_an_answer_too_large_is_refused_not_read(
+    canned_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gatekeeper.live import prometheus_http
+
+    monkeypatch.setattr(prometheus_http, "MAX_ANSWER_BYTES", 64)
+    artifact = '    query: "up"\n'
+    code, report = _judge(tmp_path, capsys, monkeypatch, canned_url + "/warnings", artifact)
+    bench = _benchmark(report)
+    assert code != 0 and bench["outcome"] == "error"
+    assert "prometheus query up: the answer is larger than" in " ".join(bench["details"])

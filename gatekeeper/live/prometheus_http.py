@@ -144,8 +144,7 @@ def _read_capped(response: requests.Response, deadline: float, timeout: float) -
     for chunk in response.iter_content(chunk_size=65536):
         size += len(chunk)
         if size > MAX_ANSWER_BYTES:
-            limit = MAX_ANSWER_BYTES // (1024 * 1024)
-            raise QueryError(f"the answer is larger than {limit} MiB")
+            raise QueryError(f"the answer is larger than {MAX_ANSWER_BYTES:,} bytes")
         if clock.monotonic() > deadline:
             raise requests.Timeout(f"the answer took longer than {timeout:g}s")
         chunks.append(chunk)
