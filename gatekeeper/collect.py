@@ -57,6 +57,10 @@ def collect_artifact(
     With ``criteria`` (``check``), tests are not kept: each is handed to the tally of every
     criterion as it is read, and the evidence holds the selections (bounded memory).
     """
+    if artifact.query is not None:
+        from gatekeeper.live import query_evidence  # imports requests: only when asked
+
+        return query_evidence(artifact)
     found = find_files(root, artifact.paths)
     if not found.files and not found.problems:
         return ArtifactEvidence(artifact.id, ArtifactState.MISSING, patterns=artifact.paths)

@@ -184,6 +184,25 @@ class SeriesRequest:
 
 
 @record
+class QueryRecord:
+    """The live query a file of evidence is the answer to (``ParsedFile.query``): kept in the
+    report and the bundle, so the verdict can be reproduced from the saved answer."""
+
+    query: str
+    """The PromQL query."""
+    server: str
+    """The server's URL, without credentials."""
+    time: str
+    """The evaluation time (a range query's end), ISO 8601 UTC."""
+    range: float | None
+    """Seconds of a range query's window; None for an instant query."""
+    step: float | None
+    """Seconds between a range query's points; None for an instant query."""
+    response: str
+    """The answer as the server sent it."""
+
+
+@record
 class ParsedFile:
     """Everything one artifact file yielded."""
 
@@ -210,6 +229,8 @@ class ParsedFile:
     """Why the time the file records could not be read ('report.xml:3:3: <testsuite>
     timestamp: ...'), with ``measured_at`` None; an error only where a ``max_age`` needs
     the time (reading the rest of the file does not depend on it)."""
+    query: QueryRecord | None = None
+    """The live query this is the answer to; None for a file."""
 
     @property
     def test_count(self) -> int:

@@ -30,6 +30,33 @@ class Phase:
     theme: str = ""
 
 
+QUERY_FORMAT = "prometheus"
+"""The format of a live query's answer (``gatekeeper.parsers.load.prometheus``)."""
+
+DEFAULT_SERVER = "GATEKEEPER_PROMETHEUS"
+"""The prefix of the environment variables that name a live query's server and credentials."""
+
+
+@record
+class LiveQuery:
+    """A PromQL query asked of a Prometheus-compatible HTTP API when the evidence is collected."""
+
+    promql: str
+    """The query."""
+    time: str = "now"
+    """When it is evaluated: 'now' (the time of the collection) or an RFC 3339 time; the end
+    of the window for a range query."""
+    range: float | None = None
+    """Seconds of the window before ``time`` (``/api/v1/query_range``); None: an instant query."""
+    step: float | None = None
+    """Seconds between the points of a range query."""
+    timeout: float = 10.0
+    """Seconds to wait for the whole answer."""
+    server: str = DEFAULT_SERVER
+    """The prefix of the environment variables holding the server: PREFIX_URL, and
+    PREFIX_TOKEN (a Bearer token) or PREFIX_USER and PREFIX_PASSWORD (basic auth)."""
+
+
 @record
 class Artifact:
     """A named evidence source."""
@@ -50,6 +77,8 @@ class Artifact:
     """The number of the first shard (0 for 0-based CI indexes)."""
     max_age: MaxAge | None = None
     """How old its evidence may be before benchmarks reading it are stale; None: any age."""
+    query: LiveQuery | None = None
+    """A live query whose answer is the evidence, instead of files (``paths`` is then empty)."""
 
     def shard_numbers(self) -> range:
         """The numbers of a complete run's shards."""

@@ -40,7 +40,7 @@ from gatekeeper.collect import (
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import FALLBACK_STATS, Metric, ParsedFile, SeriesRequest, TestResult
 from gatekeeper.findfiles import find_files
-from gatekeeper.model import Artifact, Matrix, MetricCriterion, TestCriterion
+from gatekeeper.model import Artifact, LiveQuery, Matrix, MetricCriterion, TestCriterion
 from gatekeeper.parsers import stream_file
 from gatekeeper.series import select_series
 from gatekeeper.tally import Tally
@@ -114,6 +114,8 @@ def collect_record(
 ) -> ArtifactRecord:
     """Like ``collect.collect_artifact``, keeping each file's digest and each error's parts.
     Files are read in the order of their paths, as the evidence of a bundle is judged."""
+    if artifact.query is not None:
+        return _query_record(artifact, artifact.query)
     files: list[FileEvidence] = []
     found = find_files(root, artifact.paths)
     unreadable = [Unreadable(p.position.file, None, p.position, p.message) for p in found.problems]
@@ -144,6 +146,19 @@ def collect_record(
     return ArtifactRecord(
         artifact.format, artifact.paths, tuple(files), tuple(unreadable), selections
     )
+
+
+def _query_record(artifact: Artifact, query: LiveQuery) -> ArtifactRecord:
+    """A live query's answer, kept whole (query, server, time, raw answer): the bundle is
+    judged from it, never by asking again."""
+    from gatekeeper.live import answer_file, query_display  # imports requests: only when asked
+
+    try:
+        parsed, digest = answer_file(query)
+    except EvidenceError as exc:
+        failed = Unreadable(query_display(query), None, exc.position, exc.message)
+        return ArtifactRecord(artifact.format, artifact.paths, (), (failed,))
+    return ArtifactRecord(artifact.format, artifact.paths, (FileEvidence(parsed, digest),))
 
 
 def collect_bundle(matrix: Matrix, root: Path, sha: str, name: str, run: RunIdentity) -> Bundle:

@@ -32,7 +32,7 @@ from gatekeeper.bundles import (
 )
 from gatekeeper.bundles.decode import bundle_from_json
 from gatekeeper.bundles.validate import check_schema
-from gatekeeper.evidence import Analysis, Finding, Metric, TestResult
+from gatekeeper.evidence import Analysis, Finding, Metric, QueryRecord, TestResult
 from gatekeeper.freshness import utc
 from gatekeeper.parsers import _json_keys
 from gatekeeper.signoffs import SignoffRecord
@@ -89,8 +89,20 @@ def _analysis(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _query(query: QueryRecord) -> dict[str, Any]:
+    return {
+        "query": query.query,
+        "server": query.server,
+        "time": query.time,
+        "range": query.range,
+        "step": query.step,
+        "response": query.response,
+    }
+
+
 def _file(file: FileEvidence) -> dict[str, Any]:
     parsed = file.parsed
+    asked = {} if parsed.query is None else {"query": _query(parsed.query)}  # live queries only
     return {
         "path": parsed.path,
         "sha256": file.sha256,
@@ -102,6 +114,7 @@ def _file(file: FileEvidence) -> dict[str, Any]:
         # the file's own time, never the bundle's: max_age judges the measurement
         "measured_at": None if parsed.measured_at is None else utc(parsed.measured_at).isoformat(),
         "time_error": parsed.time_error,
+        **asked,
     }
 
 

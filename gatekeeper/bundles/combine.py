@@ -117,12 +117,28 @@ def _moved(test: TestResult, shard: str | None) -> TestResult:
 
 def _mismatch(key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard) -> str | None:
     declared = matrix.artifacts[key]
+    if declared.query is not None:
+        return _other_query(key, record, matrix, shard, declared.query.promql)
     if (record.format, record.patterns) == (declared.format, declared.paths):
         return None
     return (
         f"shard {shard.name!r} collected {key!r} as format {record.format} from "
         f"{', '.join(record.patterns)}, but {matrix.path} says format {declared.format} from "
         f"{', '.join(declared.paths)}: collect with the matrix that judges"
+    )
+
+
+def _other_query(
+    key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard, promql: str
+) -> str | None:
+    """Why a shard's answer is not to the query the matrix asks (files, another query)."""
+    asked = [f.parsed.query.query for f in record.files if f.parsed.query is not None]
+    if len(asked) == len(record.files) and set(asked) <= {promql}:
+        return None
+    shown = repr(asked[0]) if asked else "files"
+    return (
+        f"shard {shard.name!r} collected {key!r} from {shown}, but {matrix.path} asks the "
+        f"query {promql!r}: collect with the matrix that judges"
     )
 
 

@@ -27,7 +27,15 @@ from gatekeeper.bundles import (
 )
 from gatekeeper.bundles.validate import key_path
 from gatekeeper.errors import EvidenceError, Position
-from gatekeeper.evidence import Analysis, Finding, Metric, ParsedFile, TestResult, TestStatus
+from gatekeeper.evidence import (
+    Analysis,
+    Finding,
+    Metric,
+    ParsedFile,
+    QueryRecord,
+    TestResult,
+    TestStatus,
+)
 from gatekeeper.model import FlakyPolicy, TestCriterion
 from gatekeeper.plausible import check_plausible
 from gatekeeper.signoffs import Membership, RecordState, Review, SignoffRecord, TeamMember
@@ -121,6 +129,7 @@ def _file(raw: dict[str, Any], path: tuple[Any, ...]) -> FileEvidence:
         analyses=analyses,
         measured_at=_moment(raw["measured_at"], path),
         time_error=raw["time_error"],
+        query=_query(raw.get("query")),
     )
     return FileEvidence(parsed, raw["sha256"])
 
@@ -133,6 +142,14 @@ def _moment(value: str | None, path: tuple[Any, ...]) -> dt.datetime | None:
     except ValueError as exc:  # the schema's pattern lets through a 13th month
         where = key_path((*path, "measured_at"))
         raise _Impossible(f"{where}: {value!r} is not a real date and time") from exc
+
+
+def _query(raw: dict[str, Any] | None) -> QueryRecord | None:
+    if raw is None:
+        return None
+    return QueryRecord(
+        raw["query"], raw["server"], raw["time"], raw["range"], raw["step"], raw["response"]
+    )
 
 
 def _unreadable(raw: dict[str, Any]) -> Unreadable:

@@ -51,16 +51,14 @@ def _unusable(
     if evidence.state is ArtifactState.MISSING:
         globs = ", ".join(evidence.patterns)
         where = f" in {evidence.searched}" if evidence.searched else ""
-        return BenchmarkResult(
-            benchmark, Outcome.MISSING, f"no {what}: no file matches {globs}{where}"
-        )
+        found = f"no file matches {globs}{where}" if globs else "no answer to its query is here"
+        return BenchmarkResult(benchmark, Outcome.MISSING, f"no {what}: {found}")
     if evidence.state is ArtifactState.ERROR:
+        files = f"{count(len(evidence.errors), 'file')} of {evidence.artifact!r} could not be read"
+        if not evidence.patterns:  # no globs: a live query's answer (gatekeeper.live)
+            files = f"the query of {evidence.artifact!r} got no answer to judge"
         return BenchmarkResult(
-            benchmark,
-            Outcome.ERROR,
-            f"{what} unreadable: {count(len(evidence.errors), 'file')} of {evidence.artifact!r} "
-            "could not be read",
-            evidence.errors,
+            benchmark, Outcome.ERROR, f"{what} unreadable: {files}", evidence.errors
         )
     if artifact is not None and artifact.shards is not None:
         if artifact.shard_name is not None:

@@ -176,6 +176,8 @@ def evaluate_metric(
         close = did_you_mean([criterion.selector], names)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         files = ", ".join(f.path for f in evidence.files)
+        if not evidence.metrics and any(f.query is not None for f in evidence.files):
+            files += " (an empty result: the query matched no series)"
         return Outcome.MISSING, f"no metric {criterion.selector!r} in {files}{hint}", (), ()
     outcomes, measurements, notes = [], [], []
     for metric in series:

@@ -75,3 +75,18 @@ def coverage_floor(statistic: str, today: Quantity) -> tuple[str, str] | None:
     if number <= 0:
         return None
     return f"{statistic} >= {number}%", f"today {today.value * 100:.4g}%"
+
+
+def number_floor(statistic: str, today: Quantity) -> tuple[str, str] | None:
+    """``STAT >= N`` with N today's plain number (a Prometheus query's value) to three
+    significant digits, rounded down: held where it stands, as coverage is. Whether higher is
+    better is the query's to say (availability, yes; a latency quantile, no): the comment
+    asks. None for a value that is not a finite number above 0."""
+    if today.dimension is not Dimension.NUMBER or not math.isfinite(today.value):
+        return None
+    if today.value <= 0:
+        return None
+    scale = 10.0 ** (math.floor(math.log10(today.value)) - 2)
+    number = float(_shown(math.floor(today.value / scale + 1e-9) * scale))
+    note = f"today {_shown(today.value)}; if lower is better, write {statistic} <= instead"
+    return f"{statistic} >= {_shown(number)}", note

@@ -22,9 +22,9 @@ from gatekeeper.evidence import (
 )
 from gatekeeper.init_from.analysis import FindingsDraft, draft_findings, tools
 from gatekeeper.init_from.families import Family
-from gatekeeper.init_from.limits import coverage_floor, lower_limit, upper_limit
+from gatekeeper.init_from.limits import coverage_floor, lower_limit, number_floor, upper_limit
 from gatekeeper.matrix.pairing import UNJUDGED
-from gatekeeper.model import MetricCriterion, TestCriterion
+from gatekeeper.model import QUERY_FORMAT, MetricCriterion, TestCriterion
 from gatekeeper.parsers.coverage import TOTAL, TOTAL_KIND
 from gatekeeper.records import record
 from gatekeeper.results import Outcome
@@ -358,6 +358,8 @@ def _series(
         reason = f"the tool recorded a failure ({said}); a gate must not pass on it"
         return None, LeftOut(artifact, shown, reason)
     limit = _limit(selected)
+    if limit is None and all(f.format == QUERY_FORMAT for f in evidence.files):
+        limit = _query_limit(selected)
     if limit is None:
         return None, None
     text, note = limit
@@ -367,6 +369,15 @@ def _series(
     if outcome is not Outcome.PASS:  # several series of one name that disagree, …
         return None, LeftOut(artifact, shown, plain(summary), draft)
     return draft, None
+
+
+def _query_limit(selected: Sequence[Metric]) -> tuple[str, str] | None:
+    """A Prometheus answer's series: its lowest ``value`` today, held (see ``number_floor``)."""
+    values = [read_statistic(m, "value") for m in selected]
+    present = [v for v in values if v is not None]
+    if present and len(present) == len(values):
+        return number_floor("value", min(present, key=lambda q: q.value))
+    return None
 
 
 def _limit(selected: Sequence[Metric]) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from gatekeeper.durations import parse_duration
 from gatekeeper.errors import Position
 from gatekeeper.freshness import MaxAge, parse_max_age
 from gatekeeper.matrix.problems import MatrixError, Problem
@@ -13,7 +14,9 @@ from gatekeeper.matrix.rules import rule_problems
 from gatekeeper.matrix.schema import schema_problems
 from gatekeeper.matrix.yamlpos import Located, load_yaml
 from gatekeeper.model import (
+    DEFAULT_SERVER,
     PAIRED_CONFIDENCE,
+    QUERY_FORMAT,
     Artifact,
     Baseline,
     BaselineRuns,
@@ -23,6 +26,7 @@ from gatekeeper.model import (
     FindingsBaseline,
     FindingsCriterion,
     FlakyPolicy,
+    LiveQuery,
     Matrix,
     MetricCriterion,
     Phase,
@@ -126,6 +130,8 @@ def _max_age(value: Any) -> MaxAge | None:
 
 
 def _artifact(key: str, data: dict[str, Any]) -> Artifact:
+    if "query" in data:
+        return Artifact(key, data.get("format", QUERY_FORMAT), (), query=_live_query(data))
     shards = data.get("shards")
     max_age = _max_age(data.get("max_age"))
     if isinstance(shards, dict):  # {count, name, first}: shards told apart by their files' names
@@ -134,6 +140,18 @@ def _artifact(key: str, data: dict[str, Any]) -> Artifact:
             shards["name"], shards.get("first", 1), max_age,
         )  # fmt: skip
     return Artifact(key, data.get("format", "auto"), _globs(data["paths"]), shards, max_age=max_age)
+
+
+def _live_query(data: dict[str, Any]) -> LiveQuery:
+    window = data.get("window")
+    return LiveQuery(
+        promql=data["query"],
+        time=data.get("time", "now"),
+        range=None if window is None else parse_duration(window["range"]),
+        step=None if window is None else parse_duration(window["step"]),
+        timeout=parse_duration(data.get("timeout", "10s")),
+        server=data.get("server", DEFAULT_SERVER),
+    )
 
 
 def build(located: Located) -> Matrix:

@@ -13,7 +13,9 @@ from typing import Any
 
 from gatekeeper.matrix.pairing import unpaired_faults
 from gatekeeper.matrix.problems import KeyPath, Problem
+from gatekeeper.matrix.queries import query_problems
 from gatekeeper.matrix.yamlpos import Located
+from gatekeeper.model import QUERY_FORMAT
 from gatekeeper.parsers import AUTO, holds_findings
 from gatekeeper.parsers.dimensions import (
     NEVER,
@@ -59,7 +61,7 @@ class _Checker:
         artifacts = data.get("artifacts")
         self.artifacts = set(artifacts) if isinstance(artifacts, dict) else set()
         self.formats = {
-            key: str(artifact.get("format", AUTO))
+            key: str(artifact.get("format", QUERY_FORMAT if "query" in artifact else AUTO))
             for key, artifact in (artifacts.items() if isinstance(artifacts, dict) else ())
             if isinstance(artifact, dict)
         }
@@ -591,7 +593,7 @@ class _Checker:
 
 def rule_problems(located: Located) -> list[Problem]:
     """Every rule violation in the file, in file order."""
-    return _Checker(located).check()
+    return _Checker(located).check() + query_problems(located)
 
 
 def _sampled_refusals(changes: Any, rounds: bool = False) -> list[str]:

@@ -139,6 +139,7 @@ PARSER_MODULES: dict[str, str] = {
     "sarif": "gatekeeper.parsers.analysis.sarif",
     "litmus": "gatekeeper.parsers.chaos.litmus",
     "chaos-mesh": "gatekeeper.parsers.chaos.chaos_mesh",
+    "prometheus": "gatekeeper.parsers.load.prometheus",
 }
 
 AUTO = "auto"

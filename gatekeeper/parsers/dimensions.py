@@ -81,7 +81,7 @@ _COVERAGE = Declared(
 SAMPLED: frozenset[str] = frozenset(
     {
         "k6-ndjson", "jmeter", "pytest-benchmark", "google-benchmark", "hyperfine", "go-bench",
-        "jmh", "benchmarkdotnet", "criterion",
+        "jmh", "benchmarkdotnet", "criterion", "prometheus",
     }
 )  # fmt: skip
 """The formats whose parsers keep a series' raw samples (``Metric.samples``) where the tool
@@ -196,6 +196,25 @@ DECLARED: dict[str, Declared] = {
     "sarif": Declared(),  # findings, not series
     "litmus": Declared({"value": RATIO, "rate": RATIO}),  # probeSuccessPercentage
     "chaos-mesh": Declared(),  # tests, not series
+    # a query's values carry no unit: plain numbers (an availability is 0.999, not 99.9 %);
+    # rate is read as value (FALLBACK_STATS), med and stddev from a range's samples
+    "prometheus": Declared(
+        {
+            **_each(
+                Dimension.NUMBER,
+                "value",
+                "last",
+                "min",
+                "max",
+                "avg",
+                "med",
+                "stddev",
+                "rate",
+                PERCENTILES,
+            ),
+            "count": COUNT,
+        }
+    ),
 }
 """Every format of gatekeeper.parsers.PARSER_MODULES (a test keeps the two in step)."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from gatekeeper import __version__
 from gatekeeper.baselines import BaselineEvidence
-from gatekeeper.evidence import Finding, TestResult
+from gatekeeper.evidence import Finding, QueryRecord, TestResult
 from gatekeeper.model import FindingsCriterion, MetricCriterion, SignoffCriterion, TestCriterion
 from gatekeeper.reporters.common import RenderOptions, verdict
 from gatekeeper.results import (
@@ -352,6 +352,7 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
                         "format": f.format,
                         "tests": f.test_count,
                         "metrics": len(f.metrics),
+                        **_query(f.query),
                     }
                     for f in a.files
                 ],
@@ -369,6 +370,18 @@ def to_dict(report: Report, exit_code: int) -> dict[str, Any]:
             }
             for w in matrix.waivers
         ],
+    }
+
+
+def _query(query: QueryRecord | None) -> dict[str, Any]:
+    """What a live query asked and was answered; all null for a file."""
+    return {
+        "query": None if query is None else query.query,
+        "query_server": None if query is None else query.server,
+        "query_time": None if query is None else query.time,
+        "query_range": None if query is None else query.range,
+        "query_step": None if query is None else query.step,
+        "query_response": None if query is None else query.response,
     }
 
 
