@@ -50,8 +50,8 @@ CELLS = {
     ("Campaigns Integration", "stone"): "Limited (via account hot setting)",
     ("Campaigns Integration", "iron"): "Full (using multi-modal traffic splitter)",
 }
-GREY_ARTIFACTS = {"staging-e2e", "failover-drill", "soak", "peak"}
-"""Evidence that does not exist yet: Steel and Titanium are partly grey."""
+GREY_ARTIFACTS = {"staging-e2e", "soak", "peak"}
+"""Evidence that does not exist yet: Titanium is partly grey."""
 
 DELIBERATE_FAILURE = (
     "unit",
@@ -207,7 +207,7 @@ def test_check_fails_iron_for_the_splitter_and_stands_at_bronze(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = ["check", "--matrix", str(MATRIX), "--dry-run", "--format", "json"]
-    assert main([*argv, "--today", "2026-01-01"]) == 1
+    assert main([*argv, "--as-of", "2026-12-04"]) == 1  # any day before the waiver expires
     report = json.loads(capsys.readouterr().out)
     assert (report["enforced_phase"], report["stands_at"]) == ("iron", "bronze")
     outcomes = {b["ref"]: b["outcome"] for cell in report["cells"] for b in cell["benchmarks"]}
@@ -219,6 +219,14 @@ def test_check_fails_iron_for_the_splitter_and_stands_at_bronze(
     }
     assert {outcomes[ref] for ref, phase in phases.items() if phase != "iron"} == {"missing"}
     assert outcomes["managed-config/bronze/config-apply-staging"] == "waived"
+    found = {b["ref"]: b for cell in report["cells"] for b in cell["benchmarks"]}
+    drill = found["resilience/steel/failover-drill"]  # passed, but in August: run it again
+    assert drill["summary"] == "stale: last evidence 102 days old (max 13w)"
+    assert drill["age"]["stale"] and drill["age"]["measured_at"] == "2026-08-24T10:15:42Z"
+    assert outcomes["resilience/steel/shadow-availability"] == "pass"
+    assert found["resilience/steel/shadow-availability"]["measurements"][0]["actual"] == "0.997"
+    signoff = found["managed-config/titanium/runbook-reviewed"]  # no token here: unverified
+    assert signoff["summary"].startswith("unverified: the sign-off on signoffs/failover-runbook.md")
     states = {f"{cell['swimlane']}/{cell['phase']}": cell["state"] for cell in report["cells"]}
     assert {ref for ref, state in states.items() if state != "green"} == {
         "ingress-api/iron",  # red
@@ -243,3 +251,16 @@ def test_the_waiver_holds_bronze_open_until_it_expires(capsys: pytest.CaptureFix
     argv = ["check", "--matrix", str(MATRIX), "--phase", "bronze", "--format", "none"]
     assert main([*argv, "--today", "2030-12-31"]) == 0
     assert main([*argv, "--today", "2031-01-01"]) == 1
+
+
+def test_the_failover_drill_was_fresh_for_its_quarter(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's claim: the drill of 2026-08-24 passes as of 2026-09-01, and is stale
+    after 13 weeks (max_age on its artifact), never from the file's modification time."""
+    argv = ["check", "--matrix", str(MATRIX), "--dry-run", "--format", "json", "--phase", "steel"]
+    verdicts = {}
+    for day in ("2026-09-01", "2026-11-22", "2026-11-23"):
+        main([*argv, "--as-of", day])
+        report = json.loads(capsys.readouterr().out)
+        found = {b["ref"]: b for cell in report["cells"] for b in cell["benchmarks"]}
+        verdicts[day] = found["resilience/steel/failover-drill"]["outcome"]
+    assert verdicts == {"2026-09-01": "pass", "2026-11-22": "pass", "2026-11-23": "missing"}

@@ -216,6 +216,39 @@ def test_availability_over_the_week_is_the_known_value(
     assert json.loads(asked["query_response"])["status"] == "success"
 
 
+KMTA = Path(__file__).resolve().parent.parent / "examples" / "kmta" / "gatekeeper.yml"
+SAVED = """\
+  availability:
+    format: prometheus
+    paths: reports/prometheus/availability-7d.json
+"""
+
+
+def test_the_kmta_example_s_availability_asked_live_gives_its_saved_verdict(
+    prometheus_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The example judges a saved answer; asked of a real Prometheus holding that week, the
+    same query (the one the example's comment names) gives the same verdict and value."""
+    text = KMTA.read_text(encoding="utf-8")
+    assert SAVED in text and f"{{query: '{QUERY}'}}" in text
+    live = text.replace(SAVED, f"  availability:\n{_query()}")
+    (tmp_path / "gatekeeper.yml").write_text(live, encoding="utf-8")
+    monkeypatch.setenv("GATEKEEPER_PROMETHEUS_URL", prometheus_url)
+    ref = "resilience/steel/shadow-availability"
+    verdicts = []
+    for matrix in (KMTA, tmp_path / "gatekeeper.yml"):
+        capsys.readouterr()
+        main(["check", "--matrix", str(matrix), "--format", "json", "--phase", "steel"])
+        report = json.loads(capsys.readouterr().out)
+        (bench,) = [b for c in report["cells"] for b in c["benchmarks"] if b["ref"] == ref]
+        (measured,) = bench["measurements"]
+        verdicts.append((bench["outcome"], measured["actual"], round(measured["value"], 12)))
+    assert verdicts[0] == verdicts[1] == ("pass", "0.997", round(AVAILABILITY, 12))
+
+
 def test_the_outage_fails_a_stricter_threshold(
     prometheus_url: str,
     tmp_path: Path,
