@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +46,25 @@ def test_kmta_judged_from_its_bundle_is_judged_as_from_its_files(
     from_files = _report(capsys, matrix)
     from_bundle = _report(capsys, matrix, "--bundle", str(bundle))
     assert from_files[0] == ExitCode.FAILED  # the README's verdict: Iron fails
-    assert from_bundle == from_files
+    assert _unverified_why(from_bundle) == _unverified_why(from_files)
+
+
+SIGNOFF = "managed-config/titanium/runbook-reviewed"
+
+
+def _unverified_why(report: tuple[int, str, dict[str, Any]]) -> tuple[int, str, dict[str, Any]]:
+    """The report with the example's sign-off's reason for being unverified left out: with no
+    token, a check of the files says no token was there, one of the bundle that its collect
+    had none. Both are `unverified` (missing); everything else is the same."""
+    code, text, document = report
+    text, n = re.subn(rf"({SIGNOFF}: unverified: ).*", r"\1…", text)
+    assert n == 1, text
+    for cell in document["cells"]:
+        for bench in cell["benchmarks"]:
+            if bench["ref"] == SIGNOFF:
+                assert (bench["outcome"], bench["summary"][:11]) == ("missing", "unverified:")
+                bench["summary"] = "…"
+    return code, text, document
 
 
 def test_a_bundle_is_small_and_the_same_wherever_it_was_collected(
