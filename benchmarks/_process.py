@@ -183,5 +183,11 @@ def machine() -> str:
     )
 
 
+def load() -> str:
+    """The machine's load average now (1, 5 and 15 minutes): others' work skews a figure."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
 def verdict(label: str, ok: bool, detail: str) -> str:
     return f"  [{'met' if ok else 'NOT met'}] {label}: {detail}"

@@ -139,3 +139,22 @@ def test_quick_compare_run_regresses_exactly_the_slowed_series(tmp_path: Path) -
     assert "[met] the slowed series, and only they, regressed at 95 %" in out
     assert _results(out) == "results: {'failed': 4, 'of': 20}"
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+@pytest.mark.needs("orjson")
+@pytest.mark.parametrize(
+    ("script", "said", "numbers"),
+    [
+        ("prometheus.py", "same numbers from every contender", ("'min': '", "'avg': '")),
+        ("chaos.py", "same counts from every contender", ("'passed': 40, 'total': 80",)),
+    ],
+)
+def test_quick_evidence_run_agrees_with_orjson(
+    script: str, said: str, numbers: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Whole processes: check's min and avg of one Prometheus series are orjson's (and jq's,
+    when installed); its counts of Litmus verdicts and probes are an orjson script's."""
+    out = _quick(script, "--dir", str(tmp_path))
+    assert f"[met] {said}" in out
+    assert all(number in _results(out) for number in numbers), _results(out)
+    assert list(tmp_path.iterdir()), "the generated input goes to --dir"
