@@ -9,7 +9,6 @@ A time written without its zone is read as the earliest moment it can name
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 from collections.abc import Callable
 
@@ -39,6 +38,8 @@ def report_time(text: str) -> dt.datetime | None:
         year, month, day, clock = compact.groups()
         moment = parse_iso_time(f"{year}-{month}-{day}T{clock}", zoneless="earliest")
     elif raw[:1].isalpha():  # RFC 1123: Sat, 03 Dec 2022 23:10:07 GMT
+        import email.utils  # here: it loads socket, random and calendar (~25 ms at start-up)
+
         try:
             parsed = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError) as exc:
