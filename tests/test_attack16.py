@@ -1,0 +1,40 @@
+"""Adversarial pass over issue 16's evidence (attack16): each test is a way the gate could
+have turned green, or crashed, on evidence that must not pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from gatekeeper.parsers import parse_file
+
+
+def _junit(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "junit.xml"
+    path.write_text(f'<?xml version="1.0"?>{body}', encoding="utf-8")
+    return path
+
+
+def test_a_junit_suite_with_no_time_leaves_the_file_undated(tmp_path: Path) -> None:
+    # one suite dated yesterday, one that says nothing of when it ran (pasted in from an old
+    # run): the file is not as young as its youngest suite; like an artifact with an undated
+    # file, it is undated, and cannot satisfy a max_age
+    path = _junit(
+        tmp_path,
+        '<testsuites><testsuite name="new" timestamp="2026-12-03T10:00:00Z">'
+        '<testcase name="a"/></testsuite>'
+        '<testsuite name="old"><testcase name="b"/></testsuite></testsuites>',
+    )
+    assert parse_file(path, "junit.xml", "junit").measured_at is None
+
+
+def test_a_junit_suite_is_dated_by_its_run_or_its_enclosing_suite(tmp_path: Path) -> None:
+    path = _junit(
+        tmp_path,
+        '<testsuites timestamp="2026-12-03T09:00:00Z">'
+        '<testsuite name="new" timestamp="2026-12-03T10:00:00Z"><testcase name="a"/>'
+        '<testsuite name="inner"><testcase name="c"/></testsuite></testsuite>'
+        '<testsuite name="plain"><testcase name="b"/></testsuite></testsuites>',
+    )
+    moment = dt.datetime(2026, 12, 3, 9, tzinfo=dt.timezone.utc)
+    assert parse_file(path, "junit.xml", "junit").measured_at == moment
