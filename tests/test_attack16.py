@@ -38,3 +38,24 @@ def test_a_junit_suite_is_dated_by_its_run_or_its_enclosing_suite(tmp_path: Path
     )
     moment = dt.datetime(2026, 12, 3, 9, tzinfo=dt.timezone.utc)
     assert parse_file(path, "junit.xml", "junit").measured_at == moment
+
+
+def test_sign_off_facts_about_another_commit_in_a_bundle_are_an_error() -> None:
+    # a bundle of commit HEAD whose sign-off facts were heard at another commit (pasted in
+    # from an older bundle, or a collect that judged another --sha): they do not say whether
+    # the record is signed off at HEAD, so they never count
+    from gatekeeper.bundles import Bundle, RunIdentity, Shard
+    from gatekeeper.bundles.codec import dumps, loads
+    from gatekeeper.bundles.combine import signoff_evidence
+    from gatekeeper.signoffs import RecordState, Review, SignoffRecord
+
+    head, other, record = "e0" * 20, "a0" * 20, "signoffs/runbook.md"
+    review = Review("alice", "APPROVED", "2026-12-01T10:00:00Z", "c1" * 20, True)
+    facts = SignoffRecord(record, other, RecordState.FOUND, "", "d0" * 20, 7, "carol",
+                          "c1" * 20, (review,))  # fmt: skip
+    bundle = loads(dumps(Bundle(head, (Shard("a", RunIdentity(), {}, {record: facts}),))).encode(),
+                   "b.json")  # fmt: skip
+    found = signoff_evidence(bundle).records[record]
+    assert found.state is RecordState.ERROR
+    assert found.commit == head
+    assert f"heard at commit {other[:12]}, not at {head[:12]}" in found.reason

@@ -263,7 +263,8 @@ def refused(matrix: Matrix, reason: str) -> dict[str, ArtifactEvidence]:
 def signoff_evidence(bundle: Bundle) -> SignoffEvidence:
     """The sign-off facts the bundle's shards recorded. Shards that asked about the same
     record must have heard the same: when they disagree (a review given or dismissed between
-    two jobs), the record is an error, never the kinder answer."""
+    two jobs), the record is an error, never the kinder answer; so are facts heard at another
+    commit than the bundle's (they say nothing of the record at the bundle's commit)."""
     asked = [s for s in bundle.shards if s.signoffs is not None]
     if not asked:
         return no_signoffs(
@@ -274,6 +275,13 @@ def signoff_evidence(bundle: Bundle) -> SignoffEvidence:
     for shard in asked:
         assert shard.signoffs is not None
         for path, facts in shard.signoffs.items():
+            if facts.commit.lower() != bundle.sha.lower():  # heard about another commit
+                facts = SignoffRecord(
+                    path, bundle.sha, RecordState.ERROR,
+                    f"the bundle's sign-off facts for {path} were heard at commit "
+                    f"{facts.commit[:12]}, not at {bundle.sha[:12]}, the bundle's commit: "
+                    "collect them again",
+                )  # fmt: skip
             seen = found.setdefault(path, facts)
             if seen != facts and seen.state is not RecordState.ERROR:
                 reason = (
