@@ -4,8 +4,16 @@ have turned green, or crashed, on evidence that must not pass."""
 from __future__ import annotations
 
 import datetime as dt
+import http.server
+import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from gatekeeper.cli import main
 from gatekeeper.parsers import parse_file
 
 
@@ -59,3 +67,72 @@ def test_sign_off_facts_about_another_commit_in_a_bundle_are_an_error() -> None:
     assert found.state is RecordState.ERROR
     assert found.commit == head
     assert f"heard at commit {other[:12]}, not at {head[:12]}" in found.reason
+
+
+ANSWER = (
+    '{"status":"success","data":{"resultType":"vector","result":'
+    '[{"metric":{"job":"api"},"value":[1765152000,"0.999"]}]}}'
+)
+"""A Prometheus answer evaluated at 2025-12-08T00:00:00Z."""
+
+
+def _live_matrix(artifact: str, benchmark: str = "") -> str:
+    return (
+        "version: 1\nproject: live\ncurrent: alpha\nphases:\n  - {id: alpha, name: Alpha}\n"
+        f"artifacts:\n  availability:\n{artifact}"
+        "swimlanes:\n  - id: api\n    name: API\n    cells:\n      alpha:\n"
+        "        goal: available\n        benchmarks:\n"
+        "          - id: avail\n            metric: {from: availability, name: result}\n"
+        f'            threshold: "value >= 0.99"\n{benchmark}'
+    )
+
+
+@pytest.fixture
+def answering_url() -> Iterator[str]:
+    """A server that answers every query with ``ANSWER``."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = ANSWER.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _check_json(matrix: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    capsys.readouterr()
+    code = main(["check", "--matrix", str(matrix), "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)["cells"][0]["benchmarks"][0]
+
+
+def test_a_live_querys_max_age_is_held_not_dropped(
+    answering_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # max_age on a query artifact: an answer evaluated a year before the check is stale
+    monkeypatch.setenv("GATEKEEPER_PROMETHEUS_URL", answering_url)
+    matrix = tmp_path / "gatekeeper.yml"
+    query = '    query: "up"\n    time: 2025-12-08T00:00:00Z\n    max_age: 7d\n'
+    matrix.write_text(_live_matrix(query), encoding="utf-8")
+    code, bench = _check_json(matrix, capsys, "--as-of", "2026-12-04T00:00:00Z")
+    assert (code, bench["outcome"]) == (1, "missing")
+    assert bench["summary"] == "stale: last evidence 361 days old (max 7d)"
+    code, bench = _check_json(matrix, capsys, "--as-of", "2025-12-09T00:00:00Z")
+    assert (code, bench["outcome"]) == (0, "pass")
