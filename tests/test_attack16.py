@@ -74,6 +74,11 @@ ANSWER = (
     '[{"metric":{"job":"api"},"value":[1765152000,"0.999"]}]}}'
 )
 """A Prometheus answer evaluated at 2025-12-08T00:00:00Z."""
+RANGE_ANSWER = (
+    '{"status":"success","data":{"resultType":"matrix","result":'
+    '[{"metric":{"job":"api"},"values":[[1765148400,"0.998"],[1765152000,"0.999"]]}]}}'
+)
+"""A range query's answer ending at 2025-12-08T00:00:00Z."""
 
 
 def _live_matrix(artifact: str, benchmark: str = "") -> str:
@@ -93,7 +98,7 @@ def answering_url() -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = ANSWER.encode()
+            body = (ANSWER if "query_range" not in self.path else RANGE_ANSWER).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -136,3 +141,34 @@ def test_a_live_querys_max_age_is_held_not_dropped(
     assert bench["summary"] == "stale: last evidence 361 days old (max 7d)"
     code, bench = _check_json(matrix, capsys, "--as-of", "2025-12-09T00:00:00Z")
     assert (code, bench["outcome"]) == (0, "pass")
+
+
+@pytest.mark.parametrize(
+    "judged",
+    [
+        '    query: "up"\n    time: 2025-12-08T00:00:00Z\n    window: {range: 30d, step: 1h}\n',
+        '    query: "up"\n    time: 2025-12-08T00:00:00Z\n    window: {range: 7d, step: 1d}\n',
+        '    query: "up"\n    time: 2026-12-01T00:00:00Z\n    window: {range: 7d, step: 1h}\n',
+        '    query: "up"\n    time: 2025-12-08T00:00:00Z\n',
+    ],
+    ids=["longer-window", "other-step", "other-time", "instant"],
+)
+def test_a_bundle_answers_only_the_window_and_time_it_was_asked_for(
+    judged: str,
+    answering_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the answer to "up over 7 days before 2025-12-08" is no answer to "up over 30 days", nor
+    # to the same window a year later: judged against such a matrix, the bundle is refused
+    monkeypatch.setenv("GATEKEEPER_PROMETHEUS_URL", answering_url)
+    matrix, bundle, sha = tmp_path / "gatekeeper.yml", tmp_path / "bundle.json", "0" * 40
+    asked = '    query: "up"\n    time: 2025-12-08T00:00:00Z\n    window: {range: 7d, step: 1h}\n'
+    matrix.write_text(_live_matrix(asked), encoding="utf-8")
+    assert main(["collect", "--matrix", str(matrix), "--sha", sha, "--out", str(bundle)]) == 0
+    code, bench = _check_json(matrix, capsys, "--bundle", str(bundle), "--sha", sha)
+    assert bench["outcome"] != "error"  # the same query: the bundle is taken
+    matrix.write_text(_live_matrix(judged), encoding="utf-8")
+    code, bench = _check_json(matrix, capsys, "--bundle", str(bundle), "--sha", sha)
+    assert (code, bench["outcome"]) == (3, "error")
