@@ -98,7 +98,10 @@ def answering_url() -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = (ANSWER if "query_range" not in self.path else RANGE_ANSWER).encode()
+            ranged = "query_range" in self.path
+            if self.path.startswith("/lie/"):  # answers the other kind of query
+                ranged = "query=range" in self.path
+            body = (RANGE_ANSWER if ranged else ANSWER).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -172,3 +175,32 @@ def test_a_bundle_answers_only_the_window_and_time_it_was_asked_for(
     matrix.write_text(_live_matrix(judged), encoding="utf-8")
     code, bench = _check_json(matrix, capsys, "--bundle", str(bundle), "--sha", sha)
     assert (code, bench["outcome"]) == (3, "error")
+
+
+@pytest.mark.parametrize(
+    ("artifact", "said"),
+    [
+        ('    query: "up"\n    time: 2025-12-08T00:00:00Z\n    window: {range: 7d, step: 1h}\n',
+         "answered a range query with a vector"),
+        ('    query: "range"\n    time: 2025-12-08T00:00:00Z\n',
+         "answered an instant query with a matrix"),
+    ],
+    ids=["range-answered-instant", "instant-answered-range"],
+)  # fmt: skip
+def test_a_live_answer_of_the_wrong_shape_is_an_error(
+    artifact: str,
+    said: str,
+    answering_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a proxy that answers every request alike: a week's window judged from one point
+    monkeypatch.setenv("GATEKEEPER_PROMETHEUS_URL", answering_url + ("/lie"))
+    matrix = tmp_path / "gatekeeper.yml"
+    matrix.write_text(_live_matrix(artifact), encoding="utf-8")
+    code, bench = _check_json(matrix, capsys)
+    assert (code, bench["outcome"]) == (3, "error")
+    capsys.readouterr()
+    main(["check", "--matrix", str(matrix)])
+    assert said in capsys.readouterr().out
