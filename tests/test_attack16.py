@@ -204,3 +204,46 @@ def test_a_live_answer_of_the_wrong_shape_is_an_error(
     capsys.readouterr()
     main(["check", "--matrix", str(matrix)])
     assert said in capsys.readouterr().out
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_timeout() -> None:
+    # a byte every 0.2 s of a declared 100 kB: each read arrives within the socket's timeout,
+    # so only the whole answer's deadline can stop it (it once waited for 64 kB: hours)
+    import datetime as dt_
+    import time
+
+    from gatekeeper.live.prometheus_http import QueryError, ask
+    from gatekeeper.model import LiveQuery
+
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            while not stop.wait(0.2):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    started = time.monotonic()
+    try:
+        with pytest.raises(QueryError, match=r"did not answer within 1s"):
+            ask(LiveQuery("up", timeout=1.0), {"GATEKEEPER_PROMETHEUS_URL": url},
+                dt_.datetime.now(dt_.timezone.utc))  # fmt: skip
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert time.monotonic() - started < 5
