@@ -247,3 +247,22 @@ def test_a_server_that_drips_its_answer_is_cut_off_at_the_timeout() -> None:
         server.server_close()
         thread.join()
     assert time.monotonic() - started < 5
+
+
+def test_one_file_from_the_future_is_an_error_even_beside_a_fresh_one(tmp_path: Path) -> None:
+    # two runs of the drill: one fresh, one whose clock says 2031. Its age cannot be told
+    # (a runner whose clock is years ahead is no witness of when it ran): an error, not a
+    # pass carried by the fresh file
+    from tests.test_max_age import check, drill_of, junit, project
+
+    root = project(tmp_path)
+    (root / "reports" / "later.xml").write_text(junit("2031-01-01T00:00:00Z"), encoding="utf-8")
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = check(root, "--as-of", "2026-10-02")
+    drill = drill_of(out.getvalue())
+    assert (code, drill["outcome"]) == (1, "error")
+    assert str(drill["summary"]).startswith("evidence from the future: measured at 2031-01-01")
