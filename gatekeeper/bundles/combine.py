@@ -35,9 +35,10 @@ from gatekeeper.bundles import (
     selection_key,
 )
 from gatekeeper.collect import criteria_by_artifact
+from gatekeeper.durations import parse_time
 from gatekeeper.errors import Position
 from gatekeeper.evidence import ArtifactEvidence, ArtifactState, ParsedFile, TestResult
-from gatekeeper.model import Matrix, TestCriterion
+from gatekeeper.model import LiveQuery, Matrix, TestCriterion
 from gatekeeper.selector import did_you_mean
 from gatekeeper.signoffs import RecordState, SignoffEvidence, SignoffRecord, no_signoffs
 from gatekeeper.tally import CLOSE_NAMES, MAX_FAILED_KEPT, Selection
@@ -118,7 +119,7 @@ def _moved(test: TestResult, shard: str | None) -> TestResult:
 def _mismatch(key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard) -> str | None:
     declared = matrix.artifacts[key]
     if declared.query is not None:
-        return _other_query(key, record, matrix, shard, declared.query.promql)
+        return _other_query(key, record, matrix, shard, declared.query)
     if (record.format, record.patterns) == (declared.format, declared.paths):
         return None
     return (
@@ -129,17 +130,44 @@ def _mismatch(key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard) ->
 
 
 def _other_query(
-    key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard, promql: str
+    key: str, record: ArtifactRecord, matrix: Matrix, shard: Shard, query: LiveQuery
 ) -> str | None:
-    """Why a shard's answer is not to the query the matrix asks (files, another query)."""
-    asked = [f.parsed.query.query for f in record.files if f.parsed.query is not None]
-    if len(asked) == len(record.files) and set(asked) <= {promql}:
-        return None
-    shown = repr(asked[0]) if asked else "files"
-    return (
-        f"shard {shard.name!r} collected {key!r} from {shown}, but {matrix.path} asks the "
-        f"query {promql!r}: collect with the matrix that judges"
-    )
+    """Why a shard's answer is not to the query the matrix asks (files, another query, or
+    the same query over another window or at another time)."""
+    asked = [f.parsed.query for f in record.files if f.parsed.query is not None]
+    promql = query.promql
+    if len(asked) != len(record.files) or any(a.query != promql for a in asked):
+        shown = repr(asked[0].query) if asked else "files"
+        return (
+            f"shard {shard.name!r} collected {key!r} from {shown}, but {matrix.path} asks the "
+            f"query {promql!r}: collect with the matrix that judges"
+        )
+    for answer in asked:
+        if (answer.range, answer.step) != (query.range, query.step):
+            return (
+                f"shard {shard.name!r} collected {key!r} as {_window(answer.range, answer.step)}"
+                f", but {matrix.path} asks {_window(query.range, query.step)}: collect with the "
+                "matrix that judges"
+            )
+        if query.time != "now" and not _same_time(answer.time, query.time):
+            return (
+                f"shard {shard.name!r} collected {key!r} evaluated at {answer.time}, but "
+                f"{matrix.path} asks it at {query.time}: collect with the matrix that judges"
+            )
+    return None
+
+
+def _window(span: float | None, step: float | None) -> str:
+    if span is None or step is None:
+        return "an instant query"
+    return f"a range query over {span:g}s, a point every {step:g}s"
+
+
+def _same_time(recorded: str, asked: str) -> bool:
+    try:
+        return parse_time(recorded) == parse_time(asked)
+    except ValueError:
+        return False
 
 
 def _describe(key: SelectionKey) -> str:
@@ -263,7 +291,8 @@ def refused(matrix: Matrix, reason: str) -> dict[str, ArtifactEvidence]:
 def signoff_evidence(bundle: Bundle) -> SignoffEvidence:
     """The sign-off facts the bundle's shards recorded. Shards that asked about the same
     record must have heard the same: when they disagree (a review given or dismissed between
-    two jobs), the record is an error, never the kinder answer."""
+    two jobs), the record is an error, never the kinder answer; so are facts heard at another
+    commit than the bundle's (they say nothing of the record at the bundle's commit)."""
     asked = [s for s in bundle.shards if s.signoffs is not None]
     if not asked:
         return no_signoffs(
@@ -274,6 +303,13 @@ def signoff_evidence(bundle: Bundle) -> SignoffEvidence:
     for shard in asked:
         assert shard.signoffs is not None
         for path, facts in shard.signoffs.items():
+            if facts.commit.lower() != bundle.sha.lower():  # heard about another commit
+                facts = SignoffRecord(
+                    path, bundle.sha, RecordState.ERROR,
+                    f"the bundle's sign-off facts for {path} were heard at commit "
+                    f"{facts.commit[:12]}, not at {bundle.sha[:12]}, the bundle's commit: "
+                    "collect them again",
+                )  # fmt: skip
             seen = found.setdefault(path, facts)
             if seen != facts and seen.state is not RecordState.ERROR:
                 reason = (

@@ -94,11 +94,14 @@ def hold_to_age(
             freshness=fresh,
         )
     age = as_of - measured_at
-    if -age > FUTURE_SKEW:
+    # any one file from the future, not only the oldest: a clock years ahead says nothing of
+    # when its file was measured, and a fresh file beside it must not carry it
+    newest = max(f.measured_at for f in files if f.measured_at is not None)
+    if newest - as_of > FUTURE_SKEW:
         return dataclasses.replace(
             result,
             outcome=Outcome.ERROR,
-            summary=f"evidence from the future: measured at {measured_at.isoformat()}, after "
+            summary=f"evidence from the future: measured at {newest.isoformat()}, after "
             f"the check's time {as_of.isoformat()}; a clock is wrong, or --as-of is earlier than "
             "the evidence",
             freshness=Freshness(max_age, measured_at, age, False),

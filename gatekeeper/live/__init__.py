@@ -49,6 +49,7 @@ def answer_file(
         message = f"{answer.server} answered with something that is not JSON"
         raise EvidenceError(Position(display), message) from exc
     parsed = read_answer(document, display)
+    _same_kind(query, parsed, answer.server, display)
     record = QueryRecord(
         query=query.promql,
         server=answer.server,
@@ -59,6 +60,18 @@ def answer_file(
     )
     digest = hashlib.sha256(answer.body).hexdigest()
     return dataclasses.replace(parsed, measured_at=answer.time, query=record), digest
+
+
+def _same_kind(query: LiveQuery, parsed: ParsedFile, server: str, display: str) -> None:
+    """A range query answered with a vector (one point for a week), or an instant query with
+    a matrix, is not the answer to the query asked (a proxy or cache that answers alike)."""
+    ranged = [m.kind == "range" for m in parsed.metrics]
+    asked = query.range is not None
+    if any(r != asked for r in ranged):
+        got = "a matrix" if not asked else "a vector"
+        kind = "a range" if asked else "an instant"
+        message = f"{server} answered {kind} query with {got}: not the answer to the query asked"
+        raise EvidenceError(Position(display), message)
 
 
 def query_evidence(

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time as clock
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
+import urllib3
 
 from gatekeeper.durations import parse_time
 from gatekeeper.model import LiveQuery
@@ -138,10 +139,30 @@ def _why(exc: BaseException) -> str:
     return "name or service not known" if "NameResolution" in repr(exc) else name
 
 
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """The answer's bytes (decoded), as they arrive: ``read1`` returns after one read from
+    the socket, where ``iter_content`` waits for a whole chunk, so a server that drips a
+    byte at a time would hold it past the deadline (for hours) unchecked."""
+    read1 = getattr(response.raw, "read1", None)  # urllib3 2; 1.26 has none
+    if read1 is None:
+        yield from response.iter_content(chunk_size=1024)
+        return
+    while True:
+        try:  # urllib3's errors, as requests' own reading would raise them
+            chunk = read1(65536, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.Timeout(str(exc)) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.ConnectionError(exc) from exc
+        if not chunk:
+            return
+        yield chunk
+
+
 def _read_capped(response: requests.Response, deadline: float, timeout: float) -> bytes:
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(chunk_size=65536):
+    for chunk in _chunks(response):
         size += len(chunk)
         if size > MAX_ANSWER_BYTES:
             raise QueryError(f"the answer is larger than {MAX_ANSWER_BYTES:,} bytes")

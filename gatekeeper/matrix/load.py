@@ -130,10 +130,12 @@ def _max_age(value: Any) -> MaxAge | None:
 
 
 def _artifact(key: str, data: dict[str, Any]) -> Artifact:
-    if "query" in data:
-        return Artifact(key, data.get("format", QUERY_FORMAT), (), query=_live_query(data))
-    shards = data.get("shards")
     max_age = _max_age(data.get("max_age"))
+    if "query" in data:  # its max_age holds the answer's evaluation time to it
+        return Artifact(
+            key, data.get("format", QUERY_FORMAT), (), max_age=max_age, query=_live_query(data)
+        )
+    shards = data.get("shards")
     if isinstance(shards, dict):  # {count, name, first}: shards told apart by their files' names
         return Artifact(
             key, data.get("format", "auto"), _globs(data["paths"]), shards["count"],

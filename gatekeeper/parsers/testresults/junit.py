@@ -99,7 +99,7 @@ def stream_tests(path: Path, display: str, sink: Callable[[TestResult], object])
         path=display,
         format=NAME,
         streamed_tests=reader.count,
-        measured_at=reader.measured_at,
+        measured_at=None if reader.undated_suite else reader.measured_at,
         time_error=reader.time_error,
     )
 
@@ -145,6 +145,11 @@ class _CaseReader:
         self.measured_at: dt.datetime | None = None
         """The oldest ``timestamp`` of the file's suites: when its oldest suite started (the
         conservative reading of a file whose suites ran at different times)."""
+        self.dated: list[bool] = []
+        """Per open element outside a record: whether it or an element around it has a
+        ``timestamp``. A suite with none leaves the file undated (a suite pasted in from
+        another run says nothing of its age), as an undated file leaves its artifact."""
+        self.undated_suite = False
 
     def listen(self, expat: XMLParserType) -> None:
         self.expat = expat
@@ -205,10 +210,18 @@ class _CaseReader:
         elif name == "testsuite":
             self.suite = (attrib.get("name", ""), attrib.get("file") or self.suite[1])
             self.suites.append(self.suite)
+            self._date(attrib, suite=True)
             if "timestamp" in attrib:
                 self._timestamp(name, attrib["timestamp"])
         else:
             self.suites.append(None)
+            self._date(attrib, suite=False)
+
+    def _date(self, attrib: dict[str, str], *, suite: bool) -> None:
+        dated = "timestamp" in attrib or (bool(self.dated) and self.dated[-1])
+        self.dated.append(dated)
+        if suite and not dated:
+            self.undated_suite = True
 
     def _timestamp(self, element: str, text: str) -> None:
         if self.time_error is not None:
@@ -228,6 +241,7 @@ class _CaseReader:
         depth = self.depth
         self.depth -= 1
         if not self.record:
+            self.dated.pop()
             if self.suites.pop() is not None:
                 self.suite = next((s for s in reversed(self.suites) if s), ("", None))
             return
