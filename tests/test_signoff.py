@@ -318,6 +318,28 @@ def test_the_bundle_collect_writes_gives_the_same_verdict_offline(
         assert offline[1]["signoff"]["approval"] == {**approval, "source": "bundle"}
 
 
+def test_with_a_token_the_api_is_asked_whatever_a_bundle_says(
+    github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A bundle may come from a pull request's own workflow, which can write any approval:
+    where the API can be asked, its answer decides; the bundle's facts stand in only where it
+    cannot (a laptop with no token judging CI's bundle)."""
+    layout(github)
+    bundle = tmp_path / "bundle.json"
+    matrix = str(tmp_path / "gatekeeper.yml")
+    assert main(["collect", "-m", matrix, "--sha", HEAD, "--out", str(bundle)]) == 0
+    signoffs.add_review(github.store, 7, "alice", "DISMISSED", C2, AT)  # GitHub says otherwise now
+    code, bench = check(tmp_path, capsys, "--bundle", str(bundle), "--sha", HEAD)
+    assert (code, bench["outcome"]) == (ExitCode.FAILED, "fail"), bench["summary"]
+    assert bench["summary"] == "review by @alice was dismissed"
+    monkeypatch.delenv("GITHUB_TOKEN")
+    code, bench = check(tmp_path, capsys, "--bundle", str(bundle), "--sha", HEAD)
+    assert (code, bench["outcome"]) == (ExitCode.PASSED, "pass"), bench["summary"]
+    assert bench["signoff"]["approval"]["source"] == "bundle"
+    assert github.violations == []
+
+
 def test_a_bundle_collected_without_a_token_is_unverified(
     github: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
