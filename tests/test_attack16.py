@@ -15,6 +15,7 @@ import pytest
 
 from gatekeeper.cli import main
 from gatekeeper.parsers import parse_file
+from tests.local_http import serving
 
 
 def _junit(tmp_path: Path, body: str) -> Path:
@@ -111,15 +112,8 @@ def answering_url() -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Handler) as url:
+        yield url
 
 
 def _check_json(matrix: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
@@ -232,20 +226,14 @@ def test_a_server_that_drips_its_answer_is_cut_off_at_the_timeout() -> None:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
     started = time.monotonic()
-    try:
-        with pytest.raises(QueryError, match=r"did not answer within 1s"):
-            ask(LiveQuery("up", timeout=1.0), {"GATEKEEPER_PROMETHEUS_URL": url},
-                dt_.datetime.now(dt_.timezone.utc))  # fmt: skip
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Handler) as url:
+        try:
+            with pytest.raises(QueryError, match=r"did not answer within 1s"):
+                ask(LiveQuery("up", timeout=1.0), {"GATEKEEPER_PROMETHEUS_URL": url},
+                    dt_.datetime.now(dt_.timezone.utc))  # fmt: skip
+        finally:
+            stop.set()  # the handler stops writing, so the server can shut down
     assert time.monotonic() - started < 5
 
 

@@ -26,6 +26,7 @@ import requests
 
 from gatekeeper.cli import main
 from tests.conftest import missing_tool
+from tests.local_http import serving
 
 START = 1764547200  # 2025-12-01T00:00:00Z
 MINUTES = 7 * 24 * 60
@@ -143,16 +144,8 @@ class _Canned(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def canned_url() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canned)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(_Canned) as url:
+        yield url
 
 
 def _matrix(artifact: str, name: str = "result", threshold: str = "value >= 0.997") -> str:
