@@ -194,14 +194,15 @@ def _signoffs(
     options: CheckOptions, judged: _Judged, environ: Mapping[str, str],
     bundled: SignoffEvidence | None,
 ) -> SignoffEvidence | None:  # fmt: skip
-    """What the sign-offs are judged on: the GitHub API asked now when it can be (a token and
-    a repository), else the bundles' facts (what CI's collect asked), else nothing, saying
-    how to get CI's verdict. None when the matrix has none. The API comes first: a bundle may
-    come from a pull request's own workflow run, which can write any approval into it; its
-    facts stand in only where the API cannot be asked (a laptop judging CI's bundle)."""
+    """What the sign-offs are judged on: the bundles' facts (what CI's collect asked), else
+    the GitHub API asked now, else nothing, saying how to get CI's verdict. None when the
+    matrix has none. Facts a bundle holds are asked again where the API can be (a token and
+    a repository): a bundle may come from a pull request's own workflow run, which can write
+    any approval into it; they stand in only where it cannot (a laptop judging CI's bundle).
+    Bundles that hold none leave the sign-offs unverified, as judging bundles does."""
     if not judged.matrix.signoffs:
         return None
-    if bundled is not None and not judged.client.usable:
+    if bundled is not None and not (bundled.source == "bundle" and judged.client.usable):
         return bundled
     from gatekeeper.github.signoffs import fetch_signoffs
 
