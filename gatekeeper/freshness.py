@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from gatekeeper.records import record
 
@@ -110,6 +111,14 @@ def oldest(times: list[dt.datetime | None]) -> tuple[dt.datetime | None, bool]:
     its oldest file; a file with no time leaves the artifact undated."""
     known = [t for t in times if t is not None]
     return (min(known) if known else None), len(known) == len(times) and bool(known)
+
+
+def dated_by_oldest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
+    """A file's time from the times of what it holds (suites, runs, resources): the oldest,
+    or None when it holds none or any of them records no time (the file cannot show that
+    all it holds is recent)."""
+    found, dated = oldest(list(times))
+    return found if dated else None
 
 
 def age_text(age: dt.timedelta, max_age: MaxAge) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import LEVELS, Analysis, Finding, ParsedFile, SeriesRequest
+from gatekeeper.freshness import dated_by_oldest
 from gatekeeper.parsers import _json
 from gatekeeper.parsers._times import Recorded, recorded_iso
 from gatekeeper.parsers.analysis._sarif_messages import MAX_MESSAGE, message
@@ -73,14 +74,13 @@ def parse_json(
         analyses.append(run.analysis())
         times.append(_ended(run.run, display, f"runs[{index}]"))
     errors = [e for _, e in times if e is not None]
-    known = [t for t, _ in times if t is not None]
     return ParsedFile(
         display,
         NAME,
         findings=tuple(findings),
         analyses=tuple(analyses),
         # the oldest run's end; a run that records none leaves the log undated
-        measured_at=None if errors or len(known) != len(times) or not known else min(known),
+        measured_at=None if errors else dated_by_oldest(t for t, _ in times),
         time_error=errors[0] if errors else None,
     )
 

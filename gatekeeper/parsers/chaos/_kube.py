@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.parsers import _json
@@ -150,13 +150,3 @@ def parse_time(value: object, display: str, key_path: str) -> dt.datetime:
     except ValueError as exc:  # 2026-02-30, 25:00
         raise _json.shape_error(display, key_path, "a real date and time", value) from exc
     return parsed.astimezone(dt.timezone.utc)
-
-
-def oldest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
-    """The oldest of the times of a file's resources: a file is as old as its oldest
-    evidence. None when there are none, or when any resource records no time (the file
-    cannot show that all it holds is recent)."""
-    known = list(times)
-    if not known or any(time is None for time in known):
-        return None
-    return min(time for time in known if time is not None)

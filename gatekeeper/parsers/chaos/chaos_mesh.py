@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.freshness import dated_by_oldest
 from gatekeeper.parsers import _json
 from gatekeeper.parsers.chaos import _kube
 
@@ -85,7 +86,7 @@ def parse_json(
         tests.append(test)
         times.append(time)
     return ParsedFile(
-        path=display, format=NAME, tests=tuple(tests), measured_at=_kube.oldest(times)
+        path=display, format=NAME, tests=tuple(tests), measured_at=dated_by_oldest(times)
     )
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from gatekeeper.errors import EvidenceError, Position
 from gatekeeper.evidence import Metric, ParsedFile, SeriesRequest, TestResult, TestStatus
+from gatekeeper.freshness import dated_by_oldest
 from gatekeeper.parsers import _json
 from gatekeeper.parsers.chaos import _kube
 from gatekeeper.units import Dimension, Quantity
@@ -97,7 +98,7 @@ def parse_json(
         format=NAME,
         tests=tuple(tests),
         metrics=tuple(metrics),
-        measured_at=_kube.oldest(times),
+        measured_at=dated_by_oldest(times),
     )
 
 
