@@ -1,0 +1,145 @@
+"""A history read back: its evaluations in time order, each benchmark's trend, and the date
+each phase was first reached (its gate first passed on a judged push, or its phase tag)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from gatekeeper.history.records import (
+    MAX_LINE,
+    BenchmarkEntry,
+    Evaluation,
+    Point,
+    Problem,
+    read_lines,
+)
+from gatekeeper.records import record
+
+
+@record
+class History:
+    evaluations: tuple[Evaluation, ...]
+    """Oldest first; a record written twice (the same key) is kept once."""
+    problems: tuple[Problem, ...] = ()
+    sources: tuple[str, ...] = ()
+    """What was read: files, or branch:path."""
+
+    def trend(self, ref: str) -> dict[str, list[tuple[Evaluation, Point]]]:
+        """Each series of benchmark ``ref`` and its points, oldest first."""
+        series: dict[str, list[tuple[Evaluation, Point]]] = {}
+        for evaluation in self.evaluations:
+            entry = _entry(evaluation, ref)
+            for point in entry.points if entry is not None else ():
+                series.setdefault(point.series, []).append((evaluation, point))
+        return series
+
+    def benchmark_refs(self) -> list[str]:
+        """Every benchmark the history names, in order of first appearance."""
+        return list(dict.fromkeys(b.ref for e in self.evaluations for b in e.benchmarks))
+
+
+def _entry(evaluation: Evaluation, ref: str) -> BenchmarkEntry | None:
+    return next((b for b in evaluation.benchmarks if b.ref == ref), None)
+
+
+def build(items: Iterable[Evaluation | Problem], sources: Sequence[str] = ()) -> History:
+    evaluations: dict[str, Evaluation] = {}
+    problems: list[Problem] = []
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            evaluations.setdefault(item.key, item)
+    ordered = sorted(evaluations.values(), key=lambda e: e.date)  # stable: file order in ties
+    return History(tuple(ordered), tuple(problems), tuple(sources))
+
+
+def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes]:
+    """A binary file's lines, none held longer than ``limit`` + 1 bytes: the rest of an
+    overlong line is skipped, so its problem is reported without reading it into memory."""
+    readline = handle.readline
+    while True:
+        line: bytes = readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drain the rest of this line
+                more: bytes = readline(1024 * 1024)
+                if not more or more.endswith(b"\n"):
+                    break
+        yield line
+
+
+def history_files(path: Path) -> list[Path]:
+    """A file, or a folder's ``*.jsonl`` files (recursively), in name order."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    return [path]
+
+
+def read_paths(paths: Sequence[Path]) -> History:
+    """Raises OSError for a path that cannot be read (the caller names it)."""
+    files = [f for path in paths for f in history_files(path)]
+
+    def items() -> Iterator[Evaluation | Problem]:
+        for file in files:
+            with file.open("rb") as handle:
+                yield from read_lines(str(file), bounded_lines(handle))
+
+    return build(items(), [str(f) for f in files])
+
+
+def read_blobs(blobs: Iterable[tuple[str, bytes]]) -> History:
+    """Files read through the API: (name, content)."""
+    named = list(blobs)
+
+    def items() -> Iterator[Evaluation | Problem]:
+        for name, content in named:
+            yield from read_lines(name, content.splitlines(keepends=True))
+
+    return build(items(), [name for name, _ in named])
+
+
+@record
+class TagMark:
+    """A phase tag: the phase, the tag, when it was made, the commit it names."""
+
+    phase: str
+    tag: str
+    date: dt.datetime
+    commit: str
+
+
+@record
+class Reached:
+    phase: str
+    date: dt.datetime
+    commit: str
+    by: str
+    """'gate' (its gate first passed on a judged push) or 'tag' (its phase tag)."""
+    tag: str | None = None
+
+
+def first_reached(
+    history: History, phases: Sequence[str], tags: Iterable[TagMark] = ()
+) -> dict[str, Reached]:
+    """Each phase reached, by the earlier of its gate's first pass in ``history`` and its
+    earliest phase tag; a phase reached neither way is absent."""
+    found: dict[str, Reached] = {}
+
+    def offer(candidate: Reached) -> None:
+        held = found.get(candidate.phase)
+        if held is None or candidate.date < held.date:
+            found[candidate.phase] = candidate
+
+    for evaluation in history.evaluations:
+        for phase in evaluation.passed:
+            if phase in phases and phase not in found:
+                offer(Reached(phase, evaluation.date, evaluation.commit, "gate"))
+    for mark in tags:
+        if mark.phase in phases:
+            offer(Reached(mark.phase, mark.date, mark.commit, "tag", mark.tag))
+    return {p: found[p] for p in phases if p in found}
