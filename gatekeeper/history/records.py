@@ -47,6 +47,8 @@ class Point:
     actual: str
     """As the reports showed it ('231 ms')."""
     ok: bool
+    threshold: str = ""
+    """What it was held to, as the matrix writes it ('p(95) < 250ms', 'mean +10%')."""
 
 
 @record
@@ -114,6 +116,7 @@ def _point(measured: Measurement) -> dict[str, Any]:
         "interval": None if interval is None else [_finite(interval[0]), _finite(interval[1])],
         "actual": measured.actual,
         "ok": measured.ok,
+        "threshold": measured.threshold,
     }
 
 
@@ -215,6 +218,7 @@ def _read_point(found: object) -> Point:
         interval=_interval(obj.get("interval")),
         actual=_text(obj, "actual", nullable=True) or "",
         ok=ok,
+        threshold=_text(obj, "threshold", nullable=True) or "",
     )
 
 
