@@ -58,6 +58,8 @@ class BenchmarkEntry:
     outcome: str
     """pass, fail, missing, error or waived."""
     points: tuple[Point, ...]
+    summary: str = ""
+    """The reports' one line on it ('8/9 tests passed: pass rate 88.89% < required 100%')."""
 
 
 @record
@@ -150,6 +152,7 @@ def from_report(
             {
                 "ref": b.benchmark.ref,
                 "outcome": b.outcome.value,
+                "summary": b.summary,
                 "points": [_point(m) for m in b.measurements],
             }
             for b in report.benchmarks
@@ -233,7 +236,8 @@ def _read_benchmark(found: object) -> BenchmarkEntry:
     ref = _text(obj, "ref") or ""
     if ref.count("/") != 2:
         raise _Bad(f"'ref' {ref!r}: expected swimlane/phase/benchmark")
-    return BenchmarkEntry(ref, outcome, tuple(_read_point(p) for p in _list(obj, "points")))
+    points = tuple(_read_point(p) for p in _list(obj, "points"))
+    return BenchmarkEntry(ref, outcome, points, _text(obj, "summary", nullable=True) or "")
 
 
 def _date(text: str) -> dt.datetime:
