@@ -28,17 +28,24 @@ class History:
     """What was read: files, or branch:path."""
 
     def trend(self, ref: str) -> dict[str, list[tuple[Evaluation, Point]]]:
-        """Each series of benchmark ``ref`` and its points, oldest first."""
+        """Each line of benchmark ``ref``, by its label (``trend_label``), and its points,
+        oldest first. One series held to two thresholds (a p95 and a median) is two lines."""
         series: dict[str, list[tuple[Evaluation, Point]]] = {}
         for evaluation in self.evaluations:
             entry = _entry(evaluation, ref)
             for point in entry.points if entry is not None else ():
-                series.setdefault(point.series, []).append((evaluation, point))
+                series.setdefault(trend_label(point), []).append((evaluation, point))
         return series
 
     def benchmark_refs(self) -> list[str]:
         """Every benchmark the history names, in order of first appearance."""
         return list(dict.fromkeys(b.ref for e in self.evaluations for b in e.benchmarks))
+
+
+def trend_label(point: Point) -> str:
+    """'http_req_duration{scenario:splitter}: p(95) < 250ms'; the series alone without a
+    threshold."""
+    return f"{point.series}: {point.threshold}" if point.threshold else point.series
 
 
 def _entry(evaluation: Evaluation, ref: str) -> BenchmarkEntry | None:

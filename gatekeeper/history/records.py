@@ -21,6 +21,7 @@ from gatekeeper.records import record
 from gatekeeper.reporters.json_report import BASE_UNITS
 from gatekeeper.results import Measurement, Report
 from gatekeeper.text import one_line
+from gatekeeper.units import Dimension
 
 HISTORY_VERSION = 1
 MAX_LINE = 4 * 1024 * 1024
@@ -39,6 +40,9 @@ class Point:
     value: float | None
     """In ``unit``, the base unit of its dimension; None when not measured."""
     unit: str | None
+    dimension: str | None
+    """time, ratio, throughput, size, data_rate, count or number (a count and a ratio share
+    the unit 1); None when not measured."""
     limit: float | None
     """The threshold's limit in the same unit; None for a comparison with a baseline."""
     interval: tuple[float | None, float | None] | None
@@ -114,6 +118,7 @@ def _point(measured: Measurement) -> dict[str, Any]:
         "series": measured.series,
         "value": None if value is None else _finite(value.value),
         "unit": None if value is None else BASE_UNITS[value.dimension],
+        "dimension": None if value is None else value.dimension.value,
         "limit": None if measured.limit is None else _finite(measured.limit.value),
         "interval": None if interval is None else [_finite(interval[0]), _finite(interval[1])],
         "actual": measured.actual,
@@ -208,6 +213,13 @@ def _interval(found: object) -> tuple[float | None, float | None] | None:
     return _number({"low": found[0]}, "low"), _number({"high": found[1]}, "high")
 
 
+def _dimension(obj: dict[str, Any]) -> str | None:
+    found = _text(obj, "dimension", nullable=True)
+    if found is not None and found not in DIMENSIONS:
+        raise _Bad(f"'dimension' {found!r}: expected one of {', '.join(sorted(DIMENSIONS))}")
+    return found
+
+
 def _read_point(found: object) -> Point:
     obj = _object(found, "a point")
     ok = obj.get("ok")
@@ -217,6 +229,7 @@ def _read_point(found: object) -> Point:
         series=_text(obj, "series", nullable=True) or "",
         value=_number(obj, "value"),
         unit=_text(obj, "unit", nullable=True),
+        dimension=_dimension(obj),
         limit=_number(obj, "limit"),
         interval=_interval(obj.get("interval")),
         actual=_text(obj, "actual", nullable=True) or "",
@@ -225,6 +238,7 @@ def _read_point(found: object) -> Point:
     )
 
 
+DIMENSIONS = frozenset(d.value for d in Dimension)
 OUTCOMES = frozenset({"pass", "fail", "missing", "error", "waived"})
 
 
