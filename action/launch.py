@@ -75,6 +75,8 @@ CHECK: dict[str, Input] = {
     "comment": Input("--comment"),
     "job-summary": Input("--job-summary"),
     "delete-failed-tag": Input("--delete-failed-tag", Kind.SWITCH),
+    "history": Input("--history", Kind.LINES),
+    "history-branch": Input("--history-branch"),
     "as-of": Input("--as-of"),
     "today": Input("--today"),
     "color": Input("--color"),

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from gatekeeper.baselines import BaselineEvidence
     from gatekeeper.changes import Changes
     from gatekeeper.evidence import ArtifactEvidence
+    from gatekeeper.history.model import History
     from gatekeeper.model import Matrix
     from gatekeeper.phases.tags import TagGate
     from gatekeeper.policy import Policy
@@ -115,6 +116,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     outputs = _outputs(options.output)  # bad usage is reported before any work
     check_name = _check_name(options.check_name)
     today = _clock(options)
+    shown = _history(options, outputs)
     judged = _what_is_judged(options, environ)
     found, bundled = _evidence(options, judged, environ)
     evidence = searched_from(found, judged.root)
@@ -124,7 +126,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
         judged.matrix, evidence, today, judged.policy, judged.changes, baseline, signoffs
     )
     code = exit_code(report)
-    _write_reports(options, report, code, outputs, environ)
+    _write_reports(options, report, code, outputs, environ, shown)
     if judged.tagged is not None:
         _judged_a_tag(options, judged.tagged, report, code, judged.client)
     elif options.delete_failed_tag:
@@ -244,13 +246,46 @@ def _baseline(options: CheckOptions, judged: _Judged) -> BaselineEvidence | None
     return merge_base_evidence(matrix, judged.client, options.fetch_bundles or DEFAULT_GLOB)
 
 
+def _history(options: CheckOptions, outputs: list[tuple[str, Path]]) -> History | None:
+    """The history the HTML page shows (``--history``); None when no page is asked for."""
+    if not options.history:
+        return None
+    if options.format != "html" and all(fmt != "html" for fmt, _ in outputs):
+        print("gatekeeper: --history is shown on the HTML report only (--output html:PATH)",
+              file=sys.stderr)  # fmt: skip
+        return None
+    from gatekeeper.history.model import read_paths
+
+    paths = [Path(p) for p in options.history]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"--history {path}: no such file or folder")
+    try:
+        history = read_paths(paths)
+    except OSError as exc:
+        raise UsageError(f"--history {exc.filename}: cannot read: {exc.strerror or exc}") from exc
+    if not history.evaluations:
+        print(f"gatekeeper: --history: no evaluations in {', '.join(map(str, paths))}",
+              file=sys.stderr)  # fmt: skip
+    for problem in history.problems[:SHOWN_PROBLEMS]:
+        print(f"gatekeeper: history line left out: {plain(str(problem))}", file=sys.stderr)
+    if len(history.problems) > SHOWN_PROBLEMS:
+        print(f"gatekeeper: … and {len(history.problems) - SHOWN_PROBLEMS} more history lines "
+              "left out", file=sys.stderr)  # fmt: skip
+    return history
+
+
+SHOWN_PROBLEMS = 5
+"""History lines left out that a run names (the HTML page says how many in all)."""
+
+
 def _write_reports(
     options: CheckOptions, report: Report, code: ExitCode, outputs: list[tuple[str, Path]],
-    environ: Mapping[str, str],
+    environ: Mapping[str, str], history: History | None = None,
 ) -> None:  # fmt: skip
     """Every ``--output`` file, then the ``--format`` report on standard output."""
     for fmt, target in outputs:
-        text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code)))
+        text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code), history=history))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             # a lone surrogate from an artifact's bytes is written as \udcxx, not a crash
@@ -258,7 +293,8 @@ def _write_reports(
         except OSError as exc:
             raise UsageError(f"--output {target}: cannot write: {exc.strerror or exc}") from exc
     if options.format != "none":
-        rendering = RenderOptions(int(code), color=use_color(environ, options.color))
+        color = use_color(environ, options.color)
+        rendering = RenderOptions(int(code), color=color, history=history)
         sys.stdout.write(REPORTERS[options.format](report, rendering))
 
 

@@ -122,6 +122,20 @@ def _pull_request_options(check: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _history_options(check: argparse.ArgumentParser) -> None:
+    """The project's history: shown on the HTML page, recorded on the default branch."""
+    check.add_argument(
+        "--history", metavar="PATH", action="append", default=[],
+        help="history to show on the HTML page (trends, the dates phases were reached): a JSON "
+        "Lines file or a folder of them, as the history branch holds; repeatable",
+    )  # fmt: skip
+    check.add_argument(
+        "--history-branch", metavar="BRANCH",
+        help="in GitHub Actions: show the history kept on BRANCH on the HTML page, and on a push "
+        "to the default branch add this evaluation to it through the API (needs contents: write)",
+    )  # fmt: skip
+
+
 def _check_options(check: argparse.ArgumentParser) -> None:
     _matrix_option(check)
     _root_option(check)
@@ -179,6 +193,7 @@ def _check_options(check: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     _pull_request_options(check)
     _github_options(check)
+    _history_options(check)
     _as_of_option(check)
     check.add_argument(
         "--today",
@@ -219,6 +234,8 @@ class CheckOptions:
     github_status: str
     comment: str
     job_summary: str
+    history: tuple[str, ...]
+    history_branch: str | None
     as_of: str | None
     today: str | None
     color: str

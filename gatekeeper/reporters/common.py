@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
@@ -10,6 +11,9 @@ from gatekeeper.freshness import age_text, utc
 from gatekeeper.policy import RuleKind
 from gatekeeper.records import record
 from gatekeeper.results import BenchmarkResult, CellState, Report, RuleResult
+
+if TYPE_CHECKING:
+    from gatekeeper.history.model import History, TagMark
 
 TOUCHED = "✏️"
 """Marks the swimlanes a pull request touches (Markdown and HTML)."""
@@ -26,6 +30,14 @@ class RenderOptions:
     exit_line: bool = True
     """End the terminal report with ``exit N``: not where the report is a view that decides no
     exit code (``status``) or a text kept elsewhere (a phase tag's message)."""
+    history: History | None = None
+    """Context shown beside the verdict, never part of it: the project's history (trends,
+    the dates phases were reached), HTML reporter only."""
+    tags: tuple[TagMark, ...] = ()
+    """The phase tags, for the dates phases were reached (with ``history``)."""
+    commit: str | None = None
+    """The commit judged, where known: this run is the history's newest point unless the
+    history already holds it."""
 
 
 def phase_name(report: Report, phase_id: str | None) -> str:
