@@ -42,6 +42,8 @@ class EventInfo:
     """For ``workflow_run``: the event that ran the first workflow."""
     ref: str | None = None
     """For ``push``: the full ref (refs/heads/main, refs/tags/v1)."""
+    default_branch: str | None = None
+    """For ``push``: the repository's default branch (``repository.default_branch``)."""
     labels: tuple[str, ...] | None = None
     """The pull request's label names; None when the payload does not list them (only
     ``pull_request`` and ``pull_request_target`` payloads do)."""
@@ -73,6 +75,13 @@ class EventInfo:
         if self.ref is None:
             return None
         return self.ref.removeprefix("refs/tags/").removeprefix("refs/heads/")
+
+    @property
+    def to_default_branch(self) -> bool:
+        """A push to the repository's default branch (what the history records)."""
+        return (
+            self.default_branch is not None and self.ref == f"refs/heads/{self.default_branch}"
+        )
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,10 @@ def parse_event(
             triggering_event=_str(payload, "workflow_run", "event"),
         )
     if event_name == "push":
-        return EventInfo(ref=_str(payload, "ref") or environ.get("GITHUB_REF") or None)
+        return EventInfo(
+            ref=_str(payload, "ref") or environ.get("GITHUB_REF") or None,
+            default_branch=_str(payload, "repository", "default_branch"),
+        )
     return EventInfo()
 
 

@@ -62,6 +62,7 @@ PLAN: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None, st
     ),
     "merge_group-checks_requested.json": ("merge_group/00-checks_requested.json", None, ""),
     "push-tag.json": ("push/00-tag-created.json", None, ""),
+    "push-default-branch.json": ("push/04-branch-created.json", None, ""),
     "push-phase-tag.json": (
         "push/00-tag-created.json",
         phase_tag,
