@@ -158,17 +158,23 @@ def test_a_push_names_its_branch_or_tag(tmp_path: Path) -> None:
     assert tag.pull_request is None
 
 
+def _pushed(name: str) -> dict[str, Any]:
+    """The push payloads the fake GitHub's scenarios use (tests/fakegithub/events)."""
+    path = EVENTS.parent.parent / "fakegithub" / "events" / name
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 def test_a_push_to_the_default_branch_is_known_by_the_payload(tmp_path: Path) -> None:
     """GitHub's own example: a push to refs/heads/master of a repository whose default
     branch is master. The history records only such pushes."""
-    pushed = _context(tmp_path, "push", _load("push-default-branch.json"))
+    pushed = _context(tmp_path, "push", _pushed("push-default-branch.json"))
     assert pushed.event.default_branch == "master" and pushed.event.to_default_branch
-    other = _load("push-default-branch.json")
+    other = _pushed("push-default-branch.json")
     other["ref"] = "refs/heads/feature"
     assert not _context(tmp_path, "push", other).event.to_default_branch
-    tag = _context(tmp_path, "push", _load("push-tag.json"))
+    tag = _context(tmp_path, "push", _pushed("push-tag.json"))
     assert tag.event.default_branch == "master" and not tag.event.to_default_branch
-    unnamed = _load("push-default-branch.json")
+    unnamed = _pushed("push-default-branch.json")
     del unnamed["repository"]["default_branch"]
     assert not _context(tmp_path, "push", unnamed).event.to_default_branch
     pull = _context(tmp_path, "pull_request", _load("pull_request-opened.json"))
