@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.browser import browsing
 from tests.browser.browsing import DESKTOP, PHONE, Site, open_page, png_size, screenshot, served
 
 if TYPE_CHECKING:
@@ -170,3 +171,13 @@ def test_the_watch_sees_what_a_noisy_page_does(browser: Browser, tmp_path: Path)
     asked = {"https://cdn.example/style.css", "http://127.0.0.1:9/chart.png"}
     assert asked <= set(watch.refused), watch.refused
     assert (tmp_path / "beside.png").as_uri() in watch.requests, watch.requests
+
+
+def test_under_ci_a_missing_chromium_fails_and_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """.ci/run installs the browser and sets CI: these tests then never skip for want of it."""
+    monkeypatch.setattr(browsing, "CHROMIUM", tmp_path / "chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"not installed \(run \.ci/run's install"):
+        browsing.launch(None)
