@@ -219,12 +219,6 @@ def _uses(document: Any) -> list[str]:
     return []
 
 
-LANDING_INPUTS = {"history-branch"}
-"""Inputs an example uses that action.yml gains on main (the history work) but not on the
-branch that wrote the example: allowed only while action.yml lacks them. TO REMOVE WHEN
-MERGING (lead): once action.yml has them, this set is empty in effect; delete it."""
-
-
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
 def test_example_workflows_pin_actions_and_declare_permissions(
     path: Path, action: dict[str, Any]
@@ -238,7 +232,7 @@ def test_example_workflows_pin_actions_and_declare_permissions(
     for job in workflow["jobs"].values():
         for step in job.get("steps", []):
             if step.get("uses", "").startswith("gatekeeper-ci/gatekeeper@"):
-                unknown = set(step.get("with", {})) - set(action["inputs"]) - LANDING_INPUTS
+                unknown = set(step.get("with", {})) - set(action["inputs"])
                 assert not unknown, f"{path.name}: no such input {unknown}"
 
 
