@@ -79,9 +79,7 @@ class EventInfo:
     @property
     def to_default_branch(self) -> bool:
         """A push to the repository's default branch (what the history records)."""
-        return (
-            self.default_branch is not None and self.ref == f"refs/heads/{self.default_branch}"
-        )
+        return self.default_branch is not None and self.ref == f"refs/heads/{self.default_branch}"
 
 
 @dataclass(frozen=True)
