@@ -119,8 +119,8 @@ def _listing(store: Store, sha: str, recursive: bool, prefix: str = "") -> list[
     for entry in _tree(store, sha):
         path = prefix + entry.name
         kind = "blobs" if entry.type == "blob" else "trees"
-        item = {"path": path, "mode": entry.mode, "type": entry.type, "sha": entry.sha,
-                "url": _url(store, kind, entry.sha)}  # fmt: skip
+        item: dict[str, Any] = {"path": path, "mode": entry.mode, "type": entry.type,
+                                "sha": entry.sha, "url": _url(store, kind, entry.sha)}  # fmt: skip
         if entry.type == "blob":
             item["size"] = len(store.blobs[entry.sha])
         items.append(item)
