@@ -274,6 +274,31 @@ def test_a_writer_that_loses_every_race_fails_and_loses_nothing(fake_github: Fak
     assert fake_github.violations == []
 
 
+def test_a_new_file_joins_the_others_on_the_branch(fake_github: FakeGitHub) -> None:
+    november = b'{"key": "old"}\n'
+    fake_github.commit_files(BRANCH, {"history/2026-11.jsonl": november, "README.md": b"hi"})
+    assert append(fake_github, 1).outcome is Outcome.RECORDED
+    assert fake_github.file_on(BRANCH, "history/2026-11.jsonl") == november
+    assert fake_github.file_on(BRANCH, "README.md") == b"hi"
+    assert keys_on(fake_github) == [key(1)]
+
+
+def test_a_branch_deleted_meanwhile_is_made_again(fake_github: FakeGitHub) -> None:
+    assert append(fake_github, 1).outcome is Outcome.RECORDED
+    writer = client(fake_github, Clock())
+    move = writer.move_branch
+
+    def deleted_first(branch: str, sha: str) -> None:
+        del fake_github.store.refs[f"refs/heads/{branch}"]  # someone deleted it meanwhile
+        move(branch, sha)
+
+    writer.move_branch = deleted_first  # type: ignore[method-assign]
+    done = append(fake_github, 2, via=writer)
+    assert done.outcome is Outcome.RECORDED and done.tries == 2
+    assert keys_on(fake_github) == [key(2)]  # what was deleted is not this writer's to restore
+    assert fake_github.violations == []
+
+
 def test_a_line_that_is_not_json_is_kept_and_named(fake_github: FakeGitHub) -> None:
     old = b'{"key": "a"}\nnot json at all\n{"key": "b"}\n[1, 2]\n{"key": "c"}'  # no last newline
     fake_github.commit_files(BRANCH, {PATH: old})

@@ -33,7 +33,8 @@ from gatekeeper.github.retry import APIError
 
 MIN_ROUND_SECONDS = 0.1
 MAX_WAIT_SECONDS = 10.0
-_LOST_RACE = ("not a fast forward", "reference already exists")
+_LOST_RACE = ("not a fast forward", "reference already exists", "reference does not exist")
+"""GitHub's words when another writer moved, made or deleted the branch since it was read."""
 
 
 class Outcome(str, Enum):
@@ -65,6 +66,8 @@ def append_record(
 ) -> AppendResult:
     """Append ``line`` (one JSON object whose ``key`` is ``key``) to ``path`` on ``branch``,
     once; see the module."""
+    if attempts < 1:
+        raise ValueError(f"attempts must be 1 or more, not {attempts}")
     where = f"{path} on branch {branch}"
     problem = historyfile.line_problem(line, key)
     if problem is not None:

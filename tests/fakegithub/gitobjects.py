@@ -17,8 +17,9 @@ trees and commits), so a client cannot lean on ids the fake made up. As on GitHu
   answered under the server's lock, so reading the current commit and moving the ref are
   one step: of two writers racing from the same commit, exactly one wins.
 
-The refusals a correct client can meet in a race (not a fast forward, the reference already
-exists: ``gitdata.create_ref``) are not violations; the others are.
+The refusals a correct client can meet in a race (not a fast forward, the reference does not
+exist (deleted meanwhile), or already exists: ``gitdata.create_ref``) are not violations;
+the others are.
 """
 
 from __future__ import annotations
@@ -257,8 +258,8 @@ def get_ref(store: Store, ref: str) -> dict[str, Any]:
 def update_ref(store: Store, ref: str, body: dict[str, Any]) -> dict[str, Any]:
     full, sha = f"refs/{ref}", body["sha"]
     current = store.refs.get(full)
-    if current is None:
-        raise Refused(422, {"message": "Reference does not exist"})
+    if current is None:  # deleted since it was read: a race, too
+        raise Refused(422, {"message": "Reference does not exist"}, violation=False)
     if sha not in store.commits:
         raise Refused(422, {"message": "Object does not exist"})
     was = current["object"]["sha"]

@@ -116,6 +116,8 @@ def test_a_branch_moves_only_forward(fake_github: FakeGitHub) -> None:
     assert call(fake_github, "PATCH", path, {"sha": second}).status == 200  # where it is
     assert call(fake_github, "PATCH", path, {"sha": sibling["sha"], "force": True}).status == 200
     assert fake_github.branch_head("history") == sibling["sha"]
+    gone = call(fake_github, "PATCH", f"{REPO}/git/refs/heads/nothing", {"sha": second})
+    assert (gone.status, gone.body["message"]) == (422, "Reference does not exist")
     assert fake_github.violations == []  # a lost race is no client's mistake
 
 
@@ -123,7 +125,6 @@ def test_a_branch_moves_only_forward(fake_github: FakeGitHub) -> None:
     ("method", "path", "body", "message"),
     [
         ("POST", "git/commits", {"message": "m", "tree": "1" * 40}, "Tree SHA does not exist"),
-        ("PATCH", "git/refs/heads/nothing", {"sha": "1" * 40}, "Reference does not exist"),
         ("POST", "git/trees", {"tree": [{**UNKNOWN_BLOB, "path": "a"}]}, "is not a valid blob"),
     ],
 )
