@@ -32,7 +32,9 @@ from gatekeeper.github.api import GitHubClient
 from gatekeeper.github.retry import APIError
 
 MIN_ROUND_SECONDS = 0.1
+"""The least a round is taken to last when sizing the wait after a lost race."""
 MAX_WAIT_SECONDS = 10.0
+"""The longest wait between two tries (the run's deadline still bounds them all)."""
 _LOST_RACE = ("not a fast forward", "reference already exists", "reference does not exist")
 """GitHub's words when another writer moved, made or deleted the branch since it was read."""
 
@@ -80,7 +82,7 @@ def append_record(
         except _Refused as exc:
             return AppendResult(Outcome.FAILED, f"not recorded in {where}: {exc}", tries=attempt)
         except APIError as exc:
-            if not any(words in exc.reason.lower() for words in _LOST_RACE):
+            if not _lost_race(exc):
                 failed = f"could not record {key} in {where}: {exc}"
                 return AppendResult(Outcome.FAILED, failed, tries=attempt)
             if attempt == attempts:
@@ -95,6 +97,10 @@ def append_record(
     failed = (f"could not record {key} in {where}: other writers moved the branch first "
               f"on each of {attempts} tries; nothing was written")  # fmt: skip
     return AppendResult(Outcome.FAILED, failed, tries=attempts)
+
+
+def _lost_race(exc: APIError) -> bool:
+    return exc.status == 422 and any(words in exc.reason.lower() for words in _LOST_RACE)
 
 
 def _backoff(attempt: int, round_seconds: float) -> float:
