@@ -385,3 +385,16 @@ def test_read_history_reads_every_jsonl_file_under_the_folder(fake_github: FakeG
     with pytest.raises(APIError, match="Must have admin rights"):
         read_history(client(fake_github), BRANCH, "history")
     assert fake_github.violations == []
+
+
+def test_a_tree_listing_github_cut_short_is_refused(fake_github: FakeGitHub) -> None:
+    """GitHub cuts a recursive listing past 100,000 entries (``truncated``): the file may be
+    in the part left out, so neither reading nor writing goes on."""
+    fake_github.commit_files(BRANCH, {PATH: b'{"key": "a"}\n'})
+    cut = {"sha": "4" * 40, "url": f"{fake_github.url}/t", "tree": [], "truncated": True}
+    fake_github.fail("GET", r"/git/trees/", 200, times=None, body=cut)
+    with pytest.raises(APIError, match="GitHub cut the listing short"):
+        read_history(client(fake_github), BRANCH, "history")
+    done = append(fake_github, 1)
+    assert done.outcome is Outcome.FAILED and "cut the listing short" in done.message
+    assert fake_github.writes() == []
