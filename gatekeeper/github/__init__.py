@@ -17,7 +17,10 @@ Layout, from pure to I/O:
 - ``actions_io``: ``$GITHUB_STEP_SUMMARY``, ``$GITHUB_OUTPUT`` and workflow commands;
 - ``sources``: finds failing tests' files in the workspace for annotations;
 - ``run``: the one entry point ``gatekeeper check`` calls;
-- ``bundles``: ``check --fetch-bundles``, the bundles a commit's workflow runs uploaded.
+- ``bundles``: ``check --fetch-bundles``, the bundles a commit's workflow runs uploaded;
+- ``history``: the evaluation history, JSON Lines files on a branch of the repository written
+  (concurrent writers losing nothing) and read through the git database API; ``historyfile``:
+  what such a file holds and may become (pure).
 
 Layer: github, the edge. May import every layer but ``commands`` and ``cli``.
 """

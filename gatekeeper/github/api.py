@@ -33,6 +33,9 @@ Where PyGithub's ready-made methods are not used, and why:
   fails ends its iterator (the listing would restart from the first page on every retry) and
   it knows no cap; for ``git/matching-refs`` it also adds ``per_page``, a parameter GitHub's
   OpenAPI description does not list for that endpoint;
+- the git database (a file on a branch: github/history.py): each request, and its body,
+  exactly as documented, so that ``force: false`` is sent, not left to a default; PyGithub's
+  ``create_git_tree`` and ``create_git_commit`` take its objects, not the ids at hand;
 - deleting a ref: ``Repository.get_git_ref`` builds the URL of ``GET git/ref/{ref}``, and
   its ``delete()`` would send the DELETE there, not to ``git/refs/{ref}``; so the DELETE goes
   through the ``Requester`` to the documented URL;
@@ -46,6 +49,7 @@ Where PyGithub's ready-made methods are not used, and why:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import datetime as dt
@@ -80,6 +84,7 @@ MAX_PAGES = 50
 """A list longer than this many pages is refused (``Limit.beyond == "error"``)."""
 MAX_ZIP_BYTES = 256 * 1024 * 1024
 _NOT_ACCESSIBLE = "resource not accessible by integration"
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
@@ -107,6 +112,18 @@ class RefInfo:
     sha: str
     type: str
     """What the ref points at: ``tag`` (an annotated tag object) or ``commit``."""
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """An entry of a tree listed with ``recursive``: its path from the tree's root."""
+
+    path: str
+    type: str
+    """``blob`` (a file), ``tree`` (a folder) or ``commit`` (a submodule)."""
+    sha: str
+    size: int | None
+    """A blob's size in bytes; None for the others."""
 
 
 def open_client(environ: Mapping[str, str]) -> GitHubClient:
@@ -439,6 +456,110 @@ class GitHubClient:
 
         self._call(f"delete tag {name}", delete, before_retry=gone, needs="contents: write")
 
+    # --- git database: a file on a branch of its own (github/history.py) ---------------
+
+    def branch_head(self, branch: str) -> str | None:
+        """The commit ``branch`` points at (``GET git/ref/heads/{branch}``); None when there
+        is no such branch (404)."""
+        operation = f"read branch {branch}"
+        url = f"{self.repo_url}/git/ref/heads/{quote(branch)}"
+        try:
+            _, answer = self._call(operation, self._page(url, {}))
+        except APIError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        with _shape(operation):
+            if answer["object"]["type"] != "commit":
+                raise ValueError(f"the branch points at a {answer['object']['type']}")
+            return _object_id(answer["object"]["sha"])
+
+    def commit_tree(self, sha: str) -> str:
+        """The tree of commit ``sha`` (``GET git/commits/{sha}``)."""
+        operation = f"read commit {sha[:12]}"
+        _, answer = self._call(operation, self._page(f"{self.repo_url}/git/commits/{sha}", {}))
+        with _shape(operation):
+            return _object_id(answer["tree"]["sha"])
+
+    def tree_entries(self, sha: str) -> list[TreeEntry]:
+        """Every entry of tree ``sha`` at every depth (``?recursive=1``); a listing GitHub
+        cut short (``truncated``) is refused: a file missing from it may still exist."""
+        operation = f"read tree {sha[:12]}"
+        url = f"{self.repo_url}/git/trees/{sha}"
+        _, answer = self._call(operation, self._page(url, {"recursive": "1"}))
+        with _shape(operation):
+            if answer["truncated"] is not False:
+                raise APIError(operation, "GitHub cut the listing short (too many files)")
+            entries = answer["tree"]
+            return [_tree_entry(e) for e in entries]
+
+    def blob(self, sha: str) -> bytes:
+        """The content of blob ``sha`` (``GET git/blobs/{sha}``: base64, wrapped)."""
+        operation = f"read blob {sha[:12]}"
+        _, answer = self._call(operation, self._page(f"{self.repo_url}/git/blobs/{sha}", {}))
+        with _shape(operation):
+            if answer["encoding"] != "base64":
+                raise ValueError(f"encoding {answer['encoding']!r}, not base64")
+            return base64.b64decode(answer["content"])  # the line breaks are skipped
+
+    def create_blob(self, content: bytes) -> str:
+        """Objects are named by their content: repeating a creation whose answer was lost
+        makes the same object again, so every creation here is simply retried."""
+        body = {"content": base64.b64encode(content).decode(), "encoding": "base64"}
+        return self._create("create a blob", "git/blobs", body)
+
+    def create_tree(self, base: str | None, path: str, blob: str) -> str:
+        """Tree ``base`` (None: an empty one) with the file ``path`` set to ``blob``."""
+        entry = {"path": path, "mode": "100644", "type": "blob", "sha": blob}
+        body = {"tree": [entry], **({"base_tree": base} if base else {})}
+        return self._create(f"create a tree with {path}", "git/trees", body)
+
+    def create_commit(self, message: str, tree: str, parents: list[str]) -> str:
+        body = {"message": message, "tree": tree, "parents": parents}
+        return self._create("create a commit", "git/commits", body)
+
+    def _create(self, operation: str, path: str, body: dict[str, Any]) -> str:
+        url = f"{self.repo_url}/{path}"
+        _, answer = self._call(
+            operation, lambda: self._requester.requestJsonAndCheck("POST", url, input=body),
+            needs="contents: write",
+        )  # fmt: skip
+        with _shape(operation):
+            return _object_id(answer["sha"])
+
+    def move_branch(self, branch: str, sha: str) -> None:
+        """``PATCH git/refs/heads/{branch}`` to commit ``sha`` with ``force: false``: GitHub
+        refuses (422 "Update is not a fast forward") unless ``sha`` descends from the commit
+        the branch is at. A repeat after a lost answer asks for the same move: done already,
+        it changes nothing; overtaken by another writer, it is refused like any late move."""
+        url = f"{self.repo_url}/git/refs/heads/{quote(branch)}"
+        body = {"sha": sha, "force": False}
+        self._call(
+            f"move branch {branch} to {sha[:12]}",
+            lambda: self._requester.requestJsonAndCheck("PATCH", url, input=body),
+            needs="contents: write",
+        )
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        """``POST git/refs``; 422 "Reference already exists" when another writer (or this
+        one, its answer lost) made it first."""
+        url = f"{self.repo_url}/git/refs"
+        body = {"ref": f"refs/heads/{branch}", "sha": sha}
+        self._call(
+            f"create branch {branch}",
+            lambda: self._requester.requestJsonAndCheck("POST", url, input=body),
+            needs="contents: write",
+        )
+
+    def pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` before a caller's own next try (another writer won a race), with
+        the run's sleep; False, without waiting, when that would pass the run's deadline."""
+        policy = self._policy
+        if policy.deadline is not None and policy.clock() + seconds > policy.deadline:
+            return False
+        policy.sleep(seconds)
+        return True
+
     # --- workflow runs and artifacts (bundles) ----------------------------------------
 
     def workflow_runs(self, sha: str) -> list[dict[str, Any]]:
@@ -669,6 +790,19 @@ def _next_link(header: object) -> str | None:
         if 'rel="next"' in params.replace(" ", ""):
             return target.strip().removeprefix("<").removesuffix(">")
     return None
+
+
+def _tree_entry(item: dict[str, Any]) -> TreeEntry:
+    blob = item["type"] == "blob"
+    size = int(item["size"]) if blob else None
+    return TreeEntry(str(item["path"]), str(item["type"]), _object_id(item["sha"]), size)
+
+
+def _object_id(value: object) -> str:
+    """A git object id as GitHub writes it (40 hex digits), in lower case."""
+    if not isinstance(value, str) or not _OBJECT_ID.fullmatch(value.lower()):
+        raise ValueError(f"{value!r} is not a git object id")
+    return value.lower()
 
 
 def _same_origin(url: str, api_url: str) -> bool:

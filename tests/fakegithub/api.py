@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import actions, checks, comments, gitdata, pulls, signoffs
+from . import actions, checks, comments, gitdata, gitobjects, pulls, signoffs
 from .paging import paginate
 from .state import Store
 
@@ -186,4 +186,20 @@ OPERATIONS: dict[str, Callable[[Store, Call], Answer]] = {
             store, call.params["org"], call.params["team_slug"], call.params["username"]
         ),
     ),
+    "git/get-ref": lambda store, call: Answer(200, gitobjects.get_ref(store, call.params["ref"])),
+    "git/update-ref": lambda store, call: Answer(
+        200, gitobjects.update_ref(store, call.params["ref"], call.body)
+    ),
+    "git/get-commit": lambda store, call: Answer(
+        200, gitobjects.get_commit(store, call.params["commit_sha"])
+    ),
+    "git/create-commit": lambda store, call: _created(gitobjects.create_commit(store, call.body)),
+    "git/get-tree": lambda store, call: Answer(
+        200, gitobjects.get_tree(store, call.params["tree_sha"], "recursive" in call.params)
+    ),
+    "git/create-tree": lambda store, call: _created(gitobjects.create_tree(store, call.body)),
+    "git/get-blob": lambda store, call: Answer(
+        200, gitobjects.get_blob(store, call.params["file_sha"])
+    ),
+    "git/create-blob": lambda store, call: _created(gitobjects.create_blob(store, call.body)),
 }

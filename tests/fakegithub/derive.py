@@ -38,7 +38,8 @@ SOURCE = {
 # deletion of a failed phase tag, and the release of a tag and a commit's statuses (a
 # creation is looked for before it is repeated), a commit's history (the merge base's
 # ancestors, issue 15), a sign-off's record, pull request, reviews and team memberships
-# (issue 16), and nothing else: a request to any other is a 404.
+# (issue 16), the git database a history file is appended through and read from (a branch's
+# ref, commits, trees and blobs; issue 17), and nothing else: a request to any other is a 404.
 ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
@@ -71,6 +72,14 @@ ENDPOINTS = [
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
     ("GET", "/orgs/{org}/teams/{team_slug}"),
     ("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}"),
+    ("GET", "/repos/{owner}/{repo}/git/ref/{ref}"),
+    ("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}"),
+    ("GET", "/repos/{owner}/{repo}/git/commits/{commit_sha}"),
+    ("POST", "/repos/{owner}/{repo}/git/commits"),
+    ("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}"),
+    ("POST", "/repos/{owner}/{repo}/git/trees"),
+    ("GET", "/repos/{owner}/{repo}/git/blobs/{file_sha}"),
+    ("POST", "/repos/{owner}/{repo}/git/blobs"),
 ]
 
 # Rules GitHub states in the description's prose rather than in the schema; each is added

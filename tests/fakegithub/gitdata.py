@@ -1,5 +1,6 @@
 """Git data the fake holds for phase tags: commits (their parents only), refs, annotated tag
-objects and releases, answering as GitHub's git database and releases endpoints do.
+objects and releases, answering as GitHub's git database and releases endpoints do (blobs,
+trees, commits made through the API and branch updates: gitobjects.py).
 
 A commit exists only when a test adds it; a ref or tag pointing at an unknown object, a ref
 that already exists, a release for a missing tag, or the deletion of a missing ref is
@@ -18,7 +19,8 @@ def add_commit(store: Store, sha: str, parents: tuple[str, ...] = ()) -> None:
     store.commits[sha] = parents
 
 
-def _ancestors(store: Store, sha: str) -> set[str]:
+def ancestors(store: Store, sha: str) -> set[str]:
+    """``sha`` and every commit it reaches."""
     seen: set[str] = set()
     todo = [sha]
     while todo:
@@ -34,7 +36,7 @@ def _object(store: Store, sha: str, kind: str) -> dict[str, Any]:
     return {"sha": sha, "type": kind, "url": f"{store.repo_api()}/git/{plural}/{sha}"}
 
 
-def _ref_object(store: Store, ref: str, sha: str, kind: str) -> dict[str, Any]:
+def ref_object(store: Store, ref: str, sha: str, kind: str) -> dict[str, Any]:
     return {"ref": ref, "node_id": f"REF_{sha[:12]}", "url": f"{store.repo_api()}/git/{ref}",
             "object": _object(store, sha, kind)}  # fmt: skip
 
@@ -54,7 +56,7 @@ def compare(store: Store, basehead: str) -> dict[str, Any]:
     base, dots, head = basehead.partition("...")
     if not dots or base not in store.commits or head not in store.commits:
         raise not_found()
-    behind, ahead = _ancestors(store, base), _ancestors(store, head)
+    behind, ahead = ancestors(store, base), ancestors(store, head)
     if base == head:
         status = "identical"
     elif base in ahead:
@@ -128,12 +130,12 @@ def create_ref(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     ref, sha = body["ref"], body["sha"]
     if not ref.startswith("refs/") or ref.count("/") < 2:
         raise validation_failed("Ref", "ref", f"{ref} is not a valid ref name.")
-    if ref in store.refs:
-        raise Refused(422, {"message": "Reference already exists"})
+    if ref in store.refs:  # a race a correct client can lose (two writers create a branch)
+        raise Refused(422, {"message": "Reference already exists"}, violation=False)
     kind = "tag" if sha in store.tag_objects else "commit" if sha in store.commits else None
     if kind is None:
         raise Refused(422, {"message": "Object does not exist"})
-    store.refs[ref] = _ref_object(store, ref, sha, kind)
+    store.refs[ref] = ref_object(store, ref, sha, kind)
     return dict(store.refs[ref])
 
 

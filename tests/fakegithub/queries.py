@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import actions, comments, gitdata, pulls
+from . import actions, comments, gitdata, gitobjects, pulls
 from .records import RecordedRequest
 from .state import Identity, Store
 
@@ -50,6 +50,19 @@ class Inspection:
             self.store, number, labels=labels, head_ref=head_ref, base_ref=base_ref,
             files=files, renamed_from=renamed_from, head_sha=head_sha, base_sha=base_sha,
         )  # fmt: skip
+
+    def commit_files(self, branch: str, files: dict[str, bytes], message: str = "by hand") -> str:
+        """A commit already on GitHub that writes ``files`` (path -> content) on ``branch``,
+        made or moved forward; its id."""
+        return gitobjects.commit_files(self.store, branch, files, message)
+
+    def file_on(self, branch: str, path: str) -> bytes | None:
+        """What ``path`` holds at the head of ``branch``, read from the fake's own store."""
+        return gitobjects.file_on(self.store, branch, path)
+
+    def branch_head(self, branch: str) -> str | None:
+        ref = self.store.refs.get(f"refs/heads/{branch}")
+        return None if ref is None else str(ref["object"]["sha"])
 
     def tag_refs(self) -> dict[str, dict[str, Any]]:
         """Every ref under refs/tags/, by full name."""

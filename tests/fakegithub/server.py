@@ -7,7 +7,8 @@ description (openapi_subset.json) and answers like GitHub.
 
 A request to anything but the contract's endpoints, with bad parameters, a body the schema
 rejects, or no token, is answered as GitHub would (404, 422, 400, 401) and recorded in
-`violations`; every request is recorded in `requests`. `fail()` injects failures.
+`violations`; every request is recorded in `requests`. `fail()` injects failures, `pause()`
+holds answers back so that concurrent clients interleave.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import actions, api, spec
 from .faults import Fault, make_fault
 from .handler import LocalServer
+from .pauses import Pause, make_pause
 from .queries import Inspection
 from .records import RecordedRequest, Violation, parsed_body
 from .state import Identity, Refused, Store
@@ -46,6 +48,7 @@ class FakeGitHub(Inspection):
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.faults: list[Fault] = []
+        self.pauses: list[Pause] = []
         self.store = Store(api_url="http://unstarted")
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
@@ -142,6 +145,16 @@ class FakeGitHub(Inspection):
         is lost, so a client that repeats it without looking first makes a duplicate."""
         return self.fail(method, path_regex, 502, times, after=True)
 
+    def pause(
+        self, method: str, path_regex: str, *, seconds: float = 0.0, together: int = 0
+    ) -> Pause:
+        """Hold back the answers of matching requests (see pauses.py): ``seconds`` each, or
+        the first ``together`` until all of them are carried out."""
+        pause = make_pause(method, path_regex, seconds, together)
+        with self._lock:
+            self.pauses.append(pause)
+        return pause
+
     def secondary_rate_limit(
         self, method: str, path_regex: str, retry_after: int = 1, times: int = 1, status: int = 403
     ) -> Fault:
@@ -163,10 +176,14 @@ class FakeGitHub(Inspection):
         headers = {k.lower(): v for k, v in headers.items()}
         parsed = parsed_body(raw)
         record = RecordedRequest(method, split.path, query, parsed, headers, time.monotonic())
-        with self._lock:
+        with self._lock:  # one request at a time: a ref is read and moved in one step
             self.requests.append(record)
             status, extra, body = self._answer(record, raw, pairs)
             record.status = status
+            rel = split.path[len(self.prefix) :]
+            held = [p for p in self.pauses if p.claim(method, rel)]
+        for pause in held:  # outside the lock: other clients are answered meanwhile
+            pause.wait()
         number = next(self._counter)
         common = {
             "Content-Type": "application/json; charset=utf-8",

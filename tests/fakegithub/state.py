@@ -113,6 +113,13 @@ class Store:
     commits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each known commit's parents (gitdata.py)."""
     refs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    """Blob contents by object id (gitobjects.py)."""
+    trees: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Each tree object's entries (``gitobjects.Entry``), by object id."""
+    commit_objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Tree, message, author and committer of the commits made through the API; their
+    parents are in ``commits``."""
     tag_objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     releases: list[dict[str, Any]] = field(default_factory=list)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)

@@ -249,6 +249,7 @@ def _responses(github: FakeGitHub) -> dict[str, Any]:
         **git,
         **pulls,
         **_signoff_responses(github, child),
+        **_git_database_responses(github),
         "actions/list-workflow-runs-for-repo": call(
             github, "GET", f"{REPO}/actions/runs?head_sha={SHA}"
         ).body,
@@ -296,6 +297,33 @@ def _signoff_responses(github: FakeGitHub, child: str) -> dict[str, Any]:
         "teams/get-membership-for-user-in-org": call(
             github, "GET", f"{team}/memberships/alice", token="ghs_members"
         ).body,
+    }
+
+
+def _git_database_responses(github: FakeGitHub) -> dict[str, Any]:
+    """A file written on a branch of its own through the git database, and read back."""
+    blob = call(github, "POST", f"{REPO}/git/blobs", {"content": "{}\n"}).body
+    item = {"path": "history/2026-12.jsonl", "mode": "100644", "type": "blob", "sha": blob["sha"]}
+    tree = call(github, "POST", f"{REPO}/git/trees", {"tree": [item]}).body
+    commit = call(github, "POST", f"{REPO}/git/commits",
+                  {"message": "first", "tree": tree["sha"], "parents": []}).body  # fmt: skip
+    call(github, "POST", f"{REPO}/git/refs", {"ref": "refs/heads/history", "sha": commit["sha"]})
+    child = call(
+        github,
+        "POST",
+        f"{REPO}/git/commits",
+        {"message": "next", "tree": tree["sha"], "parents": [commit["sha"]]},
+    ).body
+    moved = call(github, "PATCH", f"{REPO}/git/refs/heads/history", {"sha": child["sha"]})
+    return {
+        "git/create-blob": blob,
+        "git/create-tree": tree,
+        "git/create-commit": commit,
+        "git/update-ref": moved.body,
+        "git/get-ref": call(github, "GET", f"{REPO}/git/ref/heads/history").body,
+        "git/get-commit": call(github, "GET", f"{REPO}/git/commits/{child['sha']}").body,
+        "git/get-tree": call(github, "GET", f"{REPO}/git/trees/{tree['sha']}?recursive=1").body,
+        "git/get-blob": call(github, "GET", f"{REPO}/git/blobs/{blob['sha']}").body,
     }
 
 
