@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from gatekeeper.changes import Changes
 from gatekeeper.errors import ExitCode
@@ -10,6 +11,9 @@ from gatekeeper.freshness import age_text, utc
 from gatekeeper.policy import RuleKind
 from gatekeeper.records import record
 from gatekeeper.results import BenchmarkResult, CellState, Report, RuleResult
+
+if TYPE_CHECKING:  # the history's records import the JSON reporter: no cycle at run time
+    from gatekeeper.history.model import History, TagMark
 
 TOUCHED = "✏️"
 """Marks the swimlanes a pull request touches (Markdown and HTML)."""
@@ -26,6 +30,14 @@ class RenderOptions:
     exit_line: bool = True
     """End the terminal report with ``exit N``: not where the report is a view that decides no
     exit code (``status``) or a text kept elsewhere (a phase tag's message)."""
+    history: History | None = None
+    """The project's past evaluations, context shown beside the verdict (HTML reporter only:
+    its trend charts and phase timeline); never what to conclude."""
+    tags: tuple[TagMark, ...] = ()
+    """Phase tags, for the dates phases were first reached (HTML reporter only)."""
+    commit: str | None = None
+    """The commit this run judged; None: unknown, so this run is always drawn as the newest
+    point of a trend (with it, not where the history's newest point is that commit's)."""
 
 
 def phase_name(report: Report, phase_id: str | None) -> str:
