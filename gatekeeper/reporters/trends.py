@@ -31,7 +31,7 @@ _DIMENSIONS: dict[str | None, Dimension] = {
     "B/s": Dimension.DATA_RATE, "": Dimension.NUMBER, None: Dimension.NUMBER,
 }  # fmt: skip
 """A history point's base unit back to its dimension (the JSON report's ``BASE_UNITS``
-turned round); "1" is a ratio or a count, which ``_dimension`` tells apart."""
+turned round); "1" is a ratio or a count, which ``dimension_of`` tells apart."""
 
 
 @record
@@ -149,7 +149,8 @@ def _same_commit(one: str | None, other: str | None) -> bool:
     return one.startswith(other) or other.startswith(one)
 
 
-def _dimension(unit: str | None, points: Iterable[Point]) -> Dimension:
+def dimension_of(unit: str | None, points: Iterable[Point]) -> Dimension:
+    """What a history unit measures: "1" is a ratio where a point was shown in per cent."""
     if unit == "1":
         ratio = any(p.actual.rstrip().endswith("%") for p in points)
         return Dimension.RATIO if ratio else Dimension.COUNT
@@ -190,7 +191,7 @@ def _chart(
         dimension, threshold = now.value.dimension, now.threshold
     else:
         units = [p.unit for *_, p in kept if p.value is not None]
-        dimension = _dimension(units[-1] if units else None, (p for *_, p in kept))
+        dimension = dimension_of(units[-1] if units else None, (p for *_, p in kept))
         threshold = kept[-1][3].threshold
     return Chart(kept[0][3].series, threshold, dimension, tuple(points), len(found) - len(kept))
 
@@ -239,7 +240,7 @@ def summary(chart: Chart) -> str:
     if last.limit is not None:
         word = {True: "limit", False: "floor", None: "limit"}[chart.ceiling]
         limit = format_value(last.limit, chart.dimension)
-        part = f", {_percent(last.value / last.limit)} of" if last.limit and last.value else ","
+        part = f", {_percent((last.value or 0.0) / last.limit)} of" if last.limit else ","
         said += f"{part} the {limit} {word}"
         said += "" if last.ok else " (not met)"
     if len(measured) > 1 and first.value is not None and last.value is not None:
