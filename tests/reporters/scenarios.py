@@ -654,8 +654,9 @@ def _pushes(report: Report) -> list[bytes]:
     for i in range(8):
         when = start + dt.timedelta(days=7 * i)
         sha = f"{i + 1:x}{'5e1f' * 10}"[:40]
+        run = f"https://github.com/o/r/actions/runs/{100 + i}"
         line = from_report(report, "passed", commit=sha, key=f"{sha}:{100 + i}:1", when=when,
-                           ref="refs/heads/main", run_url=f"https://github.com/o/r/actions/runs/{100 + i}")  # fmt: skip
+                           ref="refs/heads/main", run_url=run)  # fmt: skip
         values = {"p(95) < 250ms": p95[i], "max < 2s": worst[i], "mean < 50µs": parse[i]}
         for bench in line["benchmarks"]:
             for point in bench["points"]:
