@@ -8,6 +8,9 @@ history line (commits, values as shown, thresholds, file names) goes through ``m
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 from gatekeeper.history.model import History, Reached, first_reached
 from gatekeeper.reporters.common import RenderOptions, phase_name
 from gatekeeper.reporters.svg_trend import chart_svg
@@ -97,16 +100,14 @@ def _chart(chart: Chart, ref: str, label_id: str) -> list[str]:
     ]
 
 
-def _benchmark(trends: BenchmarkTrends, next_id: list[int]) -> list[str]:
+def _benchmark(trends: BenchmarkTrends, ids: Iterator[int]) -> list[str]:
     bench = trends.result.benchmark
     about = f" {markup(bench.description)}" if bench.description else ""
     lines = [f"<h4><code>{markup(bench.ref)}</code>{about}</h4>"]
     for chart in trends.charts:
-        next_id[0] += 1
-        lines += _chart(chart, bench.ref, f"trend-{next_id[0]}")
+        lines += _chart(chart, bench.ref, f"trend-{next(ids)}")
     if trends.left_out:
-        lines.append(f'<p class="muted">{count(trends.left_out, "more series", "more series")} '
-                     "not charted</p>")  # fmt: skip
+        lines.append(f'<p class="muted">{trends.left_out:,} more series not charted</p>')
     return lines
 
 
@@ -119,14 +120,15 @@ LEGEND = (
 
 
 def trends_section(report: Report, options: RenderOptions) -> list[str]:
-    """After the matrix: the charts, grouped by cell in the matrix's order."""
+    """After the sections that decide the verdict: the charts, grouped by cell in the matrix's
+    order (swimlane by swimlane, phase by phase)."""
     if options.history is None or not options.history.evaluations:
         return []
     found = {t.result.benchmark.ref: t for t in gather(report, options.history, options.commit)}
     if not found:
         return []
     lines = ["<h2>Trends</h2>", LEGEND]
-    next_id = [0]
+    ids = itertools.count(1)  # each chart's summary: the id its SVG is labelled by
     for lane in report.matrix.swimlanes:
         for phase in report.matrix.phases:
             cell = report.cell(lane.id, phase.id)
@@ -136,5 +138,5 @@ def trends_section(report: Report, options: RenderOptions) -> list[str]:
             where = f"{markup(lane.name)} × {markup(phase_name(report, phase.id))}"
             lines.append(f"<h3>{where}</h3>")
             for trends in here:
-                lines += _benchmark(trends, next_id)
+                lines += _benchmark(trends, ids)
     return lines
