@@ -5,6 +5,9 @@ allows nothing else, so the page works offline, from an artifact or behind a str
 Every piece of text from the matrix file or the evidence goes through ``markup()``
 (``one_line`` then ``html.escape``); every line of the page starts with a tag or is the
 fixed style sheet, so printed to a CI log it carries no workflow command either.
+Given a history, the page also has a timeline of phases reached above the matrix and trend
+charts at its end (``html_history``). Every table scrolls sideways in its own named box, so
+on a phone the page itself does not.
 """
 
 from __future__ import annotations
