@@ -9,6 +9,7 @@ their look.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -69,6 +70,19 @@ def _base(name: str) -> str:
         ref="refs/heads/main", run_url="https://github.com/o/r/actions/runs/1",
     )  # fmt: skip
     return dumps(line)
+
+
+@functools.cache
+def _template() -> Point:
+    """A history point as a line reads back: track-latency's p(95), in seconds, limit 0.25."""
+    [evaluation] = read_lines("t", [_base("passing").encode()])
+    assert isinstance(evaluation, Evaluation)
+    return next(b for b in evaluation.benchmarks if b.ref == REF).points[0]
+
+
+def a_point(**fields: Any) -> Point:
+    """A point like the template but for ``fields`` (whatever else a record holds)."""
+    return dataclasses.replace(_template(), **fields)
 
 
 def commit(i: int) -> str:
@@ -287,7 +301,7 @@ def test_summary_words_for_a_floor_a_fall_and_a_miss() -> None:
 
 def test_the_dimension_of_a_history_unit() -> None:
     def p(actual: str) -> Point:
-        return Point("s", 0.5, "1", None, None, actual, True)
+        return a_point(value=0.5, unit="1", actual=actual)
 
     assert dimension_of("1", [p("50%")]) is Dimension.RATIO
     assert dimension_of("1", [p("3")]) is Dimension.COUNT
@@ -528,9 +542,8 @@ def _big(benchmarks: int, evaluations: int) -> tuple[Scenario, History]:
         def entry(ref: str, value: float = value) -> BenchmarkEntry:
             name = f"metric{ref.split('/')[0]}{ref[-1]}"
             shown = f"{value * 1000:g}ms"
-            return BenchmarkEntry(
-                ref, "pass", (Point(name, value, "s", 0.25, None, shown, value < 0.25, P95),)
-            )
+            measured = a_point(series=name, value=value, actual=shown, ok=value < 0.25)
+            return BenchmarkEntry(ref, "pass", (measured,))
 
         when = WHEN + dt.timedelta(hours=i)
         entries = tuple(entry(ref) for ref in refs)
