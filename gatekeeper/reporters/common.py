@@ -12,7 +12,7 @@ from gatekeeper.policy import RuleKind
 from gatekeeper.records import record
 from gatekeeper.results import BenchmarkResult, CellState, Report, RuleResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the history's records import the JSON reporter: no cycle at run time
     from gatekeeper.history.model import History, TagMark
 
 TOUCHED = "✏️"
@@ -31,13 +31,13 @@ class RenderOptions:
     """End the terminal report with ``exit N``: not where the report is a view that decides no
     exit code (``status``) or a text kept elsewhere (a phase tag's message)."""
     history: History | None = None
-    """Context shown beside the verdict, never part of it: the project's history (trends,
-    the dates phases were reached), HTML reporter only."""
+    """The project's past evaluations, context shown beside the verdict (HTML reporter only:
+    its trend charts and phase timeline); never what to conclude."""
     tags: tuple[TagMark, ...] = ()
-    """The phase tags, for the dates phases were reached (with ``history``)."""
+    """Phase tags, for the dates phases were first reached (HTML reporter only)."""
     commit: str | None = None
-    """The commit judged, where known: this run is the history's newest point unless the
-    history already holds it."""
+    """The commit this run judged; None: unknown, so this run is always drawn as the newest
+    point of a trend (with it, not where the history's newest point is that commit's)."""
 
 
 def phase_name(report: Report, phase_id: str | None) -> str:

@@ -5,6 +5,9 @@ allows nothing else, so the page works offline, from an artifact or behind a str
 Every piece of text from the matrix file or the evidence goes through ``markup()``
 (``one_line`` then ``html.escape``); every line of the page starts with a tag or is the
 fixed style sheet, so printed to a CI log it carries no workflow command either.
+Given a history, the page also has a timeline of phases reached above the matrix and trend
+charts at its end (``html_history``). Every table scrolls sideways in its own named box, so
+on a phone the page itself does not.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from gatekeeper.reporters.common import (
     standing_words,
     touched_words,
 )
+from gatekeeper.reporters.html_history import history_top, trends_section
 from gatekeeper.results import (
     BenchmarkResult,
     Outcome,
@@ -45,7 +49,11 @@ color:#1f2328;background:#fff}
 h1{font-size:1.4rem;margin:0 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 h3{font-size:1rem;margin:1rem 0 .25rem}
-table{border-collapse:collapse;margin:.25rem 0 .75rem}
+h4{font-size:.95rem;margin:1rem 0 .25rem}
+h1,h2,h3,h4,p,li{overflow-wrap:break-word}
+:focus-visible,.scroll:focus{outline:3px solid #0969da;outline-offset:2px}
+.scroll{overflow-x:auto;max-width:100%;margin:.25rem 0 .75rem}
+table{border-collapse:collapse}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{border:1px solid #d0d7de;padding:.35rem .55rem;text-align:left;vertical-align:top}
 thead th{background:#f6f8fa}
@@ -62,6 +70,22 @@ thead th{background:#f6f8fa}
 code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 ul{margin:.25rem 0;padding-left:1.4rem}
 footer{margin-top:2rem;color:#59636e;font-size:.85em}
+.timeline{list-style:none;padding:0;margin:.25rem 0 1rem;display:flex;flex-wrap:wrap;gap:.4rem}
+.timeline li{border:1px solid #d0d7de;border-radius:6px;padding:.3rem .6rem}
+.timeline .reached{background:#dafbe1}
+.timeline .stands{border:3px solid #1f2328}
+.timeline .phase,.here{font-weight:600}
+svg.trend{display:block;width:100%;max-width:30rem;height:auto}
+.trend .axis{fill:none;stroke:#6e7781}
+.trend .label{font-size:12px;fill:#59636e}
+.trend .line{fill:none;stroke:#0969da;stroke-width:2}
+.trend .limit{fill:none;stroke:#a40e26;stroke-width:1.5;stroke-dasharray:6 4}
+.trend .point{fill:#0969da}
+.trend .fail{fill:#fff;stroke:#cf222e;stroke-width:2}
+.trend .cross{stroke:#cf222e;stroke-width:2}
+.trend .gap{stroke:#59636e;stroke-width:2}
+.trend .this-run{fill:none;stroke:#1f2328;stroke-width:1.5}
+@media (max-width:40rem){body{margin:1rem}}
 """
 _GATE_CLASS = {"passed": "green", "FAILED": "red", "failed": "red"}
 _RULE_CLASS = {"passed": "ok", "FAILED": "bad", "failed": "warn"}
@@ -69,10 +93,17 @@ _OUTCOME_CLASS = {Outcome.FAIL: "bad", Outcome.ERROR: "bad", Outcome.MISSING: "m
 _WAIVER_CLASS = {"expired": "bad", "waived": "warn", "not needed": "ok"}
 
 
+def _box(label: str) -> str:
+    """A table's own box, which scrolls sideways where the page is too narrow (a phone) so that
+    the page does not; a region with a name and a tab stop so the keyboard can scroll it."""
+    return f'<div class="scroll" role="region" aria-label="{label}" tabindex="0">'
+
+
 def _matrix(report: Report) -> list[str]:
     phases = report.matrix.phases
     touched = report.changes.swimlanes if report.changes else frozenset()
     lines = [
+        _box("Swimlanes × phases matrix"),
         '<table class="matrix">',
         "<caption>Swimlanes × phases: each cell's state and goal</caption>",
         '<thead><tr><th scope="col">Swimlane</th>'
@@ -104,6 +135,7 @@ def _matrix(report: Report) -> list[str]:
         "</tbody>",
         f'<tfoot><tr><th scope="row">gate</th>{gates}</tr></tfoot>',
         "</table>",
+        "</div>",
         '<p class="muted">met: every benchmark passed or is waived · failed: a benchmark '
         "failed or its evidence is unreadable · pending: evidence missing · empty: no work "
         "in this phase</p>",
@@ -117,6 +149,7 @@ def _rules(report: Report) -> list[str]:
     lines = [
         "<h2>Pull request rules</h2>",
         f'<p class="muted">{markup(standing_words(report))}</p>',
+        _box("Pull request rules"),
         "<table>",
         "<caption>Each rule, its verdict, why it applies and the cells that keep it from "
         "holding</caption>",
@@ -135,7 +168,7 @@ def _rules(report: Report) -> list[str]:
             f'<tr><th scope="row">{RULE_TITLES[result.rule.kind]}</th>'
             f'<td class="{_RULE_CLASS[word]}">{word}</td><td>{why}</td><td>{cells}</td></tr>'
         )
-    return [*lines, "</tbody>", "</table>"]
+    return [*lines, "</tbody>", "</table>", "</div>"]
 
 
 def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
@@ -171,6 +204,7 @@ def _blocker(report: Report, result: BenchmarkResult) -> list[str]:
 def _waivers(report: Report) -> list[str]:
     lines = [
         f"<h2>Waivers ({len(report.matrix.waivers)})</h2>",
+        _box("Waivers"),
         "<table>",
         "<caption>Every waiver in the matrix file, needed or not</caption>",
         '<thead><tr><th scope="col">Benchmark</th><th scope="col">Status</th>'
@@ -185,7 +219,7 @@ def _waivers(report: Report) -> list[str]:
             f'<td class="{_WAIVER_CLASS[status]}">{status}</td><td>{markup(w.approved_by)}</td>'
             f"<td>{w.expires.isoformat()}</td><td>{markup(w.reason)}</td></tr>"
         )
-    return [*lines, "</tbody>", "</table>"]
+    return [*lines, "</tbody>", "</table>", "</div>"]
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -206,6 +240,7 @@ def render(report: Report, options: RenderOptions) -> str:
         "<main>",
         f'<h1 class="{look}">{title}</h1>',
     ]
+    lines += history_top(report, options)
     lines += _matrix(report)
     if report.policy.pull_request:
         lines += _rules(report)
@@ -242,6 +277,7 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append("</ul>")
     if report.matrix.waivers:
         lines += _waivers(report)
+    lines += trends_section(report, options)  # after what decides the verdict: context
     said = clock_words(report)
     clock = f" · {markup(said)}" if said is not None else ""
     lines += [

@@ -25,6 +25,8 @@ from gatekeeper.evidence import (
     TestStatus,
 )
 from gatekeeper.freshness import parse_max_age
+from gatekeeper.history.model import History, TagMark, build
+from gatekeeper.history.records import dumps, from_report, moment, read_lines
 from gatekeeper.model import (
     Artifact,
     Baseline,
@@ -54,7 +56,7 @@ from gatekeeper.signoffs import (
     TeamMember,
 )
 from gatekeeper.threshold import parse_change, parse_threshold
-from gatekeeper.units import Dimension, Quantity
+from gatekeeper.units import Dimension, Quantity, format_value
 
 TODAY = dt.date(2026, 11, 26)
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -200,6 +202,9 @@ class Scenario:
     enforced: str | Policy | None = None
     changes: Changes | None = None
     signoffs: SignoffEvidence | None = None
+    history: History | None = None
+    """The project's history the HTML page is given (``RenderOptions.history``)."""
+    tags: tuple[TagMark, ...] = ()
 
     @property
     def report(self) -> Report:
@@ -637,6 +642,53 @@ def stale() -> Scenario:
     return Scenario("stale", pr_matrix, evidence, policy)
 
 
+def _pushes(report: Report) -> list[bytes]:
+    """Eight earlier pushes of the passing scenario, a week apart from 2026-10-01, as history
+    lines: track-latency's p(95) rising past its limit once (that push fails Bronze), a push
+    that measured nothing, the first two before Bronze's gate passed."""
+    p95 = (0.182, 0.19, None, 0.205, 0.262, 0.231, 0.224, 0.215)
+    worst = (1.1, 1.15, None, 1.3, 1.9, 1.4, 1.25, 1.2)
+    parse = (3.3e-5, 3.2e-5, 3.3e-5, 3.1e-5, 3.0e-5, 3.2e-5, 3.1e-5, 3.15e-5)
+    start = dt.datetime(2026, 10, 1, 9, 30, tzinfo=dt.timezone.utc)
+    lines = []
+    for i in range(8):
+        when = start + dt.timedelta(days=7 * i)
+        sha = f"{i + 1:x}{'5e1f' * 10}"[:40]
+        run = f"https://github.com/o/r/actions/runs/{100 + i}"
+        line = from_report(report, "passed", commit=sha, key=f"{sha}:{100 + i}:1", when=when,
+                           ref="refs/heads/main", run_url=run)  # fmt: skip
+        values = {"p(95) < 250ms": p95[i], "max < 2s": worst[i], "mean < 50µs": parse[i]}
+        for bench in line["benchmarks"]:
+            for point in bench["points"]:
+                if point["threshold"] in values:
+                    value = values[point["threshold"]]
+                    shown = "" if value is None else format_value(value, Dimension.TIME)
+                    ok = value is not None and value < point["limit"]
+                    point.update(value=value, actual=shown, ok=ok)
+            if not all(p["ok"] for p in bench["points"]):
+                bench["outcome"] = "fail" if bench["points"][0]["value"] is not None else "missing"
+        failed = any(b["outcome"] in ("fail", "missing") for b in line["benchmarks"]
+                     if b["ref"].split("/")[1] == "bronze")  # fmt: skip
+        for phase in line["phases"]:
+            if phase["id"] == "bronze" and (failed or i < 2):
+                phase["gate"] = "failed"
+        line["stands_at"] = "stone" if failed or i < 2 else "bronze"
+        lines.append(dumps(line).encode())
+    return [*lines[:5], b'{"history_version": 2}', *lines[5:]]
+
+
+def with_history() -> Scenario:
+    """The passing scenario with a history: the page's phase timeline (Stone by its tag,
+    Bronze by its gate, Iron not reached), a line of history it cannot read, and its trend
+    charts (limits, a failing point, a gap, this run as the newest point)."""
+    scenario = passing()
+    found = build(read_lines("history/2026-10.jsonl", _pushes(scenario.report)))
+    tag = TagMark("stone", "phase/stone", dt.datetime(2026, 9, 20, 16, 0, tzinfo=dt.timezone.utc),
+                  "0f" * 20)  # fmt: skip
+    assert moment(found.evaluations[0].date) == "2026-10-01T09:30:00Z"
+    return dataclasses.replace(scenario, name="history", history=found, tags=(tag,))
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "stale": stale,
     "passing": passing,
@@ -645,17 +697,18 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "no-evidence": no_evidence,
     "hostile": hostile,
     "signoff": signoff,
+    "history": with_history,
 }
 
 
-def _render(fmt: str, color: bool = False) -> Callable[[Report, int], str]:
-    def render(report: Report, code: int) -> str:
-        return REPORTERS[fmt](report, RenderOptions(exit_code=code, color=color))
+def _render(fmt: str, color: bool = False) -> Callable[[Report, RenderOptions], str]:
+    def render(report: Report, options: RenderOptions) -> str:
+        return REPORTERS[fmt](report, dataclasses.replace(options, color=color))
 
     return render
 
 
-OUTPUTS: dict[str, Callable[[Report, int], str]] = {
+OUTPUTS: dict[str, Callable[[Report, RenderOptions], str]] = {
     "terminal.txt": _render("terminal"),
     "terminal-color.txt": _render("terminal", color=True),
     "report.md": _render("markdown"),
@@ -669,4 +722,5 @@ OUTPUTS: dict[str, Callable[[Report, int], str]] = {
 def render_all(scenario: Scenario) -> dict[str, str]:
     """Every golden output of one scenario, by file name."""
     report = scenario.report
-    return {name: render(report, scenario.exit_code) for name, render in OUTPUTS.items()}
+    options = RenderOptions(scenario.exit_code, history=scenario.history, tags=scenario.tags)
+    return {name: render(report, options) for name, render in OUTPUTS.items()}

@@ -50,7 +50,7 @@ def test_scenarios_end_as_intended() -> None:
     codes = {name: s.exit_code for name, s in ends.items()}
     assert codes == {
         "stale": 0, "passing": 0, "failing": 1, "pull-request": 1, "no-evidence": 3, "hostile": 1,
-        "signoff": 1,
+        "signoff": 1, "history": 0,
     }  # fmt: skip
     rules = {(r.rule.kind.value, r.passed) for r in ends["pull-request"].report.rules}
     assert rules == {("no-regression", True), ("next-phase", False), ("current-phase", False)}

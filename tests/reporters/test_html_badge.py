@@ -27,11 +27,14 @@ NAMES = list(SCENARIOS)
 SVG = "{http://www.w3.org/2000/svg}"
 HTML_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "footer",
-    "h1", "h2", "h3", "p", "ul", "li", "span", "code",
+    "h1", "h2", "h3", "p", "ul", "li", "span", "code", "div",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 }  # fmt: skip
-"""Every tag the HTML reporter writes; nothing else may appear."""
-HTML_ATTRIBUTES = {"lang", "charset", "http-equiv", "content", "name", "class", "scope"}
+"""Every tag the HTML reporter writes without a history; nothing else may appear."""
+HTML_ATTRIBUTES = {
+    "lang", "charset", "http-equiv", "content", "name", "class", "scope",
+    "role", "aria-label", "tabindex",
+}  # fmt: skip
 VOID = {"meta"}
 
 
