@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import re
 import struct
 import subprocess
 import sys
@@ -95,14 +94,6 @@ def _check(outputs: list[str], *extra: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def takes_history() -> bool:
-    """Whether `gatekeeper check` renders the page with a history yet (--history PATH)."""
-    done = subprocess.run(
-        [*_cli(), "check", "--help"], env=_env(), capture_output=True, text=True, check=True
-    )
-    return re.search(r"--history\b(?!-)", done.stdout) is not None
-
-
 def read_history(folder: Path) -> list[dict[str, Any]]:
     """Every line of the history files under ``folder``, oldest file first."""
     lines = []
@@ -114,19 +105,14 @@ def read_history(folder: Path) -> list[dict[str, Any]]:
 
 def render_site(folder: Path) -> Site:
     """The page, the badge and the JSON report of one `gatekeeper check` of the KMTA example,
-    written where the Pages workflow writes them; where the CLI takes --history, with the
-    example's own history (examples/kmta/history/), so that the page has its trend charts and
-    phase timeline."""
+    written where the Pages workflow writes them, with the example's own history
+    (examples/kmta/history/), so that the page has its trend charts and phase timeline."""
     site = folder / "site"
     report_file = folder / "report.json"
     outputs = [f"html:{site / 'index.html'}", f"badge:{site / 'badge.svg'}", f"json:{report_file}"]
-    history: list[dict[str, Any]] | None = None
-    extra: list[str] = []
-    if takes_history():
-        assert HISTORY.is_dir(), f"{HISTORY} missing: the example's history"
-        history = read_history(HISTORY)
-        extra = ["--history", str(HISTORY.relative_to(EXAMPLE))]
-    done = _check(outputs, *extra)
+    assert HISTORY.is_dir(), f"{HISTORY} missing: the example's history"
+    history = read_history(HISTORY)
+    done = _check(outputs, "--history", str(HISTORY.relative_to(EXAMPLE)))
     report = json.loads(report_file.read_text(encoding="utf-8"))
     return Site(site, report, done.stdout, history)
 

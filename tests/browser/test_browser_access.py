@@ -24,21 +24,6 @@ except ImportError:  # the browser fixture says what is missing
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
-HAS_SCROLL_BOX = 'role="region"' in (REPO / "gatekeeper" / "reporters" / "html.py").read_text(
-    encoding="utf-8"
-)
-"""Whether the page wraps its matrix in a scroll box yet (the `htmltrend` work:
-`<div class="scroll" role="region" aria-label=... tabindex="0">`)."""
-until_scroll_box = pytest.mark.xfail(
-    not HAS_SCROLL_BOX,
-    reason="the page has no scroll box around its matrix yet (htmltrend): on a phone the "
-    "whole page scrolls sideways",
-    strict=True,
-)
-"""KNOWN FAILURE on today's page, kept as the contract: the phone tests fail until the page
-has its scroll box, and run as any test once it does (strict: a pass before then is a
-surprise). Nothing to remove when merging."""
-
 BLOCKING_IMPACTS = ("serious", "critical")
 
 AXE_RUN = """async () => {
@@ -139,7 +124,6 @@ def test_axe_core_finds_nothing_serious(
     assert not blocking, "axe-core:\n" + json.dumps(violations, indent=1, ensure_ascii=False)
 
 
-@until_scroll_box
 def test_on_a_phone_only_the_matrix_box_scrolls_sideways(site: Site, browser: Browser) -> None:
     with open_page(browser, site.page.as_uri(), PHONE) as (page, _):
         layout = page.evaluate(PHONE_LAYOUT)
@@ -163,7 +147,6 @@ def test_on_a_phone_no_text_overlaps(site: Site, browser: Browser) -> None:
     assert found["overlaps"] == []
 
 
-@until_scroll_box
 def test_the_keyboard_reaches_and_scrolls_the_matrix_box(site: Site, browser: Browser) -> None:
     with open_page(browser, site.page.as_uri(), PHONE) as (page, _):
         box = page.locator("table.matrix").locator("xpath=ancestor::*[@role='region']")

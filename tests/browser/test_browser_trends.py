@@ -53,13 +53,9 @@ TIMELINE = """() => {
 
 
 def _with_history(site: Site, page: Page) -> None:
-    """Skips while the page has no trend charts.
-
-    TO REMOVE WHEN MERGING (lead): this skip is only for the branch without the charts (the
-    htmltrend work); once they are in, a page without `svg.trend` fails these tests."""
-    if page.locator("svg.trend").count() == 0:
-        pytest.skip("the page has no trend charts yet (the htmltrend work)")
-    assert site.history is not None, "charts on the page, but it was rendered with no history"
+    """The page was drawn with the example's history, and has its charts."""
+    assert site.history is not None, "the page was rendered with no history"
+    assert page.locator("svg.trend").count() > 0, "a page with a history has trend charts"
 
 
 def _day(text: str) -> dt.date:
