@@ -116,6 +116,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     outputs = _outputs(options.output)  # bad usage is reported before any work
     check_name = _check_name(options.check_name)
     today = _clock(options)
+    branch = _history_branch(options)
     shown = _history(options, outputs)
     judged = _what_is_judged(options, environ)
     found, bundled = _evidence(options, judged, environ)
@@ -126,7 +127,11 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
         judged.matrix, evidence, today, judged.policy, judged.changes, baseline, signoffs
     )
     code = exit_code(report)
-    _write_reports(options, report, code, outputs, environ, shown)
+    in_github = github.applies(environ, options.dry_run)
+    if branch is not None and in_github and _page_wanted(options, outputs):
+        shown = _with_branch(shown, branch, judged.client, environ)
+    commit = _judged_commit(environ) if in_github else None
+    _write_reports(options, report, code, outputs, environ, shown, commit)
     if judged.tagged is not None:
         _judged_a_tag(options, judged.tagged, report, code, judged.client)
     elif options.delete_failed_tag:
@@ -140,10 +145,61 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
         moment = _moment(report) if aged else None
         command = plain(local_command(options, judged.policy, moment))
         print(f"gatekeeper: the same verdict on your machine: {command}", file=sys.stderr)
-    if github.applies(environ, options.dry_run):
+    if in_github:
         root = judged.root.resolve()
         _report_to_github(options, check_name, report, code, outputs, root, judged.client, environ)
+    if branch is not None:
+        _record_history(options, branch, report, code, judged.client, environ, in_github)
     return int(code)
+
+
+def _history_branch(options: CheckOptions) -> str | None:
+    if options.history_branch is None:
+        return None
+    from gatekeeper.github.history_run import branch_name
+
+    return branch_name(options.history_branch)
+
+
+def _page_wanted(options: CheckOptions, outputs: list[tuple[str, Path]]) -> bool:
+    return options.format == "html" or any(fmt == "html" for fmt, _ in outputs)
+
+
+def _judged_commit(environ: Mapping[str, str]) -> str | None:
+    from gatekeeper.github.context import GitHubContext
+
+    return GitHubContext.from_env(environ).sha
+
+
+def _with_branch(
+    shown: History | None, branch: str, client: GitHubClient, environ: Mapping[str, str]
+) -> History:
+    """The page's history with what ``branch`` holds (read through the API)."""
+    from gatekeeper.github.context import GitHubContext
+    from gatekeeper.github.history_run import read_branch
+    from gatekeeper.history.model import combine
+
+    kept = read_branch(client, branch, GitHubContext.from_env(environ), sys.stderr)
+    return kept if shown is None else combine([shown, kept])
+
+
+def _record_history(
+    options: CheckOptions, branch: str, report: Report, code: ExitCode, client: GitHubClient,
+    environ: Mapping[str, str], in_github: bool,
+) -> None:  # fmt: skip
+    """This evaluation added to the history on ``branch``: only on a push to the default
+    branch, in GitHub; never changes the exit code."""
+    if not in_github:
+        print(f"gatekeeper: --history-branch {branch}: the history is read and written only in "
+              "GitHub Actions (or previewed by --dry-run with GITHUB_REPOSITORY set); for a "
+              "page here, fetch the branch and give --history", file=sys.stderr)  # fmt: skip
+        return
+    from gatekeeper.github.context import GitHubContext
+    from gatekeeper.github.history_run import record
+
+    sys.stdout.flush()
+    ctx = GitHubContext.from_env(environ)
+    record(report, int(code), ctx, client, branch, dry_run=options.dry_run, err=sys.stderr)
 
 
 def _what_is_judged(options: CheckOptions, environ: Mapping[str, str]) -> _Judged:
@@ -250,7 +306,7 @@ def _history(options: CheckOptions, outputs: list[tuple[str, Path]]) -> History 
     """The history the HTML page shows (``--history``); None when no page is asked for."""
     if not options.history:
         return None
-    if options.format != "html" and all(fmt != "html" for fmt, _ in outputs):
+    if not _page_wanted(options, outputs):
         print("gatekeeper: --history is shown on the HTML report only (--output html:PATH)",
               file=sys.stderr)  # fmt: skip
         return None
@@ -281,11 +337,12 @@ SHOWN_PROBLEMS = 5
 
 def _write_reports(
     options: CheckOptions, report: Report, code: ExitCode, outputs: list[tuple[str, Path]],
-    environ: Mapping[str, str], history: History | None = None,
+    environ: Mapping[str, str], history: History | None = None, commit: str | None = None,
 ) -> None:  # fmt: skip
     """Every ``--output`` file, then the ``--format`` report on standard output."""
+    shown = RenderOptions(exit_code=int(code), history=history, commit=commit)
     for fmt, target in outputs:
-        text = REPORTERS[fmt](report, RenderOptions(exit_code=int(code), history=history))
+        text = REPORTERS[fmt](report, shown)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             # a lone surrogate from an artifact's bytes is written as \udcxx, not a crash
@@ -294,7 +351,7 @@ def _write_reports(
             raise UsageError(f"--output {target}: cannot write: {exc.strerror or exc}") from exc
     if options.format != "none":
         color = use_color(environ, options.color)
-        rendering = RenderOptions(int(code), color=color, history=history)
+        rendering = RenderOptions(int(code), color=color, history=history, commit=commit)
         sys.stdout.write(REPORTERS[options.format](report, rendering))
 
 

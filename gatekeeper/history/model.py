@@ -64,6 +64,14 @@ def build(items: Iterable[Evaluation | Problem], sources: Sequence[str] = ()) ->
     return History(tuple(ordered), tuple(problems), tuple(sources))
 
 
+def combine(histories: Sequence[History]) -> History:
+    """Several histories as one (a record in two is kept once)."""
+    items: list[Evaluation | Problem] = []
+    for history in histories:
+        items += [*history.evaluations, *history.problems]
+    return build(items, [source for history in histories for source in history.sources])
+
+
 def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes]:
     """A binary file's lines, none held longer than ``limit`` + 1 bytes: the rest of an
     overlong line is skipped, so its problem is reported without reading it into memory."""

@@ -85,6 +85,10 @@ MERGE_GROUP = Event("merge_group", "merge_group-checks_requested.json", MERGE_GR
                     "octo-org/octo-repo")  # fmt: skip
 TAG_PUSH = Event("push", "push-tag.json", TAG_SHA, "refs/tags/simple-tag",
                  "Codertocat/Hello-World")  # fmt: skip
+BRANCH_SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
+"""The pushed commit of GitHub's example push to the default branch (push-default-branch.json)."""
+DEFAULT_BRANCH_PUSH = Event("push", "push-default-branch.json", BRANCH_SHA, "refs/heads/master",
+                            "Codertocat/Hello-World")  # fmt: skip
 PHASE_TAG_PUSH = Event("push", "push-phase-tag.json", TAG_SHA, "refs/tags/phase/one",
                        "Codertocat/Hello-World")  # fmt: skip
 
