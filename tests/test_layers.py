@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("evidence", ("parsers", "matrix", "collect", "bundles", "live")),
     ("verdict", ("engine", "results")),
     ("drafting", ("init_from",)),
-    ("reports", ("reporters",)),
+    ("reports", ("reporters", "history")),
     ("phases", ("phases",)),
     ("github", ("github",)),
     ("commands", ("commands",)),
