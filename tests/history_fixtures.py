@@ -41,7 +41,9 @@ def line(
     evidence["micro"] = read(
         "micro",
         ".benchmarks/0001_parse.json",
-        series("test_parse_header", source=".benchmarks/0001_parse.json", avg=seconds(mean_us / 1e6)),
+        series(
+            "test_parse_header", source=".benchmarks/0001_parse.json", avg=seconds(mean_us / 1e6)
+        ),
     )
     scenario = dataclasses.replace(scenario, evidence=evidence)
     report = scenario.report

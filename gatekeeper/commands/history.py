@@ -55,8 +55,8 @@ def _ref_files(git: LocalGit, ref: str) -> list[tuple[str, str]]:
     for path, _, size in files:
         if size > MAX_FILE:
             raise UsageError(
-                f"{ref}:{plain(path)}: {size:,} bytes, over the {MAX_FILE // (1024 * 1024)} MiB "
-                "a history file may be; not read (split it by month, as gatekeeper writes it)"
+                f"{ref}:{plain(path)}: {size:,} bytes, more than a history file may hold "
+                f"({MAX_FILE / 2**20:g} MiB); not read (gatekeeper writes one file a month)"
             )
     return [(f"{ref}:{path}", blob) for path, blob, _ in files]
 

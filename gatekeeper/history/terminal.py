@@ -43,7 +43,11 @@ def sparkline(points: Sequence[TrendPoint]) -> str:
         if p.value is None:
             bars.append("·")
         else:
-            step = len(BARS) // 2 if span == 0 else round((p.value - low) / span * (len(BARS) - 1))
+            step = (
+                (len(BARS) - 1) // 2
+                if span == 0
+                else round((p.value - low) / span * (len(BARS) - 1))
+            )
             bars.append(BARS[step])
     return "".join(bars)
 
@@ -54,13 +58,14 @@ def percent(fraction: float) -> str:
 
 
 def headroom_words(room: Headroom) -> str:
-    """'92 % of the limit, within 8 % of it', '18 % above the limit', 'over the limit by 5 %'."""
+    """'92 % of the limit, within 8 % of it', '18 % above the limit', 'over the limit by 5 %',
+    'at the limit' (which fails a strict '<' or '>')."""
     if room.margin is None:
         return "the limit is 0"
     upper = room.direction.startswith("<")
-    if room.margin == 0 and len(room.direction) == 2:
-        return "at the limit"
-    if room.margin < 0 or (room.margin == 0 and len(room.direction) == 1):
+    if room.margin == 0:
+        return "at the limit" if len(room.direction) == 2 else "at the limit, which fails"
+    if room.margin < 0:
         side = "over" if upper else "under"
         return f"{side} the limit by {percent(-room.margin)}"
     if upper:
