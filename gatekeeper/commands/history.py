@@ -12,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from gatekeeper.commands import locate_matrix, project_root, use_color
 from gatekeeper.commands.options import HistoryOptions
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.history import json_shape, terminal
-from gatekeeper.history.model import History, TagMark, bounded_lines, build, history_files
-from gatekeeper.history.records import Evaluation, Problem, read_lines
+from gatekeeper.history.digest import Digest
+from gatekeeper.history.model import TagMark, bounded_lines, history_files
+from gatekeeper.history.records import read_lines
 from gatekeeper.history.view import Tags, build_view, matrix_refs, selection
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
@@ -61,9 +62,11 @@ def _ref_files(git: LocalGit, ref: str) -> list[tuple[str, str]]:
     return [(f"{ref}:{path}", blob) for path, blob, _ in files]
 
 
-def read_history(paths: tuple[str, ...], git: LocalGit | None, ref: str | None) -> History:
+def read_history(
+    paths: tuple[str, ...], git: LocalGit | None, ref: str | None, digest: Digest
+) -> Digest:
     """Every evaluation and problem of the files ``paths`` and of the ``history/`` folder of
-    ``ref``, as one history (a record in both is kept once)."""
+    ``ref``, fed to ``digest`` (a record in both counts once)."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
@@ -71,19 +74,17 @@ def read_history(paths: tuple[str, ...], git: LocalGit | None, ref: str | None) 
             raise UsageError(f"--history {given!r}: no such file or folder")
         files += history_files(path)
     blobs = _ref_files(git, ref) if git is not None and ref is not None else []
-
-    def items() -> Iterator[Evaluation | Problem]:
-        for file in files:
-            try:
-                with file.open("rb") as handle:
-                    yield from read_lines(str(file), bounded_lines(handle))
-            except OSError as exc:
-                raise UsageError(f"--history {str(file)!r}: {exc.strerror or exc}") from exc
-        for name, blob in blobs:  # one file in memory at a time, each at most MAX_FILE
-            assert git is not None
-            yield from read_lines(name, bounded_lines(io.BytesIO(git.blob(blob))))
-
-    return build(items(), [str(f) for f in files] + [name for name, _ in blobs])
+    digest.sources = (*(str(f) for f in files), *(name for name, _ in blobs))
+    for file in files:
+        try:
+            with file.open("rb") as handle:
+                digest.feed(read_lines(str(file), bounded_lines(handle)))
+        except OSError as exc:
+            raise UsageError(f"--history {str(file)!r}: {exc.strerror or exc}") from exc
+    for name, blob in blobs:  # one file in memory at a time, each at most MAX_FILE
+        assert git is not None
+        digest.feed(read_lines(name, bounded_lines(io.BytesIO(git.blob(blob)))))
+    return digest
 
 
 def phase_tags(matrix: Matrix, git: LocalGit | str) -> Tags:
@@ -149,27 +150,25 @@ def run_history(options: HistoryOptions, environ: Mapping[str, str]) -> int:
         ref, note = _default_ref(git)
     if ref is not None and isinstance(git, str):
         raise UsageError(f"--history-ref {ref!r}: {git}")
-    history = read_history(options.history, None if isinstance(git, str) else git, ref)
-    if history.problems:
-        for problem in history.problems:
+    digest = Digest(last=options.last, since=since, patterns=options.benchmark)
+    read_history(options.history, None if isinstance(git, str) else git, ref, digest)
+    if digest.problems:
+        for problem in digest.problems:
             print(plain(str(problem)), file=sys.stderr)
         print(
-            f"gatekeeper: {count(len(history.problems), 'unreadable line')} in the history: "
+            f"gatekeeper: {count(len(digest.problems), 'unreadable line')} in the history: "
             "not shown as if whole (fix or remove them)",
             file=sys.stderr,
         )
         return int(ExitCode.USAGE)
     known = matrix_refs(matrix)
-    gone = [r for r in history.benchmark_refs() if r not in set(known)]
+    gone = [r for r in digest.benchmark_refs() if r not in set(known)]
     refs = known + gone  # a benchmark the matrix no longer has is shown last, marked
     chosen, unmatched = selection(refs, options.benchmark)
     if unmatched:
         names = ", ".join(repr(plain(p)) for p in unmatched)
         raise UsageError(f"--benchmark {names}: matches no benchmark of the matrix or the history")
-    view = build_view(
-        history, matrix, phase_tags(matrix, git), refs=chosen, since=since, last=options.last,
-        note=note,
-    )  # fmt: skip
+    view = build_view(digest, matrix, phase_tags(matrix, git), refs=chosen, note=note)
     if options.format == "json":
         sys.stdout.write(json_shape.render(view))
     else:

@@ -1,7 +1,7 @@
-"""What `gatekeeper history` shows, computed: the phases and when each was first reached, the
-phase the latest evaluation stands at, and each benchmark's recent trend with its change and
-its headroom to the limit. Pure: the history, the matrix and the phase tags are read by the
-command; ``terminal`` and ``json_shape`` render this.
+"""What `gatekeeper history` shows, computed from a ``Digest`` of the history: the phases and
+when each was first reached, the phase the latest evaluation stands at, and each benchmark's
+recent trend with its change and its headroom to the limit. Pure: the history, the matrix
+and the phase tags are read by the command; ``terminal`` and ``json_shape`` render this.
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from gatekeeper.history.model import History, Reached, TagMark, first_reached
-from gatekeeper.history.records import BenchmarkEntry, Evaluation, Point
+from gatekeeper.history.digest import Digest, Kept
+from gatekeeper.history.model import Reached, TagMark
+from gatekeeper.history.records import Evaluation, Point
 from gatekeeper.model import Matrix
 from gatekeeper.records import record
 
@@ -176,15 +177,14 @@ def matrix_refs(matrix: Matrix) -> list[str]:
     return [b.ref for cell in matrix.cells for b in cell.benchmarks]
 
 
-def _trends(window: Sequence[tuple[Evaluation, BenchmarkEntry]]) -> tuple[Trend, ...]:
+def _trends(window: Sequence[Kept]) -> tuple[Trend, ...]:
     # one trend per (series, threshold): a benchmark may hold one series to two thresholds
     grouped: dict[tuple[str, str], list[TrendPoint]] = {}
-    for evaluation, entry in window:
+    for date, _, commit, entry in window:
         for p in entry.points:
             shown = TrendPoint(
-                evaluation.date, evaluation.commit, p.value, p.unit, p.limit,
-                entry.outcome, p.actual, p.ok,
-            )  # fmt: skip
+                date, commit, p.value, p.unit, p.limit, entry.outcome, p.actual, p.ok
+            )
             grouped.setdefault((p.series, p.threshold), []).append(shown)
     return tuple(
         Trend(series, threshold, tuple(points), change(points), headroom(points[-1], threshold))
@@ -192,50 +192,55 @@ def _trends(window: Sequence[tuple[Evaluation, BenchmarkEntry]]) -> tuple[Trend,
     )
 
 
-def _benchmark(
-    ref: str, in_matrix: bool, entries: Sequence[tuple[Evaluation, BenchmarkEntry]], last: int
-) -> BenchmarkHistory:
-    window = entries[-last:]
+def _benchmark(ref: str, in_matrix: bool, window: Sequence[Kept]) -> BenchmarkHistory:
     outcomes: dict[str, int] = {}
-    for _, entry in window:
-        outcomes[entry.outcome] = outcomes.get(entry.outcome, 0) + 1
-    latest = window[-1][1].outcome if window else None
+    for kept in window:
+        outcome = kept[3].outcome
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    latest = window[-1][3].outcome if window else None
     return BenchmarkHistory(
         ref, in_matrix, latest, len(window), tuple(sorted(outcomes.items())), _trends(window)
     )
 
 
+def first_reached(
+    digest: Digest, phases: Sequence[str], tags: Iterable[TagMark]
+) -> dict[str, Reached]:
+    """Each phase reached, by the earlier of its gate's first pass and its earliest phase
+    tag (``model.first_reached``'s rule, on a digest); a phase reached neither way is absent."""
+    found: dict[str, Reached] = {}
+    for phase, ((date, _), commit) in digest.passed.items():
+        if phase in phases:
+            found[phase] = Reached(phase, date, commit, "gate")
+    for mark in tags:
+        held = found.get(mark.phase)
+        if mark.phase in phases and (held is None or mark.date < held.date):
+            found[mark.phase] = Reached(mark.phase, mark.date, mark.commit, "tag", mark.tag)
+    return {p: found[p] for p in phases if p in found}
+
+
 def build_view(
-    history: History,
+    digest: Digest,
     matrix: Matrix,
     tags: Tags,
     *,
     refs: Sequence[str],
-    since: dt.datetime | None = None,
-    last: int = 20,
     note: str | None = None,
 ) -> HistoryView:
     """``refs``: the benchmarks to show (from ``selection``), matrix ones and gone ones."""
-    shown = [e for e in history.evaluations if since is None or e.date >= since]
-    wanted = set(refs)
-    entries: dict[str, list[tuple[Evaluation, BenchmarkEntry]]] = {r: [] for r in refs}
-    for evaluation in shown:  # one pass: a history of 10,000 evaluations is read once
-        for entry in evaluation.benchmarks:
-            if entry.ref in wanted:
-                entries[entry.ref].append((evaluation, entry))
     in_matrix = set(matrix_refs(matrix))
-    reached = first_reached(history, [p.id for p in matrix.phases], tags.marks)
+    reached = first_reached(digest, [p.id for p in matrix.phases], tags.marks)
     return HistoryView(
         project=matrix.project,
-        sources=history.sources,
-        evaluations=len(shown),
-        first=shown[0].date if shown else None,
-        last_date=shown[-1].date if shown else None,
-        since=since,
-        last=last,
+        sources=digest.sources,
+        evaluations=digest.evaluations,
+        first=digest.first,
+        last_date=digest.last_date,
+        since=digest.since,
+        last=digest.last,
         phases=tuple(PhaseLine(p.id, p.name, reached.get(p.id)) for p in matrix.phases),
-        latest=history.evaluations[-1] if history.evaluations else None,
-        benchmarks=tuple(_benchmark(r, r in in_matrix, entries[r], last) for r in refs),
+        latest=None if digest.latest is None else digest.latest[1],
+        benchmarks=tuple(_benchmark(r, r in in_matrix, digest.window(r)) for r in refs),
         tags=tags,
         note=note,
     )
