@@ -203,6 +203,22 @@ def test_usage_errors_exit_2(
     assert said in err and "Traceback" not in err
 
 
+def test_outside_a_clone_without_history_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, project, "--color", "always")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == (
+        f"history: none read: no git clone to find origin/gatekeeper-history in ({project} is "
+        "not in a git repository); get it with `git fetch origin gatekeeper-history`, or give "
+        "--history FILE"
+    )
+    assert "  Stone   not reached" in lines
+    assert "  auth/stone/dkim-signing: no evaluation in the history" in lines
+    assert lines[0] == "\x1b[1mKMTA — history\x1b[0m"  # --color always
+
+
 HOSTILE = "\n::error file=app.py,line=1::pwned \x1b[31mred\x1b[0m ##[group]x \u202egnp.exe"
 
 
