@@ -17,7 +17,6 @@ import jsonschema
 import pytest
 
 from gatekeeper.cli import main
-from gatekeeper.history.records import Point
 from gatekeeper.history.terminal import headroom_words, sparkline
 from gatekeeper.history.view import TrendPoint, direction, headroom
 from tests.conftest import REPO
@@ -428,8 +427,8 @@ def test_direction_from_the_threshold(threshold: str, side: str | None) -> None:
     assert direction(threshold) == side
 
 
-def _point(value: float | None, limit: float | None = 100.0) -> Point:
-    return Point("s", value, "1", limit, None, "", True)
+def _point(value: float | None, limit: float | None = 100.0) -> TrendPoint:
+    return TrendPoint(NOV, "c" * 40, value, "1", limit, "pass", "", True)
 
 
 @pytest.mark.parametrize(
