@@ -439,7 +439,7 @@ class BenchOptions:
     """The benchmark command and its arguments (the subcommand's own name is ``command``)."""
 
 
-def _history_options(history: argparse.ArgumentParser) -> None:
+def _history_command_options(history: argparse.ArgumentParser) -> None:
     _matrix_option(history)
     history.add_argument(
         "--history", metavar="PATH", action="append", default=[],
@@ -524,7 +524,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "history": Command(
         "a benchmark's trend and the dates phases were first reached, from the history",
-        _history_options,
+        _history_command_options,
         HistoryOptions,
     ),
     # collect and merge: evidence bundles, for sharded CI
