@@ -21,6 +21,7 @@ from gatekeeper.commands.options import (
     BenchOptions,
     CheckOptions,
     CollectOptions,
+    HistoryOptions,
     InitOptions,
     InspectOptions,
     MergeOptions,
@@ -182,6 +183,10 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> in
             from gatekeeper.commands.status import run_status
 
             return run_status(options, environ)
+        if isinstance(options, HistoryOptions):
+            from gatekeeper.commands.history import run_history
+
+            return run_history(options, environ)
         if isinstance(options, PromoteOptions):
             from gatekeeper.commands.promote import run_promote
 

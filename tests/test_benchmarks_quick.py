@@ -158,3 +158,13 @@ def test_quick_evidence_run_agrees_with_orjson(
     assert f"[met] {said}" in out
     assert all(number in _results(out) for number in numbers), _results(out)
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+@pytest.mark.needs("orjson")
+def test_quick_history_run_agrees_with_orjson(tmp_path: Path) -> None:
+    """Whole processes: `gatekeeper history --format json` finds every benchmark's latest
+    value and the dates the gates first passed that an orjson script finds."""
+    out = _quick("history.py", "--dir", str(tmp_path))
+    assert "[met] same numbers from every contender" in out
+    assert "'benchmarks': 4}" in _results(out)
+    assert list(tmp_path.iterdir()), "the generated input goes to --dir"

@@ -456,6 +456,56 @@ class BenchOptions:
     """The benchmark command and its arguments (the subcommand's own name is ``command``)."""
 
 
+def _history_command_options(history: argparse.ArgumentParser) -> None:
+    _matrix_option(history)
+    history.add_argument(
+        "--history", metavar="PATH", action="append", default=[],
+        help="a history file (JSON Lines) or a folder of *.jsonl files; repeatable",
+    )  # fmt: skip
+    history.add_argument(
+        "--history-ref", metavar="REF",
+        help="read the *.jsonl files under history/ in this git ref of the local clone, e.g. "
+        "origin/gatekeeper-history (default, without --history: origin/gatekeeper-history, "
+        "else gatekeeper-history)",
+    )  # fmt: skip
+    history.add_argument(
+        "--benchmark", metavar="REF", action="append", default=[],
+        help="show only the benchmarks this glob matches (swimlane/phase/benchmark); "
+        "repeatable; one that matches nothing is an error",
+    )  # fmt: skip
+    history.add_argument(
+        "--since", metavar="DATE",
+        help="trends from this date (YYYY-MM-DD, or a date and time) on; the dates phases "
+        "were first reached still come from the whole history",
+    )  # fmt: skip
+    history.add_argument(
+        "--last", metavar="N", type=int, default=20,
+        help="evaluations per benchmark shown and counted (default: 20)",
+    )  # fmt: skip
+    history.add_argument(
+        "--format", choices=("terminal", "json"), default="terminal",
+        help="for people (terminal) or programs (json) (default: terminal)",
+    )  # fmt: skip
+    history.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto",
+        help="colour in the terminal output (auto: only on a TTY, and never when NO_COLOR is set)",
+    )  # fmt: skip
+
+
+@record
+class HistoryOptions:
+    """``gatekeeper history``."""
+
+    matrix: str | None
+    history: tuple[str, ...]
+    history_ref: str | None
+    benchmark: tuple[str, ...]
+    since: str | None
+    last: int
+    format: str
+    color: str
+
+
 @dataclass(frozen=True)
 class Command:
     """A command as the command line knows it."""
@@ -488,6 +538,11 @@ COMMANDS: dict[str, Command] = {
         "tag HEAD as having completed a phase, only if its gate passes",
         _promote_options,
         PromoteOptions,
+    ),
+    "history": Command(
+        "a benchmark's trend and the dates phases were first reached, from the history",
+        _history_command_options,
+        HistoryOptions,
     ),
     # collect and merge: evidence bundles, for sharded CI
     "collect": Command(

@@ -1,5 +1,5 @@
-"""Phase tags in a local git repository, and the worktree `bench` measures the base in: the
-one module that runs git.
+"""Phase tags in a local git repository, the worktree `bench` measures the base in, and the
+files of a branch `history` reads: the one module that runs git.
 
 Git's own plumbing does the work (``git tag --merged`` for reachability, ``git tag -a`` to
 create); nothing here pushes. Every failure becomes a ``GitError`` naming the repository and
@@ -22,6 +22,8 @@ _TIMEOUT_SECONDS = 120
 _FIELDS = "%(refname:strip=2)%09%(objecttype)%09%(objectname)%09%(*objectname)"
 """Name, type, own SHA and, for a tag object, the SHA it points at: tab-separated, since a
 ref name cannot hold a tab."""
+_DATED = _FIELDS + "%09%(*objecttype)%09%(taggerdate:iso-strict)%09%(committerdate:iso-strict)"
+"""``_FIELDS``, then what a tag object names, its tagger date, and a commit's own date."""
 
 
 class GitError(GatekeeperError):
@@ -55,18 +57,21 @@ class LocalGit:
         self.top = top.strip()
 
     def _git(self, *args: str, stdin: str | None = None) -> str:
+        out = self._run(args, None if stdin is None else stdin.encode("utf-8"))
+        return out.decode("utf-8", errors="replace")
+
+    def _run(self, args: tuple[str, ...], stdin: bytes | None = None) -> bytes:
         command = ["git", "-C", str(self.folder), *args]
         try:
             done = subprocess.run(
-                command, input=stdin, capture_output=True, text=True, encoding="utf-8",
-                errors="replace", timeout=_TIMEOUT_SECONDS, check=False,
-            )  # fmt: skip
+                command, input=stdin, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False
+            )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH; phase tags need it") from exc
         except subprocess.TimeoutExpired as exc:
             raise GitError(f"`git {shlex.join(args)}` took over {_TIMEOUT_SECONDS}s") from exc
         if done.returncode != 0:
-            said = _last_line(done.stderr)
+            said = _last_line(done.stderr.decode("utf-8", errors="replace"))
             raise GitError(f"`git {shlex.join(args)}` failed: {said}", said)
         return done.stdout
 
@@ -120,6 +125,34 @@ class LocalGit:
                 "with fetch-depth: 0, or git fetch --unshallow --tags)"
             )
         return self._tags(f"--merged={commit}", "--list", glob)
+
+    def dated_tags(self, glob: str) -> tuple[tuple[TagRef, str], ...]:
+        """Every tag that fits ``glob`` and names a commit, reachable or not, with its date
+        (ISO 8601): an annotated tag's tagger date, a lightweight tag's commit's date."""
+        found = []
+        for line in self._git("tag", f"--format={_DATED}", "--list", glob).splitlines():
+            name, kind, own, peeled, peeled_kind, tagged, committed = line.split("\t", 6)
+            if kind == "tag" and peeled_kind == "commit":
+                found.append((TagRef(name, peeled, True), tagged))
+            elif kind == "commit":
+                found.append((TagRef(name, own, False), committed))
+        return tuple(found)
+
+    def files_under(self, ref: str, folder: str) -> tuple[tuple[str, str, int], ...]:
+        """(path, blob id, size in bytes) of each file below ``folder`` in the tree of
+        ``ref``, in path order."""
+        commit = self.commit(ref)
+        listed = self._git("ls-tree", "-r", "-z", "--long", commit, "--", folder)
+        found = []
+        for entry in listed.split("\0"):
+            head, tab, path = entry.partition("\t")
+            parts = head.split()
+            if tab and len(parts) == 4 and parts[1] == "blob":
+                found.append((path, parts[2], int(parts[3])))
+        return tuple(sorted(found))
+
+    def blob(self, blob_id: str) -> bytes:
+        return self._run(("cat-file", "blob", blob_id))
 
     def find_tag(self, name: str) -> TagRef | None:
         try:
