@@ -67,3 +67,25 @@ def test_many_bad_lines_are_counted_not_all_named(
     assert err.count("history line left out") == 5
     assert "… and 7 more history lines left out" in err
     assert f"--history: no evaluations in {bad}" in err
+
+
+def test_the_page_timeline_has_the_phase_tags_of_the_clone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's timeline reads the phase tags of the clone the root is in: an annotated
+    tag made on 2026-07-01 says when phase one was reached, though the history (empty here:
+    one unreadable line) says nothing."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path, monkeypatch)
+    repo.evidence()
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-07-01T10:00:00Z")
+    repo.git("tag", "-a", "phase/one", "-m", "one done")
+    history = tmp_path / "h.jsonl"
+    history.write_text("not yet\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    repo.run("check", "--format", "none", "--output", f"html:{page}", "--history", str(history))
+    html = page.read_text(encoding="utf-8")
+    assert '<li data-phase="one" class="reached' in html
+    assert '<time datetime="2026-07-01">2026-07-01</time>' in html
+    assert "phase tag <code>phase/one</code>" in html

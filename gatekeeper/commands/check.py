@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from gatekeeper.baselines import BaselineEvidence
     from gatekeeper.changes import Changes
     from gatekeeper.evidence import ArtifactEvidence
-    from gatekeeper.history.model import History
+    from gatekeeper.history.model import History, TagMark
     from gatekeeper.model import Matrix
     from gatekeeper.phases.tags import TagGate
     from gatekeeper.policy import Policy
@@ -131,7 +131,8 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     if branch is not None and in_github and _page_wanted(options, outputs):
         shown = _with_branch(shown, branch, judged.client, environ)
     commit = _judged_commit(environ) if in_github else None
-    _write_reports(options, report, code, outputs, environ, shown, commit)
+    tags = _phase_tags(judged) if shown is not None else ()
+    _write_reports(options, report, code, outputs, environ, shown, commit, tags)
     if judged.tagged is not None:
         _judged_a_tag(options, judged.tagged, report, code, judged.client)
     elif options.delete_failed_tag:
@@ -163,6 +164,14 @@ def _history_branch(options: CheckOptions) -> str | None:
 
 def _page_wanted(options: CheckOptions, outputs: list[tuple[str, Path]]) -> bool:
     return options.format == "html" or any(fmt == "html" for fmt, _ in outputs)
+
+
+def _phase_tags(judged: _Judged) -> tuple[TagMark, ...]:
+    """The phase tags in the clone the root is in, for the page's timeline (none without one:
+    the timeline then comes from the history alone)."""
+    from gatekeeper.commands.history import local_git, phase_tags
+
+    return phase_tags(judged.matrix, local_git(judged.root)).marks
 
 
 def _judged_commit(environ: Mapping[str, str]) -> str | None:
@@ -338,9 +347,10 @@ SHOWN_PROBLEMS = 5
 def _write_reports(
     options: CheckOptions, report: Report, code: ExitCode, outputs: list[tuple[str, Path]],
     environ: Mapping[str, str], history: History | None = None, commit: str | None = None,
+    tags: tuple[TagMark, ...] = (),
 ) -> None:  # fmt: skip
     """Every ``--output`` file, then the ``--format`` report on standard output."""
-    shown = RenderOptions(exit_code=int(code), history=history, commit=commit)
+    shown = RenderOptions(exit_code=int(code), history=history, commit=commit, tags=tags)
     for fmt, target in outputs:
         text = REPORTERS[fmt](report, shown)
         try:
@@ -351,7 +361,7 @@ def _write_reports(
             raise UsageError(f"--output {target}: cannot write: {exc.strerror or exc}") from exc
     if options.format != "none":
         color = use_color(environ, options.color)
-        rendering = RenderOptions(int(code), color=color, history=history, commit=commit)
+        rendering = RenderOptions(int(code), color=color, history=history, commit=commit, tags=tags)
         sys.stdout.write(REPORTERS[options.format](report, rendering))
 
 

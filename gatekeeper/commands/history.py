@@ -37,7 +37,7 @@ MAX_FILE = 50 * 1024 * 1024
 is read whole (a month of hourly pushes of 50 benchmarks is about 8 MB)."""
 
 
-def _git(root: Path) -> LocalGit | str:
+def local_git(root: Path) -> LocalGit | str:
     """The clone ``root`` is in, or why there is none."""
     try:
         return LocalGit(root)
@@ -144,7 +144,7 @@ def run_history(options: HistoryOptions, environ: Mapping[str, str]) -> int:
     since = _since(options.since)
     path = locate_matrix(options.matrix)
     matrix = read_matrix(path, str(path))
-    git = _git(project_root(path, None))
+    git = local_git(project_root(path, None))
     ref, note = options.history_ref, None
     if ref is None and not options.history:
         ref, note = _default_ref(git)
