@@ -120,6 +120,29 @@ def _undated(output: str) -> str:
     return re.sub(r"stale: last evidence \d+ days old", "stale: last evidence N days old", output)
 
 
+HISTORY_BLOCK = re.compile(
+    r"<!-- kmta-history:start -->\n```text\n\$ cd examples/kmta && (gatekeeper history [^\n]*)\n"
+    r"(.*?)```\n<!-- kmta-history:end -->",
+    re.DOTALL,
+)
+
+
+def test_readme_history_example_is_what_the_command_prints() -> None:
+    """The `gatekeeper history` example in the README is the KMTA example's real output."""
+    match = HISTORY_BLOCK.search(_readme())
+    assert match, "README lost its kmta-history markers"
+    argv = shlex.split(match.group(1))
+    done = subprocess.run(
+        [sys.executable, "-m", "gatekeeper", *argv[1:]],
+        cwd=REPO / "examples" / "kmta",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == ExitCode.PASSED, done.stderr
+    assert done.stdout == match.group(2)
+
+
 def _flags(parser: argparse.ArgumentParser) -> set[str]:
     found = {o for a in parser._actions for o in a.option_strings if o not in ("-h", "--help")}
     for action in parser._actions:
