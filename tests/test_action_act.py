@@ -13,9 +13,11 @@ which act does by copying this tree), its cache server and version check are off
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -205,9 +207,9 @@ the test."""
 def _pages_example(tmp: Path) -> Path:
     """examples/workflows/pages.yml as act can run it here: its gate job only (deploying needs
     GitHub's Pages service and OIDC token), on the act test's matrix, whose gate fails; Python
-    set-up and install dropped and the suites a no-op, as for the promote example; without
-    `history-branch` (the history written through the API is the history writer's to test);
-    the upload replaced by a step with the same condition that keeps the site for the test."""
+    set-up and install dropped and the suites a no-op, as for the promote example; the upload
+    replaced by a step with the same condition that keeps the site for the test. Its
+    `history-branch` stays: the push's evaluation is written to the fake GitHub's branch."""
     workflow = yaml.safe_load(PAGES.read_text(encoding="utf-8"))
     workflow["on"] = workflow.pop(True)  # YAML 1.1 reads the key `on` as true
     del workflow["jobs"]["deploy"]
@@ -219,9 +221,8 @@ def _pages_example(tmp: Path) -> Path:
         if name == "Run the suites":
             step = {**step, "run": "true"}
         elif uses.startswith("gatekeeper-ci/gatekeeper@"):
-            kept_inputs = {k: v for k, v in step["with"].items() if k != "history-branch"}
             step = {**step, "id": "gate", "uses": "./",
-                    "with": {**kept_inputs, "matrix": "tests/act/gatekeeper.yml"}}  # fmt: skip
+                    "with": {**step["with"], "matrix": "tests/act/gatekeeper.yml"}}  # fmt: skip
         elif uses.startswith("actions/upload-pages-artifact@"):
             step = {"name": name, "if": step["if"], "run": KEEP_SITE,
                     "env": {"OUTCOME": "${{ steps.gate.outcome }}"}}  # fmt: skip
@@ -252,5 +253,20 @@ def test_the_pages_example_publishes_the_page_of_a_failing_gate(
     assert '<h1 class="bad">act smoke test: Beta gate FAILED — no phase yet</h1>' in page
     badge = (tmp_path / "site" / "badge.svg").read_text(encoding="utf-8")
     assert badge.startswith("<svg") and 'aria-label="gatekeeper: no phase · failed"' in badge
+    # the push to the default branch was added to the history, through the API
+    months = {f"history/{m:%Y-%m}.jsonl" for m in (dt.datetime.now(dt.timezone.utc),
+              dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1))}  # fmt: skip
+    written = [f for f in months if fake_github.file_on("gatekeeper-history", f) is not None]
+    assert len(written) == 1, f"no history line was written:\n{log[-6000:]}"
+    [line] = fake_github.file_on("gatekeeper-history", written[0]).decode().splitlines()  # type: ignore[union-attr]
+    record = json.loads(line)
+    assert record["verdict"] == "failed" and record["ref"] == "refs/heads/main"
+    # run again (a re-run of the job): the page now shows the history; no second line
+    shutil.rmtree(tmp_path / "site")
+    again, _ = _run_act(_act(), fake_github, tmp_path, ("push", event), _pages_example(tmp_path))
+    assert again.returncode != 0
+    assert len(fake_github.file_on("gatekeeper-history", written[0]).splitlines()) == 1  # type: ignore[union-attr]
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<ol class="timeline">' in page, "the page shows the history it read"
     assert DEFAULT_TOKEN not in log, "the token was printed"
     assert fake_github.violations == []
