@@ -32,6 +32,7 @@ _DIMENSIONS: dict[str | None, Dimension] = {
 }  # fmt: skip
 """A history point's base unit back to its dimension (the JSON report's ``BASE_UNITS``
 turned round); "1" is a ratio or a count, which ``dimension_of`` tells apart."""
+_KNOWN = frozenset(d.value for d in Dimension)
 
 
 @record
@@ -150,7 +151,12 @@ def _same_commit(one: str | None, other: str | None) -> bool:
 
 
 def dimension_of(unit: str | None, points: Iterable[Point]) -> Dimension:
-    """What a history unit measures: "1" is a ratio where a point was shown in per cent."""
+    """What the points measure: the dimension the newest one recorded, else (a line written
+    without one) told from its unit, where "1" is a ratio if a point was shown in per cent."""
+    points = list(points)
+    recorded = [p.dimension for p in points if p.dimension in _KNOWN]
+    if recorded:
+        return Dimension(recorded[-1])
     if unit == "1":
         ratio = any(p.actual.rstrip().endswith("%") for p in points)
         return Dimension.RATIO if ratio else Dimension.COUNT

@@ -300,9 +300,13 @@ def test_summary_words_for_a_floor_a_fall_and_a_miss() -> None:
 
 
 def test_the_dimension_of_a_history_unit() -> None:
-    def p(actual: str) -> Point:
-        return a_point(value=0.5, unit="1", actual=actual)
+    def p(actual: str, dimension: str | None = None) -> Point:
+        return a_point(value=0.5, unit="1", actual=actual, dimension=dimension)
 
+    # what a point recorded wins, the newest one's: a count shown with a % is still a count
+    assert dimension_of("1", [p("50%", "ratio"), p("50%", "count")]) is Dimension.COUNT
+    assert dimension_of("1", [p("3", "ratio")]) is Dimension.RATIO
+    # a line written without one: told from the unit and how it was shown
     assert dimension_of("1", [p("50%")]) is Dimension.RATIO
     assert dimension_of("1", [p("3")]) is Dimension.COUNT
     assert dimension_of("s", []) is Dimension.TIME
