@@ -168,3 +168,11 @@ def test_quick_history_run_agrees_with_orjson(tmp_path: Path) -> None:
     assert "[met] same numbers from every contender" in out
     assert "'benchmarks': 4}" in _results(out)
     assert list(tmp_path.iterdir()), "the generated input goes to --dir"
+
+
+@pytest.mark.needs("orjson")
+def test_quick_history_page_run_agrees_with_orjson(tmp_path: Path) -> None:
+    """Whole processes: the page `check --format html --history` draws has, as each chart's
+    newest value, the latest value an orjson script reads from the same history."""
+    out = _quick("history_page.py", "--dir", str(tmp_path))
+    assert "[met] the page's newest value of each chart is the script's latest: 4 charts" in out
