@@ -1,0 +1,90 @@
+"""Adversary pass on issue 17's history, page and `gatekeeper history`: each test is a hole
+found (it failed before its fix) or a defence that held, named by what it attacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.cli import main
+from gatekeeper.history.records import Evaluation, Problem, read_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+MATRIX = ROOT / "examples" / "kmta" / "gatekeeper.yml"
+HISTORY = ROOT / "examples" / "kmta" / "history"
+AS_OF = "2026-12-01T12:00:00Z"
+LINE = (HISTORY / "2026-11.jsonl").read_text(encoding="utf-8").splitlines()[0]
+"""A real record of the example's history (its first benchmark point has ``"value":0.0``)."""
+
+
+@pytest.fixture
+def without(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, object]:
+    """The verdict with no history: what every hostile history must leave as it is."""
+    code = main(["check", "--matrix", str(MATRIX), "--as-of", AS_OF, "--format", "json",
+                 "--output", f"html:{tmp_path}/plain.html"])  # fmt: skip
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _with_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[str]
+) -> tuple[int, object, str, str]:
+    history = tmp_path / "h.jsonl"
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    code = main(["check", "--matrix", str(MATRIX), "--as-of", AS_OF, "--format", "json",
+                 "--output", f"html:{page}", "--history", str(history)])  # fmt: skip
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out), captured.err, page.read_text(encoding="utf-8")
+
+
+def _record(**changes: object) -> dict[str, object]:
+    found: dict[str, object] = json.loads(LINE)
+    found.update(changes)
+    return found
+
+
+# --- numbers and dates a hostile or corrupt line holds: a problem, never a crash -------------
+
+OUT_OF_RANGE = [
+    pytest.param(
+        json.dumps(_record(date="0001-01-01T00:00:00+01:00")), "out of range", id="year-0"
+    ),
+    pytest.param(
+        json.dumps(_record(date="9999-12-31T23:59:59-01:00")),
+        "out of range",
+        id="year-10000",
+    ),
+    pytest.param(
+        LINE.replace('"value":0.0', '"value":' + "9" * 400, 1), "finite number", id="int-1e400"
+    ),
+    pytest.param(
+        LINE.replace('"value":0.0', '"value":' + "9" * 5000, 1), "too long", id="int-5000-digits"
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "said"), OUT_OF_RANGE)
+def test_out_of_range_numbers_and_dates_are_problems(line: str, said: str) -> None:
+    assert '"value":0.0' in LINE
+    (found,) = read_lines("h.jsonl", [line.encode()])
+    assert isinstance(found, Problem), found
+    assert said in found.message
+
+
+@pytest.mark.parametrize(("line", "said"), OUT_OF_RANGE)
+def test_out_of_range_history_leaves_the_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], without: tuple[int, object],
+    line: str, said: str,
+) -> None:  # fmt: skip
+    code, report, err, _ = _with_history(tmp_path, capsys, [LINE, line])
+    assert (code, report) == without
+    assert "internal error" not in err
+    assert said in err
+
+
+def test_dates_at_the_ends_of_the_calendar_in_utc_are_read() -> None:
+    for date in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"):
+        (found,) = read_lines("h.jsonl", [json.dumps(_record(date=date)).encode()])
+        assert isinstance(found, Evaluation), found
