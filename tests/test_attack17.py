@@ -4,6 +4,7 @@ found (it failed before its fix) or a defence that held, named by what it attack
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,53 @@ def test_dates_at_the_ends_of_the_calendar_in_utc_are_read() -> None:
     for date in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"):
         (found,) = read_lines("h.jsonl", [json.dumps(_record(date=date)).encode()])
         assert isinstance(found, Evaluation), found
+
+
+# --- values at the ends of a float's range: charts and words stay numbers -------------------
+
+
+def _valued(value: float, key: str, date: str) -> str:
+    found = _record(key=key, date=date)
+    for bench in found["benchmarks"]:  # type: ignore[attr-defined]
+        for point in bench["points"]:
+            point["value"] = value
+    return json.dumps(found)
+
+
+EXTREMES = [
+    pytest.param((1e308, -1e308), id="1e308-to-minus"),
+    pytest.param((1.7e308, 1.7e308), id="max-twice"),
+    pytest.param((5e-324, -0.0), id="subnormal-and-minus-zero"),
+]
+
+
+@pytest.mark.parametrize("values", EXTREMES)
+def test_extreme_values_chart_without_nan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], without: tuple[int, object],
+    values: tuple[float, float],
+) -> None:  # fmt: skip
+    lines = [_valued(v, f"k{i}", f"2026-11-2{i}T12:00:00Z") for i, v in enumerate(values)]
+    code, report, err, page = _with_history(tmp_path, capsys, lines)
+    assert (code, report) == without
+    assert "internal error" not in err
+    assert 'class="trend"' in page
+    # a coordinate of NaN or infinity draws nothing and the browser logs an error
+    assert re.search(r' (?:c[xy]|d)="', page)
+    assert not re.search(r' (?:c[xy]|d|x|y)="[^"]*(?:nan|inf)', page)
+
+
+@pytest.mark.parametrize("values", EXTREMES)
+@pytest.mark.parametrize("fmt", ["json", "terminal"])
+def test_extreme_values_in_gatekeeper_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], values: tuple[float, float], fmt: str
+) -> None:
+    history = tmp_path / "h.jsonl"
+    lines = [_valued(v, f"k{i}", f"2026-11-2{i}T12:00:00Z") for i, v in enumerate(values)]
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = main(["history", "--matrix", str(MATRIX), "--history", str(history), "--format", fmt])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    if fmt == "json":
+        json.loads(captured.out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    else:
+        assert " inf " not in captured.out and "nan" not in captured.out.lower()

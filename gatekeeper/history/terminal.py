@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from gatekeeper.history.view import BenchmarkHistory, Headroom, HistoryView, Trend, TrendPoint
 from gatekeeper.text import plain
+from gatekeeper.units import fraction
 from gatekeeper.words import count
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -46,13 +47,20 @@ def sparkline(points: Sequence[TrendPoint]) -> str:
             step = (
                 (len(BARS) - 1) // 2
                 if span == 0
-                else round((p.value - low) / span * (len(BARS) - 1))
+                else round(fraction(p.value, low, high) * (len(BARS) - 1))
             )
             bars.append(BARS[step])
     return "".join(bars)
 
 
+BEYOND = 1e4
+"""A fraction whose per cent is said as 'more than 1,000,000 %': a hostile or absurd history
+(1e308 against a limit of 0.85) would print 300 digits, or 'inf'."""
+
+
 def percent(fraction: float) -> str:
+    if not abs(fraction) < BEYOND:
+        return f"{'less than -' if fraction < 0 else 'more than '}{BEYOND * 100:,.0f} %"
     shown = f"{fraction * 100:.1f}".rstrip("0").rstrip(".")
     return f"{shown} %"
 

@@ -219,6 +219,8 @@ def gather(report: Report, history: History, commit: str | None) -> list[Benchma
 
 
 def _percent(fraction: float) -> str:
+    if not abs(fraction) < 1e4:  # 1e308 of a 0.85 limit: no 300 digits, no 'inf%'
+        return f"{'less than -' if fraction < 0 else 'more than '}1,000,000%"
     return f"{fraction * 100:.0f}%"
 
 
