@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from gatekeeper.cli import main
 from gatekeeper.history.records import Evaluation, Problem, read_lines
+from tests.gitrepo import Repo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX = ROOT / "examples" / "kmta" / "gatekeeper.yml"
@@ -139,3 +141,44 @@ def test_extreme_values_in_gatekeeper_history(
         json.loads(captured.out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
     else:
         assert " inf " not in captured.out and "nan" not in captured.out.lower()
+
+
+# --- phase tags made by hand: a date git prints but no datetime holds -------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    return make_repo(tmp_path, monkeypatch)
+
+
+def _hand_made_tag(repo: Repo, name: str, tagger_date: str) -> None:
+    """An annotated tag object written as bytes (``git tag`` would not make these dates)."""
+    commit = repo.git("rev-parse", "HEAD")
+    body = f"object {commit}\ntype commit\ntag {name}\ntagger x <x@x.invalid> {tagger_date}\n\nm\n"
+    done = subprocess.run(
+        ["git", "-C", str(repo.path), "hash-object", "-t", "tag", "-w", "--stdin", "--literally"],
+        input=body, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    repo.git("update-ref", f"refs/tags/{name}", done.stdout.strip())
+
+
+@pytest.mark.parametrize(
+    "date", ["253402300800 +0000", "0 +9999"], ids=["year-10000", "offset-of-4-days"]
+)
+def test_a_phase_tag_with_an_impossible_date_is_ignored(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], date: str
+) -> None:
+    repo.evidence()
+    history = tmp_path / "h.jsonl"
+    history.write_text("", encoding="utf-8")
+    page = ["--format", "json", "--output", f"html:{tmp_path}/p.html", "--history", str(history)]
+    page += ["--as-of", AS_OF]
+    before = repo.run("check", "--phase", "one", *page)
+    report = json.loads(capsys.readouterr().out)
+    _hand_made_tag(repo, "phase/one", date)
+    assert repo.run("check", "--phase", "one", *page) == before
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert json.loads(captured.out) == report
+    assert repo.run("history", "--history", str(history)) == 0
+    assert "ignored (fit the pattern, name no phase): phase/one" in capsys.readouterr().out

@@ -99,12 +99,21 @@ def phase_tags(matrix: Matrix, git: LocalGit | str) -> Tags:
         return Tags(matrix.phase_tags, unavailable=str(exc))
     for ref, date in dated:
         phase = tag_part(matrix.phase_tags, ref.name)
-        if phase not in ids or not date:
+        when = _tag_date(date)
+        if phase not in ids or when is None:
             ignored.append(ref.name)
             continue
-        when = dt.datetime.fromisoformat(date).astimezone(dt.timezone.utc)
         marks.append(TagMark(phase, ref.name, when, ref.commit))
     return Tags(matrix.phase_tags, tuple(marks), None, tuple(sorted(ignored)))
+
+
+def _tag_date(date: str) -> dt.datetime | None:
+    """A tag's date as git wrote it; None when there is none or it cannot be one: a tag
+    object made by hand can hold year 10000 or an offset of +9999 (git prints both)."""
+    try:
+        return dt.datetime.fromisoformat(date).astimezone(dt.timezone.utc) if date else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _since(text: str | None) -> dt.datetime | None:

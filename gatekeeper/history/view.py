@@ -31,7 +31,8 @@ class Tags:
     unavailable: str | None = None
     """Why tags could not be read (no git, not a repository); None when they were."""
     ignored: tuple[str, ...] = ()
-    """Tags that fit the pattern but name no phase of the matrix."""
+    """Tags that fit the pattern but name no phase of the matrix, or have no date git can
+    give (none, or one past year 9999 or with an offset of a day or more)."""
 
 
 @record
