@@ -3,6 +3,7 @@ found (it failed before its fix) or a defence that held, named by what it attack
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.cli import main
+from gatekeeper.history.model import build, first_reached
 from gatekeeper.history.records import Evaluation, Problem, read_lines
+from gatekeeper.reporters.trends import MAX_POINTS
 from tests.gitrepo import Repo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,3 +185,55 @@ def test_a_phase_tag_with_an_impossible_date_is_ignored(
     assert json.loads(captured.out) == report
     assert repo.run("history", "--history", str(history)) == 0
     assert "ignored (fit the pattern, name no phase): phase/one" in capsys.readouterr().out
+
+
+# --- a long history: check's page holds what it shows, not every evaluation -----------------
+
+
+def _long_history(count: int) -> list[Evaluation | Problem]:
+    """``count`` evaluations of the example's last record, an hour apart, from 2020; the
+    first passes Sandbox alone, and a bad line every hundred."""
+    items: list[Evaluation | Problem] = []
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    for i in range(count):
+        when = (start + dt.timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        made = _record(key=f"k{i}", commit=f"{i:040x}", date=when)
+        if i == 0:
+            made["phases"] = [{"id": "sandbox", "gate": "passed"}]
+        lines = [json.dumps(made).encode()] + ([b"{"] if i % 100 == 99 else [])
+        items += read_lines("h.jsonl", lines)
+    return items
+
+
+def test_a_bounded_history_keeps_the_newest_and_the_first_passes() -> None:
+    items = _long_history(1000)
+    whole, kept = build(items), build(items, keep=60)
+    assert kept.evaluations[-60:] == whole.evaluations[-60:]
+    assert len(kept.evaluations) <= 60 + len({p for e in whole.evaluations for p in e.passed})
+    assert kept.older == 940
+    phases = ["sandbox", "stone", "bronze", "iron"]
+    assert first_reached(kept, phases) == first_reached(whole, phases)
+    assert first_reached(kept, phases)["sandbox"].commit == f"{0:040x}"
+    assert kept.problem_count == whole.problem_count == 10
+    again = build([*items, *items[:500]], keep=60)  # a record read twice is kept once
+    assert again.evaluations == kept.evaluations and again.older == 940
+
+
+def test_the_page_of_a_bounded_history_is_the_page_of_the_whole() -> None:
+    from gatekeeper.reporters.common import RenderOptions
+    from gatekeeper.reporters.html import render
+    from tests.history_fixtures import NOV, line
+    from tests.reporters.scenarios import passing
+
+    lines = [
+        line(180.0 + i % 50, 30.0 + i % 7, when=NOV + dt.timedelta(hours=i), commit=f"{i:040x}")
+        for i in range(300)
+    ]
+    items = list(read_lines("h.jsonl", [x.encode() for x in lines]))
+    scenario = passing()
+    pages = [
+        render(scenario.report, RenderOptions(scenario.exit_code, history=build(items, keep=k)))
+        for k in (None, MAX_POINTS)
+    ]
+    assert "the last 60 of 301 evaluations" in pages[0]  # this run and 59 of the history
+    assert pages[0] == pages[1]
