@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.cli import main
-from gatekeeper.history.model import build, first_reached
+from gatekeeper.github import history_run, historyfile
+from gatekeeper.history.model import History, build, first_reached
 from gatekeeper.history.records import Evaluation, Problem, read_lines
 from gatekeeper.reporters.trends import MAX_POINTS
+from tests.fakegithub.fixture import actions_fixture, fake_github_fixture  # noqa: F401
+from tests.fakegithub.runner import DEFAULT_BRANCH_PUSH, PULL_REQUEST, Actions
+from tests.fakegithub.server import FakeGitHub
 from tests.gitrepo import Repo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,3 +241,75 @@ def test_the_page_of_a_bounded_history_is_the_page_of_the_whole() -> None:
     ]
     assert "the last 60 of 301 evaluations" in pages[0]  # this run and 59 of the history
     assert pages[0] == pages[1]
+
+
+# --- check --history-branch: what the API read holds, and its failures ---------------------
+
+BRANCH = "gatekeeper-history"
+
+
+@pytest.fixture
+def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEKEEPER_GITHUB_BACKOFF", "0.01")
+
+
+def _branch_with_months(github: FakeGitHub, actions: Actions) -> None:
+    """Two more months of history beside the one the recorded push made."""
+    actions.run(DEFAULT_BRANCH_PUSH, "--history-branch", BRANCH, failing=0)
+    [line] = json.loads(f"[{(github.file_on(BRANCH, 'history/2026-11.jsonl') or b'').decode()}]")
+    files = {}
+    for month in ("2026-09", "2026-10"):
+        line.update(key=f"k{month}", date=f"{month}-01T00:00:00Z")
+        files[f"history/{month}.jsonl"] = (json.dumps(line) + "\n").encode()
+    github.commit_files(BRANCH, files)
+
+
+def _page_run(actions: Actions, tmp_path: Path) -> tuple[str, str]:
+    page = tmp_path / "page.html"
+    run = actions.run(PULL_REQUEST, "--history-branch", BRANCH, "--output", f"html:{page}",
+                      failing=0)  # fmt: skip
+    assert run.code == 0
+    return run.err, page.read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("_quick")
+def test_a_branch_file_past_the_writers_cap_is_not_fetched(
+    actions: Actions, fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _branch_with_months(fake_github, actions)
+    monkeypatch.setattr(historyfile, "MAX_FILE_BYTES", 10)  # every file is past it
+    fake_github.requests.clear()
+    err, html = _page_run(actions, tmp_path)
+    assert f"the history on {BRANCH} could not be read" in err
+    assert "more than the 10 bytes a history file may hold" in err
+    assert not [r for r in fake_github.requests if "/git/blobs/" in r.path]
+    assert "gate first passed" not in html
+    assert fake_github.violations == []
+
+
+@pytest.mark.usefixtures("_quick")
+def test_a_branch_read_that_fails_mid_way_shows_this_run(
+    actions: Actions, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    _branch_with_months(fake_github, actions)
+    fake_github.fail("GET", r"/git/blobs/", 404, times=None)
+    err, html = _page_run(actions, tmp_path)
+    assert f"the history on {BRANCH} could not be read" in err
+    assert "gate first passed" not in html
+    assert fake_github.violations == []
+
+
+@pytest.mark.usefixtures("_quick")
+def test_an_internal_error_reading_the_branch_keeps_the_verdict(
+    actions: Actions, fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _branch_with_months(fake_github, actions)
+
+    def broken(*_: object, **__: object) -> History:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(history_run, "read_blobs", broken)
+    err, html = _page_run(actions, tmp_path)
+    assert "could not be read: internal error (KeyError: 'a bug')" in err
+    assert "internal error; the gate is not decided" not in err
+    assert "gate first passed" not in html

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import TextIO
 
 from gatekeeper.errors import UsageError
@@ -53,16 +54,21 @@ def _warn(err: TextIO, ctx: GitHubContext, message: str) -> None:
 def read_branch(client: GitHubClient, branch: str, ctx: GitHubContext, err: TextIO) -> History:
     """The history on ``branch`` (empty when the branch does not exist yet, or cannot be
     read: then a warning says why)."""
-    try:
-        blobs = read_history(client, branch)
+    from gatekeeper.reporters.trends import MAX_POINTS
+
+    try:  # the files are fetched one at a time, as they are read: an error may come at any
+        blobs = ((f"{branch}:{path}", data) for path, data in read_history(client, branch))
+        return read_blobs(blobs, keep=MAX_POINTS)  # what the page shows, not the history
     except APIError as exc:
         _warn(err, ctx, f"the history on {branch} could not be read: {exc}; the page shows "
               "this run only")  # fmt: skip
-        return History(())
-    return read_blobs([(f"{branch}:{path}", data) for path, data in blobs])
+    except Exception as exc:  # a bug here must not cost the verdict (as ``record``)
+        _warn(err, ctx, f"the history on {branch} could not be read: internal error "
+              f"({type(exc).__name__}: {exc}); the page shows this run only")  # fmt: skip
+    return History(())
 
 
-def read_history(client: GitHubClient, branch: str) -> list[tuple[str, bytes]]:
+def read_history(client: GitHubClient, branch: str) -> Iterator[tuple[str, bytes]]:
     from gatekeeper.github.history import read_history as read
 
     return read(client, branch, FOLDER)
