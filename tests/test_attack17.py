@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.cli import main
+from gatekeeper.errors import UsageError
 from gatekeeper.github import history_run, historyfile
+from gatekeeper.github.history_run import branch_name, month_file
 from gatekeeper.history.model import History, build, first_reached
 from gatekeeper.history.records import Evaluation, Problem, read_lines
 from gatekeeper.reporters.trends import MAX_POINTS
@@ -313,3 +315,24 @@ def test_an_internal_error_reading_the_branch_keeps_the_verdict(
     assert "could not be read: internal error (KeyError: 'a bug')" in err
     assert "internal error; the gate is not decided" not in err
     assert "gate first passed" not in html
+
+
+# --- the writer's names ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["HEAD", ".hidden", "team/.history", "history.lock/x"])
+def test_a_branch_name_git_refuses_is_refused(name: str) -> None:
+    with pytest.raises(UsageError, match="--history-branch"):
+        branch_name(name)
+
+
+@pytest.mark.parametrize("name", ["gatekeeper-history", "team/history", "h.v1", "a.locks"])
+def test_plain_branch_names_are_taken(name: str) -> None:
+    assert branch_name(name) == name
+
+
+def test_a_month_file_of_an_early_year_has_four_digits() -> None:
+    early = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+    assert month_file(early) == "history/0001-01.jsonl"
+    late = dt.datetime(2026, 12, 31, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert month_file(late) == "history/2027-01.jsonl"

@@ -33,7 +33,11 @@ _BRANCH = re.compile(r"(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[A-Za-z0-9._/-]{1,200}(?<
 def branch_name(text: str) -> str:
     """``--history-branch``'s value: a plain branch name (no ``refs/``, spaces, ``..``)."""
     name = text.strip()
-    if not _BRANCH.fullmatch(name) or name.startswith(("refs/", "/")) or name.endswith(".lock"):
+    # git's own rules too (git check-ref-format --branch): no part begins with '.' or ends
+    # with '.lock', and HEAD is no branch: GitHub refuses them, or makes a ref that confuses
+    parts = name.split("/")
+    odd = name == "HEAD" or any(p.startswith(".") or p.endswith(".lock") for p in parts)
+    if not _BRANCH.fullmatch(name) or name.startswith(("refs/", "/")) or odd:
         raise UsageError(
             f"--history-branch {text!r}: expected a branch name such as gatekeeper-history"
         )
@@ -41,7 +45,8 @@ def branch_name(text: str) -> str:
 
 
 def month_file(moment: dt.datetime) -> str:
-    return f"{FOLDER}/{moment.astimezone(dt.timezone.utc):%Y-%m}.jsonl"
+    utc = moment.astimezone(dt.timezone.utc)
+    return f"{FOLDER}/{utc.year:04d}-{utc.month:02d}.jsonl"  # strftime's %Y writes year 1 as '1'
 
 
 def _warn(err: TextIO, ctx: GitHubContext, message: str) -> None:
