@@ -336,3 +336,19 @@ def test_a_month_file_of_an_early_year_has_four_digits() -> None:
     assert month_file(early) == "history/0001-01.jsonl"
     late = dt.datetime(2026, 12, 31, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     assert month_file(late) == "history/2027-01.jsonl"
+
+
+def test_thousands_of_ignored_tags_are_counted_not_all_named(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit = repo.git("rev-parse", "HEAD")
+    refs = "".join(f"{commit} refs/tags/phase/x{i:04d}\n" for i in range(3000))
+    (repo.path / ".git" / "packed-refs").write_text(refs, encoding="utf-8")
+    history = tmp_path / "h.jsonl"
+    history.write_text("", encoding="utf-8")
+    assert repo.run("history", "--history", str(history)) == 0
+    out = capsys.readouterr().out
+    assert "phase/x0009 and 2,990 more (--format json lists them all)" in out
+    assert max(len(x) for x in out.splitlines()) < 400
+    assert repo.run("history", "--history", str(history), "--format", "json") == 0
+    assert len(json.loads(capsys.readouterr().out)["tags"]["ignored"]) == 3000

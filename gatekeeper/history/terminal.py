@@ -172,10 +172,16 @@ def _read_lines(view: HistoryView) -> list[str]:
         lines.append(f"phase tags: unavailable ({plain(tags.unavailable)})")
     else:
         lines.append(f"phase tags: {count(len(tags.marks), 'tag')} fit {plain(tags.pattern)!r}")
-    if tags.ignored:
-        ignored = ", ".join(plain(t) for t in tags.ignored)
+    if tags.ignored:  # named up to SHOWN_TAGS: 3,000 tags made one line of 37 KB
+        ignored = ", ".join(plain(t) for t in tags.ignored[:SHOWN_TAGS])
+        more = len(tags.ignored) - SHOWN_TAGS
+        ignored += f" and {more:,} more (--format json lists them all)" if more > 0 else ""
         lines.append(f"  ignored (fit the pattern, name no phase): {ignored}")
     return lines
+
+
+SHOWN_TAGS = 10
+"""Ignored phase tags named in the terminal; the rest are counted."""
 
 
 def render(view: HistoryView, *, color: bool = False) -> str:
