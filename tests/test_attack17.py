@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -352,3 +353,18 @@ def test_thousands_of_ignored_tags_are_counted_not_all_named(
     assert max(len(x) for x in out.splitlines()) < 400
     assert repo.run("history", "--history", str(history), "--format", "json") == 0
     assert len(json.loads(capsys.readouterr().out)["tags"]["ignored"]) == 3000
+
+
+# --- --history that is no file: read for ever ------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "history"])
+def test_a_history_that_is_a_fifo_is_refused_not_read_for_ever(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    fifo = tmp_path / "h.jsonl"
+    os.mkfifo(fifo)  # opening it would wait for a writer; /dev/zero would be read for ever
+    extra = ["--as-of", AS_OF, "--output", f"html:{tmp_path}/p.html"] if command == "check" else []
+    code = main([command, "--matrix", str(MATRIX), "--history", str(fifo), *extra])
+    assert code == 2
+    assert "neither a regular file nor a folder" in capsys.readouterr().err

@@ -72,7 +72,10 @@ def read_history(
         path = Path(given)
         if not path.exists():
             raise UsageError(f"--history {given!r}: no such file or folder")
-        files += history_files(path)
+        try:
+            files += history_files(path)
+        except OSError as exc:
+            raise UsageError(f"--history {given!r}: {exc.strerror or exc}") from exc
     blobs = _ref_files(git, ref) if git is not None and ref is not None else []
     digest.sources = (*(str(f) for f in files), *(name for name, _ in blobs))
     for file in files:

@@ -4,6 +4,7 @@ each phase was first reached (its gate first passed on a judged push, or its pha
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import heapq
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -149,9 +150,12 @@ def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes]:
 
 
 def history_files(path: Path) -> list[Path]:
-    """A file, or a folder's ``*.jsonl`` files (recursively), in name order."""
+    """A file, or a folder's ``*.jsonl`` files (recursively), in name order. Raises OSError
+    for anything else: /dev/zero or a FIFO is read for ever (a line that never ends)."""
     if path.is_dir():
         return sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    if not path.is_file():
+        raise OSError(errno.EINVAL, "neither a regular file nor a folder", str(path))
     return [path]
 
 
