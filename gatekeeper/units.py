@@ -107,3 +107,12 @@ def format_value(value: float, dimension: Dimension) -> str:
             return f"{_number(round(value / factor, 4))}{unit}"
     unit, factor = scales[-1]
     return f"{_number(round(value / factor, 4))}{unit}"
+
+
+def fraction(value: float, low: float, high: float) -> float:
+    """Where ``value`` is from ``low`` (0) to ``high`` (1); -1e308 to 1e308 is a span past a
+    float's range: then in halves (a coordinate of NaN or infinity draws nothing and makes
+    the browser log an error)."""
+    if math.isfinite(high - low):
+        return (value - low) / (high - low)
+    return (value / 2 - low / 2) / (high / 2 - low / 2)

@@ -82,7 +82,7 @@ def test_one_writer_makes_the_branch_then_appends(fake_github: FakeGitHub) -> No
     assert [r.tries for r in results] == [1, 1, 1]
     expected = "".join(record(run) + "\n" for run in range(3)).encode()
     assert fake_github.file_on(BRANCH, PATH) == expected
-    assert read_history(client(fake_github), BRANCH, "history") == [(PATH, expected)]
+    assert list(read_history(client(fake_github), BRANCH, "history")) == [(PATH, expected)]
     assert results[-1].commit == fake_github.branch_head(BRANCH)
     assert results[0].message == f"recorded {key(0)} in {PATH} on branch {BRANCH}"
     first = fake_github.store.commits[str(results[0].commit)]
@@ -369,21 +369,21 @@ def test_a_line_that_is_not_one_record_of_its_key_is_refused_before_any_call(
 
 
 def test_read_history_reads_every_jsonl_file_under_the_folder(fake_github: FakeGitHub) -> None:
-    assert read_history(client(fake_github), BRANCH, "history") == []  # no branch yet
+    assert list(read_history(client(fake_github), BRANCH, "history")) == []  # no branch yet
     fake_github.commit_files(BRANCH, {
         "history/2026-12.jsonl": b"12\n", "history/2026-11.jsonl": b"11\n",
         "history/notes.txt": b"no", "history/old/2025-01.jsonl": b"old\n",
         "other/2026-12.jsonl": b"other\n", "README.md": b"readme",
     })  # fmt: skip
-    assert read_history(client(fake_github), BRANCH, "history/") == [
+    assert list(read_history(client(fake_github), BRANCH, "history/")) == [
         ("history/2026-11.jsonl", b"11\n"),
         ("history/2026-12.jsonl", b"12\n"),
         ("history/old/2025-01.jsonl", b"old\n"),
     ]
-    assert read_history(client(fake_github), BRANCH, "nothing") == []
+    assert list(read_history(client(fake_github), BRANCH, "nothing")) == []
     fake_github.fail("GET", r"/git/trees/", 403, body={"message": "Must have admin rights"})
     with pytest.raises(APIError, match="Must have admin rights"):
-        read_history(client(fake_github), BRANCH, "history")
+        list(read_history(client(fake_github), BRANCH, "history"))
     assert fake_github.violations == []
 
 
@@ -394,7 +394,7 @@ def test_a_tree_listing_github_cut_short_is_refused(fake_github: FakeGitHub) -> 
     cut = {"sha": "4" * 40, "url": f"{fake_github.url}/t", "tree": [], "truncated": True}
     fake_github.fail("GET", r"/git/trees/", 200, times=None, body=cut)
     with pytest.raises(APIError, match="GitHub cut the listing short"):
-        read_history(client(fake_github), BRANCH, "history")
+        list(read_history(client(fake_github), BRANCH, "history"))
     done = append(fake_github, 1)
     assert done.outcome is Outcome.FAILED and "cut the listing short" in done.message
     assert fake_github.writes() == []

@@ -320,13 +320,14 @@ def _history(options: CheckOptions, outputs: list[tuple[str, Path]]) -> History 
               file=sys.stderr)  # fmt: skip
         return None
     from gatekeeper.history.model import read_paths
+    from gatekeeper.reporters.trends import MAX_POINTS
 
     paths = [Path(p) for p in options.history]
     for path in paths:
         if not path.exists():
             raise UsageError(f"--history {path}: no such file or folder")
     try:
-        history = read_paths(paths)
+        history = read_paths(paths, keep=MAX_POINTS)  # the page's, not the whole history
     except OSError as exc:
         raise UsageError(f"--history {exc.filename}: cannot read: {exc.strerror or exc}") from exc
     if not history.evaluations:
@@ -334,8 +335,8 @@ def _history(options: CheckOptions, outputs: list[tuple[str, Path]]) -> History 
               file=sys.stderr)  # fmt: skip
     for problem in history.problems[:SHOWN_PROBLEMS]:
         print(f"gatekeeper: history line left out: {plain(str(problem))}", file=sys.stderr)
-    if len(history.problems) > SHOWN_PROBLEMS:
-        print(f"gatekeeper: … and {len(history.problems) - SHOWN_PROBLEMS} more history lines "
+    if history.problem_count > SHOWN_PROBLEMS:
+        print(f"gatekeeper: … and {history.problem_count - SHOWN_PROBLEMS} more history lines "
               "left out", file=sys.stderr)  # fmt: skip
     return history
 

@@ -72,7 +72,10 @@ def read_history(
         path = Path(given)
         if not path.exists():
             raise UsageError(f"--history {given!r}: no such file or folder")
-        files += history_files(path)
+        try:
+            files += history_files(path)
+        except OSError as exc:
+            raise UsageError(f"--history {given!r}: {exc.strerror or exc}") from exc
     blobs = _ref_files(git, ref) if git is not None and ref is not None else []
     digest.sources = (*(str(f) for f in files), *(name for name, _ in blobs))
     for file in files:
@@ -99,12 +102,21 @@ def phase_tags(matrix: Matrix, git: LocalGit | str) -> Tags:
         return Tags(matrix.phase_tags, unavailable=str(exc))
     for ref, date in dated:
         phase = tag_part(matrix.phase_tags, ref.name)
-        if phase not in ids or not date:
+        when = _tag_date(date)
+        if phase not in ids or when is None:
             ignored.append(ref.name)
             continue
-        when = dt.datetime.fromisoformat(date).astimezone(dt.timezone.utc)
         marks.append(TagMark(phase, ref.name, when, ref.commit))
     return Tags(matrix.phase_tags, tuple(marks), None, tuple(sorted(ignored)))
+
+
+def _tag_date(date: str) -> dt.datetime | None:
+    """A tag's date as git wrote it; None when there is none or it cannot be one: a tag
+    object made by hand can hold year 10000 or an offset of +9999 (git prints both)."""
+    try:
+        return dt.datetime.fromisoformat(date).astimezone(dt.timezone.utc) if date else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _since(text: str | None) -> dt.datetime | None:

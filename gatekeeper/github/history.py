@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -153,12 +154,14 @@ def _append_once(
                         warnings=warnings)  # fmt: skip
 
 
-def read_history(client: GitHubClient, branch: str, folder: str) -> list[tuple[str, bytes]]:
-    """Every ``*.jsonl`` file under ``folder`` on ``branch`` (path, content), by path; none
-    when the branch does not exist. Raises the client's APIError for any other failure."""
+def read_history(client: GitHubClient, branch: str, folder: str) -> Iterator[tuple[str, bytes]]:
+    """Every ``*.jsonl`` file under ``folder`` on ``branch`` (path, content), by path, each
+    fetched when it is asked for (a year of files is never held at once); none when the
+    branch does not exist. Raises the client's APIError for any other failure, and for a
+    file larger than the writer writes (``MAX_FILE_BYTES``), before it is fetched."""
     head = client.branch_head(branch)
     if head is None:
-        return []
+        return
     prefix = folder.strip("/") + "/" if folder.strip("/") else ""
     entries = client.tree_entries(client.commit_tree(head))
     files = sorted(
@@ -166,4 +169,11 @@ def read_history(client: GitHubClient, branch: str, folder: str) -> list[tuple[s
          if e.type == "blob" and e.path.startswith(prefix) and e.path.endswith(".jsonl")),
         key=lambda e: e.path,
     )  # fmt: skip
-    return [(e.path, client.blob(e.sha)) for e in files]
+    for entry in files:
+        if (entry.size or 0) > historyfile.MAX_FILE_BYTES:
+            raise APIError(
+                f"read {entry.path}",
+                f"{entry.size:,} bytes, more than the {historyfile.MAX_FILE_BYTES:,} bytes a "
+                "history file may hold: not read",
+            )
+        yield entry.path, client.blob(entry.sha)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import TextIO
 
 from gatekeeper.errors import UsageError
@@ -32,7 +33,11 @@ _BRANCH = re.compile(r"(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[A-Za-z0-9._/-]{1,200}(?<
 def branch_name(text: str) -> str:
     """``--history-branch``'s value: a plain branch name (no ``refs/``, spaces, ``..``)."""
     name = text.strip()
-    if not _BRANCH.fullmatch(name) or name.startswith(("refs/", "/")) or name.endswith(".lock"):
+    # git's own rules too (git check-ref-format --branch): no part begins with '.' or ends
+    # with '.lock', and HEAD is no branch: GitHub refuses them, or makes a ref that confuses
+    parts = name.split("/")
+    odd = name == "HEAD" or any(p.startswith(".") or p.endswith(".lock") for p in parts)
+    if not _BRANCH.fullmatch(name) or name.startswith(("refs/", "/")) or odd:
         raise UsageError(
             f"--history-branch {text!r}: expected a branch name such as gatekeeper-history"
         )
@@ -40,7 +45,8 @@ def branch_name(text: str) -> str:
 
 
 def month_file(moment: dt.datetime) -> str:
-    return f"{FOLDER}/{moment.astimezone(dt.timezone.utc):%Y-%m}.jsonl"
+    utc = moment.astimezone(dt.timezone.utc)
+    return f"{FOLDER}/{utc.year:04d}-{utc.month:02d}.jsonl"  # strftime's %Y writes year 1 as '1'
 
 
 def _warn(err: TextIO, ctx: GitHubContext, message: str) -> None:
@@ -53,16 +59,21 @@ def _warn(err: TextIO, ctx: GitHubContext, message: str) -> None:
 def read_branch(client: GitHubClient, branch: str, ctx: GitHubContext, err: TextIO) -> History:
     """The history on ``branch`` (empty when the branch does not exist yet, or cannot be
     read: then a warning says why)."""
-    try:
-        blobs = read_history(client, branch)
+    from gatekeeper.reporters.trends import MAX_POINTS
+
+    try:  # the files are fetched one at a time, as they are read: an error may come at any
+        blobs = ((f"{branch}:{path}", data) for path, data in read_history(client, branch))
+        return read_blobs(blobs, keep=MAX_POINTS)  # what the page shows, not the history
     except APIError as exc:
         _warn(err, ctx, f"the history on {branch} could not be read: {exc}; the page shows "
               "this run only")  # fmt: skip
-        return History(())
-    return read_blobs([(f"{branch}:{path}", data) for path, data in blobs])
+    except Exception as exc:  # a bug here must not cost the verdict (as ``record``)
+        _warn(err, ctx, f"the history on {branch} could not be read: internal error "
+              f"({type(exc).__name__}: {exc}); the page shows this run only")  # fmt: skip
+    return History(())
 
 
-def read_history(client: GitHubClient, branch: str) -> list[tuple[str, bytes]]:
+def read_history(client: GitHubClient, branch: str) -> Iterator[tuple[str, bytes]]:
     from gatekeeper.github.history import read_history as read
 
     return read(client, branch, FOLDER)

@@ -4,7 +4,11 @@ each phase was first reached (its gate first passed on a judged push, or its pha
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import heapq
+import io
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +30,14 @@ class History:
     problems: tuple[Problem, ...] = ()
     sources: tuple[str, ...] = ()
     """What was read: files, or branch:path."""
+    older: int = 0
+    """Evaluations read and left out, older than the newest ``keep`` (``build``)."""
+    more_problems: int = 0
+    """Problems counted and not kept (``build`` with ``keep``)."""
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
 
     def trend(self, ref: str) -> dict[str, list[tuple[Evaluation, Point]]]:
         """Each line of benchmark ``ref``, by its label (``trend_label``), and its points,
@@ -52,24 +64,73 @@ def _entry(evaluation: Evaluation, ref: str) -> BenchmarkEntry | None:
     return next((b for b in evaluation.benchmarks if b.ref == ref), None)
 
 
-def build(items: Iterable[Evaluation | Problem], sources: Sequence[str] = ()) -> History:
-    evaluations: dict[str, Evaluation] = {}
+def build(
+    items: Iterable[Evaluation | Problem], sources: Sequence[str] = (), keep: int | None = None
+) -> History:
+    """The history of ``items`` (in file order). With ``keep``, only what the page shows is
+    held, however long the history: the newest ``keep`` evaluations, the first gate pass of
+    each phase (without its benchmarks: the timeline's), and the first ``KEPT_PROBLEMS``
+    problems, the others counted (a history of 20,000 pushes held whole took 586 MB)."""
+    if keep is None:
+        evaluations: dict[str, Evaluation] = {}
+        problems: list[Problem] = []
+        for item in items:
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                evaluations.setdefault(item.key, item)
+        ordered = sorted(evaluations.values(), key=lambda e: e.date)  # stable: file order in ties
+        return History(tuple(ordered), tuple(problems), tuple(sources))
+    return _bounded(items, sources, keep)
+
+
+KEPT_PROBLEMS = 100
+"""Problems a bounded history holds (the page names 5, and counts every one)."""
+_Placed = tuple[dt.datetime, int, Evaluation]
+"""An evaluation with its date and the order it was first read in (``build``'s order)."""
+
+
+def _bounded(items: Iterable[Evaluation | Problem], sources: Sequence[str], keep: int) -> History:
+    keys: set[str] = set()
+    newest: list[_Placed] = []  # a heap: the oldest on top
+    firsts: dict[str, _Placed] = {}
     problems: list[Problem] = []
+    more = 0
     for item in items:
         if isinstance(item, Problem):
-            problems.append(item)
-        else:
-            evaluations.setdefault(item.key, item)
-    ordered = sorted(evaluations.values(), key=lambda e: e.date)  # stable: file order in ties
-    return History(tuple(ordered), tuple(problems), tuple(sources))
+            if len(problems) < KEPT_PROBLEMS:
+                problems.append(item)
+            else:
+                more += 1
+            continue
+        if item.key in keys:
+            continue  # the first copy read is the record, as in ``build``
+        keys.add(item.key)
+        placed = (item.date, len(keys), item)
+        for phase in item.passed:
+            held = firsts.get(phase)
+            if held is None or placed[:2] < held[:2]:
+                firsts[phase] = (item.date, len(keys), replace(item, benchmarks=()))
+        heapq.heappush(newest, placed)
+        if len(newest) > keep:
+            heapq.heappop(newest)
+    kept = {order: evaluation for _, order, evaluation in newest}
+    for _, order, evaluation in firsts.values():
+        kept.setdefault(order, evaluation)
+    ordered = [kept[order] for order in sorted(kept, key=lambda o: (kept[o].date, o))]
+    return History(tuple(ordered), tuple(problems), tuple(sources), len(keys) - len(newest), more)
 
 
 def combine(histories: Sequence[History]) -> History:
-    """Several histories as one (a record in two is kept once)."""
+    """Several histories as one (a record in two is kept once); bounded ones stay bounded
+    (their left-out evaluations and problems are added up)."""
     items: list[Evaluation | Problem] = []
     for history in histories:
         items += [*history.evaluations, *history.problems]
-    return build(items, [source for history in histories for source in history.sources])
+    joined = build(items, [source for history in histories for source in history.sources])
+    older = sum(history.older for history in histories)
+    more = sum(history.more_problems for history in histories)
+    return replace(joined, older=older, more_problems=more)
 
 
 def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes]:
@@ -89,14 +150,18 @@ def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes]:
 
 
 def history_files(path: Path) -> list[Path]:
-    """A file, or a folder's ``*.jsonl`` files (recursively), in name order."""
+    """A file, or a folder's ``*.jsonl`` files (recursively), in name order. Raises OSError
+    for anything else: /dev/zero or a FIFO is read for ever (a line that never ends)."""
     if path.is_dir():
         return sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    if not path.is_file():
+        raise OSError(errno.EINVAL, "neither a regular file nor a folder", str(path))
     return [path]
 
 
-def read_paths(paths: Sequence[Path]) -> History:
-    """Raises OSError for a path that cannot be read (the caller names it)."""
+def read_paths(paths: Sequence[Path], keep: int | None = None) -> History:
+    """Raises OSError for a path that cannot be read (the caller names it). ``keep``: see
+    ``build``."""
     files = [f for path in paths for f in history_files(path)]
 
     def items() -> Iterator[Evaluation | Problem]:
@@ -104,18 +169,21 @@ def read_paths(paths: Sequence[Path]) -> History:
             with file.open("rb") as handle:
                 yield from read_lines(str(file), bounded_lines(handle))
 
-    return build(items(), [str(f) for f in files])
+    return build(items(), [str(f) for f in files], keep)
 
 
-def read_blobs(blobs: Iterable[tuple[str, bytes]]) -> History:
-    """Files read through the API: (name, content)."""
-    named = list(blobs)
+def read_blobs(blobs: Iterable[tuple[str, bytes]], keep: int | None = None) -> History:
+    """Files read through the API: (name, content), taken one at a time (``blobs`` may
+    fetch each as it is asked for: only one is held)."""
+    names: list[str] = []
 
     def items() -> Iterator[Evaluation | Problem]:
-        for name, content in named:
-            yield from read_lines(name, content.splitlines(keepends=True))
+        for name, content in blobs:
+            names.append(name)
+            yield from read_lines(name, bounded_lines(io.BytesIO(content)))
 
-    return build(items(), [name for name, _ in named])
+    history = build(items(), (), keep)
+    return replace(history, sources=tuple(names))
 
 
 @record

@@ -187,9 +187,15 @@ def _number(obj: dict[str, Any], key: str) -> float | None:
     found = obj.get(key)
     if found is None:
         return None
-    if isinstance(found, bool) or not isinstance(found, int | float) or not math.isfinite(found):
+    if isinstance(found, bool) or not isinstance(found, int | float):
         raise _Bad(f"{key!r}: expected a finite number or null")
-    return float(found)
+    try:  # an integer past float's range (1e400 written out) overflows: no number a report wrote
+        number = float(found)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _Bad(f"{key!r}: expected a finite number or null")
+    return number
 
 
 def _list(obj: dict[str, Any], key: str) -> list[Any]:
@@ -261,7 +267,10 @@ def _date(text: str) -> dt.datetime:
         raise _Bad(f"'date' {text!r}: expected an ISO 8601 date and time") from exc
     if when.tzinfo is None:
         raise _Bad(f"'date' {text!r}: expected a time zone (…Z)")
-    return when.astimezone(dt.timezone.utc)
+    try:  # 0001-01-01T00:00+01:00 is a valid ISO date whose UTC time is before year 1
+        return when.astimezone(dt.timezone.utc)
+    except OverflowError as exc:
+        raise _Bad(f"'date' {text!r}: out of range in UTC") from exc
 
 
 def _read(obj: dict[str, Any], source: str) -> Evaluation:
@@ -318,6 +327,10 @@ def read_lines(file: str, lines: Iterable[bytes]) -> Iterator[Evaluation | Probl
                 raise _Bad(f"not UTF-8 (byte {exc.start + 1})") from exc
             except json.JSONDecodeError as exc:
                 raise _Bad(f"not JSON: {exc.msg} (column {exc.colno})") from exc
+            except _Bad:
+                raise
+            except ValueError as exc:  # an integer of more digits than Python converts (4300)
+                raise _Bad("not a record: a number too long to read") from exc
             yield _read(_object(found, "the line"), f"{file}:{number}")
         except _Bad as exc:
             yield Problem(file, number, str(exc))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from gatekeeper.history.view import BenchmarkHistory, Headroom, HistoryView, Trend, TrendPoint
 from gatekeeper.text import plain
+from gatekeeper.units import fraction
 from gatekeeper.words import count
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -46,13 +47,20 @@ def sparkline(points: Sequence[TrendPoint]) -> str:
             step = (
                 (len(BARS) - 1) // 2
                 if span == 0
-                else round((p.value - low) / span * (len(BARS) - 1))
+                else round(fraction(p.value, low, high) * (len(BARS) - 1))
             )
             bars.append(BARS[step])
     return "".join(bars)
 
 
+BEYOND = 1e4
+"""A fraction whose per cent is said as 'more than 1,000,000 %': a hostile or absurd history
+(1e308 against a limit of 0.85) would print 300 digits, or 'inf'."""
+
+
 def percent(fraction: float) -> str:
+    if not abs(fraction) < BEYOND:
+        return f"{'less than -' if fraction < 0 else 'more than '}{BEYOND * 100:,.0f} %"
     shown = f"{fraction * 100:.1f}".rstrip("0").rstrip(".")
     return f"{shown} %"
 
@@ -164,10 +172,16 @@ def _read_lines(view: HistoryView) -> list[str]:
         lines.append(f"phase tags: unavailable ({plain(tags.unavailable)})")
     else:
         lines.append(f"phase tags: {count(len(tags.marks), 'tag')} fit {plain(tags.pattern)!r}")
-    if tags.ignored:
-        ignored = ", ".join(plain(t) for t in tags.ignored)
+    if tags.ignored:  # named up to SHOWN_TAGS: 3,000 tags made one line of 37 KB
+        ignored = ", ".join(plain(t) for t in tags.ignored[:SHOWN_TAGS])
+        more = len(tags.ignored) - SHOWN_TAGS
+        ignored += f" and {more:,} more (--format json lists them all)" if more > 0 else ""
         lines.append(f"  ignored (fit the pattern, name no phase): {ignored}")
     return lines
+
+
+SHOWN_TAGS = 10
+"""Ignored phase tags named in the terminal; the rest are counted."""
 
 
 def render(view: HistoryView, *, color: bool = False) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import math
 import re
 from collections.abc import Iterable, Sequence
 
@@ -30,7 +31,8 @@ class Tags:
     unavailable: str | None = None
     """Why tags could not be read (no git, not a repository); None when they were."""
     ignored: tuple[str, ...] = ()
-    """Tags that fit the pattern but name no phase of the matrix."""
+    """Tags that fit the pattern but name no phase of the matrix, or have no date git can
+    give (none, or one past year 9999 or with an offset of a day or more)."""
 
 
 @record
@@ -150,7 +152,10 @@ def headroom(point: Point | TrendPoint, threshold: str) -> Headroom | None:
     if limit == 0:
         return Headroom(side, value, limit, None, None)
     room = (limit - value) if side.startswith("<") else (value - limit)
-    return Headroom(side, value, limit, value / limit, room / abs(limit))
+    used, margin = value / limit, room / abs(limit)
+    if not (math.isfinite(used) and math.isfinite(margin)):
+        return None  # 1e308 against 1e-308: past what a float says (the JSON has no Infinity)
+    return Headroom(side, value, limit, used, margin)
 
 
 def change(points: Sequence[TrendPoint]) -> Change | None:
@@ -160,6 +165,8 @@ def change(points: Sequence[TrendPoint]) -> Change | None:
     first, latest = measured[0], measured[-1]
     assert first.value is not None and latest.value is not None
     relative = None if first.value == 0 else (latest.value - first.value) / abs(first.value)
+    if not math.isfinite(latest.value - first.value) or not math.isfinite(relative or 0.0):
+        return None  # -1e308 to 1e308: a change past what a float says (no Infinity in JSON)
     return Change(first.value, latest.value, first.actual, latest.actual, relative)
 
 

@@ -67,20 +67,20 @@ def _timeline(report: Report, options: RenderOptions) -> list[str]:
 def _problems(history: History) -> list[str]:
     problems = history.problems
     lines = [
-        f'<p class="warn">The history has {count(len(problems), "line")} that could not be '
+        f'<p class="warn">The history has {count(history.problem_count, "line")} that could not be '
         f"read, left out of the timeline and the trends:</p>",
         "<ul>",
         *(f"<li><code>{markup(str(p))}</code></li>" for p in problems[:SHOWN_PROBLEMS]),
     ]
-    if len(problems) > SHOWN_PROBLEMS:
-        lines.append(f"<li>and {len(problems) - SHOWN_PROBLEMS:,} more</li>")
+    if history.problem_count > SHOWN_PROBLEMS:
+        lines.append(f"<li>and {history.problem_count - SHOWN_PROBLEMS:,} more</li>")
     return [*lines, "</ul>"]
 
 
 def history_top(report: Report, options: RenderOptions) -> list[str]:
     """Under the headline: the timeline of phases reached, and the history's problems."""
     lines = _timeline(report, options) if _has_history(options) else []
-    if options.history is not None and options.history.problems:
+    if options.history is not None and options.history.problem_count:
         lines += _problems(options.history)
     return lines
 

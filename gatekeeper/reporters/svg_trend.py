@@ -12,13 +12,14 @@ is written with its end tag (no ``/>``), and every text goes through ``markup()`
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from gatekeeper.history.records import moment
 from gatekeeper.reporters.common import moment_words
 from gatekeeper.reporters.trends import Chart, TrendPoint
 from gatekeeper.text import markup
-from gatekeeper.units import format_value
+from gatekeeper.units import format_value, fraction
 
 WIDTH, HEIGHT = 360, 150
 LEFT, RIGHT, TOP, BOTTOM = 66, 348, 14, 116
@@ -37,7 +38,7 @@ def _scale(chart: Chart) -> tuple[float, float]:
     low, high = min(numbers), max(numbers)
     if low == high:
         spread = abs(low) * 0.1 or 1.0
-        low, high = low - spread, high + spread
+        low, high = max(low - spread, -sys.float_info.max), min(high + spread, sys.float_info.max)
     return low, high
 
 
@@ -55,7 +56,7 @@ def _axes(chart: Chart) -> tuple[Callable[[TrendPoint], float], Callable[[float]
         return chart.points.index(point) / (len(chart.points) - 1) * (RIGHT - LEFT)
 
     def y(value: float) -> float:
-        return BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)
+        return BOTTOM - fraction(value, low, high) * (BOTTOM - TOP)
 
     return x, y
 

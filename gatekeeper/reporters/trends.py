@@ -178,8 +178,12 @@ def _this_run(result: BenchmarkResult, measured: Measurement, when: dt.datetime)
 
 
 def _chart(
-    found: list[_Found], now: Measurement | None, result: BenchmarkResult, run: RunFacts
-) -> Chart | None:
+    found: list[_Found], now: Measurement | None, result: BenchmarkResult, run: RunFacts,
+    older: int = 0,
+) -> Chart | None:  # fmt: skip
+    """``older``: evaluations the history read and left out (``model.build``'s ``keep``),
+    counted as earlier points of a chart that fills every evaluation kept (a series that
+    began later says only what it shows)."""
     recorded = _same_commit(run.commit, found[-1][1])  # this run's is the newest point
     appended = now is not None and not recorded
     kept = found[-(MAX_POINTS - appended) :]
@@ -199,7 +203,8 @@ def _chart(
         units = [p.unit for *_, p in kept if p.value is not None]
         dimension = dimension_of(units[-1] if units else None, (p for *_, p in kept))
         threshold = kept[-1][3].threshold
-    return Chart(kept[0][3].series, threshold, dimension, tuple(points), len(found) - len(kept))
+    earlier = len(found) - len(kept) + (older if len(found) >= MAX_POINTS else 0)
+    return Chart(kept[0][3].series, threshold, dimension, tuple(points), earlier)
 
 
 def gather(report: Report, history: History, commit: str | None) -> list[BenchmarkTrends]:
@@ -216,7 +221,8 @@ def gather(report: Report, history: History, commit: str | None) -> list[Benchma
             continue
         measured = {(m.series, _statistic(m.threshold, cache)): m for m in result.measurements}
         order = [k for k in measured if k in by_key] + [k for k in by_key if k not in measured]
-        charts = [c for k in order if (c := _chart(by_key[k], measured.get(k), result, run))]
+        older = history.older
+        charts = [c for k in order if (c := _chart(by_key[k], measured.get(k), result, run, older))]
         if charts:
             trends.append(
                 BenchmarkTrends(result, tuple(charts[:MAX_SERIES]), len(charts[MAX_SERIES:]))
@@ -225,6 +231,8 @@ def gather(report: Report, history: History, commit: str | None) -> list[Benchma
 
 
 def _percent(fraction: float) -> str:
+    if not abs(fraction) < 1e4:  # 1e308 of a 0.85 limit: no 300 digits, no 'inf%'
+        return f"{'less than -' if fraction < 0 else 'more than '}1,000,000%"
     return f"{fraction * 100:.0f}%"
 
 
