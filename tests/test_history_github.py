@@ -42,7 +42,7 @@ def test_a_push_to_the_default_branch_is_recorded(
     assert run.code == plain.code == 1, "the history never changes the verdict"
     [line] = _lines(fake_github)
     assert line["commit"] == BRANCH_SHA
-    assert line["key"] == f"{BRANCH_SHA}:7123456789:1"
+    assert line["key"] == f"{BRANCH_SHA}:7123456789:1:-"  # no GITHUB_JOB in the runner
     assert line["ref"] == "refs/heads/master"
     assert line["run_url"] == "https://github.com/Codertocat/Hello-World/actions/runs/7123456789"
     assert line["verdict"] == "failed" and line["date"] == "2026-11-26T23:59:59Z"

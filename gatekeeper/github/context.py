@@ -97,6 +97,8 @@ class GitHubContext:
     """The commit to report on (see ``resolve_sha``)."""
     run_id: str | None
     run_attempt: str | None = None
+    job: str | None = None
+    """GITHUB_JOB: the job's id in its workflow."""
     token: str | None = field(default=None, repr=False)
     step_summary: Path | None = None
     output: Path | None = None
@@ -154,6 +156,7 @@ class GitHubContext:
             sha=resolve_sha(event_name, event, environ, problems),
             run_id=environ.get("GITHUB_RUN_ID") or None,
             run_attempt=environ.get("GITHUB_RUN_ATTEMPT") or None,
+            job=environ.get("GITHUB_JOB") or None,
             token=environ.get("GITHUB_TOKEN") or None,
             step_summary=_path(environ, "GITHUB_STEP_SUMMARY"),
             output=_path(environ, "GITHUB_OUTPUT"),

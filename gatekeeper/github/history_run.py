@@ -106,7 +106,8 @@ def record(
         _warn(err, ctx, f"history: not recorded: {missing} is not known")
         return None
     moment = report.as_of or dt.datetime.now(dt.timezone.utc)
-    key = f"{ctx.sha}:{ctx.run_id or 'local'}:{ctx.run_attempt or '1'}"
+    # unique to the job: a re-run of it is recognised, two jobs of one run are both kept
+    key = f"{ctx.sha}:{ctx.run_id or 'local'}:{ctx.run_attempt or '1'}:{ctx.job or '-'}"
     line = dumps(from_report(
         report, verdict(report, exit_code), commit=ctx.sha, key=key, when=moment,
         ref=event.ref, run_url=ctx.run_url,

@@ -72,7 +72,7 @@ class Evaluation:
     """One judged push."""
 
     key: str
-    """Unique to the run that wrote it (commit:run id:attempt): a lost write's retry is
+    """Unique to the job that wrote it (commit:run id:attempt:job): a lost write's retry is
     recognised instead of recorded twice."""
     commit: str
     date: dt.datetime
