@@ -159,7 +159,12 @@ def _point(point: TrendPoint, chart: Chart, cx: float, y: Callable[[float], floa
             f'<path class="cross" d="{cross}"></path>',
         ]
     if point.this_run:
-        above = cy - 12 if cy - 12 > TOP + 10 else cy + 20
+        # the words (left of the point) go on the side the line does not come from: below a
+        # line that falls into the point from above, over its last few points; else above
+        before = [p.value for p in chart.points[: chart.points.index(point)] if p.value is not None]
+        falling = any(y(value) < cy - 4 for value in before[-3:])
+        below_fits, above_fits = cy + 20 < BOTTOM - 2, cy - 12 > TOP + 10
+        above = cy + 20 if (falling and below_fits) or not above_fits else cy - 12
         parts += [
             f'<circle class="this-run" {where} r="9"></circle>',
             f'<text class="label" x="{_number(min(cx, RIGHT) - 12)}" y="{_number(above)}" '
