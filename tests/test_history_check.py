@@ -89,3 +89,23 @@ def test_the_page_timeline_has_the_phase_tags_of_the_clone(
     assert '<li data-phase="one" class="reached' in html
     assert '<time datetime="2026-07-01">2026-07-01</time>' in html
     assert "phase tag <code>phase/one</code>" in html
+
+
+def test_phase_tags_alone_draw_the_timeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No history given: the page's timeline still says when the phase tags were made."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path, monkeypatch)
+    repo.evidence()
+    page = tmp_path / "page.html"
+    repo.run("check", "--format", "none", "--output", f"html:{page}")
+    assert '<ol class="timeline">' not in page.read_text(encoding="utf-8"), "no tag: none"
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-07-01T10:00:00Z")
+    repo.git("tag", "phase/one")  # lightweight: dated by its commit
+    committed = repo.git("log", "-1", "--format=%cs")
+    repo.run("check", "--format", "none", "--output", f"html:{page}")
+    html = page.read_text(encoding="utf-8")
+    assert '<li data-phase="one" class="reached' in html
+    assert f'<time datetime="{committed}">{committed}</time>' in html

@@ -131,7 +131,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     if branch is not None and in_github and _page_wanted(options, outputs):
         shown = _with_branch(shown, branch, judged.client, environ)
     commit = _judged_commit(environ) if in_github else None
-    tags = _phase_tags(judged) if shown is not None else ()
+    tags = _phase_tags(judged) if _page_wanted(options, outputs) else ()
     _write_reports(options, report, code, outputs, environ, shown, commit, tags)
     if judged.tagged is not None:
         _judged_a_tag(options, judged.tagged, report, code, judged.client)
@@ -167,8 +167,8 @@ def _page_wanted(options: CheckOptions, outputs: list[tuple[str, Path]]) -> bool
 
 
 def _phase_tags(judged: _Judged) -> tuple[TagMark, ...]:
-    """The phase tags in the clone the root is in, for the page's timeline (none without one:
-    the timeline then comes from the history alone)."""
+    """The phase tags in the clone the root is in, for the page's timeline, with a history or
+    without (none outside a clone: the timeline then comes from the history alone)."""
     from gatekeeper.commands.history import local_git, phase_tags
 
     return phase_tags(judged.matrix, local_git(judged.root)).marks
