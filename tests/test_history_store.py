@@ -324,6 +324,22 @@ def test_a_file_over_the_cap_is_refused_and_left_as_it_is(fake_github: FakeGitHu
     assert fake_github.writes() == [] and fake_github.branch_head(BRANCH) == head
 
 
+def test_a_history_file_that_is_a_symbolic_link_is_left_as_it_is(
+    fake_github: FakeGitHub,
+) -> None:
+    """Appending to a link's blob would make the file a regular one holding the link's
+    target and the line: refused, nothing written."""
+    head = fake_github.commit_files(BRANCH, {PATH: b"../elsewhere.jsonl"}, mode="120000")
+    done = append(fake_github, 1)
+    assert done.outcome is Outcome.FAILED
+    assert done.message == (
+        f"not recorded in {PATH} on branch {BRANCH}: {PATH} is a symbolic link, not a file; "
+        "it is left as it is"
+    )
+    assert fake_github.writes() == [] and fake_github.branch_head(BRANCH) == head
+    assert fake_github.violations == []
+
+
 def test_a_read_only_token_is_told_what_it_needs(fake_github: FakeGitHub) -> None:
     fake_github.read_only = True  # a fork's pull request, or `contents: read`
     done = append(fake_github, 1)

@@ -124,6 +124,9 @@ class TreeEntry:
     sha: str
     size: int | None
     """A blob's size in bytes; None for the others."""
+    mode: str = ""
+    """Git's file mode: ``100644`` a file, ``100755`` an executable, ``120000`` a symbolic
+    link (a blob too: its content is the link's target)."""
 
 
 def open_client(environ: Mapping[str, str]) -> GitHubClient:
@@ -795,7 +798,9 @@ def _next_link(header: object) -> str | None:
 def _tree_entry(item: dict[str, Any]) -> TreeEntry:
     blob = item["type"] == "blob"
     size = int(item["size"]) if blob else None
-    return TreeEntry(str(item["path"]), str(item["type"]), _object_id(item["sha"]), size)
+    return TreeEntry(
+        str(item["path"]), str(item["type"]), _object_id(item["sha"]), size, str(item["mode"])
+    )
 
 
 def _object_id(value: object) -> str:

@@ -32,6 +32,8 @@ from gatekeeper.github import historyfile
 from gatekeeper.github.api import GitHubClient
 from gatekeeper.github.retry import APIError
 
+SYMLINK = "120000"
+"""A tree entry's mode for a symbolic link."""
 MIN_ROUND_SECONDS = 0.1
 """The least a round is taken to last when sizing the wait after a lost race."""
 MAX_WAIT_SECONDS = 10.0
@@ -125,6 +127,8 @@ def _append_once(
         if entry is not None:
             if entry.type != "blob":
                 raise _Refused(f"{path} is a {entry.type}, not a file")
+            if entry.mode == SYMLINK:  # appending would turn the link into a file of its target
+                raise _Refused(f"{path} is a symbolic link, not a file; it is left as it is")
             adding = len(line.encode("utf-8")) + 2
             too_big = historyfile.size_problem(path, entry.size or 0, adding)
             if too_big is None:  # read only a file that may still grow

@@ -274,13 +274,16 @@ def update_ref(store: Store, ref: str, body: dict[str, Any]) -> dict[str, Any]:
 # --- for tests: a branch laid out, and a file read back, without HTTP ----------------------
 
 
-def commit_files(store: Store, branch: str, files: dict[str, bytes], message: str) -> str:
+def commit_files(
+    store: Store, branch: str, files: dict[str, bytes], message: str, mode: str = "100644"
+) -> str:
     """A commit on ``branch`` (made or moved forward) whose tree is the branch's with
-    ``files`` written; its id."""
+    ``files`` written (with ``mode``: 120000 makes each a symbolic link to its content); its
+    id."""
     ref = store.refs.get(f"refs/heads/{branch}")
     parents = [ref["object"]["sha"]] if ref else []
     base = get_commit(store, parents[0])["tree"]["sha"] if parents else None
-    items = [{"path": path, "mode": "100644", "type": "blob", "sha": add_blob(store, content)}
+    items = [{"path": path, "mode": mode, "type": "blob", "sha": add_blob(store, content)}
              for path, content in files.items()]  # fmt: skip
     tree = create_tree(store, {"tree": items, **({"base_tree": base} if base else {})})["sha"]
     sha = str(create_commit(store, {"message": message, "tree": tree, "parents": parents})["sha"])

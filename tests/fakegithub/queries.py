@@ -51,10 +51,12 @@ class Inspection:
             files=files, renamed_from=renamed_from, head_sha=head_sha, base_sha=base_sha,
         )  # fmt: skip
 
-    def commit_files(self, branch: str, files: dict[str, bytes], message: str = "by hand") -> str:
+    def commit_files(
+        self, branch: str, files: dict[str, bytes], message: str = "by hand", mode: str = "100644"
+    ) -> str:
         """A commit already on GitHub that writes ``files`` (path -> content) on ``branch``,
-        made or moved forward; its id."""
-        return gitobjects.commit_files(self.store, branch, files, message)
+        made or moved forward, each with ``mode`` (120000: a symbolic link); its id."""
+        return gitobjects.commit_files(self.store, branch, files, message, mode)
 
     def file_on(self, branch: str, path: str) -> bytes | None:
         """What ``path`` holds at the head of ``branch``, read from the fake's own store."""
