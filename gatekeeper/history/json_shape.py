@@ -2,7 +2,7 @@
 
 Numbers stay in the base units the history holds them in (seconds, fractions of 1, bytes);
 text is as the history has it (one line, bounded: ``records``), for a program to escape as
-its output needs; printed, it stays data in a CI log (the JSON report's ``_log_safe``).
+its output needs; printed, it stays data in a CI log (the JSON report's ``log_safe``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from gatekeeper.history.view import (
     Trend,
     TrendPoint,
 )
-from gatekeeper.reporters.json_report import _log_safe  # the JSON report's own rule for a log
+from gatekeeper.reporters.json_report import log_safe
 
 HISTORY_REPORT_VERSION = 1
 
@@ -130,4 +130,4 @@ def shape(view: HistoryView) -> dict[str, Any]:
 
 def render(view: HistoryView) -> str:
     text = json.dumps(shape(view), indent=2, ensure_ascii=False, allow_nan=False)
-    return _log_safe(text) + "\n"
+    return log_safe(text) + "\n"

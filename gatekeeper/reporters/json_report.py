@@ -390,7 +390,7 @@ def _escape(match: re.Match[str]) -> str:
     return "##\\u005b" if found == "##[" else f"\\u{ord(found):04x}"
 
 
-def _log_safe(text: str) -> str:
+def log_safe(text: str) -> str:
     """JSON that stays data when printed to a CI log (``--format json``): no ``##[cmd]``
     workflow command, no C1 control (a terminal may obey one), no line or text-direction
     separator. Only string contents can match, and a JSON parser reads the same values back."""
@@ -399,4 +399,4 @@ def _log_safe(text: str) -> str:
 
 def render(report: Report, options: RenderOptions) -> str:
     text = json.dumps(to_dict(report, options.exit_code), indent=2, ensure_ascii=False)
-    return _log_safe(text) + "\n"
+    return log_safe(text) + "\n"
