@@ -211,18 +211,27 @@ def first_reached(
 ) -> dict[str, Reached]:
     """Each phase reached, by the earlier of its gate's first pass in ``history`` and its
     earliest phase tag; a phase reached neither way is absent."""
+    passes = ((p, e.date, e.commit) for e in history.evaluations for p in e.passed)
+    return earliest(passes, phases, tags)
+
+
+def earliest(
+    passes: Iterable[tuple[str, dt.datetime, str]],
+    phases: Sequence[str],
+    tags: Iterable[TagMark] = (),
+) -> dict[str, Reached]:
+    """The rule of ``first_reached`` on gate passes given as (phase, date, commit): each
+    phase's earliest pass or phase tag, the first given where dates tie (a pass before a
+    tag), in the order of ``phases``; a phase of neither is absent."""
     found: dict[str, Reached] = {}
 
     def offer(candidate: Reached) -> None:
         held = found.get(candidate.phase)
-        if held is None or candidate.date < held.date:
+        if candidate.phase in phases and (held is None or candidate.date < held.date):
             found[candidate.phase] = candidate
 
-    for evaluation in history.evaluations:
-        for phase in evaluation.passed:
-            if phase in phases and phase not in found:
-                offer(Reached(phase, evaluation.date, evaluation.commit, "gate"))
+    for phase, date, commit in passes:
+        offer(Reached(phase, date, commit, "gate"))
     for mark in tags:
-        if mark.phase in phases:
-            offer(Reached(mark.phase, mark.date, mark.commit, "tag", mark.tag))
+        offer(Reached(mark.phase, mark.date, mark.commit, "tag", mark.tag))
     return {p: found[p] for p in phases if p in found}

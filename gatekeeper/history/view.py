@@ -10,10 +10,10 @@ import datetime as dt
 import fnmatch
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from gatekeeper.history.digest import Digest, Kept
-from gatekeeper.history.model import Reached, TagMark
+from gatekeeper.history.model import Reached, TagMark, earliest
 from gatekeeper.history.records import Evaluation, Point
 from gatekeeper.model import Matrix
 from gatekeeper.records import record
@@ -211,19 +211,11 @@ def _benchmark(ref: str, in_matrix: bool, window: Sequence[Kept]) -> BenchmarkHi
 
 
 def first_reached(
-    digest: Digest, phases: Sequence[str], tags: Iterable[TagMark]
+    digest: Digest, phases: Sequence[str], tags: Sequence[TagMark]
 ) -> dict[str, Reached]:
-    """Each phase reached, by the earlier of its gate's first pass and its earliest phase
-    tag (``model.first_reached``'s rule, on a digest); a phase reached neither way is absent."""
-    found: dict[str, Reached] = {}
-    for phase, ((date, _), commit) in digest.passed.items():
-        if phase in phases:
-            found[phase] = Reached(phase, date, commit, "gate")
-    for mark in tags:
-        held = found.get(mark.phase)
-        if mark.phase in phases and (held is None or mark.date < held.date):
-            found[mark.phase] = Reached(mark.phase, mark.date, mark.commit, "tag", mark.tag)
-    return {p: found[p] for p in phases if p in found}
+    """``model.first_reached`` on a digest, which holds each gate's first pass."""
+    passes = ((phase, date, commit) for phase, ((date, _), commit) in digest.passed.items())
+    return earliest(passes, phases, tags)
 
 
 def build_view(
