@@ -10,7 +10,6 @@ optional: without git, or outside a repository, the output says they are unavail
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,8 +19,7 @@ from gatekeeper.commands.options import HistoryOptions
 from gatekeeper.errors import ExitCode, UsageError
 from gatekeeper.history import json_shape, terminal
 from gatekeeper.history.digest import Digest
-from gatekeeper.history.model import TagMark, bounded_lines, history_files
-from gatekeeper.history.records import read_lines
+from gatekeeper.history.model import TagMark, history_files, read_blob, read_files
 from gatekeeper.history.view import Tags, build_view, matrix_refs, selection
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.model import Matrix
@@ -78,15 +76,13 @@ def read_history(
             raise UsageError(f"--history {given!r}: {exc.strerror or exc}") from exc
     blobs = _ref_files(git, ref) if git is not None and ref is not None else []
     digest.sources = (*(str(f) for f in files), *(name for name, _ in blobs))
-    for file in files:
-        try:
-            with file.open("rb") as handle:
-                digest.feed(read_lines(str(file), bounded_lines(handle)))
-        except OSError as exc:
-            raise UsageError(f"--history {str(file)!r}: {exc.strerror or exc}") from exc
+    try:
+        digest.feed(read_files(files))
+    except OSError as exc:
+        raise UsageError(f"--history {exc.filename!r}: {exc.strerror or exc}") from exc
     for name, blob in blobs:  # one file in memory at a time, each at most MAX_FILE
         assert git is not None
-        digest.feed(read_lines(name, bounded_lines(io.BytesIO(git.blob(blob)))))
+        digest.feed(read_blob(name, git.blob(blob)))
     return digest
 
 

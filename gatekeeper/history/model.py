@@ -159,17 +159,24 @@ def history_files(path: Path) -> list[Path]:
     return [path]
 
 
+def read_files(files: Iterable[Path]) -> Iterator[Evaluation | Problem]:
+    """Each file's records and problems, a line at a time; raises OSError for a file that
+    cannot be read (its ``filename`` names it)."""
+    for file in files:
+        with file.open("rb") as handle:
+            yield from read_lines(str(file), bounded_lines(handle))
+
+
+def read_blob(name: str, content: bytes) -> Iterator[Evaluation | Problem]:
+    """A file's records and problems from its content (read through the API or from git)."""
+    return read_lines(name, bounded_lines(io.BytesIO(content)))
+
+
 def read_paths(paths: Sequence[Path], keep: int | None = None) -> History:
     """Raises OSError for a path that cannot be read (the caller names it). ``keep``: see
     ``build``."""
     files = [f for path in paths for f in history_files(path)]
-
-    def items() -> Iterator[Evaluation | Problem]:
-        for file in files:
-            with file.open("rb") as handle:
-                yield from read_lines(str(file), bounded_lines(handle))
-
-    return build(items(), [str(f) for f in files], keep)
+    return build(read_files(files), [str(f) for f in files], keep)
 
 
 def read_blobs(blobs: Iterable[tuple[str, bytes]], keep: int | None = None) -> History:
@@ -180,7 +187,7 @@ def read_blobs(blobs: Iterable[tuple[str, bytes]], keep: int | None = None) -> H
     def items() -> Iterator[Evaluation | Problem]:
         for name, content in blobs:
             names.append(name)
-            yield from read_lines(name, bounded_lines(io.BytesIO(content)))
+            yield from read_blob(name, content)
 
     history = build(items(), (), keep)
     return replace(history, sources=tuple(names))
