@@ -32,7 +32,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ from typing import Any
 
 from gatekeeper.commands.project import judge
 from gatekeeper.history.records import dumps, from_report, moment
+from gatekeeper.history.view import direction
 from gatekeeper.matrix.load import read_matrix
 from gatekeeper.reporters.common import verdict
 from gatekeeper.results import exit_code
@@ -60,7 +60,6 @@ PASSING_FROM = {
     "managed-config/bronze/config-tool-tests": dt.datetime(2026, 9, 14, tzinfo=dt.timezone.utc),
 }
 START = {"ingress-api/iron/splitter-latency": 0.62}
-_OP = re.compile(r"(<=|>=|<|>)")
 
 
 def _share(*parts: str) -> float:
@@ -71,10 +70,9 @@ def _share(*parts: str) -> float:
 
 def _met(value: float, threshold: str, limit: float, held: bool) -> bool:
     """Whether ``value`` meets ``threshold``; ``held`` where it names no comparison."""
-    found = _OP.search(threshold)
-    if found is None:
+    op = direction(threshold)
+    if op is None:
         return held
-    op = found.group(1)
     return {"<": value < limit, "<=": value <= limit, ">": value > limit, ">=": value >= limit}[op]
 
 
@@ -86,8 +84,7 @@ def _walk(bench: dict[str, Any], when: dt.datetime, since: dt.datetime) -> None:
     for point in bench["points"]:
         if point["value"] is None:
             continue
-        found = _OP.search(point["threshold"])
-        falling = found is not None and found.group(1).startswith(">")  # toward a floor
+        falling = (direction(point["threshold"]) or "").startswith(">")  # toward a floor
         share = _share(bench["ref"], point["series"], point["threshold"])
         start = START.get(bench["ref"], 1 + 0.4 * share if falling else 0.6 + 0.35 * share)
         noise = 0.03 * math.sin(7 * progress + 10 * _share(point["series"], point["threshold"]))
