@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from gatekeeper.history.model import History
 from gatekeeper.history.records import Point
+from gatekeeper.history.view import direction
 from gatekeeper.records import record
 from gatekeeper.results import BenchmarkResult, Measurement, Report
 from gatekeeper.threshold import parse_change, parse_threshold
@@ -73,11 +74,8 @@ class Chart:
     @property
     def ceiling(self) -> bool | None:
         """True when the limit is a most (``<``), False a least (``>``), None unknown."""
-        try:
-            op = parse_threshold(self.threshold).op
-        except ValueError:
-            return None
-        return True if op in ("<", "<=") else False if op in (">", ">=") else None
+        side = direction(self.threshold)
+        return None if side is None else side.startswith("<")
 
 
 @record
