@@ -129,8 +129,8 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
     code = exit_code(report)
     in_github = github.applies(environ, options.dry_run)
     if branch is not None and in_github and _page_wanted(options, outputs):
-        shown = _with_branch(shown, branch, judged.client, environ)
-    commit = _judged_commit(environ) if in_github else None
+        shown = _with_branch(shown, branch, judged.client)
+    commit = judged.client.ctx.sha if in_github else None  # the run's context: no event re-read
     tags = _phase_tags(judged) if _page_wanted(options, outputs) else ()
     _write_reports(options, report, code, outputs, environ, shown, commit, tags)
     if judged.tagged is not None:
@@ -150,7 +150,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str]) -> int:
         root = judged.root.resolve()
         _report_to_github(options, check_name, report, code, outputs, root, judged.client, environ)
     if branch is not None:
-        _record_history(options, branch, report, code, judged.client, environ, in_github)
+        _record_history(options, branch, report, code, judged.client, in_github)
     return int(code)
 
 
@@ -174,27 +174,18 @@ def _phase_tags(judged: _Judged) -> tuple[TagMark, ...]:
     return phase_tags(judged.matrix, local_git(judged.root)).marks
 
 
-def _judged_commit(environ: Mapping[str, str]) -> str | None:
-    from gatekeeper.github.context import GitHubContext
-
-    return GitHubContext.from_env(environ).sha
-
-
-def _with_branch(
-    shown: History | None, branch: str, client: GitHubClient, environ: Mapping[str, str]
-) -> History:
+def _with_branch(shown: History | None, branch: str, client: GitHubClient) -> History:
     """The page's history with what ``branch`` holds (read through the API)."""
-    from gatekeeper.github.context import GitHubContext
     from gatekeeper.github.history_run import read_branch
     from gatekeeper.history.model import combine
 
-    kept = read_branch(client, branch, GitHubContext.from_env(environ), sys.stderr)
+    kept = read_branch(client, branch, client.ctx, sys.stderr)
     return kept if shown is None else combine([shown, kept])
 
 
 def _record_history(
     options: CheckOptions, branch: str, report: Report, code: ExitCode, client: GitHubClient,
-    environ: Mapping[str, str], in_github: bool,
+    in_github: bool,
 ) -> None:  # fmt: skip
     """This evaluation added to the history on ``branch``: only on a push to the default
     branch, in GitHub; never changes the exit code."""
@@ -203,12 +194,10 @@ def _record_history(
               "GitHub Actions (or previewed by --dry-run with GITHUB_REPOSITORY set); for a "
               "page here, fetch the branch and give --history", file=sys.stderr)  # fmt: skip
         return
-    from gatekeeper.github.context import GitHubContext
     from gatekeeper.github.history_run import record
 
     sys.stdout.flush()
-    ctx = GitHubContext.from_env(environ)
-    record(report, int(code), ctx, client, branch, dry_run=options.dry_run, err=sys.stderr)
+    record(report, int(code), client.ctx, client, branch, dry_run=options.dry_run, err=sys.stderr)
 
 
 def _what_is_judged(options: CheckOptions, environ: Mapping[str, str]) -> _Judged:
