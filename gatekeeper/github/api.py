@@ -135,6 +135,10 @@ def open_client(environ: Mapping[str, str]) -> GitHubClient:
     return GitHubClient(GitHubContext.from_env(environ), RetryPolicy.from_env(environ))
 
 
+ABSENT = object()
+"""What ``GitHubClient._found`` answers for a 404."""
+
+
 class GitHubClient:
     """The GitHub API of one repository for one command run; see the module."""
 
@@ -256,6 +260,17 @@ class GitHubClient:
 
     # --- pull requests ----------------------------------------------------------------
 
+    def _found(self, operation: str, url: str, query: dict[str, Any] | None = None) -> Any:
+        """The answer to a GET of ``url``; ``ABSENT`` when GitHub answers 404 (nothing
+        there), apart from any answer it gives, a JSON ``null`` among them."""
+        try:
+            _, answer = self._call(operation, self._page(url, query or {}))
+        except APIError as exc:
+            if exc.status == 404:
+                return ABSENT
+            raise
+        return answer
+
     def pull_request(self, number: int) -> tuple[tuple[str, ...], str | None]:
         """The pull request's label names and branch."""
 
@@ -288,14 +303,8 @@ class GitHubClient:
     def file_exists(self, path: str, ref: str) -> bool:
         """Whether ``path`` is a file at commit ``ref`` (``GET contents/{path}?ref=``)."""
         operation = f"read {path} at {ref[:12]}"
-        url = f"{self.repo_url}/contents/{quote(path)}"
-        try:
-            _, answer = self._call(operation, self._page(url, {"ref": ref}))
-        except APIError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return isinstance(answer, dict) and answer.get("type") == "file"
+        answer = self._found(operation, f"{self.repo_url}/contents/{quote(path)}", {"ref": ref})
+        return isinstance(answer, dict) and answer.get("type") == "file"  # ABSENT is none
 
     def last_commit(self, path: str, sha: str) -> str | None:
         """The last commit at or before ``sha`` that changed ``path``; None when none did
@@ -351,12 +360,9 @@ class GitHubClient:
         url = (f"{self.api_url}/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
                f"/memberships/{quote(login, safe='')}")  # fmt: skip
         operation = f"read @{login}'s membership of @{team}"
-        try:
-            _, answer = self._call(operation, self._page(url, {}))
-        except APIError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        answer = self._found(operation, url)
+        if answer is ABSENT:
+            return None
         state = answer.get("state") if isinstance(answer, dict) else None
         if not isinstance(state, str):
             raise APIError(operation, "the answer names no state")
@@ -465,13 +471,9 @@ class GitHubClient:
         """The commit ``branch`` points at (``GET git/ref/heads/{branch}``); None when there
         is no such branch (404)."""
         operation = f"read branch {branch}"
-        url = f"{self.repo_url}/git/ref/heads/{quote(branch)}"
-        try:
-            _, answer = self._call(operation, self._page(url, {}))
-        except APIError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        answer = self._found(operation, f"{self.repo_url}/git/ref/heads/{quote(branch)}")
+        if answer is ABSENT:
+            return None
         with _shape(operation):
             if answer["object"]["type"] != "commit":
                 raise ValueError(f"the branch points at a {answer['object']['type']}")
